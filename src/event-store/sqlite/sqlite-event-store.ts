@@ -1,0 +1,400 @@
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type {
+  AllFilter,
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+  Subscription,
+  SubscriptionHandlers,
+} from '../event-store.port.js';
+import { EventIdConflictError, StreamNotFoundError, WrongExpectedRevisionError } from '../errors.js';
+
+export interface SqliteEventStoreOptions {
+  /** File path, or ':memory:'. */
+  path: string;
+  /** How often subscriptions look for events appended by other processes. */
+  pollIntervalMs?: number;
+}
+
+interface EventRow {
+  position: number;
+  stream_id: string;
+  revision: number;
+  event_id: string;
+  type: string;
+  data: string;
+  metadata: string;
+  stored_at: number;
+}
+
+interface PendingAppend {
+  streamId: string;
+  events: NewEvent[];
+  expected: ExpectedRevision;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position  INTEGER PRIMARY KEY,
+  stream_id TEXT    NOT NULL,
+  revision  INTEGER NOT NULL,
+  event_id  TEXT    NOT NULL,
+  type      TEXT    NOT NULL,
+  data      TEXT    NOT NULL,
+  metadata  TEXT    NOT NULL,
+  stored_at INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX IF NOT EXISTS events_stream_revision ON events (stream_id, revision);
+CREATE INDEX IF NOT EXISTS events_event_id ON events (event_id);
+`;
+
+/**
+ * The embedded event store: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged append
+ * is in the fsynced WAL and survives a process crash or power loss. Positions are the table's rowid:
+ * assigned inside the single-writer transaction, they are gapless and commit-ordered, and a batch
+ * is one transaction, so a crash never leaves part of it. Appends that arrive while the writer is busy
+ * are grouped into one transaction (group commit): one fsync for many callers.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: DatabaseSync;
+  private readonly pending: PendingAppend[] = [];
+  private flushScheduled = false;
+  private readonly appendListeners = new Set<() => void>();
+  private readonly subscriptions = new Set<SqliteSubscription>();
+  private closed = false;
+  readonly pollIntervalMs: number;
+  /** Transactions committed and append calls they carried (group commit puts many appends in one). */
+  readonly stats = { transactions: 0, appends: 0 };
+
+  private readonly selectRevision: StatementSync;
+  private readonly selectByEventId: StatementSync;
+  private readonly insertEvent: StatementSync;
+  private readonly selectHead: StatementSync;
+  private readonly statements = new Map<string, StatementSync>();
+
+  static open(options: SqliteEventStoreOptions): SqliteEventStore {
+    return new SqliteEventStore(options);
+  }
+
+  private constructor(options: SqliteEventStoreOptions) {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new DatabaseSync(options.path, { timeout: 5000 });
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+    this.db.exec(SCHEMA);
+    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.selectRevision = this.db.prepare('SELECT max(revision) AS revision FROM events WHERE stream_id = ?');
+    this.selectByEventId = this.db.prepare(
+      'SELECT revision, position FROM events WHERE event_id = ? AND stream_id = ?',
+    );
+    this.insertEvent = this.db.prepare(
+      'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.selectHead = this.db.prepare('SELECT max(position) AS position FROM events');
+  }
+
+  append(streamId: string, events: NewEvent[], expected: ExpectedRevision = 'any'): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error('Event store is closed'));
+    if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ streamId, events, expected, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Writes every queued append in one transaction; each append succeeds or fails on its own. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending.splice(0);
+    if (batch.length === 0) return;
+    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      const storedAt = Date.now();
+      for (const request of batch) {
+        this.db.exec('SAVEPOINT append_request');
+        try {
+          outcomes.push({ ok: true, result: this.appendInTransaction(request, storedAt) });
+          this.db.exec('RELEASE append_request');
+        } catch (error) {
+          this.db.exec('ROLLBACK TO append_request; RELEASE append_request');
+          outcomes.push({ ok: false, error });
+        }
+      }
+      this.db.exec('COMMIT');
+      this.stats.transactions += 1;
+      this.stats.appends += batch.length;
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      for (const request of batch) request.reject(error);
+      return;
+    }
+    batch.forEach((request, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.ok) request.resolve(outcome.result);
+      else request.reject(outcome.error);
+    });
+    for (const listener of this.appendListeners) listener();
+  }
+
+  private appendInTransaction({ streamId, events, expected }: PendingAppend, storedAt: number): AppendResult {
+    const duplicate = this.findStoredRetry(streamId, events);
+    if (duplicate) return duplicate;
+
+    const current = this.currentRevision(streamId);
+    checkExpected(streamId, expected, current);
+    let revision = current ?? -1;
+    let position = 0n;
+    for (const event of events) {
+      revision += 1;
+      const info = this.insertEvent.run(
+        streamId,
+        revision,
+        event.id,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata ?? {}),
+        storedAt,
+      );
+      position = BigInt(info.lastInsertRowid);
+    }
+    return { nextExpectedRevision: revision, position };
+  }
+
+  /** A retry stores nothing: when every event id is already in the stream, report the original append. */
+  private findStoredRetry(streamId: string, events: NewEvent[]): AppendResult | undefined {
+    let stored = 0;
+    let last: { revision: number; position: number } | undefined;
+    for (const event of events) {
+      const row = this.selectByEventId.get(event.id, streamId) as
+        { revision: number; position: number } | undefined;
+      if (row) {
+        stored += 1;
+        last = row;
+      }
+    }
+    if (stored === 0) return undefined;
+    if (stored !== events.length) {
+      const known = events.find((event) => this.selectByEventId.get(event.id, streamId))!;
+      throw new EventIdConflictError(streamId, known.id);
+    }
+    return { nextExpectedRevision: last!.revision, position: BigInt(last!.position) };
+  }
+
+  private currentRevision(streamId: string): number | undefined {
+    const row = this.selectRevision.get(streamId) as { revision: number | null };
+    return row.revision ?? undefined;
+  }
+
+  async streamRevision(streamId: string): Promise<number | undefined> {
+    return this.currentRevision(streamId);
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const limit = options.maxCount ?? -1;
+    const from = options.fromRevision ?? (backwards ? 'end' : 'start');
+    let rows: EventRow[];
+    if (backwards) {
+      const upper = from === 'end' ? Number.MAX_SAFE_INTEGER : from === 'start' ? 0 : from;
+      rows = this.statement(
+        'SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
+      ).all(streamId, upper, limit) as unknown as EventRow[];
+    } else {
+      const lower = from === 'start' ? 0 : from === 'end' ? Number.MAX_SAFE_INTEGER : from;
+      rows = this.statement(
+        'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
+      ).all(streamId, lower, limit) as unknown as EventRow[];
+    }
+    if (rows.length === 0 && this.currentRevision(streamId) === undefined) {
+      throw new StreamNotFoundError(streamId);
+    }
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const from = options.fromPosition ?? (backwards ? 'end' : 'start');
+    if (from === 'end' && !backwards) return [];
+    const bound = from === 'start' ? 0 : from === 'end' ? Number.MAX_SAFE_INTEGER : Number(from);
+    return backwards
+      ? this.readAllRange(0, bound, options.maxCount ?? -1, options.filter, 'DESC')
+      : this.readAllRange(bound, Number.MAX_SAFE_INTEGER, options.maxCount ?? -1, options.filter, 'ASC');
+  }
+
+  /** Events with lowest <= position <= highest, in position order. */
+  readAllRange(
+    lowest: number,
+    highest: number,
+    maxCount: number,
+    filter: AllFilter | undefined,
+    order: 'ASC' | 'DESC' = 'ASC',
+  ): RecordedEvent[] {
+    const { clause, params } = filterClause(filter);
+    const statement = this.statement(
+      `SELECT * FROM events WHERE position >= ? AND position <= ? ${clause} ORDER BY position ${order} LIMIT ?`,
+    );
+    const rows = statement.all(lowest, highest, ...params, maxCount) as unknown as EventRow[];
+    return rows.map(toRecordedEvent);
+  }
+
+  async headPosition(): Promise<bigint | undefined> {
+    const head = this.headPositionSync();
+    return head === 0 ? undefined : BigInt(head);
+  }
+
+  /** 0 when the log is empty (positions start at 1). */
+  headPositionSync(): number {
+    const row = this.selectHead.get() as { position: number | null };
+    return row.position ?? 0;
+  }
+
+  private statement(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions, handlers: SubscriptionHandlers): Subscription {
+    const subscription = new SqliteSubscription(this, options, handlers);
+    this.subscriptions.add(subscription);
+    void subscription.run().finally(() => this.subscriptions.delete(subscription));
+    return subscription;
+  }
+
+  /** Resolves on the next in-process append or after the poll interval (appends by other processes). */
+  waitForAppend(signal: { cancelled: boolean; wake?: () => void }): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.appendListeners.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.pollIntervalMs);
+      this.appendListeners.add(done);
+      signal.wake = done;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    if (this.flushScheduled || this.pending.length > 0) this.flush();
+    this.db.close();
+  }
+}
+
+class SqliteSubscription implements Subscription {
+  private stopped = false;
+  private readonly wait: { cancelled: boolean; wake?: () => void } = { cancelled: false };
+  private running: Promise<void> = Promise.resolve();
+  private resolveCaughtUp!: () => void;
+  readonly caughtUp: Promise<void>;
+
+  constructor(
+    private readonly store: SqliteEventStore,
+    private readonly options: SubscribeToAllOptions,
+    private readonly handlers: SubscriptionHandlers,
+  ) {
+    this.caughtUp = new Promise((resolve) => (this.resolveCaughtUp = resolve));
+  }
+
+  run(): Promise<void> {
+    this.running = this.loop();
+    return this.running;
+  }
+
+  private async loop(): Promise<void> {
+    const pageSize = 500;
+    let scanned = Number(this.options.afterPosition ?? 0n);
+    let lastDelivered = this.options.afterPosition;
+    let behind = true;
+    try {
+      while (!this.stopped) {
+        // Read the head first: a page shorter than pageSize has then scanned everything up to it,
+        // so events skipped by the filter are not scanned again.
+        const head = this.store.headPositionSync();
+        const events = this.store.readAllRange(scanned + 1, head, pageSize, this.options.filter);
+        if (events.length < pageSize) scanned = head;
+        if (events.length === 0) {
+          if (behind) {
+            behind = false;
+            this.handlers.onCaughtUp?.(lastDelivered);
+            this.resolveCaughtUp();
+          }
+          await this.store.waitForAppend(this.wait);
+          continue;
+        }
+        behind = true;
+        for (const event of events) {
+          if (this.stopped) return;
+          await this.handlers.onEvent(event);
+          lastDelivered = event.position;
+          if (events.length === pageSize) scanned = Number(event.position);
+        }
+      }
+    } catch (error) {
+      this.stopped = true;
+      this.handlers.onError?.(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wait.wake?.();
+    await this.running;
+  }
+}
+
+function checkExpected(streamId: string, expected: ExpectedRevision, current: number | undefined): void {
+  const actual = current ?? 'no_stream';
+  const ok =
+    expected === 'any' ||
+    (expected === 'no_stream' && current === undefined) ||
+    (expected === 'stream_exists' && current !== undefined) ||
+    (typeof expected === 'number' && current === expected);
+  if (!ok) throw new WrongExpectedRevisionError(streamId, expected, actual);
+}
+
+function filterClause(filter: AllFilter | undefined): { clause: string; params: string[] } {
+  const parts: string[] = [];
+  const params: string[] = [];
+  if (filter?.streamPrefixes?.length) {
+    parts.push(`(${filter.streamPrefixes.map(() => 'substr(stream_id, 1, length(?)) = ?').join(' OR ')})`);
+    for (const prefix of filter.streamPrefixes) params.push(prefix, prefix);
+  }
+  if (filter?.eventTypes?.length) {
+    parts.push(`type IN (${filter.eventTypes.map(() => '?').join(', ')})`);
+    params.push(...filter.eventTypes);
+  }
+  return { clause: parts.length ? `AND ${parts.join(' AND ')}` : '', params };
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    type: row.type,
+    data: JSON.parse(row.data) as unknown,
+    metadata: JSON.parse(row.metadata) as EventMetadata,
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: BigInt(row.position),
+    storedAt: new Date(row.stored_at),
+  };
+}
