@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NewEvent } from '../src/event-store/event-store.port.js';
+import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
+
+/** An event shaped like a rated usage charge, so later ratios compare like with like. */
+export function usageLikeEvent(account: number, i: number): NewEvent {
+  return {
+    id: randomUUID(),
+    type: 'ResourceConsumed',
+    data: {
+      accountId: `acc-${account}`,
+      usageRecordId: `u-${account}-${i}`,
+      sku: 'compute.vcpu.hour',
+      quantity: '1.5',
+      amount: '2.345600',
+      fromGrants: [],
+      fromBalance: '2.345600',
+      balanceAfter: '97.654400',
+    },
+    metadata: {
+      commandId: randomUUID(),
+      correlationId: randomUUID(),
+      actor: 'bench',
+      recordedAt: '2026-11-23T00:00:00.000Z',
+      effectiveAt: '2026-11-23T00:00:00.000Z',
+    },
+  };
+}
+
+function perSecond(count: number, startedAt: bigint): number {
+  const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+  return Math.round(count / seconds);
+}
+
+export interface StoreBaseline {
+  appendBatchedEventsPerSec: number;
+  appendConcurrentSinglesEventsPerSec: number;
+  readAndDecodeEventsPerSec: number;
+  events: number;
+}
+
+/** Raw embedded-store rates on this machine: the baseline every engine figure is divided by. */
+export async function measureStoreBaseline(events = 200_000): Promise<StoreBaseline> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-store-'));
+  try {
+    const store = SqliteEventStore.open({ path: join(dir, 'events.sqlite') });
+    const batchSize = 100;
+    let started = process.hrtime.bigint();
+    for (let b = 0; b < events / batchSize; b++) {
+      await store.append(
+        `account-${b % 1000}`,
+        Array.from({ length: batchSize }, (_, i) => usageLikeEvent(b % 1000, b * batchSize + i)),
+      );
+    }
+    const appendBatchedEventsPerSec = perSecond(events, started);
+
+    // Single-event appends from many concurrent callers: what command handlers do; group commit batches them.
+    const singles = Math.min(events / 4, 50_000);
+    const concurrency = 64;
+    started = process.hrtime.bigint();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < singles) {
+          const i = next++;
+          await store.append(`single-${i % 1000}`, [usageLikeEvent(i % 1000, i)]);
+        }
+      }),
+    );
+    const appendConcurrentSinglesEventsPerSec = perSecond(singles, started);
+
+    started = process.hrtime.bigint();
+    let read = 0;
+    let from: bigint | 'start' = 'start';
+    for (;;) {
+      const page = await store.readAll({ fromPosition: from, maxCount: 1000 });
+      if (page.length === 0) break;
+      read += page.length;
+      from = page[page.length - 1]!.position + 1n;
+    }
+    const readAndDecodeEventsPerSec = perSecond(read, started);
+    await store.close();
+    return { appendBatchedEventsPerSec, appendConcurrentSinglesEventsPerSec, readAndDecodeEventsPerSec, events: read };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

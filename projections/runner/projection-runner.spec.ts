@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import type { Projection } from './projection.js';
+import { ProjectionRunner } from './projection-runner.js';
+import { SqliteReadModelDb } from './sqlite-read-model-db.js';
+
+/** Counts events per stream; refuses events of type 'Poison'. */
+const counter: Projection = {
+  name: 'counter',
+  version: 1,
+  filter: { streamPrefixes: ['c-'] },
+  async setup(db, table) {
+    await db.run(`CREATE TABLE IF NOT EXISTS ${table('counts')} (stream TEXT PRIMARY KEY, n INTEGER NOT NULL)`);
+  },
+  async apply(db, event, table) {
+    if (event.type === 'Poison') throw new Error('cannot count poison');
+    await db.run(
+      `INSERT INTO ${table('counts')} (stream, n) VALUES ($1, 1) ON CONFLICT (stream) DO UPDATE SET n = ${table('counts')}.n + 1`,
+      [event.streamId],
+    );
+  },
+};
+
+const event = (type = 'Counted') => ({ id: randomUUID(), type, data: {} });
+
+describe('ProjectionRunner', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'projection-'));
+    store = SqliteEventStore.open({ path: join(dir, 'events.sqlite') });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('applies each event exactly once across a restart, resuming from the stored checkpoint', async () => {
+    const db = new SqliteReadModelDb(join(dir, 'read.sqlite'));
+    for (let i = 0; i < 30; i++) await store.append(`c-${i % 3}`, [event(), event()]);
+    await store.append('other-1', [event()]);
+    const first = new ProjectionRunner(store, db, counter, 7);
+    await first.start();
+    const head = (await store.headPosition())!;
+    await first.waitFor(head);
+    await first.stop();
+    for (let i = 0; i < 9; i++) await store.append(`c-${i % 3}`, [event()]);
+    const second = new ProjectionRunner(store, db, counter, 7);
+    await second.start();
+    await second.waitFor((await store.headPosition())!);
+    expect(second.status.eventsApplied).toBe(9);
+    expect(await db.all('SELECT stream, n FROM counts_v1 ORDER BY stream')).toEqual([
+      { stream: 'c-0', n: 23 },
+      { stream: 'c-1', n: 23 },
+      { stream: 'c-2', n: 23 },
+    ]);
+    await second.stop();
+    await db.close();
+  });
+
+  it('stops at a poison event, names it, applies nothing after it and never skips it', async () => {
+    const db = new SqliteReadModelDb(':memory:');
+    await store.append('c-1', [event(), event()]);
+    const poison = event('Poison');
+    const { position } = await store.append('c-1', [poison]);
+    await store.append('c-1', [event()]);
+    const runner = new ProjectionRunner(store, db, counter, 100);
+    await runner.start();
+    await expect(runner.waitFor((await store.headPosition())!)).rejects.toThrow(/cannot apply Poison/);
+    expect(runner.status).toMatchObject({
+      state: 'failed',
+      position: (position - 1n).toString(),
+      lastError: { eventId: poison.id, eventType: 'Poison', position: position.toString(), streamId: 'c-1' },
+    });
+    expect(await db.get('SELECT n FROM counts_v1 WHERE stream = $1', ['c-1'])).toEqual({ n: 2 });
+    await runner.stop();
+  });
+});

@@ -1,0 +1,16 @@
+import type { AllFilter, RecordedEvent } from '../../src/event-store/event-store.port.js';
+import type { ReadModelDb } from './read-model-db.js';
+
+/**
+ * A read model: a pure function of the events it sees plus its storage schema. `apply` must be
+ * deterministic (no clock, no randomness) so a rebuild from scratch equals live processing.
+ */
+export interface Projection {
+  name: string;
+  /** Bump to rebuild from scratch beside the live version (blue/green). */
+  version: number;
+  filter?: AllFilter;
+  /** Tables, in a schema both SQLite and PostgreSQL accept; idempotent. */
+  setup(db: ReadModelDb, table: (name: string) => string): Promise<void>;
+  apply(db: ReadModelDb, event: RecordedEvent, table: (name: string) => string): Promise<void>;
+}

@@ -1,0 +1,15 @@
+/**
+ * The storage a projection writes to, the same for SQLite and PostgreSQL: SQL with $1, $2 … parameters
+ * in the dialect both accept (INSERT … ON CONFLICT … DO UPDATE). Amounts are stored as decimal strings
+ * and computed in TypeScript with big.js, never in SQL floats.
+ */
+export type SqlValue = string | number | bigint | null;
+
+export interface ReadModelDb {
+  run(sql: string, params?: SqlValue[]): Promise<void>;
+  get<T = Record<string, unknown>>(sql: string, params?: SqlValue[]): Promise<T | undefined>;
+  all<T = Record<string, unknown>>(sql: string, params?: SqlValue[]): Promise<T[]>;
+  /** Runs `work` in one transaction: everything it writes commits together or not at all. */
+  transaction<T>(work: (db: ReadModelDb) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { ReadModelDb, SqlValue } from './read-model-db.js';
+
+/** SQLite read models (the default): one file beside the event store, WAL, durable commits. */
+export class SqliteReadModelDb implements ReadModelDb {
+  private readonly db: DatabaseSync;
+  private readonly statements = new Map<string, StatementSync>();
+  private inTransaction = false;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new DatabaseSync(path, { timeout: 5000 });
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+  }
+
+  private statement(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      // $1 → ?1: SQLite binds numbered parameters positionally, as PostgreSQL does.
+      statement = this.db.prepare(sql.replace(/\$(\d+)/g, '?$1'));
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  async run(sql: string, params: SqlValue[] = []): Promise<void> {
+    if (params.length === 0 && !sql.includes('$')) {
+      this.db.exec(sql);
+      return;
+    }
+    this.statement(sql).run(...params);
+  }
+
+  async get<T>(sql: string, params: SqlValue[] = []): Promise<T | undefined> {
+    return this.statement(sql).get(...params) as T | undefined;
+  }
+
+  async all<T>(sql: string, params: SqlValue[] = []): Promise<T[]> {
+    return this.statement(sql).all(...params) as T[];
+  }
+
+  async transaction<T>(work: (db: ReadModelDb) => Promise<T>): Promise<T> {
+    if (this.inTransaction) throw new Error('Nested read-model transactions are not supported');
+    this.inTransaction = true;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await work(this);
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    } finally {
+      this.inTransaction = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

@@ -1,0 +1,72 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { BillingService } from './application/billing/billing.service.js';
+import { PriceCatalogProvider } from './application/catalog/price-catalog.provider.js';
+import { CLOCK, type Clock } from './application/clock/clock.js';
+import type { AppConfig } from './config/config.js';
+import { ProfileRegistry } from './domain/policies/profile-registry.js';
+import { EVENT_STORE, type EventStore } from './event-store/event-store.port.js';
+import { HealthController } from './health/health.controller.js';
+import { ApiKeyGuard } from './http/auth/api-key.guard.js';
+import { ApiKeyRegistry } from './http/auth/api-keys.js';
+import { IdempotencyInterceptor } from './http/idempotency/idempotency.interceptor.js';
+import { IdempotencyStore } from './http/idempotency/idempotency-store.js';
+import { AccountSummaryController } from './use-cases/account-summary/account-summary.controller.js';
+import { ClosePeriodController } from './use-cases/close-period/close-period.controller.js';
+import { ConsumeResourceController } from './use-cases/consume-resource/consume-resource.controller.js';
+import { IssueGrantController } from './use-cases/issue-grant/issue-grant.controller.js';
+import { OpenAccountController } from './use-cases/open-account/open-account.controller.js';
+import { OpenAccountHandler } from './use-cases/open-account/open-account.handler.js';
+import { PayBillController } from './use-cases/pay-bill/pay-bill.controller.js';
+import { RunLedgerCommandHandler } from './use-cases/run-ledger-command.js';
+import { SetCreditLimitController } from './use-cases/set-credit-limit/set-credit-limit.controller.js';
+import { TopUpController } from './use-cases/top-up/top-up.controller.js';
+
+export const APP_CONFIG = Symbol('AppConfig');
+
+export interface AppDependencies {
+  config: AppConfig;
+  eventStore: EventStore;
+  clock: Clock;
+  apiKeys: ApiKeyRegistry;
+  idempotency: IdempotencyStore;
+  profiles?: ProfileRegistry;
+  catalog?: PriceCatalogProvider;
+}
+
+@Module({})
+export class AppModule {
+  /** Infrastructure is opened before Nest starts, so an unreachable store stops start-up with a clear message. */
+  static register(deps: AppDependencies): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [
+        HealthController,
+        OpenAccountController,
+        TopUpController,
+        ConsumeResourceController,
+        IssueGrantController,
+        SetCreditLimitController,
+        PayBillController,
+        ClosePeriodController,
+        AccountSummaryController,
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: deps.config },
+        { provide: EVENT_STORE, useValue: deps.eventStore },
+        { provide: CLOCK, useValue: deps.clock },
+        { provide: ApiKeyRegistry, useValue: deps.apiKeys },
+        { provide: IdempotencyStore, useValue: deps.idempotency },
+        { provide: ProfileRegistry, useValue: deps.profiles ?? new ProfileRegistry() },
+        { provide: PriceCatalogProvider, useValue: deps.catalog ?? new PriceCatalogProvider() },
+        BillingService,
+        OpenAccountHandler,
+        RunLedgerCommandHandler,
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
+import { join } from 'node:path';
+import { AppModule, type AppDependencies } from './app.module.js';
+import { SystemClock } from './application/clock/clock.js';
+import { ConfigError, type AppConfig } from './config/config.js';
+import { createEventStore } from './event-store/create-event-store.js';
+import { ApiKeyRegistry, ensureGeneratedKeys, parseApiKeyRecords } from './http/auth/api-keys.js';
+import { configureHttp } from './http/http-setup.js';
+import { IdempotencyStore } from './http/idempotency/idempotency-store.js';
+import { readFileSync } from 'node:fs';
+
+/** Builds the Nest application from ready infrastructure (tests pass their own). */
+export async function createApp(deps: AppDependencies, logger: false | Array<'log' | 'warn' | 'error' | 'debug'> = false) {
+  const app = await NestFactory.create(AppModule.register(deps), { bodyParser: false, logger });
+  configureHttp(app);
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** Opens everything the configuration names; an unreachable store or a bad key file stops start-up here. */
+export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessEnv = process.env) {
+  const eventStore = await createEventStore(config.eventStore);
+  const idempotency = new IdempotencyStore(join(config.dataDir, 'idempotency.sqlite'));
+  let generated: Record<string, string> | undefined;
+  let records;
+  try {
+    if (env.API_KEYS) records = parseApiKeyRecords(env.API_KEYS, false);
+    else if (env.API_KEYS_FILE) records = parseApiKeyRecords(readFileSync(env.API_KEYS_FILE, 'utf8'), true);
+  } catch (error) {
+    throw new ConfigError([`${env.API_KEYS ? 'API_KEYS' : 'API_KEYS_FILE'}: ${(error as Error).message}`]);
+  }
+  if (!records) {
+    const ensured = ensureGeneratedKeys(join(config.dataDir, 'api-keys.json'));
+    records = ensured.records;
+    generated = ensured.created;
+  }
+  return {
+    deps: { config, eventStore, clock: new SystemClock(), apiKeys: new ApiKeyRegistry(records), idempotency },
+    generated,
+  };
+}
+
+export async function closeApp(app: INestApplication, deps: AppDependencies): Promise<void> {
+  await app.close();
+  await deps.eventStore.close();
+  deps.idempotency.close();
+}

@@ -1,0 +1,36 @@
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded store under ./data on port 3000', () => {
+    expect(loadConfig({})).toEqual({
+      host: '127.0.0.1',
+      port: 3000,
+      eventStore: { kind: 'sqlite', path: './data/events.sqlite' },
+      dataDir: './data',
+      logLevel: 'info',
+    });
+  });
+
+  it('selects EventStoreDB with a connection string', () => {
+    const config = loadConfig({ EVENT_STORE: 'esdb', ESDB_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' });
+    expect(config.eventStore).toEqual({ kind: 'esdb', connectionString: 'esdb://localhost:2113?tls=false' });
+  });
+
+  it('reports every bad variable by name with what is allowed', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', EVENT_STORE: 'esdb', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toEqual([
+      "PORT must be an integer from 0 to 65535 (got 'eighty')",
+      "ESDB_CONNECTION_STRING must be an esdb:// or kurrentdb:// connection string when EVENT_STORE=esdb (got '')",
+      "LOG_LEVEL must be one of debug, info, warn, error (got 'loud')",
+    ]);
+    expect(() => loadConfig({ EVENT_STORE: 'mongo' })).toThrow("EVENT_STORE must be one of sqlite, esdb (got 'mongo')");
+    expect(() => loadConfig({ PORT: '70000' })).toThrow('PORT must be an integer from 0 to 65535');
+  });
+});

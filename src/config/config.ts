@@ -1,0 +1,61 @@
+/**
+ * Configuration comes from the environment and is validated once at start-up. Every problem is
+ * reported together, naming the variable and what is allowed, so a bad deployment fails fast and clearly.
+ */
+export interface AppConfig {
+  host: string;
+  port: number;
+  eventStore: { kind: 'sqlite'; path: string } | { kind: 'esdb'; connectionString: string };
+  dataDir: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const value = (name: string, fallback: string) => {
+    const raw = env[name];
+    return raw === undefined || raw.trim() === '' ? fallback : raw.trim();
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = value(name, fallback);
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name} must be one of ${allowed.join(', ')} (got '${raw}')`);
+    return fallback;
+  };
+
+  const portRaw = value('PORT', '3000');
+  const port = /^\d{1,5}$/.test(portRaw) ? Number.parseInt(portRaw, 10) : NaN;
+  if (!(port >= 0 && port <= 65535)) problems.push(`PORT must be an integer from 0 to 65535 (got '${portRaw}')`);
+
+  const dataDir = value('DATA_DIR', './data');
+  const kind = oneOf('EVENT_STORE', ['sqlite', 'esdb'] as const, 'sqlite');
+  let eventStore: AppConfig['eventStore'] = { kind: 'sqlite', path: value('SQLITE_PATH', `${dataDir}/events.sqlite`) };
+  if (kind === 'esdb') {
+    const connectionString = value('ESDB_CONNECTION_STRING', '');
+    if (!/^(esdb|kurrentdb|kdb|esdb\+discover|kurrentdb\+discover):\/\/.+/.test(connectionString)) {
+      problems.push(
+        `ESDB_CONNECTION_STRING must be an esdb:// or kurrentdb:// connection string when EVENT_STORE=esdb (got '${connectionString}')`,
+      );
+    }
+    eventStore = { kind: 'esdb', connectionString };
+  }
+
+  const config: AppConfig = {
+    host: value('HOST', '127.0.0.1'),
+    port,
+    eventStore,
+    dataDir,
+    logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,47 @@
+import type { ContractKind, PayerType, PaymentScheme } from '../policies/policy-profile.js';
+
+export type Region = 'ru-moscow' | 'kz';
+export type Residency = 'resident' | 'non-resident';
+export type Currency = 'RUB' | 'KZT' | 'USD';
+
+/** Personal data: sealed at rest with a per-account key, unreadable once the account is deleted. */
+export interface LegalDetails {
+  name: string;
+  /** INN (Russia) or BIN/IIN (Kazakhstan). */
+  taxId: string;
+  kpp?: string;
+  address: string;
+}
+
+export interface AccountFacts {
+  accountId: string;
+  payerType: PayerType;
+  region: Region;
+  residency: Residency;
+  contract: ContractKind;
+  paymentScheme: PaymentScheme;
+  edm: boolean;
+  currency: Currency;
+  /** The legal entity that signs documents and owns their numbering. */
+  issuer: string;
+  timeZone: string;
+  profileId: string;
+  profileVersion: number;
+  openedAt: string;
+  openingPeriodId: string;
+}
+
+export type AccountEvent =
+  | { type: 'AccountOpened'; data: AccountFacts & { personal?: LegalDetails } }
+  | { type: 'LegalDetailsAdded'; data: { accountId: string; at: string; personal: LegalDetails } }
+  | {
+      type: 'ContractChanged';
+      data: {
+        accountId: string;
+        at: string;
+        contract: ContractKind;
+        paymentScheme: PaymentScheme;
+        profileId: string;
+        profileVersion: number;
+      };
+    };

@@ -1,0 +1,23 @@
+import type { AccountEvent, AccountFacts, LegalDetails } from './account-events.js';
+
+export interface AccountState {
+  facts?: AccountFacts;
+  legalDetails?: LegalDetails;
+}
+
+export const initialAccountState = (): AccountState => ({});
+
+export function evolveAccount(state: AccountState, event: AccountEvent): AccountState {
+  switch (event.type) {
+    case 'AccountOpened': {
+      const { personal, ...facts } = event.data;
+      return { facts, legalDetails: personal };
+    }
+    case 'LegalDetailsAdded':
+      return { ...state, legalDetails: event.data.personal };
+    case 'ContractChanged': {
+      const { accountId: _id, at: _at, ...change } = event.data;
+      return { ...state, facts: state.facts && { ...state.facts, ...change } };
+    }
+  }
+}

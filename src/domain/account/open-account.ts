@@ -1,0 +1,110 @@
+import type { ContractKind, PayerType, PaymentScheme } from '../policies/policy-profile.js';
+import type { ProfileRegistry } from '../policies/profile-registry.js';
+import { periodOf } from '../shared/reporting-period.js';
+import type { AccountEvent, Currency, LegalDetails, Region, Residency } from './account-events.js';
+import type { AccountState } from './account-state.js';
+import { checkLegalDetails } from './legal-details.js';
+
+export interface OpenAccountCommand {
+  accountId: string;
+  payerType: PayerType;
+  region: Region;
+  residency: Residency;
+  contract: ContractKind;
+  paymentScheme: PaymentScheme;
+  edm: boolean;
+  profileId: string;
+  legalDetails?: LegalDetails;
+  at: string;
+}
+
+type Decision = { ok: true; events: AccountEvent[] } | { ok: false; code: string; message: string; field?: string };
+
+/** The legal entity that issues documents in each region, and the region's time zone. */
+export const REGIONS: Record<Region, { issuer: string; timeZone: string; residentCurrency: Currency }> = {
+  'ru-moscow': { issuer: 'ru-moscow-llc', timeZone: 'Europe/Moscow', residentCurrency: 'RUB' },
+  kz: { issuer: 'kz-llp', timeZone: 'Asia/Almaty', residentCurrency: 'KZT' },
+};
+
+export const ACCOUNT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+const no = (code: string, message: string, field?: string): Decision => ({ ok: false, code, message, field });
+
+/** Opens an account: rejects invalid combinations (§1) and fixes currency, issuer and time zone. */
+export function decideOpenAccount(
+  command: OpenAccountCommand,
+  state: AccountState,
+  deps: { profiles: ProfileRegistry },
+): Decision {
+  if (state.facts) return no('ACCOUNT_EXISTS', `Account ${command.accountId} already exists`, 'accountId');
+  if (!ACCOUNT_ID_PATTERN.test(command.accountId)) {
+    return no('INVALID_ACCOUNT_ID', 'accountId must be 1–64 letters, digits, _ . or -, starting with a letter or digit', 'accountId');
+  }
+  const legalLike = command.payerType !== 'individual';
+  if (command.paymentScheme === 'postpaid' && !legalLike) {
+    return no('INDIVIDUAL_POSTPAID', 'Individuals can only use the prepaid scheme', 'paymentScheme');
+  }
+  if (command.paymentScheme === 'postpaid' && command.contract !== 'individual-contract') {
+    return no('POSTPAID_NEEDS_INDIVIDUAL_CONTRACT', 'The postpaid scheme needs an individual contract', 'contract');
+  }
+  if (legalLike && command.residency === 'non-resident' && command.contract !== 'individual-contract') {
+    return no(
+      'NON_RESIDENT_NEEDS_INDIVIDUAL_CONTRACT',
+      'A legal entity not resident in the region’s country needs an individual contract',
+      'contract',
+    );
+  }
+  if (command.edm && !(legalLike && command.residency === 'resident' && command.region === 'ru-moscow')) {
+    return no('EDM_NOT_AVAILABLE', 'Electronic document exchange is only for RU-resident legal entities in ru-moscow', 'edm');
+  }
+  let profile;
+  try {
+    profile = deps.profiles.get(command.profileId);
+  } catch {
+    return no('PROFILE_UNKNOWN', `Profile ${command.profileId} is not known`, 'profileId');
+  }
+  const applies = profile.appliesTo;
+  if (
+    !applies.payerTypes.includes(command.payerType) ||
+    applies.paymentScheme !== command.paymentScheme ||
+    !applies.residency.includes(command.residency)
+  ) {
+    return no(
+      'PROFILE_NOT_APPLICABLE',
+      `Profile ${profile.id} is for ${applies.payerTypes.join('/')} payers, ${applies.paymentScheme}, ${applies.residency.join('/')}`,
+      'profileId',
+    );
+  }
+  if (command.legalDetails) {
+    const problem = checkLegalDetails(command.legalDetails, command.region, command.residency, command.payerType);
+    if (problem) return no(problem.code, problem.message, `legalDetails.${problem.field}`);
+  }
+  const region = REGIONS[command.region];
+  const opened = Date.parse(command.at);
+  if (Number.isNaN(opened)) return no('INVALID_TIME', 'at must be an ISO-8601 time', 'at');
+  return {
+    ok: true,
+    events: [
+      {
+        type: 'AccountOpened',
+        data: {
+          accountId: command.accountId,
+          payerType: command.payerType,
+          region: command.region,
+          residency: command.residency,
+          contract: command.contract,
+          paymentScheme: command.paymentScheme,
+          edm: command.edm,
+          currency: command.residency === 'resident' ? region.residentCurrency : 'USD',
+          issuer: region.issuer,
+          timeZone: region.timeZone,
+          profileId: profile.id,
+          profileVersion: profile.version,
+          openedAt: command.at,
+          openingPeriodId: periodOf(command.at, region.timeZone).id,
+          ...(command.legalDetails ? { personal: command.legalDetails } : {}),
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * Events of an account's ledger. One ledger stream per account per reporting period
+ * (`ledger-<accountId>-<YYYY-MM>`): it opens with the carried-over state and ends with PeriodClosed,
+ * so deciding a command never reads more than one month of history. Amounts are decimal strings.
+ */
+import type { PaymentChannel } from '../policies/policy-profile.js';
+
+export type AccountStatus = 'active' | 'frozen' | 'payment-required' | 'suspended' | 'blocked' | 'deleted';
+
+export interface GrantSnapshot {
+  grantId: string;
+  kind: string;
+  amount: string;
+  remaining: string;
+  issuedAt: string;
+  expiresAt: string;
+  /** Categories the grant may pay for ('all' = everything not excluded). */
+  categories: string[] | 'all';
+  excludedCategories: string[];
+  priority: number;
+}
+
+export interface OpenBill {
+  billId: string;
+  kind: 'period' | 'mid-period';
+  amount: string;
+  paid: string;
+  issuedOn: string;
+  dueDate: string;
+}
+
+/** Everything a new period needs from the previous one. */
+export interface CarriedState {
+  balance: string;
+  creditLimit: string;
+  grants: GrantSnapshot[];
+  status: AccountStatus;
+  statusSince: string;
+  everPaid: boolean;
+  openBills: OpenBill[];
+}
+
+export interface ServiceTotals {
+  service: string;
+  category: string;
+  consumption: string;
+  fromGrants: string;
+  fromBalance: string;
+}
+
+export type LedgerEvent =
+  | {
+      type: 'PeriodOpened';
+      data: {
+        accountId: string;
+        periodId: string;
+        startsAt: string;
+        endsAt: string;
+        lastDay: string;
+        currency: string;
+        profileId: string;
+        profileVersion: number;
+        carried: CarriedState;
+      };
+    }
+  | {
+      type: 'FundsDeposited';
+      data: {
+        paymentId: string;
+        amount: string;
+        channel: PaymentChannel;
+        countsInDocuments: boolean;
+        balanceAfter: string;
+        at: string;
+      };
+    }
+  | { type: 'GrantIssued'; data: GrantSnapshot }
+  | { type: 'GrantExpired'; data: { grantId: string; amountLost: string; at: string } }
+  | {
+      type: 'ResourceConsumed';
+      data: {
+        usageRecordId: string;
+        sku: string;
+        service: string;
+        category: string;
+        unit: string;
+        quantity: string;
+        windowStart: string;
+        windowEnd: string;
+        catalogVersion: string;
+        amount: string;
+        fromGrants: Array<{ grantId: string; amount: string }>;
+        fromBalance: string;
+        balanceAfter: string;
+      };
+    }
+  | { type: 'CreditLimitSet'; data: { creditLimit: string; at: string } }
+  | { type: 'AccountFrozen'; data: { balance: string; at: string; deleteObjectsAt: string; everPaid: boolean } }
+  | { type: 'AccountUnfrozen'; data: { balance: string; at: string } }
+  | { type: 'PaymentRequired'; data: { availableFunds: string; at: string; suspendAt: string } }
+  | { type: 'PaymentRequirementCleared'; data: { availableFunds: string; at: string } }
+  | { type: 'BillIssued'; data: OpenBill & { reason: string } }
+  | {
+      type: 'BillPaymentApplied';
+      data: { billId: string; paymentId: string; amount: string; remaining: string; fullyPaid: boolean; at: string };
+    }
+  | {
+      type: 'PeriodClosed';
+      data: {
+        periodId: string;
+        closedAt: string;
+        openingBalance: string;
+        closingBalance: string;
+        deposits: string;
+        documentEligibleDeposits: string;
+        grantsUsed: string;
+        grantsExpired: string;
+        consumption: string;
+        spentFromBalance: string;
+        byService: ServiceTotals[];
+        carried: CarriedState;
+      };
+    };
+
+export type LedgerEventType = LedgerEvent['type'];
+export type LedgerEventOf<T extends LedgerEventType> = Extract<LedgerEvent, { type: T }>;

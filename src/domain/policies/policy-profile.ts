@@ -1,0 +1,82 @@
+/**
+ * A policy profile is data: every business default that is policy rather than law (domain-rules §12)
+ * lives here, versioned, so ops can add or change a profile without code. Accounts record the profile
+ * id and version they run under; a change of profile is an event, never an edit.
+ */
+export type PayerType = 'individual' | 'legal-entity' | 'sole-proprietor';
+export type PaymentScheme = 'prepaid' | 'postpaid';
+export type ContractKind = 'public-offer' | 'individual-contract';
+export type Comparison = 'below-zero' | 'at-or-below-zero';
+export type PaymentChannel = 'card' | 'bank-transfer' | 'auto-top-up' | 'internal';
+export type DocumentKind = 'bill' | 'act' | 'vat-invoice' | 'advance-vat-invoice' | 'upd';
+
+export interface PolicyProfile {
+  id: string;
+  version: number;
+  description: string;
+  /** Which accounts may run under it. */
+  appliesTo: { payerTypes: PayerType[]; paymentScheme: PaymentScheme; residency: Array<'resident' | 'non-resident'> };
+  /** Freeze a prepaid account when its balance crosses the threshold (first provider). */
+  freeze: {
+    enabled: boolean;
+    when: Comparison;
+    /** Frozen objects are queued for deletion this many days after freezing. */
+    deleteObjectsAfterDays: { neverPaid: number; paidBefore: number };
+    objectStorage: { blockAfterDays: number; deleteAfterBlockedDays: number };
+    /** Promised delay between the top-up and the unfreeze. */
+    unfreezeWithinMinutes: number;
+  };
+  /** Suspension for unpaid debt (second provider). */
+  suspension: {
+    enabled: boolean;
+    /** Without credit: the balance comparison that makes payment required. */
+    when: Comparison;
+    /** Days from "payment required" (or an overdue bill) to suspension. */
+    suspendAfterDays: number;
+    noticeDaysBefore: number[];
+    /** Days after suspension without full payment before the account is deleted. */
+    deleteAfterDays: number;
+    restoreWithinHours: number;
+  };
+  billing: {
+    /** Bills for payment at period start when the amount is > 0 (bank transfer accounts). */
+    issuePeriodBills: boolean;
+    billDueDays: number;
+    /** Bill issued mid-period when the credit limit is exhausted. */
+    midPeriodBillDueDays: number;
+    creditLimitAllowed: boolean;
+    /** What an overdue bill leads to. */
+    whenOverdue: 'nothing' | 'suspend';
+  };
+  documents: {
+    /** Which closing documents the account receives each period. */
+    closing: 'none' | 'act-and-vat-invoice' | 'upd-status-1' | 'upd-status-2';
+    advanceVatInvoice: boolean;
+    /** Basis of the act: spent from the personal account (grants excluded) or all consumption. */
+    actBasis: 'spent-from-balance' | 'total-consumption';
+    /** Payment channels whose deposits appear in documents and reconciliation reports. */
+    eligibleChannels: PaymentChannel[];
+  };
+  penalties:
+    | { model: 'none' }
+    | {
+        model: 'percent-per-day';
+        ratePercent: string;
+        capPercentOfDebt?: string;
+        startsAt: 'due-date' | 'suspension';
+      }
+    | {
+        model: 'key-rate-fraction';
+        keyRatePercent: string;
+        denominator: number;
+        capPercentOfDebt?: string;
+        startsAt: 'due-date' | 'suspension';
+      };
+  rounding: { mode: 'half-up' | 'half-even'; subMinorChargesRoundUp: boolean };
+  vat: { midMonthChange: 'act-date' | 'split-by-day' };
+  grants: { order: 'earliest-expiry' | 'object-type-first-then-account' };
+  /** Minimum top-up per currency, decimal strings. */
+  minimumTopUp: { RUB: string; KZT: string; USD: string };
+  /** Service categories still charged while frozen or suspended. */
+  chargedWhileStopped: string[];
+}

@@ -1,0 +1,154 @@
+import type { PolicyProfile } from './policy-profile.js';
+
+const STORAGE_LIKE = ['storage', 'object-storage', 'network-address'];
+
+const vkBase = {
+  freeze: {
+    enabled: true,
+    when: 'below-zero',
+    deleteObjectsAfterDays: { neverPaid: 3, paidBefore: 7 },
+    objectStorage: { blockAfterDays: 30, deleteAfterBlockedDays: 7 },
+    unfreezeWithinMinutes: 15,
+  },
+  suspension: {
+    enabled: false,
+    when: 'at-or-below-zero',
+    suspendAfterDays: 0,
+    noticeDaysBefore: [],
+    deleteAfterDays: 60,
+    restoreWithinHours: 24,
+  },
+  penalties: { model: 'none' },
+  rounding: { mode: 'half-up', subMinorChargesRoundUp: true },
+  vat: { midMonthChange: 'act-date' },
+  grants: { order: 'object-type-first-then-account' },
+  minimumTopUp: { RUB: '10', KZT: '100', USD: '1' },
+  chargedWhileStopped: STORAGE_LIKE,
+} as const satisfies Partial<PolicyProfile>;
+
+const ycBase = {
+  freeze: { ...vkBase.freeze, enabled: false },
+  suspension: {
+    enabled: true,
+    when: 'at-or-below-zero',
+    suspendAfterDays: 7,
+    noticeDaysBefore: [7, 3, 0],
+    deleteAfterDays: 60,
+    restoreWithinHours: 24,
+  },
+  penalties: { model: 'percent-per-day', ratePercent: '0.1', capPercentOfDebt: '10', startsAt: 'suspension' },
+  rounding: { mode: 'half-up', subMinorChargesRoundUp: false },
+  vat: { midMonthChange: 'act-date' },
+  grants: { order: 'earliest-expiry' },
+  minimumTopUp: { RUB: '10', KZT: '60', USD: '1' },
+  chargedWhileStopped: STORAGE_LIKE,
+} as const satisfies Partial<PolicyProfile>;
+
+/** The built-in profiles; ops add more as JSON files validated by parsePolicyProfile. */
+export const BUILT_IN_PROFILES: readonly PolicyProfile[] = [
+  {
+    id: 'vk-individual-prepaid',
+    version: 1,
+    description: 'First provider, individuals: prepaid, frozen below zero, no accounting documents.',
+    appliesTo: { payerTypes: ['individual'], paymentScheme: 'prepaid', residency: ['resident'] },
+    ...vkBase,
+    billing: {
+      issuePeriodBills: false,
+      billDueDays: 14,
+      midPeriodBillDueDays: 2,
+      creditLimitAllowed: false,
+      whenOverdue: 'nothing',
+    },
+    documents: { closing: 'none', advanceVatInvoice: false, actBasis: 'spent-from-balance', eligibleChannels: [] },
+  },
+  {
+    id: 'vk-legal-prepaid',
+    version: 1,
+    description: 'First provider, legal entities on the public offer: prepaid, frozen below zero, UPD monthly.',
+    appliesTo: { payerTypes: ['legal-entity', 'sole-proprietor'], paymentScheme: 'prepaid', residency: ['resident'] },
+    ...vkBase,
+    billing: {
+      issuePeriodBills: false,
+      billDueDays: 14,
+      midPeriodBillDueDays: 2,
+      creditLimitAllowed: false,
+      whenOverdue: 'nothing',
+    },
+    documents: {
+      closing: 'upd-status-1',
+      advanceVatInvoice: true,
+      actBasis: 'spent-from-balance',
+      // Card top-ups are excluded from legal entities' UPD and reconciliation report.
+      eligibleChannels: ['bank-transfer'],
+    },
+  },
+  {
+    id: 'vk-legal-postpaid',
+    version: 1,
+    description: 'First provider, legal entities with an individual contract: billed monthly, never frozen.',
+    appliesTo: { payerTypes: ['legal-entity', 'sole-proprietor'], paymentScheme: 'postpaid', residency: ['resident'] },
+    ...vkBase,
+    freeze: { ...vkBase.freeze, enabled: false },
+    billing: {
+      issuePeriodBills: true,
+      billDueDays: 14,
+      midPeriodBillDueDays: 2,
+      creditLimitAllowed: false,
+      whenOverdue: 'nothing',
+    },
+    documents: {
+      closing: 'upd-status-1',
+      advanceVatInvoice: false,
+      actBasis: 'spent-from-balance',
+      eligibleChannels: ['bank-transfer'],
+    },
+  },
+  {
+    id: 'yc-legal-prepaid',
+    version: 1,
+    description: 'Second provider, legal entities without credit: suspended when funds run out, deleted 60 days later.',
+    appliesTo: {
+      payerTypes: ['legal-entity', 'sole-proprietor'],
+      paymentScheme: 'prepaid',
+      residency: ['resident', 'non-resident'],
+    },
+    ...ycBase,
+    billing: {
+      issuePeriodBills: false,
+      billDueDays: 14,
+      midPeriodBillDueDays: 2,
+      creditLimitAllowed: false,
+      whenOverdue: 'suspend',
+    },
+    documents: {
+      closing: 'act-and-vat-invoice',
+      advanceVatInvoice: false,
+      actBasis: 'spent-from-balance',
+      eligibleChannels: ['bank-transfer', 'card'],
+    },
+  },
+  {
+    id: 'yc-legal-credit',
+    version: 1,
+    description: 'Second provider, legal entities with a credit limit: billed at period end or when the limit runs out.',
+    appliesTo: {
+      payerTypes: ['legal-entity', 'sole-proprietor'],
+      paymentScheme: 'postpaid',
+      residency: ['resident', 'non-resident'],
+    },
+    ...ycBase,
+    billing: {
+      issuePeriodBills: true,
+      billDueDays: 14,
+      midPeriodBillDueDays: 2,
+      creditLimitAllowed: true,
+      whenOverdue: 'suspend',
+    },
+    documents: {
+      closing: 'act-and-vat-invoice',
+      advanceVatInvoice: false,
+      actBasis: 'spent-from-balance',
+      eligibleChannels: ['bank-transfer', 'card'],
+    },
+  },
+];

@@ -1,0 +1,27 @@
+import { Controller, Get, HttpException, HttpStatus, Inject } from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+
+@Controller()
+export class HealthController {
+  constructor(@Inject(EVENT_STORE) private readonly eventStore: EventStore) {}
+
+  /** Liveness: the process answers. */
+  @Get('health')
+  health() {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: the event store answers. */
+  @Get('ready')
+  async ready() {
+    try {
+      const head = await this.eventStore.headPosition();
+      return { status: 'ready', eventStore: { headPosition: head?.toString() ?? null } };
+    } catch (error) {
+      throw new HttpException(
+        { status: 'not-ready', eventStore: { error: (error as Error).message } },
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { ProblemDetailsFilter, problem, validationProblem } from './problem-details.js';
+
+export const MAX_BODY = '2mb';
+
+/**
+ * The HTTP edge: strict JSON bodies only, unknown fields refused, every error as problem+json.
+ * Malformed input is a 4xx and reaches no handler.
+ */
+export function configureHttp(app: INestApplication): void {
+  app.use(requireJsonBody);
+  app.use(express.json({ limit: MAX_BODY, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      forbidUnknownValues: true,
+      exceptionFactory: validationProblem,
+    }),
+  );
+  app.useGlobalFilters(new ProblemDetailsFilter());
+}
+
+function requireJsonBody(request: Request, response: Response, next: NextFunction): void {
+  const hasBody = ['POST', 'PUT', 'PATCH'].includes(request.method);
+  if (hasBody && !request.is(['application/json', 'application/*+json'])) {
+    const body = problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json').problem;
+    response.status(415).type('application/problem+json').send(JSON.stringify(body));
+    return;
+  }
+  next();
+}

@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import type { Response } from 'express';
+import { Observable, catchError, from, mergeMap, of, throwError } from 'rxjs';
+import type { AuthenticatedRequest } from '../auth/api-key.guard.js';
+import { ProblemException, problem, toProblem, type Problem } from '../problem-details.js';
+import { IdempotencyStore } from './idempotency-store.js';
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * Idempotency-Key on command routes: the first request's response is stored forever and replayed for a
+ * retry with the same body; the same key with a different body is refused with 422. The key also becomes
+ * the command id, so event ids are deterministic and a retry can never store anything twice.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(private readonly store: IdempotencyStore) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest & { commandId?: string }>();
+    const response = context.switchToHttp().getResponse<Response>();
+    const key = request.headers['idempotency-key'];
+    if (key === undefined || request.method !== 'POST') return next.handle();
+    if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
+      return throwError(() =>
+        problem(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1–255 visible ASCII characters'),
+      );
+    }
+    const scope = `${request.caller?.name ?? 'anonymous'} ${request.method} ${request.route?.path ?? request.path}`;
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify([request.originalUrl, request.body ?? null]))
+      .digest('hex');
+    request.commandId = createHash('sha256').update(`${scope}\n${key}`).digest('hex').slice(0, 32);
+
+    const claim = this.store.claim(scope, key, requestHash, new Date().toISOString());
+    if (claim.kind === 'mismatch') {
+      return throwError(() =>
+        problem(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request'),
+      );
+    }
+    if (claim.kind === 'in-flight') {
+      return throwError(() => problem(409, 'IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this key is still running'));
+    }
+    if (claim.kind === 'replay') {
+      response.setHeader('Idempotent-Replayed', 'true');
+      response.status(claim.response.status);
+      const body = JSON.parse(claim.response.body) as unknown;
+      if (claim.response.status >= 400) return throwError(() => new ProblemException(body as Problem));
+      return of(body);
+    }
+    return next.handle().pipe(
+      mergeMap((result: unknown) => {
+        this.store.remember(scope, key, { status: response.statusCode, body: JSON.stringify(result ?? null) });
+        return of(result);
+      }),
+      catchError((error: unknown) => {
+        const body = toProblem(error);
+        if (body.status >= 500) this.store.forget(scope, key);
+        else this.store.remember(scope, key, { status: body.status, body: JSON.stringify(body) });
+        return from(Promise.reject(error));
+      }),
+    );
+  }
+}

@@ -1,0 +1,58 @@
+import { applyDecorators } from '@nestjs/common';
+import { IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
+
+/** Money and quantities travel as decimal strings: never JSON numbers, bounded in size and scale. */
+export const IsDecimalString = (options: { maxFractionDigits: number; maxIntegerDigits?: number; allowZero?: boolean }) => {
+  const integer = options.maxIntegerDigits ?? 15;
+  const pattern = new RegExp(`^\\d{1,${integer}}(\\.\\d{1,${options.maxFractionDigits}})?$`);
+  return applyDecorators(
+    IsString({ message: '$property must be a decimal string such as "100.50" (not a JSON number)' }),
+    Matches(pattern, {
+      message: `$property must be a non-negative decimal string with at most ${integer} integer and ${options.maxFractionDigits} fractional digits`,
+    }),
+    ...(options.allowZero === false
+      ? [Matches(/[1-9]/, { message: '$property must be greater than 0' })]
+      : []),
+  );
+};
+
+/** ISO-8601 instants with an explicit offset (Z or ±hh:mm): a time without a zone is ambiguous. */
+export const IsInstant = () =>
+  applyDecorators(
+    IsString({ message: '$property must be an ISO-8601 time string' }),
+    Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, {
+      message: '$property must be an ISO-8601 time with an offset, e.g. 2026-03-01T12:00:00+03:00',
+    }),
+    ValidateBy({
+      name: 'isRealInstant',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && isRealInstant(value),
+        defaultMessage: () => '$property must be a real calendar time (no 30 February, no hour 24)',
+      },
+    }),
+  );
+
+/** Date.parse accepts 2026-02-30 by rolling over; a real instant's date and time survive the round trip. */
+export function isRealInstant(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(value);
+  if (!match || Number.isNaN(Date.parse(value))) return false;
+  const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
+  const local = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, Number.isNaN(s) ? 0 : s!));
+  return (
+    local.getUTCFullYear() === y &&
+    local.getUTCMonth() === mo! - 1 &&
+    local.getUTCDate() === d &&
+    local.getUTCHours() === h &&
+    local.getUTCMinutes() === mi
+  );
+}
+
+/** Ids chosen by callers: visible ASCII without separators we use in stream names. */
+export const IsExternalId = () =>
+  applyDecorators(
+    IsString({ message: '$property must be a string' }),
+    MaxLength(128),
+    Matches(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, {
+      message: '$property must start with a letter or digit and contain only letters, digits, _ . : -',
+    }),
+  );

@@ -1,0 +1,30 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { BillingService } from '../application/billing/billing.service.js';
+import type { CommandMeta, CommandOutcome } from '../application/ledger/command-outcome.js';
+import type { LedgerCommand } from '../domain/ledger/ledger-commands.js';
+
+/**
+ * Every money-moving use case (top-up, usage, grants, credit, bill payment, period close) is a ledger
+ * command decided in the period that contains its effective time; each use case's controller builds it.
+ */
+export class RunLedgerCommand extends Command<CommandOutcome> {
+  constructor(
+    readonly accountId: string,
+    readonly effectiveAt: string,
+    readonly command: LedgerCommand,
+    readonly meta: CommandMeta,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(RunLedgerCommand)
+export class RunLedgerCommandHandler implements ICommandHandler<RunLedgerCommand> {
+  constructor(@Inject(BillingService) private readonly billing: BillingService) {}
+
+  execute({ accountId, effectiveAt, command, meta }: RunLedgerCommand): Promise<CommandOutcome> {
+    if (command.type === 'TopUp' || command.type === 'PayBill') return this.billing.onPayment(accountId, command, meta);
+    return this.billing.onLedger(accountId, effectiveAt, command, meta);
+  }
+}

@@ -1,0 +1,70 @@
+import type { INestApplication } from '@nestjs/common';
+import { VirtualClock } from '../../src/application/clock/clock.js';
+import { closeApp, createApp } from '../../src/bootstrap.js';
+import { loadConfig } from '../../src/config/config.js';
+import type { EventStore } from '../../src/event-store/event-store.port.js';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { ApiKeyRegistry, hashApiKey, type Role } from '../../src/http/auth/api-keys.js';
+import { IdempotencyStore } from '../../src/http/idempotency/idempotency-store.js';
+import type { AppDependencies } from '../../src/app.module.js';
+
+export const KEYS: Record<Role, string> = { service: 'svc-key', ops: 'ops-key', auditor: 'aud-key' };
+
+export interface TestApi {
+  app: INestApplication;
+  store: SqliteEventStore;
+  clock: VirtualClock;
+  baseUrl: string;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    options?: { role?: Role | null; headers?: Record<string, string>; rawBody?: string },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+/** The whole HTTP app on an in-memory embedded store and a virtual clock, listening on a free port. */
+export async function startTestApi(now = '2026-03-01T09:00:00.000Z'): Promise<TestApi> {
+  const store = SqliteEventStore.open({ path: ':memory:' });
+  const clock = new VirtualClock(now);
+  const deps: AppDependencies = {
+    config: loadConfig({}),
+    eventStore: store as EventStore,
+    clock,
+    apiKeys: new ApiKeyRegistry(
+      (Object.keys(KEYS) as Role[]).map((role) => ({ name: `test-${role}`, role, sha256: hashApiKey(KEYS[role]) })),
+    ),
+    idempotency: new IdempotencyStore(':memory:'),
+  };
+  const app = await createApp(deps);
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  return {
+    app,
+    store,
+    clock,
+    baseUrl,
+    async call(method, path, body, options = {}) {
+      const role = options.role === undefined ? 'service' : options.role;
+      const headers: Record<string, string> = { ...(options.headers ?? {}) };
+      if (role) headers.authorization = `Bearer ${KEYS[role]}`;
+      if (body !== undefined || options.rawBody !== undefined) headers['content-type'] ??= 'application/json';
+      const response = await fetch(baseUrl + path, {
+        method,
+        headers,
+        body: options.rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: response.status, body: parsed, headers: response.headers };
+    },
+    close: () => closeApp(app, deps),
+  };
+}
