@@ -9,7 +9,9 @@ const requested = process.argv.slice(2);
 const names = requested.length > 0 ? requested : Object.keys(benchmarks);
 const unknown = names.filter((name) => !(name in benchmarks));
 if (unknown.length > 0) {
-  console.error(`Unknown benchmark(s): ${unknown.join(', ')}. Available: ${Object.keys(benchmarks).join(', ')}`);
+  console.error(
+    `Unknown benchmark(s): ${unknown.join(', ')}. Available: ${Object.keys(benchmarks).join(', ')}`,
+  );
   process.exit(2);
 }
 

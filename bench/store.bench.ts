@@ -74,16 +74,21 @@ export async function measureStoreBaseline(events = 200_000): Promise<StoreBasel
 
     started = process.hrtime.bigint();
     let read = 0;
-    let from: bigint | 'start' = 'start';
+    let after: bigint | undefined;
     for (;;) {
-      const page = await store.readAll({ fromPosition: from, maxCount: 1000 });
+      const page = await store.readAll({ afterPosition: after, maxCount: 1000 });
       if (page.length === 0) break;
       read += page.length;
-      from = page[page.length - 1]!.position + 1n;
+      after = page[page.length - 1]!.position;
     }
     const readAndDecodeEventsPerSec = perSecond(read, started);
     await store.close();
-    return { appendBatchedEventsPerSec, appendConcurrentSinglesEventsPerSec, readAndDecodeEventsPerSec, events: read };
+    return {
+      appendBatchedEventsPerSec,
+      appendConcurrentSinglesEventsPerSec,
+      readAndDecodeEventsPerSec,
+      events: read,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -58,11 +58,35 @@ export const accountBalancesProjection: Projection = {
       case 'AccountFrozen':
         return statusChanged(db, table, accountId, recorded, 'frozen', event.data.at, 'balance below zero');
       case 'AccountUnfrozen':
-        return statusChanged(db, table, accountId, recorded, 'active', event.data.at, 'balance positive again');
+        return statusChanged(
+          db,
+          table,
+          accountId,
+          recorded,
+          'active',
+          event.data.at,
+          'balance positive again',
+        );
       case 'PaymentRequired':
-        return statusChanged(db, table, accountId, recorded, 'payment-required', event.data.at, 'funds exhausted');
+        return statusChanged(
+          db,
+          table,
+          accountId,
+          recorded,
+          'payment-required',
+          event.data.at,
+          'funds exhausted',
+        );
       case 'PaymentRequirementCleared':
-        return statusChanged(db, table, accountId, recorded, 'active', event.data.at, 'funds available again');
+        return statusChanged(
+          db,
+          table,
+          accountId,
+          recorded,
+          'active',
+          event.data.at,
+          'funds available again',
+        );
       default:
         return;
     }
@@ -84,7 +108,10 @@ async function update(
     [accountId, ...values, recorded.position.toString()],
   );
   if (changes.balance !== undefined) {
-    const row = await db.get<{ status: string }>(`SELECT status FROM ${table('accounts')} WHERE account_id = $1`, [accountId]);
+    const row = await db.get<{ status: string }>(
+      `SELECT status FROM ${table('accounts')} WHERE account_id = $1`,
+      [accountId],
+    );
     await db.run(
       `INSERT INTO ${table('balance_history')} (account_id, position, effective_at, recorded_at, balance, status, event_type)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
@@ -110,12 +137,10 @@ async function statusChanged(
   since: string,
   reason: string,
 ): Promise<void> {
-  await db.run(`UPDATE ${table('accounts')} SET status = $2, status_since = $3, position = $4 WHERE account_id = $1`, [
-    accountId,
-    status,
-    since,
-    recorded.position.toString(),
-  ]);
+  await db.run(
+    `UPDATE ${table('accounts')} SET status = $2, status_since = $3, position = $4 WHERE account_id = $1`,
+    [accountId, status, since, recorded.position.toString()],
+  );
   await db.run(
     `INSERT INTO ${table('status_history')} (account_id, position, status, since, reason) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT DO NOTHING`,

@@ -13,6 +13,7 @@ import { ApiKeyRegistry } from './http/auth/api-keys.js';
 import { IdempotencyInterceptor } from './http/idempotency/idempotency.interceptor.js';
 import { IdempotencyStore } from './http/idempotency/idempotency-store.js';
 import { AccountSummaryController } from './use-cases/account-summary/account-summary.controller.js';
+import { AuditController } from './use-cases/audit/audit.controller.js';
 import { ClosePeriodController } from './use-cases/close-period/close-period.controller.js';
 import { ConsumeResourceController } from './use-cases/consume-resource/consume-resource.controller.js';
 import { IssueGrantController } from './use-cases/issue-grant/issue-grant.controller.js';
@@ -52,6 +53,7 @@ export class AppModule {
         PayBillController,
         ClosePeriodController,
         AccountSummaryController,
+        AuditController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: deps.config },

@@ -12,7 +12,10 @@ import { IdempotencyStore } from './http/idempotency/idempotency-store.js';
 import { readFileSync } from 'node:fs';
 
 /** Builds the Nest application from ready infrastructure (tests pass their own). */
-export async function createApp(deps: AppDependencies, logger: false | Array<'log' | 'warn' | 'error' | 'debug'> = false) {
+export async function createApp(
+  deps: AppDependencies,
+  logger: false | Array<'log' | 'warn' | 'error' | 'debug'> = false,
+) {
   const app = await NestFactory.create(AppModule.register(deps), { bodyParser: false, logger });
   configureHttp(app);
   app.enableShutdownHooks();

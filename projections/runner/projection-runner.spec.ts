@@ -13,7 +13,9 @@ const counter: Projection = {
   version: 1,
   filter: { streamPrefixes: ['c-'] },
   async setup(db, table) {
-    await db.run(`CREATE TABLE IF NOT EXISTS ${table('counts')} (stream TEXT PRIMARY KEY, n INTEGER NOT NULL)`);
+    await db.run(
+      `CREATE TABLE IF NOT EXISTS ${table('counts')} (stream TEXT PRIMARY KEY, n INTEGER NOT NULL)`,
+    );
   },
   async apply(db, event, table) {
     if (event.type === 'Poison') throw new Error('cannot count poison');

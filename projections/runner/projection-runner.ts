@@ -23,7 +23,7 @@ export class PoisonEventError extends Error {
   constructor(
     readonly projection: string,
     readonly event: RecordedEvent,
-    readonly cause: unknown,
+    override readonly cause: unknown,
   ) {
     super(
       `Projection ${projection} cannot apply ${event.type} ${event.id} at position ${event.position} ` +
@@ -51,7 +51,13 @@ export class ProjectionRunner {
     readonly projection: Projection,
     private readonly batchSize = 500,
   ) {
-    this.status = { name: projection.name, version: projection.version, state: 'stopped', position: null, eventsApplied: 0 };
+    this.status = {
+      name: projection.name,
+      version: projection.version,
+      state: 'stopped',
+      position: null,
+      eventsApplied: 0,
+    };
   }
 
   table = (name: string) => `${name}_v${this.projection.version}`;
@@ -156,13 +162,14 @@ export class ProjectionRunner {
       if (this.checkpoint !== undefined && this.checkpoint >= position) return;
       if (this.pending.length === 0) {
         const [next] = await this.store.readAll({
-          fromPosition: this.checkpoint === undefined ? 'start' : this.checkpoint + 1n,
+          afterPosition: this.checkpoint,
           maxCount: 1,
           filter: this.projection.filter,
         });
         if (!next || next.position > position) return;
       }
-      if (Date.now() > deadline) throw new Error(`Projection ${this.projection.name} did not reach ${position} in time`);
+      if (Date.now() > deadline)
+        throw new Error(`Projection ${this.projection.name} did not reach ${position} in time`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }

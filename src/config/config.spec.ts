@@ -12,7 +12,10 @@ describe('loadConfig', () => {
   });
 
   it('selects EventStoreDB with a connection string', () => {
-    const config = loadConfig({ EVENT_STORE: 'esdb', ESDB_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' });
+    const config = loadConfig({
+      EVENT_STORE: 'esdb',
+      ESDB_CONNECTION_STRING: 'esdb://localhost:2113?tls=false',
+    });
     expect(config.eventStore).toEqual({ kind: 'esdb', connectionString: 'esdb://localhost:2113?tls=false' });
   });
 
@@ -30,7 +33,9 @@ describe('loadConfig', () => {
       "ESDB_CONNECTION_STRING must be an esdb:// or kurrentdb:// connection string when EVENT_STORE=esdb (got '')",
       "LOG_LEVEL must be one of debug, info, warn, error (got 'loud')",
     ]);
-    expect(() => loadConfig({ EVENT_STORE: 'mongo' })).toThrow("EVENT_STORE must be one of sqlite, esdb (got 'mongo')");
+    expect(() => loadConfig({ EVENT_STORE: 'mongo' })).toThrow(
+      "EVENT_STORE must be one of sqlite, esdb (got 'mongo')",
+    );
     expect(() => loadConfig({ PORT: '70000' })).toThrow('PORT must be an integer from 0 to 65535');
   });
 });

@@ -34,11 +34,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const portRaw = value('PORT', '3000');
   const port = /^\d{1,5}$/.test(portRaw) ? Number.parseInt(portRaw, 10) : NaN;
-  if (!(port >= 0 && port <= 65535)) problems.push(`PORT must be an integer from 0 to 65535 (got '${portRaw}')`);
+  if (!(port >= 0 && port <= 65535))
+    problems.push(`PORT must be an integer from 0 to 65535 (got '${portRaw}')`);
 
   const dataDir = value('DATA_DIR', './data');
   const kind = oneOf('EVENT_STORE', ['sqlite', 'esdb'] as const, 'sqlite');
-  let eventStore: AppConfig['eventStore'] = { kind: 'sqlite', path: value('SQLITE_PATH', `${dataDir}/events.sqlite`) };
+  let eventStore: AppConfig['eventStore'] = {
+    kind: 'sqlite',
+    path: value('SQLITE_PATH', `${dataDir}/events.sqlite`),
+  };
   if (kind === 'esdb') {
     const connectionString = value('ESDB_CONNECTION_STRING', '');
     if (!/^(esdb|kurrentdb|kdb|esdb\+discover|kurrentdb\+discover):\/\/.+/.test(connectionString)) {

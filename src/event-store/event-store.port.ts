@@ -73,8 +73,10 @@ export interface AllFilter {
 
 export interface ReadAllOptions {
   direction?: Direction;
-  /** Inclusive position to start from. Defaults to 'start' forwards and 'end' backwards. */
+  /** Inclusive position to start from (a position returned by the store). Defaults to 'start' forwards and 'end' backwards. */
   fromPosition?: bigint | 'start' | 'end';
+  /** Forwards only: start strictly after this position (a checkpoint or the last event of a page). */
+  afterPosition?: bigint;
   maxCount?: number;
   filter?: AllFilter;
 }

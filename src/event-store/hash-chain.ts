@@ -9,7 +9,11 @@ export const GENESIS_HASH = '0'.repeat(64);
  * revision, id, type, data and the rest of the metadata plus `prevHash`. Editing, removing or reordering
  * a stored event breaks the chain at that event.
  */
-export function eventHash(streamId: string, revision: number, event: Pick<NewEvent, 'id' | 'type' | 'data' | 'metadata'>): string {
+export function eventHash(
+  streamId: string,
+  revision: number,
+  event: Pick<NewEvent, 'id' | 'type' | 'data' | 'metadata'>,
+): string {
   const { hash: _hash, ...metadata } = event.metadata ?? {};
   return createHash('sha256')
     .update(JSON.stringify([streamId, revision, event.id, event.type, event.data, metadata]))
@@ -17,7 +21,12 @@ export function eventHash(streamId: string, revision: number, event: Pick<NewEve
 }
 
 /** Adds prevHash/hash to events about to be appended after `previousHash` at `firstRevision`. */
-export function chainEvents(streamId: string, firstRevision: number, previousHash: string, events: NewEvent[]): NewEvent[] {
+export function chainEvents(
+  streamId: string,
+  firstRevision: number,
+  previousHash: string,
+  events: NewEvent[],
+): NewEvent[] {
   let prevHash = previousHash;
   return events.map((event, index) => {
     const metadata: EventMetadata = { ...event.metadata, prevHash };
@@ -42,7 +51,8 @@ export function verifyChain(events: RecordedEvent[]): ChainBreak | undefined {
     const at = { streamId: event.streamId, revision: event.revision, eventId: event.id };
     if (event.revision !== expectedRevision) return { ...at, problem: 'revision-gap' };
     if (event.metadata.prevHash !== prevHash) return { ...at, problem: 'removed-or-reordered' };
-    if (eventHash(event.streamId, event.revision, event) !== event.metadata.hash) return { ...at, problem: 'edited' };
+    if (eventHash(event.streamId, event.revision, event) !== event.metadata.hash)
+      return { ...at, problem: 'edited' };
     prevHash = event.metadata.hash as string;
     expectedRevision += 1;
   }

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpException, HttpStatus, Inject } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { Public } from '../http/auth/roles.js';
 
 @Controller()
 export class HealthController {
@@ -7,12 +8,14 @@ export class HealthController {
 
   /** Liveness: the process answers. */
   @Get('health')
+  @Public()
   health() {
     return { status: 'ok' };
   }
 
   /** Readiness: the event store answers. */
   @Get('ready')
+  @Public()
   async ready() {
     try {
       const head = await this.eventStore.headPosition();

@@ -24,8 +24,10 @@ export function configureHttp(app: INestApplication): void {
 }
 
 function requireJsonBody(request: Request, response: Response, next: NextFunction): void {
-  const hasBody = ['POST', 'PUT', 'PATCH'].includes(request.method);
-  if (hasBody && !request.is(['application/json', 'application/*+json'])) {
+  // request.is() is null when the request has no body (allowed: e.g. closing a period), false for another type.
+  const empty = request.headers['content-length'] === '0' && !request.headers['transfer-encoding'];
+  const bodyType = request.is(['application/json', 'application/*+json']);
+  if (['POST', 'PUT', 'PATCH'].includes(request.method) && !empty && bodyType === false) {
     const body = problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json').problem;
     response.status(415).type('application/problem+json').send(JSON.stringify(body));
     return;

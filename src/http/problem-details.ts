@@ -30,7 +30,13 @@ export class ProblemException extends HttpException {
   }
 }
 
-export function problem(status: number, code: string, title: string, detail?: string, extra: Partial<Problem> = {}) {
+export function problem(
+  status: number,
+  code: string,
+  title: string,
+  detail?: string,
+  extra: Partial<Problem> = {},
+) {
   return new ProblemException({
     type: PROBLEM_BASE + code.toLowerCase().replaceAll('_', '-'),
     title,
@@ -48,7 +54,11 @@ export function validationProblem(errors: ValidationError[]): ProblemException {
     for (const error of list) {
       const field = path ? `${path}.${error.property}` : error.property;
       for (const [rule, message] of Object.entries(error.constraints ?? {})) {
-        flat.push({ field, rule, message: rule === 'whitelistValidation' ? `${field} is not a known field` : message });
+        flat.push({
+          field,
+          rule,
+          message: rule === 'whitelistValidation' ? `${field} is not a known field` : message,
+        });
       }
       if (error.children?.length) walk(error.children, field);
     }
@@ -71,7 +81,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const body = toProblem(exception);
-    if (body.status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (body.status >= 500)
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     response.status(body.status).type('application/problem+json').send(JSON.stringify(body));
   }
 }
@@ -80,28 +91,47 @@ export function toProblem(exception: unknown): Problem {
   {
     if (exception instanceof ProblemException) return exception.problem;
     if (exception instanceof CommandRejectedError) {
-      return problem(HttpStatus.UNPROCESSABLE_ENTITY, exception.code, 'The command was rejected', exception.message, {
-        ...(exception.field ? { errors: [{ field: exception.field, rule: exception.code, message: exception.message }] } : {}),
-      }).problem;
+      return problem(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        exception.code,
+        'The command was rejected',
+        exception.message,
+        {
+          ...(exception.field
+            ? { errors: [{ field: exception.field, rule: exception.code, message: exception.message }] }
+            : {}),
+        },
+      ).problem;
     }
     if (exception instanceof NotFoundError) {
       return problem(HttpStatus.NOT_FOUND, 'NOT_FOUND', 'Not found', exception.message).problem;
     }
     const bodyParserError = exception as { type?: string; status?: number; message?: string };
     if (bodyParserError?.type === 'entity.parse.failed') {
-      return problem(HttpStatus.BAD_REQUEST, 'MALFORMED_JSON', 'The body is not valid JSON', bodyParserError.message).problem;
+      return problem(
+        HttpStatus.BAD_REQUEST,
+        'MALFORMED_JSON',
+        'The body is not valid JSON',
+        bodyParserError.message,
+      ).problem;
     }
     if (bodyParserError?.type === 'entity.too.large') {
       return problem(HttpStatus.PAYLOAD_TOO_LARGE, 'BODY_TOO_LARGE', 'The body is too large').problem;
     }
     if (typeof bodyParserError?.type === 'string' && bodyParserError.status && bodyParserError.status < 500) {
-      return problem(bodyParserError.status, 'BAD_BODY', 'The body cannot be read', bodyParserError.message).problem;
+      return problem(bodyParserError.status, 'BAD_BODY', 'The body cannot be read', bodyParserError.message)
+        .problem;
     }
     if (exception instanceof BadRequestException || exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
       const detail = typeof response === 'string' ? response : (response as { message?: unknown }).message;
-      return problem(status, HttpStatus[status] ?? 'HTTP_ERROR', exception.message, Array.isArray(detail) ? detail.join('; ') : String(detail ?? '')).problem;
+      return problem(
+        status,
+        HttpStatus[status] ?? 'HTTP_ERROR',
+        exception.message,
+        Array.isArray(detail) ? detail.join('; ') : String(detail ?? ''),
+      ).problem;
     }
     return problem(HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL', 'Internal error').problem;
   }

@@ -2,7 +2,11 @@ import { applyDecorators } from '@nestjs/common';
 import { IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
 
 /** Money and quantities travel as decimal strings: never JSON numbers, bounded in size and scale. */
-export const IsDecimalString = (options: { maxFractionDigits: number; maxIntegerDigits?: number; allowZero?: boolean }) => {
+export const IsDecimalString = (options: {
+  maxFractionDigits: number;
+  maxIntegerDigits?: number;
+  allowZero?: boolean;
+}) => {
   const integer = options.maxIntegerDigits ?? 15;
   const pattern = new RegExp(`^\\d{1,${integer}}(\\.\\d{1,${options.maxFractionDigits}})?$`);
   return applyDecorators(

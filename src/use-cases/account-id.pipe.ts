@@ -8,7 +8,13 @@ export class AccountIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (!ACCOUNT_ID_PATTERN.test(value)) {
       throw problem(400, 'VALIDATION_FAILED', 'The request is invalid', 'accountId has an invalid format', {
-        errors: [{ field: 'accountId', rule: 'pattern', message: 'accountId must be 1–64 letters, digits, _ . or -' }],
+        errors: [
+          {
+            field: 'accountId',
+            rule: 'pattern',
+            message: 'accountId must be 1–64 letters, digits, _ . or -',
+          },
+        ],
       });
     }
     return value;

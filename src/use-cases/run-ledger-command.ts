@@ -24,7 +24,8 @@ export class RunLedgerCommandHandler implements ICommandHandler<RunLedgerCommand
   constructor(@Inject(BillingService) private readonly billing: BillingService) {}
 
   execute({ accountId, effectiveAt, command, meta }: RunLedgerCommand): Promise<CommandOutcome> {
-    if (command.type === 'TopUp' || command.type === 'PayBill') return this.billing.onPayment(accountId, command, meta);
+    if (command.type === 'TopUp' || command.type === 'PayBill')
+      return this.billing.onPayment(accountId, command, meta);
     return this.billing.onLedger(accountId, effectiveAt, command, meta);
   }
 }

@@ -7,6 +7,28 @@ import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-stor
 import { ApiKeyRegistry, hashApiKey, type Role } from '../../src/http/auth/api-keys.js';
 import { IdempotencyStore } from '../../src/http/idempotency/idempotency-store.js';
 import type { AppDependencies } from '../../src/app.module.js';
+import { PriceCatalogProvider } from '../../src/application/catalog/price-catalog.provider.js';
+import { PriceCatalog, defaultCatalogVersions } from '../../src/domain/catalog/index.js';
+
+/** The default catalog plus 'test.unit': 1.00 per unit in every currency, category compute, so sums are exact. */
+export function testCatalog(): PriceCatalogProvider {
+  const versions = defaultCatalogVersions().map((version) => ({
+    ...version,
+    skus: [
+      ...version.skus,
+      ...(['RUB', 'KZT', 'USD'] as const).map((currency) => ({
+        sku: 'test.unit',
+        service: 'Test Service',
+        category: 'compute',
+        unit: 'unit',
+        currency,
+        pricing: { model: 'flat' as const, unitPrice: '1.00' },
+        keptWhileSuspended: false,
+      })),
+    ],
+  }));
+  return new PriceCatalogProvider(PriceCatalog.create(versions));
+}
 
 export const KEYS: Record<Role, string> = { service: 'svc-key', ops: 'ops-key', auditor: 'aud-key' };
 
@@ -33,9 +55,14 @@ export async function startTestApi(now = '2026-03-01T09:00:00.000Z'): Promise<Te
     eventStore: store as EventStore,
     clock,
     apiKeys: new ApiKeyRegistry(
-      (Object.keys(KEYS) as Role[]).map((role) => ({ name: `test-${role}`, role, sha256: hashApiKey(KEYS[role]) })),
+      (Object.keys(KEYS) as Role[]).map((role) => ({
+        name: `test-${role}`,
+        role,
+        sha256: hashApiKey(KEYS[role]),
+      })),
     ),
     idempotency: new IdempotencyStore(':memory:'),
+    catalog: testCatalog(),
   };
   const app = await createApp(deps);
   await app.listen(0, '127.0.0.1');

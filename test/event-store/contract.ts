@@ -234,7 +234,7 @@ export function describeEventStoreContract(name: string, createStore: () => Prom
       expect(events.some((e) => e.type === 'Before')).toBe(false);
       expect(new Set(events.map((e) => e.id)).size).toBe(40);
       const stored = await store.readAll({
-        fromPosition: first.position + 1n,
+        afterPosition: first.position,
         filter: { streamPrefixes: [prefix] },
       });
       expect(events.map((e) => e.id)).toEqual(stored.map((e) => e.id));

@@ -7,12 +7,17 @@ import type { LedgerCommand, LedgerContext } from '../../domain/ledger/ledger-co
 import { decideLedger } from '../../domain/ledger/ledger-decide.js';
 import type { CarriedState, LedgerEvent } from '../../domain/ledger/ledger-events.js';
 import { evolveLedger, initialLedgerState, type LedgerState } from '../../domain/ledger/ledger-state.js';
-import { periodOf, type ReportingPeriod } from '../../domain/shared/reporting-period.js';
+import { periodOf, previousPeriod, type ReportingPeriod } from '../../domain/shared/reporting-period.js';
 import { ProfileRegistry } from '../../domain/policies/profile-registry.js';
 import { PriceCatalogProvider } from '../catalog/price-catalog.provider.js';
 import { CLOCK, type Clock } from '../clock/clock.js';
 import { AggregateStreams } from '../event-sourcing/aggregate-stream.js';
-import { CommandRejectedError, NotFoundError, type CommandMeta, type CommandOutcome } from '../ledger/command-outcome.js';
+import {
+  CommandRejectedError,
+  NotFoundError,
+  type CommandMeta,
+  type CommandOutcome,
+} from '../ledger/command-outcome.js';
 import { accountStream, ledgerStream, paymentStream } from '../ledger/stream-names.js';
 import { deterministicEventId } from '../../event-store/event-ids.js';
 
@@ -58,10 +63,18 @@ export class BillingService {
   }
 
   /** Runs a ledger command in the reporting period that contains `effectiveAt`. */
-  async onLedger(accountId: string, effectiveAt: string, command: LedgerCommand, meta: CommandMeta): Promise<CommandOutcome> {
+  async onLedger(
+    accountId: string,
+    effectiveAt: string,
+    command: LedgerCommand,
+    meta: CommandMeta,
+  ): Promise<CommandOutcome> {
     const account = await this.account(accountId);
     if (Date.parse(effectiveAt) > this.clock.now().getTime() + FUTURE_TOLERANCE_MS) {
-      throw new CommandRejectedError('EFFECTIVE_TIME_IN_FUTURE', `The effective time ${effectiveAt} is in the future`);
+      throw new CommandRejectedError(
+        'EFFECTIVE_TIME_IN_FUTURE',
+        `The effective time ${effectiveAt} is in the future`,
+      );
     }
     const period = periodOf(effectiveAt, account.timeZone);
     await this.ensurePeriodOpen(account, period);
@@ -88,7 +101,10 @@ export class BillingService {
     let bookedAt = command.at;
     const datedPeriod = periodOf(command.at, account.timeZone);
     const dated = await this.ledgers.exists(ledgerStream(accountId, datedPeriod.id));
-    if (dated && (await this.ledgers.load(ledgerStream(accountId, datedPeriod.id))).state.phase === 'closed') {
+    if (
+      dated &&
+      (await this.ledgers.load(ledgerStream(accountId, datedPeriod.id))).state.phase === 'closed'
+    ) {
       bookedAt = this.clock.now().toISOString();
     }
     const claimStream = paymentStream(command.paymentId);
@@ -99,7 +115,11 @@ export class BillingService {
           id: deterministicEventId(`${claimStream}/claim`),
           type: 'PaymentClaimed',
           data: { paymentId: command.paymentId, accountId, amount: command.amount, bookedAt },
-          metadata: { commandId: meta.commandId, actor: meta.actor, recordedAt: this.clock.now().toISOString() },
+          metadata: {
+            commandId: meta.commandId,
+            actor: meta.actor,
+            recordedAt: this.clock.now().toISOString(),
+          },
         },
       ],
       'any',
@@ -136,11 +156,17 @@ export class BillingService {
    * Makes sure the period's stream exists: the account's first period opens empty; a later one is opened
    * from the previous period's closing state, closing that period first if it is still open.
    */
-  private async ensurePeriodOpen(account: NonNullable<AccountState['facts']>, period: ReportingPeriod): Promise<void> {
+  private async ensurePeriodOpen(
+    account: NonNullable<AccountState['facts']>,
+    period: ReportingPeriod,
+  ): Promise<void> {
     const stream = ledgerStream(account.accountId, period.id);
     if (await this.ledgers.exists(stream)) return;
     if (period.id < account.openingPeriodId) {
-      throw new CommandRejectedError('BEFORE_ACCOUNT_OPENED', `Period ${period.id} is before the account was opened`);
+      throw new CommandRejectedError(
+        'BEFORE_ACCOUNT_OPENED',
+        `Period ${period.id} is before the account was opened`,
+      );
     }
     let carried: CarriedState;
     if (period.id === account.openingPeriodId) {
@@ -154,7 +180,7 @@ export class BillingService {
         openBills: [],
       };
     } else {
-      const previous = periodOf(new Date(Date.parse(period.startsAt) - 1).toISOString(), account.timeZone);
+      const previous = previousPeriod(period);
       await this.ensurePeriodOpen(account, previous);
       carried = await this.closePeriod(account, previous);
     }
@@ -165,7 +191,12 @@ export class BillingService {
           {
             type: 'OpenPeriod',
             accountId: account.accountId,
-            period: { periodId: period.id, startsAt: period.startsAt, endsAt: period.endsAt, lastDay: period.lastDay },
+            period: {
+              periodId: period.id,
+              startsAt: period.startsAt,
+              endsAt: period.endsAt,
+              lastDay: period.lastDay,
+            },
             timeZone: account.timeZone,
             currency: account.currency,
             carried,
@@ -179,12 +210,23 @@ export class BillingService {
   }
 
   /** Closes a period (idempotently) and returns the state it carries into the next one. */
-  async closePeriod(account: NonNullable<AccountState['facts']>, period: ReportingPeriod): Promise<CarriedState> {
+  async closePeriod(
+    account: NonNullable<AccountState['facts']>,
+    period: ReportingPeriod,
+  ): Promise<CarriedState> {
     const stream = ledgerStream(account.accountId, period.id);
-    const closedAt = new Date(Math.max(this.clock.now().getTime(), Date.parse(period.endsAt))).toISOString();
+    const closedAt = this.clock.now().toISOString();
+    if (Date.parse(closedAt) < Date.parse(period.endsAt)) {
+      throw new CommandRejectedError('PERIOD_NOT_ENDED', `Period ${period.id} ends at ${period.endsAt}`);
+    }
     await this.ledgers.decide(
       stream,
-      (state) => decideLedger({ type: 'ClosePeriod', at: closedAt, timeZone: account.timeZone }, state, this.contextFor(account)),
+      (state) =>
+        decideLedger(
+          { type: 'ClosePeriod', at: closedAt, timeZone: account.timeZone },
+          state,
+          this.contextFor(account),
+        ),
       { commandId: `close-period/${account.accountId}/${period.id}`, actor: 'billing-engine' },
       period.endsAt,
     );
@@ -194,6 +236,7 @@ export class BillingService {
 }
 
 function closingCarry(state: LedgerState): CarriedState {
-  if (state.phase !== 'closed') throw new Error(`Period ${state.periodId} of ${state.accountId} did not close`);
+  if (state.phase !== 'closed')
+    throw new Error(`Period ${state.periodId} of ${state.accountId} did not close`);
   return state.closedCarry!;
 }

@@ -26,7 +26,8 @@ export class VirtualClock implements Clock {
   /** Moves to `to`; moving backwards is refused because time in an event log never goes back. */
   set(to: Date | string): void {
     const target = new Date(to).getTime();
-    if (target < this.current) throw new Error(`VirtualClock cannot move back from ${this.now().toISOString()}`);
+    if (target < this.current)
+      throw new Error(`VirtualClock cannot move back from ${this.now().toISOString()}`);
     this.current = target;
   }
 

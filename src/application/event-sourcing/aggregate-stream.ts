@@ -54,7 +54,10 @@ export class AggregateStreams<S, E extends DomainEvent> {
     } catch (error) {
       if (!(error instanceof StreamNotFoundError)) throw error;
     }
-    const state = events.reduce((s, e) => this.evolve(s, { type: e.type, data: e.data } as E), this.initialState());
+    const state = events.reduce(
+      (s, e) => this.evolve(s, { type: e.type, data: e.data } as E),
+      this.initialState(),
+    );
     const last = events.at(-1);
     const loaded: Loaded<S> = {
       state,

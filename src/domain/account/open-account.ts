@@ -18,7 +18,8 @@ export interface OpenAccountCommand {
   at: string;
 }
 
-type Decision = { ok: true; events: AccountEvent[] } | { ok: false; code: string; message: string; field?: string };
+type Decision =
+  { ok: true; events: AccountEvent[] } | { ok: false; code: string; message: string; field?: string };
 
 /** The legal entity that issues documents in each region, and the region's time zone. */
 export const REGIONS: Record<Region, { issuer: string; timeZone: string; residentCurrency: Currency }> = {
@@ -38,14 +39,22 @@ export function decideOpenAccount(
 ): Decision {
   if (state.facts) return no('ACCOUNT_EXISTS', `Account ${command.accountId} already exists`, 'accountId');
   if (!ACCOUNT_ID_PATTERN.test(command.accountId)) {
-    return no('INVALID_ACCOUNT_ID', 'accountId must be 1–64 letters, digits, _ . or -, starting with a letter or digit', 'accountId');
+    return no(
+      'INVALID_ACCOUNT_ID',
+      'accountId must be 1–64 letters, digits, _ . or -, starting with a letter or digit',
+      'accountId',
+    );
   }
   const legalLike = command.payerType !== 'individual';
   if (command.paymentScheme === 'postpaid' && !legalLike) {
     return no('INDIVIDUAL_POSTPAID', 'Individuals can only use the prepaid scheme', 'paymentScheme');
   }
   if (command.paymentScheme === 'postpaid' && command.contract !== 'individual-contract') {
-    return no('POSTPAID_NEEDS_INDIVIDUAL_CONTRACT', 'The postpaid scheme needs an individual contract', 'contract');
+    return no(
+      'POSTPAID_NEEDS_INDIVIDUAL_CONTRACT',
+      'The postpaid scheme needs an individual contract',
+      'contract',
+    );
   }
   if (legalLike && command.residency === 'non-resident' && command.contract !== 'individual-contract') {
     return no(
@@ -55,7 +64,11 @@ export function decideOpenAccount(
     );
   }
   if (command.edm && !(legalLike && command.residency === 'resident' && command.region === 'ru-moscow')) {
-    return no('EDM_NOT_AVAILABLE', 'Electronic document exchange is only for RU-resident legal entities in ru-moscow', 'edm');
+    return no(
+      'EDM_NOT_AVAILABLE',
+      'Electronic document exchange is only for RU-resident legal entities in ru-moscow',
+      'edm',
+    );
   }
   let profile;
   try {
@@ -76,7 +89,12 @@ export function decideOpenAccount(
     );
   }
   if (command.legalDetails) {
-    const problem = checkLegalDetails(command.legalDetails, command.region, command.residency, command.payerType);
+    const problem = checkLegalDetails(
+      command.legalDetails,
+      command.region,
+      command.residency,
+      command.payerType,
+    );
     if (problem) return no(problem.code, problem.message, `legalDetails.${problem.field}`);
   }
   const region = REGIONS[command.region];

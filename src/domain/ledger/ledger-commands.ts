@@ -39,7 +39,14 @@ export type LedgerCommand =
       windowEnd: string;
     }
   | { type: 'SetCreditLimit'; creditLimit: string; at: string }
-  | { type: 'PayBill'; billId: string; paymentId: string; amount: string; channel: PaymentChannel; at: string }
+  | {
+      type: 'PayBill';
+      billId: string;
+      paymentId: string;
+      amount: string;
+      channel: PaymentChannel;
+      at: string;
+    }
   | { type: 'ClosePeriod'; at: string; timeZone: string };
 
 export type LedgerCommandType = LedgerCommand['type'];

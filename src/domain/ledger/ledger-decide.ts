@@ -11,7 +11,10 @@ import {
 } from './ledger-state.js';
 import { addCalendarDays, localDate } from '../shared/reporting-period.js';
 import { allocateCharge } from '../shared/grant-allocation.js';
-import { parseDecimal } from '../shared/decimal.js';
+import { parseDecimal, toPlainString } from '../shared/decimal.js';
+import { Money, type Currency } from '../shared/money.js';
+import type { GrantScope } from '../shared/grant-allocation.js';
+import type { GrantSnapshot } from './ledger-events.js';
 import { DomainError } from '../shared/errors.js';
 
 export interface Rejection {
@@ -22,16 +25,20 @@ export interface Rejection {
   field?: string;
 }
 
-export type Decision =
-  | { ok: true; events: LedgerEvent[]; duplicate?: boolean }
-  | Rejection;
+export type Decision = { ok: true; events: LedgerEvent[]; duplicate?: boolean } | Rejection;
 
-const reject = (code: string, message: string, field?: string): Rejection => ({ ok: false, code, message, field });
+const reject = (code: string, message: string, field?: string): Rejection => ({
+  ok: false,
+  code,
+  message,
+  field,
+});
 const accept = (events: LedgerEvent[]): Decision => ({ ok: true, events });
 const duplicate = (): Decision => ({ ok: true, events: [], duplicate: true });
 
 const DAY_MS = 86_400_000;
-const plusDays = (instant: string, days: number) => new Date(Date.parse(instant) + days * DAY_MS).toISOString();
+const plusDays = (instant: string, days: number) =>
+  new Date(Date.parse(instant) + days * DAY_MS).toISOString();
 
 /**
  * The instant that places usage in a period: the last moment inside its window (windows are half-open,
@@ -99,7 +106,7 @@ function decimalField(value: string, field: string): Big | Rejection {
 function amountField(value: string, field: string): Big | Rejection {
   const parsed = decimalField(value, field);
   if (!(parsed instanceof Big)) return parsed;
-  if (parsed.lte(0)) return reject('AMOUNT_NOT_POSITIVE', `${field} must be greater than 0`, field);
+  if (parsed.lte('0')) return reject('AMOUNT_NOT_POSITIVE', `${field} must be greater than 0`, field);
   return parsed;
 }
 
@@ -119,7 +126,9 @@ function decideTopUp(
       'amount',
     );
   }
-  return accept(depositEvents(state, context, command.paymentId, amount, command.channel, command.at, undefined));
+  return accept(
+    depositEvents(state, context, command.paymentId, amount, command.channel, command.at, undefined),
+  );
 }
 
 function decidePayBill(
@@ -133,7 +142,9 @@ function decidePayBill(
   }
   const amount = amountField(command.amount, 'amount');
   if (!(amount instanceof Big)) return amount;
-  return accept(depositEvents(state, context, command.paymentId, amount, command.channel, command.at, command.billId));
+  return accept(
+    depositEvents(state, context, command.paymentId, amount, command.channel, command.at, command.billId),
+  );
 }
 
 /**
@@ -166,10 +177,11 @@ function depositEvents(
   ];
   let left = amount;
   const bills = [...state.openBills.values()].sort(
-    (a, b) => Number(b.billId === billFirst) - Number(a.billId === billFirst) || a.dueDate.localeCompare(b.dueDate),
+    (a, b) =>
+      Number(b.billId === billFirst) - Number(a.billId === billFirst) || a.dueDate.localeCompare(b.dueDate),
   );
   for (const bill of bills) {
-    if (left.lte(0)) break;
+    if (left.lte('0')) break;
     const due = new Big(bill.amount).minus(bill.paid);
     const applied = left.lt(due) ? left : due;
     left = left.minus(applied);
@@ -181,22 +193,25 @@ function depositEvents(
         paymentId,
         amount: applied.toFixed(),
         remaining: remaining.toFixed(),
-        fullyPaid: remaining.eq(0),
+        fullyPaid: remaining.eq('0'),
         at,
       },
     });
   }
-  if (state.status === 'frozen' && balanceAfter.gt(0)) {
+  if (state.status === 'frozen' && balanceAfter.gt('0')) {
     events.push({ type: 'AccountUnfrozen', data: { balance: balanceAfter.toFixed(), at } });
   }
   const fundsAfter = balanceAfter.plus(state.creditLimit);
-  if (state.status === 'payment-required' && fundsAfter.gt(0)) {
+  if (state.status === 'payment-required' && fundsAfter.gt('0')) {
     events.push({ type: 'PaymentRequirementCleared', data: { availableFunds: fundsAfter.toFixed(), at } });
   }
   return events;
 }
 
-function decideIssueGrant(command: Extract<LedgerCommand, { type: 'IssueGrant' }>, state: LedgerState): Decision {
+function decideIssueGrant(
+  command: Extract<LedgerCommand, { type: 'IssueGrant' }>,
+  state: LedgerState,
+): Decision {
   if (state.grants.has(command.grantId)) return duplicate();
   const amount = amountField(command.amount, 'amount');
   if (!(amount instanceof Big)) return amount;
@@ -227,13 +242,21 @@ function decideIssueGrant(command: Extract<LedgerCommand, { type: 'IssueGrant' }
 /** Grants whose expiry has passed at `at` lose what is left of them. */
 function expiredGrants(state: LedgerState, at: string): LedgerEvent[] {
   return [...state.grants.values()]
-    .filter((g) => Date.parse(g.expiresAt) <= Date.parse(at) && new Big(g.remaining).gt(0))
+    .filter((g) => Date.parse(g.expiresAt) <= Date.parse(at) && new Big(g.remaining).gt('0'))
     .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt) || a.grantId.localeCompare(b.grantId))
-    .map((g) => ({ type: 'GrantExpired', data: { grantId: g.grantId, amountLost: g.remaining, at: g.expiresAt } }));
+    .map((g) => ({
+      type: 'GrantExpired',
+      data: { grantId: g.grantId, amountLost: g.remaining, at: g.expiresAt },
+    }));
+}
+
+function grantScope(grant: GrantSnapshot): GrantScope {
+  if (grant.categories !== 'all') return { categories: grant.categories };
+  return grant.excludedCategories.length > 0 ? { excludedCategories: grant.excludedCategories } : 'all';
 }
 
 function crosses(balance: Big, comparison: 'below-zero' | 'at-or-below-zero'): boolean {
-  return comparison === 'below-zero' ? balance.lt(0) : balance.lte(0);
+  return comparison === 'below-zero' ? balance.lt('0') : balance.lte('0');
 }
 
 function decideConsume(
@@ -264,7 +287,10 @@ function decideConsume(
   const keptRunning = rated.keptWhileStopped || profile.chargedWhileStopped.includes(rated.category);
   if (state.status === 'blocked') return reject('ACCOUNT_BLOCKED', 'The account is blocked');
   if (state.status === 'frozen' && !keptRunning) {
-    return reject('ACCOUNT_FROZEN', `The account is frozen: only ${profile.chargedWhileStopped.join(', ')} are charged`);
+    return reject(
+      'ACCOUNT_FROZEN',
+      `The account is frozen: only ${profile.chargedWhileStopped.join(', ')} are charged`,
+    );
   }
   if (state.status === 'suspended' && !keptRunning) {
     return reject(
@@ -275,16 +301,26 @@ function decideConsume(
 
   let amount = new Big(rated.amount);
   // The first provider never charges less than one kopeck for a non-zero charge.
-  if (profile.rounding.subMinorChargesRoundUp && amount.gt(0) && amount.lt('0.01')) amount = new Big('0.01');
+  if (profile.rounding.subMinorChargesRoundUp && amount.gt('0') && amount.lt('0.01'))
+    amount = new Big('0.01');
 
+  const currency = state.currency as Currency;
   const allocation = allocateCharge({
-    amount,
+    amount: Money.fromDecimal(amount, currency),
     category: rated.category,
     at,
-    grants: [...state.grants.values()],
+    grants: [...state.grants.values()].map((g) => ({
+      id: g.grantId,
+      remaining: Money.of(g.remaining, currency),
+      expiresAt: g.expiresAt,
+      scope: grantScope(g),
+      priority: g.priority,
+      issuedAt: g.issuedAt,
+    })),
     order: profile.grants.order,
   });
-  const balanceAfter = state.balance.minus(allocation.fromBalance);
+  const fromBalance = allocation.fromBalance.amount;
+  const balanceAfter = state.balance.minus(fromBalance);
   const consumed: LedgerEvent = {
     type: 'ResourceConsumed',
     data: {
@@ -298,8 +334,8 @@ function decideConsume(
       windowEnd: command.windowEnd,
       catalogVersion: rated.catalogVersion,
       amount: amount.toFixed(),
-      fromGrants: allocation.fromGrants.map((g) => ({ grantId: g.grantId, amount: g.amount.toFixed() })),
-      fromBalance: allocation.fromBalance.toFixed(),
+      fromGrants: allocation.fromGrants.map((g) => ({ grantId: g.grantId, amount: g.amount.toString() })),
+      fromBalance: toPlainString(fromBalance),
       balanceAfter: balanceAfter.toFixed(),
     },
   };
@@ -317,31 +353,42 @@ function consequencesOfCharge(
   const events: LedgerEvent[] = [];
   const after = evolveLedger(cloneForPreview(before), consumed);
   if (profile.freeze.enabled && before.status === 'active' && crosses(after.balance, profile.freeze.when)) {
-    const days = after.everPaid ? profile.freeze.deleteObjectsAfterDays.paidBefore : profile.freeze.deleteObjectsAfterDays.neverPaid;
+    const days = after.everPaid
+      ? profile.freeze.deleteObjectsAfterDays.paidBefore
+      : profile.freeze.deleteObjectsAfterDays.neverPaid;
     events.push({
       type: 'AccountFrozen',
-      data: { balance: after.balance.toFixed(), at, deleteObjectsAt: plusDays(at, days), everPaid: after.everPaid },
+      data: {
+        balance: after.balance.toFixed(),
+        at,
+        deleteObjectsAt: plusDays(at, days),
+        everPaid: after.everPaid,
+      },
     });
   }
   const funds = availableFunds(after);
   const usableGrants = [...after.grants.values()].some(
-    (g) => new Big(g.remaining).gt(0) && Date.parse(g.expiresAt) > Date.parse(at),
+    (g) => new Big(g.remaining).gt('0') && Date.parse(g.expiresAt) > Date.parse(at),
   );
   if (
     profile.suspension.enabled &&
     before.status === 'active' &&
-    after.creditLimit.eq(0) &&
+    after.creditLimit.eq('0') &&
     !usableGrants &&
     crosses(funds, profile.suspension.when)
   ) {
     events.push({
       type: 'PaymentRequired',
-      data: { availableFunds: funds.toFixed(), at, suspendAt: plusDays(at, profile.suspension.suspendAfterDays) },
+      data: {
+        availableFunds: funds.toFixed(),
+        at,
+        suspendAt: plusDays(at, profile.suspension.suspendAfterDays),
+      },
     });
   }
-  if (after.creditLimit.gt(0) && availableFunds(before).gt(0) && funds.lte(0)) {
+  if (after.creditLimit.gt('0') && availableFunds(before).gt('0') && funds.lte('0')) {
     const amount = after.balance.neg().minus(outstandingBills(after));
-    if (amount.gt(0)) {
+    if (amount.gt('0')) {
       const issuedOn = localDate(at, context.timeZone);
       const count = [...after.openBills.values()].filter((b) => b.kind === 'mid-period').length;
       events.push({
@@ -379,11 +426,15 @@ function decideSetCreditLimit(
   context: LedgerContext,
 ): Decision {
   if (!context.profile.billing.creditLimitAllowed) {
-    return reject('CREDIT_LIMIT_NOT_ALLOWED', `Profile ${context.profile.id} does not allow a credit limit`, 'creditLimit');
+    return reject(
+      'CREDIT_LIMIT_NOT_ALLOWED',
+      `Profile ${context.profile.id} does not allow a credit limit`,
+      'creditLimit',
+    );
   }
   const limit = decimalField(command.creditLimit, 'creditLimit');
   if (!(limit instanceof Big)) return limit;
-  if (limit.lt(0)) return reject('AMOUNT_NEGATIVE', 'creditLimit must not be negative', 'creditLimit');
+  if (limit.lt('0')) return reject('AMOUNT_NEGATIVE', 'creditLimit must not be negative', 'creditLimit');
   if (limit.eq(state.creditLimit)) return duplicate();
   return accept([{ type: 'CreditLimitSet', data: { creditLimit: limit.toFixed(), at: command.at } }]);
 }
@@ -404,7 +455,7 @@ function decideClose(
   if (billing.issuePeriodBills) {
     // amount = consumption − (opening balance + deposits + grants used), less what is already billed.
     const amount = preview.balance.neg().minus(outstandingBills(preview));
-    if (amount.gt(0)) {
+    if (amount.gt('0')) {
       const issuedOn = addCalendarDays(state.lastDay, 1);
       const bill: LedgerEvent = {
         type: 'BillIssued',

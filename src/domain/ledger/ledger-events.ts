@@ -95,14 +95,24 @@ export type LedgerEvent =
       };
     }
   | { type: 'CreditLimitSet'; data: { creditLimit: string; at: string } }
-  | { type: 'AccountFrozen'; data: { balance: string; at: string; deleteObjectsAt: string; everPaid: boolean } }
+  | {
+      type: 'AccountFrozen';
+      data: { balance: string; at: string; deleteObjectsAt: string; everPaid: boolean };
+    }
   | { type: 'AccountUnfrozen'; data: { balance: string; at: string } }
   | { type: 'PaymentRequired'; data: { availableFunds: string; at: string; suspendAt: string } }
   | { type: 'PaymentRequirementCleared'; data: { availableFunds: string; at: string } }
   | { type: 'BillIssued'; data: OpenBill & { reason: string } }
   | {
       type: 'BillPaymentApplied';
-      data: { billId: string; paymentId: string; amount: string; remaining: string; fullyPaid: boolean; at: string };
+      data: {
+        billId: string;
+        paymentId: string;
+        amount: string;
+        remaining: string;
+        fullyPaid: boolean;
+        at: string;
+      };
     }
   | {
       type: 'PeriodClosed';

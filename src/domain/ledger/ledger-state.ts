@@ -1,5 +1,12 @@
 import Big from 'big.js';
-import type { AccountStatus, CarriedState, GrantSnapshot, LedgerEvent, OpenBill, ServiceTotals } from './ledger-events.js';
+import type {
+  AccountStatus,
+  CarriedState,
+  GrantSnapshot,
+  LedgerEvent,
+  OpenBill,
+  ServiceTotals,
+} from './ledger-events.js';
 
 export interface ServiceAccumulator {
   service: string;
@@ -106,7 +113,8 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
       const amount = new Big(event.data.amount);
       state.balance = state.balance.plus(amount);
       state.deposits = state.deposits.plus(amount);
-      if (event.data.countsInDocuments) state.documentEligibleDeposits = state.documentEligibleDeposits.plus(amount);
+      if (event.data.countsInDocuments)
+        state.documentEligibleDeposits = state.documentEligibleDeposits.plus(amount);
       state.payments.add(event.data.paymentId);
       state.everPaid = true;
       return state;
@@ -186,7 +194,7 @@ export function carriedState(state: LedgerState): CarriedState {
   return {
     balance: state.balance.toFixed(),
     creditLimit: state.creditLimit.toFixed(),
-    grants: [...state.grants.values()].filter((g) => new Big(g.remaining).gt(0)).map((g) => ({ ...g })),
+    grants: [...state.grants.values()].filter((g) => new Big(g.remaining).gt('0')).map((g) => ({ ...g })),
     status: state.status,
     statusSince: state.statusSince,
     everPaid: state.everPaid,

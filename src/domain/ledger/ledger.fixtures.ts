@@ -13,7 +13,8 @@ export const flatRate: RateUsage = ({ sku, quantity }) => {
     gpu: ['gpu-cluster', 'GPU Clusters'],
   };
   const entry = categories[sku.split('.')[0]!];
-  if (!entry) return { rejected: true, code: 'UNKNOWN_SKU', message: `sku ${sku} is not in the catalog`, field: 'sku' };
+  if (!entry)
+    return { rejected: true, code: 'UNKNOWN_SKU', message: `sku ${sku} is not in the catalog`, field: 'sku' };
   return {
     amount: new Big(quantity).toFixed(6),
     category: entry[0],
@@ -49,7 +50,10 @@ export function contextFor(profileId: string): LedgerContext {
   return { profile, rate: flatRate, timeZone: 'Europe/Moscow' };
 }
 
-export function periodOpened(carried: Partial<CarriedState> = {}, profileId = 'vk-individual-prepaid'): LedgerEvent {
+export function periodOpened(
+  carried: Partial<CarriedState> = {},
+  profileId = 'vk-individual-prepaid',
+): LedgerEvent {
   return {
     type: 'PeriodOpened',
     data: {
@@ -68,7 +72,12 @@ export const deposited = (amount: string, paymentId = `pay-${amount}`): LedgerEv
   data: { paymentId, amount, channel: 'card', countsInDocuments: false, balanceAfter: amount, at: IN_MARCH },
 });
 
-export const grantIssued = (grantId: string, amount: string, expiresAt = '2026-05-01T00:00:00.000Z', extra = {}) =>
+export const grantIssued = (
+  grantId: string,
+  amount: string,
+  expiresAt = '2026-05-01T00:00:00.000Z',
+  extra = {},
+) =>
   ({
     type: 'GrantIssued',
     data: {
@@ -85,7 +94,12 @@ export const grantIssued = (grantId: string, amount: string, expiresAt = '2026-0
     },
   }) as LedgerEvent;
 
-export const consume = (usageRecordId: string, sku: string, quantity: string, windowEnd = IN_MARCH): LedgerCommand => ({
+export const consume = (
+  usageRecordId: string,
+  sku: string,
+  quantity: string,
+  windowEnd = IN_MARCH,
+): LedgerCommand => ({
   type: 'ConsumeResource',
   usageRecordId,
   sku,

@@ -12,8 +12,16 @@ const amount = fc
 
 const command = fc.oneof(
   fc.record({ kind: fc.constant('top-up' as const), amount: amount.filter((a) => new Big(a).gte(10)) }),
-  fc.record({ kind: fc.constant('consume' as const), amount, sku: fc.constantFrom('compute.vcpu', 'storage.ssd', 'gpu.a100') }),
-  fc.record({ kind: fc.constant('grant' as const), amount: amount.filter((a) => new Big(a).gt(0)), priority: fc.integer({ min: -3, max: 3 }) }),
+  fc.record({
+    kind: fc.constant('consume' as const),
+    amount,
+    sku: fc.constantFrom('compute.vcpu', 'storage.ssd', 'gpu.a100'),
+  }),
+  fc.record({
+    kind: fc.constant('grant' as const),
+    amount: amount.filter((a) => new Big(a).gt('0')),
+    priority: fc.integer({ min: -3, max: 3 }),
+  }),
 );
 
 describe('ledger properties', () => {
@@ -23,13 +31,22 @@ describe('ledger properties', () => {
       fc.assert(
         fc.property(fc.array(command, { maxLength: 40 }), (commands) => {
           const context = contextFor(profileId);
-          const opened = periodOpened({ creditLimit: profileId === 'yc-legal-credit' ? '1000' : '0' }, profileId);
+          const opened = periodOpened(
+            { creditLimit: profileId === 'yc-legal-credit' ? '1000' : '0' },
+            profileId,
+          );
           let state = evolveLedger(initialLedgerState(), opened);
           const stored: LedgerEvent[] = [];
           commands.forEach((c, i) => {
             const ledgerCommand: LedgerCommand =
               c.kind === 'top-up'
-                ? { type: 'TopUp', paymentId: `p${i}`, amount: c.amount, channel: 'bank-transfer', at: IN_MARCH }
+                ? {
+                    type: 'TopUp',
+                    paymentId: `p${i}`,
+                    amount: c.amount,
+                    channel: 'bank-transfer',
+                    at: IN_MARCH,
+                  }
                 : c.kind === 'grant'
                   ? {
                       type: 'IssueGrant',
@@ -42,7 +59,14 @@ describe('ledger properties', () => {
                       priority: c.priority,
                       at: IN_MARCH,
                     }
-                  : { type: 'ConsumeResource', usageRecordId: `u${i}`, sku: c.sku, quantity: c.amount, windowStart: IN_MARCH, windowEnd: IN_MARCH };
+                  : {
+                      type: 'ConsumeResource',
+                      usageRecordId: `u${i}`,
+                      sku: c.sku,
+                      quantity: c.amount,
+                      windowStart: IN_MARCH,
+                      windowEnd: IN_MARCH,
+                    };
             const decision = decideLedger(ledgerCommand, state, context);
             if (!decision.ok) return; // rejected commands change nothing
             for (const event of decision.events) {
@@ -58,15 +82,19 @@ describe('ledger properties', () => {
             if (event.type === 'ResourceConsumed') {
               charges = charges.plus(event.data.amount);
               for (const part of event.data.fromGrants) grantsUsed = grantsUsed.plus(part.amount);
-              expect(new Big(event.data.fromBalance).plus(event.data.fromGrants.reduce((s, g) => s.plus(g.amount), new Big(0))).eq(event.data.amount)).toBe(true);
+              expect(
+                new Big(event.data.fromBalance)
+                  .plus(event.data.fromGrants.reduce((s, g) => s.plus(g.amount), new Big(0)))
+                  .eq(event.data.amount),
+              ).toBe(true);
             }
           }
           expect(deposits.plus(grantsUsed).minus(charges).eq(state.balance)).toBe(true);
-          for (const grant of state.grants.values()) expect(new Big(grant.remaining).gte(0)).toBe(true);
+          for (const grant of state.grants.values()) expect(new Big(grant.remaining).gte('0')).toBe(true);
           // A prepaid VK account below zero is frozen; a frozen one has not got back above zero.
           if (profileId === 'vk-individual-prepaid') {
-            if (state.balance.lt(0)) expect(state.status).toBe('frozen');
-            if (state.status === 'frozen') expect(state.balance.lte(0)).toBe(true);
+            if (state.balance.lt('0')) expect(state.status).toBe('frozen');
+            if (state.status === 'frozen') expect(state.balance.lte('0')).toBe(true);
           }
         }),
         { numRuns: 200 },

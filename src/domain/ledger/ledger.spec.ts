@@ -17,15 +17,17 @@ const YC_CREDIT = 'yc-legal-credit';
 describe('ledger: top-ups (§2, §5)', () => {
   it('rejects a top-up below the minimum for the currency and accepts the minimum', () => {
     const account = given(VK_PERSON, periodOpened());
-    expect(account.when({ type: 'TopUp', paymentId: 'p1', amount: '9.99', channel: 'card', at: IN_MARCH })).toEqual({
+    expect(
+      account.when({ type: 'TopUp', paymentId: 'p1', amount: '9.99', channel: 'card', at: IN_MARCH }),
+    ).toEqual({
       ok: false,
       code: 'TOP_UP_BELOW_MINIMUM',
       message: 'amount must be at least 10 RUB (got 9.99)',
       field: 'amount',
     });
-    expect(typesOf(account.when({ type: 'TopUp', paymentId: 'p1', amount: '10', channel: 'card', at: IN_MARCH }))).toEqual([
-      'FundsDeposited',
-    ]);
+    expect(
+      typesOf(account.when({ type: 'TopUp', paymentId: 'p1', amount: '10', channel: 'card', at: IN_MARCH })),
+    ).toEqual(['FundsDeposited']);
   });
 
   it('ignores a second top-up with the same payment id', () => {
@@ -40,13 +42,21 @@ describe('ledger: top-ups (§2, §5)', () => {
   });
 
   it.each(['-5', '0', 'abc', '1e3', '10.5.1', ''])('rejects the amount %p naming the field', (amount) => {
-    const decision = given(VK_PERSON, periodOpened()).when({ type: 'TopUp', paymentId: 'p', amount, channel: 'card', at: IN_MARCH });
+    const decision = given(VK_PERSON, periodOpened()).when({
+      type: 'TopUp',
+      paymentId: 'p',
+      amount,
+      channel: 'card',
+      at: IN_MARCH,
+    });
     expect(decision).toMatchObject({ ok: false, field: 'amount' });
   });
 
   it('marks only the profile’s document-eligible channels (card excluded for VK legal entities)', () => {
     const legal = given('vk-legal-prepaid', periodOpened({}, 'vk-legal-prepaid'));
-    const [card] = eventsOf(legal.when({ type: 'TopUp', paymentId: 'c', amount: '100', channel: 'card', at: IN_MARCH }));
+    const [card] = eventsOf(
+      legal.when({ type: 'TopUp', paymentId: 'c', amount: '100', channel: 'card', at: IN_MARCH }),
+    );
     const [bank] = eventsOf(
       legal.when({ type: 'TopUp', paymentId: 'b', amount: '100', channel: 'bank-transfer', at: IN_MARCH }),
     );
@@ -57,15 +67,22 @@ describe('ledger: top-ups (§2, §5)', () => {
 
 describe('ledger: prepaid freeze (§5)', () => {
   it('does not freeze at a balance of exactly 0 (strict < 0 by default)', () => {
-    const decision = given(VK_PERSON, periodOpened(), deposited('100')).when(consume('u1', 'compute.vcpu', '100'));
+    const decision = given(VK_PERSON, periodOpened(), deposited('100')).when(
+      consume('u1', 'compute.vcpu', '100'),
+    );
     expect(typesOf(decision)).toEqual(['ResourceConsumed']);
     expect(eventsOf(decision)[0]).toMatchObject({ data: { balanceAfter: '0' } });
   });
 
   it('freezes in the same decision as the charge that takes the balance to −0.01; 7 days to deletion after a payment', () => {
-    const decision = given(VK_PERSON, periodOpened(), deposited('100')).when(consume('u1', 'compute.vcpu', '100.01'));
+    const decision = given(VK_PERSON, periodOpened(), deposited('100')).when(
+      consume('u1', 'compute.vcpu', '100.01'),
+    );
     expect(eventsOf(decision)).toEqual([
-      expect.objectContaining({ type: 'ResourceConsumed', data: expect.objectContaining({ balanceAfter: '-0.01' }) }),
+      expect.objectContaining({
+        type: 'ResourceConsumed',
+        data: expect.objectContaining({ balanceAfter: '-0.01' }),
+      }),
       {
         type: 'AccountFrozen',
         data: { balance: '-0.01', at: IN_MARCH, deleteObjectsAt: '2026-03-17T09:00:00.000Z', everPaid: true },
@@ -83,18 +100,21 @@ describe('ledger: prepaid freeze (§5)', () => {
 
   it('while frozen rejects compute but keeps charging storage', () => {
     const frozen = given(VK_PERSON, periodOpened({ status: 'frozen', balance: '-5' }));
-    expect(frozen.when(consume('u2', 'compute.vcpu', '1'))).toMatchObject({ ok: false, code: 'ACCOUNT_FROZEN' });
+    expect(frozen.when(consume('u2', 'compute.vcpu', '1'))).toMatchObject({
+      ok: false,
+      code: 'ACCOUNT_FROZEN',
+    });
     expect(typesOf(frozen.when(consume('u3', 'storage.ssd', '1')))).toEqual(['ResourceConsumed']);
   });
 
   it('unfreezes on a top-up that makes the balance positive, not on one that makes it exactly 0', () => {
     const frozen = given(VK_PERSON, periodOpened({ status: 'frozen', balance: '-10' }));
-    expect(typesOf(frozen.when({ type: 'TopUp', paymentId: 'a', amount: '10', channel: 'card', at: IN_MARCH }))).toEqual([
-      'FundsDeposited',
-    ]);
-    expect(typesOf(frozen.when({ type: 'TopUp', paymentId: 'b', amount: '10.01', channel: 'card', at: IN_MARCH }))).toEqual(
-      ['FundsDeposited', 'AccountUnfrozen'],
-    );
+    expect(
+      typesOf(frozen.when({ type: 'TopUp', paymentId: 'a', amount: '10', channel: 'card', at: IN_MARCH })),
+    ).toEqual(['FundsDeposited']);
+    expect(
+      typesOf(frozen.when({ type: 'TopUp', paymentId: 'b', amount: '10.01', channel: 'card', at: IN_MARCH })),
+    ).toEqual(['FundsDeposited', 'AccountUnfrozen']);
   });
 
   it('never freezes a postpaid account', () => {
@@ -107,7 +127,9 @@ describe('ledger: prepaid freeze (§5)', () => {
 
 describe('ledger: rounding (§2)', () => {
   it('rounds a sub-kopeck charge up to one kopeck for the first provider only', () => {
-    const vk = given(VK_PERSON, periodOpened(), deposited('100')).when(consume('u1', 'compute.vcpu', '0.000001'));
+    const vk = given(VK_PERSON, periodOpened(), deposited('100')).when(
+      consume('u1', 'compute.vcpu', '0.000001'),
+    );
     expect(eventsOf(vk)[0]).toMatchObject({ data: { amount: '0.01' } });
     const yc = given(YC_PREPAID, periodOpened({}, YC_PREPAID), deposited('100')).when(
       consume('u1', 'compute.vcpu', '0.000001'),
@@ -118,9 +140,12 @@ describe('ledger: rounding (§2)', () => {
 
 describe('ledger: grants (§4)', () => {
   it('spends grants before the personal account', () => {
-    const decision = given(YC_PREPAID, periodOpened({}, YC_PREPAID), grantIssued('g1', '1000'), deposited('500')).when(
-      consume('u1', 'compute.vcpu', '1200'),
-    );
+    const decision = given(
+      YC_PREPAID,
+      periodOpened({}, YC_PREPAID),
+      grantIssued('g1', '1000'),
+      deposited('500'),
+    ).when(consume('u1', 'compute.vcpu', '1200'));
     expect(eventsOf(decision)[0]).toMatchObject({
       data: { fromGrants: [{ grantId: 'g1', amount: '1000' }], fromBalance: '200', balanceAfter: '300' },
     });
@@ -136,16 +161,24 @@ describe('ledger: grants (§4)', () => {
     expect(eventsOf(account.when(consume('u1', 'compute.vcpu', '10')))[0]).toMatchObject({
       data: { fromGrants: [], fromBalance: '10' },
     });
-    expect(eventsOf(account.when(consume('u2', 'gpu.a100', '10', '2026-03-05T00:00:00.000Z')))[0]).toMatchObject({
+    expect(
+      eventsOf(account.when(consume('u2', 'gpu.a100', '10', '2026-03-05T00:00:00.000Z')))[0],
+    ).toMatchObject({
       data: { fromGrants: [], fromBalance: '10' },
     });
-    expect(eventsOf(account.when(consume('u3', 'compute.vcpu', '10', '2026-03-05T00:00:00.000Z')))[0]).toMatchObject({
+    expect(
+      eventsOf(account.when(consume('u3', 'compute.vcpu', '10', '2026-03-05T00:00:00.000Z')))[0],
+    ).toMatchObject({
       data: { fromGrants: [{ grantId: 'g1', amount: '10' }], fromBalance: '0' },
     });
   });
 
   it('cannot repay debt: a grant issued to a negative balance leaves the balance as it was', () => {
-    const account = given(YC_PREPAID, periodOpened({ balance: '-300' }, YC_PREPAID), grantIssued('g1', '1000'));
+    const account = given(
+      YC_PREPAID,
+      periodOpened({ balance: '-300' }, YC_PREPAID),
+      grantIssued('g1', '1000'),
+    );
     expect(account.state.balance.toFixed()).toBe('-300');
   });
 
@@ -166,24 +199,29 @@ describe('ledger: bills for payment (§7, §8)', () => {
   const close = { type: 'ClosePeriod' as const, at: MARCH.endsAt, timeZone: 'Europe/Moscow' };
 
   it('bills 400 after 1 400 consumed with a 1 000 grant, due 14 days after the period', () => {
-    const decision = given(YC_CREDIT, periodOpened({ creditLimit: '5000' }, YC_CREDIT), grantIssued('g', '1000'), {
-      type: 'ResourceConsumed',
-      data: {
-        usageRecordId: 'u',
-        sku: 'compute.vcpu',
-        service: 'Cloud Compute',
-        category: 'compute',
-        unit: 'unit',
-        quantity: '1400',
-        windowStart: IN_MARCH,
-        windowEnd: IN_MARCH,
-        catalogVersion: 't',
-        amount: '1400',
-        fromGrants: [{ grantId: 'g', amount: '1000' }],
-        fromBalance: '400',
-        balanceAfter: '-400',
+    const decision = given(
+      YC_CREDIT,
+      periodOpened({ creditLimit: '5000' }, YC_CREDIT),
+      grantIssued('g', '1000'),
+      {
+        type: 'ResourceConsumed',
+        data: {
+          usageRecordId: 'u',
+          sku: 'compute.vcpu',
+          service: 'Cloud Compute',
+          category: 'compute',
+          unit: 'unit',
+          quantity: '1400',
+          windowStart: IN_MARCH,
+          windowEnd: IN_MARCH,
+          catalogVersion: 't',
+          amount: '1400',
+          fromGrants: [{ grantId: 'g', amount: '1000' }],
+          fromBalance: '400',
+          balanceAfter: '-400',
+        },
       },
-    }).when(close);
+    ).when(close);
     expect(eventsOf(decision)[0]).toEqual({
       type: 'BillIssued',
       data: {
@@ -199,18 +237,27 @@ describe('ledger: bills for payment (§7, §8)', () => {
   });
 
   it('issues no bill when 800 is consumed against a 1 000 grant', () => {
-    const account = given(YC_CREDIT, periodOpened({ creditLimit: '5000' }, YC_CREDIT), grantIssued('g', '1000'));
-    const consumed = eventsOf(account.when(consume('u', 'compute.vcpu', '800')));
-    const decision = given(YC_CREDIT, periodOpened({ creditLimit: '5000' }, YC_CREDIT), grantIssued('g', '1000'), ...consumed).when(
-      close,
+    const account = given(
+      YC_CREDIT,
+      periodOpened({ creditLimit: '5000' }, YC_CREDIT),
+      grantIssued('g', '1000'),
     );
+    const consumed = eventsOf(account.when(consume('u', 'compute.vcpu', '800')));
+    const decision = given(
+      YC_CREDIT,
+      periodOpened({ creditLimit: '5000' }, YC_CREDIT),
+      grantIssued('g', '1000'),
+      ...consumed,
+    ).when(close);
     expect(typesOf(decision)).toEqual(['PeriodClosed']);
   });
 
   it('bills 1 000 mid-period when a 1 000 credit limit is reached at 2 000 consumed with a 1 000 grant, due in 2 days', () => {
-    const decision = given(YC_CREDIT, periodOpened({ creditLimit: '1000' }, YC_CREDIT), grantIssued('g', '1000')).when(
-      consume('u', 'compute.vcpu', '2000'),
-    );
+    const decision = given(
+      YC_CREDIT,
+      periodOpened({ creditLimit: '1000' }, YC_CREDIT),
+      grantIssued('g', '1000'),
+    ).when(consume('u', 'compute.vcpu', '2000'));
     expect(eventsOf(decision)[1]).toMatchObject({
       type: 'BillIssued',
       data: { kind: 'mid-period', amount: '1000', issuedOn: '2026-03-10', dueDate: '2026-03-12' },
@@ -231,14 +278,46 @@ describe('ledger: bills for payment (§7, §8)', () => {
       },
     };
     const account = given(YC_CREDIT, periodOpened({ balance: '-400', creditLimit: '1000' }, YC_CREDIT), bill);
-    const partial = eventsOf(account.when({ type: 'PayBill', billId: 'b1', paymentId: 'p', amount: '399.99', channel: 'bank-transfer', at: IN_MARCH }));
+    const partial = eventsOf(
+      account.when({
+        type: 'PayBill',
+        billId: 'b1',
+        paymentId: 'p',
+        amount: '399.99',
+        channel: 'bank-transfer',
+        at: IN_MARCH,
+      }),
+    );
     expect(partial[1]).toMatchObject({ data: { amount: '399.99', remaining: '0.01', fullyPaid: false } });
-    const over = eventsOf(account.when({ type: 'PayBill', billId: 'b1', paymentId: 'q', amount: '500', channel: 'bank-transfer', at: IN_MARCH }));
+    const over = eventsOf(
+      account.when({
+        type: 'PayBill',
+        billId: 'b1',
+        paymentId: 'q',
+        amount: '500',
+        channel: 'bank-transfer',
+        at: IN_MARCH,
+      }),
+    );
     expect(over).toEqual([
-      expect.objectContaining({ type: 'FundsDeposited', data: expect.objectContaining({ balanceAfter: '100' }) }),
-      expect.objectContaining({ data: expect.objectContaining({ amount: '400', remaining: '0', fullyPaid: true }) }),
+      expect.objectContaining({
+        type: 'FundsDeposited',
+        data: expect.objectContaining({ balanceAfter: '100' }),
+      }),
+      expect.objectContaining({
+        data: expect.objectContaining({ amount: '400', remaining: '0', fullyPaid: true }),
+      }),
     ]);
-    expect(account.when({ type: 'PayBill', billId: 'nope', paymentId: 'r', amount: '1', channel: 'bank-transfer', at: IN_MARCH })).toMatchObject({
+    expect(
+      account.when({
+        type: 'PayBill',
+        billId: 'nope',
+        paymentId: 'r',
+        amount: '1',
+        channel: 'bank-transfer',
+        at: IN_MARCH,
+      }),
+    ).toMatchObject({
       ok: false,
       code: 'BILL_NOT_OPEN',
       field: 'billId',
@@ -246,7 +325,13 @@ describe('ledger: bills for payment (§7, §8)', () => {
   });
 
   it('rejects a credit limit on a profile without credit', () => {
-    expect(given(YC_PREPAID, periodOpened({}, YC_PREPAID)).when({ type: 'SetCreditLimit', creditLimit: '1000', at: IN_MARCH })).toMatchObject({
+    expect(
+      given(YC_PREPAID, periodOpened({}, YC_PREPAID)).when({
+        type: 'SetCreditLimit',
+        creditLimit: '1000',
+        at: IN_MARCH,
+      }),
+    ).toMatchObject({
       ok: false,
       code: 'CREDIT_LIMIT_NOT_ALLOWED',
     });
@@ -268,11 +353,15 @@ describe('ledger: second provider without credit (§7)', () => {
 describe('ledger: closing the period (§9)', () => {
   it('refuses to close before the period ends, closes once, and rejects later commands', () => {
     const account = given(VK_PERSON, periodOpened(), deposited('100'));
-    expect(account.when({ type: 'ClosePeriod', at: '2026-03-31T20:59:59.999Z', timeZone: 'Europe/Moscow' })).toMatchObject({
+    expect(
+      account.when({ type: 'ClosePeriod', at: '2026-03-31T20:59:59.999Z', timeZone: 'Europe/Moscow' }),
+    ).toMatchObject({
       ok: false,
       code: 'PERIOD_NOT_ENDED',
     });
-    const closed = eventsOf(account.when({ type: 'ClosePeriod', at: MARCH.endsAt, timeZone: 'Europe/Moscow' }));
+    const closed = eventsOf(
+      account.when({ type: 'ClosePeriod', at: MARCH.endsAt, timeZone: 'Europe/Moscow' }),
+    );
     expect(closed.map((e) => e.type)).toEqual(['PeriodClosed']);
     const after = given(VK_PERSON, periodOpened(), deposited('100'), ...closed);
     expect(after.when({ type: 'ClosePeriod', at: MARCH.endsAt, timeZone: 'Europe/Moscow' })).toEqual({

@@ -15,7 +15,11 @@ export interface PolicyProfile {
   version: number;
   description: string;
   /** Which accounts may run under it. */
-  appliesTo: { payerTypes: PayerType[]; paymentScheme: PaymentScheme; residency: Array<'resident' | 'non-resident'> };
+  appliesTo: {
+    payerTypes: PayerType[];
+    paymentScheme: PaymentScheme;
+    residency: Array<'resident' | 'non-resident'>;
+  };
   /** Freeze a prepaid account when its balance crosses the threshold (first provider). */
   freeze: {
     enabled: boolean;

@@ -19,7 +19,8 @@ export class ProfileRegistry {
   add(candidate: unknown): PolicyProfile {
     const profile = validatePolicyProfile(candidate);
     const key = `${profile.id}@${profile.version}`;
-    if (this.byKey.has(key)) throw new Error(`Profile ${key} is already registered: publish a new version instead`);
+    if (this.byKey.has(key))
+      throw new Error(`Profile ${key} is already registered: publish a new version instead`);
     this.byKey.set(key, profile);
     return profile;
   }

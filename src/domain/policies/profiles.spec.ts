@@ -17,12 +17,20 @@ describe('policy profiles', () => {
   it('carries the documented defaults (§12)', () => {
     const registry = new ProfileRegistry();
     const vk = registry.get('vk-individual-prepaid');
-    expect(vk.freeze).toMatchObject({ enabled: true, when: 'below-zero', deleteObjectsAfterDays: { neverPaid: 3, paidBefore: 7 } });
+    expect(vk.freeze).toMatchObject({
+      enabled: true,
+      when: 'below-zero',
+      deleteObjectsAfterDays: { neverPaid: 3, paidBefore: 7 },
+    });
     expect(vk.freeze.objectStorage).toEqual({ blockAfterDays: 30, deleteAfterBlockedDays: 7 });
     expect(vk.documents.closing).toBe('none');
     const yc = registry.get('yc-legal-credit');
     expect(yc.billing).toMatchObject({ billDueDays: 14, midPeriodBillDueDays: 2, creditLimitAllowed: true });
-    expect(yc.suspension).toMatchObject({ deleteAfterDays: 60, noticeDaysBefore: [7, 3, 0], restoreWithinHours: 24 });
+    expect(yc.suspension).toMatchObject({
+      deleteAfterDays: 60,
+      noticeDaysBefore: [7, 3, 0],
+      restoreWithinHours: 24,
+    });
     expect(registry.get('vk-legal-prepaid').documents.eligibleChannels).not.toContain('card');
     expect(registry.get('vk-legal-postpaid').freeze.enabled).toBe(false);
   });
@@ -30,14 +38,21 @@ describe('policy profiles', () => {
   it('lets ops add a new version as data and keeps the old one for accounts that use it', () => {
     const registry = new ProfileRegistry();
     const v1 = registry.get('yc-legal-prepaid');
-    registry.add({ ...structuredClone(v1), version: 2, suspension: { ...v1.suspension, deleteAfterDays: 90 } });
+    registry.add({
+      ...structuredClone(v1),
+      version: 2,
+      suspension: { ...v1.suspension, deleteAfterDays: 90 },
+    });
     expect(registry.get('yc-legal-prepaid').version).toBe(2);
     expect(registry.get('yc-legal-prepaid', 1).suspension.deleteAfterDays).toBe(60);
     expect(() => registry.add(v1)).toThrow('already registered');
   });
 
   it('names every invalid field of a profile', () => {
-    const broken = { ...structuredClone(BUILT_IN_PROFILES[0]!), version: 0, colour: 'red' } as Record<string, unknown>;
+    const broken = { ...structuredClone(BUILT_IN_PROFILES[0]!), version: 0, colour: 'red' } as Record<
+      string,
+      unknown
+    >;
     (broken.freeze as Record<string, unknown>).when = 'sometimes';
     try {
       validatePolicyProfile(broken);

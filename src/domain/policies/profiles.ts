@@ -59,13 +59,23 @@ export const BUILT_IN_PROFILES: readonly PolicyProfile[] = [
       creditLimitAllowed: false,
       whenOverdue: 'nothing',
     },
-    documents: { closing: 'none', advanceVatInvoice: false, actBasis: 'spent-from-balance', eligibleChannels: [] },
+    documents: {
+      closing: 'none',
+      advanceVatInvoice: false,
+      actBasis: 'spent-from-balance',
+      eligibleChannels: [],
+    },
   },
   {
     id: 'vk-legal-prepaid',
     version: 1,
-    description: 'First provider, legal entities on the public offer: prepaid, frozen below zero, UPD monthly.',
-    appliesTo: { payerTypes: ['legal-entity', 'sole-proprietor'], paymentScheme: 'prepaid', residency: ['resident'] },
+    description:
+      'First provider, legal entities on the public offer: prepaid, frozen below zero, UPD monthly.',
+    appliesTo: {
+      payerTypes: ['legal-entity', 'sole-proprietor'],
+      paymentScheme: 'prepaid',
+      residency: ['resident'],
+    },
     ...vkBase,
     billing: {
       issuePeriodBills: false,
@@ -86,7 +96,11 @@ export const BUILT_IN_PROFILES: readonly PolicyProfile[] = [
     id: 'vk-legal-postpaid',
     version: 1,
     description: 'First provider, legal entities with an individual contract: billed monthly, never frozen.',
-    appliesTo: { payerTypes: ['legal-entity', 'sole-proprietor'], paymentScheme: 'postpaid', residency: ['resident'] },
+    appliesTo: {
+      payerTypes: ['legal-entity', 'sole-proprietor'],
+      paymentScheme: 'postpaid',
+      residency: ['resident'],
+    },
     ...vkBase,
     freeze: { ...vkBase.freeze, enabled: false },
     billing: {
@@ -106,7 +120,8 @@ export const BUILT_IN_PROFILES: readonly PolicyProfile[] = [
   {
     id: 'yc-legal-prepaid',
     version: 1,
-    description: 'Second provider, legal entities without credit: suspended when funds run out, deleted 60 days later.',
+    description:
+      'Second provider, legal entities without credit: suspended when funds run out, deleted 60 days later.',
     appliesTo: {
       payerTypes: ['legal-entity', 'sole-proprietor'],
       paymentScheme: 'prepaid',
@@ -130,7 +145,8 @@ export const BUILT_IN_PROFILES: readonly PolicyProfile[] = [
   {
     id: 'yc-legal-credit',
     version: 1,
-    description: 'Second provider, legal entities with a credit limit: billed at period end or when the limit runs out.',
+    description:
+      'Second provider, legal entities with a credit limit: billed at period end or when the limit runs out.',
     appliesTo: {
       payerTypes: ['legal-entity', 'sole-proprietor'],
       paymentScheme: 'postpaid',

@@ -12,12 +12,17 @@ type Check = (value: unknown, path: string, problems: string[]) => void;
 
 const fail = (problems: string[], path: string, rule: string) => problems.push(`${path} ${rule}`);
 
-const str: Check = (v, p, e) => (typeof v === 'string' && v.length > 0 ? undefined : fail(e, p, 'must be a non-empty string'));
+const str: Check = (v, p, e) =>
+  typeof v === 'string' && v.length > 0 ? undefined : fail(e, p, 'must be a non-empty string');
 const bool: Check = (v, p, e) => (typeof v === 'boolean' ? undefined : fail(e, p, 'must be true or false'));
 const days: Check = (v, p, e) =>
-  Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 3650 ? undefined : fail(e, p, 'must be a whole number of days from 0 to 3650');
+  Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 3650
+    ? undefined
+    : fail(e, p, 'must be a whole number of days from 0 to 3650');
 const decimal: Check = (v, p, e) =>
-  typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? undefined : fail(e, p, "must be a non-negative decimal string such as '0.1'");
+  typeof v === 'string' && /^\d+(\.\d+)?$/.test(v)
+    ? undefined
+    : fail(e, p, "must be a non-negative decimal string such as '0.1'");
 const oneOf =
   (...allowed: string[]): Check =>
   (v, p, e) =>
@@ -38,7 +43,8 @@ const object =
   (v, p, e) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(e, p, 'must be an object');
     const record = v as Record<string, unknown>;
-    for (const key of Object.keys(record)) if (!(key in shape)) fail(e, `${p}.${key}`, 'is not a known field');
+    for (const key of Object.keys(record))
+      if (!(key in shape)) fail(e, `${p}.${key}`, 'is not a known field');
     for (const [key, check] of Object.entries(shape)) check(record[key], `${p}.${key}`, e);
   };
 
@@ -49,13 +55,19 @@ const penalties: Check = (v, p, e) => {
   const model = (v as { model?: unknown } | undefined)?.model;
   if (model === 'none') return object({ model: str })(v, p, e);
   if (model === 'percent-per-day') {
-    return object({ model: str, ratePercent: decimal, capPercentOfDebt: optional(decimal), startsAt: penaltyStart })(v, p, e);
+    return object({
+      model: str,
+      ratePercent: decimal,
+      capPercentOfDebt: optional(decimal),
+      startsAt: penaltyStart,
+    })(v, p, e);
   }
   if (model === 'key-rate-fraction') {
     return object({
       model: str,
       keyRatePercent: decimal,
-      denominator: (d, dp, de) => (Number.isInteger(d) && (d as number) > 0 ? undefined : fail(de, dp, 'must be a positive integer')),
+      denominator: (d, dp, de) =>
+        Number.isInteger(d) && (d as number) > 0 ? undefined : fail(de, dp, 'must be a positive integer'),
       capPercentOfDebt: optional(decimal),
       startsAt: penaltyStart,
     })(v, p, e);
@@ -64,8 +76,12 @@ const penalties: Check = (v, p, e) => {
 };
 
 const profileShape = object({
-  id: (v, p, e) => (typeof v === 'string' && /^[a-z0-9][a-z0-9-]{1,63}$/.test(v) ? undefined : fail(e, p, 'must be a lowercase slug')),
-  version: (v, p, e) => (Number.isInteger(v) && (v as number) >= 1 ? undefined : fail(e, p, 'must be an integer ≥ 1')),
+  id: (v, p, e) =>
+    typeof v === 'string' && /^[a-z0-9][a-z0-9-]{1,63}$/.test(v)
+      ? undefined
+      : fail(e, p, 'must be a lowercase slug'),
+  version: (v, p, e) =>
+    Number.isInteger(v) && (v as number) >= 1 ? undefined : fail(e, p, 'must be an integer ≥ 1'),
   description: str,
   appliesTo: object({
     payerTypes: listOf(oneOf('individual', 'legal-entity', 'sole-proprietor'), true),

@@ -226,6 +226,14 @@ export class SqliteEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const backwards = options.direction === 'backwards';
+    if (options.afterPosition !== undefined && !backwards) {
+      return this.readAllRange(
+        Number(options.afterPosition) + 1,
+        Number.MAX_SAFE_INTEGER,
+        options.maxCount ?? -1,
+        options.filter,
+      );
+    }
     const from = options.fromPosition ?? (backwards ? 'end' : 'start');
     if (from === 'end' && !backwards) return [];
     const bound = from === 'start' ? 0 : from === 'end' ? Number.MAX_SAFE_INTEGER : Number(from);

@@ -24,10 +24,21 @@ export class ApiKeyGuard implements CanActivate {
     const header = request.headers.authorization;
     const presented = header?.startsWith('Bearer ') ? header.slice(7).trim() : request.headers['x-api-key'];
     const caller = typeof presented === 'string' && presented ? this.keys.identify(presented) : undefined;
-    if (!caller) throw problem(401, 'UNAUTHENTICATED', 'A valid API key is required', 'Send Authorization: Bearer <key>');
+    if (!caller)
+      throw problem(
+        401,
+        'UNAUTHENTICATED',
+        'A valid API key is required',
+        'Send Authorization: Bearer <key>',
+      );
     const allowed = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? [];
     if (!allowed.includes(caller.role)) {
-      throw problem(403, 'FORBIDDEN', 'This key may not call this route', `Allowed roles: ${allowed.join(', ') || 'none'}`);
+      throw problem(
+        403,
+        'FORBIDDEN',
+        'This key may not call this route',
+        `Allowed roles: ${allowed.join(', ') || 'none'}`,
+      );
     }
     request.caller = caller;
     return true;

@@ -54,13 +54,19 @@ export function parseApiKeyRecords(source: string, json: boolean): ApiKeyRecord[
  * On first start without configured keys, creates one key per role in the data directory and returns
  * the plaintext once, so `npm start` works on a fresh clone without shipping a default secret.
  */
-export function ensureGeneratedKeys(path: string): { records: ApiKeyRecord[]; created?: Record<Role, string> } {
+export function ensureGeneratedKeys(path: string): {
+  records: ApiKeyRecord[];
+  created?: Record<Role, string>;
+} {
   if (existsSync(path)) return { records: parseApiKeyRecords(readFileSync(path, 'utf8'), true) };
-  const created = Object.fromEntries(ROLES.map((role) => [role, `bk_${role}_${randomBytes(24).toString('base64url')}`])) as Record<
-    Role,
-    string
-  >;
-  const records = ROLES.map((role) => ({ name: `generated-${role}`, role, sha256: hashApiKey(created[role]) }));
+  const created = Object.fromEntries(
+    ROLES.map((role) => [role, `bk_${role}_${randomBytes(24).toString('base64url')}`]),
+  ) as Record<Role, string>;
+  const records = ROLES.map((role) => ({
+    name: `generated-${role}`,
+    role,
+    sha256: hashApiKey(created[role]),
+  }));
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, JSON.stringify(records, null, 2), { mode: 0o600 });
   return { records, created };

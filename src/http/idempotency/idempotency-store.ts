@@ -32,18 +32,28 @@ export class IdempotencyStore {
         scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
         status INTEGER, body TEXT, created_at TEXT NOT NULL,
         PRIMARY KEY (scope, key)) STRICT;`);
-    this.select = this.db.prepare('SELECT request_hash, status, body FROM idempotency_keys WHERE scope = ? AND key = ?');
+    this.select = this.db.prepare(
+      'SELECT request_hash, status, body FROM idempotency_keys WHERE scope = ? AND key = ?',
+    );
     this.insert = this.db.prepare(
       'INSERT OR IGNORE INTO idempotency_keys (scope, key, request_hash, created_at) VALUES (?, ?, ?, ?)',
     );
-    this.complete = this.db.prepare('UPDATE idempotency_keys SET status = ?, body = ? WHERE scope = ? AND key = ?');
-    this.release = this.db.prepare('DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND status IS NULL');
+    this.complete = this.db.prepare(
+      'UPDATE idempotency_keys SET status = ?, body = ? WHERE scope = ? AND key = ?',
+    );
+    this.release = this.db.prepare(
+      'DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND status IS NULL',
+    );
   }
 
   claim(scope: string, key: string, requestHash: string, now: string): IdempotencyClaim {
     const inserted = this.insert.run(scope, key, requestHash, now);
     if (inserted.changes === 1) return { kind: 'new' };
-    const row = this.select.get(scope, key) as { request_hash: string; status: number | null; body: string | null };
+    const row = this.select.get(scope, key) as {
+      request_hash: string;
+      status: number | null;
+      body: string | null;
+    };
     if (row.request_hash !== requestHash) return { kind: 'mismatch' };
     if (row.status === null) return { kind: 'in-flight' };
     return { kind: 'replay', response: { status: row.status, body: row.body ?? '' } };

@@ -40,7 +40,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
       );
     }
     if (claim.kind === 'in-flight') {
-      return throwError(() => problem(409, 'IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this key is still running'));
+      return throwError(() =>
+        problem(409, 'IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this key is still running'),
+      );
     }
     if (claim.kind === 'replay') {
       response.setHeader('Idempotent-Replayed', 'true');
@@ -51,7 +53,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     return next.handle().pipe(
       mergeMap((result: unknown) => {
-        this.store.remember(scope, key, { status: response.statusCode, body: JSON.stringify(result ?? null) });
+        this.store.remember(scope, key, {
+          status: response.statusCode,
+          body: JSON.stringify(result ?? null),
+        });
         return of(result);
       }),
       catchError((error: unknown) => {

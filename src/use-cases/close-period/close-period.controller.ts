@@ -2,7 +2,7 @@ import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { BillingService } from '../../application/billing/billing.service.js';
 import { CommandRejectedError } from '../../application/ledger/command-outcome.js';
 import { Roles } from '../../http/auth/roles.js';
-import { periodOf } from '../../domain/shared/reporting-period.js';
+import { nextPeriod, periodById } from '../../domain/shared/reporting-period.js';
 import { AccountIdPipe } from '../account-id.pipe.js';
 
 const PERIOD_ID = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -20,10 +20,14 @@ export class ClosePeriodController {
       throw new CommandRejectedError('INVALID_PERIOD', 'periodId must be YYYY-MM', 'periodId');
     }
     const account = await this.billing.account(accountId);
-    // The middle of the month is inside the period whatever the time zone.
-    const period = periodOf(`${periodId}-15T12:00:00.000Z`, account.timeZone);
-    const next = periodOf(new Date(Date.parse(period.endsAt) + 1).toISOString(), account.timeZone);
+    const period = periodById(periodId, account.timeZone);
+    const next = nextPeriod(period);
     const state = await this.billing.ledgerState(accountId, next.startsAt);
-    return { accountId, closedPeriod: period.id, openPeriod: state.periodId, carried: state.phase === 'open' };
+    return {
+      accountId,
+      closedPeriod: period.id,
+      openPeriod: state.periodId,
+      carried: state.phase === 'open',
+    };
   }
 }

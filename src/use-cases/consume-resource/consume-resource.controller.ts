@@ -13,7 +13,14 @@ import { ConsumeResourceDto, UsageBatchDto, UsageRecordDto } from './consume-res
 
 type RecordResult =
   | { index: number; usageRecordId?: string; result: 'accepted' | 'duplicate'; eventTypes: string[] }
-  | { index: number; usageRecordId?: string; result: 'rejected'; code: string; reason: string; field?: string };
+  | {
+      index: number;
+      usageRecordId?: string;
+      result: 'rejected';
+      code: string;
+      reason: string;
+      field?: string;
+    };
 
 @Controller()
 export class ConsumeResourceController {
@@ -42,7 +49,14 @@ export class ConsumeResourceController {
         const errors = validateSync(record, { whitelist: true, forbidNonWhitelisted: true });
         if (errors.length > 0) {
           const problem = validationProblem(errors).problem;
-          return { index, usageRecordId, result: 'rejected', code: problem.code, reason: problem.detail ?? '', field: problem.errors?.[0]?.field };
+          return {
+            index,
+            usageRecordId,
+            result: 'rejected',
+            code: problem.code,
+            reason: problem.detail ?? '',
+            field: problem.errors?.[0]?.field,
+          };
         }
         try {
           const outcome = await this.commands.execute(
@@ -52,12 +66,24 @@ export class ConsumeResourceController {
         } catch (error) {
           const problem = toProblem(error);
           if (problem.status >= 500) throw error;
-          return { index, usageRecordId, result: 'rejected', code: problem.code, reason: problem.detail ?? problem.title, field: problem.errors?.[0]?.field };
+          return {
+            index,
+            usageRecordId,
+            result: 'rejected',
+            code: problem.code,
+            reason: problem.detail ?? problem.title,
+            field: problem.errors?.[0]?.field,
+          };
         }
       }),
     );
     const count = (result: RecordResult['result']) => results.filter((r) => r.result === result).length;
-    return { accepted: count('accepted'), duplicate: count('duplicate'), rejected: count('rejected'), results };
+    return {
+      accepted: count('accepted'),
+      duplicate: count('duplicate'),
+      rejected: count('rejected'),
+      results,
+    };
   }
 
   private command(accountId: string, body: ConsumeResourceDto, meta: CommandMeta) {

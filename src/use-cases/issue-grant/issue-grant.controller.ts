@@ -22,13 +22,25 @@ export class IssueGrantController {
   @Post()
   @HttpCode(201)
   @Roles('service')
-  async issue(@Param('accountId', AccountIdPipe) accountId: string, @Body() body: IssueGrantDto, @Meta() meta: CommandMeta) {
+  async issue(
+    @Param('accountId', AccountIdPipe) accountId: string,
+    @Body() body: IssueGrantDto,
+    @Meta() meta: CommandMeta,
+  ) {
     const account = await this.billing.account(accountId);
     if (body.currency !== account.currency) {
-      throw new CommandRejectedError('WRONG_CURRENCY', `The account is in ${account.currency}, not ${body.currency}`, 'currency');
+      throw new CommandRejectedError(
+        'WRONG_CURRENCY',
+        `The account is in ${account.currency}, not ${body.currency}`,
+        'currency',
+      );
     }
     if (body.kind !== 'start' && !body.expiresAt) {
-      throw new CommandRejectedError('EXPIRY_REQUIRED', 'expiresAt is required for grants other than start grants', 'expiresAt');
+      throw new CommandRejectedError(
+        'EXPIRY_REQUIRED',
+        'expiresAt is required for grants other than start grants',
+        'expiresAt',
+      );
     }
     const at = body.issuedAt ?? this.clock.now().toISOString();
     const expiresAt = body.expiresAt ?? new Date(Date.parse(at) + START_GRANT_DAYS * DAY_MS).toISOString();

@@ -30,14 +30,25 @@ export class PayBillController {
   ) {
     const account = await this.billing.account(accountId);
     if (body.currency !== account.currency) {
-      throw new CommandRejectedError('WRONG_CURRENCY', `The account is in ${account.currency}, not ${body.currency}`, 'currency');
+      throw new CommandRejectedError(
+        'WRONG_CURRENCY',
+        `The account is in ${account.currency}, not ${body.currency}`,
+        'currency',
+      );
     }
     const at = body.paidAt ?? this.clock.now().toISOString();
     return this.commands.execute(
       new RunLedgerCommand(
         accountId,
         at,
-        { type: 'PayBill', billId, paymentId: body.paymentId, amount: body.amount, channel: body.channel, at },
+        {
+          type: 'PayBill',
+          billId,
+          paymentId: body.paymentId,
+          amount: body.amount,
+          channel: body.channel,
+          at,
+        },
         meta,
       ),
     );

@@ -18,10 +18,19 @@ export class SetCreditLimitController {
   @Put()
   @HttpCode(200)
   @Roles('service')
-  set(@Param('accountId', AccountIdPipe) accountId: string, @Body() body: SetCreditLimitDto, @Meta() meta: CommandMeta) {
+  set(
+    @Param('accountId', AccountIdPipe) accountId: string,
+    @Body() body: SetCreditLimitDto,
+    @Meta() meta: CommandMeta,
+  ) {
     const at = this.clock.now().toISOString();
     return this.commands.execute(
-      new RunLedgerCommand(accountId, at, { type: 'SetCreditLimit', creditLimit: body.creditLimit, at }, meta),
+      new RunLedgerCommand(
+        accountId,
+        at,
+        { type: 'SetCreditLimit', creditLimit: body.creditLimit, at },
+        meta,
+      ),
     );
   }
 }

@@ -20,10 +20,18 @@ export class TopUpController {
   @Post()
   @HttpCode(201)
   @Roles('service')
-  async topUp(@Param('accountId', AccountIdPipe) accountId: string, @Body() body: TopUpDto, @Meta() meta: CommandMeta) {
+  async topUp(
+    @Param('accountId', AccountIdPipe) accountId: string,
+    @Body() body: TopUpDto,
+    @Meta() meta: CommandMeta,
+  ) {
     const account = await this.billing.account(accountId);
     if (body.currency !== account.currency) {
-      throw new CommandRejectedError('WRONG_CURRENCY', `The account is in ${account.currency}, not ${body.currency}`, 'currency');
+      throw new CommandRejectedError(
+        'WRONG_CURRENCY',
+        `The account is in ${account.currency}, not ${body.currency}`,
+        'currency',
+      );
     }
     const at = body.paidAt ?? this.clock.now().toISOString();
     return this.commands.execute(

@@ -1,0 +1,26 @@
+export {
+  CURRENCIES,
+  CatalogValidationError,
+  PriceCatalog,
+  validateCatalog,
+  type CatalogIssue,
+  type CatalogVersion,
+  type Currency,
+  type PriceTier,
+  type Pricing,
+  type Sku,
+} from './catalog.js';
+export { defaultCatalog, defaultCatalogVersions } from './default-catalog.js';
+export {
+  AMOUNT_FRACTION_DIGITS,
+  MAX_QUANTITY_FRACTION_DIGITS,
+  isRatingRejected,
+  rateUsage,
+  raterFor,
+  type RateUsageRequest,
+  type RatedSegment,
+  type RatedUsage,
+  type RatingRejected,
+  type RatingRejectionCode,
+  type RatingResult,
+} from './rating.js';
