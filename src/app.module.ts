@@ -26,6 +26,20 @@ import { TopUpController } from './use-cases/top-up/top-up.controller.js';
 
 export const APP_CONFIG = Symbol('AppConfig');
 
+/** Every HTTP controller; the route-table test walks this list. */
+export const CONTROLLERS = [
+  HealthController,
+  OpenAccountController,
+  TopUpController,
+  ConsumeResourceController,
+  IssueGrantController,
+  SetCreditLimitController,
+  PayBillController,
+  ClosePeriodController,
+  AccountSummaryController,
+  AuditController,
+];
+
 export interface AppDependencies {
   config: AppConfig;
   eventStore: EventStore;
@@ -43,18 +57,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [
-        HealthController,
-        OpenAccountController,
-        TopUpController,
-        ConsumeResourceController,
-        IssueGrantController,
-        SetCreditLimitController,
-        PayBillController,
-        ClosePeriodController,
-        AccountSummaryController,
-        AuditController,
-      ],
+      controllers: CONTROLLERS,
       providers: [
         { provide: APP_CONFIG, useValue: deps.config },
         { provide: EVENT_STORE, useValue: deps.eventStore },

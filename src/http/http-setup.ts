@@ -1,6 +1,12 @@
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ProblemDetailsFilter, problem, validationProblem } from './problem-details.js';
+import {
+  ProblemDetailsFilter,
+  problem,
+  toProblem,
+  validationProblem,
+  type Problem,
+} from './problem-details.js';
 
 export const MAX_BODY = '2mb';
 
@@ -10,7 +16,17 @@ export const MAX_BODY = '2mb';
  */
 export function configureHttp(app: INestApplication): void {
   app.use(requireJsonBody);
-  app.use(express.json({ limit: MAX_BODY, strict: true, type: ['application/json', 'application/*+json'] }));
+  const parseJson = express.json({
+    limit: MAX_BODY,
+    strict: true,
+    type: ['application/json', 'application/*+json'],
+  });
+  // Body errors are answered here, before Nest sees the request, so none can turn into a 500.
+  app.use((request: Request, response: Response, next: NextFunction) =>
+    parseJson(request, response, (error?: unknown) =>
+      error ? sendProblem(response, toProblem(error)) : next(),
+    ),
+  );
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -23,13 +39,19 @@ export function configureHttp(app: INestApplication): void {
   app.useGlobalFilters(new ProblemDetailsFilter());
 }
 
+function sendProblem(response: Response, body: Problem): void {
+  response.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+}
+
 function requireJsonBody(request: Request, response: Response, next: NextFunction): void {
   // request.is() is null when the request has no body (allowed: e.g. closing a period), false for another type.
   const empty = request.headers['content-length'] === '0' && !request.headers['transfer-encoding'];
   const bodyType = request.is(['application/json', 'application/*+json']);
   if (['POST', 'PUT', 'PATCH'].includes(request.method) && !empty && bodyType === false) {
-    const body = problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json').problem;
-    response.status(415).type('application/problem+json').send(JSON.stringify(body));
+    sendProblem(
+      response,
+      problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json').problem,
+    );
     return;
   }
   next();

@@ -9,7 +9,11 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import type { ValidationError } from 'class-validator';
-import { CommandRejectedError, NotFoundError } from '../application/ledger/command-outcome.js';
+import {
+  CommandRejectedError,
+  ConcurrencyConflictError,
+  NotFoundError,
+} from '../application/ledger/command-outcome.js';
 
 /** RFC 9457 problem details: every error the API returns has this shape. */
 export interface Problem {
@@ -102,6 +106,9 @@ export function toProblem(exception: unknown): Problem {
             : {}),
         },
       ).problem;
+    }
+    if (exception instanceof ConcurrencyConflictError) {
+      return problem(HttpStatus.CONFLICT, 'CONCURRENT_MODIFICATION', 'Try again', exception.message).problem;
     }
     if (exception instanceof NotFoundError) {
       return problem(HttpStatus.NOT_FOUND, 'NOT_FOUND', 'Not found', exception.message).problem;

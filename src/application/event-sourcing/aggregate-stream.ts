@@ -3,7 +3,12 @@ import type { EventStore, NewEvent, RecordedEvent } from '../../event-store/even
 import { StreamNotFoundError, WrongExpectedRevisionError } from '../../event-store/errors.js';
 import { GENESIS_HASH, chainEvents } from '../../event-store/hash-chain.js';
 import type { Clock } from '../clock/clock.js';
-import { CommandRejectedError, type CommandMeta, type CommandOutcome } from '../ledger/command-outcome.js';
+import {
+  CommandRejectedError,
+  ConcurrencyConflictError,
+  type CommandMeta,
+  type CommandOutcome,
+} from '../ledger/command-outcome.js';
 
 export interface DomainEvent {
   type: string;
@@ -31,6 +36,8 @@ const MAX_ATTEMPTS = 5;
  */
 export class AggregateStreams<S, E extends DomainEvent> {
   private readonly cache = new Map<string, Loaded<S>>();
+  /** Decisions on one stream run one at a time in this process; other processes are caught by the revision check. */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly store: EventStore,
@@ -74,7 +81,26 @@ export class AggregateStreams<S, E extends DomainEvent> {
     return (await this.store.streamRevision(streamId)) !== undefined;
   }
 
-  async decide(
+  decide(
+    streamId: string,
+    decide: (state: S) => DecisionResult<E>,
+    meta: CommandMeta,
+    effectiveAt: string,
+  ): Promise<CommandOutcome> {
+    const previous = this.queues.get(streamId) ?? Promise.resolve();
+    const next = previous.then(
+      () => this.decideNow(streamId, decide, meta, effectiveAt),
+      () => this.decideNow(streamId, decide, meta, effectiveAt),
+    );
+    this.queues.set(streamId, next);
+    const cleanUp = () => {
+      if (this.queues.get(streamId) === next) this.queues.delete(streamId);
+    };
+    next.then(cleanUp, cleanUp);
+    return next;
+  }
+
+  private async decideNow(
     streamId: string,
     decide: (state: S) => DecisionResult<E>,
     meta: CommandMeta,
@@ -123,7 +149,10 @@ export class AggregateStreams<S, E extends DomainEvent> {
         };
       } catch (error) {
         this.cache.delete(streamId);
-        if (error instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) continue;
+        if (error instanceof WrongExpectedRevisionError) {
+          if (attempt < MAX_ATTEMPTS) continue;
+          throw new ConcurrencyConflictError(streamId, MAX_ATTEMPTS);
+        }
         throw error;
       }
     }

@@ -32,3 +32,14 @@ export class CommandRejectedError extends Error {
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
 }
+
+/** The stream kept changing under us (other processes): nothing was stored; the client may retry. */
+export class ConcurrencyConflictError extends Error {
+  override readonly name = 'ConcurrencyConflictError';
+  constructor(
+    readonly streamId: string,
+    readonly attempts: number,
+  ) {
+    super(`Stream ${streamId} changed concurrently ${attempts} times; nothing was stored, retry the command`);
+  }
+}

@@ -1,0 +1,205 @@
+import fc from 'fast-check';
+import { CONTROLLERS } from '../../src/app.module.js';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { RequestMethod } from '@nestjs/common';
+import { ROLES, type Role } from '../../src/http/auth/api-keys.js';
+import { PUBLIC_KEY, ROLES_KEY } from '../../src/http/auth/roles.js';
+import { KEYS, startTestApi, type TestApi } from './harness.js';
+import { individual, usage } from './seed-cycles.e2e.test.js';
+
+describe('HTTP edge: malformed input, idempotency, authorization, concurrency', () => {
+  let api: TestApi;
+  beforeEach(async () => {
+    api = await startTestApi('2026-03-20T09:00:00.000Z');
+    await api.call('POST', '/v1/accounts', individual('anna'));
+  });
+  afterEach(() => api.close());
+
+  const head = async () => (await api.store.headPosition())?.toString();
+  const topUp = { paymentId: 'p-1', amount: '100', currency: 'RUB', channel: 'card' };
+
+  it.each([
+    ['malformed JSON', { rawBody: '{"paymentId":' }, 400, 'MALFORMED_JSON'],
+    [
+      'a text/plain body',
+      { rawBody: 'amount=1', headers: { 'content-type': 'text/plain' } },
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    ['an unknown field', { body: { ...topUp, colour: 'red' } }, 400, 'VALIDATION_FAILED'],
+    ['a JSON number for money', { body: { ...topUp, amount: 100 } }, 400, 'VALIDATION_FAILED'],
+    ['too many decimals', { body: { ...topUp, amount: '1.001' } }, 400, 'VALIDATION_FAILED'],
+    ['an oversized body', { body: { ...topUp, paymentId: 'x'.repeat(3_000_000) } }, 413, 'BODY_TOO_LARGE'],
+    ['a JSON array', { rawBody: '[1,2]' }, 400, 'VALIDATION_FAILED'],
+  ])('answers %s with %i %s and stores nothing', async (_name, request, status, code) => {
+    const before = await head();
+    const { body, ...options } = request as {
+      body?: unknown;
+      rawBody?: string;
+      headers?: Record<string, string>;
+    };
+    const response = await api.call('POST', '/v1/accounts/anna/top-ups', body, options);
+    expect(response.status).toBe(status);
+    expect(response.body.code).toBe(code);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(await head()).toBe(before);
+  });
+
+  it('names each invalid field and rule', async () => {
+    const response = await api.call('POST', '/v1/accounts/anna/top-ups', {
+      ...topUp,
+      amount: '-5',
+      currency: 'EUR',
+    });
+    expect(response.body.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'amount', rule: 'matches' }),
+        expect.objectContaining({ field: 'currency', rule: 'isIn' }),
+      ]),
+    );
+  });
+
+  it('replays the original response for a retry with the same Idempotency-Key, refuses a different body', async () => {
+    const headers = { 'idempotency-key': 'key-1' };
+    const first = await api.call('POST', '/v1/accounts/anna/top-ups', topUp, { headers });
+    const afterFirst = await head();
+    const retry = await api.call('POST', '/v1/accounts/anna/top-ups', topUp, { headers });
+    expect(retry.status).toBe(first.status);
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await head()).toBe(afterFirst);
+    const reused = await api.call(
+      'POST',
+      '/v1/accounts/anna/top-ups',
+      { ...topUp, amount: '200' },
+      { headers },
+    );
+    expect(reused.status).toBe(422);
+    expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    // A rejection is remembered as well.
+    const low = { ...topUp, paymentId: 'p-2', amount: '1' };
+    const rejected = await api.call('POST', '/v1/accounts/anna/top-ups', low, {
+      headers: { 'idempotency-key': 'key-2' },
+    });
+    const replayed = await api.call('POST', '/v1/accounts/anna/top-ups', low, {
+      headers: { 'idempotency-key': 'key-2' },
+    });
+    expect([rejected.status, rejected.body.code]).toEqual([422, 'TOP_UP_BELOW_MINIMUM']);
+    expect([replayed.status, replayed.body]).toEqual([422, rejected.body]);
+    // The same payment id without a key changes nothing either.
+    const again = await api.call('POST', '/v1/accounts/anna/top-ups', topUp);
+    expect(again.body.status).toBe('duplicate');
+    expect((await api.call('GET', '/v1/accounts/anna')).body.balance).toBe('100');
+  });
+
+  it('charges concurrent usage from many clients exactly once each, to the kopeck', async () => {
+    await api.call('POST', '/v1/accounts/anna/top-ups', { ...topUp, amount: '1000' });
+    const clients = 10;
+    const perClient = 15;
+    await Promise.all(
+      Array.from({ length: clients }, async (_, c) => {
+        for (let i = 0; i < perClient; i++) {
+          const record = usage(`c${c}-${i}`, 'test.unit', '0.37');
+          const response = await api.call('POST', '/v1/accounts/anna/usage', record);
+          expect(response.status).toBe(201);
+          // Every client also retries once: the retry is a duplicate.
+          if (i === 0)
+            expect((await api.call('POST', '/v1/accounts/anna/usage', record)).body.status).toBe('duplicate');
+        }
+      }),
+    );
+    expect((await api.call('GET', '/v1/accounts/anna')).body.balance).toBe('944.5');
+  });
+
+  it('ingests a batch with a result per record; one bad record does not reject the others', async () => {
+    await api.call('POST', '/v1/accounts/anna/top-ups', { ...topUp, amount: '1000' });
+    const response = await api.call('POST', '/v1/usage/batch', {
+      records: [
+        { accountId: 'anna', ...usage('b-1', 'test.unit', '1') },
+        { accountId: 'anna', ...usage('b-1', 'test.unit', '1') },
+        { accountId: 'anna', ...usage('b-2', 'no.such.sku', '1') },
+        { accountId: 'anna', ...usage('b-3', 'test.unit', 'lots') },
+        { accountId: 'ghost', ...usage('b-4', 'test.unit', '1') },
+        { accountId: 'anna', ...usage('b-5', 'test.unit', '2') },
+      ],
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.results.map((r: { result: string; code?: string }) => r.code ?? r.result)).toEqual([
+      expect.stringMatching(/accepted|duplicate/),
+      expect.stringMatching(/accepted|duplicate/),
+      'UNKNOWN_SKU',
+      'VALIDATION_FAILED',
+      'NOT_FOUND',
+      'accepted',
+    ]);
+    expect(response.body.accepted + response.body.duplicate).toBe(3);
+    expect((await api.call('GET', '/v1/accounts/anna')).body.balance).toBe('997');
+  });
+
+  it('walks the whole route table: 401 without a key, 403 for roles a route does not declare', async () => {
+    const routes: Array<{ method: string; path: string; roles: Role[] }> = [];
+    for (const controller of CONTROLLERS as Array<new (...args: never[]) => object>) {
+      const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
+      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+        const handler = (controller.prototype as Record<string, unknown>)[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+        if (method === undefined) continue;
+        if (Reflect.getMetadata(PUBLIC_KEY, handler)) continue;
+        const sub = String(Reflect.getMetadata(PATH_METADATA, handler) ?? '');
+        const path = `/${[base, sub].filter((p) => p && p !== '/').join('/')}`.replace(/:\w+/g, 'anna');
+        routes.push({
+          method: RequestMethod[method],
+          path,
+          roles: Reflect.getMetadata(ROLES_KEY, handler) ?? [],
+        });
+      }
+    }
+    expect(routes.length).toBeGreaterThanOrEqual(12);
+    for (const route of routes) {
+      expect(route.roles.length).toBeGreaterThan(0);
+      const anonymous = await api.call(route.method, route.path, undefined, { role: null });
+      expect([route.method, route.path, anonymous.status]).toEqual([route.method, route.path, 401]);
+      const wrongKey = await api.call(route.method, route.path, undefined, {
+        role: null,
+        headers: { authorization: 'Bearer nope' },
+      });
+      expect(wrongKey.status).toBe(401);
+      for (const role of ROLES.filter((r) => !route.roles.includes(r))) {
+        const forbidden = await api.call(route.method, route.path, undefined, { role });
+        expect([route.method, route.path, role, forbidden.status]).toEqual([
+          route.method,
+          route.path,
+          role,
+          403,
+        ]);
+      }
+    }
+    // The auditor can read everything and change nothing.
+    const auditorWrites = routes.filter((r) => r.method !== 'GET' && r.roles.includes('auditor'));
+    expect(auditorWrites).toEqual([]);
+    expect(KEYS.auditor).toBeDefined();
+  });
+
+  it('never answers random bodies on command routes with a 5xx, and stores nothing for them', async () => {
+    const routes = [
+      ['POST', '/v1/accounts'],
+      ['POST', '/v1/accounts/anna/top-ups'],
+      ['POST', '/v1/accounts/anna/usage'],
+      ['POST', '/v1/usage/batch'],
+      ['POST', '/v1/accounts/anna/grants'],
+      ['PUT', '/v1/accounts/anna/credit-limit'],
+      ['POST', '/v1/accounts/anna/bills/b-1/payments'],
+    ] as const;
+    const before = await head();
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...routes), fc.jsonValue(), async ([method, path], body) => {
+        const response = await api.call(method, path, undefined, { rawBody: JSON.stringify(body) ?? 'null' });
+        expect(response.status).toBeGreaterThanOrEqual(400);
+        expect(response.status).toBeLessThan(500);
+      }),
+      { numRuns: 150 },
+    );
+    expect(await head()).toBe(before);
+  });
+});
