@@ -6,13 +6,27 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const path = new URL('../package-lock.json', import.meta.url);
 const lock = JSON.parse(readFileSync(path, 'utf8'));
-const OS = ['darwin', 'linux', 'win32', 'freebsd', 'android', 'openharmony', 'sunos', 'aix', 'openbsd', 'netbsd'];
+const OS = [
+  'darwin',
+  'linux',
+  'win32',
+  'freebsd',
+  'android',
+  'openharmony',
+  'sunos',
+  'aix',
+  'openbsd',
+  'netbsd',
+];
 const CPU = ['arm64', 'x64', 'ia32', 'arm', 'ppc64', 's390x', 'riscv64', 'loong64', 'mips64el'];
 const WINDOWS = { win32: 'win32' };
 let added = 0;
 for (const [key, entry] of Object.entries(lock.packages)) {
   for (const [name, version] of Object.entries(entry.optionalDependencies ?? {})) {
-    const where = `${key ? `${key}/` : ''}node_modules/${name}`.replace(/^.*?node_modules\/(?=.*node_modules\/)/, 'node_modules/');
+    const where = `${key ? `${key}/` : ''}node_modules/${name}`.replace(
+      /^.*?node_modules\/(?=.*node_modules\/)/,
+      'node_modules/',
+    );
     const topLevel = `node_modules/${name}`;
     if (lock.packages[topLevel] || lock.packages[where]) continue;
     const parts = name.split('/').pop().split('-');
