@@ -24,6 +24,8 @@ interface Loaded<S> {
   /** Revision of the last event; undefined when the stream does not exist yet. */
   revision: number | undefined;
   lastHash: string;
+  /** Commands already applied to this stream: a retry with the same command id stores nothing. */
+  commandIds: Set<string>;
 }
 
 const SCHEMA_VERSION = 1;
@@ -70,6 +72,9 @@ export class AggregateStreams<S, E extends DomainEvent> {
       state,
       revision: last?.revision,
       lastHash: (last?.metadata.hash as string | undefined) ?? GENESIS_HASH,
+      commandIds: new Set(
+        events.map((e) => e.metadata.commandId).filter((id): id is string => typeof id === 'string'),
+      ),
     };
     this.remember(streamId, loaded);
     return loaded;
@@ -108,6 +113,9 @@ export class AggregateStreams<S, E extends DomainEvent> {
   ): Promise<CommandOutcome> {
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.load(streamId);
+      if (loaded.commandIds.has(meta.commandId)) {
+        return { status: 'duplicate', streamId, eventTypes: [], revision: loaded.revision };
+      }
       const decision = decide(loaded.state);
       if (!decision.ok) throw new CommandRejectedError(decision.code, decision.message, decision.field);
       if (decision.events.length === 0) {
@@ -139,6 +147,7 @@ export class AggregateStreams<S, E extends DomainEvent> {
         }
         for (const event of decision.events) loaded.state = this.evolve(loaded.state, event);
         loaded.revision = result.nextExpectedRevision;
+        loaded.commandIds.add(meta.commandId);
         loaded.lastHash = chained.at(-1)!.metadata!.hash as string;
         return {
           status: 'accepted',

@@ -13,6 +13,7 @@ import { addCalendarDays, localDate } from '../shared/reporting-period.js';
 import { allocateCharge } from '../shared/grant-allocation.js';
 import { parseDecimal, toPlainString } from '../shared/decimal.js';
 import { Money, type Currency } from '../shared/money.js';
+import { roundCharge } from '../shared/rounding.js';
 import type { GrantScope } from '../shared/grant-allocation.js';
 import type { GrantSnapshot } from './ledger-events.js';
 import { DomainError } from '../shared/errors.js';
@@ -299,12 +300,10 @@ function decideConsume(
     );
   }
 
-  let amount = new Big(rated.amount);
-  // The first provider never charges less than one kopeck for a non-zero charge.
-  if (profile.rounding.subMinorChargesRoundUp && amount.gt('0') && amount.lt('0.01'))
-    amount = new Big('0.01');
-
   const currency = state.currency as Currency;
+  // The first provider never charges less than one minor unit for a non-zero charge (profile rounding).
+  const amount = roundCharge(Money.of(rated.amount, currency), profile.rounding).amount;
+
   const allocation = allocateCharge({
     amount: Money.fromDecimal(amount, currency),
     category: rated.category,

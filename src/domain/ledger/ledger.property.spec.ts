@@ -3,7 +3,7 @@ import Big from 'big.js';
 import type { LedgerCommand } from './ledger-commands.js';
 import { decideLedger } from './ledger-decide.js';
 import type { LedgerEvent } from './ledger-events.js';
-import { evolveLedger, initialLedgerState } from './ledger-state.js';
+import { carriedState, evolveLedger, initialLedgerState, serviceTotals } from './ledger-state.js';
 import { IN_MARCH, contextFor, periodOpened } from './ledger.fixtures.js';
 
 const amount = fc
@@ -90,6 +90,13 @@ describe('ledger properties', () => {
             }
           }
           expect(deposits.plus(grantsUsed).minus(charges).eq(state.balance)).toBe(true);
+          // A replay of the stored history (through JSON, as from the store) rebuilds exactly the same state.
+          const replayed = (JSON.parse(JSON.stringify([opened, ...stored])) as LedgerEvent[]).reduce(
+            evolveLedger,
+            initialLedgerState(),
+          );
+          expect(carriedState(replayed)).toEqual(carriedState(state));
+          expect(serviceTotals(replayed)).toEqual(serviceTotals(state));
           for (const grant of state.grants.values()) expect(new Big(grant.remaining).gte('0')).toBe(true);
           // A prepaid VK account below zero is frozen; a frozen one has not got back above zero.
           if (profileId === 'vk-individual-prepaid') {

@@ -3,6 +3,8 @@
  * lives here, versioned, so ops can add or change a profile without code. Accounts record the profile
  * id and version they run under; a change of profile is an event, never an edit.
  */
+import type { PenaltyPolicy } from '../shared/penalties.js';
+
 export type PayerType = 'individual' | 'legal-entity' | 'sole-proprietor';
 export type PaymentScheme = 'prepaid' | 'postpaid';
 export type ContractKind = 'public-offer' | 'individual-contract';
@@ -61,21 +63,8 @@ export interface PolicyProfile {
     /** Payment channels whose deposits appear in documents and reconciliation reports. */
     eligibleChannels: PaymentChannel[];
   };
-  penalties:
-    | { model: 'none' }
-    | {
-        model: 'percent-per-day';
-        ratePercent: string;
-        capPercentOfDebt?: string;
-        startsAt: 'due-date' | 'suspension';
-      }
-    | {
-        model: 'key-rate-fraction';
-        keyRatePercent: string;
-        denominator: number;
-        capPercentOfDebt?: string;
-        startsAt: 'due-date' | 'suspension';
-      };
+  /** Late-payment penalties (§10): the shared penalty policy; the computation lives in shared/penalties. */
+  penalties: PenaltyPolicy;
   rounding: { mode: 'half-up' | 'half-even'; subMinorChargesRoundUp: boolean };
   vat: { midMonthChange: 'act-date' | 'split-by-day' };
   grants: { order: 'earliest-expiry' | 'object-type-first-then-account' };

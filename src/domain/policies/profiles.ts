@@ -36,7 +36,12 @@ const ycBase = {
     deleteAfterDays: 60,
     restoreWithinHours: 24,
   },
-  penalties: { model: 'percent-per-day', ratePercent: '0.1', capPercentOfDebt: '10', startsAt: 'suspension' },
+  penalties: {
+    model: 'percent-per-day',
+    ratePercent: '0.1',
+    cap: { percentOfDebt: '10' },
+    startsAt: 'suspension',
+  },
   rounding: { mode: 'half-up', subMinorChargesRoundUp: false },
   vat: { midMonthChange: 'act-date' },
   grants: { order: 'earliest-expiry' },

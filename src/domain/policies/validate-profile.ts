@@ -58,7 +58,7 @@ const penalties: Check = (v, p, e) => {
     return object({
       model: str,
       ratePercent: decimal,
-      capPercentOfDebt: optional(decimal),
+      cap: optional(object({ percentOfDebt: decimal })),
       startsAt: penaltyStart,
     })(v, p, e);
   }
@@ -68,7 +68,7 @@ const penalties: Check = (v, p, e) => {
       keyRatePercent: decimal,
       denominator: (d, dp, de) =>
         Number.isInteger(d) && (d as number) > 0 ? undefined : fail(de, dp, 'must be a positive integer'),
-      capPercentOfDebt: optional(decimal),
+      cap: optional(object({ percentOfDebt: decimal })),
       startsAt: penaltyStart,
     })(v, p, e);
   }

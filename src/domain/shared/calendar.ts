@@ -1,4 +1,4 @@
-import { DomainError } from './errors.js';
+import { DomainError, describeValue } from './errors.js';
 
 /** A calendar date without a time zone, 'YYYY-MM-DD' (a local date in some account's time zone). */
 export type LocalDate = string;
@@ -15,7 +15,7 @@ export class InvalidLocalDateError extends DomainError {
     readonly field: string,
     readonly value: unknown,
   ) {
-    super(`${field}: ${JSON.stringify(value) ?? String(value)} is not a calendar date 'YYYY-MM-DD'`);
+    super(`${field}: ${describeValue(value)} is not a calendar date 'YYYY-MM-DD'`);
   }
 }
 
@@ -27,7 +27,7 @@ export class InvalidInstantError extends DomainError {
     readonly value: unknown,
   ) {
     super(
-      `${field}: ${JSON.stringify(value) ?? String(value)} is not an ISO-8601 instant with an offset ` +
+      `${field}: ${describeValue(value)} is not an ISO-8601 instant with an offset ` +
         `('YYYY-MM-DDTHH:mm:ss[.fff]Z' or '…+03:00')`,
     );
   }

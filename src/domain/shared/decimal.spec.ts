@@ -76,3 +76,10 @@ describe('rounding helpers', () => {
     );
   });
 });
+
+describe('error messages', () => {
+  it('describe any rejected value, even ones JSON cannot print', () => {
+    expect(() => parseDecimal(10n, 'amount', 2)).toThrow('amount: 10 is not a plain decimal string');
+    expect(() => parseDecimal(null, 'amount', 2)).toThrow('amount: null is not a plain decimal string');
+  });
+});

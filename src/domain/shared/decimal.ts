@@ -1,6 +1,6 @@
 import Big from 'big.js';
 
-import { DomainError } from './errors.js';
+import { DomainError, describeValue } from './errors.js';
 
 /**
  * The domain's own big.js constructor, isolated from the global `Big` so nobody else's settings leak in.
@@ -37,7 +37,7 @@ export class DecimalFormatError extends DomainError {
     readonly value: unknown,
   ) {
     super(
-      `${field}: ${JSON.stringify(value) ?? String(value)} is not a plain decimal string ` +
+      `${field}: ${describeValue(value)} is not a plain decimal string ` +
         `(expected digits with an optional leading '-' and an optional '.' fraction, e.g. '12.345678'; ` +
         `no exponent, no '+', no spaces, no NaN/Infinity)`,
     );
@@ -63,7 +63,7 @@ export class UnknownRoundingModeError extends DomainError {
     readonly field: string,
     readonly value: unknown,
   ) {
-    super(`${field}: ${JSON.stringify(value) ?? String(value)} is not one of ${ROUNDING_MODES.join(', ')}`);
+    super(`${field}: ${describeValue(value)} is not one of ${ROUNDING_MODES.join(', ')}`);
   }
 }
 

@@ -6,3 +6,12 @@
 export abstract class DomainError extends Error {
   abstract readonly code: string;
 }
+
+/** A rejected input as it should appear in a message: JSON when possible ('"1e5"', 'null'), else String(). */
+export function describeValue(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value); // bigint, cyclic objects
+  }
+}

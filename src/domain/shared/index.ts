@@ -1,5 +1,5 @@
 /** Public API of the shared pure domain: money, rounding, VAT, tax ids, periods, penalties, grants. */
-export { DomainError } from './errors.js';
+export { DomainError, describeValue } from './errors.js';
 export * from './decimal.js';
 export * from './money.js';
 export * from './rounding.js';

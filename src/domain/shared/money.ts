@@ -10,7 +10,7 @@ import {
   toPlainString,
   type RoundingMode,
 } from './decimal.js';
-import { DomainError } from './errors.js';
+import { DomainError, describeValue } from './errors.js';
 
 /** Currency of an account, fixed by residency: RUB (ru-moscow), KZT (kz), USD (non-resident scheme). */
 export type Currency = 'RUB' | 'KZT' | 'USD';
@@ -39,7 +39,7 @@ export class UnknownCurrencyError extends DomainError {
   override readonly name = 'UnknownCurrencyError';
   readonly code = 'CURRENCY_UNKNOWN';
   constructor(readonly value: unknown) {
-    super(`currency: ${JSON.stringify(value) ?? String(value)} is not one of ${CURRENCIES.join(', ')}`);
+    super(`currency: ${describeValue(value)} is not one of ${CURRENCIES.join(', ')}`);
   }
 }
 

@@ -22,6 +22,7 @@ import {
   periodOf,
   previousPeriod,
   startOfLocalDay,
+  startOfLocalDayBySearch,
   timeZoneOfRegion,
   type Region,
 } from './reporting-period.js';
@@ -203,6 +204,32 @@ describe('properties', () => {
         expect(nextPeriod(period).startsAt).toBe(period.endsAt);
       }),
     );
+  });
+
+  it('the fast start-of-day agrees with the exhaustive search, transitions included', () => {
+    const tricky = fc.constantFrom(
+      MOSCOW,
+      ALMATY,
+      'America/Sao_Paulo',
+      'Pacific/Apia',
+      'Australia/Lord_Howe',
+      'America/Havana',
+    );
+    const day = fc.integer({ min: 0, max: 365 * 30 }).map((offset) => addCalendarDays('2005-01-01', offset));
+    fc.assert(
+      fc.property(day, tricky, (date, timeZone) => {
+        expect(startOfLocalDay(date, timeZone)).toBe(startOfLocalDayBySearch(date, timeZone));
+      }),
+      { numRuns: 300 },
+    );
+    for (const [date, timeZone] of [
+      ['2024-03-01', ALMATY],
+      ['2018-11-04', 'America/Sao_Paulo'],
+      ['2011-12-30', 'Pacific/Apia'],
+      ['2011-12-31', 'Pacific/Apia'],
+    ] as const) {
+      expect(startOfLocalDay(date, timeZone)).toBe(startOfLocalDayBySearch(date, timeZone));
+    }
   });
 
   it('addCalendarDays and daysBetween are inverse', () => {

@@ -1,4 +1,4 @@
-import { DomainError } from './errors.js';
+import { DomainError, describeValue } from './errors.js';
 
 /** Payer types of an account (rules §1); sole proprietors hold a personal (12-digit) INN. */
 export type TaxPayerType = 'individual' | 'legal-entity' | 'sole-proprietor';
@@ -49,7 +49,7 @@ const INN_12_WEIGHTS = [3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8];
  */
 export function validateInn(value: string, options: { payerType?: TaxPayerType } = {}): TaxIdCheck<InnKind> {
   if (typeof value !== 'string' || !/^\d+$/.test(value)) {
-    return invalid('INN_FORMAT', `INN: ${describe(value)} must consist of digits only`);
+    return invalid('INN_FORMAT', `INN: ${describeValue(value)} must consist of digits only`);
   }
   if (value.length !== 10 && value.length !== 12) {
     return invalid('INN_LENGTH', `INN: '${value}' has ${value.length} digits; an INN has 10 or 12`);
@@ -85,7 +85,7 @@ export function validateKpp(value: string): TaxIdCheck<'KPP'> {
   if (typeof value !== 'string' || !/^\d{4}[\dA-Z]{2}\d{3}$/.test(value)) {
     return invalid(
       'KPP_FORMAT',
-      `KPP: ${describe(value)} must be 9 characters: 4 digits, 2 digits or capital letters A–Z, 3 digits`,
+      `KPP: ${describeValue(value)} must be 9 characters: 4 digits, 2 digits or capital letters A–Z, 3 digits`,
     );
   }
   return { valid: true, value, kind: 'KPP' };
@@ -105,7 +105,7 @@ export function validateBinIin(
   options: { expected?: KzTaxIdKind } = {},
 ): TaxIdCheck<KzTaxIdKind> {
   if (typeof value !== 'string' || !/^\d+$/.test(value)) {
-    return invalid('BIN_FORMAT', `BIN/IIN: ${describe(value)} must consist of digits only`);
+    return invalid('BIN_FORMAT', `BIN/IIN: ${describeValue(value)} must consist of digits only`);
   }
   if (value.length !== 12) {
     return invalid('BIN_LENGTH', `BIN/IIN: '${value}' has ${value.length} digits; a BIN/IIN has 12`);
@@ -160,10 +160,6 @@ function weightedSum(digits: readonly number[], weights: readonly number[]): num
 
 function toDigits(value: string): number[] {
   return [...value].map((char) => char.charCodeAt(0) - 48);
-}
-
-function describe(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
 }
 
 function invalid(

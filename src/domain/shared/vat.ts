@@ -2,7 +2,7 @@ import { addCalendarDays, daysBetween, epochDayOf, type LocalDate } from './cale
 import type Big from 'big.js';
 
 import { Decimal, divideRounded, parseDecimal } from './decimal.js';
-import { DomainError } from './errors.js';
+import { DomainError, describeValue } from './errors.js';
 import { Money, assertInMinorUnits } from './money.js';
 import { DEFAULT_ROUNDING_POLICY, allocateByWeights, type RoundingPolicy } from './rounding.js';
 
@@ -125,9 +125,7 @@ export class UnknownVatJurisdictionError extends DomainError {
   override readonly name = 'UnknownVatJurisdictionError';
   readonly code = 'VAT_JURISDICTION_UNKNOWN';
   constructor(readonly value: unknown) {
-    super(
-      `jurisdiction: ${JSON.stringify(value) ?? String(value)} is not one of ${VAT_JURISDICTIONS.join(', ')}`,
-    );
+    super(`jurisdiction: ${describeValue(value)} is not one of ${VAT_JURISDICTIONS.join(', ')}`);
   }
 }
 
@@ -170,7 +168,7 @@ export class UnknownVatRateChangePolicyError extends DomainError {
   override readonly name = 'UnknownVatRateChangePolicyError';
   readonly code = 'VAT_RATE_CHANGE_POLICY_UNKNOWN';
   constructor(readonly value: unknown) {
-    super(`rateChangePolicy: ${JSON.stringify(value) ?? String(value)} is not 'act-date' or 'split-by-day'`);
+    super(`rateChangePolicy: ${describeValue(value)} is not 'act-date' or 'split-by-day'`);
   }
 }
 
