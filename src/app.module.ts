@@ -14,6 +14,8 @@ import { IdempotencyInterceptor } from './http/idempotency/idempotency.intercept
 import { IdempotencyStore } from './http/idempotency/idempotency-store.js';
 import { AccountSummaryController } from './use-cases/account-summary/account-summary.controller.js';
 import { AuditController } from './use-cases/audit/audit.controller.js';
+import { ChangeContractController } from './use-cases/change-contract/change-contract.controller.js';
+import { ExpireGrantsController } from './use-cases/expire-grants/expire-grants.controller.js';
 import { ClosePeriodController } from './use-cases/close-period/close-period.controller.js';
 import { ConsumeResourceController } from './use-cases/consume-resource/consume-resource.controller.js';
 import { IssueGrantController } from './use-cases/issue-grant/issue-grant.controller.js';
@@ -38,6 +40,8 @@ export const CONTROLLERS = [
   ClosePeriodController,
   AccountSummaryController,
   AuditController,
+  ChangeContractController,
+  ExpireGrantsController,
 ];
 
 export interface AppDependencies {

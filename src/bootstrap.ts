@@ -9,7 +9,8 @@ import { createEventStore } from './event-store/create-event-store.js';
 import { ApiKeyRegistry, ensureGeneratedKeys, parseApiKeyRecords } from './http/auth/api-keys.js';
 import { configureHttp } from './http/http-setup.js';
 import { IdempotencyStore } from './http/idempotency/idempotency-store.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { ProfileRegistry } from './domain/policies/profile-registry.js';
 
 /** Builds the Nest application from ready infrastructure (tests pass their own). */
 export async function createApp(
@@ -39,8 +40,27 @@ export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessE
     records = ensured.records;
     generated = ensured.created;
   }
+  const profiles = new ProfileRegistry();
+  if (config.policyProfilesDir) {
+    for (const file of readdirSync(config.policyProfilesDir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
+      try {
+        profiles.add(JSON.parse(readFileSync(join(config.policyProfilesDir, file), 'utf8')));
+      } catch (error) {
+        throw new ConfigError([`POLICY_PROFILES_DIR: ${file}: ${(error as Error).message}`]);
+      }
+    }
+  }
   return {
-    deps: { config, eventStore, clock: new SystemClock(), apiKeys: new ApiKeyRegistry(records), idempotency },
+    deps: {
+      config,
+      eventStore,
+      clock: new SystemClock(),
+      apiKeys: new ApiKeyRegistry(records),
+      idempotency,
+      profiles,
+    },
     generated,
   };
 }

@@ -8,6 +8,8 @@ export interface AppConfig {
   eventStore: { kind: 'sqlite'; path: string } | { kind: 'esdb'; connectionString: string };
   dataDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** A folder of policy profile JSON files added to the built-in ones. */
+  policyProfilesDir?: string;
 }
 
 export class ConfigError extends Error {
@@ -59,6 +61,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     eventStore,
     dataDir,
     logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    ...(env.POLICY_PROFILES_DIR ? { policyProfilesDir: env.POLICY_PROFILES_DIR } : {}),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -2,7 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { decideOpenAccount, type OpenAccountCommand } from '../../domain/account/open-account.js';
 import { evolveAccount, initialAccountState, type AccountState } from '../../domain/account/account-state.js';
-import type { AccountEvent } from '../../domain/account/account-events.js';
+import type { AccountEvent, LegalDetails } from '../../domain/account/account-events.js';
+import {
+  decideAddLegalDetails,
+  decideChangeContract,
+  type ChangeContractCommand,
+} from '../../domain/account/change-contract.js';
 import type { LedgerCommand, LedgerContext } from '../../domain/ledger/ledger-commands.js';
 import { decideLedger } from '../../domain/ledger/ledger-decide.js';
 import type { CarriedState, LedgerEvent } from '../../domain/ledger/ledger-events.js';
@@ -54,6 +59,29 @@ export class BillingService {
     const account = await this.account(command.accountId);
     await this.ensurePeriodOpen(account, periodOf(account.openedAt, account.timeZone));
     return outcome;
+  }
+
+  async changeContract(command: ChangeContractCommand, meta: CommandMeta): Promise<CommandOutcome> {
+    await this.account(command.accountId);
+    return this.accounts.decide(
+      accountStream(command.accountId),
+      (state) => decideChangeContract(command, state, this.profiles),
+      meta,
+      command.at,
+    );
+  }
+
+  async addLegalDetails(
+    command: { accountId: string; legalDetails: LegalDetails; at: string },
+    meta: CommandMeta,
+  ): Promise<CommandOutcome> {
+    await this.account(command.accountId);
+    return this.accounts.decide(
+      accountStream(command.accountId),
+      (state) => decideAddLegalDetails(command, state),
+      meta,
+      command.at,
+    );
   }
 
   async account(accountId: string): Promise<NonNullable<AccountState['facts']>> {

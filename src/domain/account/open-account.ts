@@ -1,4 +1,4 @@
-import type { ContractKind, PayerType, PaymentScheme } from '../policies/policy-profile.js';
+import type { ContractKind, PayerType, PaymentScheme, PolicyProfile } from '../policies/policy-profile.js';
 import type { ProfileRegistry } from '../policies/profile-registry.js';
 import { periodOf } from '../shared/reporting-period.js';
 import type { AccountEvent, Currency, LegalDetails, Region, Residency } from './account-events.js';
@@ -31,6 +31,68 @@ export const ACCOUNT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 const no = (code: string, message: string, field?: string): Decision => ({ ok: false, code, message, field });
 
+export interface AccountTerms {
+  payerType: PayerType;
+  region: Region;
+  residency: Residency;
+  contract: ContractKind;
+  paymentScheme: PaymentScheme;
+  edm: boolean;
+  profileId: string;
+}
+
+/** The combination rules of §1, shared by opening an account and changing its contract or profile. */
+export function checkCombination(
+  terms: AccountTerms,
+  profiles: ProfileRegistry,
+): { profile: PolicyProfile } | { code: string; message: string; field: string } {
+  const legalLike = terms.payerType !== 'individual';
+  const problem = (code: string, message: string, field: string) => ({ code, message, field });
+  if (terms.paymentScheme === 'postpaid' && !legalLike) {
+    return problem('INDIVIDUAL_POSTPAID', 'Individuals can only use the prepaid scheme', 'paymentScheme');
+  }
+  if (terms.paymentScheme === 'postpaid' && terms.contract !== 'individual-contract') {
+    return problem(
+      'POSTPAID_NEEDS_INDIVIDUAL_CONTRACT',
+      'The postpaid scheme needs an individual contract',
+      'contract',
+    );
+  }
+  if (legalLike && terms.residency === 'non-resident' && terms.contract !== 'individual-contract') {
+    return problem(
+      'NON_RESIDENT_NEEDS_INDIVIDUAL_CONTRACT',
+      'A legal entity not resident in the region’s country needs an individual contract',
+      'contract',
+    );
+  }
+  if (terms.edm && !(legalLike && terms.residency === 'resident' && terms.region === 'ru-moscow')) {
+    return problem(
+      'EDM_NOT_AVAILABLE',
+      'Electronic document exchange is only for RU-resident legal entities in ru-moscow',
+      'edm',
+    );
+  }
+  let profile: PolicyProfile;
+  try {
+    profile = profiles.get(terms.profileId);
+  } catch {
+    return problem('PROFILE_UNKNOWN', `Profile ${terms.profileId} is not known`, 'profileId');
+  }
+  const applies = profile.appliesTo;
+  if (
+    !applies.payerTypes.includes(terms.payerType) ||
+    applies.paymentScheme !== terms.paymentScheme ||
+    !applies.residency.includes(terms.residency)
+  ) {
+    return problem(
+      'PROFILE_NOT_APPLICABLE',
+      `Profile ${profile.id} is for ${applies.payerTypes.join('/')} payers, ${applies.paymentScheme}, ${applies.residency.join('/')}`,
+      'profileId',
+    );
+  }
+  return { profile };
+}
+
 /** Opens an account: rejects invalid combinations (§1) and fixes currency, issuer and time zone. */
 export function decideOpenAccount(
   command: OpenAccountCommand,
@@ -45,49 +107,9 @@ export function decideOpenAccount(
       'accountId',
     );
   }
-  const legalLike = command.payerType !== 'individual';
-  if (command.paymentScheme === 'postpaid' && !legalLike) {
-    return no('INDIVIDUAL_POSTPAID', 'Individuals can only use the prepaid scheme', 'paymentScheme');
-  }
-  if (command.paymentScheme === 'postpaid' && command.contract !== 'individual-contract') {
-    return no(
-      'POSTPAID_NEEDS_INDIVIDUAL_CONTRACT',
-      'The postpaid scheme needs an individual contract',
-      'contract',
-    );
-  }
-  if (legalLike && command.residency === 'non-resident' && command.contract !== 'individual-contract') {
-    return no(
-      'NON_RESIDENT_NEEDS_INDIVIDUAL_CONTRACT',
-      'A legal entity not resident in the region’s country needs an individual contract',
-      'contract',
-    );
-  }
-  if (command.edm && !(legalLike && command.residency === 'resident' && command.region === 'ru-moscow')) {
-    return no(
-      'EDM_NOT_AVAILABLE',
-      'Electronic document exchange is only for RU-resident legal entities in ru-moscow',
-      'edm',
-    );
-  }
-  let profile;
-  try {
-    profile = deps.profiles.get(command.profileId);
-  } catch {
-    return no('PROFILE_UNKNOWN', `Profile ${command.profileId} is not known`, 'profileId');
-  }
-  const applies = profile.appliesTo;
-  if (
-    !applies.payerTypes.includes(command.payerType) ||
-    applies.paymentScheme !== command.paymentScheme ||
-    !applies.residency.includes(command.residency)
-  ) {
-    return no(
-      'PROFILE_NOT_APPLICABLE',
-      `Profile ${profile.id} is for ${applies.payerTypes.join('/')} payers, ${applies.paymentScheme}, ${applies.residency.join('/')}`,
-      'profileId',
-    );
-  }
+  const combination = checkCombination(command, deps.profiles);
+  if ('code' in combination) return no(combination.code, combination.message, combination.field);
+  const profile = combination.profile;
   if (command.legalDetails) {
     const problem = checkLegalDetails(
       command.legalDetails,
