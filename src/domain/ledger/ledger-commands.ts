@@ -47,7 +47,22 @@ export type LedgerCommand =
       channel: PaymentChannel;
       at: string;
     }
-  | { type: 'ClosePeriod'; at: string; timeZone: string };
+  | { type: 'ClosePeriod'; at: string; timeZone: string }
+  | TimelineCommand;
+
+/**
+ * Commands a timeline sends when a deadline comes due. Each re-checks the state when it fires: a debt paid
+ * meanwhile makes a pending suspension or deletion a no-op.
+ */
+export type TimelineCommand =
+  | { type: 'SendSuspensionNotice'; suspendAt: string; daysBefore: number; at: string }
+  | { type: 'SuspendIfUnpaid'; reason: 'funds-exhausted'; at: string }
+  | { type: 'SuspendIfBillOverdue'; billId: string; at: string }
+  | { type: 'AccruePenalty'; day: string; at: string }
+  | { type: 'BlockIfStillSuspended'; at: string }
+  | { type: 'QueueFrozenObjects'; at: string }
+  | { type: 'BlockObjectStorage'; at: string }
+  | { type: 'DeleteObjectStorage'; at: string };
 
 export type LedgerCommandType = LedgerCommand['type'];
 

@@ -10,6 +10,7 @@ import {
   type LedgerState,
 } from './ledger-state.js';
 import { addCalendarDays, localDate } from '../shared/reporting-period.js';
+import { decideTimeline } from './timeline-decide.js';
 import { allocateCharge } from '../shared/grant-allocation.js';
 import { parseDecimal, toPlainString } from '../shared/decimal.js';
 import { Money, type Currency } from '../shared/money.js';
@@ -91,6 +92,8 @@ export function decideLedger(command: LedgerCommand, state: LedgerState, context
       return decideSetCreditLimit(command, state, context);
     case 'ClosePeriod':
       return decideClose(command, state, context);
+    default:
+      return decideTimeline(command, state, context);
   }
 }
 
@@ -205,6 +208,28 @@ function depositEvents(
   const fundsAfter = balanceAfter.plus(state.creditLimit);
   if (state.status === 'payment-required' && fundsAfter.gt('0')) {
     events.push({ type: 'PaymentRequirementCleared', data: { availableFunds: fundsAfter.toFixed(), at } });
+  }
+  // Restored only when the whole debt is paid (a partial payment restores nothing), and only before deletion.
+  if (
+    state.status === 'suspended' &&
+    !(state.suspension?.deleteAt && Date.parse(at) >= Date.parse(state.suspension.deleteAt))
+  ) {
+    const billsLeft = bills
+      .reduce((sum, bill) => sum.plus(bill.amount).minus(bill.paid), new Big(0))
+      .minus(amount.minus(left));
+    const debtPaid = state.creditLimit.gt('0')
+      ? billsLeft.lte('0')
+      : !crosses(fundsAfter, context.profile.suspension.when);
+    if (debtPaid) {
+      events.push({
+        type: 'AccountRestored',
+        data: {
+          at,
+          suspendedAt: state.suspension?.suspendedAt ?? state.statusSince,
+          balance: balanceAfter.toFixed(),
+        },
+      });
+    }
   }
   return events;
 }
@@ -407,7 +432,7 @@ function consequencesOfCharge(
   return events;
 }
 
-function cloneForPreview(state: LedgerState): LedgerState {
+export function cloneForPreview(state: LedgerState): LedgerState {
   return {
     ...state,
     grants: new Map([...state.grants].map(([id, g]) => [id, { ...g }])),
@@ -416,6 +441,8 @@ function cloneForPreview(state: LedgerState): LedgerState {
     payments: new Set(),
     skuQuantities: new Map(state.skuQuantities),
     byService: new Map([...state.byService].map(([k, v]) => [k, { ...v }])),
+    freeze: state.freeze && { ...state.freeze },
+    suspension: state.suspension && { ...state.suspension, noticesSent: [...state.suspension.noticesSent] },
   };
 }
 
@@ -485,6 +512,7 @@ function decideClose(
       grantsExpired: preview.grantsExpired.toFixed(),
       consumption: preview.consumption.toFixed(),
       spentFromBalance: preview.consumption.minus(preview.grantsUsed).toFixed(),
+      penalties: preview.penalties.toFixed(),
       byService: serviceTotals(preview),
       carried: carriedState(preview),
     },

@@ -38,7 +38,26 @@ export interface CarriedState {
   statusSince: string;
   everPaid: boolean;
   openBills: OpenBill[];
+  /** While frozen (first provider): when, and when frozen objects are queued for deletion. */
+  freeze?: {
+    since: string;
+    deleteObjectsAt: string;
+    objectStorage: 'read-only' | 'blocked' | 'deleted';
+    objectsQueued: boolean;
+  };
+  /** While payment is required or the account is suspended (second provider). */
+  suspension?: {
+    suspendAt?: string;
+    suspendedAt?: string;
+    deleteAt?: string;
+    reason?: SuspensionReason;
+    noticesSent: string[];
+    penaltiesAccrued: string;
+    lastPenaltyDay?: string;
+  };
 }
+
+export type SuspensionReason = 'funds-exhausted' | 'bill-overdue';
 
 export interface ServiceTotals {
   service: string;
@@ -104,6 +123,31 @@ export type LedgerEvent =
   | { type: 'PaymentRequirementCleared'; data: { availableFunds: string; at: string } }
   | { type: 'BillIssued'; data: OpenBill & { reason: string } }
   | {
+      type: 'SuspensionNoticeSent';
+      data: { daysBefore: number; suspendAt: string; reason: SuspensionReason; at: string };
+    }
+  | {
+      type: 'AccountSuspended';
+      data: { at: string; reason: SuspensionReason; debt: string; deleteAt: string };
+    }
+  | { type: 'AccountRestored'; data: { at: string; suspendedAt: string; balance: string } }
+  | {
+      type: 'PenaltyAccrued';
+      data: {
+        day: string;
+        at: string;
+        debt: string;
+        amount: string;
+        totalAccrued: string;
+        capReached: boolean;
+        balanceAfter: string;
+      };
+    }
+  | { type: 'AccountBlocked'; data: { at: string; suspendedAt: string } }
+  | { type: 'FrozenObjectsQueuedForDeletion'; data: { at: string; frozenSince: string } }
+  | { type: 'ObjectStorageBlocked'; data: { at: string; frozenSince: string } }
+  | { type: 'ObjectStorageDeleted'; data: { at: string; frozenSince: string } }
+  | {
       type: 'BillPaymentApplied';
       data: {
         billId: string;
@@ -127,6 +171,8 @@ export type LedgerEvent =
         grantsExpired: string;
         consumption: string;
         spentFromBalance: string;
+        /** Late-payment penalties charged in the period. */
+        penalties: string;
         byService: ServiceTotals[];
         carried: CarriedState;
       };

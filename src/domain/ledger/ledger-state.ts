@@ -46,8 +46,12 @@ export interface LedgerState {
   consumption: Big;
   byService: Map<string, ServiceAccumulator>;
   billsIssuedThisPeriod: Big;
+  /** Late-payment penalties charged this period. */
+  penalties: Big;
   /** Set by PeriodClosed: what the next period opens with. */
   closedCarry?: CarriedState;
+  freeze?: CarriedState['freeze'];
+  suspension?: CarriedState['suspension'];
 }
 
 export const initialLedgerState = (): LedgerState => ({
@@ -78,7 +82,11 @@ export const initialLedgerState = (): LedgerState => ({
   consumption: new Big(0),
   byService: new Map(),
   billsIssuedThisPeriod: new Big(0),
+  penalties: new Big(0),
 });
+
+/** Identifies a notice so each is sent once: the deadline it announces and how many days before. */
+export const noticeKey = (suspendAt: string, daysBefore: number) => `${suspendAt}/${daysBefore}`;
 
 /**
  * Applies one event to the state. Mutates and returns the given state: the ledger is rebuilt per
@@ -106,6 +114,11 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
         statusSince: d.carried.statusSince,
         everPaid: d.carried.everPaid,
         openBills: new Map(d.carried.openBills.map((b) => [b.billId, { ...b }])),
+        freeze: d.carried.freeze && { ...d.carried.freeze },
+        suspension: d.carried.suspension && {
+          ...d.carried.suspension,
+          noticesSent: [...d.carried.suspension.noticesSent],
+        },
       });
       return state;
     }
@@ -156,13 +169,61 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
       state.creditLimit = new Big(event.data.creditLimit);
       return state;
     case 'AccountFrozen':
+      state.freeze = {
+        since: event.data.at,
+        deleteObjectsAt: event.data.deleteObjectsAt,
+        objectStorage: 'read-only',
+        objectsQueued: false,
+      };
       return setStatus(state, 'frozen', event.data.at);
     case 'AccountUnfrozen':
+      state.freeze = undefined;
       return setStatus(state, 'active', event.data.at);
+    case 'FrozenObjectsQueuedForDeletion':
+      if (state.freeze) state.freeze.objectsQueued = true;
+      return state;
+    case 'ObjectStorageBlocked':
+      if (state.freeze) state.freeze.objectStorage = 'blocked';
+      return state;
+    case 'ObjectStorageDeleted':
+      if (state.freeze) state.freeze.objectStorage = 'deleted';
+      return state;
     case 'PaymentRequired':
+      state.suspension = {
+        suspendAt: event.data.suspendAt,
+        reason: 'funds-exhausted',
+        noticesSent: [],
+        penaltiesAccrued: '0',
+      };
       return setStatus(state, 'payment-required', event.data.at);
     case 'PaymentRequirementCleared':
+      state.suspension = undefined;
       return setStatus(state, 'active', event.data.at);
+    case 'SuspensionNoticeSent':
+      state.suspension ??= { noticesSent: [], penaltiesAccrued: '0' };
+      state.suspension.noticesSent.push(noticeKey(event.data.suspendAt, event.data.daysBefore));
+      return state;
+    case 'AccountSuspended':
+      state.suspension = {
+        ...(state.suspension ?? { noticesSent: [], penaltiesAccrued: '0' }),
+        suspendedAt: event.data.at,
+        deleteAt: event.data.deleteAt,
+        reason: event.data.reason,
+      };
+      return setStatus(state, 'suspended', event.data.at);
+    case 'AccountRestored':
+      state.suspension = undefined;
+      return setStatus(state, 'active', event.data.at);
+    case 'PenaltyAccrued':
+      state.balance = new Big(event.data.balanceAfter);
+      if (state.suspension) {
+        state.suspension.penaltiesAccrued = event.data.totalAccrued;
+        state.suspension.lastPenaltyDay = event.data.day;
+      }
+      state.penalties = state.penalties.plus(event.data.amount);
+      return state;
+    case 'AccountBlocked':
+      return setStatus(state, 'blocked', event.data.at);
     case 'BillIssued': {
       const { reason: _reason, ...bill } = event.data;
       state.openBills.set(bill.billId, bill);
@@ -199,6 +260,10 @@ export function carriedState(state: LedgerState): CarriedState {
     statusSince: state.statusSince,
     everPaid: state.everPaid,
     openBills: [...state.openBills.values()].map((b) => ({ ...b })),
+    ...(state.freeze ? { freeze: { ...state.freeze } } : {}),
+    ...(state.suspension
+      ? { suspension: { ...state.suspension, noticesSent: [...state.suspension.noticesSent] } }
+      : {}),
   };
 }
 

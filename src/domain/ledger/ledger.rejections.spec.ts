@@ -33,6 +33,7 @@ const closed = {
     grantsExpired: '0',
     consumption: '0',
     spentFromBalance: '0',
+    penalties: '0',
     byService: [],
     carried: {
       balance: '0',
