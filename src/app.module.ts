@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { BillingService } from './application/billing/billing.service.js';
+import { PersonalDataVault } from './application/personal-data/personal-data-vault.js';
 import { PriceCatalogProvider } from './application/catalog/price-catalog.provider.js';
 import { CLOCK, type Clock } from './application/clock/clock.js';
 import type { AppConfig } from './config/config.js';
@@ -52,6 +53,7 @@ export interface AppDependencies {
   idempotency: IdempotencyStore;
   profiles?: ProfileRegistry;
   catalog?: PriceCatalogProvider;
+  vault: PersonalDataVault;
 }
 
 @Module({})
@@ -68,6 +70,7 @@ export class AppModule {
         { provide: CLOCK, useValue: deps.clock },
         { provide: ApiKeyRegistry, useValue: deps.apiKeys },
         { provide: IdempotencyStore, useValue: deps.idempotency },
+        { provide: PersonalDataVault, useValue: deps.vault },
         { provide: ProfileRegistry, useValue: deps.profiles ?? new ProfileRegistry() },
         { provide: PriceCatalogProvider, useValue: deps.catalog ?? new PriceCatalogProvider() },
         BillingService,

@@ -9,6 +9,7 @@ import { createEventStore } from './event-store/create-event-store.js';
 import { ApiKeyRegistry, ensureGeneratedKeys, parseApiKeyRecords } from './http/auth/api-keys.js';
 import { configureHttp } from './http/http-setup.js';
 import { IdempotencyStore } from './http/idempotency/idempotency-store.js';
+import { PersonalDataVault } from './application/personal-data/personal-data-vault.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { ProfileRegistry } from './domain/policies/profile-registry.js';
 
@@ -60,6 +61,7 @@ export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessE
       apiKeys: new ApiKeyRegistry(records),
       idempotency,
       profiles,
+      vault: new PersonalDataVault(join(config.dataDir, 'keys.sqlite')),
     },
     generated,
   };
@@ -69,4 +71,5 @@ export async function closeApp(app: INestApplication, deps: AppDependencies): Pr
   await app.close();
   await deps.eventStore.close();
   deps.idempotency.close();
+  deps.vault.close();
 }

@@ -1,5 +1,6 @@
 import { BillingService } from '../../src/application/billing/billing.service.js';
 import { VirtualClock } from '../../src/application/clock/clock.js';
+import { PersonalDataVault } from '../../src/application/personal-data/personal-data-vault.js';
 import { ProfileRegistry } from '../../src/domain/policies/profile-registry.js';
 import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { EsdbEventStore } from '../../src/event-store/esdb/esdb-event-store.js';
@@ -12,7 +13,13 @@ const meta = (commandId: string) => ({ commandId, actor: 'test' });
 /** One account's March and April, run through the application layer; returns what an auditor would compare. */
 async function runScenario(store: EventStore) {
   const clock = new VirtualClock('2026-03-01T09:00:00.000Z');
-  const billing = new BillingService(store, clock, new ProfileRegistry(), testCatalog());
+  const billing = new BillingService(
+    store,
+    clock,
+    new ProfileRegistry(),
+    testCatalog(),
+    new PersonalDataVault(':memory:'),
+  );
   await billing.openAccount(
     {
       accountId: 'anna',

@@ -6,6 +6,7 @@ import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { ApiKeyRegistry, hashApiKey, type Role } from '../../src/http/auth/api-keys.js';
 import { IdempotencyStore } from '../../src/http/idempotency/idempotency-store.js';
+import { PersonalDataVault } from '../../src/application/personal-data/personal-data-vault.js';
 import type { AppDependencies } from '../../src/app.module.js';
 import { PriceCatalogProvider } from '../../src/application/catalog/price-catalog.provider.js';
 import { PriceCatalog, defaultCatalogVersions } from '../../src/domain/catalog/index.js';
@@ -63,6 +64,7 @@ export async function startTestApi(now = '2026-03-01T09:00:00.000Z'): Promise<Te
     ),
     idempotency: new IdempotencyStore(':memory:'),
     catalog: testCatalog(),
+    vault: new PersonalDataVault(':memory:'),
   };
   const app = await createApp(deps);
   await app.listen(0, '127.0.0.1');

@@ -17,6 +17,7 @@ import { ProfileRegistry } from '../../domain/policies/profile-registry.js';
 import { PriceCatalogProvider } from '../catalog/price-catalog.provider.js';
 import { CLOCK, type Clock } from '../clock/clock.js';
 import { AggregateStreams } from '../event-sourcing/aggregate-stream.js';
+import { PersonalDataVault, personalDataCodec } from '../personal-data/personal-data-vault.js';
 import {
   CommandRejectedError,
   NotFoundError,
@@ -44,8 +45,16 @@ export class BillingService {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly profiles: ProfileRegistry,
     private readonly catalog: PriceCatalogProvider,
+    private readonly vault: PersonalDataVault,
   ) {
-    this.accounts = new AggregateStreams(store, clock, initialAccountState, evolveAccount);
+    this.accounts = new AggregateStreams(
+      store,
+      clock,
+      initialAccountState,
+      evolveAccount,
+      20_000,
+      personalDataCodec(vault),
+    );
     this.ledgers = new AggregateStreams(store, clock, initialLedgerState, evolveLedger);
   }
 
@@ -82,6 +91,39 @@ export class BillingService {
       meta,
       command.at,
     );
+  }
+
+  /**
+   * Deletes the account's personal data irreversibly (its key is destroyed) and records what was erased
+   * and when; amounts, dates and document numbers stay in the history for auditors.
+   */
+  async deleteAccount(accountId: string, at: string, meta: CommandMeta): Promise<CommandOutcome> {
+    await this.account(accountId);
+    const outcome = await this.accounts.decide(
+      accountStream(accountId),
+      (state) =>
+        state.deletedAt
+          ? { ok: true, events: [] }
+          : {
+              ok: true,
+              events: [
+                {
+                  type: 'AccountDeleted',
+                  data: {
+                    accountId,
+                    at,
+                    reason: 'blocked: debt unpaid 60 days after suspension',
+                    erased: ['legal details (name, tax id, KPP, address)', 'personal data encryption key'],
+                  },
+                },
+              ],
+            },
+      meta,
+      at,
+    );
+    this.vault.destroy(accountId, at);
+    this.accounts.forget(accountStream(accountId));
+    return outcome;
   }
 
   async account(accountId: string): Promise<NonNullable<AccountState['facts']>> {

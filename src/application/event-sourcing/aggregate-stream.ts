@@ -47,6 +47,14 @@ export class AggregateStreams<S, E extends DomainEvent> {
     private readonly initialState: () => S,
     private readonly evolve: (state: S, event: E) => S,
     private readonly cacheSize = 20_000,
+    /** Transforms event data at rest (e.g. sealing personal data); identity by default. */
+    private readonly codec: {
+      encode(streamId: string, data: unknown): unknown;
+      decode(streamId: string, data: unknown): unknown;
+    } = {
+      encode: (_streamId, data) => data,
+      decode: (_streamId, data) => data,
+    },
   ) {}
 
   async load(streamId: string): Promise<Loaded<S>> {
@@ -126,7 +134,7 @@ export class AggregateStreams<S, E extends DomainEvent> {
       const newEvents: NewEvent[] = decision.events.map((event, index) => ({
         id: deterministicEventId(`${streamId}/${meta.commandId}/${index}`),
         type: event.type,
-        data: event.data,
+        data: this.codec.encode(streamId, event.data),
         metadata: {
           commandId: meta.commandId,
           correlationId: meta.correlationId ?? meta.commandId,

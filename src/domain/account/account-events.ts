@@ -32,6 +32,10 @@ export interface AccountFacts {
 }
 
 export type AccountEvent =
+  | {
+      type: 'AccountDeleted';
+      data: { accountId: string; at: string; reason: string; erased: string[] };
+    }
   | { type: 'AccountOpened'; data: AccountFacts & { personal?: LegalDetails } }
   | { type: 'LegalDetailsAdded'; data: { accountId: string; at: string; personal: LegalDetails } }
   | {

@@ -3,6 +3,8 @@ import type { AccountEvent, AccountFacts, LegalDetails } from './account-events.
 export interface AccountState {
   facts?: AccountFacts;
   legalDetails?: LegalDetails;
+  /** Set once personal data has been erased (keys destroyed); the financial history stays. */
+  deletedAt?: string;
 }
 
 export const initialAccountState = (): AccountState => ({});
@@ -15,6 +17,8 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
     }
     case 'LegalDetailsAdded':
       return { ...state, legalDetails: event.data.personal };
+    case 'AccountDeleted':
+      return { ...state, legalDetails: undefined, deletedAt: event.data.at };
     case 'ContractChanged': {
       const { accountId: _id, at: _at, ...change } = event.data;
       return { ...state, facts: state.facts && { ...state.facts, ...change } };

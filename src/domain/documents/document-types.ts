@@ -1,0 +1,233 @@
+/**
+ * The account documents as plain, serialisable data (rules §8, §9): every amount is a decimal string
+ * in minor units with exactly the currency's digits ('122.00'), dates are local dates in the account's
+ * time zone. A document is composed without a number; numbering (numbering.ts) adds one, and the
+ * numbered document is what a `DocumentIssued` event stores.
+ */
+import type { AccountFacts, LegalDetails } from '../account/account-events.js';
+import type { DocumentKind } from '../policies/policy-profile.js';
+import type { LocalDate } from '../shared/calendar.js';
+import { DomainError } from '../shared/errors.js';
+import type { Currency } from '../shared/money.js';
+import type { VatJurisdiction, VatRate } from '../shared/vat.js';
+
+export type { DocumentKind } from '../policies/policy-profile.js';
+
+/** A decimal string in minor units, e.g. '122.00'. */
+export type DocumentAmount = string;
+
+/** Requisites of a party as printed on a document. */
+export interface DocumentParty {
+  readonly name: string;
+  /** INN (Russia), BIN/IIN (Kazakhstan) or a foreign tax id (non-residents). */
+  readonly taxId: string;
+  readonly kpp?: string;
+  readonly address: string;
+}
+
+export interface BankDetails {
+  readonly bankName: string;
+  readonly accountNumber: string;
+  /** Russian bank identifier (БИК) and correspondent account; absent abroad. */
+  readonly bik?: string;
+  readonly correspondentAccount?: string;
+  /** SWIFT/BIC for non-residents' transfers. */
+  readonly swift?: string;
+}
+
+/**
+ * The legal entity that signs the documents and owns their numbering (AccountFacts.issuer is its id).
+ * Issuer requisites are reference data the caller supplies; the account only records the id.
+ */
+export interface IssuerDetails extends DocumentParty {
+  readonly id: string;
+  readonly bank?: BankDetails;
+}
+
+export interface ServicePeriodDays {
+  readonly firstDay: LocalDate;
+  readonly lastDay: LocalDate;
+}
+
+/**
+ * One line of a document at one VAT rate. Under the 'split-by-day' VAT policy a service whose period
+ * spans a rate change becomes one line per rate, each with its own service days, because a VAT invoice
+ * line carries exactly one rate.
+ */
+export interface DocumentLine {
+  readonly description: string;
+  /** The service the line is for; null for lines that are not a service (an advance payment). */
+  readonly service: string | null;
+  readonly category: string | null;
+  readonly servicePeriod: ServicePeriodDays;
+  /** `{ kind: 'percent', percent: '22' }`, or `{ kind: 'none' }`: "without VAT" (non-residents). */
+  readonly vatRate: VatRate;
+  readonly net: DocumentAmount;
+  readonly vat: DocumentAmount;
+  readonly gross: DocumentAmount;
+}
+
+/** Sums of the (already rounded) lines: never rounded on their own. */
+export interface DocumentTotals {
+  readonly net: DocumentAmount;
+  readonly vat: DocumentAmount;
+  readonly gross: DocumentAmount;
+}
+
+/** How the closing documents reach the customer: EDM when connected, originals by post otherwise. */
+export type DocumentDelivery = 'edm' | 'post';
+
+interface DocumentBase {
+  /** Deterministic id (account, period, kind): issuing the same document twice is recognisable. */
+  readonly documentId: string;
+  readonly accountId: string;
+  readonly periodId: string;
+  /** The document date; its year selects the numbering series. */
+  readonly date: LocalDate;
+  readonly currency: Currency;
+  readonly vatJurisdiction: VatJurisdiction;
+  readonly issuer: IssuerDetails;
+  readonly lines: readonly DocumentLine[];
+  readonly totals: DocumentTotals;
+}
+
+interface ClosingDocumentBase extends DocumentBase {
+  readonly payer: DocumentParty;
+  readonly servicePeriod: ServicePeriodDays;
+  readonly delivery: DocumentDelivery;
+}
+
+/** Act of services rendered (акт): the services of the period on the profile's act basis. */
+export interface ActDocument extends ClosingDocumentBase {
+  readonly kind: 'act';
+  readonly basis: 'spent-from-balance' | 'total-consumption';
+}
+
+/** VAT invoice (счёт-фактура) for the act's services; residents only. */
+export interface VatInvoiceDocument extends ClosingDocumentBase {
+  readonly kind: 'vat-invoice';
+  /** documentId of the act it accompanies. */
+  readonly basisDocumentId: string;
+}
+
+/** Advance VAT invoice (RU): prepayments of the period not yet covered by services. */
+export interface AdvanceVatInvoiceDocument extends ClosingDocumentBase {
+  readonly kind: 'advance-vat-invoice';
+  /** Document-eligible deposits of the period and the part the act (or UPD) confirmed. */
+  readonly eligibleDeposits: DocumentAmount;
+  readonly confirmedByServices: DocumentAmount;
+}
+
+/**
+ * Universal transfer document (УПД). Status 1 is also a VAT invoice and replaces act + VAT invoice;
+ * status 2 is a transfer document only.
+ */
+export interface UpdDocument extends ClosingDocumentBase {
+  readonly kind: 'upd';
+  readonly status: 1 | 2;
+  readonly basis: 'spent-from-balance' | 'total-consumption';
+}
+
+export type ClosingDocument = ActDocument | VatInvoiceDocument | AdvanceVatInvoiceDocument | UpdDocument;
+
+/** Non-resident bill requisites (rules §8): amounts in USD without taxes. */
+export interface NonResidentBillTerms {
+  readonly agreement: ContractAgreement;
+  readonly paymentTerms: string;
+  readonly taxNote: string;
+}
+
+export interface ContractAgreement {
+  readonly number: string;
+  readonly date: LocalDate;
+}
+
+/**
+ * Bill for payment (счёт на оплату). Not an accounting document, but numbered like one. Lines are the
+ * period's consumption per service; `settlement` shows what already covers it, and `toPay` is
+ * consumption − (opening balance + deposits + grants used) − already billed + penalties (rules §8).
+ */
+export interface BillDocument extends DocumentBase {
+  readonly kind: 'bill';
+  readonly billKind: 'period' | 'mid-period';
+  /** Without additional registration there are no payer requisites (rules §1). */
+  readonly payer: DocumentParty | null;
+  /** The personal account number the payment purpose names. */
+  readonly accountNumber: string;
+  readonly servicePeriod: ServicePeriodDays;
+  readonly dueDate: LocalDate;
+  readonly settlement: BillSettlement;
+  readonly toPay: DocumentAmount;
+  /** VAT contained in `toPay` ('0.00' without VAT). */
+  readonly toPayVat: DocumentAmount;
+  readonly paymentPurpose: string;
+  readonly nonResident: NonResidentBillTerms | null;
+}
+
+export interface BillSettlement {
+  readonly consumption: DocumentAmount;
+  readonly grantsUsed: DocumentAmount;
+  readonly openingBalance: DocumentAmount;
+  readonly deposits: DocumentAmount;
+  /** Unpaid remainder of bills issued earlier for the same debt. */
+  readonly alreadyBilled: DocumentAmount;
+  readonly penalties: DocumentAmount;
+}
+
+export type AccountDocument = BillDocument | ClosingDocument;
+
+/** A document with its number: `<ISSUER-PREFIX>-<YEAR>-<000001>`. */
+export type Numbered<D extends AccountDocument = AccountDocument> = D & {
+  readonly number: string;
+  /** Position in the issuer's series of that year: 1, 2, 3… without gaps. */
+  readonly sequence: number;
+};
+
+/** The fact stored when a numbered document is issued. */
+export interface DocumentIssued {
+  readonly type: 'DocumentIssued';
+  readonly data: Numbered;
+}
+
+/** Everything about the account a document needs: its facts and, for legal entities, its requisites. */
+export interface DocumentAccount {
+  readonly facts: AccountFacts;
+  readonly legalDetails?: LegalDetails;
+}
+
+export class PayerDetailsRequiredError extends DomainError {
+  override readonly name = 'PayerDetailsRequiredError';
+  readonly code = 'DOCUMENT_PAYER_DETAILS_REQUIRED';
+  constructor(
+    readonly accountId: string,
+    readonly kind: DocumentKind,
+  ) {
+    super(`account ${accountId}: a ${kind} needs the payer's legal details (name, tax id, address)`);
+  }
+}
+
+export class NegativeDocumentLineError extends DomainError {
+  override readonly name = 'NegativeDocumentLineError';
+  readonly code = 'DOCUMENT_LINE_NEGATIVE';
+  constructor(
+    readonly service: string,
+    readonly amount: string,
+  ) {
+    super(
+      `service ${service}: the document amount ${amount} is negative; corrections need a corrective ` +
+        `document, not a negative line`,
+    );
+  }
+}
+
+export class DocumentCurrencyError extends DomainError {
+  override readonly name = 'DocumentCurrencyError';
+  readonly code = 'DOCUMENT_CURRENCY_MISMATCH';
+  constructor(
+    readonly accountId: string,
+    readonly currency: string,
+    readonly jurisdiction: VatJurisdiction,
+  ) {
+    super(`account ${accountId}: currency ${currency} does not fit VAT jurisdiction ${jurisdiction}`);
+  }
+}

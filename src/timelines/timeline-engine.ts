@@ -1,0 +1,155 @@
+import type { BillingService } from '../application/billing/billing.service.js';
+import type { Clock } from '../application/clock/clock.js';
+import { CommandRejectedError, NotFoundError } from '../application/ledger/command-outcome.js';
+import type { ProfileRegistry } from '../domain/policies/profile-registry.js';
+import { nextPeriod, periodById } from '../domain/shared/reporting-period.js';
+import type { EventStore } from '../event-store/event-store.port.js';
+import { ProjectionRunner } from '../../projections/runner/projection-runner.js';
+import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
+import type { Deadline } from './deadline-planner.js';
+import { timelinePlannerProjection } from './timeline-planner.projection.js';
+
+interface DeadlineRow {
+  id: string;
+  account_id: string;
+  due_at: string;
+  action: string;
+}
+
+export interface FiredDeadline {
+  id: string;
+  dueAt: string;
+  outcome: string;
+}
+
+/**
+ * Runs the timelines: plans deadlines from the durable subscription and fires the due ones in time order.
+ * A fired deadline sends an idempotent command (its id is the command id) that re-checks the account's
+ * state, so firing twice — or from two instances — changes nothing the second time.
+ */
+export class TimelineEngine {
+  readonly planner: ProjectionRunner;
+  private polling?: NodeJS.Timeout;
+  private firing: Promise<unknown> = Promise.resolve();
+  readonly fired: FiredDeadline[] = [];
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly billing: BillingService,
+    private readonly clock: Clock,
+    private readonly db: ReadModelDb,
+    profiles: ProfileRegistry,
+  ) {
+    this.planner = new ProjectionRunner(store, db, timelinePlannerProjection(profiles));
+  }
+
+  private readonly deadlines = () => this.planner.table('deadlines');
+
+  start(): Promise<void> {
+    return this.planner.start();
+  }
+
+  /** Production: look for due deadlines every `intervalMs` on the system clock. */
+  startPolling(intervalMs = 1000): void {
+    this.polling = setInterval(() => void this.fireDue().catch(() => undefined), intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.polling) clearInterval(this.polling);
+    await this.firing.catch(() => undefined);
+    await this.planner.stop();
+  }
+
+  /** Waits until every stored event has been planned (read-your-writes for timers). */
+  async settle(): Promise<void> {
+    const head = await this.store.headPosition();
+    if (head !== undefined) await this.planner.waitFor(head);
+  }
+
+  /** Fires every deadline due at the clock's time, earliest first; returns what fired. */
+  fireDue(): Promise<FiredDeadline[]> {
+    const run = this.firing.then(async () => {
+      const fired: FiredDeadline[] = [];
+      for (;;) {
+        await this.settle();
+        const next = await this.nextDue(this.clock.now().toISOString());
+        if (!next) return fired;
+        fired.push(await this.fire(next));
+      }
+    });
+    this.firing = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Virtual time: moves the clock to each due deadline in turn up to `to`, firing it and waiting for its
+   * effects (which may plan further deadlines) before looking for the next — the same as time passing.
+   */
+  async advanceTo(to: string, clock: { set(to: string | Date): void }): Promise<FiredDeadline[]> {
+    const fired: FiredDeadline[] = [];
+    for (;;) {
+      await this.settle();
+      const next = await this.nextDue(to);
+      if (!next) break;
+      if (Date.parse(next.due_at) > this.clock.now().getTime()) clock.set(next.due_at);
+      fired.push(...(await this.fireDue()));
+    }
+    clock.set(to);
+    fired.push(...(await this.fireDue()));
+    return fired;
+  }
+
+  async pending(
+    accountId?: string,
+  ): Promise<Array<{ id: string; dueAt: string; action: Deadline['action'] }>> {
+    const rows = await this.db.all<DeadlineRow>(
+      `SELECT id, account_id, due_at, action FROM ${this.deadlines()} WHERE status = 'pending' ${accountId ? 'AND account_id = $1' : ''}
+       ORDER BY due_at, ord, id`,
+      accountId ? [accountId] : [],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      dueAt: r.due_at,
+      action: JSON.parse(r.action) as Deadline['action'],
+    }));
+  }
+
+  private nextDue(until: string): Promise<DeadlineRow | undefined> {
+    return this.db.get<DeadlineRow>(
+      `SELECT id, account_id, due_at, action FROM ${this.deadlines()} WHERE status = 'pending' AND due_at <= $1
+       ORDER BY due_at, ord, id LIMIT 1`,
+      [until],
+    );
+  }
+
+  private async fire(row: DeadlineRow): Promise<FiredDeadline> {
+    const action = JSON.parse(row.action) as Deadline['action'];
+    const meta = { commandId: `deadline/${row.id}`, actor: 'timeline', causationId: row.id };
+    let outcome: string;
+    try {
+      if (action.kind === 'ledger') {
+        const result = await this.billing.onLedger(row.account_id, row.due_at, action.command, meta);
+        outcome = result.eventTypes.length ? result.eventTypes.join(',') : 'no-op';
+      } else if (action.kind === 'close-period') {
+        const account = await this.billing.account(row.account_id);
+        const next = nextPeriod(periodById(action.periodId, account.timeZone));
+        await this.billing.ledgerState(row.account_id, next.startsAt);
+        outcome = 'closed';
+      } else {
+        outcome =
+          (await this.billing.deleteAccount(row.account_id, row.due_at, meta)).eventTypes.join(',') ||
+          'no-op';
+      }
+    } catch (error) {
+      if (!(error instanceof CommandRejectedError || error instanceof NotFoundError)) throw error;
+      outcome = `rejected: ${error instanceof CommandRejectedError ? error.code : 'NOT_FOUND'}`;
+    }
+    await this.db.run(
+      `UPDATE ${this.deadlines()} SET status = 'done', outcome = $2, fired_at = $3 WHERE id = $1`,
+      [row.id, outcome, this.clock.now().toISOString()],
+    );
+    const fired = { id: row.id, dueAt: row.due_at, outcome };
+    this.fired.push(fired);
+    return fired;
+  }
+}

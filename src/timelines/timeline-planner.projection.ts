@@ -1,0 +1,66 @@
+import type { AccountEvent } from '../domain/account/account-events.js';
+import type { LedgerEvent } from '../domain/ledger/ledger-events.js';
+import type { ProfileRegistry } from '../domain/policies/profile-registry.js';
+import type { Projection } from '../../projections/runner/projection.js';
+import { deadlinesFor } from './deadline-planner.js';
+
+/**
+ * Turns events into rows of the deadlines table. It runs as a checkpointed projection: the rows and the
+ * checkpoint commit together, so after a crash every event's timers are planned exactly once.
+ */
+export function timelinePlannerProjection(profiles: ProfileRegistry): Projection {
+  return {
+    name: 'timeline-deadlines',
+    version: 1,
+    filter: { streamPrefixes: ['account-', 'ledger-'] },
+    async setup(db, table) {
+      await db.run(`CREATE TABLE IF NOT EXISTS ${table('accounts')} (
+        account_id TEXT PRIMARY KEY, time_zone TEXT NOT NULL, profile_id TEXT NOT NULL, profile_version INTEGER NOT NULL)`);
+      await db.run(`CREATE TABLE IF NOT EXISTS ${table('deadlines')} (
+        id TEXT PRIMARY KEY, account_id TEXT NOT NULL, due_at TEXT NOT NULL, ord INTEGER NOT NULL, action TEXT NOT NULL,
+        planned_by TEXT NOT NULL, status TEXT NOT NULL, outcome TEXT, fired_at TEXT)`);
+      await db.run(
+        `CREATE INDEX IF NOT EXISTS ${table('deadlines_due')} ON ${table('deadlines')} (status, due_at, ord)`,
+      );
+    },
+    async apply(db, recorded, table) {
+      const event = { type: recorded.type, data: recorded.data } as AccountEvent | LedgerEvent;
+      if (event.type === 'AccountOpened' || event.type === 'ContractChanged') {
+        const d = event.data;
+        const timeZone = event.type === 'AccountOpened' ? event.data.timeZone : undefined;
+        await db.run(
+          `INSERT INTO ${table('accounts')} (account_id, time_zone, profile_id, profile_version) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (account_id) DO UPDATE SET profile_id = excluded.profile_id, profile_version = excluded.profile_version`,
+          [d.accountId, timeZone ?? '', d.profileId, d.profileVersion],
+        );
+        return;
+      }
+      if (!recorded.streamId.startsWith('ledger-')) return;
+      const accountId = recorded.streamId.slice('ledger-'.length, recorded.streamId.lastIndexOf('@'));
+      const account = await db.get<{ time_zone: string; profile_id: string; profile_version: number }>(
+        `SELECT time_zone, profile_id, profile_version FROM ${table('accounts')} WHERE account_id = $1`,
+        [accountId],
+      );
+      if (!account) throw new Error(`No AccountOpened seen for ${accountId} before its ledger`);
+      const profile = profiles.get(account.profile_id, Number(account.profile_version));
+      for (const deadline of deadlinesFor(
+        event as LedgerEvent,
+        { accountId, timeZone: account.time_zone, profile },
+        recorded.id,
+      )) {
+        await db.run(
+          `INSERT INTO ${table('deadlines')} (id, account_id, due_at, ord, action, planned_by, status)
+           VALUES ($1, $2, $3, $4, $5, $6, 'pending') ON CONFLICT (id) DO NOTHING`,
+          [
+            deadline.id,
+            deadline.accountId,
+            deadline.dueAt,
+            deadline.order,
+            JSON.stringify(deadline.action),
+            recorded.id,
+          ],
+        );
+      }
+    },
+  };
+}
