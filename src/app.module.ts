@@ -17,6 +17,7 @@ import { AccountSummaryController } from './use-cases/account-summary/account-su
 import { AuditController } from './use-cases/audit/audit.controller.js';
 import { ChangeContractController } from './use-cases/change-contract/change-contract.controller.js';
 import { ExpireGrantsController } from './use-cases/expire-grants/expire-grants.controller.js';
+import { EntitlementController } from './use-cases/entitlement/entitlement.controller.js';
 import { ClosePeriodController } from './use-cases/close-period/close-period.controller.js';
 import { ConsumeResourceController } from './use-cases/consume-resource/consume-resource.controller.js';
 import { IssueGrantController } from './use-cases/issue-grant/issue-grant.controller.js';
@@ -43,6 +44,7 @@ export const CONTROLLERS = [
   AuditController,
   ChangeContractController,
   ExpireGrantsController,
+  EntitlementController,
 ];
 
 export interface AppDependencies {

@@ -12,6 +12,9 @@ import { IdempotencyStore } from './http/idempotency/idempotency-store.js';
 import { PersonalDataVault } from './application/personal-data/personal-data-vault.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { ProfileRegistry } from './domain/policies/profile-registry.js';
+import { BillingService } from './application/billing/billing.service.js';
+import { TimelineEngine } from './timelines/timeline-engine.js';
+import { SqliteReadModelDb } from '../projections/runner/sqlite-read-model-db.js';
 
 /** Builds the Nest application from ready infrastructure (tests pass their own). */
 export async function createApp(
@@ -72,4 +75,28 @@ export async function closeApp(app: INestApplication, deps: AppDependencies): Pr
   await deps.eventStore.close();
   deps.idempotency.close();
   deps.vault.close();
+}
+
+/**
+ * Starts the timelines on the system clock: deadlines are planned from the durable subscription into
+ * `timelines.sqlite` and fired every second. Returns a stop function for shutdown.
+ */
+export async function startTimelines(
+  app: INestApplication,
+  deps: AppDependencies,
+): Promise<() => Promise<void>> {
+  const db = new SqliteReadModelDb(join(deps.config.dataDir, 'timelines.sqlite'));
+  const engine = new TimelineEngine(
+    deps.eventStore,
+    app.get(BillingService),
+    deps.clock,
+    db,
+    deps.profiles ?? new ProfileRegistry(),
+  );
+  await engine.start();
+  engine.startPolling(1000);
+  return async () => {
+    await engine.stop();
+    await db.close();
+  };
 }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createApp, openInfrastructure } from './bootstrap.js';
+import { createApp, openInfrastructure, startTimelines } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config/config.js';
 
 async function main(): Promise<void> {
@@ -9,6 +9,9 @@ async function main(): Promise<void> {
     deps,
     config.logLevel === 'debug' ? ['debug', 'log', 'warn', 'error'] : ['log', 'warn', 'error'],
   );
+  const stopTimelines = await startTimelines(app, deps);
+  app.enableShutdownHooks();
+  process.once('SIGTERM', () => void stopTimelines());
   await app.listen(config.port, config.host);
   const where = config.eventStore.kind === 'sqlite' ? config.eventStore.path : 'EventStoreDB';
   console.log(`Billing engine listening on http://${config.host}:${config.port} (event store: ${where})`);

@@ -177,7 +177,7 @@ export interface BillSettlement {
 export type AccountDocument = BillDocument | ClosingDocument;
 
 /** A document with its number: `<ISSUER-PREFIX>-<YEAR>-<000001>`. */
-export type Numbered<D extends AccountDocument = AccountDocument> = D & {
+export type Numbered<D = AccountDocument> = D & {
   readonly number: string;
   /** Position in the issuer's series of that year: 1, 2, 3… without gaps. */
   readonly sequence: number;

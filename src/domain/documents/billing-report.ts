@@ -1,0 +1,265 @@
+/**
+ * Billing report (детализация, rules §9): consumption by service, resource and local day for any range
+ * of days, from the ledger's ResourceConsumed events. A usage window counts on the local day of the
+ * instant the ledger rated it at (the window's last instant), so the report and the ledger agree on which
+ * period — and which day — every charge belongs to. Amounts stay at charge precision (decimal strings,
+ * exact sums): the report explains the documents, it does not round them again.
+ */
+import type Big from 'big.js';
+
+import { usageInstant } from '../ledger/ledger-decide.js';
+import type { LedgerEventOf } from '../ledger/ledger-events.js';
+import { epochDayOf, type LocalDate } from '../shared/calendar.js';
+import { Decimal, parseDecimal, toPlainString } from '../shared/decimal.js';
+import { DomainError } from '../shared/errors.js';
+import { MAX_MONEY_FRACTION_DIGITS, type Currency } from '../shared/money.js';
+import { localDate } from '../shared/reporting-period.js';
+
+export type ResourceConsumedData = LedgerEventOf<'ResourceConsumed'>['data'];
+
+/** A row per SKU (default) or per usage record, per local day. */
+export type BillingReportResource = 'sku' | 'usage-record';
+
+export interface BillingReportRequest {
+  readonly accountId: string;
+  readonly currency: Currency;
+  readonly timeZone: string;
+  /** Both inclusive, local dates in `timeZone`; events outside are left out. */
+  readonly from: LocalDate;
+  readonly to: LocalDate;
+  readonly consumption: readonly ResourceConsumedData[];
+  readonly resource?: BillingReportResource;
+}
+
+export interface ChargeSplit {
+  readonly amount: string;
+  readonly fromGrants: string;
+  readonly fromBalance: string;
+}
+
+export interface BillingReportRow extends ChargeSplit {
+  readonly day: LocalDate;
+  readonly service: string;
+  readonly category: string;
+  readonly sku: string;
+  /** Set when rows are per usage record. */
+  readonly usageRecordId: string | null;
+  readonly unit: string;
+  readonly quantity: string;
+  readonly records: number;
+}
+
+export interface BillingReportServiceTotal extends ChargeSplit {
+  readonly service: string;
+  readonly category: string;
+}
+
+export interface BillingReport {
+  readonly accountId: string;
+  readonly currency: Currency;
+  readonly timeZone: string;
+  readonly from: LocalDate;
+  readonly to: LocalDate;
+  readonly resource: BillingReportResource;
+  /** Ordered by day, service, SKU, usage record. */
+  readonly rows: BillingReportRow[];
+  readonly byService: BillingReportServiceTotal[];
+  /** Equal to the sums of the rows. */
+  readonly totals: ChargeSplit;
+}
+
+export class BillingReportRangeError extends DomainError {
+  override readonly name = 'BillingReportRangeError';
+  readonly code = 'BILLING_REPORT_RANGE_INVALID';
+  constructor(
+    readonly from: string,
+    readonly to: string,
+  ) {
+    super(`range: from ${from} is after to ${to}`);
+  }
+}
+
+interface Accumulator {
+  key: Omit<BillingReportRow, keyof ChargeSplit | 'quantity' | 'records'>;
+  quantity: Big;
+  amount: Big;
+  fromGrants: Big;
+  fromBalance: Big;
+  records: number;
+}
+
+export function billingReport(request: BillingReportRequest): BillingReport {
+  const { from, to, timeZone } = request;
+  epochDayOf(from, 'from');
+  epochDayOf(to, 'to');
+  if (from > to) throw new BillingReportRangeError(from, to);
+  const resource = request.resource ?? 'sku';
+
+  const rows = new Map<string, Accumulator>();
+  const services = new Map<
+    string,
+    Omit<Accumulator, 'key' | 'quantity' | 'records'> & { category: string }
+  >();
+  const zero = () => new Decimal('0');
+  for (const event of request.consumption) {
+    const day = localDate(usageInstant(event.windowStart, event.windowEnd), timeZone);
+    if (day < from || day > to) continue;
+    const field = (name: string) => `usage record ${event.usageRecordId} ${name}`;
+    const amount = parseDecimal(event.amount, field('amount'), MAX_MONEY_FRACTION_DIGITS);
+    const fromBalance = parseDecimal(event.fromBalance, field('fromBalance'), MAX_MONEY_FRACTION_DIGITS);
+    const fromGrants = event.fromGrants.reduce(
+      (sum, part) => sum.plus(parseDecimal(part.amount, field('fromGrants'), MAX_MONEY_FRACTION_DIGITS)),
+      zero(),
+    );
+    const quantity = parseDecimal(event.quantity, field('quantity'), MAX_MONEY_FRACTION_DIGITS);
+    const usageRecordId = resource === 'usage-record' ? event.usageRecordId : null;
+
+    const key = JSON.stringify([day, event.service, event.sku, usageRecordId, event.unit]);
+    const row = rows.get(key) ?? {
+      key: {
+        day,
+        service: event.service,
+        category: event.category,
+        sku: event.sku,
+        usageRecordId,
+        unit: event.unit,
+      },
+      quantity: zero(),
+      amount: zero(),
+      fromGrants: zero(),
+      fromBalance: zero(),
+      records: 0,
+    };
+    row.quantity = row.quantity.plus(quantity);
+    row.amount = row.amount.plus(amount);
+    row.fromGrants = row.fromGrants.plus(fromGrants);
+    row.fromBalance = row.fromBalance.plus(fromBalance);
+    row.records += 1;
+    rows.set(key, row);
+
+    const service = services.get(event.service) ?? {
+      category: event.category,
+      amount: zero(),
+      fromGrants: zero(),
+      fromBalance: zero(),
+    };
+    service.amount = service.amount.plus(amount);
+    service.fromGrants = service.fromGrants.plus(fromGrants);
+    service.fromBalance = service.fromBalance.plus(fromBalance);
+    services.set(event.service, service);
+  }
+
+  const sortedRows = [...rows.values()]
+    .sort((a, b) =>
+      compareTuples(
+        [a.key.day, a.key.service, a.key.sku, a.key.usageRecordId ?? '', a.key.unit],
+        [b.key.day, b.key.service, b.key.sku, b.key.usageRecordId ?? '', b.key.unit],
+      ),
+    )
+    .map((row): BillingReportRow => ({
+      ...row.key,
+      quantity: toPlainString(row.quantity),
+      ...split(row),
+      records: row.records,
+    }));
+  const byService = [...services.entries()]
+    .sort(([a], [b]) => compareTuples([a], [b]))
+    .map(([service, totals]): BillingReportServiceTotal => ({
+      service,
+      category: totals.category,
+      ...split(totals),
+    }));
+  const totals = [...rows.values()].reduce(
+    (sum, row) => ({
+      amount: sum.amount.plus(row.amount),
+      fromGrants: sum.fromGrants.plus(row.fromGrants),
+      fromBalance: sum.fromBalance.plus(row.fromBalance),
+    }),
+    { amount: zero(), fromGrants: zero(), fromBalance: zero() },
+  );
+  return {
+    accountId: request.accountId,
+    currency: request.currency,
+    timeZone,
+    from,
+    to,
+    resource,
+    rows: sortedRows,
+    byService,
+    totals: split(totals),
+  };
+}
+
+export interface BillingReportCsvOptions {
+  /** Append a final 'TOTAL' record with the report's totals. Off by default: every record is a row. */
+  readonly totalsRow?: boolean;
+}
+
+/**
+ * The report as CSV (RFC 4180): a header record, CRLF line breaks, fields quoted only when they hold a
+ * comma, a double quote, CR or LF, quotes doubled. Amounts and quantities are plain decimal strings.
+ */
+export function billingReportCsv(report: BillingReport, options: BillingReportCsvOptions = {}): string {
+  const perRecord = report.resource === 'usage-record';
+  const header = [
+    'day',
+    'service',
+    'category',
+    'sku',
+    ...(perRecord ? ['usage_record_id'] : []),
+    'unit',
+    'quantity',
+    'amount',
+    'from_grants',
+    'from_balance',
+    'currency',
+  ];
+  const records = report.rows.map((row) => [
+    row.day,
+    row.service,
+    row.category,
+    row.sku,
+    ...(perRecord ? [row.usageRecordId ?? ''] : []),
+    row.unit,
+    row.quantity,
+    row.amount,
+    row.fromGrants,
+    row.fromBalance,
+    report.currency,
+  ]);
+  if (options.totalsRow) {
+    const blanks = perRecord ? 6 : 5;
+    records.push([
+      'TOTAL',
+      ...Array<string>(blanks).fill(''),
+      report.totals.amount,
+      report.totals.fromGrants,
+      report.totals.fromBalance,
+      report.currency,
+    ]);
+  }
+  return [header, ...records].map((record) => record.map(csvField).join(',') + '\r\n').join('');
+}
+
+/** One RFC 4180 field. */
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+function split(values: { amount: Big; fromGrants: Big; fromBalance: Big }): ChargeSplit {
+  return {
+    amount: toPlainString(values.amount),
+    fromGrants: toPlainString(values.fromGrants),
+    fromBalance: toPlainString(values.fromBalance),
+  };
+}
+
+/** Code-point order, independent of the runtime's locale data. */
+function compareTuples(left: readonly string[], right: readonly string[]): number {
+  for (let index = 0; index < left.length; index += 1) {
+    const a = left[index]!;
+    const b = right[index]!;
+    if (a !== b) return a < b ? -1 : 1;
+  }
+  return 0;
+}

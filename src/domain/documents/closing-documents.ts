@@ -1,0 +1,230 @@
+/**
+ * Closing documents of a reporting period (rules §9): which documents a legal entity receives for a
+ * closed period and what they say. All are dated the period's last day in the account's time zone.
+ *
+ * - closing 'act-and-vat-invoice': act + VAT invoice (the invoice for residents only);
+ * - closing 'upd-status-1': one UPD that is also the VAT invoice (non-residents, who get no VAT invoice,
+ *   get status 2 instead);
+ * - closing 'upd-status-2': a UPD that is a transfer document only, so residents also get a VAT invoice;
+ * - advance VAT invoice (RU residents, when the profile asks): document-eligible deposits of the period
+ *   minus what the act or UPD confirmed, if > 0.
+ *
+ * The act's basis is a policy: the amount spent from the personal account (grants excluded, the
+ * default) or all consumption. Consumption paid only by grants gives no act, no UPD and no VAT invoice.
+ * Individuals get no accounting documents.
+ */
+import type { LedgerEventOf } from '../ledger/ledger-events.js';
+import type { DocumentKind, PolicyProfile } from '../policies/policy-profile.js';
+import { Money } from '../shared/money.js';
+import { periodById } from '../shared/reporting-period.js';
+import { VAT_SCHEDULE, type VatSchedule } from '../shared/vat.js';
+import {
+  linesWithVat,
+  payerParty,
+  printed,
+  serviceLines,
+  toMinorUnits,
+  vatContextFor,
+  type LinesAndTotals,
+} from './document-lines.js';
+import type {
+  ActDocument,
+  AdvanceVatInvoiceDocument,
+  ClosingDocument,
+  DocumentAccount,
+  DocumentParty,
+  IssuerDetails,
+  ServicePeriodDays,
+  UpdDocument,
+  VatInvoiceDocument,
+} from './document-types.js';
+
+type PeriodClosedData = LedgerEventOf<'PeriodClosed'>['data'];
+
+export type ClosingDocumentKind = Exclude<DocumentKind, 'bill'>;
+
+export type OmissionReason =
+  /** Individuals get no accounting documents. */
+  | 'individual'
+  /** Only residents get VAT invoices (and advance VAT invoices). */
+  | 'non-resident'
+  /** Advance VAT invoices are a Russian requirement. */
+  | 'outside-russia'
+  /** Everything consumed was paid by grants: nothing to confirm on the act basis. */
+  | 'grant-only-consumption'
+  | 'no-consumption'
+  /** Eligible deposits did not exceed what the services confirmed. */
+  | 'no-unconfirmed-advance';
+
+export interface ClosingDocumentsRequest {
+  readonly closed: PeriodClosedData;
+  readonly account: DocumentAccount;
+  readonly issuer: IssuerDetails;
+  readonly profile: PolicyProfile;
+  readonly vatSchedule?: VatSchedule;
+}
+
+export interface ClosingDocuments {
+  readonly periodId: string;
+  /** In issue order: the services document first, then its VAT invoice, then the advance VAT invoice. */
+  readonly documents: ClosingDocument[];
+  /** Documents the profile calls for that this period does not get, and why. */
+  readonly omitted: Array<{ readonly kind: ClosingDocumentKind; readonly reason: OmissionReason }>;
+}
+
+/** The closing documents of a closed period, unnumbered. */
+export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDocuments {
+  const { closed, account, issuer, profile } = request;
+  const facts = account.facts;
+  const policy = profile.documents;
+  const context = vatContextFor(facts, profile, request.vatSchedule ?? VAT_SCHEDULE);
+  const resident = context.jurisdiction !== 'non-resident';
+  const period = periodById(closed.periodId, facts.timeZone);
+  const servicePeriod: ServicePeriodDays = { firstDay: period.firstDay, lastDay: period.lastDay };
+
+  const planned = plannedKinds(policy);
+  const omitted: ClosingDocuments['omitted'] = [];
+  const documents: ClosingDocument[] = [];
+  if (facts.payerType === 'individual') {
+    return {
+      periodId: closed.periodId,
+      documents,
+      omitted: planned.map((kind) => ({ kind, reason: 'individual' })),
+    };
+  }
+
+  const services = serviceLines(
+    closed.byService.map((s) => ({
+      service: s.service,
+      category: s.category,
+      amount: policy.actBasis === 'spent-from-balance' ? s.fromBalance : s.consumption,
+    })),
+    servicePeriod,
+    context,
+  );
+  const common = (kind: ClosingDocumentKind) => ({
+    documentId: `${facts.accountId}/${closed.periodId}/${kind}`,
+    accountId: facts.accountId,
+    periodId: closed.periodId,
+    date: period.lastDay,
+    currency: context.currency,
+    vatJurisdiction: context.jurisdiction,
+    issuer,
+    payer: payer(kind),
+    servicePeriod,
+    delivery: facts.edm ? ('edm' as const) : ('post' as const),
+  });
+  // Resolved lazily: a legal entity with nothing to document needs no requisites.
+  let payerDetails: DocumentParty | undefined;
+  function payer(kind: ClosingDocumentKind): DocumentParty {
+    payerDetails ??= payerParty(facts, account.legalDetails, kind);
+    return payerDetails;
+  }
+
+  const noServices: OmissionReason = Money.of(closed.consumption, context.currency).isPositive()
+    ? 'grant-only-consumption'
+    : 'no-consumption';
+  const hasServices = services.lines.length > 0;
+  let confirmed = Money.zero(context.currency);
+
+  if (policy.closing === 'act-and-vat-invoice') {
+    if (hasServices) {
+      const act: ActDocument = {
+        kind: 'act',
+        ...common('act'),
+        basis: policy.actBasis,
+        ...linesOf(services),
+      };
+      documents.push(act);
+      confirmed = Money.of(act.totals.gross, context.currency);
+      if (resident) documents.push(vatInvoice(common('vat-invoice'), act.documentId, services));
+      else omitted.push({ kind: 'vat-invoice', reason: 'non-resident' });
+    } else {
+      omitted.push({ kind: 'act', reason: noServices }, { kind: 'vat-invoice', reason: noServices });
+    }
+  } else if (policy.closing === 'upd-status-1' || policy.closing === 'upd-status-2') {
+    // A status-1 UPD is a VAT invoice as well; non-residents get no VAT invoice, hence status 2.
+    const status = policy.closing === 'upd-status-1' && resident ? 1 : 2;
+    const separateInvoice = policy.closing === 'upd-status-2';
+    if (hasServices) {
+      const upd: UpdDocument = {
+        kind: 'upd',
+        ...common('upd'),
+        status,
+        basis: policy.actBasis,
+        ...linesOf(services),
+      };
+      documents.push(upd);
+      confirmed = Money.of(upd.totals.gross, context.currency);
+      if (separateInvoice && resident) {
+        documents.push(vatInvoice(common('vat-invoice'), upd.documentId, services));
+      } else if (separateInvoice) {
+        omitted.push({ kind: 'vat-invoice', reason: 'non-resident' });
+      }
+    } else {
+      omitted.push({ kind: 'upd', reason: noServices });
+      if (separateInvoice) omitted.push({ kind: 'vat-invoice', reason: noServices });
+    }
+  }
+
+  if (policy.advanceVatInvoice) {
+    const eligible = toMinorUnits(closed.documentEligibleDeposits, context);
+    const advance = eligible.subtract(confirmed);
+    if (context.jurisdiction === 'non-resident') {
+      omitted.push({ kind: 'advance-vat-invoice', reason: 'non-resident' });
+    } else if (context.jurisdiction !== 'RU') {
+      omitted.push({ kind: 'advance-vat-invoice', reason: 'outside-russia' });
+    } else if (!advance.isPositive()) {
+      omitted.push({ kind: 'advance-vat-invoice', reason: 'no-unconfirmed-advance' });
+    } else {
+      // One rate for a prepayment: the rate in force on the document date, whatever the split policy.
+      const advanceLines = linesWithVat(
+        [
+          {
+            description: 'Advance payment for cloud services',
+            service: null,
+            category: null,
+            gross: advance,
+          },
+        ],
+        servicePeriod,
+        { ...context, rateChangePolicy: 'act-date' },
+      );
+      const invoice: AdvanceVatInvoiceDocument = {
+        kind: 'advance-vat-invoice',
+        ...common('advance-vat-invoice'),
+        eligibleDeposits: printed(eligible),
+        confirmedByServices: printed(confirmed),
+        ...linesOf(advanceLines),
+      };
+      documents.push(invoice);
+    }
+  }
+
+  return { periodId: closed.periodId, documents, omitted };
+}
+
+function plannedKinds(policy: PolicyProfile['documents']): ClosingDocumentKind[] {
+  const kinds: ClosingDocumentKind[] = [];
+  if (policy.closing === 'act-and-vat-invoice') kinds.push('act', 'vat-invoice');
+  if (policy.closing === 'upd-status-1') kinds.push('upd');
+  if (policy.closing === 'upd-status-2') kinds.push('upd', 'vat-invoice');
+  if (policy.advanceVatInvoice) kinds.push('advance-vat-invoice');
+  return kinds;
+}
+
+function vatInvoice(
+  common: Omit<VatInvoiceDocument, 'kind' | 'basisDocumentId' | 'lines' | 'totals'>,
+  basisDocumentId: string,
+  services: LinesAndTotals,
+): VatInvoiceDocument {
+  return { kind: 'vat-invoice', ...common, basisDocumentId, ...linesOf(services) };
+}
+
+/** Each document gets its own copy of the lines: documents are independent values. */
+function linesOf(source: LinesAndTotals): Pick<ActDocument, 'lines' | 'totals'> {
+  return {
+    lines: source.lines.map((line) => ({ ...line, vatRate: { ...line.vatRate } })),
+    totals: { ...source.totals },
+  };
+}

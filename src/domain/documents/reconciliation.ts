@@ -1,0 +1,251 @@
+/**
+ * Reconciliation report (акт сверки, rules §9), on request for any date range, from the provider's side:
+ * debit = documents that confirm services (acts, UPDs), credit = payments through the channels the
+ * profile lists. VAT invoices repeat their act and bills are not accounting documents, so neither is a
+ * line; card top-ups are excluded where the profile says so. Balance = debit − credit: positive, the
+ * customer owes the provider; negative, the provider owes the customer (an unused prepayment).
+ */
+import type { LedgerEventOf } from '../ledger/ledger-events.js';
+import type { DocumentKind, PaymentChannel } from '../policies/policy-profile.js';
+import { epochDayOf, type LocalDate } from '../shared/calendar.js';
+import { DomainError, describeValue } from '../shared/errors.js';
+import { Money, assertInMinorUnits, type Currency } from '../shared/money.js';
+import { localDate } from '../shared/reporting-period.js';
+import { printed } from './document-lines.js';
+import type { AccountDocument, DocumentParty, Numbered } from './document-types.js';
+
+/** Document kinds that confirm services rendered, i.e. the debit side. */
+export const SERVICE_CONFIRMING_KINDS: readonly DocumentKind[] = ['act', 'upd'];
+
+export type ReconciliationEntry =
+  | {
+      readonly type: 'document';
+      readonly date: LocalDate;
+      readonly documentId: string;
+      readonly kind: DocumentKind;
+      readonly number?: string;
+      /** The document's gross total, in minor units. */
+      readonly amount: string;
+    }
+  | {
+      readonly type: 'payment';
+      readonly date: LocalDate;
+      readonly paymentId: string;
+      readonly channel: PaymentChannel;
+      readonly amount: string;
+    };
+
+export interface ReconciliationRequest {
+  readonly accountId: string;
+  readonly currency: Currency;
+  /** Both inclusive, local dates in the account's time zone. */
+  readonly from: LocalDate;
+  readonly to: LocalDate;
+  /** Settlement balance at the start of `from`: > 0 the customer owes, < 0 the provider owes. */
+  readonly openingBalance: string;
+  /** Every entry must be dated inside the range. */
+  readonly entries: readonly ReconciliationEntry[];
+  /** The profile's document-eligible payment channels (`profile.documents.eligibleChannels`). */
+  readonly eligibleChannels: readonly PaymentChannel[];
+  readonly provider?: DocumentParty;
+  readonly customer?: DocumentParty;
+}
+
+/** One side or the other, as the report's columns print it; the other side is '0.00'. */
+export interface DebitCredit {
+  readonly debit: string;
+  readonly credit: string;
+}
+
+export interface ReconciliationLine extends DebitCredit {
+  readonly date: LocalDate;
+  readonly entryType: 'document' | 'payment';
+  readonly description: string;
+  /** Document number (or id when unnumbered) or payment id. */
+  readonly reference: string;
+}
+
+export type ExclusionReason = 'channel-not-eligible' | 'not-a-services-document';
+
+export interface ReconciliationReport {
+  readonly accountId: string;
+  readonly currency: Currency;
+  readonly from: LocalDate;
+  readonly to: LocalDate;
+  readonly provider: DocumentParty | null;
+  readonly customer: DocumentParty | null;
+  readonly opening: DebitCredit;
+  /** Date order; entries of one date keep their input order. */
+  readonly lines: ReconciliationLine[];
+  /** Turnover of the range: sums of the lines. */
+  readonly turnover: DebitCredit;
+  readonly closing: DebitCredit;
+  /** Closing balance, signed: opening + debit turnover − credit turnover. */
+  readonly closingBalance: string;
+  /** Who owes whom at the end of the range. */
+  readonly owedBy: 'customer' | 'provider' | 'nobody';
+  readonly owedAmount: string;
+  readonly excluded: Array<{ readonly reference: string; readonly reason: ExclusionReason }>;
+}
+
+export class ReconciliationRangeError extends DomainError {
+  override readonly name = 'ReconciliationRangeError';
+  readonly code = 'RECONCILIATION_RANGE_INVALID';
+  constructor(
+    readonly from: string,
+    readonly to: string,
+  ) {
+    super(`range: from ${from} is after to ${to}`);
+  }
+}
+
+export class ReconciliationEntryOutOfRangeError extends DomainError {
+  override readonly name = 'ReconciliationEntryOutOfRangeError';
+  readonly code = 'RECONCILIATION_ENTRY_OUT_OF_RANGE';
+  constructor(
+    readonly reference: string,
+    readonly date: string,
+  ) {
+    super(
+      `entry ${reference} dated ${date} is outside the range; fold earlier entries into the opening balance`,
+    );
+  }
+}
+
+export class ReconciliationAmountError extends DomainError {
+  override readonly name = 'ReconciliationAmountError';
+  readonly code = 'RECONCILIATION_AMOUNT_NEGATIVE';
+  constructor(
+    readonly reference: string,
+    readonly amount: unknown,
+  ) {
+    super(`entry ${reference}: amount ${describeValue(amount)} must not be negative`);
+  }
+}
+
+export function reconcile(request: ReconciliationRequest): ReconciliationReport {
+  const { currency, from, to } = request;
+  epochDayOf(from, 'from');
+  epochDayOf(to, 'to');
+  if (from > to) throw new ReconciliationRangeError(from, to);
+  const opening = Money.of(request.openingBalance, currency);
+  assertInMinorUnits(opening, 'openingBalance');
+
+  const excluded: ReconciliationReport['excluded'] = [];
+  const counted: Array<{ line: ReconciliationLine; index: number }> = [];
+  const zero = Money.zero(currency);
+  let debit = zero;
+  let credit = zero;
+  request.entries.forEach((entry, index) => {
+    const reference = referenceOf(entry);
+    epochDayOf(entry.date, `date of ${reference}`);
+    if (entry.date < from || entry.date > to)
+      throw new ReconciliationEntryOutOfRangeError(reference, entry.date);
+    const amount = Money.of(entry.amount, currency);
+    assertInMinorUnits(amount, `amount of ${reference}`);
+    if (amount.isNegative()) throw new ReconciliationAmountError(reference, entry.amount);
+
+    if (entry.type === 'document') {
+      if (!SERVICE_CONFIRMING_KINDS.includes(entry.kind)) {
+        excluded.push({ reference, reason: 'not-a-services-document' });
+        return;
+      }
+      debit = debit.add(amount);
+      counted.push({
+        index,
+        line: {
+          date: entry.date,
+          entryType: 'document',
+          description: `${DOCUMENT_TITLES[entry.kind]} ${reference}`,
+          reference,
+          debit: printed(amount),
+          credit: printed(zero),
+        },
+      });
+    } else {
+      if (!request.eligibleChannels.includes(entry.channel)) {
+        excluded.push({ reference, reason: 'channel-not-eligible' });
+        return;
+      }
+      credit = credit.add(amount);
+      counted.push({
+        index,
+        line: {
+          date: entry.date,
+          entryType: 'payment',
+          description: `Payment ${reference} (${entry.channel})`,
+          reference,
+          debit: printed(zero),
+          credit: printed(amount),
+        },
+      });
+    }
+  });
+
+  const lines = counted
+    .sort((a, b) => (a.line.date < b.line.date ? -1 : a.line.date > b.line.date ? 1 : a.index - b.index))
+    .map(({ line }) => line);
+  const closing = opening.add(debit).subtract(credit);
+  return {
+    accountId: request.accountId,
+    currency,
+    from,
+    to,
+    provider: request.provider ?? null,
+    customer: request.customer ?? null,
+    opening: sides(opening),
+    lines,
+    turnover: { debit: printed(debit), credit: printed(credit) },
+    closing: sides(closing),
+    closingBalance: printed(closing),
+    owedBy: closing.isPositive() ? 'customer' : closing.isNegative() ? 'provider' : 'nobody',
+    owedAmount: printed(closing.abs()),
+    excluded,
+  };
+}
+
+/** A numbered document as a reconciliation entry (its gross total). */
+export function documentEntry(document: Numbered<AccountDocument>): ReconciliationEntry {
+  return {
+    type: 'document',
+    date: document.date,
+    documentId: document.documentId,
+    kind: document.kind,
+    number: document.number,
+    amount: document.totals.gross,
+  };
+}
+
+/** A ledger deposit as a reconciliation entry, dated by its local day in the account's time zone. */
+export function paymentEntry(
+  deposit: LedgerEventOf<'FundsDeposited'>['data'],
+  timeZone: string,
+): ReconciliationEntry {
+  return {
+    type: 'payment',
+    date: localDate(deposit.at, timeZone),
+    paymentId: deposit.paymentId,
+    channel: deposit.channel,
+    amount: deposit.amount,
+  };
+}
+
+const DOCUMENT_TITLES: Readonly<Record<DocumentKind, string>> = {
+  act: 'Act',
+  upd: 'UPD',
+  'vat-invoice': 'VAT invoice',
+  'advance-vat-invoice': 'Advance VAT invoice',
+  bill: 'Bill',
+};
+
+function referenceOf(entry: ReconciliationEntry): string {
+  return entry.type === 'document' ? (entry.number ?? entry.documentId) : entry.paymentId;
+}
+
+/** A signed balance in the report's two columns: debit when > 0, credit when < 0. */
+function sides(balance: Money): DebitCredit {
+  const zero = printed(Money.zero(balance.currency));
+  if (balance.isPositive()) return { debit: printed(balance), credit: zero };
+  if (balance.isNegative()) return { debit: zero, credit: printed(balance.abs()) };
+  return { debit: zero, credit: zero };
+}

@@ -1,0 +1,192 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BillingService } from '../application/billing/billing.service.js';
+import { PriceCatalogProvider } from '../application/catalog/price-catalog.provider.js';
+import { VirtualClock } from '../application/clock/clock.js';
+import { PersonalDataVault } from '../application/personal-data/personal-data-vault.js';
+import type { OpenAccountCommand } from '../domain/account/open-account.js';
+import { ProfileRegistry } from '../domain/policies/profile-registry.js';
+import type { RecordedEvent } from '../event-store/event-store.port.js';
+import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
+import { TimelineEngine } from '../timelines/timeline-engine.js';
+import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
+import { CommandRejectedError } from '../application/ledger/command-outcome.js';
+
+/** A scenario: accounts, top-ups, usage and payments at given times, run on the virtual clock. */
+export interface Scenario {
+  name: string;
+  description?: string;
+  start: string;
+  until: string;
+  steps: Array<
+    { at: string } & (
+      | { openAccount: Omit<OpenAccountCommand, 'at'> }
+      | { topUp: { account: string; paymentId: string; amount: string; channel: 'card' | 'bank-transfer' } }
+      | { usage: { account: string; usageRecordId: string; sku: string; quantity: string } }
+      | { grant: { account: string; grantId: string; amount: string; days?: number; kind?: string } }
+      | { creditLimit: { account: string; creditLimit: string } }
+      | { payBill: { account: string; billId: string; paymentId: string; amount: string } }
+      | { note: string }
+    )
+  >;
+}
+
+export interface TimelineLine {
+  at: string;
+  account: string;
+  what: string;
+  detail: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Runs a scenario against a fresh embedded store and returns its timeline, in time order. */
+export async function runScenario(
+  scenario: Scenario,
+  catalog = new PriceCatalogProvider(),
+): Promise<{ lines: TimelineLine[]; rejected: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'simulation-'));
+  const store = SqliteEventStore.open({ path: join(dir, 'events.sqlite') });
+  const clock = new VirtualClock(new Date(scenario.start));
+  const profiles = new ProfileRegistry();
+  const vault = new PersonalDataVault(':memory:');
+  const billing = new BillingService(store, clock, profiles, catalog, vault);
+  const db = new SqliteReadModelDb(':memory:');
+  const engine = new TimelineEngine(store, billing, clock, db, profiles);
+  const rejected: string[] = [];
+  await engine.start();
+  try {
+    const steps = [...scenario.steps].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    let index = 0;
+    for (const step of steps) {
+      await engine.advanceTo(new Date(step.at).toISOString(), clock);
+      const at = clock.now().toISOString();
+      const meta = { commandId: `scenario/${index++}`, actor: 'simulation' };
+      try {
+        if ('openAccount' in step) await billing.openAccount({ ...step.openAccount, at }, meta);
+        else if ('topUp' in step)
+          await billing.onPayment(step.topUp.account, { type: 'TopUp', ...step.topUp, at }, meta);
+        else if ('usage' in step)
+          await billing.onLedger(
+            step.usage.account,
+            at,
+            { type: 'ConsumeResource', ...step.usage, windowStart: at, windowEnd: at },
+            meta,
+          );
+        else if ('grant' in step) {
+          const { account, days, kind, ...grant } = step.grant;
+          await billing.onLedger(
+            account,
+            at,
+            {
+              type: 'IssueGrant',
+              ...grant,
+              kind: kind ?? 'start',
+              expiresAt: new Date(Date.parse(at) + (days ?? 60) * DAY_MS).toISOString(),
+              categories: 'all',
+              excludedCategories: ['gpu-cluster', 'paid-support', 'marketplace'],
+              priority: 0,
+              at,
+            },
+            meta,
+          );
+        } else if ('creditLimit' in step)
+          await billing.onLedger(
+            step.creditLimit.account,
+            at,
+            { type: 'SetCreditLimit', creditLimit: step.creditLimit.creditLimit, at },
+            meta,
+          );
+        else if ('payBill' in step)
+          await billing.onPayment(
+            step.payBill.account,
+            { type: 'PayBill', ...step.payBill, channel: 'bank-transfer', at },
+            meta,
+          );
+      } catch (error) {
+        if (!(error instanceof CommandRejectedError)) throw error;
+        rejected.push(`${at} ${JSON.stringify(step)} → ${error.code}: ${error.message}`);
+      }
+    }
+    await engine.advanceTo(new Date(scenario.until).toISOString(), clock);
+    const events = await store.readAll({ filter: { streamPrefixes: ['account-', 'ledger-'] } });
+    return {
+      lines: events.map(describe).filter((line): line is TimelineLine => line !== undefined),
+      rejected,
+    };
+  } finally {
+    await engine.stop();
+    await db.close();
+    await store.close();
+    vault.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function describe(event: RecordedEvent): TimelineLine | undefined {
+  const d = event.data as Record<string, unknown>;
+  const account = event.streamId.replace(/^(account|ledger)-/, '').replace(/@.*$/, '');
+  const at = String(event.metadata.recordedAt ?? '');
+  const line = (what: string, detail: string) => ({ at, account, what, detail });
+  switch (event.type) {
+    case 'AccountOpened':
+      return line('opened', `${d.profileId} ${d.currency} ${d.timeZone}`);
+    case 'PeriodOpened':
+      return line('period opened', `${d.periodId} balance ${(d.carried as { balance: string }).balance}`);
+    case 'PeriodClosed':
+      return line(
+        'period closed',
+        `${d.periodId} consumption ${d.consumption}, grants ${d.grantsUsed}, closing ${d.closingBalance}`,
+      );
+    case 'FundsDeposited':
+      return line('top-up', `+${d.amount} (${d.channel}) → balance ${d.balanceAfter}`);
+    case 'ResourceConsumed':
+      return line(
+        'usage',
+        `${d.quantity} ${d.sku} = ${d.amount} (grants ${(d.fromGrants as unknown[]).length ? 'used' : '—'}) → balance ${d.balanceAfter}`,
+      );
+    case 'GrantIssued':
+      return line('grant', `${d.amount} until ${d.expiresAt}`);
+    case 'GrantExpired':
+      return line('grant expired', `${d.amountLost} lost`);
+    case 'BillIssued':
+      return line('bill', `${d.kind} ${d.amount}, due ${d.dueDate}`);
+    case 'BillPaymentApplied':
+      return line('bill paid', `${d.amount} → remaining ${d.remaining}`);
+    case 'PenaltyAccrued':
+      return line('penalty', `${d.amount} for ${d.day} → balance ${d.balanceAfter}`);
+    case 'SuspensionNoticeSent':
+      return line('notice', `suspension in ${d.daysBefore} days (${d.suspendAt})`);
+    case 'AccountFrozen':
+    case 'AccountUnfrozen':
+    case 'PaymentRequired':
+    case 'PaymentRequirementCleared':
+    case 'AccountSuspended':
+    case 'AccountRestored':
+    case 'AccountBlocked':
+    case 'AccountDeleted':
+    case 'FrozenObjectsQueuedForDeletion':
+    case 'ObjectStorageBlocked':
+    case 'ObjectStorageDeleted':
+    case 'CreditLimitSet':
+      return line(
+        event.type.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase(),
+        Object.entries(d)
+          .filter(([k]) => !['at', 'accountId'].includes(k))
+          .map(([k, v]) => `${k} ${Array.isArray(v) ? v.join('; ') : String(v)}`)
+          .join(', '),
+      );
+    default:
+      return undefined;
+  }
+}
+
+export function formatTimeline(lines: TimelineLine[]): string {
+  return lines
+    .map(
+      (l) =>
+        `${l.at.replace('T', ' ').slice(0, 16)}Z  ${l.account.padEnd(10)} ${l.what.padEnd(22)} ${l.detail}`,
+    )
+    .join('\n');
+}

@@ -1,0 +1,80 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runScenario, type Scenario, type TimelineLine } from '../../src/simulation/scenario.js';
+
+const dir = fileURLToPath(new URL('../../docs/scenarios/', import.meta.url));
+const load = (name: string) => JSON.parse(readFileSync(`${dir}${name}.json`, 'utf8')) as Scenario;
+const whats = (lines: TimelineLine[]) => lines.map((l) => l.what);
+
+describe('docs/scenarios reproduce the seed pages’ cycles', () => {
+  it('has one scenario per built-in profile', () => {
+    const names = readdirSync(dir).map((f) => f.replace('.json', ''));
+    for (const profile of [
+      'vk-individual-prepaid',
+      'vk-legal-prepaid',
+      'vk-legal-postpaid',
+      'yc-legal-prepaid',
+      'yc-legal-credit',
+    ]) {
+      expect(names).toContain(profile);
+    }
+  });
+
+  it('vk-individual-prepaid: frozen in the charge, objects queued 7 days later, unfrozen by a top-up', async () => {
+    const { lines, rejected } = await runScenario(load('vk-individual-prepaid'));
+    const frozen = lines.find((l) => l.what === 'account frozen')!;
+    expect(lines[lines.indexOf(frozen) - 1]!.what).toBe('usage');
+    expect(lines.find((l) => l.what === 'frozen objects queued for deletion')!.at).toBe(
+      '2026-03-15T09:00:00.000Z',
+    );
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]).toContain('ACCOUNT_FROZEN');
+    expect(whats(lines)).toContain('account unfrozen');
+  });
+
+  it('vk-legal-prepaid: never paid, so objects are queued 3 days after freezing', async () => {
+    const { lines } = await runScenario(load('vk-legal-prepaid'));
+    expect(lines.find((l) => l.what === 'account frozen')!.detail).toContain('everPaid false');
+    expect(lines.find((l) => l.what === 'frozen objects queued for deletion')!.at).toBe(
+      '2026-03-09T09:00:00.000Z',
+    );
+  });
+
+  it('vk-legal-postpaid: never frozen; billed at the period end, due 14 days later, paid', async () => {
+    const { lines } = await runScenario(load('vk-legal-postpaid'));
+    expect(whats(lines)).not.toContain('account frozen');
+    expect(lines.find((l) => l.what === 'bill')!.detail).toBe('period 2310, due 2026-04-14');
+    expect(lines.find((l) => l.what === 'bill paid')!.detail).toBe('2310 → remaining 0');
+  });
+
+  it('yc-legal-prepaid: grant first, then notices, suspension, penalties and restoration on full payment', async () => {
+    const { lines } = await runScenario(load('yc-legal-prepaid'));
+    const order = whats(lines).filter((w) =>
+      ['payment required', 'notice', 'account suspended', 'account restored'].includes(w),
+    );
+    expect(order).toEqual([
+      'payment required',
+      'notice',
+      'notice',
+      'notice',
+      'account suspended',
+      'account restored',
+    ]);
+    expect(whats(lines)).toContain('penalty');
+  });
+
+  it('yc-legal-prepaid-deleted: blocked 60 days after suspension and personal data deleted', async () => {
+    const { lines } = await runScenario(load('yc-legal-prepaid-deleted'));
+    const suspended = lines.find((l) => l.what === 'account suspended')!;
+    const blocked = lines.find((l) => l.what === 'account blocked')!;
+    expect(Date.parse(blocked.at) - Date.parse(suspended.at)).toBe(60 * 86_400_000);
+    expect(lines.at(-1)!.what === 'account deleted' || whats(lines).includes('account deleted')).toBe(true);
+  });
+
+  it('yc-legal-credit: mid-period bill due in 2 days, suspension the day after, restoration on payment', async () => {
+    const { lines } = await runScenario(load('yc-legal-credit'));
+    expect(lines.find((l) => l.what === 'bill')!.detail).toBe('mid-period 1200, due 2026-03-07');
+    expect(lines.find((l) => l.what === 'account suspended')!.at).toBe('2026-03-07T21:00:00.000Z');
+    expect(whats(lines)).toContain('account restored');
+  });
+});
