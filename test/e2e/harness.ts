@@ -48,8 +48,11 @@ export interface TestApi {
 }
 
 /** The whole HTTP app on an in-memory embedded store and a virtual clock, listening on a free port. */
-export async function startTestApi(now = '2026-03-01T09:00:00.000Z'): Promise<TestApi> {
-  const store = SqliteEventStore.open({ path: ':memory:' });
+export async function startTestApi(
+  now = '2026-03-01T09:00:00.000Z',
+  storePath = ':memory:',
+): Promise<TestApi> {
+  const store = SqliteEventStore.open({ path: storePath });
   const clock = new VirtualClock(now);
   const deps: AppDependencies = {
     config: loadConfig({}),

@@ -5,7 +5,7 @@ import { RequestMethod } from '@nestjs/common';
 import { ROLES, type Role } from '../../src/http/auth/api-keys.js';
 import { PUBLIC_KEY, ROLES_KEY } from '../../src/http/auth/roles.js';
 import { KEYS, startTestApi, type TestApi } from './harness.js';
-import { individual, usage } from './seed-cycles.e2e.test.js';
+import { individual, usage } from './fixtures.js';
 
 describe('HTTP edge: malformed input, idempotency, authorization, concurrency', () => {
   let api: TestApi;
@@ -42,6 +42,15 @@ describe('HTTP edge: malformed input, idempotency, authorization, concurrency', 
     expect(response.status).toBe(status);
     expect(response.body.code).toBe(code);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(await head()).toBe(before);
+  });
+
+  it('lets an auditor read an account whose period has ended without storing anything', async () => {
+    api.clock.set('2026-05-02T00:00:00.000Z');
+    const before = await head();
+    const summary = await api.call('GET', '/v1/accounts/anna', undefined, { role: 'auditor' });
+    expect(summary.status).toBe(200);
+    expect(summary.body.period.id).toBe('2026-03');
     expect(await head()).toBe(before);
   });
 

@@ -1,35 +1,5 @@
 import { startTestApi, type TestApi } from './harness.js';
-
-export const individual = (accountId: string) => ({
-  accountId,
-  payerType: 'individual',
-  region: 'ru-moscow',
-  residency: 'resident',
-  contract: 'public-offer',
-  paymentScheme: 'prepaid',
-  profileId: 'vk-individual-prepaid',
-  openedAt: '2026-03-01T09:00:00+03:00',
-});
-
-export const creditLegal = (accountId: string) => ({
-  accountId,
-  payerType: 'legal-entity',
-  region: 'ru-moscow',
-  residency: 'resident',
-  contract: 'individual-contract',
-  paymentScheme: 'postpaid',
-  profileId: 'yc-legal-credit',
-  legalDetails: { name: 'ООО «Ромашка»', taxId: '7707083893', kpp: '773601001', address: 'Москва' },
-  openedAt: '2026-03-01T09:00:00+03:00',
-});
-
-export const usage = (id: string, sku: string, quantity: string, at = '2026-03-10T12:00:00+03:00') => ({
-  usageRecordId: id,
-  sku,
-  quantity,
-  windowStart: at,
-  windowEnd: at,
-});
+import { creditLegal, individual, usage } from './fixtures.js';
 
 const startGrant = {
   grantId: 'start-1',

@@ -214,6 +214,45 @@ export class BillingService {
     return (await this.ledgers.load(ledgerStream(accountId, period.id))).state;
   }
 
+  /**
+   * The account's ledger state as of `at`, read-only (opens and closes nothing): the period containing `at`
+   * (or the latest one before it), with only the events whose effective — or recorded — time is ≤ `at`.
+   */
+  async stateAsOf(
+    accountId: string,
+    at: string,
+    basis: 'effective' | 'recorded' = 'effective',
+  ): Promise<LedgerState> {
+    const account = await this.account(accountId);
+    if (Date.parse(at) < Date.parse(account.openedAt)) {
+      throw new CommandRejectedError(
+        'BEFORE_ACCOUNT_OPENED',
+        `The account was opened at ${account.openedAt}`,
+        'asOf',
+      );
+    }
+    let period = periodOf(at, account.timeZone);
+    while (period.id >= account.openingPeriodId) {
+      const stream = ledgerStream(accountId, period.id);
+      if (await this.ledgers.exists(stream)) {
+        const events = await this.store.readStream(stream);
+        const limit = Date.parse(at);
+        return events
+          .filter((e, index) => {
+            if (index === 0) return true; // PeriodOpened: the carried-over state
+            const time = basis === 'effective' ? e.metadata.effectiveAt : e.metadata.recordedAt;
+            return Date.parse(String(time)) <= limit;
+          })
+          .reduce(
+            (state, e) => evolveLedger(state, { type: e.type, data: e.data } as LedgerEvent),
+            initialLedgerState(),
+          );
+      }
+      period = previousPeriod(period);
+    }
+    return initialLedgerState();
+  }
+
   contextFor(account: NonNullable<AccountState['facts']>): LedgerContext {
     return {
       profile: this.profiles.get(account.profileId, account.profileVersion),

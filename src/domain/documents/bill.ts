@@ -8,9 +8,11 @@
  * and only when that is > 0 and the profile issues bills. Every component is printed in minor units and
  * the document's arithmetic is exact on the printed figures.
  */
-import type { LedgerEventOf, ServiceTotals } from '../ledger/ledger-events.js';
+import type { LedgerEventOf, OpenBill, ServiceTotals } from '../ledger/ledger-events.js';
+import { outstandingBills, serviceTotals, type LedgerState } from '../ledger/ledger-state.js';
 import type { PolicyProfile } from '../policies/policy-profile.js';
 import { addCalendarDays, daysBetween, epochDayOf, type LocalDate } from '../shared/calendar.js';
+import { Decimal, toPlainString } from '../shared/decimal.js';
 import { DomainError } from '../shared/errors.js';
 import { Money } from '../shared/money.js';
 import { periodById } from '../shared/reporting-period.js';
@@ -192,12 +194,63 @@ export function composeBill(request: BillRequest): BillDecision {
   return { issued: true, bill };
 }
 
+export type ClosedPeriodBillRequest = Omit<
+  BillRequestBase,
+  'periodId' | 'basis' | 'ledgerBillId' | 'dueDate'
+> & {
+  /**
+   * The ledger's BillIssued for this close, when it issued one: the document takes its id, dates and
+   * treats every other open bill carried out of the period as already billed.
+   */
+  readonly ledgerBill?: OpenBill;
+  readonly issuedOn?: LocalDate;
+  readonly dueDate?: LocalDate;
+};
+
 /** The period bill from a PeriodClosed event (the ledger's figures at the close). */
 export function billForClosedPeriod(
   closed: PeriodClosedData,
-  request: Omit<BillRequestBase, 'periodId' | 'basis'> & { readonly issuedOn?: LocalDate },
+  request: ClosedPeriodBillRequest,
 ): BillDecision {
-  return composeBill({ ...request, kind: 'period', periodId: closed.periodId, basis: closed });
+  const { ledgerBill, ...rest } = request;
+  const alreadyBilled =
+    rest.alreadyBilled ??
+    (ledgerBill ? unpaid(closed.carried.openBills.filter((bill) => bill.billId !== ledgerBill.billId)) : '0');
+  return composeBill({
+    ...rest,
+    kind: 'period',
+    periodId: closed.periodId,
+    basis: closed,
+    alreadyBilled,
+    ...(ledgerBill
+      ? {
+          ledgerBillId: ledgerBill.billId,
+          issuedOn: rest.issuedOn ?? ledgerBill.issuedOn,
+          dueDate: rest.dueDate ?? ledgerBill.dueDate,
+        }
+      : {}),
+  });
+}
+
+/**
+ * The figures of a mid-period bill, from the ledger state just before the BillIssued it renders: the
+ * period so far, and the unpaid bills already out.
+ */
+export function billBasisFromLedgerState(state: LedgerState): { basis: BillBasis; alreadyBilled: string } {
+  return {
+    basis: {
+      openingBalance: state.openingBalance.toFixed(),
+      deposits: state.deposits.toFixed(),
+      grantsUsed: state.grantsUsed.toFixed(),
+      penalties: state.penalties.toFixed(),
+      byService: serviceTotals(state),
+    },
+    alreadyBilled: outstandingBills(state).toFixed(),
+  };
+}
+
+function unpaid(bills: readonly OpenBill[]): string {
+  return toPlainString(bills.reduce((sum, bill) => sum.plus(bill.amount).minus(bill.paid), new Decimal('0')));
 }
 
 function nonResidentTerms(

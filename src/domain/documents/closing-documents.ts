@@ -121,7 +121,8 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
     return payerDetails;
   }
 
-  const noServices: OmissionReason = Money.of(closed.consumption, context.currency).isPositive()
+  // Nothing to confirm: either grants paid for everything, or there was nothing (in minor units) at all.
+  const noServices: OmissionReason = toMinorUnits(closed.consumption, context).isPositive()
     ? 'grant-only-consumption'
     : 'no-consumption';
   const hasServices = services.lines.length > 0;

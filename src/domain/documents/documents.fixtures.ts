@@ -62,7 +62,8 @@ export function withDocuments(id: string, documents: Partial<PolicyProfile['docu
 
 export function ruLegal(
   facts: Partial<AccountFacts> = {},
-  legalDetails: LegalDetails | undefined = RU_CUSTOMER,
+  /** null: no additional registration. */
+  legalDetails: LegalDetails | null = RU_CUSTOMER,
 ): DocumentAccount {
   return {
     facts: {
@@ -117,7 +118,7 @@ export function individual(facts: Partial<AccountFacts> = {}): DocumentAccount {
       profileId: 'vk-individual-prepaid',
       ...facts,
     },
-    undefined,
+    null,
   );
 }
 

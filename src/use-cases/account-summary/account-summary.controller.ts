@@ -1,4 +1,6 @@
-import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { problem } from '../../http/problem-details.js';
+import { isRealInstant } from '../../http/validators.js';
 import Big from 'big.js';
 import { BillingService } from '../../application/billing/billing.service.js';
 import { CLOCK, type Clock } from '../../application/clock/clock.js';
@@ -13,15 +15,50 @@ export class AccountSummaryController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Status and why, balance, grants by expiry, credit, debt and open bills, now. */
+  /**
+   * Status and why, balance, grants by expiry, credit, debt and open bills — now, or as of a past time by
+   * effective time (`asOf`) or as it was recorded then (`basis=recorded`). Read-only: it never opens or
+   * closes a period, so auditors change nothing by reading.
+   */
   @Get()
   @Roles('service', 'ops', 'auditor')
-  async summary(@Param('accountId', AccountIdPipe) accountId: string) {
+  async summary(
+    @Param('accountId', AccountIdPipe) accountId: string,
+    @Query('asOf') asOf?: string,
+    @Query('basis') basis: string = 'effective',
+  ) {
+    if (asOf !== undefined && !isRealInstant(asOf)) {
+      throw problem(
+        400,
+        'VALIDATION_FAILED',
+        'The request is invalid',
+        'asOf must be an ISO-8601 time with an offset',
+        {
+          errors: [
+            { field: 'asOf', rule: 'isInstant', message: 'asOf must be an ISO-8601 time with an offset' },
+          ],
+        },
+      );
+    }
+    if (basis !== 'effective' && basis !== 'recorded') {
+      throw problem(
+        400,
+        'VALIDATION_FAILED',
+        'The request is invalid',
+        'basis must be effective or recorded',
+        {
+          errors: [{ field: 'basis', rule: 'isIn', message: 'basis must be effective or recorded' }],
+        },
+      );
+    }
     const account = await this.billing.account(accountId);
-    const state = await this.billing.ledgerState(accountId, this.clock.now().toISOString());
+    const at = asOf ? new Date(asOf).toISOString() : this.clock.now().toISOString();
+    const state = await this.billing.stateAsOf(accountId, at, basis);
     const debt = state.balance.lt(0) ? state.balance.neg() : new Big(0);
     return {
       accountId,
+      asOf: at,
+      basis,
       currency: account.currency,
       payerType: account.payerType,
       profile: { id: account.profileId, version: account.profileVersion },

@@ -1,0 +1,391 @@
+import { vatPercent, type VatSchedule } from '../shared/vat.js';
+import { closingDocumentsFor, type ClosingDocumentsRequest } from './closing-documents.js';
+import {
+  NegativeDocumentLineError,
+  PayerDetailsRequiredError,
+  type ActDocument,
+  type AdvanceVatInvoiceDocument,
+  type ClosingDocument,
+  type UpdDocument,
+  type VatInvoiceDocument,
+} from './document-types.js';
+import {
+  KZ_ISSUER,
+  RU_CUSTOMER,
+  RU_ISSUER,
+  individual,
+  kzLegal,
+  nonResident,
+  periodClosed,
+  profile,
+  ruLegal,
+  service,
+  withDocuments,
+  type PeriodClosedData,
+} from './documents.fixtures.js';
+
+const YC_PREPAID = 'yc-legal-prepaid'; // act + VAT invoice
+const VK_PREPAID = 'vk-legal-prepaid'; // UPD status 1 + advance VAT invoice
+
+/** Compute 1 000 of which 300 paid by grants; storage 220 from the balance. */
+const MIXED = [service('Compute', '1000', '300'), service('Block Storage', '220', '0', 'storage')];
+
+function documents(overrides: Partial<ClosingDocumentsRequest> & { closed?: PeriodClosedData } = {}) {
+  return closingDocumentsFor({
+    closed: periodClosed({ byService: MIXED }),
+    account: ruLegal({ profileId: YC_PREPAID }),
+    issuer: RU_ISSUER,
+    profile: profile(YC_PREPAID),
+    ...overrides,
+  });
+}
+
+const kinds = (docs: readonly ClosingDocument[]) =>
+  docs.map((d) => (d.kind === 'upd' ? `upd-${d.status}` : d.kind));
+const ofKind = <K extends ClosingDocument['kind']>(docs: readonly ClosingDocument[], kind: K) =>
+  docs.find((d) => d.kind === kind) as Extract<ClosingDocument, { kind: K }>;
+
+describe("act + VAT invoice (second provider, 'act-and-vat-invoice')", () => {
+  const result = documents();
+  const act = ofKind(result.documents, 'act') as ActDocument;
+  const invoice = ofKind(result.documents, 'vat-invoice') as VatInvoiceDocument;
+
+  it('a resident gets an act and a VAT invoice dated the last day of the period', () => {
+    expect(kinds(result.documents)).toEqual(['act', 'vat-invoice']);
+    expect(result.omitted).toEqual([]);
+    expect(act).toMatchObject({
+      documentId: 'acc-ru/2026-03/act',
+      accountId: 'acc-ru',
+      periodId: '2026-03',
+      date: '2026-03-31',
+      servicePeriod: { firstDay: '2026-03-01', lastDay: '2026-03-31' },
+      currency: 'RUB',
+      vatJurisdiction: 'RU',
+      basis: 'spent-from-balance',
+      issuer: RU_ISSUER,
+      payer: RU_CUSTOMER,
+      delivery: 'post',
+    });
+  });
+
+  it('the act confirms what was spent from the personal account: a split service shows its balance part', () => {
+    expect(act.lines.map((l) => [l.service, l.gross, l.vat, l.net])).toEqual([
+      ['Compute', '700.00', '126.23', '573.77'],
+      ['Block Storage', '220.00', '39.67', '180.33'],
+    ]);
+    expect(act.totals).toEqual({ gross: '920.00', vat: '165.90', net: '754.10' });
+  });
+
+  it('the VAT invoice repeats the act’s lines and refers to it', () => {
+    expect(invoice.basisDocumentId).toBe(act.documentId);
+    expect(invoice.lines).toEqual(act.lines);
+    expect(invoice.totals).toEqual(act.totals);
+  });
+
+  it("with the 'total-consumption' basis the act includes what grants paid", () => {
+    const total = documents({ profile: withDocuments(YC_PREPAID, { actBasis: 'total-consumption' }) });
+    const totalAct = ofKind(total.documents, 'act');
+    expect(totalAct.basis).toBe('total-consumption');
+    expect(totalAct.lines.map((l) => l.gross)).toEqual(['1000.00', '220.00']);
+  });
+
+  it('grant-only consumption: no act and no VAT invoice', () => {
+    const grantOnly = documents({ closed: periodClosed({ byService: [service('Compute', '800', '800')] }) });
+    expect(grantOnly.documents).toEqual([]);
+    expect(grantOnly.omitted).toEqual([
+      { kind: 'act', reason: 'grant-only-consumption' },
+      { kind: 'vat-invoice', reason: 'grant-only-consumption' },
+    ]);
+  });
+
+  it('one minor unit from the balance is enough for an act; half a kopeck rounds with the profile mode', () => {
+    const spent = (fromBalance: string, mode: 'half-up' | 'half-even' = 'half-up') =>
+      documents({
+        profile: profile(YC_PREPAID, { rounding: { mode, subMinorChargesRoundUp: false } }),
+        closed: periodClosed({
+          byService: [
+            {
+              service: 'Compute',
+              category: 'compute',
+              consumption: fromBalance,
+              fromGrants: '0',
+              fromBalance,
+            },
+          ],
+        }),
+      });
+    expect(kinds(spent('0.01').documents)).toEqual(['act', 'vat-invoice']);
+    expect(ofKind(spent('0.01').documents, 'act').totals).toEqual({
+      gross: '0.01',
+      vat: '0.00',
+      net: '0.01',
+    });
+    expect(spent('0.004')).toMatchObject({
+      documents: [],
+      omitted: [{ kind: 'act', reason: 'no-consumption' }, {}],
+    });
+    expect(ofKind(spent('0.005').documents, 'act').totals.gross).toBe('0.01');
+    expect(kinds(spent('0.005', 'half-even').documents)).toEqual([]);
+  });
+
+  it('no consumption at all: nothing to document', () => {
+    expect(documents({ closed: periodClosed() }).omitted).toEqual([
+      { kind: 'act', reason: 'no-consumption' },
+      { kind: 'vat-invoice', reason: 'no-consumption' },
+    ]);
+  });
+
+  it('non-residents get the act without VAT and no VAT invoice', () => {
+    const result = documents({ account: nonResident() });
+    expect(kinds(result.documents)).toEqual(['act']);
+    expect(result.omitted).toEqual([{ kind: 'vat-invoice', reason: 'non-resident' }]);
+    const nrAct = ofKind(result.documents, 'act');
+    expect(nrAct.currency).toBe('USD');
+    expect(nrAct.lines.every((l) => l.vatRate.kind === 'none' && l.vat === '0.00' && l.net === l.gross)).toBe(
+      true,
+    );
+    expect(nrAct.totals).toEqual({ gross: '920.00', vat: '0.00', net: '920.00' });
+  });
+
+  it('Kazakhstan: act and VAT invoice at 16% in 2026, 12% for December 2025', () => {
+    const kz = (periodId: string) =>
+      documents({
+        account: kzLegal(),
+        issuer: KZ_ISSUER,
+        closed: periodClosed({ periodId, byService: [service('Compute', '116')] }),
+      });
+    expect(ofKind(kz('2026-03').documents, 'act').totals).toEqual({
+      gross: '116.00',
+      vat: '16.00',
+      net: '100.00',
+    });
+    expect(ofKind(kz('2025-12').documents, 'vat-invoice').lines[0]!.vatRate).toEqual({
+      kind: 'percent',
+      percent: '12',
+    });
+  });
+
+  it('VAT at the rate in force on the period’s last day: 20% for December 2025, 22% for January 2026', () => {
+    const rate = (periodId: string) =>
+      ofKind(documents({ closed: periodClosed({ periodId, byService: MIXED }) }).documents, 'act').lines[0]!
+        .vatRate;
+    expect(rate('2025-12')).toEqual({ kind: 'percent', percent: '20' });
+    expect(rate('2026-01')).toEqual({ kind: 'percent', percent: '22' });
+  });
+
+  it("'split-by-day': one act line per rate, each with its own days (a hypothetical mid-month change)", () => {
+    const schedule: VatSchedule = {
+      RU: [
+        { from: null, until: '2026-03-15', rate: vatPercent('20'), basis: 'test' },
+        { from: '2026-03-16', until: null, rate: vatPercent('22'), basis: 'test' },
+      ],
+      KZ: [],
+      'non-resident': [],
+    };
+    const split = ofKind(
+      documents({
+        profile: profile(YC_PREPAID, { vat: { midMonthChange: 'split-by-day' } }),
+        vatSchedule: schedule,
+        closed: periodClosed({ byService: [service('Compute', '3100')] }),
+      }).documents,
+      'act',
+    );
+    expect(
+      split.lines.map((l) => [l.servicePeriod.firstDay, l.servicePeriod.lastDay, l.gross, l.vat]),
+    ).toEqual([
+      ['2026-03-01', '2026-03-15', '1500.00', '250.00'],
+      ['2026-03-16', '2026-03-31', '1600.00', '288.52'],
+    ]);
+    expect(split.totals).toEqual({ gross: '3100.00', vat: '538.52', net: '2561.48' });
+    // 'act-date' uses the rate on the last day for the whole period
+    const actDate = ofKind(
+      documents({ vatSchedule: schedule, closed: periodClosed({ byService: [service('Compute', '3100')] }) })
+        .documents,
+      'act',
+    );
+    expect(actDate.totals.vat).toBe('559.02');
+  });
+
+  it('documents are dated the last day of the period in the account’s time zone', () => {
+    const february = documents({ closed: periodClosed({ periodId: '2026-02', byService: MIXED }) });
+    expect(february.documents.map((d) => d.date)).toEqual(['2026-02-28', '2026-02-28']);
+    expect(ofKind(february.documents, 'act').servicePeriod).toEqual({
+      firstDay: '2026-02-01',
+      lastDay: '2026-02-28',
+    });
+  });
+
+  it('EDM accounts receive them electronically', () => {
+    expect(documents({ account: ruLegal({ edm: true }) }).documents.map((d) => d.delivery)).toEqual([
+      'edm',
+      'edm',
+    ]);
+  });
+});
+
+describe("UPD (first provider, 'upd-status-1' / 'upd-status-2')", () => {
+  const vk = (overrides: Partial<ClosingDocumentsRequest> = {}) =>
+    documents({ account: ruLegal({ profileId: VK_PREPAID }), profile: profile(VK_PREPAID), ...overrides });
+
+  it('status 1 replaces act + VAT invoice: one UPD with the act’s lines', () => {
+    const result = vk();
+    expect(kinds(result.documents)).toEqual(['upd-1']);
+    const upd = ofKind(result.documents, 'upd') as UpdDocument;
+    expect(upd).toMatchObject({ documentId: 'acc-ru/2026-03/upd', status: 1, basis: 'spent-from-balance' });
+    expect(upd.totals).toEqual({ gross: '920.00', vat: '165.90', net: '754.10' });
+    expect(result.omitted).toEqual([{ kind: 'advance-vat-invoice', reason: 'no-unconfirmed-advance' }]);
+  });
+
+  it('status 2 is a transfer document only: residents get their VAT invoice beside it', () => {
+    const result = vk({
+      profile: withDocuments(VK_PREPAID, { closing: 'upd-status-2', advanceVatInvoice: false }),
+    });
+    expect(kinds(result.documents)).toEqual(['upd-2', 'vat-invoice']);
+    expect(ofKind(result.documents, 'vat-invoice').basisDocumentId).toBe('acc-ru/2026-03/upd');
+  });
+
+  it('non-residents get status 2 (a status-1 UPD is a VAT invoice) and no VAT invoice', () => {
+    const status1 = vk({
+      account: nonResident(),
+      profile: withDocuments(VK_PREPAID, { advanceVatInvoice: false }),
+    });
+    expect(kinds(status1.documents)).toEqual(['upd-2']);
+    const status2 = vk({
+      account: nonResident(),
+      profile: withDocuments(VK_PREPAID, { closing: 'upd-status-2', advanceVatInvoice: false }),
+    });
+    expect(kinds(status2.documents)).toEqual(['upd-2']);
+    expect(status2.omitted).toEqual([{ kind: 'vat-invoice', reason: 'non-resident' }]);
+  });
+
+  it('grant-only consumption: no UPD', () => {
+    const result = vk({
+      profile: withDocuments(VK_PREPAID, { closing: 'upd-status-2', advanceVatInvoice: false }),
+      closed: periodClosed({ byService: [service('Compute', '50', '50')] }),
+    });
+    expect(result.documents).toEqual([]);
+    expect(result.omitted).toEqual([
+      { kind: 'upd', reason: 'grant-only-consumption' },
+      { kind: 'vat-invoice', reason: 'grant-only-consumption' },
+    ]);
+  });
+});
+
+describe('advance VAT invoice (RU): eligible deposits of the period − amount confirmed by the act', () => {
+  const vk = (documentEligibleDeposits: string, byService = MIXED, deposits = documentEligibleDeposits) =>
+    documents({
+      account: ruLegal({ profileId: VK_PREPAID }),
+      profile: profile(VK_PREPAID),
+      closed: periodClosed({ byService, deposits, documentEligibleDeposits }),
+    });
+
+  it('5 000 paid by bank transfer, 920 confirmed by the UPD → an advance VAT invoice for 4 080', () => {
+    const result = vk('5000');
+    expect(kinds(result.documents)).toEqual(['upd-1', 'advance-vat-invoice']);
+    const advance = ofKind(result.documents, 'advance-vat-invoice') as AdvanceVatInvoiceDocument;
+    expect(advance).toMatchObject({
+      documentId: 'acc-ru/2026-03/advance-vat-invoice',
+      date: '2026-03-31',
+      eligibleDeposits: '5000.00',
+      confirmedByServices: '920.00',
+      totals: { gross: '4080.00', vat: '735.74', net: '3344.26' },
+    });
+    expect(advance.lines).toEqual([
+      {
+        description: 'Advance payment for cloud services',
+        service: null,
+        category: null,
+        servicePeriod: { firstDay: '2026-03-01', lastDay: '2026-03-31' },
+        vatRate: { kind: 'percent', percent: '22' },
+        gross: '4080.00',
+        vat: '735.74',
+        net: '3344.26',
+      },
+    ]);
+  });
+
+  it('card top-ups do not count (they are not document-eligible): no advance invoice', () => {
+    const result = vk('0', MIXED, '5000');
+    expect(kinds(result.documents)).toEqual(['upd-1']);
+    expect(result.omitted).toEqual([{ kind: 'advance-vat-invoice', reason: 'no-unconfirmed-advance' }]);
+  });
+
+  it('at the boundary: deposits equal to the confirmed amount give none, one kopeck more gives one', () => {
+    expect(kinds(vk('920').documents)).toEqual(['upd-1']);
+    const oneKopeck = ofKind(vk('920.01').documents, 'advance-vat-invoice');
+    expect(oneKopeck.totals).toEqual({ gross: '0.01', vat: '0.00', net: '0.01' });
+  });
+
+  it('grant-only consumption confirms nothing: the whole eligible deposit is an advance', () => {
+    const result = vk('1000', [service('Compute', '500', '500')]);
+    expect(kinds(result.documents)).toEqual(['advance-vat-invoice']);
+    expect(ofKind(result.documents, 'advance-vat-invoice').totals.gross).toBe('1000.00');
+    expect(result.omitted).toEqual([{ kind: 'upd', reason: 'grant-only-consumption' }]);
+  });
+
+  it('with act + VAT invoice the act’s total is what is confirmed', () => {
+    const result = documents({
+      profile: withDocuments(YC_PREPAID, { advanceVatInvoice: true }),
+      closed: periodClosed({ byService: MIXED, documentEligibleDeposits: '1000' }),
+    });
+    expect(kinds(result.documents)).toEqual(['act', 'vat-invoice', 'advance-vat-invoice']);
+    expect(ofKind(result.documents, 'advance-vat-invoice').totals.gross).toBe('80.00');
+  });
+
+  it('only in Russia, only for residents', () => {
+    const advanceProfile = withDocuments(YC_PREPAID, { advanceVatInvoice: true });
+    const closed = periodClosed({ byService: MIXED, documentEligibleDeposits: '5000' });
+    expect(
+      documents({ account: kzLegal(), issuer: KZ_ISSUER, profile: advanceProfile, closed }).omitted,
+    ).toEqual([{ kind: 'advance-vat-invoice', reason: 'outside-russia' }]);
+    expect(documents({ account: nonResident(), profile: advanceProfile, closed }).omitted).toEqual([
+      { kind: 'vat-invoice', reason: 'non-resident' },
+      { kind: 'advance-vat-invoice', reason: 'non-resident' },
+    ]);
+  });
+});
+
+describe('who gets nothing', () => {
+  it('individuals get no accounting documents', () => {
+    const person = documents({ account: individual(), profile: profile('vk-individual-prepaid') });
+    expect(person).toEqual({ periodId: '2026-03', documents: [], omitted: [] });
+    // even under a profile that would issue them
+    expect(documents({ account: individual(), profile: profile(VK_PREPAID) }).omitted).toEqual([
+      { kind: 'upd', reason: 'individual' },
+      { kind: 'advance-vat-invoice', reason: 'individual' },
+    ]);
+  });
+
+  it("a profile with closing 'none' issues no closing documents", () => {
+    expect(documents({ profile: withDocuments(YC_PREPAID, { closing: 'none' }) })).toEqual({
+      periodId: '2026-03',
+      documents: [],
+      omitted: [],
+    });
+  });
+});
+
+describe('refusals', () => {
+  it('a legal entity without legal details cannot get an act; with nothing to document it needs none', () => {
+    expect(() => documents({ account: ruLegal({}, null) })).toThrow(PayerDetailsRequiredError);
+    expect(() => documents({ account: ruLegal({}, null) })).toThrow(
+      expect.objectContaining({ code: 'DOCUMENT_PAYER_DETAILS_REQUIRED' }),
+    );
+    expect(documents({ account: ruLegal({}, null), closed: periodClosed() }).documents).toEqual([]);
+  });
+
+  it('a service with a negative amount is refused: corrections need their own document', () => {
+    expect(() => documents({ closed: periodClosed({ byService: [service('Compute', '-5')] }) })).toThrow(
+      NegativeDocumentLineError,
+    );
+  });
+});
+
+it('documents are plain data: a JSON round trip changes nothing', () => {
+  const result = documents({
+    account: ruLegal({ profileId: VK_PREPAID }),
+    profile: profile(VK_PREPAID),
+    closed: periodClosed({ byService: MIXED, documentEligibleDeposits: '5000' }),
+  });
+  expect(JSON.parse(JSON.stringify(result.documents))).toEqual(result.documents);
+});

@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { startTestApi, type TestApi } from './harness.js';
+import { individual, usage } from './fixtures.js';
+
+describe('tamper evidence: editing the SQLite file directly is detected', () => {
+  let api: TestApi;
+  let dir: string;
+  let path: string;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tamper-'));
+    path = join(dir, 'events.sqlite');
+    api = await startTestApi('2026-03-20T09:00:00.000Z', path);
+    await api.call('POST', '/v1/accounts', individual('anna'));
+    await api.call('POST', '/v1/accounts/anna/top-ups', {
+      paymentId: 'p1',
+      amount: '100',
+      currency: 'RUB',
+      channel: 'card',
+    });
+    await api.call('POST', '/v1/accounts/anna/usage', usage('u1', 'test.unit', '30'));
+    await api.call('POST', '/v1/accounts/anna/usage', usage('u2', 'test.unit', '20'));
+  });
+  afterEach(async () => {
+    await api.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const verify = () => api.call('GET', '/v1/audit/accounts/anna/verify', undefined, { role: 'auditor' });
+  const tamper = (sql: string) => {
+    const db = new DatabaseSync(path);
+    db.exec(sql);
+    db.close();
+  };
+
+  it('reports an intact history', async () => {
+    const result = await verify();
+    expect(result.body).toMatchObject({ intact: true });
+    expect(result.body.streams.map((s: { streamId: string }) => s.streamId)).toEqual([
+      'account-anna',
+      'ledger-anna@2026-03',
+    ]);
+  });
+
+  it('names the first edited event', async () => {
+    tamper(
+      `UPDATE events SET data = json_set(data, '$.amount', '3') WHERE type = 'ResourceConsumed' AND revision = 2`,
+    );
+    const result = await verify();
+    expect(result.body.intact).toBe(false);
+    expect(result.body.streams[1]).toMatchObject({
+      intact: false,
+      firstBreak: { revision: 2, problem: 'edited' },
+    });
+  });
+
+  it('names the event after a removed one', async () => {
+    tamper(`DELETE FROM events WHERE stream_id = 'ledger-anna@2026-03' AND revision = 1`);
+    const result = await verify();
+    expect(result.body.streams[1]).toMatchObject({
+      intact: false,
+      firstBreak: { revision: 2, problem: 'revision-gap' },
+    });
+  });
+
+  it('detects reordered events', async () => {
+    tamper(`UPDATE events SET revision = -1 WHERE stream_id = 'ledger-anna@2026-03' AND revision = 2;
+            UPDATE events SET revision = 2 WHERE stream_id = 'ledger-anna@2026-03' AND revision = 3;
+            UPDATE events SET revision = 3 WHERE stream_id = 'ledger-anna@2026-03' AND revision = -1;`);
+    const result = await verify();
+    expect(result.body.streams[1]).toMatchObject({ intact: false, firstBreak: { revision: 2 } });
+  });
+});
