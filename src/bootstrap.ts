@@ -8,6 +8,7 @@ import { ConfigError, type AppConfig } from './config/config.js';
 import { createEventStore } from './event-store/create-event-store.js';
 import { ApiKeyRegistry, ensureGeneratedKeys, parseApiKeyRecords } from './http/auth/api-keys.js';
 import { configureHttp } from './http/http-setup.js';
+import { setupOpenApi } from './http/openapi.js';
 import { IdempotencyStore } from './http/idempotency/idempotency-store.js';
 import { PersonalDataVault } from './application/personal-data/personal-data-vault.js';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -23,6 +24,7 @@ export async function createApp(
 ) {
   const app = await NestFactory.create(AppModule.register(deps), { bodyParser: false, logger });
   configureHttp(app);
+  setupOpenApi(app);
   app.enableShutdownHooks();
   return app;
 }

@@ -212,3 +212,32 @@ describe('HTTP edge: malformed input, idempotency, authorization, concurrency', 
     expect(await head()).toBe(before);
   });
 });
+
+describe('OpenAPI', () => {
+  it('serves the document at /docs/openapi.json with every route and the DTO schemas from their validation rules', async () => {
+    const api = await startTestApi();
+    try {
+      const response = await fetch(`${api.baseUrl}/docs/openapi.json`);
+      expect(response.status).toBe(200);
+      const document = (await response.json()) as {
+        paths: Record<string, unknown>;
+        components: { schemas: Record<string, any> };
+      };
+      expect(Object.keys(document.paths)).toEqual(
+        expect.arrayContaining([
+          '/v1/accounts',
+          '/v1/accounts/{accountId}/top-ups',
+          '/v1/usage/batch',
+          '/v1/audit/events',
+        ]),
+      );
+      expect(document.components.schemas.TopUpDto.properties.amount).toMatchObject({ type: 'string' });
+      expect(document.components.schemas.TopUpDto.required).toEqual(
+        expect.arrayContaining(['paymentId', 'amount', 'currency', 'channel']),
+      );
+      expect((await fetch(`${api.baseUrl}/docs`)).status).toBe(200);
+    } finally {
+      await api.close();
+    }
+  });
+});
