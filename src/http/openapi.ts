@@ -9,13 +9,18 @@ import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 export function setupOpenApi(app: INestApplication): void {
   const config = new DocumentBuilder()
     .setTitle('Billing engine')
-    .setDescription('Commands for internal services, queries, ops and audit. See docs/api.md for the walk-through.')
+    .setDescription(
+      'Commands for internal services, queries, ops and audit. See docs/api.md for the walk-through.',
+    )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key of a service, ops or auditor' })
     .addSecurityRequirements('bearer')
     .build();
   const document = SwaggerModule.createDocument(app, config);
   const schemas = validationMetadatasToSchemas({ refPointerPrefix: '#/components/schemas/' });
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...(schemas as object) } };
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ...(schemas as object) },
+  };
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 }
