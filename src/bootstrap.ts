@@ -9,6 +9,7 @@ import { createEventStore } from './event-store/create-event-store.js';
 import { ApiKeyRegistry, ensureGeneratedKeys, parseApiKeyRecords } from './http/auth/api-keys.js';
 import { configureHttp } from './http/http-setup.js';
 import { setupOpenApi } from './http/openapi.js';
+import { JsonLogger } from './http/json-logger.js';
 import { IdempotencyStore } from './http/idempotency/idempotency-store.js';
 import { PersonalDataVault } from './application/personal-data/personal-data-vault.js';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -18,14 +19,11 @@ import { TimelineEngine } from './timelines/timeline-engine.js';
 import { SqliteReadModelDb } from '../projections/runner/sqlite-read-model-db.js';
 
 /** Builds the Nest application from ready infrastructure (tests pass their own). */
-export async function createApp(
-  deps: AppDependencies,
-  logger: false | Array<'log' | 'warn' | 'error' | 'debug'> = false,
-) {
+export async function createApp(deps: AppDependencies, logger: false | JsonLogger = false) {
   const app = await NestFactory.create(AppModule.register(deps), { bodyParser: false, logger });
+  if (logger) app.use(logger.requests());
   configureHttp(app);
   setupOpenApi(app);
-  app.enableShutdownHooks();
   return app;
 }
 
