@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { BillingService } from './application/billing/billing.service.js';
+import { DocumentService } from './application/documents/document-service.js';
 import { PersonalDataVault } from './application/personal-data/personal-data-vault.js';
 import { PriceCatalogProvider } from './application/catalog/price-catalog.provider.js';
 import { CLOCK, type Clock } from './application/clock/clock.js';
@@ -76,6 +77,11 @@ export class AppModule {
         { provide: ProfileRegistry, useValue: deps.profiles ?? new ProfileRegistry() },
         { provide: PriceCatalogProvider, useValue: deps.catalog ?? new PriceCatalogProvider() },
         BillingService,
+        {
+          provide: DocumentService,
+          useFactory: (billing: BillingService) => new DocumentService(deps.eventStore, deps.clock, billing),
+          inject: [BillingService],
+        },
         OpenAccountHandler,
         RunLedgerCommandHandler,
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -16,6 +16,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { ProfileRegistry } from './domain/policies/profile-registry.js';
 import { BillingService } from './application/billing/billing.service.js';
 import { TimelineEngine } from './timelines/timeline-engine.js';
+import { DocumentService } from './application/documents/document-service.js';
 import { SqliteReadModelDb } from '../projections/runner/sqlite-read-model-db.js';
 
 /** Builds the Nest application from ready infrastructure (tests pass their own). */

@@ -12,6 +12,7 @@ import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
 import { TimelineEngine } from '../timelines/timeline-engine.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
 import { CommandRejectedError } from '../application/ledger/command-outcome.js';
+import { DocumentService } from '../application/documents/document-service.js';
 
 /** A scenario: accounts, top-ups, usage and payments at given times, run on the virtual clock. */
 export interface Scenario {
@@ -53,7 +54,12 @@ export async function runScenario(
   const vault = new PersonalDataVault(':memory:');
   const billing = new BillingService(store, clock, profiles, catalog, vault);
   const db = new SqliteReadModelDb(':memory:');
-  const engine = new TimelineEngine(store, billing, clock, db, profiles);
+  const documentsDb = new SqliteReadModelDb(':memory:');
+  const documents = new DocumentService(store, clock, billing);
+  const engine = new TimelineEngine(store, billing, clock, db, profiles, {
+    service: documents,
+    db: documentsDb,
+  });
   const rejected: string[] = [];
   await engine.start();
   try {
@@ -110,7 +116,7 @@ export async function runScenario(
       }
     }
     await engine.advanceTo(new Date(scenario.until).toISOString(), clock);
-    const events = await store.readAll({ filter: { streamPrefixes: ['account-', 'ledger-'] } });
+    const events = await store.readAll({ filter: { streamPrefixes: ['account-', 'ledger-', 'documents-'] } });
     return {
       lines: events.map(describe).filter((line): line is TimelineLine => line !== undefined),
       rejected,
@@ -118,6 +124,7 @@ export async function runScenario(
   } finally {
     await engine.stop();
     await db.close();
+    await documentsDb.close();
     await store.close();
     vault.close();
     rmSync(dir, { recursive: true, force: true });
@@ -126,7 +133,7 @@ export async function runScenario(
 
 function describe(event: RecordedEvent): TimelineLine | undefined {
   const d = event.data as Record<string, unknown>;
-  const account = event.streamId.replace(/^(account|ledger)-/, '').replace(/@.*$/, '');
+  const account = event.streamId.replace(/^(account|ledger|documents)-/, '').replace(/@.*$/, '');
   const at = String(event.metadata.recordedAt ?? '');
   const line = (what: string, detail: string) => ({ at, account, what, detail });
   switch (event.type) {
@@ -146,6 +153,15 @@ function describe(event: RecordedEvent): TimelineLine | undefined {
         'usage',
         `${d.quantity} ${d.sku} = ${d.amount} (grants ${(d.fromGrants as unknown[]).length ? 'used' : '—'}) → balance ${d.balanceAfter}`,
       );
+    case 'DocumentIssued': {
+      const totals = d.totals as { gross: string; vat: string };
+      const amount =
+        d.kind === 'bill'
+          ? `to pay ${String(d.toPay)}, due ${String(d.dueDate)}`
+          : `${totals.gross} (VAT ${totals.vat})`;
+      const kind = d.kind === 'upd' ? `upd status ${String(d.status)}` : String(d.kind);
+      return line('document', `${kind} ${String(d.number)} dated ${String(d.date)}: ${amount}`);
+    }
     case 'GrantIssued':
       return line('grant', `${d.amount} until ${d.expiresAt}`);
     case 'GrantExpired':

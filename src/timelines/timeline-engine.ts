@@ -8,6 +8,8 @@ import { ProjectionRunner } from '../../projections/runner/projection-runner.js'
 import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
 import type { Deadline } from './deadline-planner.js';
 import { timelinePlannerProjection } from './timeline-planner.projection.js';
+import type { DocumentService } from '../application/documents/document-service.js';
+import { documentIssuerProjection } from '../application/documents/document-issuer.projection.js';
 
 interface DeadlineRow {
   id: string;
@@ -29,6 +31,8 @@ export interface FiredDeadline {
  */
 export class TimelineEngine {
   readonly planner: ProjectionRunner;
+  /** Issues documents when periods close (optional: tests of timers alone run without it). */
+  readonly issuer?: ProjectionRunner;
   private polling?: NodeJS.Timeout;
   private firing: Promise<unknown> = Promise.resolve();
   readonly fired: FiredDeadline[] = [];
@@ -39,14 +43,24 @@ export class TimelineEngine {
     private readonly clock: Clock,
     private readonly db: ReadModelDb,
     profiles: ProfileRegistry,
+    /** Its own read-model connection: the issuer's transactions span event store appends. */
+    documents?: { service: DocumentService; db: ReadModelDb },
   ) {
     this.planner = new ProjectionRunner(store, db, timelinePlannerProjection(profiles));
+    if (documents)
+      this.issuer = new ProjectionRunner(
+        store,
+        documents.db,
+        documentIssuerProjection(documents.service),
+        50,
+      );
   }
 
   private readonly deadlines = () => this.planner.table('deadlines');
 
-  start(): Promise<void> {
-    return this.planner.start();
+  async start(): Promise<void> {
+    await this.planner.start();
+    await this.issuer?.start();
   }
 
   /** Production: look for due deadlines every `intervalMs` on the system clock. */
@@ -58,12 +72,20 @@ export class TimelineEngine {
     if (this.polling) clearInterval(this.polling);
     await this.firing.catch(() => undefined);
     await this.planner.stop();
+    await this.issuer?.stop();
   }
 
   /** Waits until every stored event has been planned (read-your-writes for timers). */
   async settle(): Promise<void> {
     const head = await this.store.headPosition();
-    if (head !== undefined) await this.planner.waitFor(head);
+    if (head === undefined) return;
+    await this.planner.waitFor(head);
+    // Documents append events of their own; wait until the issuer has seen everything up to then.
+    if (this.issuer) {
+      await this.issuer.waitFor(head);
+      const after = await this.store.headPosition();
+      if (after !== undefined && after !== head) await this.planner.waitFor(after);
+    }
   }
 
   /** Fires every deadline due at the clock's time, earliest first; returns what fired. */

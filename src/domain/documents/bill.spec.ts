@@ -380,6 +380,12 @@ describe('requisites', () => {
     ).toThrow(AgreementRequiredError);
   });
 
+  it('a bill is signed by the account’s own issuer only', () => {
+    expect(() =>
+      periodBill({ issuer: KZ_ISSUER, basis: basis({ byService: [service('Compute', '1')] }) }),
+    ).toThrow(expect.objectContaining({ code: 'DOCUMENT_ISSUER_MISMATCH' }));
+  });
+
   it('an account whose currency does not fit its residency is refused', () => {
     expect(() =>
       periodBill({

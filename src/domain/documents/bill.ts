@@ -17,7 +17,14 @@ import { DomainError } from '../shared/errors.js';
 import { Money } from '../shared/money.js';
 import { periodById } from '../shared/reporting-period.js';
 import { VAT_SCHEDULE, vatOfGross, vatRateOn, type VatRate, type VatSchedule } from '../shared/vat.js';
-import { partyOf, printed, serviceLines, toMinorUnits, vatContextFor } from './document-lines.js';
+import {
+  assertAccountIssuer,
+  partyOf,
+  printed,
+  serviceLines,
+  toMinorUnits,
+  vatContextFor,
+} from './document-lines.js';
 import type {
   BillDocument,
   ContractAgreement,
@@ -106,6 +113,7 @@ export class BillDateOutsidePeriodError extends DomainError {
 export function composeBill(request: BillRequest): BillDecision {
   const { account, profile, periodId } = request;
   const facts = account.facts;
+  assertAccountIssuer(facts, request.issuer);
   const context = vatContextFor(facts, profile, request.vatSchedule ?? VAT_SCHEDULE);
   const period = periodById(periodId, facts.timeZone);
 

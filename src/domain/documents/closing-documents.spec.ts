@@ -374,6 +374,12 @@ describe('refusals', () => {
     expect(documents({ account: ruLegal({}, null), closed: periodClosed() }).documents).toEqual([]);
   });
 
+  it('documents are signed by the account’s own issuer only', () => {
+    expect(() => documents({ issuer: KZ_ISSUER })).toThrow(
+      expect.objectContaining({ code: 'DOCUMENT_ISSUER_MISMATCH' }),
+    );
+  });
+
   it('a service with a negative amount is refused: corrections need their own document', () => {
     expect(() => documents({ closed: periodClosed({ byService: [service('Compute', '-5')] }) })).toThrow(
       NegativeDocumentLineError,

@@ -19,6 +19,7 @@ import { Money } from '../shared/money.js';
 import { periodById } from '../shared/reporting-period.js';
 import { VAT_SCHEDULE, type VatSchedule } from '../shared/vat.js';
 import {
+  assertAccountIssuer,
   linesWithVat,
   payerParty,
   printed,
@@ -76,6 +77,7 @@ export interface ClosingDocuments {
 export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDocuments {
   const { closed, account, issuer, profile } = request;
   const facts = account.facts;
+  assertAccountIssuer(facts, issuer);
   const policy = profile.documents;
   const context = vatContextFor(facts, profile, request.vatSchedule ?? VAT_SCHEDULE);
   const resident = context.jurisdiction !== 'non-resident';

@@ -17,11 +17,13 @@ import {
 } from '../shared/vat.js';
 import {
   DocumentCurrencyError,
+  IssuerMismatchError,
   NegativeDocumentLineError,
   PayerDetailsRequiredError,
   type DocumentLine,
   type DocumentParty,
   type DocumentTotals,
+  type IssuerDetails,
   type ServicePeriodDays,
 } from './document-types.js';
 
@@ -68,6 +70,11 @@ export function vatContextFor(
     rateChangePolicy: profile.vat.midMonthChange,
     schedule,
   };
+}
+
+/** The issuer signs and numbers the documents: it must be the one the account records. */
+export function assertAccountIssuer(facts: AccountFacts, issuer: IssuerDetails): void {
+  if (issuer.id !== facts.issuer) throw new IssuerMismatchError(facts.accountId, facts.issuer, issuer.id);
 }
 
 /** A service's amount at charge precision (up to 6 decimals), as the ledger recorded it. */

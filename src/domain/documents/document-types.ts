@@ -231,3 +231,15 @@ export class DocumentCurrencyError extends DomainError {
     super(`account ${accountId}: currency ${currency} does not fit VAT jurisdiction ${jurisdiction}`);
   }
 }
+
+export class IssuerMismatchError extends DomainError {
+  override readonly name = 'IssuerMismatchError';
+  readonly code = 'DOCUMENT_ISSUER_MISMATCH';
+  constructor(
+    readonly accountId: string,
+    readonly accountIssuer: string,
+    readonly given: string,
+  ) {
+    super(`account ${accountId} is served by issuer ${accountIssuer}, not ${given}`);
+  }
+}

@@ -32,11 +32,13 @@ export { vatJurisdictionOf } from './document-lines.js';
 export {
   AgreementRequiredError,
   BillDateOutsidePeriodError,
+  billBasisFromLedgerState,
   billForClosedPeriod,
   composeBill,
   type BillBasis,
   type BillDecision,
   type BillRequest,
+  type ClosedPeriodBillRequest,
   type NoBillReason,
 } from './bill.js';
 export {

@@ -12,7 +12,7 @@ import {
 import { addCalendarDays, localDate } from '../shared/reporting-period.js';
 import { decideTimeline } from './timeline-decide.js';
 import { allocateCharge } from '../shared/grant-allocation.js';
-import { parseDecimal, toPlainString } from '../shared/decimal.js';
+import { parseDecimal, roundDecimal, toPlainString } from '../shared/decimal.js';
 import { Money, type Currency } from '../shared/money.js';
 import { roundCharge } from '../shared/rounding.js';
 import type { GrantScope } from '../shared/grant-allocation.js';
@@ -411,7 +411,8 @@ function consequencesOfCharge(
     });
   }
   if (after.creditLimit.gt('0') && availableFunds(before).gt('0') && funds.lte('0')) {
-    const amount = after.balance.neg().minus(outstandingBills(after));
+    // Bills are paid in minor units: a bill for 400.123456 would leave a fraction open forever.
+    const amount = roundDecimal(after.balance.neg().minus(outstandingBills(after)), 2, profile.rounding.mode);
     if (amount.gt('0')) {
       const issuedOn = localDate(at, context.timeZone);
       const count = [...after.openBills.values()].filter((b) => b.kind === 'mid-period').length;
@@ -480,7 +481,11 @@ function decideClose(
   const { billing } = context.profile;
   if (billing.issuePeriodBills) {
     // amount = consumption − (opening balance + deposits + grants used), less what is already billed.
-    const amount = preview.balance.neg().minus(outstandingBills(preview));
+    const amount = roundDecimal(
+      preview.balance.neg().minus(outstandingBills(preview)),
+      2,
+      context.profile.rounding.mode,
+    );
     if (amount.gt('0')) {
       const issuedOn = addCalendarDays(state.lastDay, 1);
       const bill: LedgerEvent = {

@@ -236,6 +236,15 @@ describe('ledger: bills for payment (§7, §8)', () => {
     });
   });
 
+  it('bills in minor units: 400.125 consumed on credit gives a bill for 400.13 (half-up)', () => {
+    const account = given(YC_CREDIT, periodOpened({ creditLimit: '5000' }, YC_CREDIT));
+    const consumed = eventsOf(account.when(consume('u', 'compute.vcpu', '400.125')));
+    const decision = given(YC_CREDIT, periodOpened({ creditLimit: '5000' }, YC_CREDIT), ...consumed).when(
+      close,
+    );
+    expect(eventsOf(decision)[0]).toMatchObject({ type: 'BillIssued', data: { amount: '400.13' } });
+  });
+
   it('issues no bill when 800 is consumed against a 1 000 grant', () => {
     const account = given(
       YC_CREDIT,
