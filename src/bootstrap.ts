@@ -87,17 +87,23 @@ export async function startTimelines(
   deps: AppDependencies,
 ): Promise<() => Promise<void>> {
   const db = new SqliteReadModelDb(join(deps.config.dataDir, 'timelines.sqlite'));
+  const documentsDb = new SqliteReadModelDb(join(deps.config.dataDir, 'documents.sqlite'));
   const engine = new TimelineEngine(
     deps.eventStore,
     app.get(BillingService),
     deps.clock,
     db,
     deps.profiles ?? new ProfileRegistry(),
+    {
+      service: app.get(DocumentService),
+      db: documentsDb,
+    },
   );
   await engine.start();
   engine.startPolling(1000);
   return async () => {
     await engine.stop();
     await db.close();
+    await documentsDb.close();
   };
 }
