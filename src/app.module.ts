@@ -19,6 +19,7 @@ import { AuditController } from './use-cases/audit/audit.controller.js';
 import { ChangeContractController } from './use-cases/change-contract/change-contract.controller.js';
 import { ExpireGrantsController } from './use-cases/expire-grants/expire-grants.controller.js';
 import { EntitlementController } from './use-cases/entitlement/entitlement.controller.js';
+import { DocumentsController } from './use-cases/documents/documents.controller.js';
 import { ClosePeriodController } from './use-cases/close-period/close-period.controller.js';
 import { ConsumeResourceController } from './use-cases/consume-resource/consume-resource.controller.js';
 import { IssueGrantController } from './use-cases/issue-grant/issue-grant.controller.js';
@@ -46,6 +47,7 @@ export const CONTROLLERS = [
   ChangeContractController,
   ExpireGrantsController,
   EntitlementController,
+  DocumentsController,
 ];
 
 export interface AppDependencies {

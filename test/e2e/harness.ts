@@ -9,6 +9,11 @@ import { IdempotencyStore } from '../../src/http/idempotency/idempotency-store.j
 import { PersonalDataVault } from '../../src/application/personal-data/personal-data-vault.js';
 import type { AppDependencies } from '../../src/app.module.js';
 import { PriceCatalogProvider } from '../../src/application/catalog/price-catalog.provider.js';
+import { BillingService } from '../../src/application/billing/billing.service.js';
+import { DocumentService } from '../../src/application/documents/document-service.js';
+import { ProfileRegistry } from '../../src/domain/policies/profile-registry.js';
+import { TimelineEngine } from '../../src/timelines/timeline-engine.js';
+import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
 import { PriceCatalog, defaultCatalogVersions } from '../../src/domain/catalog/index.js';
 
 /** The default catalog plus 'test.unit': 1.00 per unit in every currency, category compute, so sums are exact. */
@@ -44,6 +49,8 @@ export interface TestApi {
     body?: unknown,
     options?: { role?: Role | null; headers?: Record<string, string>; rawBody?: string },
   ): Promise<{ status: number; body: any; headers: Headers }>;
+  /** Moves the virtual clock, firing every due deadline (month ends, suspensions …) and issuing documents. */
+  advanceTo(to: string): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -71,6 +78,21 @@ export async function startTestApi(
   };
   const app = await createApp(deps);
   await app.listen(0, '127.0.0.1');
+  // The timelines and the document issuer, driven by the virtual clock (advance with api.advanceTo).
+  const timelinesDb = new SqliteReadModelDb(':memory:');
+  const documentsDb = new SqliteReadModelDb(':memory:');
+  const engine = new TimelineEngine(
+    store,
+    app.get(BillingService),
+    clock,
+    timelinesDb,
+    new ProfileRegistry(),
+    {
+      service: app.get(DocumentService),
+      db: documentsDb,
+    },
+  );
+  await engine.start();
   const address = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
   return {
@@ -97,6 +119,12 @@ export async function startTestApi(
       }
       return { status: response.status, body: parsed, headers: response.headers };
     },
-    close: () => closeApp(app, deps),
+    advanceTo: (to: string) => engine.advanceTo(to, clock),
+    close: async () => {
+      await engine.stop();
+      await closeApp(app, deps);
+      await timelinesDb.close();
+      await documentsDb.close();
+    },
   };
 }
