@@ -71,6 +71,17 @@ describe('docs/scenarios reproduce the seed pages’ cycles', () => {
     expect(lines.at(-1)!.what === 'account deleted' || whats(lines).includes('account deleted')).toBe(true);
   });
 
+  it('yc-trial: the charge that uses up the grant suspends the account; deleted 60 days later without an upgrade', async () => {
+    const { lines, rejected } = await runScenario(load('yc-trial'));
+    const suspended = lines.find((l) => l.what === 'account suspended')!;
+    expect(suspended.detail).toContain('reason trial-ended');
+    expect(suspended.at).toBe('2026-03-04T09:00:00.000Z');
+    expect(rejected.join()).toContain('ACCOUNT_SUSPENDED');
+    const blocked = lines.find((l) => l.what === 'account blocked')!;
+    expect(Date.parse(blocked.at) - Date.parse(suspended.at)).toBe(60 * 86_400_000);
+    expect(whats(lines)).toContain('account deleted');
+  });
+
   it('yc-legal-credit: mid-period bill due in 2 days, suspension the day after, restoration on payment', async () => {
     const { lines } = await runScenario(load('yc-legal-credit'));
     expect(lines.find((l) => l.what === 'bill')!.detail).toBe('mid-period 1200, due 2026-03-07');

@@ -144,6 +144,38 @@ describe('timelines on the virtual clock', () => {
     expect((await t.status('credit')).status).toBe('suspended');
   });
 
+  it('trial: upgrading to a paid profile restores a trial suspension before the deletion day', async () => {
+    const t = await startTimelines('2026-03-01T09:00:00.000Z');
+    await t.open({ accountId: 'trial', profileId: 'yc-trial', contract: 'public-offer' });
+    await t.send('trial', {
+      type: 'IssueGrant',
+      grantId: 'start',
+      kind: 'start',
+      amount: '100',
+      expiresAt: '2026-04-30T09:00:00.000Z',
+      categories: 'all',
+      excludedCategories: [],
+      priority: 0,
+      at: t.now(),
+    });
+    await t.use('trial', 'u1', '100');
+    expect((await t.status('trial')).status).toBe('suspended');
+    await t.advanceTo('2026-04-20T09:00:00.000Z');
+    await t.billing.changeContract(
+      {
+        accountId: 'trial',
+        contract: 'public-offer',
+        paymentScheme: 'prepaid',
+        profileId: 'yc-legal-prepaid',
+        at: t.now(),
+      },
+      { commandId: 'upgrade', actor: 'test' },
+    );
+    expect((await t.status('trial')).status).toBe('active');
+    await t.advanceTo('2026-05-10T09:00:00.000Z');
+    expect((await t.status('trial')).status).not.toBe('blocked');
+  });
+
   it('plans and fires a reaction exactly once when the planner was down between the event and its reaction', async () => {
     const first = await startTimelines('2026-03-01T09:00:00.000Z', ':memory:');
     await first.open({ accountId: 'crash', profileId: 'yc-legal-prepaid', contract: 'public-offer' });

@@ -71,13 +71,28 @@ export class BillingService {
   }
 
   async changeContract(command: ChangeContractCommand, meta: CommandMeta): Promise<CommandOutcome> {
-    await this.account(command.accountId);
-    return this.accounts.decide(
+    const before = await this.account(command.accountId);
+    const outcome = await this.accounts.decide(
       accountStream(command.accountId),
       (state) => decideChangeContract(command, state, this.profiles),
       meta,
       command.at,
     );
+    const after = await this.account(command.accountId);
+    const wasTrial = this.profiles.get(before.profileId, before.profileVersion).trial?.enabled;
+    if (wasTrial && !this.profiles.get(after.profileId, after.profileVersion).trial?.enabled) {
+      // Upgrading ends a trial suspension in the ledger (a separate, idempotent step).
+      await this.onLedger(
+        command.accountId,
+        command.at,
+        { type: 'UpgradeFromTrial', at: command.at },
+        {
+          ...meta,
+          commandId: `${meta.commandId}/upgrade`,
+        },
+      );
+    }
+    return outcome;
   }
 
   async addLegalDetails(

@@ -48,6 +48,8 @@ export type LedgerCommand =
       at: string;
     }
   | { type: 'ClosePeriod'; at: string; timeZone: string }
+  /** The account moved from a trial to a paid profile: a trial suspension ends. */
+  | { type: 'UpgradeFromTrial'; at: string }
   | TimelineCommand;
 
 /**

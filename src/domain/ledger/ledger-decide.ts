@@ -85,7 +85,19 @@ export function decideLedger(command: LedgerCommand, state: LedgerState, context
     case 'IssueGrant':
       return decideIssueGrant(command, state);
     case 'ExpireGrants':
-      return accept(expiredGrants(state, command.at));
+      return accept(withTrialEnd(state, context, expiredGrants(state, command.at), command.at));
+    case 'UpgradeFromTrial':
+      if (state.status !== 'suspended' || state.suspension?.reason !== 'trial-ended') return duplicate();
+      return accept([
+        {
+          type: 'AccountRestored',
+          data: {
+            at: command.at,
+            suspendedAt: state.suspension.suspendedAt ?? state.statusSince,
+            balance: state.balance.toFixed(),
+          },
+        },
+      ]);
     case 'ConsumeResource':
       return decideConsume(command, state, context);
     case 'SetCreditLimit':
@@ -281,6 +293,38 @@ function grantScope(grant: GrantSnapshot): GrantScope {
   return grant.excludedCategories.length > 0 ? { excludedCategories: grant.excludedCategories } : 'all';
 }
 
+/**
+ * A trial ends when its grants are used up or expire: if `events` leave an active trial account without a
+ * usable grant, the same decision suspends it (deleted `suspension.deleteAfterDays` later unless upgraded).
+ */
+function withTrialEnd(
+  state: LedgerState,
+  context: LedgerContext,
+  events: LedgerEvent[],
+  at: string,
+): LedgerEvent[] {
+  if (!context.profile.trial?.enabled || state.status !== 'active') return events;
+  const after = cloneForPreview(state);
+  for (const event of events) evolveLedger(after, event);
+  if (after.status !== 'active') return events;
+  const usable = [...after.grants.values()].some(
+    (g) => new Big(g.remaining).gt('0') && Date.parse(g.expiresAt) > Date.parse(at),
+  );
+  if (usable) return events;
+  return [
+    ...events,
+    {
+      type: 'AccountSuspended',
+      data: {
+        at,
+        reason: 'trial-ended',
+        debt: (after.balance.lt('0') ? after.balance.neg() : new Big(0)).toFixed(),
+        deleteAt: plusDays(at, context.profile.suspension.deleteAfterDays),
+      },
+    },
+  ];
+}
+
 function crosses(balance: Big, comparison: 'below-zero' | 'at-or-below-zero'): boolean {
   return comparison === 'below-zero' ? balance.lt('0') : balance.lte('0');
 }
@@ -363,7 +407,9 @@ function decideConsume(
       balanceAfter: balanceAfter.toFixed(),
     },
   };
-  return accept([consumed, ...consequencesOfCharge(state, consumed, context, at)]);
+  return accept(
+    withTrialEnd(state, context, [consumed, ...consequencesOfCharge(state, consumed, context, at)], at),
+  );
 }
 
 /** What a charge sets off in the same decision: a freeze, a payment requirement, a mid-period bill. */
@@ -396,6 +442,7 @@ function consequencesOfCharge(
   );
   if (
     profile.suspension.enabled &&
+    !profile.trial?.enabled &&
     before.status === 'active' &&
     after.creditLimit.eq('0') &&
     !usableGrants &&

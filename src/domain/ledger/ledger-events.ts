@@ -57,7 +57,7 @@ export interface CarriedState {
   };
 }
 
-export type SuspensionReason = 'funds-exhausted' | 'bill-overdue';
+export type SuspensionReason = 'funds-exhausted' | 'bill-overdue' | 'trial-ended';
 
 export interface ServiceTotals {
   service: string;

@@ -72,4 +72,9 @@ export interface PolicyProfile {
   minimumTopUp: { RUB: string; KZT: string; USD: string };
   /** Service categories still charged while frozen or suspended. */
   chargedWhileStopped: string[];
+  /**
+   * A trial (second provider): it ends when its grants are used up or expire; without an upgrade to a paid
+   * profile the account is suspended and deleted `suspension.deleteAfterDays` later.
+   */
+  trial?: { enabled: boolean };
 }

@@ -3,13 +3,14 @@ import { ProfileRegistry } from './profile-registry.js';
 import { InvalidProfileError, validatePolicyProfile } from './validate-profile.js';
 
 describe('policy profiles', () => {
-  it('ships the five required built-in profiles, each valid against the schema', () => {
+  it('ships the five required built-in profiles and the trial, each valid against the schema', () => {
     expect(BUILT_IN_PROFILES.map((p) => p.id)).toEqual([
       'vk-individual-prepaid',
       'vk-legal-prepaid',
       'vk-legal-postpaid',
       'yc-legal-prepaid',
       'yc-legal-credit',
+      'yc-trial',
     ]);
     for (const profile of BUILT_IN_PROFILES) expect(validatePolicyProfile(profile)).toEqual(profile);
   });

@@ -172,4 +172,31 @@ export const BUILT_IN_PROFILES: readonly PolicyProfile[] = [
       eligibleChannels: ['bank-transfer', 'card'],
     },
   },
+  {
+    id: 'yc-trial',
+    version: 1,
+    description:
+      'Second provider, trial: consumption from the start grant only; when it is used up or expires, suspended unless upgraded, deleted 60 days later.',
+    appliesTo: {
+      payerTypes: ['individual', 'legal-entity', 'sole-proprietor'],
+      paymentScheme: 'prepaid',
+      residency: ['resident', 'non-resident'],
+    },
+    ...ycBase,
+    penalties: { model: 'none' },
+    billing: {
+      issuePeriodBills: false,
+      billDueDays: 14,
+      midPeriodBillDueDays: 2,
+      creditLimitAllowed: false,
+      whenOverdue: 'nothing',
+    },
+    documents: {
+      closing: 'none',
+      advanceVatInvoice: false,
+      actBasis: 'spent-from-balance',
+      eligibleChannels: [],
+    },
+    trial: { enabled: true },
+  },
 ];

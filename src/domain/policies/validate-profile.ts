@@ -122,6 +122,7 @@ const profileShape = object({
   grants: object({ order: oneOf('earliest-expiry', 'object-type-first-then-account') }),
   minimumTopUp: object({ RUB: decimal, KZT: decimal, USD: decimal }),
   chargedWhileStopped: listOf(str),
+  trial: optional(object({ enabled: bool })),
 });
 
 /** Checks an untrusted profile (e.g. a JSON file from ops) against the documented schema. */
