@@ -5,9 +5,8 @@ const hooks = fileURLToPath(new URL('./ts-hooks.mjs', import.meta.url));
 
 /** Starts a TypeScript file of this repository in a child Node process (the same Node binary). */
 export function spawnTs(script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(
-    process.execPath,
-    ['--experimental-transform-types', '--no-warnings', '--import', hooks, script, ...args],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  return spawn(process.execPath, ['--no-warnings', '--import', hooks, script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }

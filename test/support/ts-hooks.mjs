@@ -1,8 +1,20 @@
-// Lets a child process run the project's TypeScript directly (tests only): Node strips/transforms the
-// types, and this hook maps the ESM-style `./x.js` specifiers to `./x.ts` when only the .ts file exists.
+// Lets a child process run the project's TypeScript directly (tests only): the same SWC transform Jest uses
+// (decorators and their metadata included), and `./x.js` specifiers mapped to `./x.ts` when only the .ts exists.
 import { registerHooks } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { transformSync } from '@swc/core';
+
+const options = (filename) => ({
+  filename,
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2023',
+  },
+  module: { type: 'es6' },
+  sourceMaps: 'inline',
+});
 
 registerHooks({
   resolve(specifier, context, nextResolve) {
@@ -15,5 +27,13 @@ registerHooks({
       if (existsSync(fileURLToPath(candidate))) return nextResolve(candidate.href, context);
     }
     return nextResolve(specifier, context);
+  },
+  load(url, context, nextLoad) {
+    if (url.startsWith('file:') && url.endsWith('.ts')) {
+      const filename = fileURLToPath(url);
+      const { code } = transformSync(readFileSync(filename, 'utf8'), options(filename));
+      return { format: 'module', source: code, shortCircuit: true };
+    }
+    return nextLoad(url, context);
   },
 });
