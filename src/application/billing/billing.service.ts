@@ -141,6 +141,19 @@ export class BillingService {
     return outcome;
   }
 
+  /** The account, refusing an amount in another currency than the account's (fixed by residency). */
+  async accountInCurrency(accountId: string, currency: string): Promise<NonNullable<AccountState['facts']>> {
+    const account = await this.account(accountId);
+    if (currency !== account.currency) {
+      throw new CommandRejectedError(
+        'WRONG_CURRENCY',
+        `The account is in ${account.currency}, not ${currency}`,
+        'currency',
+      );
+    }
+    return account;
+  }
+
   async account(accountId: string): Promise<NonNullable<AccountState['facts']>> {
     const { state } = await this.accounts.load(accountStream(accountId));
     if (!state.facts) throw new NotFoundError(`Account ${accountId} does not exist`);

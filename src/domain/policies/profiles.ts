@@ -49,6 +49,15 @@ const ycBase = {
   chargedWhileStopped: STORAGE_LIKE,
 } as const satisfies Partial<PolicyProfile>;
 
+/** Bills are due 14 days after the period, or 2 days after a mid-period bill, unless a profile says otherwise. */
+const billing = (
+  terms: Pick<PolicyProfile['billing'], 'issuePeriodBills' | 'creditLimitAllowed' | 'whenOverdue'>,
+) => ({
+  billDueDays: 14,
+  midPeriodBillDueDays: 2,
+  ...terms,
+});
+
 /** The built-in profiles; ops add more as JSON files validated by parsePolicyProfile. */
 export const BUILT_IN_PROFILES: readonly PolicyProfile[] = [
   {
@@ -57,13 +66,7 @@ export const BUILT_IN_PROFILES: readonly PolicyProfile[] = [
     description: 'First provider, individuals: prepaid, frozen below zero, no accounting documents.',
     appliesTo: { payerTypes: ['individual'], paymentScheme: 'prepaid', residency: ['resident'] },
     ...vkBase,
-    billing: {
-      issuePeriodBills: false,
-      billDueDays: 14,
-      midPeriodBillDueDays: 2,
-      creditLimitAllowed: false,
-      whenOverdue: 'nothing',
-    },
+    billing: billing({ issuePeriodBills: false, creditLimitAllowed: false, whenOverdue: 'nothing' }),
     documents: {
       closing: 'none',
       advanceVatInvoice: false,
@@ -82,13 +85,7 @@ export const BUILT_IN_PROFILES: readonly PolicyProfile[] = [
       residency: ['resident'],
     },
     ...vkBase,
-    billing: {
-      issuePeriodBills: false,
-      billDueDays: 14,
-      midPeriodBillDueDays: 2,
-      creditLimitAllowed: false,
-      whenOverdue: 'nothing',
-    },
+    billing: billing({ issuePeriodBills: false, creditLimitAllowed: false, whenOverdue: 'nothing' }),
     documents: {
       closing: 'upd-status-1',
       advanceVatInvoice: true,
@@ -108,13 +105,7 @@ export const BUILT_IN_PROFILES: readonly PolicyProfile[] = [
     },
     ...vkBase,
     freeze: { ...vkBase.freeze, enabled: false },
-    billing: {
-      issuePeriodBills: true,
-      billDueDays: 14,
-      midPeriodBillDueDays: 2,
-      creditLimitAllowed: false,
-      whenOverdue: 'nothing',
-    },
+    billing: billing({ issuePeriodBills: true, creditLimitAllowed: false, whenOverdue: 'nothing' }),
     documents: {
       closing: 'upd-status-1',
       advanceVatInvoice: false,
@@ -133,13 +124,7 @@ export const BUILT_IN_PROFILES: readonly PolicyProfile[] = [
       residency: ['resident', 'non-resident'],
     },
     ...ycBase,
-    billing: {
-      issuePeriodBills: false,
-      billDueDays: 14,
-      midPeriodBillDueDays: 2,
-      creditLimitAllowed: false,
-      whenOverdue: 'suspend',
-    },
+    billing: billing({ issuePeriodBills: false, creditLimitAllowed: false, whenOverdue: 'suspend' }),
     documents: {
       closing: 'act-and-vat-invoice',
       advanceVatInvoice: false,
@@ -158,13 +143,7 @@ export const BUILT_IN_PROFILES: readonly PolicyProfile[] = [
       residency: ['resident', 'non-resident'],
     },
     ...ycBase,
-    billing: {
-      issuePeriodBills: true,
-      billDueDays: 14,
-      midPeriodBillDueDays: 2,
-      creditLimitAllowed: true,
-      whenOverdue: 'suspend',
-    },
+    billing: billing({ issuePeriodBills: true, creditLimitAllowed: true, whenOverdue: 'suspend' }),
     documents: {
       closing: 'act-and-vat-invoice',
       advanceVatInvoice: false,
@@ -184,13 +163,7 @@ export const BUILT_IN_PROFILES: readonly PolicyProfile[] = [
     },
     ...ycBase,
     penalties: { model: 'none' },
-    billing: {
-      issuePeriodBills: false,
-      billDueDays: 14,
-      midPeriodBillDueDays: 2,
-      creditLimitAllowed: false,
-      whenOverdue: 'nothing',
-    },
+    billing: billing({ issuePeriodBills: false, creditLimitAllowed: false, whenOverdue: 'nothing' }),
     documents: {
       closing: 'none',
       advanceVatInvoice: false,

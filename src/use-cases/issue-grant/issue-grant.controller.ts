@@ -27,14 +27,7 @@ export class IssueGrantController {
     @Body() body: IssueGrantDto,
     @Meta() meta: CommandMeta,
   ) {
-    const account = await this.billing.account(accountId);
-    if (body.currency !== account.currency) {
-      throw new CommandRejectedError(
-        'WRONG_CURRENCY',
-        `The account is in ${account.currency}, not ${body.currency}`,
-        'currency',
-      );
-    }
+    await this.billing.accountInCurrency(accountId, body.currency);
     if (body.kind !== 'start' && !body.expiresAt) {
       throw new CommandRejectedError(
         'EXPIRY_REQUIRED',

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common'
 import { CommandBus } from '@nestjs/cqrs';
 import { BillingService } from '../../application/billing/billing.service.js';
 import { CLOCK, type Clock } from '../../application/clock/clock.js';
-import { CommandRejectedError, type CommandMeta } from '../../application/ledger/command-outcome.js';
+import type { CommandMeta } from '../../application/ledger/command-outcome.js';
 import { Roles } from '../../http/auth/roles.js';
 import { Meta } from '../../http/command-meta.decorator.js';
 import { IsExternalIdPipe } from '../external-id.pipe.js';
@@ -28,14 +28,7 @@ export class PayBillController {
     @Body() body: PayBillDto,
     @Meta() meta: CommandMeta,
   ) {
-    const account = await this.billing.account(accountId);
-    if (body.currency !== account.currency) {
-      throw new CommandRejectedError(
-        'WRONG_CURRENCY',
-        `The account is in ${account.currency}, not ${body.currency}`,
-        'currency',
-      );
-    }
+    await this.billing.accountInCurrency(accountId, body.currency);
     const at = body.paidAt ?? this.clock.now().toISOString();
     return this.commands.execute(
       new RunLedgerCommand(
