@@ -3,6 +3,7 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { BillingService } from './application/billing/billing.service.js';
 import { DocumentService } from './application/documents/document-service.js';
+import { CommandMetrics } from './application/metrics/command-metrics.js';
 import { PersonalDataVault } from './application/personal-data/personal-data-vault.js';
 import { PriceCatalogProvider } from './application/catalog/price-catalog.provider.js';
 import { CLOCK, type Clock } from './application/clock/clock.js';
@@ -84,6 +85,7 @@ export class AppModule {
           useFactory: (billing: BillingService) => new DocumentService(deps.eventStore, deps.clock, billing),
           inject: [BillingService],
         },
+        { provide: CommandMetrics, useValue: new CommandMetrics() },
         OpenAccountHandler,
         RunLedgerCommandHandler,
         { provide: APP_GUARD, useClass: ApiKeyGuard },

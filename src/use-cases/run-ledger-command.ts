@@ -3,6 +3,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { BillingService } from '../application/billing/billing.service.js';
 import type { CommandMeta, CommandOutcome } from '../application/ledger/command-outcome.js';
 import type { LedgerCommand } from '../domain/ledger/ledger-commands.js';
+import { CommandMetrics } from '../application/metrics/command-metrics.js';
 
 /**
  * Every money-moving use case (top-up, usage, grants, credit, bill payment, period close) is a ledger
