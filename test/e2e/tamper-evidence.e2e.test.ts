@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { fileURLToPath } from 'node:url';
+import { spawnTs } from '../support/child-process.js';
 import { startTestApi, type TestApi } from './harness.js';
 import { individual, usage } from './fixtures.js';
 
@@ -55,6 +57,32 @@ describe('tamper evidence: editing the SQLite file directly is detected', () => 
       firstBreak: { revision: 2, problem: 'edited' },
     });
   });
+
+  it('the audit CLI reports the same break and exits with 1', async () => {
+    tamper(
+      `UPDATE events SET data = json_set(data, '$.amount', '3') WHERE type = 'ResourceConsumed' AND revision = 2`,
+    );
+    const cli = fileURLToPath(new URL('../../src/cli/audit.ts', import.meta.url));
+    const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawnTs(cli, ['verify', 'anna'], { EVENT_STORE: 'sqlite', SQLITE_PATH: path });
+      let stdout = '';
+      child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.on('exit', (code) => resolve({ code, stdout }));
+    });
+    expect(result.code).toBe(1);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { streamId: string; intact: boolean; firstBreak?: unknown });
+    expect(lines).toEqual([
+      expect.objectContaining({ streamId: 'account-anna', intact: true }),
+      expect.objectContaining({
+        streamId: 'ledger-anna@2026-03',
+        intact: false,
+        firstBreak: expect.objectContaining({ revision: 2, problem: 'edited' }),
+      }),
+    ]);
+  }, 30_000);
 
   it('names the event after a removed one', async () => {
     tamper(`DELETE FROM events WHERE stream_id = 'ledger-anna@2026-03' AND revision = 1`);
