@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewEvent } from '../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
+import { scaled } from './support.js';
 
 /** An event shaped like a rated usage charge, so later ratios compare like with like. */
 export function usageLikeEvent(account: number, i: number): NewEvent {
@@ -36,14 +37,16 @@ function perSecond(count: number, startedAt: bigint): number {
 }
 
 export interface StoreBaseline {
+  method: string;
   appendBatchedEventsPerSec: number;
+  serialAppendLatencyMs: number;
   appendConcurrentSinglesEventsPerSec: number;
   readAndDecodeEventsPerSec: number;
   events: number;
 }
 
 /** Raw embedded-store rates on this machine: the baseline every engine figure is divided by. */
-export async function measureStoreBaseline(events = 200_000): Promise<StoreBaseline> {
+export async function measureStoreBaseline(events = scaled(100_000, 1000)): Promise<StoreBaseline> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-store-'));
   try {
     const store = SqliteEventStore.open({ path: join(dir, 'events.sqlite') });
@@ -58,7 +61,7 @@ export async function measureStoreBaseline(events = 200_000): Promise<StoreBasel
     const appendBatchedEventsPerSec = perSecond(events, started);
 
     // Single-event appends from many concurrent callers: what command handlers do; group commit batches them.
-    const singles = Math.min(events / 4, 50_000);
+    const singles = Math.floor(Math.min(events / 4, 50_000));
     const concurrency = 64;
     started = process.hrtime.bigint();
     let next = 0;
@@ -72,6 +75,12 @@ export async function measureStoreBaseline(events = 200_000): Promise<StoreBasel
     );
     const appendConcurrentSinglesEventsPerSec = perSecond(singles, started);
 
+    // One append at a time: each waits for its own commit (the fsync), so this is the commit latency.
+    const serial = Math.floor(Math.min(events / 50, 2000));
+    started = process.hrtime.bigint();
+    for (let i = 0; i < serial; i++) await store.append(`serial-${i % 100}`, [usageLikeEvent(i % 100, i)]);
+    const serialAppendMs = Number(process.hrtime.bigint() - started) / 1e6 / serial;
+
     started = process.hrtime.bigint();
     let read = 0;
     let after: bigint | undefined;
@@ -84,8 +93,14 @@ export async function measureStoreBaseline(events = 200_000): Promise<StoreBasel
     const readAndDecodeEventsPerSec = perSecond(read, started);
     await store.close();
     return {
+      method:
+        `${events} usage-like events appended in batches of ${batchSize} (one append awaited at a time), ` +
+        `${singles} single-event appends from ${concurrency} concurrent callers (group commit), ${serial} ` +
+        `single-event appends one at a time (commit latency), then readAll of the whole log in pages of ` +
+        `1 000 with JSON decoding; WAL, synchronous=FULL`,
       appendBatchedEventsPerSec,
       appendConcurrentSinglesEventsPerSec,
+      serialAppendLatencyMs: Math.round(serialAppendMs * 1000) / 1000,
       readAndDecodeEventsPerSec,
       events: read,
     };

@@ -1,30 +1,46 @@
 import type { RecordedEvent } from '../src/event-store/event-store.port.js';
-import type { LedgerEvent } from '../src/domain/ledger/ledger-events.js';
+import type {
+  CarriedState,
+  GrantSnapshot,
+  LedgerEvent,
+  OpenBill,
+} from '../src/domain/ledger/ledger-events.js';
 import type { AccountEvent } from '../src/domain/account/account-events.js';
 import type { Projection } from './runner/projection.js';
 import type { ReadModelDb } from './runner/read-model-db.js';
+import { addDecimals, subtractDecimals } from './support/decimal-sum.js';
+import { effectiveAt, ledgerStreamParts, sortablePosition } from './support/streams.js';
+
+type Table = (name: string) => string;
 
 /**
- * Account balances and status now, plus a row per balance change so balances "as of" any effective
- * time can be answered without replaying the log. The ledger events carry balanceAfter, so nothing is
- * recomputed here.
+ * Account balances now: personal balance, grants by expiry, credit limit and debt (unpaid bills plus a
+ * negative balance), with a row per balance change so a balance "as of" any effective time is answered
+ * without replaying the log. The ledger events carry balanceAfter, so balances are not recomputed here.
  */
 export const accountBalancesProjection: Projection = {
   name: 'account-balances',
-  version: 1,
+  version: 2,
   filter: { streamPrefixes: ['account-', 'ledger-'] },
 
   async setup(db, table) {
-    await db.run(`CREATE TABLE IF NOT EXISTS ${table('accounts')} (
+    await db.run(`CREATE TABLE IF NOT EXISTS ${table('balance_accounts')} (
       account_id TEXT PRIMARY KEY, currency TEXT NOT NULL, profile_id TEXT NOT NULL, payer_type TEXT NOT NULL,
-      balance TEXT NOT NULL, credit_limit TEXT NOT NULL, status TEXT NOT NULL, status_since TEXT NOT NULL,
-      period_id TEXT, position TEXT NOT NULL)`);
+      period_id TEXT, balance TEXT NOT NULL, credit_limit TEXT NOT NULL, grants_remaining TEXT NOT NULL,
+      bills_unpaid TEXT NOT NULL, debt TEXT NOT NULL, position TEXT NOT NULL)`);
     await db.run(`CREATE TABLE IF NOT EXISTS ${table('balance_history')} (
       account_id TEXT NOT NULL, position TEXT NOT NULL, effective_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
-      balance TEXT NOT NULL, status TEXT NOT NULL, event_type TEXT NOT NULL, PRIMARY KEY (account_id, position))`);
-    await db.run(`CREATE TABLE IF NOT EXISTS ${table('status_history')} (
-      account_id TEXT NOT NULL, position TEXT NOT NULL, status TEXT NOT NULL, since TEXT NOT NULL, reason TEXT NOT NULL,
-      PRIMARY KEY (account_id, position))`);
+      balance TEXT NOT NULL, event_type TEXT NOT NULL, PRIMARY KEY (account_id, position))`);
+    await db.run(`CREATE TABLE IF NOT EXISTS ${table('balance_grants')} (
+      account_id TEXT NOT NULL, grant_id TEXT NOT NULL, kind TEXT NOT NULL, amount TEXT NOT NULL,
+      remaining TEXT NOT NULL, issued_at TEXT NOT NULL, expires_at TEXT NOT NULL, state TEXT NOT NULL,
+      PRIMARY KEY (account_id, grant_id))`);
+    await db.run(
+      `CREATE INDEX IF NOT EXISTS ${table('balance_grants_expiry')} ON ${table('balance_grants')} (account_id, state, expires_at)`,
+    );
+    await db.run(`CREATE TABLE IF NOT EXISTS ${table('balance_bills')} (
+      account_id TEXT NOT NULL, bill_id TEXT NOT NULL, kind TEXT NOT NULL, amount TEXT NOT NULL, paid TEXT NOT NULL,
+      issued_on TEXT NOT NULL, due_date TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY (account_id, bill_id))`);
   },
 
   async apply(db, recorded, table) {
@@ -32,118 +48,177 @@ export const accountBalancesProjection: Projection = {
     if (event.type === 'AccountOpened') {
       const d = event.data;
       await db.run(
-        `INSERT INTO ${table('accounts')} (account_id, currency, profile_id, payer_type, balance, credit_limit, status, status_since, period_id, position)
-         VALUES ($1, $2, $3, $4, '0', '0', 'active', $5, NULL, $6) ON CONFLICT (account_id) DO NOTHING`,
-        [d.accountId, d.currency, d.profileId, d.payerType, d.openedAt, recorded.position.toString()],
+        `INSERT INTO ${table('balance_accounts')} (account_id, currency, profile_id, payer_type, period_id, balance,
+           credit_limit, grants_remaining, bills_unpaid, debt, position)
+         VALUES ($1, $2, $3, $4, NULL, '0', '0', '0', '0', '0', $5) ON CONFLICT (account_id) DO NOTHING`,
+        [d.accountId, d.currency, d.profileId, d.payerType, recorded.position.toString()],
       );
-      await statusChanged(db, table, d.accountId, recorded, 'active', d.openedAt, 'account opened');
       return;
     }
-    if (!recorded.streamId.startsWith('ledger-')) return;
-    const accountId = recorded.streamId.slice('ledger-'.length, recorded.streamId.lastIndexOf('@'));
+    if (event.type === 'ContractChanged') {
+      await db.run(`UPDATE ${table('balance_accounts')} SET profile_id = $2 WHERE account_id = $1`, [
+        event.data.accountId,
+        event.data.profileId,
+      ]);
+      return;
+    }
+    const ledger = ledgerStreamParts(recorded.streamId);
+    if (!ledger) return;
+    const { accountId } = ledger;
+    const account = new AccountRows(db, table, accountId, recorded);
     switch (event.type) {
       case 'PeriodOpened':
-        await update(db, table, accountId, recorded, {
-          balance: event.data.carried.balance,
-          credit_limit: event.data.carried.creditLimit,
+        await account.carry(event.data.carried);
+        await account.update({
           period_id: event.data.periodId,
+          credit_limit: event.data.carried.creditLimit,
         });
-        return;
+        return account.balanceChanged(event.data.carried.balance);
       case 'FundsDeposited':
-        return update(db, table, accountId, recorded, { balance: event.data.balanceAfter });
+      case 'PenaltyAccrued':
+        return account.balanceChanged(event.data.balanceAfter);
       case 'ResourceConsumed':
-        return update(db, table, accountId, recorded, { balance: event.data.balanceAfter });
+        for (const used of event.data.fromGrants) await account.useGrant(used.grantId, used.amount);
+        await account.balanceChanged(event.data.balanceAfter);
+        return account.refreshGrants();
       case 'CreditLimitSet':
-        return update(db, table, accountId, recorded, { credit_limit: event.data.creditLimit });
-      case 'AccountFrozen':
-        return statusChanged(db, table, accountId, recorded, 'frozen', event.data.at, 'balance below zero');
-      case 'AccountUnfrozen':
-        return statusChanged(
-          db,
-          table,
-          accountId,
-          recorded,
-          'active',
-          event.data.at,
-          'balance positive again',
+        return account.update({ credit_limit: event.data.creditLimit });
+      case 'GrantIssued':
+        await account.upsertGrant(event.data);
+        return account.refreshGrants();
+      case 'GrantExpired':
+        await db.run(
+          `UPDATE ${table('balance_grants')} SET remaining = '0', state = 'expired' WHERE account_id = $1 AND grant_id = $2`,
+          [accountId, event.data.grantId],
         );
-      case 'PaymentRequired':
-        return statusChanged(
-          db,
-          table,
-          accountId,
-          recorded,
-          'payment-required',
-          event.data.at,
-          'funds exhausted',
+        return account.refreshGrants();
+      case 'BillIssued':
+        await account.upsertBill(event.data);
+        return account.refreshDebt();
+      case 'BillPaymentApplied': {
+        const bill = await db.get<{ paid: string }>(
+          `SELECT paid FROM ${table('balance_bills')} WHERE account_id = $1 AND bill_id = $2`,
+          [accountId, event.data.billId],
         );
-      case 'PaymentRequirementCleared':
-        return statusChanged(
-          db,
-          table,
-          accountId,
-          recorded,
-          'active',
-          event.data.at,
-          'funds available again',
+        if (!bill) throw new Error(`Payment applied to bill ${event.data.billId}, which was never issued`);
+        await db.run(
+          `UPDATE ${table('balance_bills')} SET paid = $3, state = $4 WHERE account_id = $1 AND bill_id = $2`,
+          [
+            accountId,
+            event.data.billId,
+            addDecimals(bill.paid, event.data.amount),
+            event.data.fullyPaid ? 'paid' : 'open',
+          ],
         );
+        return account.refreshDebt();
+      }
       default:
         return;
     }
   },
 };
 
-async function update(
-  db: ReadModelDb,
-  table: (name: string) => string,
-  accountId: string,
-  recorded: RecordedEvent,
-  changes: { balance?: string; credit_limit?: string; period_id?: string },
-): Promise<void> {
-  const columns = Object.keys(changes);
-  const values = Object.values(changes) as string[];
-  await db.run(
-    `UPDATE ${table('accounts')} SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')}, position = $${columns.length + 2}
-     WHERE account_id = $1`,
-    [accountId, ...values, recorded.position.toString()],
-  );
-  if (changes.balance !== undefined) {
-    const row = await db.get<{ status: string }>(
-      `SELECT status FROM ${table('accounts')} WHERE account_id = $1`,
-      [accountId],
+/** The writes for one account and one event. */
+class AccountRows {
+  constructor(
+    private readonly db: ReadModelDb,
+    private readonly table: Table,
+    private readonly accountId: string,
+    private readonly recorded: RecordedEvent,
+  ) {}
+
+  async update(changes: Record<string, string>): Promise<void> {
+    const columns = Object.keys(changes);
+    await this.db.run(
+      `UPDATE ${this.table('balance_accounts')} SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')},
+         position = $${columns.length + 2} WHERE account_id = $1`,
+      [this.accountId, ...Object.values(changes), this.recorded.position.toString()],
     );
-    await db.run(
-      `INSERT INTO ${table('balance_history')} (account_id, position, effective_at, recorded_at, balance, status, event_type)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+  }
+
+  async balanceChanged(balance: string): Promise<void> {
+    await this.update({ balance });
+    await this.db.run(
+      `INSERT INTO ${this.table('balance_history')} (account_id, position, effective_at, recorded_at, balance, event_type)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
       [
-        accountId,
-        recorded.position.toString().padStart(20, '0'),
-        String(recorded.metadata.effectiveAt ?? ''),
-        String(recorded.metadata.recordedAt ?? ''),
-        changes.balance,
-        row?.status ?? 'active',
-        recorded.type,
+        this.accountId,
+        sortablePosition(this.recorded),
+        effectiveAt(this.recorded),
+        String(this.recorded.metadata.recordedAt ?? ''),
+        balance,
+        this.recorded.type,
+      ],
+    );
+    await this.refreshDebt();
+  }
+
+  /** A new period restates grants and open bills as they were carried over. */
+  async carry(carried: CarriedState): Promise<void> {
+    for (const grant of carried.grants) await this.upsertGrant(grant);
+    for (const bill of carried.openBills) await this.upsertBill(bill);
+    await this.refreshGrants();
+  }
+
+  async upsertGrant(grant: GrantSnapshot): Promise<void> {
+    await this.db.run(
+      `INSERT INTO ${this.table('balance_grants')} (account_id, grant_id, kind, amount, remaining, issued_at, expires_at, state)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'active')
+       ON CONFLICT (account_id, grant_id) DO UPDATE SET remaining = excluded.remaining`,
+      [
+        this.accountId,
+        grant.grantId,
+        grant.kind,
+        grant.amount,
+        grant.remaining,
+        grant.issuedAt,
+        grant.expiresAt,
       ],
     );
   }
-}
 
-async function statusChanged(
-  db: ReadModelDb,
-  table: (name: string) => string,
-  accountId: string,
-  recorded: RecordedEvent,
-  status: string,
-  since: string,
-  reason: string,
-): Promise<void> {
-  await db.run(
-    `UPDATE ${table('accounts')} SET status = $2, status_since = $3, position = $4 WHERE account_id = $1`,
-    [accountId, status, since, recorded.position.toString()],
-  );
-  await db.run(
-    `INSERT INTO ${table('status_history')} (account_id, position, status, since, reason) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT DO NOTHING`,
-    [accountId, recorded.position.toString().padStart(20, '0'), status, since, reason],
-  );
+  async useGrant(grantId: string, amount: string): Promise<void> {
+    const grant = await this.db.get<{ remaining: string }>(
+      `SELECT remaining FROM ${this.table('balance_grants')} WHERE account_id = $1 AND grant_id = $2`,
+      [this.accountId, grantId],
+    );
+    if (!grant) throw new Error(`Consumption paid from grant ${grantId}, which was never issued`);
+    await this.db.run(
+      `UPDATE ${this.table('balance_grants')} SET remaining = $3 WHERE account_id = $1 AND grant_id = $2`,
+      [this.accountId, grantId, subtractDecimals(grant.remaining, amount)],
+    );
+  }
+
+  async upsertBill(bill: OpenBill): Promise<void> {
+    await this.db.run(
+      `INSERT INTO ${this.table('balance_bills')} (account_id, bill_id, kind, amount, paid, issued_on, due_date, state)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'open')
+       ON CONFLICT (account_id, bill_id) DO UPDATE SET paid = excluded.paid`,
+      [this.accountId, bill.billId, bill.kind, bill.amount, bill.paid, bill.issuedOn, bill.dueDate],
+    );
+  }
+
+  async refreshGrants(): Promise<void> {
+    const grants = await this.db.all<{ remaining: string }>(
+      `SELECT remaining FROM ${this.table('balance_grants')} WHERE account_id = $1 AND state = 'active'`,
+      [this.accountId],
+    );
+    await this.update({ grants_remaining: addDecimals(...grants.map((g) => g.remaining)) });
+  }
+
+  /** Debt: what open bills still ask for, plus the balance when it is below zero. */
+  async refreshDebt(): Promise<void> {
+    const bills = await this.db.all<{ amount: string; paid: string }>(
+      `SELECT amount, paid FROM ${this.table('balance_bills')} WHERE account_id = $1 AND state = 'open'`,
+      [this.accountId],
+    );
+    const unpaid = addDecimals(...bills.map((b) => subtractDecimals(b.amount, b.paid)));
+    const row = await this.db.get<{ balance: string }>(
+      `SELECT balance FROM ${this.table('balance_accounts')} WHERE account_id = $1`,
+      [this.accountId],
+    );
+    const balance = row?.balance ?? '0';
+    const debt = balance.startsWith('-') ? addDecimals(unpaid, balance.slice(1)) : unpaid;
+    await this.update({ bills_unpaid: unpaid, debt });
+  }
 }

@@ -30,6 +30,8 @@ import { PayBillController } from './use-cases/pay-bill/pay-bill.controller.js';
 import { RunLedgerCommandHandler } from './use-cases/run-ledger-command.js';
 import { SetCreditLimitController } from './use-cases/set-credit-limit/set-credit-limit.controller.js';
 import { TopUpController } from './use-cases/top-up/top-up.controller.js';
+import { OPS_CONTROLLERS, opsProviders } from './ops/ops.module.js';
+import type { ProjectionsRuntime } from './ops/projections-runtime.js';
 
 export const APP_CONFIG = Symbol('AppConfig');
 
@@ -49,6 +51,7 @@ export const CONTROLLERS = [
   ExpireGrantsController,
   EntitlementController,
   DocumentsController,
+  ...OPS_CONTROLLERS,
 ];
 
 export interface AppDependencies {
@@ -60,6 +63,8 @@ export interface AppDependencies {
   profiles?: ProfileRegistry;
   catalog?: PriceCatalogProvider;
   vault: PersonalDataVault;
+  /** Read models and their ops; without it (tests) the projections run in memory. */
+  projections?: ProjectionsRuntime;
 }
 
 @Module({})
@@ -88,6 +93,7 @@ export class AppModule {
         { provide: CommandMetrics, useValue: new CommandMetrics() },
         OpenAccountHandler,
         RunLedgerCommandHandler,
+        ...opsProviders(deps.eventStore, deps.projections),
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],

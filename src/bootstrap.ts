@@ -18,6 +18,7 @@ import { BillingService } from './application/billing/billing.service.js';
 import { TimelineEngine } from './timelines/timeline-engine.js';
 import { DocumentService } from './application/documents/document-service.js';
 import { SqliteReadModelDb } from '../projections/runner/sqlite-read-model-db.js';
+import { loadProjectionsConfig, ProjectionsRuntime } from './ops/projections-runtime.js';
 
 /** Builds the Nest application from ready infrastructure (tests pass their own). */
 export async function createApp(deps: AppDependencies, logger: false | JsonLogger = false) {
@@ -66,6 +67,7 @@ export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessE
       idempotency,
       profiles,
       vault: new PersonalDataVault(join(config.dataDir, 'keys.sqlite')),
+      projections: ProjectionsRuntime.open(eventStore, loadProjectionsConfig(config.dataDir, env)),
     },
     generated,
   };
@@ -73,6 +75,7 @@ export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessE
 
 export async function closeApp(app: INestApplication, deps: AppDependencies): Promise<void> {
   await app.close();
+  await deps.projections?.close();
   await deps.eventStore.close();
   deps.idempotency.close();
   deps.vault.close();

@@ -1,22 +1,36 @@
 import type { EventStore, RecordedEvent, Subscription } from '../../src/event-store/event-store.port.js';
 import type { Projection } from './projection.js';
+import { LeaseLostError } from './projection-lease.js';
+import { ProjectionRegistry, type ProjectionError, type ProjectionState } from './projection-registry.js';
 import type { ReadModelDb } from './read-model-db.js';
 
-export type ProjectionState = 'stopped' | 'catching-up' | 'live' | 'failed';
+export type { ProjectionState } from './projection-registry.js';
 
 export interface ProjectionStatus {
   name: string;
+  /** The projection's code version. */
   version: number;
+  /** Which build (set of tables) this runner maintains. */
+  build: number;
   state: ProjectionState;
   /** Position of the last applied event (checkpoint), as a string. */
   position: string | null;
+  /** Events applied to this build since it was created. */
   eventsApplied: number;
-  lastError?: { message: string; eventId: string; eventType: string; position: string; streamId: string };
+  lastError?: ProjectionError;
 }
 
-const CHECKPOINTS = `CREATE TABLE IF NOT EXISTS projection_checkpoints (
-  name TEXT NOT NULL, version INTEGER NOT NULL, position TEXT NOT NULL, updated_at TEXT NOT NULL,
-  PRIMARY KEY (name, version))`;
+export interface RunnerOptions {
+  batchSize?: number;
+  /** The build to maintain; defaults to the projection's code version (tables `<name>_v<version>`). */
+  build?: number;
+  /** Runs inside every batch's transaction; throws LeaseLostError once this instance lost the projection. */
+  fence?: (db: ReadModelDb) => Promise<void>;
+  /** Told when a batch was refused by the fence: the runner has stopped and applied nothing more. */
+  onLeaseLost?: () => void;
+  /** Recorded with the state, so status shows who runs the projection. */
+  holder?: string;
+}
 
 export class PoisonEventError extends Error {
   override readonly name = 'PoisonEventError';
@@ -32,53 +46,89 @@ export class PoisonEventError extends Error {
   }
 }
 
+/** Marks an error thrown by the projection's own code, as opposed to the storage failing around it. */
+class ApplyError extends Error {
+  constructor(
+    readonly event: RecordedEvent,
+    override readonly cause: unknown,
+  ) {
+    super((cause as Error)?.message ?? String(cause));
+  }
+}
+
 /**
- * Keeps one projection up to date from the global log. Each batch of events and the checkpoint commit
- * in one read-model transaction, so after a crash every event has been applied exactly once. An event
- * the projection cannot apply stops it with an error naming the event; it is never skipped.
+ * Keeps one build of one projection up to date from the global log. Each batch of events and the
+ * checkpoint commit in one read-model transaction, so after a crash every event has been applied exactly
+ * once. An event the projection cannot apply stops it with an error naming the event; it is never skipped.
  */
 export class ProjectionRunner {
   private subscription?: Subscription;
   private pending: RecordedEvent[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private flushScheduled = false;
-  readonly status: ProjectionStatus;
+  /** Set when the runner must apply nothing more (failed, lease lost, stopping). */
+  private halted = false;
   private checkpoint: bigint | undefined;
+  private readonly tables = new Set<string>();
+  readonly status: ProjectionStatus;
+  readonly registry: ProjectionRegistry;
+  readonly build: number;
+  private readonly batchSize: number;
 
   constructor(
     private readonly store: EventStore,
     private readonly db: ReadModelDb,
     readonly projection: Projection,
-    private readonly batchSize = 500,
+    options: RunnerOptions | number = {},
   ) {
+    const opts = typeof options === 'number' ? { batchSize: options } : options;
+    this.options = opts;
+    this.batchSize = opts.batchSize ?? 500;
+    this.build = opts.build ?? projection.version;
+    this.registry = new ProjectionRegistry(db);
     this.status = {
       name: projection.name,
       version: projection.version,
+      build: this.build,
       state: 'stopped',
       position: null,
       eventsApplied: 0,
     };
   }
 
-  table = (name: string) => `${name}_v${this.projection.version}`;
+  private readonly options: RunnerOptions;
+
+  /** The name of one of this build's tables; readers in this process may use it too. */
+  table = (name: string): string => {
+    const table = ProjectionRegistry.tableName(name, this.build);
+    this.tables.add(table);
+    return table;
+  };
+
+  /** Sets up the tables and loads the checkpoint, without subscribing (see applyUntil). */
+  async prepare(): Promise<void> {
+    await this.registry.ensureBuild(this.projection.name, this.build, this.projection.version);
+    await this.projection.setup(this.db, this.table);
+    await this.registry.recordTables(this.projection.name, this.build, this.tables);
+    const row = (await this.registry.build(this.projection.name, this.build))!;
+    this.checkpoint = row.position === null ? undefined : BigInt(row.position);
+    this.status.position = row.position;
+    this.status.eventsApplied = row.eventsApplied;
+    this.status.lastError = undefined;
+    this.halted = false;
+    this.pending = [];
+  }
 
   async start(): Promise<void> {
-    await this.db.run(CHECKPOINTS);
-    await this.projection.setup(this.db, this.table);
-    const row = await this.db.get<{ position: string }>(
-      'SELECT position FROM projection_checkpoints WHERE name = $1 AND version = $2',
-      [this.projection.name, this.projection.version],
-    );
-    this.checkpoint = row ? BigInt(row.position) : undefined;
-    this.status.position = row?.position ?? null;
-    this.status.state = 'catching-up';
+    await this.prepare();
+    await this.setState('catching-up');
     this.subscription = this.store.subscribeToAll(
       { afterPosition: this.checkpoint, filter: this.projection.filter },
       {
         onEvent: (event) => this.enqueue(event),
         onCaughtUp: () => {
           void this.flush().then(() => {
-            if (this.status.state === 'catching-up') this.status.state = 'live';
+            if (this.status.state === 'catching-up') return this.setState('live');
           });
         },
         onError: (error) => this.fail(error),
@@ -87,6 +137,7 @@ export class ProjectionRunner {
   }
 
   private async enqueue(event: RecordedEvent): Promise<void> {
+    if (this.halted) return;
     this.pending.push(event);
     if (this.pending.length >= this.batchSize) {
       await this.flush();
@@ -106,49 +157,108 @@ export class ProjectionRunner {
   }
 
   private async applyPending(): Promise<void> {
-    if (this.status.state === 'failed' || this.pending.length === 0) return;
+    if (this.halted || this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
     try {
       await this.applyInTransaction(batch);
-    } catch {
-      // Find the poison event: apply one event per transaction up to the one that fails.
-      for (const event of batch) {
-        try {
-          await this.applyInTransaction([event]);
-        } catch (error) {
-          this.fail(new PoisonEventError(this.projection.name, event, error), event);
-          return;
-        }
+    } catch (error) {
+      if (!(error instanceof ApplyError)) return this.failOutside(error);
+      // Commit the events before the poison one, then stop at it: the checkpoint names exactly where.
+      const before = batch.slice(0, batch.indexOf(error.event));
+      try {
+        if (before.length > 0) await this.applyInTransaction(before);
+      } catch (again) {
+        if (!(again instanceof ApplyError)) return this.failOutside(again);
       }
+      await this.fail(new PoisonEventError(this.projection.name, error.event, error.cause), error.event);
     }
+  }
+
+  private async failOutside(error: unknown): Promise<void> {
+    if (error instanceof LeaseLostError) {
+      this.halted = true;
+      this.pending = [];
+      void this.subscription?.stop();
+      this.status.state = 'stopped';
+      this.options.onLeaseLost?.();
+      return;
+    }
+    await this.fail(error as Error);
   }
 
   private async applyInTransaction(events: RecordedEvent[]): Promise<void> {
     const last = events.at(-1)!;
     await this.db.transaction(async (db) => {
-      for (const event of events) await this.projection.apply(db, event, this.table);
-      await db.run(
-        `INSERT INTO projection_checkpoints (name, version, position, updated_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (name, version) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
-        [this.projection.name, this.projection.version, last.position.toString(), new Date().toISOString()],
-      );
+      for (const event of events) {
+        try {
+          await this.projection.apply(db, event, this.table);
+        } catch (error) {
+          throw new ApplyError(event, error);
+        }
+      }
+      // Last, just before commit: a holder stalled mid-batch does not block a takeover, and cannot
+      // commit once it has happened.
+      await this.options.fence?.(db);
+      await this.registry.checkpoint(db, this.projection.name, this.build, last.position, events.length);
     });
     this.checkpoint = last.position;
     this.status.position = last.position.toString();
     this.status.eventsApplied += events.length;
   }
 
-  private fail(error: Error, event?: RecordedEvent): void {
-    this.status.state = 'failed';
+  private async fail(error: Error, event?: RecordedEvent): Promise<void> {
+    this.halted = true;
+    this.pending = [];
     this.status.lastError = {
       message: error.message,
-      eventId: event?.id ?? '',
-      eventType: event?.type ?? '',
-      position: event?.position.toString() ?? '',
-      streamId: event?.streamId ?? '',
+      ...(event
+        ? {
+            eventId: event.id,
+            eventType: event.type,
+            position: event.position.toString(),
+            streamId: event.streamId,
+          }
+        : {}),
     };
     void this.subscription?.stop();
+    await this.setState('failed');
+  }
+
+  private async setState(state: ProjectionState): Promise<void> {
+    this.status.state = state;
+    try {
+      await this.registry.setState(
+        this.projection.name,
+        this.build,
+        state,
+        this.status.lastError ?? null,
+        this.options.holder ?? null,
+      );
+    } catch {
+      // Status is informational; the storage error itself surfaces on the next batch.
+    }
+  }
+
+  /**
+   * Applies, without a subscription, every event the projection cares about up to `target` (inclusive):
+   * used to bring two builds to exactly the same point before comparing them.
+   */
+  async applyUntil(target: bigint): Promise<void> {
+    for (;;) {
+      const page = await this.store.readAll({
+        afterPosition: this.checkpoint,
+        maxCount: this.batchSize,
+        filter: this.projection.filter,
+      });
+      const upTo = page.filter((event) => event.position <= target);
+      if (upTo.length === 0) return;
+      this.pending = upTo;
+      await this.flush();
+      if (this.status.state === 'failed') throw new Error(this.status.lastError?.message);
+      if (this.halted) throw new Error(`Projection ${this.projection.name} stopped: lease lost`);
+      if (upTo.length < page.length || page.length < this.batchSize) return;
+    }
   }
 
   /**
@@ -174,9 +284,11 @@ export class ProjectionRunner {
     }
   }
 
+  /** Stops delivery and commits what was already received. */
   async stop(): Promise<void> {
     await this.subscription?.stop();
+    this.subscription = undefined;
     await this.flush();
-    if (this.status.state !== 'failed') this.status.state = 'stopped';
+    if (this.status.state !== 'failed' && this.status.state !== 'stopped') await this.setState('stopped');
   }
 }

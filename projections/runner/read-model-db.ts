@@ -5,7 +5,11 @@
  */
 export type SqlValue = string | number | bigint | null;
 
+export type SqlDialect = 'sqlite' | 'postgres';
+
 export interface ReadModelDb {
+  /** For the few statements the two dialects spell differently (the clock, the catalog). */
+  readonly dialect: SqlDialect;
   run(sql: string, params?: SqlValue[]): Promise<void>;
   get<T = Record<string, unknown>>(sql: string, params?: SqlValue[]): Promise<T | undefined>;
   all<T = Record<string, unknown>>(sql: string, params?: SqlValue[]): Promise<T[]>;

@@ -1,13 +1,18 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { ReadModelDb, SqlValue } from './read-model-db.js';
 
+const insideTransaction = new AsyncLocalStorage<SqliteReadModelDb>();
+
 /** SQLite read models (the default): one file beside the event store, WAL, durable commits. */
 export class SqliteReadModelDb implements ReadModelDb {
+  readonly dialect = 'sqlite' as const;
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
-  private inTransaction = false;
+  /** One connection: transactions of different runners take turns instead of nesting. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -41,23 +46,30 @@ export class SqliteReadModelDb implements ReadModelDb {
     return this.statement(sql).all(...params) as T[];
   }
 
-  async transaction<T>(work: (db: ReadModelDb) => Promise<T>): Promise<T> {
-    if (this.inTransaction) throw new Error('Nested read-model transactions are not supported');
-    this.inTransaction = true;
+  transaction<T>(work: (db: ReadModelDb) => Promise<T>): Promise<T> {
+    // A transaction opened from inside another would wait for itself forever: refuse it instead.
+    if (insideTransaction.getStore() === this) {
+      return Promise.reject(new Error('Nested read-model transactions are not supported'));
+    }
+    const run = this.turn.then(() => insideTransaction.run(this, () => this.transactionNow(work)));
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  private async transactionNow<T>(work: (db: ReadModelDb) => Promise<T>): Promise<T> {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const result = await work(this);
       this.db.exec('COMMIT');
       return result;
     } catch (error) {
-      this.db.exec('ROLLBACK');
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
       throw error;
-    } finally {
-      this.inTransaction = false;
     }
   }
 
   async close(): Promise<void> {
-    this.db.close();
+    await this.turn;
+    if (this.db.isOpen) this.db.close();
   }
 }

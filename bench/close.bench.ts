@@ -1,0 +1,100 @@
+// Month-end close: every account of the month log closes March and opens April (BillingService.ledgerState
+// with a time in the next period, as the close endpoint and the timelines' close-period deadline do),
+// while the document issuer (the timelines' projection) issues each closed period's documents.
+import { accountId, MONTH } from './workload.js';
+import { startEngine } from './engine.js';
+import { monthLog } from './shared-log.js';
+import { median, now, percentile, perSecond, pool, profiled, secondsSince, workDir } from './support.js';
+
+export async function measureClose() {
+  const { dir, cleanup } = workDir();
+  try {
+    const { dir: logDir, spec } = await monthLog(dir);
+    const { closeAccounts, serialAccounts } = spec.extra;
+    // Five minutes after the month ended everywhere. Deadline polling is off so that the timelines do not
+    // close accounts on their own meanwhile; the planner and the document issuer run as usual.
+    const at = new Date(Date.parse(MONTH.closedBy) + 5 * 60_000).toISOString();
+    const engine = await startEngine(logDir, { now: at, polling: false });
+    try {
+      // Read models caught up before month end, as in production (the replay run leaves them built;
+      // alone, this run builds them here, untimed). The engine's caches are empty: a fresh process.
+      const catchUpStarted = now();
+      await engine.settle();
+      const catchUpSeconds = secondsSince(catchUpStarted);
+      const headBefore = (await engine.store.headPosition())!;
+      const closeOne = async (id: string) => {
+        const started = now();
+        const state = await engine.billing.ledgerState(id, MONTH.nextStartsAt);
+        if (state.phase !== 'open' || !state.periodId.startsWith(MONTH.next().id))
+          throw new Error(`${id}: April is not open (${state.phase} ${state.periodId})`);
+        return Number(now() - started) / 1e6;
+      };
+
+      // All accounts at once, 64 closes in flight (a month-end batch through the close endpoint).
+      const concurrency = 64;
+      const latencies: number[] = [];
+      const started = now();
+      let closeSeconds = 0;
+      await profiled('close', async () => {
+        await pool(closeAccounts, concurrency, async (i) =>
+          latencies.push(await closeOne(accountId(spec.prefix, i))),
+        );
+        closeSeconds = secondsSince(started);
+        // Documents issued and numbered, every read model up to date with the closes and documents.
+        await engine.settle();
+      });
+      const withDocumentsSeconds = secondsSince(started);
+
+      // One close at a time, as the timeline engine fires its due deadlines (each awaited before the next).
+      const serialLatencies: number[] = [];
+      const serialStarted = now();
+      for (let i = closeAccounts; i < closeAccounts + serialAccounts; i++)
+        serialLatencies.push(await closeOne(accountId(spec.prefix, i)));
+      await engine.settle();
+      const serialSeconds = secondsSince(serialStarted);
+
+      const types = new Map<string, number>();
+      let after = headBefore;
+      for (;;) {
+        const page = await engine.store.readAll({ afterPosition: after, maxCount: 5000 });
+        if (page.length === 0) break;
+        for (const event of page) types.set(event.type, (types.get(event.type) ?? 0) + 1);
+        after = page.at(-1)!.position;
+      }
+      // What the engine keeps for these accounts: its caches hold every account and both periods now.
+      (globalThis as { gc?: () => void }).gc?.();
+      const liveHeapMiB = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
+      return {
+        method:
+          `${closeAccounts} accounts, each with a month of usage (${spec.usagePerMonth} records), closed with ` +
+          `BillingService.ledgerState(account, first day of April), ${concurrency} in flight, in the engine as ` +
+          `npm start runs it, caches empty at the start (every period is read from the store): PeriodClosed ` +
+          `with per-service totals, a period bill for credit accounts, April opened with the carried state, ` +
+          `all fsynced; "with documents" ends when the document issuer has issued and numbered the closing ` +
+          `documents and bills of the legal entities and every read model has caught up; then ` +
+          `${serialAccounts} more closed one at a time, as the timeline engine fires close-period deadlines`,
+        accounts: closeAccounts,
+        closeSeconds: round1(closeSeconds),
+        periodsClosedPerSec: perSecond(closeAccounts, closeSeconds),
+        latencyMs: { p50: round1(median(latencies)), p99: round1(percentile(latencies, 99)) },
+        withDocumentsSeconds: round1(withDocumentsSeconds),
+        periodsClosedWithDocumentsPerSec: perSecond(closeAccounts, withDocumentsSeconds),
+        eventsAppended: Object.fromEntries([...types].sort((a, b) => b[1] - a[1])),
+        liveHeapAfterFullGcMiB: liveHeapMiB,
+        readModelCatchUpBeforeSeconds: round1(catchUpSeconds),
+        serial: {
+          accounts: serialAccounts,
+          periodsClosedWithDocumentsPerSec: perSecond(serialAccounts, serialSeconds),
+          latencyMsP50: round1(median(serialLatencies)),
+          projectedSecondsFor10000: round1((serialSeconds / serialAccounts) * 10_000),
+        },
+      };
+    } finally {
+      await engine.close();
+    }
+  } finally {
+    cleanup();
+  }
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;

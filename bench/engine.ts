@@ -1,0 +1,161 @@
+// The whole engine as production wires it (Nest app, CQRS bus, BillingService, durable embedded store),
+// on a virtual clock so the benchmark month is the same on every run.
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { VirtualClock } from '../src/application/clock/clock.js';
+import { BillingService } from '../src/application/billing/billing.service.js';
+import type { CommandMeta } from '../src/application/ledger/command-outcome.js';
+import { PersonalDataVault } from '../src/application/personal-data/personal-data-vault.js';
+import type { AppDependencies } from '../src/app.module.js';
+import { closeApp, createApp } from '../src/bootstrap.js';
+import { loadConfig } from '../src/config/config.js';
+import type { EventStore } from '../src/event-store/event-store.port.js';
+import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
+import { ApiKeyRegistry, hashApiKey } from '../src/http/auth/api-keys.js';
+import { IdempotencyStore } from '../src/http/idempotency/idempotency-store.js';
+import { OpenAccountCommand } from '../src/use-cases/open-account/open-account.handler.js';
+import { RunLedgerCommand } from '../src/use-cases/run-ledger-command.js';
+import { DocumentService } from '../src/application/documents/document-service.js';
+import { ProfileRegistry } from '../src/domain/policies/profile-registry.js';
+import { loadProjectionsConfig, ProjectionsRuntime } from '../src/ops/projections-runtime.js';
+import { TimelineEngine } from '../src/timelines/timeline-engine.js';
+import { SqliteReadModelDb } from '../projections/runner/sqlite-read-model-db.js';
+import { fundingCommand, openAccountCommand } from './workload.js';
+import { pool } from './support.js';
+
+export const SERVICE_KEY = 'bench-service-key';
+
+export interface BenchEngine {
+  app: INestApplication;
+  store: SqliteEventStore;
+  clock: VirtualClock;
+  bus: CommandBus;
+  billing: BillingService;
+  deps: AppDependencies;
+  projections: ProjectionsRuntime;
+  timelines: TimelineEngine;
+  /** Set when started with `listen`. */
+  baseUrl?: string;
+  /** Resolves once every read model, the deadline planner and the document issuer have seen the whole log. */
+  settle(): Promise<void>;
+  /** Settles further work elsewhere too (another process's read models); set by the run that needs it. */
+  alsoSettle?: (head: bigint) => Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the engine as `npm start` runs it (src/main.ts), on files in `dir` and a virtual clock:
+ * - events.sqlite: WAL, synchronous=FULL, so every acknowledged append is fsynced;
+ * - the personal-data key vault and the idempotency store, durable SQLite files too;
+ * - the read models (every projection of projections/all-projections.ts) run by the projection host in
+ *   this process on read-models.sqlite (the default PROJECTIONS=run, READ_MODEL_DB=<DATA_DIR>/…);
+ * - the timelines, as startTimelines wires them: the deadline planner on timelines.sqlite, the document
+ *   issuer on documents.sqlite, due deadlines looked for every second.
+ */
+export async function startEngine(
+  dir: string,
+  options: {
+    now: string;
+    listen?: boolean;
+    polling?: boolean;
+    /** 'off': PROJECTIONS=off, the read models run in another process (see projector.ts). */
+    projections?: 'in-process' | 'off';
+  },
+): Promise<BenchEngine> {
+  const store = SqliteEventStore.open({ path: join(dir, 'events.sqlite') });
+  const clock = new VirtualClock(options.now);
+  const config = loadConfig({ DATA_DIR: dir });
+  const projections = ProjectionsRuntime.open(
+    store,
+    loadProjectionsConfig(dir, {
+      INSTANCE_ID: 'bench',
+      PROJECTIONS: options.projections === 'off' ? 'off' : 'run',
+    }),
+  );
+  const deps: AppDependencies = {
+    config,
+    eventStore: store as EventStore,
+    clock,
+    apiKeys: new ApiKeyRegistry([{ name: 'bench', role: 'service', sha256: hashApiKey(SERVICE_KEY) }]),
+    idempotency: new IdempotencyStore(join(dir, 'idempotency.sqlite')),
+    vault: new PersonalDataVault(join(dir, 'keys.sqlite')),
+    projections,
+  };
+  const app = await createApp(deps);
+  let baseUrl: string | undefined;
+  if (options.listen) {
+    await app.listen(0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  } else {
+    await app.init();
+  }
+  // As startTimelines (src/bootstrap.ts), keeping the engine so the benchmark can wait for it.
+  const timelinesDb = new SqliteReadModelDb(join(dir, 'timelines.sqlite'));
+  const documentsDb = new SqliteReadModelDb(join(dir, 'documents.sqlite'));
+  const timelines = new TimelineEngine(
+    store,
+    app.get(BillingService),
+    clock,
+    timelinesDb,
+    new ProfileRegistry(),
+    {
+      service: app.get(DocumentService),
+      db: documentsDb,
+    },
+  );
+  await timelines.start();
+  if (options.polling !== false) timelines.startPolling(1000);
+
+  const settle = async (): Promise<void> => {
+    for (let head = await store.headPosition(); head !== undefined;) {
+      await engine.alsoSettle?.(head);
+      await projections.host?.settled();
+      for (const projection of projections.projections)
+        await projections.host?.runner(projection.name)?.waitFor(head, 3_600_000);
+      await timelines.planner.waitFor(head, 3_600_000);
+      await timelines.issuer?.waitFor(head, 3_600_000);
+      // (waitFor returns as soon as a runner's checkpoint reaches `head`; runners not yet past it are
+      // awaited in turn, so when the loop ends every one of them is at the head.)
+      // The issuer appends documents, which the read models then project: until nothing new arrives.
+      const after = await store.headPosition();
+      if (after === head) return;
+      head = after;
+    }
+  };
+  const engine: BenchEngine = {
+    app,
+    store,
+    clock,
+    bus: app.get(CommandBus),
+    billing: app.get(BillingService),
+    deps,
+    projections,
+    timelines,
+    baseUrl,
+    settle,
+    close: async () => {
+      await timelines.stop();
+      await closeApp(app, deps);
+      await timelinesDb.close();
+      await documentsDb.close();
+    },
+  };
+  return engine;
+}
+
+export const meta = (commandId: string): CommandMeta => ({ commandId, actor: 'service:bench' });
+
+/** Opens `ids` through the command bus and funds each (top-up or credit limit), `concurrency` at a time. */
+export async function openAndFund(
+  engine: BenchEngine,
+  ids: string[],
+  at: string,
+  concurrency = 64,
+): Promise<void> {
+  await pool(ids.length, concurrency, async (i) => {
+    const id = ids[i]!;
+    await engine.bus.execute(new OpenAccountCommand(openAccountCommand(id, i, at), meta(`open/${id}`)));
+    await engine.bus.execute(new RunLedgerCommand(id, at, fundingCommand(i, id, at), meta(`fund/${id}`)));
+  });
+}

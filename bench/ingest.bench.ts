@@ -1,0 +1,181 @@
+// Ingest: ConsumeResource through the CQRS command bus on the durable embedded store, against the raw
+// append rate of the very same events.
+import { fork, type Serializable } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { RunLedgerCommand } from '../src/use-cases/run-ledger-command.js';
+import { accountId, MONTH, SKU_COUNT, usageCommand } from './workload.js';
+import { meta, openAndFund, startEngine, type BenchEngine } from './engine.js';
+import { appendedSince, rawAppend, type RawAppendResult } from './raw-append.js';
+import { freshDir, now, perSecond, pool, profiled, ratio, scaled, secondsSince, workDir } from './support.js';
+
+export interface IngestRound {
+  commands: number;
+  events: number;
+  /** Until every command was acknowledged (its events fsynced). */
+  ackSeconds: number;
+  /** Until, in addition, every read model, the deadline planner and the document issuer had caught up. */
+  seconds: number;
+  commandsPerSec: number;
+  ackCommandsPerSec: number;
+  appendsPerTransaction: number;
+}
+
+/**
+ * Sends `count` usage records through the bus, `concurrency` callers at a time; record i goes to account
+ * (i × 7919) mod accounts, so consecutive records hit different accounts and every account gets its share.
+ * Starts from a settled engine and ends when the engine has settled again: the rate is sustainable.
+ */
+export async function ingestRound(
+  engine: BenchEngine,
+  ids: string[],
+  count: number,
+  concurrency: number,
+  idPrefix: string,
+): Promise<IngestRound> {
+  await engine.settle();
+  const before = { ...engine.store.stats };
+  const started = now();
+  let events = 0;
+  await pool(count, concurrency, async (i) => {
+    const index = (i * 7919) % ids.length;
+    const n = Math.floor(i / ids.length);
+    const command = usageCommand(index, n, MONTH.day(1 + (n % 27)), `${idPrefix}-${index}`);
+    const outcome = await engine.bus.execute(
+      new RunLedgerCommand(ids[index]!, command.windowEnd, command, meta(`${idPrefix}/${index}/${n}`)),
+    );
+    if (outcome.status !== 'accepted') throw new Error(`usage ${command.usageRecordId} was not accepted`);
+    events += outcome.eventTypes.length;
+  });
+  const ackSeconds = secondsSince(started);
+  const transactions = engine.store.stats.transactions - before.transactions;
+  const appends = engine.store.stats.appends - before.appends;
+  await engine.settle();
+  const seconds = secondsSince(started);
+  return {
+    commands: count,
+    events,
+    ackSeconds,
+    seconds,
+    commandsPerSec: perSecond(count, seconds),
+    ackCommandsPerSec: perSecond(count, ackSeconds),
+    appendsPerTransaction: Math.round((appends / transactions) * 10) / 10,
+  };
+}
+
+/** The read models in a process of their own (projector.ts), driven over IPC. */
+async function startProjector(dir: string) {
+  const child = fork(fileURLToPath(new URL('./projector.js', import.meta.url)), [], {
+    execArgv: [],
+    stdio: ['ignore', 2, 2, 'ipc'],
+  });
+  const ask = (message: unknown) =>
+    new Promise<void>((resolve, reject) => {
+      child.once('message', (reply: { kind: string; message?: string }) =>
+        reply.kind === 'error' ? reject(new Error(reply.message)) : resolve(),
+      );
+      child.send(message as Serializable);
+    });
+  await ask({ kind: 'start', dir });
+  return {
+    settle: (head: bigint) => ask({ kind: 'settle', head: head.toString() }),
+    stop: () => ask({ kind: 'stop' }),
+  };
+}
+
+/**
+ * `split`: the engine with PROJECTIONS=off and the read models run by a second process on the same files
+ * (the timelines stay in the engine's process, as src/main.ts runs them).
+ */
+export async function measureIngest(options: { split?: boolean } = {}) {
+  const accounts = scaled(1000, 10);
+  const commandsPerRound = scaled(15_000, 100);
+  const rounds = 2;
+  const concurrency = 64;
+  const { dir, cleanup } = workDir();
+  const engineDir = freshDir(dir, 'ingest');
+  try {
+    const engine = await startEngine(engineDir, {
+      now: MONTH.day(28),
+      projections: options.split ? 'off' : 'in-process',
+    });
+    const projector = options.split ? await startProjector(engineDir) : undefined;
+    if (projector) engine.alsoSettle = projector.settle;
+    const engineRounds: IngestRound[] = [];
+    const rawRounds: RawAppendResult[] = [];
+    try {
+      const ids = Array.from({ length: accounts }, (_, i) => accountId('ing', i));
+      await openAndFund(engine, ids, MONTH.day(1));
+      // Warm-up: one record per account (JIT, caches, SQLite pages), not timed.
+      await ingestRound(engine, ids, accounts, concurrency, 'warm');
+      // Engine and baseline alternate, so drift in the machine's load hits both alike.
+      for (let r = 0; r < rounds; r++) {
+        await engine.settle();
+        const head = (await engine.store.headPosition())!;
+        // The baseline appends to a copy of the log as it is now, so both write into the same file state.
+        for (const suffix of ['', '-wal']) {
+          const from = join(engineDir, `events.sqlite${suffix}`);
+          if (existsSync(from)) copyFileSync(from, join(engineDir, `raw-${r}.sqlite${suffix}`));
+        }
+        engineRounds.push(
+          await profiled(`ingest-engine-${r}`, () =>
+            ingestRound(engine, ids, commandsPerRound, concurrency, `u${r}`),
+          ),
+        );
+        const groups = await appendedSince(engine.store, head);
+        rawRounds.push(
+          await profiled(`ingest-raw-${r}`, () => rawAppend(engineDir, `raw-${r}`, groups, concurrency)),
+        );
+      }
+    } finally {
+      await projector?.stop();
+      await engine.close();
+    }
+    const commands = sum(engineRounds, (r) => r.commands);
+    const seconds = sum(engineRounds, (r) => r.seconds);
+    const ackSeconds = sum(engineRounds, (r) => r.ackSeconds);
+    const events = sum(engineRounds, (r) => r.events);
+    const rawSeconds = sum(rawRounds, (r) => r.seconds);
+    const rawAppends = sum(rawRounds, (r) => r.appends);
+    const commandsPerSec = perSecond(commands, seconds);
+    const ackCommandsPerSec = perSecond(commands, ackSeconds);
+    const rawAppendsPerSec = perSecond(rawAppends, rawSeconds);
+    return {
+      method:
+        (options.split
+          ? 'As ingest, but the engine runs with PROJECTIONS=off and a second process runs the read ' +
+            'models on the same files (the round ends when that process has caught up too). '
+          : '') +
+        `${rounds} rounds of ${commandsPerRound} ConsumeResource commands (${SKU_COUNT} SKUs in rotation) over ` +
+        `${accounts} funded accounts (5 kinds: RUB/KZT/USD, prepaid and credit), ${concurrency} concurrent ` +
+        `callers of CommandBus.execute (RunLedgerCommand → BillingService.onLedger: account, period, ` +
+        `rating, grants, hash chain, append with expected revision, fsynced), in the engine as npm start ` +
+        `runs it (read models and timelines live in the process); a round ends when every command is ` +
+        `acknowledged and every read model, the deadline planner and the document issuer have caught up. ` +
+        `Baseline after each round: the events that round stored, one append per command as the engine ` +
+        `made them, ${concurrency} concurrent, to a copy of the store file taken just before the round`,
+      accounts,
+      commands,
+      commandsPerSec,
+      ackCommandsPerSec,
+      eventsPerCommand: Math.round((events / commands) * 100) / 100,
+      engineAppendsPerTransaction: engineRounds[0]!.appendsPerTransaction,
+      rawAppendsPerSec,
+      rawEventsPerSec: perSecond(
+        sum(rawRounds, (r) => r.events),
+        rawSeconds,
+      ),
+      rawAppendsPerTransaction: rawRounds[0]!.appendsPerTransaction,
+      ratioToRawAppend: ratio(commandsPerSec, rawAppendsPerSec),
+      ackRatioToRawAppend: ratio(ackCommandsPerSec, rawAppendsPerSec),
+      roundRatios: engineRounds.map((r, i) => ratio(r.commandsPerSec, rawRounds[i]!.appendsPerSec)),
+      seconds: Math.round(seconds * 10) / 10,
+    };
+  } finally {
+    cleanup();
+  }
+}
+
+const sum = <T>(items: T[], value: (item: T) => number) =>
+  items.reduce((total, item) => total + value(item), 0);

@@ -1,0 +1,81 @@
+import type { AccountEvent } from '../src/domain/account/account-events.js';
+import type { LedgerEvent } from '../src/domain/ledger/ledger-events.js';
+import type { Projection } from './runner/projection.js';
+import { ledgerStreamParts, sortablePosition } from './support/streams.js';
+
+interface StatusChange {
+  status: string;
+  since: string;
+  reason: string;
+}
+
+/** What each event means for the account's status, and why; undefined when the status does not change. */
+function statusChange(event: LedgerEvent | AccountEvent): StatusChange | undefined {
+  switch (event.type) {
+    case 'AccountOpened':
+      return { status: 'active', since: event.data.openedAt, reason: 'account opened' };
+    case 'AccountFrozen':
+      return { status: 'frozen', since: event.data.at, reason: `balance ${event.data.balance} below zero` };
+    case 'AccountUnfrozen':
+      return { status: 'active', since: event.data.at, reason: 'balance positive again' };
+    case 'PaymentRequired':
+      return {
+        status: 'payment-required',
+        since: event.data.at,
+        reason: `funds exhausted; suspension at ${event.data.suspendAt} unless paid`,
+      };
+    case 'PaymentRequirementCleared':
+      return { status: 'active', since: event.data.at, reason: 'funds available again' };
+    case 'AccountSuspended':
+      return {
+        status: 'suspended',
+        since: event.data.at,
+        reason: `${event.data.reason}: debt ${event.data.debt}; deletion at ${event.data.deleteAt}`,
+      };
+    case 'AccountRestored':
+      return { status: 'active', since: event.data.at, reason: 'debt paid' };
+    case 'AccountBlocked':
+      return { status: 'blocked', since: event.data.at, reason: `suspended since ${event.data.suspendedAt}` };
+    case 'AccountDeleted':
+      return { status: 'deleted', since: event.data.at, reason: event.data.reason };
+    default:
+      return undefined;
+  }
+}
+
+/** Each account's status now and every change of it, with the reason, in log order. */
+export const accountStatusProjection: Projection = {
+  name: 'account-status',
+  version: 1,
+  filter: { streamPrefixes: ['account-', 'ledger-'] },
+
+  async setup(db, table) {
+    await db.run(`CREATE TABLE IF NOT EXISTS ${table('account_status')} (
+      account_id TEXT PRIMARY KEY, status TEXT NOT NULL, since TEXT NOT NULL, reason TEXT NOT NULL, position TEXT NOT NULL)`);
+    await db.run(`CREATE TABLE IF NOT EXISTS ${table('account_status_history')} (
+      account_id TEXT NOT NULL, position TEXT NOT NULL, status TEXT NOT NULL, since TEXT NOT NULL,
+      reason TEXT NOT NULL, event_type TEXT NOT NULL, PRIMARY KEY (account_id, position))`);
+  },
+
+  async apply(db, recorded, table) {
+    const event = { type: recorded.type, data: recorded.data } as LedgerEvent | AccountEvent;
+    const change = statusChange(event);
+    if (!change) return;
+    const accountId =
+      event.type === 'AccountOpened' || event.type === 'AccountDeleted'
+        ? event.data.accountId
+        : ledgerStreamParts(recorded.streamId)?.accountId;
+    if (!accountId) return;
+    await db.run(
+      `INSERT INTO ${table('account_status')} (account_id, status, since, reason, position) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (account_id) DO UPDATE SET status = excluded.status, since = excluded.since,
+         reason = excluded.reason, position = excluded.position`,
+      [accountId, change.status, change.since, change.reason, recorded.position.toString()],
+    );
+    await db.run(
+      `INSERT INTO ${table('account_status_history')} (account_id, position, status, since, reason, event_type)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+      [accountId, sortablePosition(recorded), change.status, change.since, change.reason, recorded.type],
+    );
+  },
+};

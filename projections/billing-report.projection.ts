@@ -1,0 +1,79 @@
+import type { AccountEvent } from '../src/domain/account/account-events.js';
+import type { LedgerEventOf } from '../src/domain/ledger/ledger-events.js';
+import { localDate } from '../src/domain/shared/reporting-period.js';
+import type { Projection } from './runner/projection.js';
+import { addDecimals } from './support/decimal-sum.js';
+import { ledgerStreamParts } from './support/streams.js';
+
+/**
+ * Billing report aggregates: consumption per account, service, SKU and local day (the day in the
+ * account's own time zone, from AccountOpened), with what grants and the balance paid. The usage instant
+ * is the consumption's effective time, the same instant that chose its reporting period.
+ */
+export const billingReportProjection: Projection = {
+  name: 'billing-report',
+  version: 1,
+  filter: { streamPrefixes: ['account-', 'ledger-'], eventTypes: ['AccountOpened', 'ResourceConsumed'] },
+
+  async setup(db, table) {
+    await db.run(`CREATE TABLE IF NOT EXISTS ${table('billing_report_accounts')} (
+      account_id TEXT PRIMARY KEY, time_zone TEXT NOT NULL, currency TEXT NOT NULL)`);
+    await db.run(`CREATE TABLE IF NOT EXISTS ${table('billing_report_daily')} (
+      account_id TEXT NOT NULL, day TEXT NOT NULL, service TEXT NOT NULL, sku TEXT NOT NULL, category TEXT NOT NULL,
+      unit TEXT NOT NULL, currency TEXT NOT NULL, records INTEGER NOT NULL, quantity TEXT NOT NULL,
+      amount TEXT NOT NULL, from_grants TEXT NOT NULL, from_balance TEXT NOT NULL,
+      PRIMARY KEY (account_id, day, service, sku))`);
+  },
+
+  async apply(db, recorded, table) {
+    if (recorded.type === 'AccountOpened') {
+      const d = recorded.data as Extract<AccountEvent, { type: 'AccountOpened' }>['data'];
+      await db.run(
+        `INSERT INTO ${table('billing_report_accounts')} (account_id, time_zone, currency) VALUES ($1, $2, $3)
+         ON CONFLICT (account_id) DO NOTHING`,
+        [d.accountId, d.timeZone, d.currency],
+      );
+      return;
+    }
+    const ledger = ledgerStreamParts(recorded.streamId);
+    if (!ledger) return;
+    const account = await db.get<{ time_zone: string; currency: string }>(
+      `SELECT time_zone, currency FROM ${table('billing_report_accounts')} WHERE account_id = $1`,
+      [ledger.accountId],
+    );
+    if (!account) throw new Error(`No AccountOpened seen for ${ledger.accountId} before its consumption`);
+    const c = recorded.data as LedgerEventOf<'ResourceConsumed'>['data'];
+    const usedAt = String(recorded.metadata.effectiveAt ?? c.windowEnd);
+    const day = localDate(usedAt, account.time_zone);
+    const fromGrants = addDecimals(...c.fromGrants.map((g) => g.amount));
+    const key = [ledger.accountId, day, c.service, c.sku];
+    const row = await db.get<{
+      records: number | string;
+      quantity: string;
+      amount: string;
+      from_grants: string;
+      from_balance: string;
+    }>(
+      `SELECT records, quantity, amount, from_grants, from_balance FROM ${table('billing_report_daily')}
+       WHERE account_id = $1 AND day = $2 AND service = $3 AND sku = $4`,
+      key,
+    );
+    await db.run(
+      `INSERT INTO ${table('billing_report_daily')} (account_id, day, service, sku, category, unit, currency, records,
+         quantity, amount, from_grants, from_balance) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT (account_id, day, service, sku) DO UPDATE SET records = excluded.records, quantity = excluded.quantity,
+         amount = excluded.amount, from_grants = excluded.from_grants, from_balance = excluded.from_balance`,
+      [
+        ...key,
+        c.category,
+        c.unit,
+        account.currency,
+        Number(row?.records ?? 0) + 1,
+        addDecimals(row?.quantity, c.quantity),
+        addDecimals(row?.amount, c.amount),
+        addDecimals(row?.from_grants, fromGrants),
+        addDecimals(row?.from_balance, c.fromBalance),
+      ],
+    );
+  },
+};

@@ -1,0 +1,66 @@
+import type { Projection } from './runner/projection.js';
+import { readIssuedDocument } from './support/issued-document.js';
+import { sortablePosition } from './support/streams.js';
+
+/**
+ * The documents index (by account, kind, date, number) and each document's content as issued. Events in
+ * `documents-<accountId>` streams that these tables do not understand are listed in
+ * `documents_unrecognised` with the reason, so nothing is dropped without a trace.
+ */
+export const documentsProjection: Projection = {
+  name: 'documents',
+  version: 1,
+  filter: { streamPrefixes: ['documents-'] },
+
+  async setup(db, table) {
+    await db.run(`CREATE TABLE IF NOT EXISTS ${table('documents')} (
+      document_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, kind TEXT NOT NULL, number TEXT NOT NULL,
+      sequence INTEGER, issuer TEXT NOT NULL, date TEXT NOT NULL, period_id TEXT NOT NULL, currency TEXT,
+      net TEXT, vat TEXT, gross TEXT, content TEXT NOT NULL, stream_id TEXT NOT NULL, position TEXT NOT NULL)`);
+    await db.run(
+      `CREATE INDEX IF NOT EXISTS ${table('documents_by_account')} ON ${table('documents')} (account_id, date, number)`,
+    );
+    await db.run(`CREATE TABLE IF NOT EXISTS ${table('documents_unrecognised')} (
+      position TEXT PRIMARY KEY, event_id TEXT NOT NULL, event_type TEXT NOT NULL, stream_id TEXT NOT NULL,
+      reason TEXT NOT NULL)`);
+  },
+
+  async apply(db, recorded, table) {
+    const parsed =
+      recorded.type === 'DocumentIssued'
+        ? readIssuedDocument(recorded.data)
+        : { problem: `event type ${recorded.type} is not indexed` };
+    if ('problem' in parsed) {
+      await db.run(
+        `INSERT INTO ${table('documents_unrecognised')} (position, event_id, event_type, stream_id, reason)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+        [sortablePosition(recorded), recorded.id, recorded.type, recorded.streamId, parsed.problem],
+      );
+      return;
+    }
+    const d = parsed.document;
+    // A document id is issued once; a repeated event (a retried append under a new id) changes nothing.
+    await db.run(
+      `INSERT INTO ${table('documents')} (document_id, account_id, kind, number, sequence, issuer, date, period_id,
+         currency, net, vat, gross, content, stream_id, position)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (document_id) DO NOTHING`,
+      [
+        d.documentId,
+        d.accountId,
+        d.kind,
+        d.number,
+        d.sequence,
+        d.issuer,
+        d.date,
+        d.periodId,
+        d.currency,
+        d.net,
+        d.vat,
+        d.gross,
+        JSON.stringify(recorded.data),
+        recorded.streamId,
+        recorded.position.toString(),
+      ],
+    );
+  },
+};

@@ -1,0 +1,262 @@
+import { loadConfig } from '../../config/config.js';
+import { createEventStore } from '../../event-store/create-event-store.js';
+import type { EventStore } from '../../event-store/event-store.port.js';
+import { ProjectionLease } from '../../../projections/runner/projection-lease.js';
+import type { RequestRow } from '../../../projections/runner/projection-registry.js';
+import type { ReadModelDb } from '../../../projections/runner/read-model-db.js';
+import type { ProjectionOperations, ProjectionReport } from '../projection-operations.js';
+import { loadProjectionsConfig, ProjectionsRuntime, openReadModelDb } from '../projections-runtime.js';
+import { hostname } from 'node:os';
+import { ProgressLine } from './progress.js';
+import { allProjections } from '../../../projections/all-projections.js';
+
+const USAGE = `Usage: npm run projections -- <command>
+
+  list                       the projections, their code version and live build
+  status [<name>] [--json]   position, head, lag, state, holder and last error of each projection
+  replay <name>              rebuild one projection beside the live one, compare, switch (blue/green)
+  rebuild --all              replay every projection
+  resume <name>              restart a failed projection from its checkpoint (after a fix or an outage)
+
+  Options for replay and rebuild:
+    --require-identical      keep the live build if the new one differs (default: switch anyway)
+    --no-wait                record the request and return; the holder of each projection carries it out
+
+  Reads the same environment as the app: DATA_DIR, EVENT_STORE, SQLITE_PATH, ESDB_CONNECTION_STRING,
+  READ_MODEL_DB. When no running instance holds a projection, this command runs the rebuild itself.`;
+
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  tty: boolean;
+  /** How often progress is polled, in milliseconds. */
+  pollMs?: number;
+}
+
+/** Runs one CLI command; returns the process exit code. */
+export async function runProjectionsCli(args: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = args;
+  const flags = new Set(rest.filter((a) => a.startsWith('--')));
+  const positional = rest.filter((a) => !a.startsWith('--'));
+  if (!command || command === 'help' || flags.has('--help')) {
+    io.out(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig(io.env);
+  const projectionsConfig = loadProjectionsConfig(config.dataDir, io.env);
+  const store = await createEventStore(config.eventStore);
+  const db = openReadModelDb(projectionsConfig.readModelDb);
+  const runtime = new ProjectionsRuntime(store, db, { run: false, holder: projectionsConfig.holder });
+  const ops = runtime.operations;
+  try {
+    await runtime.start();
+    switch (command) {
+      case 'list':
+        return await list(ops, io);
+      case 'status':
+        return await status(ops, io, positional[0], flags.has('--json'));
+      case 'replay':
+      case 'rebuild':
+      case 'resume': {
+        const names =
+          command === 'rebuild' && flags.has('--all')
+            ? ops.projections.map((p) => p.name)
+            : positional.slice(0, 1);
+        if (names.length === 0 || (command === 'rebuild' && !flags.has('--all'))) {
+          io.err(
+            command === 'rebuild'
+              ? 'rebuild needs --all (or use replay <name>)\n'
+              : `${command} needs a projection name\n`,
+          );
+          return 2;
+        }
+        const unknown = names.find((n) => !ops.projection(n));
+        if (unknown) {
+          io.err(`No projection named ${unknown}; known: ${ops.projections.map((p) => p.name).join(', ')}\n`);
+          return 2;
+        }
+        const by = `cli:${hostname()}:${process.pid}`;
+        const options = flags.has('--require-identical') ? { onDifference: 'keep-live' as const } : {};
+        const requests: RequestRow[] = [];
+        for (const name of names) {
+          requests.push(
+            command === 'resume'
+              ? await ops.requestResume(name, by)
+              : await ops.requestReplay(name, by, options),
+          );
+        }
+        for (const r of requests) io.out(`requested ${r.kind} of ${r.name}: ${r.id}\n`);
+        if (flags.has('--no-wait')) return 0;
+        return await carryOut(store, db, ops, requests, io, projectionsConfig.leaseTtlMs);
+      }
+      default:
+        io.err(`Unknown command ${command}\n\n${USAGE}\n`);
+        return 2;
+    }
+  } finally {
+    await runtime.close();
+    await store.close();
+  }
+}
+
+async function list(ops: ProjectionOperations, io: CliIo): Promise<number> {
+  const rows = (await ops.list()).map((p) => [
+    p.name,
+    String(p.codeVersion),
+    String(p.liveBuild ?? '-'),
+    p.streams.join(' '),
+  ]);
+  io.out(table(['PROJECTION', 'CODE', 'LIVE BUILD', 'STREAMS'], rows));
+  return 0;
+}
+
+async function status(
+  ops: ProjectionOperations,
+  io: CliIo,
+  name: string | undefined,
+  json: boolean,
+): Promise<number> {
+  const reports = name ? [await ops.statusOf(name)] : await ops.status();
+  if (reports[0] === undefined) {
+    io.err(`No projection named ${name}\n`);
+    return 2;
+  }
+  const all = reports as ProjectionReport[];
+  if (json) {
+    io.out(`${JSON.stringify(all, null, 2)}\n`);
+  } else {
+    io.out(
+      table(
+        ['PROJECTION', 'STATE', 'BUILD', 'POSITION', 'HEAD', 'LAG', 'LAG S', 'APPLIED', 'HOLDER'],
+        all.map((r) => [
+          r.name,
+          r.rebuild
+            ? `${r.state} (rebuild ${r.rebuild.state} ${(r.rebuild.progress * 100).toFixed(0)}%)`
+            : r.state,
+          String(r.liveBuild ?? '-'),
+          r.position ?? '-',
+          r.head ?? '-',
+          String(r.lagPositions),
+          r.lagSeconds.toFixed(1),
+          String(r.eventsApplied),
+          r.holder ?? '(none)',
+        ]),
+      ),
+    );
+    for (const r of all.filter((r) => r.lastError)) {
+      const e = r.lastError!;
+      io.out(
+        `\n${r.name} stopped: ${e.message}\n` +
+          (e.eventId
+            ? `  event ${e.eventType} ${e.eventId} at position ${e.position} in stream ${e.streamId}\n`
+            : ''),
+      );
+    }
+  }
+  return all.some((r) => r.state === 'failed') ? 1 : 0;
+}
+
+/**
+ * Waits for the requests, showing progress. Projections that no instance holds are run here, by a host
+ * in this process, for as long as the requests take; the others are carried out by their holders.
+ */
+async function carryOut(
+  store: EventStore,
+  db: ReadModelDb,
+  ops: ProjectionOperations,
+  requests: RequestRow[],
+  io: CliIo,
+  leaseTtlMs: number,
+): Promise<number> {
+  const unattended: string[] = [];
+  for (const r of requests) if (!(await ProjectionLease.holderOf(db, r.name))) unattended.push(r.name);
+  const local =
+    unattended.length > 0
+      ? new ProjectionsRuntime(
+          store,
+          db,
+          { run: true, holder: `cli:${hostname()}:${process.pid}`, leaseTtlMs, retireGraceMs: 0 },
+          allProjections().filter((p) => unattended.includes(p.name)),
+        )
+      : undefined;
+  if (local) {
+    io.out(`no running instance holds ${unattended.join(', ')}: rebuilding here\n`);
+    await local.host!.start();
+  }
+  const progress = new ProgressLine(io.out, io.tty);
+  const pending = new Map(requests.map((r) => [r.id, r]));
+  const finished: RequestRow[] = [];
+  try {
+    while (pending.size > 0) {
+      await new Promise((resolve) => setTimeout(resolve, io.pollMs ?? 250));
+      let position = 0;
+      let head = 0;
+      let events = 0;
+      for (const r of [...pending.values()]) {
+        const current = (await ops.request(r.id))!;
+        if (current.state === 'done' || current.state === 'failed') {
+          pending.delete(r.id);
+          finished.push(current);
+          continue;
+        }
+        const report = await ops.statusOf(r.name);
+        if (r.kind === 'replay' && report?.rebuild) {
+          position += Number(report.rebuild.position ?? 0);
+          events += report.rebuild.eventsApplied;
+        } else position += Number(report?.position ?? 0);
+        head += Number(report?.head ?? 0);
+      }
+      if (pending.size > 0) {
+        const label = pending.size === 1 ? [...pending.values()][0]!.name : `${pending.size} projections`;
+        progress.update(label, position, head, events);
+      }
+    }
+  } finally {
+    progress.done();
+    await local?.stop();
+  }
+  let failed = 0;
+  for (const r of finished) {
+    const d = r.detail as {
+      build?: number;
+      liveBuild?: number;
+      comparison?: unknown;
+      error?: { message?: string };
+    };
+    if (r.state === 'failed') {
+      failed++;
+      io.out(`${r.name}: ${r.kind} FAILED: ${d.error?.message ?? 'unknown error'}\n`);
+    } else if (r.kind === 'replay') {
+      io.out(
+        `${r.name}: build ${d.build} is live (was ${d.liveBuild ?? '-'}); ${describeComparison(d.comparison)}\n`,
+      );
+    } else io.out(`${r.name}: resumed\n`);
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+function describeComparison(comparison: unknown): string {
+  const c = comparison as {
+    identical?: boolean;
+    skipped?: string;
+    tables?: Array<{ table: string; differingRows: number }>;
+  };
+  if (!c) return 'not compared';
+  if (c.skipped) return `not compared: ${c.skipped}`;
+  if (c.identical) return 'identical to the previous build';
+  const differing = (c.tables ?? [])
+    .filter((t) => t.differingRows > 0)
+    .map((t) => `${t.table} (${t.differingRows} rows)`);
+  return `DIFFERS from the previous build in ${differing.join(', ')}`;
+}
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n') + '\n';
+}

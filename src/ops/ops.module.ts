@@ -1,0 +1,38 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Provider } from '@nestjs/common';
+import type { EventStore } from '../event-store/event-store.port.js';
+import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
+import { ProjectionOperations } from './projection-operations.js';
+import { MetricsController, ProjectionsController } from './projections.controller.js';
+import { ProjectionsRuntime } from './projections-runtime.js';
+
+/** Starts the projections with the app and stops them (checkpoints committed, leases handed back) on shutdown. */
+@Injectable()
+export class ProjectionsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(@Inject(ProjectionsRuntime) private readonly runtime: ProjectionsRuntime) {}
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.runtime.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.runtime.stop();
+  }
+}
+
+export const OPS_CONTROLLERS = [ProjectionsController, MetricsController];
+
+/** Without a configured runtime (tests), the projections run in memory in this process. */
+export function opsProviders(eventStore: EventStore, runtime?: ProjectionsRuntime): Provider[] {
+  const chosen =
+    runtime ??
+    new ProjectionsRuntime(eventStore, new SqliteReadModelDb(':memory:'), {
+      run: true,
+      holder: 'in-process',
+    });
+  return [
+    { provide: ProjectionsRuntime, useValue: chosen },
+    { provide: ProjectionOperations, useValue: chosen.operations },
+    ProjectionsLifecycle,
+  ];
+}

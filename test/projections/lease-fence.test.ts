@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import type { Projection } from '../../projections/runner/projection.js';
+import { ProjectionHost } from '../../projections/runner/projection-host.js';
+import { ProjectionLease } from '../../projections/runner/projection-lease.js';
+import { PostgresReadModelDb } from '../../projections/runner/postgres-read-model-db.js';
+import { startPgCluster, type PgCluster } from './support/pg-cluster.js';
+
+/** Like the applied log, but instance A stalls inside its first batch until released (a long GC pause, say). */
+function stallingLog(holder: string, stall?: Promise<void>, stalled?: () => void): Projection {
+  let first = true;
+  return {
+    name: 'applied-log',
+    version: 1,
+    filter: { streamPrefixes: ['work-'] },
+    async setup(db, table) {
+      await db.run(
+        `CREATE TABLE IF NOT EXISTS ${table('applied')} (position TEXT PRIMARY KEY, holder TEXT NOT NULL)`,
+      );
+    },
+    async apply(db, event, table) {
+      await db.run(`INSERT INTO ${table('applied')} (position, holder) VALUES ($1, $2)`, [
+        event.position.toString().padStart(20, '0'),
+        holder,
+      ]);
+      if (stall && first) {
+        first = false;
+        stalled?.();
+        await stall;
+      }
+    },
+  };
+}
+
+describe('the lease fence', () => {
+  let cluster: PgCluster;
+  beforeAll(async () => {
+    cluster = await startPgCluster();
+  });
+  afterAll(() => cluster?.stop());
+
+  it('on PostgreSQL: a holder stalled past its lease loses the batch it was applying; the new holder applies it once', async () => {
+    const store = SqliteEventStore.open({ path: ':memory:' });
+    for (let i = 0; i < 5; i++) {
+      await store.append(
+        `work-${i}`,
+        [1, 2, 3, 4].map(() => ({ id: randomUUID(), type: 'WorkDone', data: {} })),
+      );
+    }
+    const url = await cluster.freshSchema();
+    const dbA = new PostgresReadModelDb(url);
+    const dbB = new PostgresReadModelDb(url);
+    let release!: () => void;
+    let stalled!: () => void;
+    const isStalled = new Promise<void>((resolve) => (stalled = resolve));
+    const stall = new Promise<void>((resolve) => (release = resolve));
+    const options = { leaseTtlMs: 300, tickMs: 50, batchSize: 100, retireGraceMs: 0 };
+    // a renews only by committing batches (its periodic renewal is far off): stalled, it renews nothing.
+    const a = new ProjectionHost(store, dbA, [stallingLog('a', stall, stalled)], {
+      ...options,
+      tickMs: 60_000,
+      holder: 'a',
+    });
+    await a.start();
+    await isStalled;
+    const b = new ProjectionHost(store, dbB, [stallingLog('b')], { ...options, holder: 'b' });
+    const deadline = Date.now() + 10_000;
+    await b.start();
+    while (!b.runner('applied-log') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(b.holds('applied-log')).toBe(true);
+    release();
+    await b.runner('applied-log')!.waitFor((await store.headPosition())!);
+    const rows = await dbB.all<{ holder: string }>(`SELECT holder FROM applied_v1 ORDER BY position`);
+    expect(rows).toHaveLength(20);
+    expect(rows.every((r) => r.holder === 'b')).toBe(true);
+    expect(a.holds('applied-log')).toBe(false);
+    expect(await ProjectionLease.holderOf(dbB, 'applied-log')).toMatchObject({ holder: 'b' });
+    await a.stop();
+    await b.stop();
+    await dbA.close();
+    await dbB.close();
+    await store.close();
+  }, 30_000);
+});
