@@ -22,11 +22,16 @@ export class RunLedgerCommand extends Command<CommandOutcome> {
 
 @CommandHandler(RunLedgerCommand)
 export class RunLedgerCommandHandler implements ICommandHandler<RunLedgerCommand> {
-  constructor(@Inject(BillingService) private readonly billing: BillingService) {}
+  constructor(
+    @Inject(BillingService) private readonly billing: BillingService,
+    @Inject(CommandMetrics) private readonly metrics: CommandMetrics,
+  ) {}
 
   execute({ accountId, effectiveAt, command, meta }: RunLedgerCommand): Promise<CommandOutcome> {
-    if (command.type === 'TopUp' || command.type === 'PayBill')
-      return this.billing.onPayment(accountId, command, meta);
-    return this.billing.onLedger(accountId, effectiveAt, command, meta);
+    return this.metrics.measure(command.type, () =>
+      command.type === 'TopUp' || command.type === 'PayBill'
+        ? this.billing.onPayment(accountId, command, meta)
+        : this.billing.onLedger(accountId, effectiveAt, command, meta),
+    );
   }
 }
