@@ -1,6 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { CqrsModule } from '@nestjs/cqrs';
+import { CqrsModule, EventBus } from '@nestjs/cqrs';
+import { EventBusFeed } from './application/event-bus/event-bus-feed.js';
+import { EventTypeMetrics } from './application/event-bus/event-type-metrics.handler.js';
+import { openReadModelDb } from './ops/projections-runtime.js';
 import { BillingService } from './application/billing/billing.service.js';
 import { DocumentService } from './application/documents/document-service.js';
 import { CommandMetrics } from './application/metrics/command-metrics.js';
@@ -32,6 +35,7 @@ import { SetCreditLimitController } from './use-cases/set-credit-limit/set-credi
 import { TopUpController } from './use-cases/top-up/top-up.controller.js';
 import { OPS_CONTROLLERS, opsProviders } from './ops/ops.module.js';
 import type { ProjectionsRuntime } from './ops/projections-runtime.js';
+import type { WorkersConfig } from './ops/workers-config.js';
 
 export const APP_CONFIG = Symbol('AppConfig');
 
@@ -65,6 +69,8 @@ export interface AppDependencies {
   vault: PersonalDataVault;
   /** Read models and their ops; without it (tests) the projections run in memory. */
   projections?: ProjectionsRuntime;
+  /** Where the timelines, document issuer and event-bus feed keep checkpoints and leases; default: DATA_DIR files. */
+  workers?: WorkersConfig;
 }
 
 @Module({})
@@ -91,6 +97,18 @@ export class AppModule {
           inject: [BillingService],
         },
         { provide: CommandMetrics, useValue: new CommandMetrics() },
+        EventTypeMetrics,
+        {
+          provide: EventBusFeed,
+          useFactory: (bus: EventBus) =>
+            new EventBusFeed(
+              deps.eventStore,
+              bus,
+              openReadModelDb(deps.workers?.databases['event-bus'] ?? ':memory:'),
+              deps.workers?.lease,
+            ),
+          inject: [EventBus],
+        },
         OpenAccountHandler,
         RunLedgerCommandHandler,
         ...opsProviders(deps.eventStore, deps.projections),

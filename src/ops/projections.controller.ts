@@ -1,5 +1,6 @@
 import { Controller, Get, Header, HttpCode, Inject, Optional, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandMetrics } from '../application/metrics/command-metrics.js';
+import { EventTypeMetrics } from '../application/event-bus/event-type-metrics.handler.js';
 import type { Response } from 'express';
 import { Roles } from '../http/auth/roles.js';
 import { problem } from '../http/problem-details.js';
@@ -120,12 +121,13 @@ export class MetricsController {
   constructor(
     @Inject(ProjectionOperations) private readonly ops: ProjectionOperations,
     @Optional() @Inject(CommandMetrics) private readonly commands?: CommandMetrics,
+    @Optional() @Inject(EventTypeMetrics) private readonly events?: EventTypeMetrics,
   ) {}
 
   @Get('metrics')
   @Roles('ops')
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async metrics() {
-    return (this.commands?.render() ?? '') + (await this.ops.metrics());
+    return (this.commands?.render() ?? '') + (this.events?.render() ?? '') + (await this.ops.metrics());
   }
 }

@@ -4,7 +4,8 @@ import { CommandRejectedError, NotFoundError } from '../application/ledger/comma
 import type { ProfileRegistry } from '../domain/policies/profile-registry.js';
 import { nextPeriod, periodById } from '../domain/shared/reporting-period.js';
 import type { EventStore } from '../event-store/event-store.port.js';
-import { ProjectionRunner } from '../../projections/runner/projection-runner.js';
+import type { ProjectionRunner } from '../../projections/runner/projection-runner.js';
+import { LeasedRunner, type LeaseOptions } from '../../projections/runner/leased-runner.js';
 import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
 import type { Deadline } from './deadline-planner.js';
 import { timelinePlannerProjection } from './timeline-planner.projection.js';
@@ -28,12 +29,16 @@ export interface FiredDeadline {
  * Runs the timelines: plans deadlines from the durable subscription and fires the due ones in time order.
  * A fired deadline sends an idempotent command (its id is the command id) that re-checks the account's
  * state, so firing twice — or from two instances — changes nothing the second time.
+ *
+ * With lease options (several instances sharing one timelines database) exactly one instance plans and
+ * fires deadlines, and exactly one issues documents; a crashed holder loses its lease at expiry and another
+ * instance continues from the checkpoints.
  */
 export class TimelineEngine {
-  readonly planner: ProjectionRunner;
-  /** Issues documents when periods close (optional: tests of timers alone run without it). */
-  readonly issuer?: ProjectionRunner;
+  private readonly planning: LeasedRunner;
+  private readonly issuing?: LeasedRunner;
   private polling?: NodeJS.Timeout;
+  private leaseUpkeep?: NodeJS.Timeout;
   private firing: Promise<unknown> = Promise.resolve();
   readonly fired: FiredDeadline[] = [];
 
@@ -45,22 +50,52 @@ export class TimelineEngine {
     profiles: ProfileRegistry,
     /** Its own read-model connection: the issuer's transactions span event store appends. */
     documents?: { service: DocumentService; db: ReadModelDb },
+    private readonly lease?: LeaseOptions & { log?: (message: string) => void },
   ) {
-    this.planner = new ProjectionRunner(store, db, timelinePlannerProjection(profiles));
+    const log = lease?.log;
+    this.planning = new LeasedRunner(store, db, timelinePlannerProjection(profiles), { lease, log });
     if (documents)
-      this.issuer = new ProjectionRunner(
-        store,
-        documents.db,
-        documentIssuerProjection(documents.service),
-        50,
-      );
+      this.issuing = new LeasedRunner(store, documents.db, documentIssuerProjection(documents.service), {
+        lease,
+        log,
+        batchSize: 50,
+      });
+  }
+
+  get planner(): ProjectionRunner {
+    return this.planning.runner;
+  }
+
+  get issuer(): ProjectionRunner | undefined {
+    return this.issuing?.runner;
+  }
+
+  /** Whether this instance plans and fires deadlines now (always, without a lease). */
+  get firesDeadlines(): boolean {
+    return this.planning.held;
+  }
+
+  /** Whether this instance issues documents now. */
+  get issuesDocuments(): boolean {
+    return this.issuing?.held ?? false;
   }
 
   private readonly deadlines = () => this.planner.table('deadlines');
 
   async start(): Promise<void> {
-    await this.planner.start();
-    await this.issuer?.start();
+    await this.tendLeases();
+    if (this.lease) {
+      this.leaseUpkeep = setInterval(
+        () => void this.tendLeases().catch(() => undefined),
+        Math.max(50, this.lease.ttlMs / 3),
+      );
+      this.leaseUpkeep.unref?.();
+    }
+  }
+
+  private async tendLeases(): Promise<void> {
+    await this.planning.tend();
+    await this.issuing?.tend();
   }
 
   /** Production: look for due deadlines every `intervalMs` on the system clock. */
@@ -70,18 +105,19 @@ export class TimelineEngine {
 
   async stop(): Promise<void> {
     if (this.polling) clearInterval(this.polling);
+    if (this.leaseUpkeep) clearInterval(this.leaseUpkeep);
     await this.firing.catch(() => undefined);
-    await this.planner.stop();
-    await this.issuer?.stop();
+    await this.planning.stop();
+    await this.issuing?.stop();
   }
 
   /** Waits until every stored event has been planned (read-your-writes for timers). */
   async settle(): Promise<void> {
     const head = await this.store.headPosition();
-    if (head === undefined) return;
+    if (head === undefined || !this.planning.held) return;
     await this.planner.waitFor(head);
     // Documents append events of their own; wait until the issuer has seen everything up to then.
-    if (this.issuer) {
+    if (this.issuer && this.issuesDocuments) {
       await this.issuer.waitFor(head);
       const after = await this.store.headPosition();
       if (after !== undefined && after !== head) await this.planner.waitFor(after);
@@ -93,6 +129,8 @@ export class TimelineEngine {
     const run = this.firing.then(async () => {
       const fired: FiredDeadline[] = [];
       for (;;) {
+        // Another instance holds the timelines: it fires them.
+        if (!this.planning.held) return fired;
         await this.settle();
         const next = await this.nextDue(this.clock.now().toISOString());
         if (!next) return fired;
@@ -109,7 +147,7 @@ export class TimelineEngine {
    */
   async advanceTo(to: string, clock: { set(to: string | Date): void }): Promise<FiredDeadline[]> {
     const fired: FiredDeadline[] = [];
-    for (;;) {
+    while (this.planning.held) {
       await this.settle();
       const next = await this.nextDue(to);
       if (!next) break;
@@ -166,10 +204,14 @@ export class TimelineEngine {
       if (!(error instanceof CommandRejectedError || error instanceof NotFoundError)) throw error;
       outcome = `rejected: ${error instanceof CommandRejectedError ? error.code : 'NOT_FOUND'}`;
     }
-    await this.db.run(
-      `UPDATE ${this.deadlines()} SET status = 'done', outcome = $2, fired_at = $3 WHERE id = $1`,
-      [row.id, outcome, this.clock.now().toISOString()],
-    );
+    // Fenced: an instance that lost the timelines mid-fire marks nothing (its command was idempotent).
+    await this.db.transaction(async (tx) => {
+      await this.planning.lease?.fence(tx);
+      await tx.run(
+        `UPDATE ${this.deadlines()} SET status = 'done', outcome = $2, fired_at = $3 WHERE id = $1`,
+        [row.id, outcome, this.clock.now().toISOString()],
+      );
+    });
     const fired = { id: row.id, dueAt: row.due_at, outcome };
     this.fired.push(fired);
     return fired;

@@ -1,0 +1,110 @@
+import type { EventStore } from '../../src/event-store/event-store.port.js';
+import type { Projection } from './projection.js';
+import { ProjectionLease } from './projection-lease.js';
+import { ProjectionRegistry } from './projection-registry.js';
+import { ProjectionRunner } from './projection-runner.js';
+import type { ReadModelDb } from './read-model-db.js';
+
+export interface LeaseOptions {
+  /** This instance's name in the lease and in status. */
+  holder: string;
+  /** How long the lease lasts without renewal: how long a crashed holder's work waits for another instance. */
+  ttlMs: number;
+}
+
+/**
+ * One checkpointed consumer that must run on exactly one instance at a time, but is not a read model ops
+ * rebuild (its effects are commands or documents, not tables): the timeline planner, the document issuer,
+ * the event-bus feed. `tend()` takes or renews the lease and starts or stops the runner accordingly; every
+ * batch is fenced by the lease, so an instance paused past its expiry cannot commit after a takeover.
+ * Without lease options it simply runs (a single process: tests, the simulation).
+ */
+export class LeasedRunner {
+  readonly runner: ProjectionRunner;
+  readonly lease?: ProjectionLease;
+  private holding = false;
+  private stopped = false;
+  /** Serialises tend/stop so a start and a stop never interleave. */
+  private turn: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    store: EventStore,
+    readonly db: ReadModelDb,
+    projection: Projection,
+    options: { lease?: LeaseOptions; batchSize?: number; log?: (message: string) => void } = {},
+  ) {
+    const { lease, batchSize, log } = options;
+    if (lease) this.lease = new ProjectionLease(db, projection.name, lease.holder, lease.ttlMs);
+    this.log = log ?? (() => undefined);
+    this.runner = new ProjectionRunner(store, db, projection, {
+      batchSize,
+      fence: this.lease?.fence,
+      holder: lease?.holder,
+      onLeaseLost: () => void this.serialised(() => this.lose()),
+    });
+  }
+
+  private readonly log: (message: string) => void;
+
+  get name(): string {
+    return this.runner.projection.name;
+  }
+
+  /** True while this instance runs the consumer. */
+  get held(): boolean {
+    return this.holding;
+  }
+
+  /** Takes the lease when free (starting the runner), renews it when held, stops the runner when lost. */
+  tend(): Promise<boolean> {
+    return this.serialised(async () => {
+      if (this.stopped) return false;
+      if (!this.lease) {
+        if (!this.holding) await this.take();
+        return true;
+      }
+      if (!this.holding) {
+        await new ProjectionRegistry(this.db).ensureSchema();
+        if (await this.lease.tryAcquire()) await this.take();
+      } else if (!(await this.lease.renew())) {
+        await this.lose();
+      }
+      // The storage failed under a running consumer (no event to blame): start again from the checkpoint.
+      if (this.holding && this.runner.status.state === 'failed' && !this.runner.status.lastError?.eventId) {
+        await this.runner.stop();
+        await this.runner.start();
+      }
+      return this.holding;
+    });
+  }
+
+  private async take(): Promise<void> {
+    this.holding = true;
+    if (this.lease) this.log(`${this.name}: lease taken by ${this.lease.holder}`);
+    await this.runner.start();
+  }
+
+  private async lose(): Promise<void> {
+    if (!this.holding) return;
+    this.holding = false;
+    this.log(`${this.name}: lease lost by ${this.lease?.holder}`);
+    await this.runner.stop().catch(() => undefined);
+  }
+
+  /** Stops the runner (committing what it received) and hands the lease to the next instance. */
+  stop(): Promise<void> {
+    return this.serialised(async () => {
+      this.stopped = true;
+      if (!this.holding) return;
+      this.holding = false;
+      await this.runner.stop().catch(() => undefined);
+      await this.lease?.release().catch(() => undefined);
+    });
+  }
+
+  private serialised<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(work);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,218 @@
+import 'reflect-metadata';
+import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import {
+  Command,
+  CommandHandler,
+  EventsHandler,
+  ofType,
+  Saga,
+  type ICommandHandler,
+  type IEventHandler,
+} from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { filter, map, type Observable } from 'rxjs';
+import { AppModule, type AppDependencies } from '../../src/app.module.js';
+import { EventBusFeed } from '../../src/application/event-bus/event-bus-feed.js';
+import { EventTypeMetrics } from '../../src/application/event-bus/event-type-metrics.handler.js';
+import { StoredEventPublished } from '../../src/application/event-bus/stored-event-published.js';
+import { VirtualClock } from '../../src/application/clock/clock.js';
+import { PersonalDataVault } from '../../src/application/personal-data/personal-data-vault.js';
+import { loadConfig } from '../../src/config/config.js';
+import type { EventStore } from '../../src/event-store/event-store.port.js';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { ApiKeyRegistry } from '../../src/http/auth/api-keys.js';
+import { IdempotencyStore } from '../../src/http/idempotency/idempotency-store.js';
+import type { WorkersConfig } from '../../src/ops/workers-config.js';
+import { ProjectionLease } from '../../projections/runner/projection-lease.js';
+import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
+
+/** What the test handler and saga saw, per application instance (the one the test says is reacting). */
+const seen = new Map<string, string[]>();
+let currentInstance = 'a';
+const sagaCommands: string[] = [];
+let poisonType: string | undefined;
+
+@EventsHandler(StoredEventPublished)
+class RecordingHandler implements IEventHandler<StoredEventPublished> {
+  handle(published: StoredEventPublished) {
+    return published.track(this.record(published));
+  }
+
+  private async record({ event }: StoredEventPublished) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (event.type === poisonType) throw new Error(`cannot react to ${event.type}`);
+    const list = seen.get(currentInstance) ?? [];
+    list.push(event.id);
+    seen.set(currentInstance, list);
+  }
+}
+
+class NoteWorkRequested extends Command<void> {
+  constructor(readonly eventId: string) {
+    super();
+  }
+}
+
+@CommandHandler(NoteWorkRequested)
+class NoteWorkRequestedHandler implements ICommandHandler<NoteWorkRequested> {
+  async execute({ eventId }: NoteWorkRequested) {
+    sagaCommands.push(eventId);
+  }
+}
+
+@Injectable()
+class WorkSaga {
+  @Saga()
+  workRequested = (events$: Observable<unknown>) =>
+    events$.pipe(
+      ofType(StoredEventPublished),
+      filter(({ event }) => event.type === 'WorkRequested'),
+      map(({ event }) => new NoteWorkRequested(event.id)),
+    );
+}
+
+const work = (type = 'WorkRequested') => ({ id: randomUUID(), type, data: {} });
+
+describe('the event bus fed from the checkpointed subscription', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'event-bus-'));
+    seen.clear();
+    sagaCommands.length = 0;
+    poisonType = undefined;
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const workers = (holder: string, ttlMs = 60_000): WorkersConfig => ({
+    databases: {
+      timelines: join(dir, 'timelines.sqlite'),
+      documents: join(dir, 'documents.sqlite'),
+      'event-bus': join(dir, 'event-bus.sqlite'),
+    },
+    lease: { holder, ttlMs },
+  });
+
+  async function start(store: EventStore, config: WorkersConfig): Promise<INestApplicationContext> {
+    const deps: AppDependencies = {
+      config: loadConfig({}),
+      eventStore: store,
+      clock: new VirtualClock('2026-03-01T09:00:00.000Z'),
+      apiKeys: new ApiKeyRegistry([]),
+      idempotency: new IdempotencyStore(':memory:'),
+      vault: new PersonalDataVault(':memory:'),
+      workers: config,
+    };
+    @Module({
+      imports: [AppModule.register(deps)],
+      providers: [RecordingHandler, NoteWorkRequestedHandler, WorkSaga],
+    })
+    class TestRoot {}
+    return NestFactory.createApplicationContext(TestRoot, { logger: false });
+  }
+
+  const fedToHead = async (app: INestApplicationContext, store: EventStore) =>
+    app.get(EventBusFeed).waitFor((await store.headPosition())!);
+
+  it('delivers every stored event in log order — those stored before start too — to handlers and sagas', async () => {
+    const store = SqliteEventStore.open({ path: ':memory:' });
+    const before = [work(), work('WorkDone'), work()];
+    await store.append('work-1', before);
+    const app = await start(store, workers('a'));
+    const after = [work('WorkDone'), work()];
+    await store.append('work-2', after.slice(0, 1));
+    await store.append('work-1', after.slice(1));
+    await fedToHead(app, store);
+
+    const all = [...before, ...after];
+    expect(seen.get('a')).toEqual(all.map((e) => e.id));
+    expect(sagaCommands).toEqual(all.filter((e) => e.type === 'WorkRequested').map((e) => e.id));
+    expect(app.get(EventTypeMetrics).count('WorkRequested')).toBe(3);
+    expect(app.get(EventTypeMetrics).render()).toContain('billing_events_total{type="WorkDone"} 2');
+    await app.close();
+    await store.close();
+  });
+
+  it('after a restart continues from its checkpoint: nothing delivered twice, nothing missed while down', async () => {
+    const store = SqliteEventStore.open({ path: join(dir, 'events.sqlite') });
+    const first = [work(), work()];
+    await store.append('work-1', first);
+    const app = await start(store, workers('a'));
+    await fedToHead(app, store);
+    await app.close();
+
+    const whileDown = [work(), work('WorkDone')];
+    await store.append('work-1', whileDown);
+    currentInstance = 'b';
+    const restarted = await start(store, workers('b'));
+    await fedToHead(restarted, store);
+    expect(seen.get('a')).toEqual(first.map((e) => e.id));
+    expect(seen.get('b')).toEqual(whileDown.map((e) => e.id));
+    await restarted.close();
+    await store.close();
+    currentInstance = 'a';
+  });
+
+  it('stops at a reaction that fails, naming the event; after the fix the event is delivered again', async () => {
+    const store = SqliteEventStore.open({ path: join(dir, 'events.sqlite') });
+    const events = [work(), work('Poison'), work()];
+    await store.append('work-1', events);
+    poisonType = 'Poison';
+    const app = await start(store, workers('a'));
+    const feed = app.get(EventBusFeed);
+    const deadline = Date.now() + 10_000;
+    while (feed.status.state !== 'failed' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+
+    expect(feed.status.state).toBe('failed');
+    expect(feed.status.lastError).toMatchObject({ eventId: events[1]!.id, eventType: 'Poison' });
+    expect(feed.status.lastError!.message).toContain('cannot react to Poison');
+    const [firstRecorded] = await store.readAll({ maxCount: 1 });
+    expect(feed.status.position).toBe(firstRecorded!.position.toString());
+    expect(seen.get('a')).toEqual([events[0]!.id]);
+    await app.close();
+
+    poisonType = undefined;
+    const fixed = await start(store, workers('a'));
+    await fedToHead(fixed, store);
+    expect(seen.get('a')).toEqual(events.map((e) => e.id));
+    await fixed.close();
+    await store.close();
+  });
+
+  it('is fed by one instance at a time; when it stops, the other continues from the checkpoint', async () => {
+    const store = SqliteEventStore.open({ path: join(dir, 'events.sqlite') });
+    await store.append('work-1', [work(), work()]);
+    const a = await start(store, workers('instance-a', 1000));
+    await fedToHead(a, store);
+    currentInstance = 'b';
+    const b = await start(store, workers('instance-b', 1000));
+    expect(b.get(EventBusFeed).status.held).toBe(false);
+    const db = new SqliteReadModelDb(join(dir, 'event-bus.sqlite'));
+    expect(await ProjectionLease.holderOf(db, 'event-bus')).toMatchObject({ holder: 'instance-a' });
+
+    currentInstance = 'a';
+    const more = [work(), work()];
+    await store.append('work-2', more);
+    await fedToHead(a, store);
+    await a.close(); // hands the lease back
+    const handedOver = [work()];
+    await store.append('work-2', handedOver);
+    currentInstance = 'b';
+    const deadline = Date.now() + 10_000;
+    while (!b.get(EventBusFeed).status.held && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    await fedToHead(b, store);
+
+    expect(seen.get('a')).toHaveLength(4);
+    expect(seen.get('b')).toEqual(handedOver.map((e) => e.id));
+    expect(await ProjectionLease.holderOf(db, 'event-bus')).toMatchObject({ holder: 'instance-b' });
+    await b.close();
+    await db.close();
+    await store.close();
+    currentInstance = 'a';
+  });
+});
