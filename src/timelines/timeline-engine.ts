@@ -80,7 +80,7 @@ export class TimelineEngine {
     return this.issuing?.held ?? false;
   }
 
-  private readonly deadlines = () => this.planner.table('deadlines');
+  private readonly deadlines = () => this.planner.table('timeline_deadlines');
 
   async start(): Promise<void> {
     await this.tendLeases();

@@ -11,16 +11,17 @@ import { deadlinesFor } from './deadline-planner.js';
 export function timelinePlannerProjection(profiles: ProfileRegistry): Projection {
   return {
     name: 'timeline-deadlines',
-    version: 1,
+    // v2: tables prefixed, so they cannot collide with read models when both share one PostgreSQL database.
+    version: 2,
     filter: { streamPrefixes: ['account-', 'ledger-'] },
     async setup(db, table) {
-      await db.run(`CREATE TABLE IF NOT EXISTS ${table('accounts')} (
+      await db.run(`CREATE TABLE IF NOT EXISTS ${table('timeline_accounts')} (
         account_id TEXT PRIMARY KEY, time_zone TEXT NOT NULL, profile_id TEXT NOT NULL, profile_version INTEGER NOT NULL)`);
-      await db.run(`CREATE TABLE IF NOT EXISTS ${table('deadlines')} (
+      await db.run(`CREATE TABLE IF NOT EXISTS ${table('timeline_deadlines')} (
         id TEXT PRIMARY KEY, account_id TEXT NOT NULL, due_at TEXT NOT NULL, ord INTEGER NOT NULL, action TEXT NOT NULL,
         planned_by TEXT NOT NULL, status TEXT NOT NULL, outcome TEXT, fired_at TEXT)`);
       await db.run(
-        `CREATE INDEX IF NOT EXISTS ${table('deadlines_due')} ON ${table('deadlines')} (status, due_at, ord)`,
+        `CREATE INDEX IF NOT EXISTS ${table('timeline_deadlines_due')} ON ${table('timeline_deadlines')} (status, due_at, ord)`,
       );
     },
     async apply(db, recorded, table) {
@@ -29,7 +30,7 @@ export function timelinePlannerProjection(profiles: ProfileRegistry): Projection
         const d = event.data;
         const timeZone = event.type === 'AccountOpened' ? event.data.timeZone : undefined;
         await db.run(
-          `INSERT INTO ${table('accounts')} (account_id, time_zone, profile_id, profile_version) VALUES ($1, $2, $3, $4)
+          `INSERT INTO ${table('timeline_accounts')} (account_id, time_zone, profile_id, profile_version) VALUES ($1, $2, $3, $4)
            ON CONFLICT (account_id) DO UPDATE SET profile_id = excluded.profile_id, profile_version = excluded.profile_version`,
           [d.accountId, timeZone ?? '', d.profileId, d.profileVersion],
         );
@@ -38,7 +39,7 @@ export function timelinePlannerProjection(profiles: ProfileRegistry): Projection
       if (!recorded.streamId.startsWith('ledger-')) return;
       const accountId = recorded.streamId.slice('ledger-'.length, recorded.streamId.lastIndexOf('@'));
       const account = await db.get<{ time_zone: string; profile_id: string; profile_version: number }>(
-        `SELECT time_zone, profile_id, profile_version FROM ${table('accounts')} WHERE account_id = $1`,
+        `SELECT time_zone, profile_id, profile_version FROM ${table('timeline_accounts')} WHERE account_id = $1`,
         [accountId],
       );
       if (!account) throw new Error(`No AccountOpened seen for ${accountId} before its ledger`);
@@ -49,7 +50,7 @@ export function timelinePlannerProjection(profiles: ProfileRegistry): Projection
         recorded.id,
       )) {
         await db.run(
-          `INSERT INTO ${table('deadlines')} (id, account_id, due_at, ord, action, planned_by, status)
+          `INSERT INTO ${table('timeline_deadlines')} (id, account_id, due_at, ord, action, planned_by, status)
            VALUES ($1, $2, $3, $4, $5, $6, 'pending') ON CONFLICT (id) DO NOTHING`,
           [
             deadline.id,

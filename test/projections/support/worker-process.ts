@@ -19,7 +19,17 @@ export function startWorker(
   holder: string,
   env: Record<string, string> = {},
 ): Worker {
-  const child = spawnTs(workerScript, [storePath, readModelDb, holder], env);
+  return startChild(workerScript, [storePath, readModelDb, holder], holder, env);
+}
+
+/** Any TypeScript script of this repository as a child process whose output lines can be awaited. */
+export function startChild(
+  script: string,
+  args: string[],
+  holder: string,
+  env: Record<string, string> = {},
+): Worker {
+  const child = spawnTs(script, args, env);
   const lines: string[] = [];
   let stderr = '';
   const waiters = new Set<() => void>();
