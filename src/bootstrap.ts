@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import type { INestApplication } from '@nestjs/common';
+import { Logger, type INestApplication } from '@nestjs/common';
+import type { Server, ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AppModule, type AppDependencies } from './app.module.js';
 import { SystemClock } from './application/clock/clock.js';
@@ -17,8 +19,9 @@ import { ProfileRegistry } from './domain/policies/profile-registry.js';
 import { BillingService } from './application/billing/billing.service.js';
 import { TimelineEngine } from './timelines/timeline-engine.js';
 import { DocumentService } from './application/documents/document-service.js';
-import { SqliteReadModelDb } from '../projections/runner/sqlite-read-model-db.js';
-import { loadProjectionsConfig, ProjectionsRuntime } from './ops/projections-runtime.js';
+import { EventBusFeed } from './application/event-bus/event-bus-feed.js';
+import { loadProjectionsConfig, openReadModelDb, ProjectionsRuntime } from './ops/projections-runtime.js';
+import { loadWorkersConfig, type WorkersConfig } from './ops/workers-config.js';
 
 /** Builds the Nest application from ready infrastructure (tests pass their own). */
 export async function createApp(deps: AppDependencies, logger: false | JsonLogger = false) {
@@ -26,7 +29,41 @@ export async function createApp(deps: AppDependencies, logger: false | JsonLogge
   if (logger) app.use(logger.requests());
   configureHttp(app);
   setupOpenApi(app);
+  drains.set(app, trackedDrain(app.getHttpServer() as Server));
   return app;
+}
+
+const drains = new WeakMap<INestApplication, () => Promise<void>>();
+
+/**
+ * Returns the function that drains the server: it stops accepting connections and resolves once every
+ * request in flight is answered. server.close() alone would keep each keep-alive connection open until it
+ * idles out (5 s) after its last response; so from then on every response goes out with
+ * `Connection: close`, and its connection ends with it. Responses are tracked from the start for that.
+ */
+function trackedDrain(server: Server): () => Promise<void> {
+  const inFlight = new Set<ServerResponse>();
+  let draining = false;
+  const endConnectionWith = (response: ServerResponse) => {
+    if (!response.headersSent) response.setHeader('connection', 'close');
+    // A response already streaming: close its connection as soon as it is idle.
+    else response.once('finish', () => server.closeIdleConnections());
+  };
+  server.on('request', (_request, response: ServerResponse) => {
+    if (draining) return endConnectionWith(response);
+    inFlight.add(response);
+    response.once('close', () => inFlight.delete(response));
+  });
+  return async () => {
+    if (!draining) {
+      draining = true;
+      for (const response of inFlight) endConnectionWith(response);
+    }
+    if (server.listening)
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
+  };
 }
 
 /** Opens everything the configuration names; an unreachable store or a bad key file stops start-up here. */
@@ -58,6 +95,13 @@ export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessE
       }
     }
   }
+  const projectionsConfig = loadProjectionsConfig(config.dataDir, env);
+  const workers = loadWorkersConfig(
+    config.dataDir,
+    projectionsConfig.readModelDb,
+    { holder: projectionsConfig.holder, ttlMs: projectionsConfig.leaseTtlMs },
+    env,
+  );
   return {
     deps: {
       config,
@@ -67,13 +111,29 @@ export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessE
       idempotency,
       profiles,
       vault: new PersonalDataVault(join(config.dataDir, 'keys.sqlite')),
-      projections: ProjectionsRuntime.open(eventStore, loadProjectionsConfig(config.dataDir, env)),
+      projections: ProjectionsRuntime.open(eventStore, projectionsConfig, undefined, workers),
+      workers,
     },
     generated,
   };
 }
 
-export async function closeApp(app: INestApplication, deps: AppDependencies): Promise<void> {
+/**
+ * The shutdown sequence: writers stop before readers. First the HTTP server drains: no new connections,
+ * the requests in flight answered, while the application is whole — Nest's close() would unsubscribe the
+ * event handlers (@nestjs/cqrs, in onModuleDestroy) before closing the server. Then `stopBackgroundWork`
+ * (the timelines, which send commands). Then the event-bus feed stops while its handlers are still
+ * subscribed, so it checkpoints only events they were given (the rest are fed at the next start). Then
+ * Nest closes (the projections commit and hand back their leases) and the stores close.
+ */
+export async function closeApp(
+  app: INestApplication,
+  deps: AppDependencies,
+  stopBackgroundWork?: () => Promise<void>,
+): Promise<void> {
+  await drains.get(app)?.();
+  await stopBackgroundWork?.();
+  await app.get(EventBusFeed).stop();
   await app.close();
   await deps.projections?.close();
   await deps.eventStore.close();
@@ -82,15 +142,17 @@ export async function closeApp(app: INestApplication, deps: AppDependencies): Pr
 }
 
 /**
- * Starts the timelines on the system clock: deadlines are planned from the durable subscription into
- * `timelines.sqlite` and fired every second. Returns a stop function for shutdown.
+ * Starts the timelines on the system clock: deadlines are planned from the durable subscription into the
+ * workers' database and fired every second, by whichever instance holds the timelines' lease. Returns a
+ * stop function for shutdown.
  */
 export async function startTimelines(
   app: INestApplication,
   deps: AppDependencies,
 ): Promise<() => Promise<void>> {
-  const db = new SqliteReadModelDb(join(deps.config.dataDir, 'timelines.sqlite'));
-  const documentsDb = new SqliteReadModelDb(join(deps.config.dataDir, 'documents.sqlite'));
+  const workers = deps.workers ?? defaultWorkers(deps.config.dataDir);
+  const db = openReadModelDb(workers.databases.timelines);
+  const documentsDb = openReadModelDb(workers.databases.documents);
   const engine = new TimelineEngine(
     deps.eventStore,
     app.get(BillingService),
@@ -101,6 +163,7 @@ export async function startTimelines(
       service: app.get(DocumentService),
       db: documentsDb,
     },
+    { ...workers.lease, log: (message) => new Logger('Timelines').log(message) },
   );
   await engine.start();
   engine.startPolling(1000);
@@ -109,4 +172,9 @@ export async function startTimelines(
     await db.close();
     await documentsDb.close();
   };
+}
+
+/** One process on its own data folder: per-worker SQLite files, a lease that this process always gets. */
+export function defaultWorkers(dataDir: string): WorkersConfig {
+  return loadWorkersConfig(dataDir, '', { holder: `${hostname()}:${process.pid}`, ttlMs: 15_000 }, {});
 }

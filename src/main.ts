@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { createApp, openInfrastructure, startTimelines } from './bootstrap.js';
+import type { AddressInfo } from 'node:net';
+import { closeApp, createApp, openInfrastructure, startTimelines } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { JsonLogger } from './http/json-logger.js';
 
@@ -10,11 +11,10 @@ async function main(): Promise<void> {
   const app = await createApp(deps, logger);
   const stopTimelines = await startTimelines(app, deps);
   await app.listen(config.port, config.host);
+  // The bound port, not the configured one: PORT=0 lets the system choose.
+  const { port } = app.getHttpServer().address() as AddressInfo;
   const where = config.eventStore.kind === 'sqlite' ? config.eventStore.path : 'EventStoreDB';
-  logger.log(
-    `Billing engine listening on http://${config.host}:${config.port} (event store: ${where})`,
-    'Main',
-  );
+  logger.log(`Billing engine listening on http://${config.host}:${port} (event store: ${where})`, 'Main');
   if (generated) {
     // Printed once, to the terminal only: the keys are stored hashed.
     console.log(
@@ -23,22 +23,29 @@ async function main(): Promise<void> {
     for (const [role, key] of Object.entries(generated)) console.log(`  ${role.padEnd(8)} ${key}`);
   }
 
-  // Graceful shutdown: stop taking requests and let in-flight ones finish, then stop the timelines (their
-  // checkpoints are committed per batch), then close the stores.
+  // Graceful shutdown (closeApp): stop taking connections and let in-flight requests finish, stop the
+  // timelines and the event-bus feed, then the projections (each commits and hands back its lease), then
+  // close the stores.
   let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A repeated signal must not cut the drain short: requests in flight would be lost half-answered.
+      logger.log(`${signal}: already shutting down, waiting for requests in flight`, 'Main');
+      return;
+    }
     stopping = true;
     logger.log(`${signal}: shutting down`, 'Main');
-    await app.close();
-    await stopTimelines();
-    await deps.eventStore.close();
-    deps.idempotency.close();
-    deps.vault.close();
+    try {
+      await closeApp(app, deps, stopTimelines);
+    } catch (error) {
+      logger.error(`Shutdown failed: ${(error as Error).message}`, (error as Error).stack, 'Main');
+      process.exit(1);
+    }
+    logger.log('Stopped', 'Main');
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((error: unknown) => {

@@ -69,13 +69,32 @@ export class LeasedRunner {
       } else if (!(await this.lease.renew())) {
         await this.lose();
       }
-      // The storage failed under a running consumer (no event to blame): start again from the checkpoint.
-      if (this.holding && this.runner.status.state === 'failed' && !this.runner.status.lastError?.eventId) {
-        await this.runner.stop();
-        await this.runner.start();
-      }
+      if (this.holding) await this.recover();
       return this.holding;
     });
+  }
+
+  /**
+   * A storage failure (no event to blame) is retried from the checkpoint at once; a failing event waits for
+   * ops to fix the cause and ask for a resume (`npm run projections -- resume <name>`, or over HTTP).
+   */
+  private async recover(): Promise<void> {
+    const registry = new ProjectionRegistry(this.db);
+    const [request] = await registry.requests(this.name, ['pending']);
+    const failed = this.runner.status.state === 'failed';
+    if (request?.kind === 'resume') {
+      await registry.updateRequest(request.id, 'running', {});
+      await this.runner.stop();
+      await this.runner.start();
+      await registry.updateRequest(request.id, 'done', {});
+    } else if (request) {
+      await registry.updateRequest(request.id, 'failed', {
+        error: { message: `${this.name} builds no read model: it can be resumed, not replayed` },
+      });
+    } else if (failed && !this.runner.status.lastError?.eventId) {
+      await this.runner.stop();
+      await this.runner.start();
+    }
   }
 
   private async take(): Promise<void> {

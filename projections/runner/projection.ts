@@ -14,3 +14,6 @@ export interface Projection {
   setup(db: ReadModelDb, table: (name: string) => string): Promise<void>;
   apply(db: ReadModelDb, event: RecordedEvent, table: (name: string) => string): Promise<void>;
 }
+
+/** What status, lag and ops requests need to know of a consumer, without the dependencies it applies with. */
+export type ProjectionIdentity = Pick<Projection, 'name' | 'version' | 'filter'>;

@@ -22,6 +22,9 @@ export class ProjectionsLifecycle implements OnApplicationBootstrap, OnApplicati
 
 export const OPS_CONTROLLERS = [ProjectionsController, MetricsController];
 
+/** The projection lag, in seconds, beyond which GET /ready answers 503 (READY_MAX_PROJECTION_LAG_SECONDS). */
+export const READY_MAX_LAG_SECONDS = Symbol('ReadyMaxLagSeconds');
+
 /** Without a configured runtime (tests), the projections run in memory in this process. */
 export function opsProviders(eventStore: EventStore, runtime?: ProjectionsRuntime): Provider[] {
   const chosen =
@@ -33,6 +36,7 @@ export function opsProviders(eventStore: EventStore, runtime?: ProjectionsRuntim
   return [
     { provide: ProjectionsRuntime, useValue: chosen },
     { provide: ProjectionOperations, useValue: chosen.operations },
+    { provide: READY_MAX_LAG_SECONDS, useValue: chosen.readyMaxLagSeconds },
     ProjectionsLifecycle,
   ];
 }

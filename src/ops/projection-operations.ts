@@ -1,5 +1,5 @@
 import type { EventStore } from '../event-store/event-store.port.js';
-import type { Projection } from '../../projections/runner/projection.js';
+import type { Projection, ProjectionIdentity } from '../../projections/runner/projection.js';
 import { ProjectionLease } from '../../projections/runner/projection-lease.js';
 import {
   ProjectionRegistry,
@@ -13,8 +13,19 @@ export interface ReplayOptions {
   onDifference?: 'switch' | 'keep-live';
 }
 
+/**
+ * A worker: a checkpointed consumer that acts (plans and fires deadlines, issues documents, feeds the event
+ * bus) instead of building a read model. Ops see its status and can resume it; it cannot be replayed.
+ */
+export interface WorkerSource {
+  identity: ProjectionIdentity;
+  /** Where its checkpoint, state and lease are kept. */
+  db: ReadModelDb;
+}
+
 export interface ProjectionReport {
   name: string;
+  kind: 'projection' | 'worker';
   codeVersion: number;
   /** The build readers use; null before any instance has run the projection. */
   liveBuild: number | null;
@@ -53,8 +64,13 @@ export class ProjectionOperations {
     readonly db: ReadModelDb,
     readonly projections: Projection[],
     private readonly clock: () => number = Date.now,
+    readonly workers: WorkerSource[] = [],
   ) {
     this.registry = new ProjectionRegistry(db);
+  }
+
+  private worker(name: string): WorkerSource | undefined {
+    return this.workers.find((w) => w.identity.name === name);
   }
 
   projection(name: string): Projection | undefined {
@@ -84,24 +100,35 @@ export class ProjectionOperations {
     return result;
   }
 
+  /** Every projection, then every worker. */
   async status(): Promise<ProjectionReport[]> {
     const head = await this.store.headPosition();
     const reports = [];
     for (const p of this.projections) reports.push(await this.report(p, head));
+    for (const w of this.workers) reports.push(await this.report(w.identity, head, w.db));
     return reports;
   }
 
   async statusOf(name: string): Promise<ProjectionReport | undefined> {
     const p = this.projection(name);
-    return p && this.report(p, await this.store.headPosition());
+    const w = this.worker(name);
+    if (p) return this.report(p, await this.store.headPosition());
+    return w && this.report(w.identity, await this.store.headPosition(), w.db);
   }
 
-  private async report(p: Projection, head: bigint | undefined): Promise<ProjectionReport> {
-    const builds = await this.registry.builds(p.name);
-    const live = builds.find((b) => b.role === 'live');
-    const lease = await ProjectionLease.holderOf(this.db, p.name);
+  private async report(
+    p: ProjectionIdentity,
+    head: bigint | undefined,
+    workerDb?: ReadModelDb,
+  ): Promise<ProjectionReport> {
+    const db = workerDb ?? this.db;
+    const registry = workerDb ? new ProjectionRegistry(workerDb) : this.registry;
+    const builds = await registry.builds(p.name);
+    // A worker's code version names the build it maintains (there is no switch between builds).
+    const live = workerDb ? builds.find((b) => b.build === p.version) : builds.find((b) => b.role === 'live');
+    const lease = await ProjectionLease.holderOf(db, p.name);
     const lag = await this.lag(p, live, head);
-    const [request] = await this.registry.requests(p.name, ['pending', 'running']);
+    const [request] = await registry.requests(p.name, ['pending', 'running']);
     let rebuild: ProjectionReport['rebuild'] = null;
     if (request?.kind === 'replay') {
       const build =
@@ -119,6 +146,7 @@ export class ProjectionOperations {
     }
     return {
       name: p.name,
+      kind: workerDb ? 'worker' : 'projection',
       codeVersion: p.version,
       liveBuild: live?.build ?? null,
       state: live?.state ?? 'never-run',
@@ -134,7 +162,7 @@ export class ProjectionOperations {
   }
 
   /** Events the projection's filter skips never move its checkpoint, so lag starts at the next event it wants. */
-  private async lag(p: Projection, live: BuildRow | undefined, head: bigint | undefined) {
+  private async lag(p: ProjectionIdentity, live: BuildRow | undefined, head: bigint | undefined) {
     if (head === undefined) return { positions: 0, seconds: 0 };
     const [next] = await this.store.readAll({
       afterPosition: live?.position ? BigInt(live.position) : undefined,
@@ -162,16 +190,24 @@ export class ProjectionOperations {
     return requests;
   }
 
+  /** Restarts a failed projection or worker from its checkpoint (after the cause was fixed). */
   requestResume(name: string, requestedBy: string): Promise<RequestRow> {
+    const worker = this.worker(name);
+    if (worker) return new ProjectionRegistry(worker.db).addRequest(name, 'resume', requestedBy);
     this.assertKnown(name);
     return this.registry.addRequest(name, 'resume', requestedBy);
   }
 
-  request(id: string): Promise<RequestRow | undefined> {
-    return this.registry.request(id);
+  async request(id: string): Promise<RequestRow | undefined> {
+    for (const db of [this.db, ...this.workers.map((w) => w.db)]) {
+      const found = await new ProjectionRegistry(db).request(id);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   private assertKnown(name: string): void {
+    if (this.worker(name)) throw new WorkerNotReplayableError(name);
     if (!this.projection(name))
       throw new UnknownProjectionError(
         name,
@@ -252,6 +288,14 @@ export class UnknownProjectionError extends Error {
     known: string[],
   ) {
     super(`No projection named ${projection}; known: ${known.join(', ')}`);
+  }
+}
+
+/** Replaying a worker would send its commands or issue its documents again: only resume applies. */
+export class WorkerNotReplayableError extends UnknownProjectionError {
+  constructor(worker: string) {
+    super(worker, []);
+    this.message = `${worker} is a worker, not a read model: it can be resumed, not replayed`;
   }
 }
 

@@ -9,7 +9,11 @@ import { ProjectionHost, type HostOptions } from '../../projections/runner/proje
 import { PostgresReadModelDb } from '../../projections/runner/postgres-read-model-db.js';
 import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
-import { ProjectionOperations } from './projection-operations.js';
+import { ProjectionOperations, type WorkerSource } from './projection-operations.js';
+import type { WorkersConfig } from './workers-config.js';
+import { TIMELINE_PLANNER } from '../timelines/timeline-planner.projection.js';
+import { DOCUMENT_ISSUER } from '../application/documents/document-issuer.projection.js';
+import { EVENT_BUS_FEED } from '../application/event-bus/event-bus-feed.projection.js';
 
 export interface ProjectionsConfig {
   /** A SQLite file path or a postgres:// URL. */
@@ -18,11 +22,16 @@ export interface ProjectionsConfig {
   run: boolean;
   holder: string;
   leaseTtlMs: number;
+  /** GET /ready answers 503 once any projection's oldest unapplied event is older than this. */
+  readyMaxLagSeconds: number;
 }
+
+export const DEFAULT_READY_MAX_LAG_SECONDS = 60;
 
 /**
  * READ_MODEL_DB (default `<DATA_DIR>/read-models.sqlite`; a postgres:// URL shares read models between
- * instances), PROJECTIONS=run|off, PROJECTION_LEASE_TTL_MS (default 15000), INSTANCE_ID (default host:pid).
+ * instances), PROJECTIONS=run|off, PROJECTION_LEASE_TTL_MS (default 15000), INSTANCE_ID (default host:pid),
+ * READY_MAX_PROJECTION_LAG_SECONDS (default 60).
  */
 export function loadProjectionsConfig(
   dataDir: string,
@@ -35,12 +44,17 @@ export function loadProjectionsConfig(
   const leaseTtlMs = /^\d+$/.test(ttlRaw) ? Number(ttlRaw) : NaN;
   if (!(leaseTtlMs >= 1000))
     problems.push(`PROJECTION_LEASE_TTL_MS must be a whole number ≥ 1000 (got '${ttlRaw}')`);
+  const lagRaw = env.READY_MAX_PROJECTION_LAG_SECONDS?.trim() || String(DEFAULT_READY_MAX_LAG_SECONDS);
+  const readyMaxLagSeconds = /^\d+$/.test(lagRaw) ? Number(lagRaw) : NaN;
+  if (!Number.isSafeInteger(readyMaxLagSeconds))
+    problems.push(`READY_MAX_PROJECTION_LAG_SECONDS must be a whole number ≥ 0 (got '${lagRaw}')`);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     readModelDb: env.READ_MODEL_DB?.trim() || join(dataDir, 'read-models.sqlite'),
     run: run === 'run',
     holder: env.INSTANCE_ID?.trim() || `${hostname()}:${process.pid}`,
     leaseTtlMs,
+    readyMaxLagSeconds,
   };
 }
 
@@ -52,14 +66,19 @@ export function openReadModelDb(target: string): ReadModelDb {
 export class ProjectionsRuntime {
   readonly operations: ProjectionOperations;
   readonly host?: ProjectionHost;
+  /** How far behind a projection may fall before GET /ready reports the instance not ready. */
+  readonly readyMaxLagSeconds: number;
 
   constructor(
     readonly store: EventStore,
     readonly db: ReadModelDb,
-    options: { run: boolean } & HostOptions,
+    { readyMaxLagSeconds, ...options }: { run: boolean; readyMaxLagSeconds?: number } & HostOptions,
     readonly projections: Projection[] = allProjections(),
+    /** The workers ops see beside the projections, with connections this runtime closes. */
+    private readonly workers: WorkerSource[] = [],
   ) {
-    this.operations = new ProjectionOperations(store, db, projections);
+    this.readyMaxLagSeconds = readyMaxLagSeconds ?? DEFAULT_READY_MAX_LAG_SECONDS;
+    this.operations = new ProjectionOperations(store, db, projections, Date.now, workers);
     if (options.run) this.host = new ProjectionHost(store, db, projections, options);
   }
 
@@ -67,13 +86,22 @@ export class ProjectionsRuntime {
     store: EventStore,
     config: ProjectionsConfig,
     log: (message: string) => void = (message) => new Logger('Projections').log(message),
+    workers?: WorkersConfig,
   ): ProjectionsRuntime {
-    return new ProjectionsRuntime(store, openReadModelDb(config.readModelDb), {
-      run: config.run,
-      holder: config.holder,
-      leaseTtlMs: config.leaseTtlMs,
-      log,
-    });
+    const db = openReadModelDb(config.readModelDb);
+    return new ProjectionsRuntime(
+      store,
+      db,
+      {
+        run: config.run,
+        holder: config.holder,
+        leaseTtlMs: config.leaseTtlMs,
+        readyMaxLagSeconds: config.readyMaxLagSeconds,
+        log,
+      },
+      allProjections(),
+      workers ? workerSources(workers, config.readModelDb, db) : [],
+    );
   }
 
   async start(): Promise<void> {
@@ -89,5 +117,27 @@ export class ProjectionsRuntime {
   async close(): Promise<void> {
     await this.stop();
     await this.db.close();
+    for (const db of new Set(this.workers.map((w) => w.db))) if (db !== this.db) await db.close();
   }
+}
+
+/**
+ * Connections for reading the workers' status: one per distinct database (the read models' own when the
+ * workers share it), separate from the connections the workers write through.
+ */
+export function workerSources(
+  workers: WorkersConfig,
+  readModelTarget: string,
+  readModelDb: ReadModelDb,
+): WorkerSource[] {
+  const opened = new Map<string, ReadModelDb>([[readModelTarget, readModelDb]]);
+  const dbFor = (target: string) => {
+    if (!opened.has(target)) opened.set(target, openReadModelDb(target));
+    return opened.get(target)!;
+  };
+  return [
+    { identity: TIMELINE_PLANNER, db: dbFor(workers.databases.timelines) },
+    { identity: DOCUMENT_ISSUER, db: dbFor(workers.databases.documents) },
+    { identity: EVENT_BUS_FEED, db: dbFor(workers.databases['event-bus']) },
+  ];
 }

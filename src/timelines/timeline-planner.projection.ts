@@ -1,19 +1,23 @@
 import type { AccountEvent } from '../domain/account/account-events.js';
 import type { LedgerEvent } from '../domain/ledger/ledger-events.js';
 import type { ProfileRegistry } from '../domain/policies/profile-registry.js';
-import type { Projection } from '../../projections/runner/projection.js';
+import type { Projection, ProjectionIdentity } from '../../projections/runner/projection.js';
 import { deadlinesFor } from './deadline-planner.js';
 
 /**
  * Turns events into rows of the deadlines table. It runs as a checkpointed projection: the rows and the
  * checkpoint commit together, so after a crash every event's timers are planned exactly once.
  */
+export const TIMELINE_PLANNER: ProjectionIdentity = {
+  name: 'timeline-deadlines',
+  // v2: tables prefixed, so they cannot collide with read models when both share one PostgreSQL database.
+  version: 2,
+  filter: { streamPrefixes: ['account-', 'ledger-'] },
+};
+
 export function timelinePlannerProjection(profiles: ProfileRegistry): Projection {
   return {
-    name: 'timeline-deadlines',
-    // v2: tables prefixed, so they cannot collide with read models when both share one PostgreSQL database.
-    version: 2,
-    filter: { streamPrefixes: ['account-', 'ledger-'] },
+    ...TIMELINE_PLANNER,
     async setup(db, table) {
       await db.run(`CREATE TABLE IF NOT EXISTS ${table('timeline_accounts')} (
         account_id TEXT PRIMARY KEY, time_zone TEXT NOT NULL, profile_id TEXT NOT NULL, profile_version INTEGER NOT NULL)`);

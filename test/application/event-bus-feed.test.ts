@@ -8,6 +8,7 @@ import {
   ofType,
   Saga,
   type ICommandHandler,
+  type IEvent,
   type IEventHandler,
 } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
@@ -28,6 +29,8 @@ import { ApiKeyRegistry } from '../../src/http/auth/api-keys.js';
 import { IdempotencyStore } from '../../src/http/idempotency/idempotency-store.js';
 import type { WorkersConfig } from '../../src/ops/workers-config.js';
 import { ProjectionLease } from '../../projections/runner/projection-lease.js';
+import { EVENT_BUS_FEED } from '../../src/application/event-bus/event-bus-feed.projection.js';
+import { ProjectionOperations } from '../../src/ops/projection-operations.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
 
 /** What the test handler and saga saw, per application instance (the one the test says is reacting). */
@@ -67,7 +70,7 @@ class NoteWorkRequestedHandler implements ICommandHandler<NoteWorkRequested> {
 @Injectable()
 class WorkSaga {
   @Saga()
-  workRequested = (events$: Observable<unknown>) =>
+  workRequested = (events$: Observable<IEvent>) =>
     events$.pipe(
       ofType(StoredEventPublished),
       filter(({ event }) => event.type === 'WorkRequested'),
@@ -180,6 +183,43 @@ describe('the event bus fed from the checkpointed subscription', () => {
     await fedToHead(fixed, store);
     expect(seen.get('a')).toEqual(events.map((e) => e.id));
     await fixed.close();
+    await store.close();
+  });
+
+  it('shows in ops status as a failed worker naming the event, and a resume from ops continues it', async () => {
+    const store = SqliteEventStore.open({ path: join(dir, 'events.sqlite') });
+    const events = [work(), work('Poison'), work()];
+    await store.append('work-1', events);
+    poisonType = 'Poison';
+    const app = await start(store, workers('a'));
+    const feed = app.get(EventBusFeed);
+    const statusDb = new SqliteReadModelDb(join(dir, 'event-bus.sqlite'));
+    const ops = new ProjectionOperations(store, new SqliteReadModelDb(':memory:'), [], Date.now, [
+      { identity: EVENT_BUS_FEED, db: statusDb },
+    ]);
+    const deadline = Date.now() + 10_000;
+    while (feed.status.state !== 'failed' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    const [report] = await ops.status();
+    expect(report).toMatchObject({
+      name: 'event-bus',
+      kind: 'worker',
+      state: 'failed',
+      holder: 'a',
+      lagPositions: 2,
+      lastError: { eventId: events[1]!.id, eventType: 'Poison' },
+    });
+    expect(() => ops.requestReplay('event-bus', 'ops')).toThrow(/can be resumed, not replayed/);
+
+    poisonType = undefined; // the cause is fixed
+    const request = await ops.requestResume('event-bus', 'ops');
+    await feed.worker.tend(); // the lease upkeep picks the request up
+    await fedToHead(app, store);
+    expect(seen.get('a')).toEqual(events.map((e) => e.id));
+    expect(await ops.request(request.id)).toMatchObject({ state: 'done' });
+    expect((await ops.statusOf('event-bus'))!).toMatchObject({ state: 'live', lagPositions: 0 });
+    await app.close();
+    await statusDb.close();
     await store.close();
   });
 

@@ -48,12 +48,32 @@ describe('npm run projections', () => {
     expect(list.out.split('\n')[0]).toMatch(/^PROJECTION\s+CODE\s+LIVE BUILD\s+STREAMS$/);
     for (const p of allProjections()) expect(list.out).toContain(p.name);
     const status = await cli('status', '--json');
-    expect(JSON.parse(status.out)).toHaveLength(6);
-    expect(JSON.parse(status.out)[0]).toMatchObject({
+    const reports = JSON.parse(status.out);
+    expect(reports.map((r: { name: string; kind: string }) => [r.name, r.kind])).toEqual([
+      ...allProjections().map((p) => [p.name, 'projection']),
+      ['timeline-deadlines', 'worker'],
+      ['document-issuer', 'worker'],
+      ['event-bus', 'worker'],
+    ]);
+    expect(reports[0]).toMatchObject({
       name: 'account-balances',
       state: 'never-run',
       holder: null,
     });
+  });
+
+  it('resumes a worker through the instance holding it, and refuses to replay one', async () => {
+    const replay = await cli('replay', 'event-bus');
+    expect(replay.code).toBe(2);
+    expect(replay.err).toContain('event-bus is a worker, not a read model: it can be resumed, not replayed');
+    const resume = await cli('resume', 'event-bus');
+    expect(resume.code).toBe(0);
+    expect(resume.out).toMatch(/requested resume of event-bus: [0-9a-f-]{36}/);
+    expect(resume.out).toContain(
+      'no running instance holds event-bus: the next instance to start resumes it',
+    );
+    const registry = new ProjectionRegistry(new SqliteReadModelDb(join(dir, 'event-bus.sqlite')));
+    expect(await registry.requests('event-bus', ['pending'])).toMatchObject([{ kind: 'resume' }]);
   });
 
   it('replays one projection itself when no instance runs it', async () => {

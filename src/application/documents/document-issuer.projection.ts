@@ -1,4 +1,4 @@
-import type { Projection } from '../../../projections/runner/projection.js';
+import type { Projection, ProjectionIdentity } from '../../../projections/runner/projection.js';
 import type { LedgerEventOf } from '../../domain/ledger/ledger-events.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import type { DocumentService } from './document-service.js';
@@ -9,11 +9,15 @@ import type { DocumentService } from './document-service.js';
  * example a legal entity without legal details) is recorded as withheld, with the reason, instead of
  * stopping the issuer for every other account.
  */
+export const DOCUMENT_ISSUER: ProjectionIdentity = {
+  name: 'document-issuer',
+  version: 1,
+  filter: { streamPrefixes: ['ledger-'], eventTypes: ['PeriodClosed', 'BillIssued'] },
+};
+
 export function documentIssuerProjection(documents: DocumentService): Projection {
   return {
-    name: 'document-issuer',
-    version: 1,
-    filter: { streamPrefixes: ['ledger-'], eventTypes: ['PeriodClosed', 'BillIssued'] },
+    ...DOCUMENT_ISSUER,
     async setup(db, table) {
       await db.run(`CREATE TABLE IF NOT EXISTS ${table('withheld')} (
         event_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, period_id TEXT NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL)`);

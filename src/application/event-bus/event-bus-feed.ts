@@ -50,9 +50,17 @@ export class EventBusFeed implements OnApplicationBootstrap, OnApplicationShutdo
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Stops feeding (the checkpoint covers what handlers were given) and hands the lease on. Call it before
+   * Nest's close(): that unsubscribes the handlers first, and events fed after would reach nobody.
+   */
+  async stop(): Promise<void> {
     if (this.upkeep) clearInterval(this.upkeep);
     await this.worker.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
     await this.db.close();
   }
 }

@@ -4,8 +4,14 @@ import type { EventStore } from '../../event-store/event-store.port.js';
 import { ProjectionLease } from '../../../projections/runner/projection-lease.js';
 import type { RequestRow } from '../../../projections/runner/projection-registry.js';
 import type { ReadModelDb } from '../../../projections/runner/read-model-db.js';
-import type { ProjectionOperations, ProjectionReport } from '../projection-operations.js';
-import { loadProjectionsConfig, ProjectionsRuntime, openReadModelDb } from '../projections-runtime.js';
+import type { ProjectionOperations, ProjectionReport, WorkerSource } from '../projection-operations.js';
+import {
+  loadProjectionsConfig,
+  ProjectionsRuntime,
+  openReadModelDb,
+  workerSources,
+} from '../projections-runtime.js';
+import { loadWorkersConfig } from '../workers-config.js';
 import { hostname } from 'node:os';
 import { ProgressLine } from './progress.js';
 import { allProjections } from '../../../projections/all-projections.js';
@@ -16,14 +22,16 @@ const USAGE = `Usage: npm run projections -- <command>
   status [<name>] [--json]   position, head, lag, state, holder and last error of each projection
   replay <name>              rebuild one projection beside the live one, compare, switch (blue/green)
   rebuild --all              replay every projection
-  resume <name>              restart a failed projection from its checkpoint (after a fix or an outage)
+  resume <name>              restart a failed projection or worker from its checkpoint (after a fix or an outage)
 
   Options for replay and rebuild:
     --require-identical      keep the live build if the new one differs (default: switch anyway)
     --no-wait                record the request and return; the holder of each projection carries it out
 
   Reads the same environment as the app: DATA_DIR, EVENT_STORE, SQLITE_PATH, ESDB_CONNECTION_STRING,
-  READ_MODEL_DB. When no running instance holds a projection, this command runs the rebuild itself.`;
+  READ_MODEL_DB, WORKERS_DB. When no running instance holds a projection, this command runs the rebuild
+  itself. Status also lists the workers (timeline-deadlines, document-issuer, event-bus): they act rather
+  than build read models, so they can be resumed but not replayed.`;
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -47,7 +55,19 @@ export async function runProjectionsCli(args: string[], io: CliIo): Promise<numb
   const projectionsConfig = loadProjectionsConfig(config.dataDir, io.env);
   const store = await createEventStore(config.eventStore);
   const db = openReadModelDb(projectionsConfig.readModelDb);
-  const runtime = new ProjectionsRuntime(store, db, { run: false, holder: projectionsConfig.holder });
+  const workers = loadWorkersConfig(
+    config.dataDir,
+    projectionsConfig.readModelDb,
+    { holder: projectionsConfig.holder, ttlMs: projectionsConfig.leaseTtlMs },
+    io.env,
+  );
+  const runtime = new ProjectionsRuntime(
+    store,
+    db,
+    { run: false, holder: projectionsConfig.holder },
+    allProjections(),
+    workerSources(workers, projectionsConfig.readModelDb, db),
+  );
   const ops = runtime.operations;
   try {
     await runtime.start();
@@ -71,6 +91,12 @@ export async function runProjectionsCli(args: string[], io: CliIo): Promise<numb
           );
           return 2;
         }
+        const worker = ops.workers.find((w) => w.identity.name === names[0]);
+        if (worker && command !== 'resume') {
+          io.err(`${names[0]} is a worker, not a read model: it can be resumed, not replayed\n`);
+          return 2;
+        }
+        if (worker) return await resumeWorker(ops, worker, io, flags.has('--no-wait'));
         const unknown = names.find((n) => !ops.projection(n));
         if (unknown) {
           io.err(`No projection named ${unknown}; known: ${ops.projections.map((p) => p.name).join(', ')}\n`);
@@ -97,6 +123,35 @@ export async function runProjectionsCli(args: string[], io: CliIo): Promise<numb
   } finally {
     await runtime.close();
     await store.close();
+  }
+}
+
+/** Workers run inside the service (they send commands): the instance holding one carries out the resume. */
+async function resumeWorker(
+  ops: ProjectionOperations,
+  worker: WorkerSource,
+  io: CliIo,
+  noWait: boolean,
+): Promise<number> {
+  const name = worker.identity.name;
+  const request = await ops.requestResume(name, `cli:${hostname()}:${process.pid}`);
+  io.out(`requested resume of ${name}: ${request.id}\n`);
+  if (noWait) return 0;
+  if (!(await ProjectionLease.holderOf(worker.db, name))) {
+    io.out(`no running instance holds ${name}: the next instance to start resumes it\n`);
+    return 0;
+  }
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, io.pollMs ?? 250));
+    const current = (await ops.request(request.id))!;
+    if (current.state === 'done') {
+      io.out(`${name}: resumed\n`);
+      return 0;
+    }
+    if (current.state === 'failed') {
+      io.out(`${name}: resume FAILED: ${(current.detail.error as { message?: string })?.message}\n`);
+      return 1;
+    }
   }
 }
 
