@@ -1,6 +1,6 @@
 import { ProjectionRegistry } from './projection-registry.js';
 import type { ReadModelDb } from './read-model-db.js';
-import { assertIdentifier, isTable } from './sql-dialect.js';
+import { assertIdentifier, columnsOf, isTable } from './sql-dialect.js';
 
 export interface TableComparison {
   table: string;
@@ -18,19 +18,30 @@ export interface BuildComparison {
 /** Table name without its build suffix: what pairs a live table with its rebuilt twin. */
 const baseName = (table: string, build: number) => table.slice(0, -`_v${build}`.length);
 
-async function rowsOf(db: ReadModelDb, table: string): Promise<Map<string, number>> {
-  const rows = await db.all<Record<string, unknown>>(`SELECT * FROM ${assertIdentifier(table)}`);
-  const counts = new Map<string, number>();
-  for (const row of rows) {
-    // Values as text: SQLite and PostgreSQL return numbers differently; the content is what matters.
-    const key = JSON.stringify(
-      Object.keys(row)
-        .sort()
-        .map((column) => [column, row[column] === null ? null : String(row[column])]),
-    );
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+const countRows = async (db: ReadModelDb, table: string) =>
+  Number((await db.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${assertIdentifier(table)}`))!.n);
+
+/**
+ * Rows in one table and not the other, as multisets, computed by the database: each distinct row's count
+ * in the live table minus its count in the candidate, summed as absolute values. Nothing is loaded into
+ * memory, so tables of any size compare (GROUP BY treats NULLs as equal, as a comparison must).
+ */
+async function differingRows(db: ReadModelDb, live: string, candidate: string): Promise<number> {
+  const columns = await columnsOf(db, live);
+  const candidateColumns = await columnsOf(db, candidate);
+  if (columns.join() !== candidateColumns.join()) {
+    return (await countRows(db, live)) + (await countRows(db, candidate));
   }
-  return counts;
+  const list = columns.map((c) => `"${assertIdentifier(c)}"`).join(', ');
+  const row = await db.get<{ n: number | string | null }>(
+    `SELECT SUM(ABS(d)) AS n FROM (
+       SELECT ${list}, SUM(side) AS d FROM (
+         SELECT ${list}, 1 AS side FROM ${assertIdentifier(live)}
+         UNION ALL SELECT ${list}, -1 AS side FROM ${assertIdentifier(candidate)}
+       ) AS both_builds GROUP BY ${list}
+     ) AS per_row`,
+  );
+  return Number(row?.n ?? 0);
 }
 
 /**
@@ -55,20 +66,18 @@ export async function compareBuilds(
   const candidate = await tablesOf(candidateBuild);
   const result: TableComparison[] = [];
   for (const base of [...new Set([...live.keys(), ...candidate.keys()])].sort()) {
-    const liveRows = live.has(base) ? await rowsOf(db, live.get(base)!) : new Map<string, number>();
-    const candidateRows = candidate.has(base)
-      ? await rowsOf(db, candidate.get(base)!)
-      : new Map<string, number>();
-    let differing = 0;
-    for (const key of new Set([...liveRows.keys(), ...candidateRows.keys()])) {
-      differing += Math.abs((liveRows.get(key) ?? 0) - (candidateRows.get(key) ?? 0));
-    }
-    const total = (rows: Map<string, number>) => [...rows.values()].reduce((a, b) => a + b, 0);
+    const liveTable = live.get(base);
+    const candidateTable = candidate.get(base);
+    const liveRows = liveTable ? await countRows(db, liveTable) : 0;
+    const candidateRows = candidateTable ? await countRows(db, candidateTable) : 0;
     result.push({
       table: base,
-      liveRows: total(liveRows),
-      candidateRows: total(candidateRows),
-      differingRows: differing,
+      liveRows,
+      candidateRows,
+      differingRows:
+        liveTable && candidateTable
+          ? await differingRows(db, liveTable, candidateTable)
+          : liveRows + candidateRows,
     });
   }
   return { identical: result.every((t) => t.differingRows === 0), tables: result };

@@ -22,6 +22,19 @@ export async function isTable(db: ReadModelDb, name: string): Promise<boolean> {
   return row !== undefined;
 }
 
+/** A table's column names, in their declared order. */
+export async function columnsOf(db: ReadModelDb, table: string): Promise<string[]> {
+  const rows =
+    db.dialect === 'postgres'
+      ? await db.all<{ name: string }>(
+          `SELECT column_name AS name FROM information_schema.columns
+           WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
+          [table],
+        )
+      : await db.all<{ name: string }>(`SELECT name FROM pragma_table_info($1) ORDER BY cid`, [table]);
+  return rows.map((r) => r.name);
+}
+
 /** Only names a projection chose (letters, digits, underscores) reach SQL as identifiers. */
 export function assertIdentifier(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`Not a safe SQL identifier: ${name}`);
