@@ -34,6 +34,8 @@ import { RunLedgerCommandHandler } from './use-cases/run-ledger-command.js';
 import { SetCreditLimitController } from './use-cases/set-credit-limit/set-credit-limit.controller.js';
 import { TopUpController } from './use-cases/top-up/top-up.controller.js';
 import { OPS_CONTROLLERS, opsProviders } from './ops/ops.module.js';
+import { AdvanceClockController } from './use-cases/advance-clock/advance-clock.controller.js';
+import { RunningTimelines } from './timelines/running-timelines.js';
 import type { ProjectionsRuntime } from './ops/projections-runtime.js';
 import type { WorkersConfig } from './ops/workers-config.js';
 
@@ -55,6 +57,7 @@ export const CONTROLLERS = [
   ExpireGrantsController,
   EntitlementController,
   DocumentsController,
+  AdvanceClockController,
   ...OPS_CONTROLLERS,
 ];
 
@@ -97,6 +100,7 @@ export class AppModule {
           inject: [BillingService],
         },
         { provide: CommandMetrics, useValue: new CommandMetrics() },
+        RunningTimelines,
         EventTypeMetrics,
         {
           provide: EventBusFeed,

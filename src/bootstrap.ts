@@ -5,7 +5,9 @@ import type { Server, ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AppModule, type AppDependencies } from './app.module.js';
-import { SystemClock } from './application/clock/clock.js';
+import { SystemClock, VirtualClock, type Clock } from './application/clock/clock.js';
+import type { EventStore } from './event-store/event-store.port.js';
+import { RunningTimelines } from './timelines/running-timelines.js';
 import { ConfigError, type AppConfig } from './config/config.js';
 import { createEventStore } from './event-store/create-event-store.js';
 import { ApiKeyRegistry, ensureGeneratedKeys, parseApiKeyRecords } from './http/auth/api-keys.js';
@@ -106,7 +108,7 @@ export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessE
     deps: {
       config,
       eventStore,
-      clock: new SystemClock(),
+      clock: await openClock(config.clock, eventStore),
       apiKeys: new ApiKeyRegistry(records),
       idempotency,
       profiles,
@@ -167,11 +169,25 @@ export async function startTimelines(
   );
   await engine.start();
   engine.startPolling(1000);
+  app.get(RunningTimelines).engine = engine;
   return async () => {
     await engine.stop();
     await db.close();
     await documentsDb.close();
   };
+}
+
+/**
+ * The system clock, or a test clock that resumes where the log's last decision left it: a restart with the
+ * same CLOCK=virtual:<start> never moves the engine's time back.
+ */
+export async function openClock(setting: AppConfig['clock'], store: EventStore): Promise<Clock> {
+  if (setting.kind === 'system') return new SystemClock();
+  const [last] = await store.readAll({ direction: 'backwards', maxCount: 1 });
+  const lastDecided = last?.metadata.recordedAt;
+  return new VirtualClock(
+    lastDecided && Date.parse(lastDecided) > Date.parse(setting.start) ? lastDecided : setting.start,
+  );
 }
 
 /** One process on its own data folder: per-worker SQLite files, a lease that this process always gets. */

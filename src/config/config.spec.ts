@@ -8,7 +8,20 @@ describe('loadConfig', () => {
       eventStore: { kind: 'sqlite', path: './data/events.sqlite' },
       dataDir: './data',
       logLevel: 'info',
+      clock: { kind: 'system' },
     });
+  });
+
+  it('takes a virtual clock with its start time, and refuses a start without an offset or a real date', () => {
+    expect(loadConfig({ CLOCK: 'virtual:2026-03-01T00:00:00+03:00' }).clock).toEqual({
+      kind: 'virtual',
+      start: '2026-02-28T21:00:00.000Z',
+    });
+    expect(loadConfig({ CLOCK: 'system' }).clock).toEqual({ kind: 'system' });
+    for (const bad of ['virtual:2026-03-01T00:00:00', 'virtual:2026-02-30T00:00:00Z', 'virtual', 'fast'])
+      expect(() => loadConfig({ CLOCK: bad })).toThrow(
+        `CLOCK must be system or virtual:<ISO-8601 time with an offset>, e.g. virtual:2026-03-01T00:00:00+03:00 (got '${bad}')`,
+      );
   });
 
   it('selects EventStoreDB with a connection string', () => {

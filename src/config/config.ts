@@ -1,3 +1,5 @@
+import { INSTANT_WITH_OFFSET, isRealInstant } from '../http/validators.js';
+
 /**
  * Configuration comes from the environment and is validated once at start-up. Every problem is
  * reported together, naming the variable and what is allowed, so a bad deployment fails fast and clearly.
@@ -10,6 +12,11 @@ export interface AppConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** A folder of policy profile JSON files added to the built-in ones. */
   policyProfilesDir?: string;
+  /**
+   * `system`, or a virtual clock (a test clock, as in a payment provider's sandbox) that starts at `start`
+   * and moves only when ops advance it: a month of billing in seconds, for integration tests and demos.
+   */
+  clock: { kind: 'system' } | { kind: 'virtual'; start: string };
 }
 
 export class ConfigError extends Error {
@@ -55,6 +62,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
     eventStore = { kind: 'esdb', connectionString };
   }
 
+  const clockRaw = value('CLOCK', 'system');
+  let clock: AppConfig['clock'] = { kind: 'system' };
+  const virtualStart = /^virtual:(.+)$/.exec(clockRaw)?.[1];
+  if (virtualStart !== undefined && INSTANT_WITH_OFFSET.test(virtualStart) && isRealInstant(virtualStart)) {
+    clock = { kind: 'virtual', start: new Date(virtualStart).toISOString() };
+  } else if (clockRaw !== 'system') {
+    problems.push(
+      `CLOCK must be system or virtual:<ISO-8601 time with an offset>, e.g. virtual:2026-03-01T00:00:00+03:00 (got '${clockRaw}')`,
+    );
+  }
+
   const config: AppConfig = {
     host: value('HOST', '127.0.0.1'),
     port,
@@ -62,6 +80,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir,
     logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     ...(env.POLICY_PROFILES_DIR ? { policyProfilesDir: env.POLICY_PROFILES_DIR } : {}),
+    clock,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -20,11 +20,13 @@ export const IsDecimalString = (options: {
   );
 };
 
+export const INSTANT_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
 /** ISO-8601 instants with an explicit offset (Z or ±hh:mm): a time without a zone is ambiguous. */
 export const IsInstant = () =>
   applyDecorators(
     IsString({ message: '$property must be an ISO-8601 time string' }),
-    Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, {
+    Matches(INSTANT_WITH_OFFSET, {
       message: '$property must be an ISO-8601 time with an offset, e.g. 2026-03-01T12:00:00+03:00',
     }),
     ValidateBy({

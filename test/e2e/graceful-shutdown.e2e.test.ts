@@ -1,69 +1,22 @@
 import Big from 'big.js';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { fileURLToPath } from 'node:url';
 import { allProjections } from '../../projections/all-projections.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
 import { ProfileRegistry } from '../../src/domain/policies/profile-registry.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import { hashApiKey } from '../../src/http/auth/api-keys.js';
 import { ProjectionOperations } from '../../src/ops/projection-operations.js';
 import { timelinePlannerProjection } from '../../src/timelines/timeline-planner.projection.js';
 import { EventBusFeed } from '../../src/application/event-bus/event-bus-feed.js';
 import { EventTypeMetrics } from '../../src/application/event-bus/event-type-metrics.handler.js';
-import { spawnTs } from '../support/child-process.js';
+import { startService, type Service } from '../support/service-process.js';
 import { individual, usage } from './fixtures.js';
 import { KEYS, startTestApi } from './harness.js';
 
-const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const BATCH_SIZE = 1000; // the most one batch may carry: long enough to still be running at SIGTERM
-
-interface Service {
-  child: ChildProcess;
-  baseUrl: string;
-  port: number;
-  /** Every JSON line the service logged to stdout. */
-  logs: Array<{ level: string; message: string; context?: string }>;
-  stderr(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Runs src/main.ts as `npm start` would, and resolves once it listens. */
-async function startService(dataDir: string): Promise<Service> {
-  const child = spawnTs(main, [], {
-    DATA_DIR: dataDir,
-    HOST: '127.0.0.1',
-    PORT: '0', // the service logs the port the system chose
-    LOG_LEVEL: 'info',
-    API_KEYS: `test-service:service:${hashApiKey(KEYS.service)},test-ops:ops:${hashApiKey(KEYS.ops)}`,
-  });
-  const logs: Service['logs'] = [];
-  let stderr = '';
-  let buffer = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const listening = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop()!;
-      for (const line of lines) {
-        logs.push(JSON.parse(line));
-        const url = /listening on (http:\/\/\S+)/.exec(logs.at(-1)!.message)?.[1];
-        if (url) resolve(url);
-      }
-    });
-    void exited.then(() => reject(new Error(`the service exited before listening: ${stderr}`)));
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const baseUrl = await listening;
-  return { child, baseUrl, port: Number(new URL(baseUrl).port), logs, stderr: () => stderr, exited };
-}
 
 async function call(
   service: Service,

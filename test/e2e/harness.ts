@@ -13,6 +13,7 @@ import { BillingService } from '../../src/application/billing/billing.service.js
 import { DocumentService } from '../../src/application/documents/document-service.js';
 import { ProfileRegistry } from '../../src/domain/policies/profile-registry.js';
 import { TimelineEngine } from '../../src/timelines/timeline-engine.js';
+import { RunningTimelines } from '../../src/timelines/running-timelines.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
 import { PriceCatalog, defaultCatalogVersions } from '../../src/domain/catalog/index.js';
 
@@ -93,6 +94,7 @@ export async function startTestApi(
     },
   );
   await engine.start();
+  app.get(RunningTimelines).engine = engine;
   const address = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
   return {

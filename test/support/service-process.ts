@@ -1,0 +1,51 @@
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { hashApiKey } from '../../src/http/auth/api-keys.js';
+import { KEYS } from '../e2e/harness.js';
+import { spawnTs } from './child-process.js';
+
+const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+
+export interface Service {
+  child: ChildProcess;
+  baseUrl: string;
+  port: number;
+  /** Every JSON line the service logged to stdout. */
+  logs: Array<{ level: string; message: string; context?: string }>;
+  stderr(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Runs src/main.ts as `npm start` would, and resolves once it listens. */
+export async function startService(dataDir: string, env: Record<string, string> = {}): Promise<Service> {
+  const child = spawnTs(main, [], {
+    DATA_DIR: dataDir,
+    HOST: '127.0.0.1',
+    PORT: '0', // the service logs the port the system chose
+    LOG_LEVEL: 'info',
+    API_KEYS: `test-service:service:${hashApiKey(KEYS.service)},test-ops:ops:${hashApiKey(KEYS.ops)}`,
+    ...env,
+  });
+  const logs: Service['logs'] = [];
+  let stderr = '';
+  let buffer = '';
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const listening = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop()!;
+      for (const line of lines) {
+        logs.push(JSON.parse(line));
+        const url = /listening on (http:\/\/\S+)/.exec(logs.at(-1)!.message)?.[1];
+        if (url) resolve(url);
+      }
+    });
+    void exited.then(() => reject(new Error(`the service exited before listening: ${stderr}`)));
+  });
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const baseUrl = await listening;
+  return { child, baseUrl, port: Number(new URL(baseUrl).port), logs, stderr: () => stderr, exited };
+}
