@@ -117,6 +117,12 @@ describe('the event bus fed from the checkpointed subscription', () => {
     return NestFactory.createApplicationContext(TestRoot, { logger: false });
   }
 
+  const untilFailed = async (feed: EventBusFeed) => {
+    const deadline = Date.now() + 10_000;
+    while (feed.status.state !== 'failed' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+  };
+
   const fedToHead = async (app: INestApplicationContext, store: EventStore) =>
     app.get(EventBusFeed).waitFor((await store.headPosition())!);
 
@@ -166,9 +172,7 @@ describe('the event bus fed from the checkpointed subscription', () => {
     poisonType = 'Poison';
     const app = await start(store, workers('a'));
     const feed = app.get(EventBusFeed);
-    const deadline = Date.now() + 10_000;
-    while (feed.status.state !== 'failed' && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 10));
+    await untilFailed(feed);
 
     expect(feed.status.state).toBe('failed');
     expect(feed.status.lastError).toMatchObject({ eventId: events[1]!.id, eventType: 'Poison' });
@@ -197,9 +201,7 @@ describe('the event bus fed from the checkpointed subscription', () => {
     const ops = new ProjectionOperations(store, new SqliteReadModelDb(':memory:'), [], Date.now, [
       { identity: EVENT_BUS_FEED, db: statusDb },
     ]);
-    const deadline = Date.now() + 10_000;
-    while (feed.status.state !== 'failed' && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 10));
+    await untilFailed(feed);
     const [report] = await ops.status();
     expect(report).toMatchObject({
       name: 'event-bus',

@@ -37,6 +37,18 @@ async function deadlines(db: ReadModelDb, accountId: string) {
     .catch(() => []);
 }
 
+/** Waits until every deadline of the account due at the instances' time is marked fired and reported by `by`. */
+const allFired = (db: ReadModelDb, accountId: string, by: Worker) =>
+  until(
+    async () => {
+      const rows = await deadlines(db, accountId);
+      const reported = firedBy(by);
+      return rows.length > 0 && rows.every((r) => r.status === 'done' && reported.includes(r.id));
+    },
+    20_000,
+    `${accountId}'s deadlines to be fired by the holder`,
+  );
+
 describe('the timelines on several instances', () => {
   let dir: string;
   let cluster: PgCluster;
@@ -85,14 +97,7 @@ describe('the timelines on several instances', () => {
         await a.waitForLine((line) => line === 'held');
         b = startChild(childScript, args('instance-b'), 'instance-b');
         await b.waitForLine((line) => line === 'started');
-        await until(
-          async () => {
-            const rows = await deadlines(db, 'ivan');
-            return rows.length > 0 && rows.every((r) => r.status === 'done');
-          },
-          20_000,
-          "instance a to fire ivan's deadlines",
-        );
+        await allFired(db, 'ivan', a);
         expect(await ProjectionLease.holderOf(db, 'timeline-deadlines')).toMatchObject({
           holder: 'instance-a',
         });
@@ -104,14 +109,7 @@ describe('the timelines on several instances', () => {
         await a.killHard();
         await freeze('olga');
         await b.waitForLine((line) => line === 'held', 15_000);
-        await until(
-          async () => {
-            const rows = await deadlines(db, 'olga');
-            return rows.length > 0 && rows.every((r) => r.status === 'done');
-          },
-          20_000,
-          "instance b to fire olga's deadlines",
-        );
+        await allFired(db, 'olga', b);
         const firedByB = firedBy(b);
         expect(firedByB.sort()).toEqual((await deadlines(db, 'olga')).map((r) => r.id));
         expect(firedByB.filter((id) => firedByA.includes(id))).toEqual([]);
