@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { filter, map, type Observable } from 'rxjs';
 import { AppModule, type AppDependencies } from '../../src/app.module.js';
 import { EventBusFeed } from '../../src/application/event-bus/event-bus-feed.js';
@@ -32,6 +33,7 @@ import { ProjectionLease } from '../../projections/runner/projection-lease.js';
 import { EVENT_BUS_FEED } from '../../src/application/event-bus/event-bus-feed.projection.js';
 import { ProjectionOperations } from '../../src/ops/projection-operations.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
+import { startChild } from '../projections/support/worker-process.js';
 
 /** What the test handler and saga saw, per application instance (the one the test says is reacting). */
 const seen = new Map<string, string[]>();
@@ -257,4 +259,34 @@ describe('the event bus fed from the checkpointed subscription', () => {
     await store.close();
     currentInstance = 'a';
   });
+});
+
+describe('the event bus after a crash in the middle of a reaction', () => {
+  it('delivers the interrupted event again after a restart: nothing lost, nothing checkpointed repeated', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'event-bus-crash-'));
+    const storePath = join(dir, 'events.sqlite');
+    const store = SqliteEventStore.open({ path: storePath });
+    const before = [work(), work()];
+    const interrupted = work('Slow');
+    const after = [work(), work()];
+    await store.append('work-1', before);
+    const child = fileURLToPath(new URL('./event-bus-child.ts', import.meta.url));
+
+    const first = startChild(child, [storePath, dir, 'Slow', 'stay'], 'first');
+    await first.waitForLine((line) => line === 'fed to head');
+    await store.append('work-1', [interrupted, ...after]);
+    await first.waitForLine((line) => line === `reacting ${interrupted.id}`);
+    await first.killHard();
+    // A new process, once the crashed one's lease expired; this time the reaction finishes.
+    const second = startChild(child, [storePath, dir, 'none', 'exit'], 'second');
+    await second.waitForLine((line) => line === 'fed to head', 20_000);
+    await second.stop();
+
+    const reacted = (lines: string[]) => lines.filter((l) => l.startsWith('reacted ')).map((l) => l.slice(8));
+    expect(reacted(first.lines)).toEqual(before.map((e) => e.id));
+    // The checkpoint moves only past finished reactions: the restart begins at the interrupted event.
+    expect(reacted(second.lines)).toEqual([interrupted, ...after].map((e) => e.id));
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
 });

@@ -18,6 +18,9 @@ import {
   loadProjectionsConfig,
   ProjectionsRuntime,
 } from '../../src/ops/projections-runtime.js';
+import { loadWorkersConfig, type WorkersConfig } from '../../src/ops/workers-config.js';
+import { ProjectionRegistry } from '../../projections/runner/projection-registry.js';
+import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
 import { spawnTs } from '../support/child-process.js';
 import { individual } from './fixtures.js';
 import { startTestApi, testCatalog, type TestApi } from './harness.js';
@@ -122,11 +125,12 @@ describe('GET /ready with a runtime that runs no projections', () => {
   });
 
   /** The app on its own store and a runtime configured from the environment, as main.ts builds it. */
-  async function start(env: NodeJS.ProcessEnv): Promise<ProjectionsRuntime> {
+  async function start(env: NodeJS.ProcessEnv, workers?: WorkersConfig): Promise<ProjectionsRuntime> {
     const projections = ProjectionsRuntime.open(
       store,
       loadProjectionsConfig(dir, { PROJECTIONS: 'off', READ_MODEL_DB: ':memory:', ...env }),
       () => undefined,
+      workers,
     );
     deps = {
       config: loadConfig({ DATA_DIR: dir }),
@@ -147,6 +151,26 @@ describe('GET /ready with a runtime that runs no projections', () => {
   /** An event every account projection wants, stored now; nothing applies it (no instance runs them). */
   const storeAnAccountEvent = () =>
     store.append('account-anna', [{ id: randomUUID(), type: 'AccountOpened', data: individual('anna') }]);
+
+  it('is not ready while a worker has stopped at an event, naming the worker and its error', async () => {
+    const workers = loadWorkersConfig(dir, ':memory:', { holder: 'instance-a', ttlMs: 15_000 }, {});
+    const feedDb = new SqliteReadModelDb(workers.databases['event-bus']);
+    const registry = new ProjectionRegistry(feedDb);
+    await registry.ensureBuild('event-bus', 1, 1);
+    await registry.setState('event-bus', 1, 'failed', { message: 'cannot react to X', eventId: 'e-1' }, null);
+    await feedDb.close();
+    await start({}, workers);
+    const { status, body } = await ready(baseUrl);
+    expect(status).toBe(503);
+    expect(body.reasons).toEqual(['worker event-bus has failed: cannot react to X']);
+    expect(
+      body.projections.filter((p: any) => p.kind === 'worker').map((p: any) => [p.name, p.state]),
+    ).toEqual([
+      ['timeline-deadlines', 'never-run'],
+      ['document-issuer', 'never-run'],
+      ['event-bus', 'failed'],
+    ]);
+  });
 
   it('tolerates a projection that has not run yet while its lag is under the limit', async () => {
     await start({});
