@@ -33,7 +33,13 @@ describe('HTTP API: the seed pages’ cycles end to end', () => {
     const over = await api.call('POST', '/v1/accounts/anna/usage', usage('u-2', 'test.unit', '0.01'));
     expect(over.body.eventTypes).toEqual(['ResourceConsumed', 'AccountFrozen']);
     const frozen = await api.call('GET', '/v1/accounts/anna');
-    expect(frozen.body).toMatchObject({ balance: '-0.01', debt: '0.01', status: { value: 'frozen' } });
+    expect(frozen.body).toMatchObject({
+      balance: '-0.01',
+      debt: '0.01',
+      status: { value: 'frozen', reason: 'balance-below-zero' },
+    });
+    // What happens next unless she tops up: her frozen objects are queued for deletion (she paid once: 7 days).
+    expect(frozen.body.nextDeadlines[0]).toMatchObject({ kind: 'delete-frozen-objects' });
 
     const refused = await api.call('POST', '/v1/accounts/anna/usage', usage('u-3', 'test.unit', '1'));
     expect(refused.status).toBe(422);

@@ -6,6 +6,7 @@ import { BillingService } from '../../application/billing/billing.service.js';
 import { CLOCK, type Clock } from '../../application/clock/clock.js';
 import { Roles } from '../../http/auth/roles.js';
 import { availableFunds, outstandingBills } from '../../domain/ledger/ledger-state.js';
+import { explainStatus, nextDeadlines } from '../../domain/ledger/account-outlook.js';
 import { AccountIdPipe } from '../account-id.pipe.js';
 
 @Controller('v1/accounts/:accountId')
@@ -16,7 +17,7 @@ export class AccountSummaryController {
   ) {}
 
   /**
-   * Status and why, balance, grants by expiry, credit, debt and open bills — now, or as of a past time by
+   * Status and why, balance, grants by expiry, credit, debt, open bills and what happens next — now, or as of a past time by
    * effective time (`asOf`) or as it was recorded then (`basis=recorded`). Read-only: it never opens or
    * closes a period, so auditors change nothing by reading.
    */
@@ -63,7 +64,7 @@ export class AccountSummaryController {
       payerType: account.payerType,
       profile: { id: account.profileId, version: account.profileVersion },
       period: { id: state.periodId, startsAt: state.startsAt, endsAt: state.endsAt },
-      status: { value: state.status, since: state.statusSince },
+      status: explainStatus(state),
       balance: state.balance.toFixed(),
       creditLimit: state.creditLimit.toFixed(),
       availableFunds: availableFunds(state).toFixed(),
@@ -74,6 +75,7 @@ export class AccountSummaryController {
         .map((g) => ({ grantId: g.grantId, kind: g.kind, remaining: g.remaining, expiresAt: g.expiresAt })),
       openBills: [...state.openBills.values()],
       outstandingBills: outstandingBills(state).toFixed(),
+      nextDeadlines: nextDeadlines(state),
     };
   }
 }
