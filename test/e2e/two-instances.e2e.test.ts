@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPgCluster, type PgCluster } from '../projections/support/pg-cluster.js';
+import { startService, type Service } from '../support/service-process.js';
+import { individual } from './fixtures.js';
+import { KEYS } from './harness.js';
+
+interface Report {
+  name: string;
+  kind: 'projection' | 'worker';
+  holder: string | null;
+  lagPositions: number;
+  state: string;
+}
+
+async function call(service: Service, method: string, path: string, body?: unknown, role = KEYS.service) {
+  const response = await fetch(service.baseUrl + path, {
+    method,
+    headers: { authorization: `Bearer ${role}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  return { status: response.status, text, body: text.startsWith('{') ? JSON.parse(text) : undefined };
+}
+
+const reports = async (service: Service): Promise<Report[]> =>
+  (await call(service, 'GET', '/v1/ops/projections', undefined, KEYS.ops)).body.projections;
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const caughtUpUnder = (holder: string) => async (service: Service) =>
+  (await reports(service)).every((r) => r.holder === holder && r.lagPositions === 0 && r.state !== 'failed');
+
+describe('two instances of the service sharing PostgreSQL and one event log', () => {
+  let dir: string;
+  let cluster: PgCluster;
+  const services: Service[] = [];
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'two-instances-'));
+    cluster = await startPgCluster();
+  });
+  afterAll(async () => {
+    for (const service of services) {
+      if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGKILL');
+      await service.exited;
+    }
+    await cluster?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('each projection and worker runs on one of them; after a kill -9 the other takes every one over', async () => {
+    const shared = {
+      SQLITE_PATH: join(dir, 'events.sqlite'),
+      READ_MODEL_DB: await cluster.freshSchema(),
+      PROJECTION_LEASE_TTL_MS: '1000',
+    };
+    const a = await startService(join(dir, 'a'), { ...shared, INSTANCE_ID: 'instance-a' });
+    services.push(a);
+    await until(() => caughtUpUnder('instance-a')(a), 'instance a to hold everything');
+    const b = await startService(join(dir, 'b'), { ...shared, INSTANCE_ID: 'instance-b' });
+    services.push(b);
+
+    // Commands go to either instance; the read models and workers are the same seen from both.
+    const { openedAt: _, ...anna } = individual('anna');
+    expect((await call(b, 'POST', '/v1/accounts', anna)).status).toBe(201);
+    const topUp = (paymentId: string) => ({ paymentId, amount: '100.00', currency: 'RUB', channel: 'card' });
+    expect((await call(a, 'POST', '/v1/accounts/anna/top-ups', topUp('p-1'))).status).toBe(201);
+    await until(() => caughtUpUnder('instance-a')(b), 'instance a to apply both commands');
+    const names = (await reports(b)).map((r) => `${r.kind}:${r.name}`);
+    expect(names).toEqual(
+      expect.arrayContaining(['worker:timeline-deadlines', 'worker:document-issuer', 'worker:event-bus']),
+    );
+    expect(names).toHaveLength(9);
+    // Instance b has fed its event bus nothing: instance a holds the feed.
+    expect((await call(b, 'GET', '/metrics', undefined, KEYS.ops)).text).not.toContain(
+      'billing_events_total{type="FundsDeposited"}',
+    );
+
+    a.child.kill('SIGKILL');
+    await a.exited;
+    expect((await call(b, 'POST', '/v1/accounts/anna/top-ups', topUp('p-2'))).status).toBe(201);
+    await until(() => caughtUpUnder('instance-b')(b), 'instance b to take every projection and worker over');
+
+    // B's event-bus feed continued from A's checkpoint: it fed only the deposit made after the kill.
+    const metrics = (await call(b, 'GET', '/metrics', undefined, KEYS.ops)).text;
+    expect(metrics).toContain('billing_events_total{type="FundsDeposited"} 1');
+    expect(metrics).not.toContain('billing_events_total{type="AccountOpened"}');
+    expect((await call(b, 'GET', '/v1/accounts/anna')).body).toMatchObject({ balance: '200' });
+  }, 90_000);
+});
