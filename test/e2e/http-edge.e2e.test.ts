@@ -229,8 +229,10 @@ describe('OpenAPI', () => {
           '/v1/accounts/{accountId}/top-ups',
           '/v1/usage/batch',
           '/v1/audit/events',
+          '/v1/ops/clock/advance',
         ]),
       );
+      expect(document.components.schemas.AdvanceClockDto.required).toEqual(['to']);
       expect(document.components.schemas.TopUpDto.properties.amount).toMatchObject({ type: 'string' });
       expect(document.components.schemas.TopUpDto.required).toEqual(
         expect.arrayContaining(['paymentId', 'amount', 'currency', 'channel']),
