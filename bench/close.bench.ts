@@ -10,7 +10,7 @@ export async function measureClose() {
   const { dir, cleanup } = workDir();
   try {
     const { dir: logDir, spec } = await monthLog(dir);
-    const { closeAccounts, serialAccounts } = spec.extra;
+    const { closeAccounts, serialAccounts, timelineAccounts } = spec.extra;
     // Five minutes after the month ended everywhere. Deadline polling is off so that the timelines do not
     // close accounts on their own meanwhile; the planner and the document issuer run as usual.
     const at = new Date(Date.parse(MONTH.closedBy) + 5 * 60_000).toISOString();
@@ -53,6 +53,23 @@ export async function measureClose() {
       await engine.settle();
       const serialSeconds = secondsSince(serialStarted);
 
+      // The rest as production closes them: the timeline engine fires every due close-period deadline
+      // (in rounds, accounts side by side; the deadlines of the accounts closed above fire as no-ops).
+      const headBeforeTimelines = (await engine.store.headPosition())!;
+      const timelinesStarted = now();
+      const fired = await engine.timelines.fireDue();
+      await engine.settle();
+      const timelineSeconds = secondsSince(timelinesStarted);
+      let closedByTimelines = 0;
+      for (let after = headBeforeTimelines; ;) {
+        const page = await engine.store.readAll({ afterPosition: after, maxCount: 5000 });
+        if (page.length === 0) break;
+        closedByTimelines += page.filter((e) => e.type === 'PeriodClosed').length;
+        after = page.at(-1)!.position;
+      }
+      if (closedByTimelines !== timelineAccounts)
+        throw new Error(`the timelines closed ${closedByTimelines} periods, expected ${timelineAccounts}`);
+
       const types = new Map<string, number>();
       let after = headBefore;
       for (;;) {
@@ -72,7 +89,9 @@ export async function measureClose() {
           `with per-service totals, a period bill for credit accounts, April opened with the carried state, ` +
           `all fsynced; "with documents" ends when the document issuer has issued and numbered the closing ` +
           `documents and bills of the legal entities and every read model has caught up; then ` +
-          `${serialAccounts} more closed one at a time, as the timeline engine fires close-period deadlines`,
+          `${serialAccounts} more closed one at a time (how the timeline engine fired them before rounds), then ` +
+          `${timelineAccounts} more by the timeline engine firing every due close-period deadline (the ` +
+          `already-closed accounts' deadlines fire as no-ops within that time)`,
         accounts: closeAccounts,
         closeSeconds: round1(closeSeconds),
         periodsClosedPerSec: perSecond(closeAccounts, closeSeconds),
@@ -88,6 +107,13 @@ export async function measureClose() {
           latencyMsP50: round1(median(serialLatencies)),
           projectedSecondsFor10000: round1((serialSeconds / serialAccounts) * 10_000),
         },
+        timelines: {
+          accounts: timelineAccounts,
+          deadlinesFired: fired.length,
+          periodsClosedWithDocumentsPerSec: perSecond(timelineAccounts, timelineSeconds),
+          projectedSecondsFor10000: round1((timelineSeconds / timelineAccounts) * 10_000),
+          versusOneAtATime: round2(serialSeconds / serialAccounts / (timelineSeconds / timelineAccounts)),
+        },
       };
     } finally {
       await engine.close();
@@ -98,3 +124,4 @@ export async function measureClose() {
 }
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
+const round2 = (value: number) => Math.round(value * 100) / 100;

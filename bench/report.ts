@@ -122,9 +122,9 @@ export function printTable(output: {
       fmt(r('replay')?.ratioToRawRead),
     ],
     close: () => [
-      `${fmt(r('close')?.periodsClosedPerSec)} periods/s (${fmt(r('close')?.accounts)} in ${fmt(r('close')?.closeSeconds)} s); with documents ${fmt(r('close')?.periodsClosedWithDocumentsPerSec)}/s (${fmt(r('close')?.withDocumentsSeconds)} s)`,
-      '',
-      '',
+      `${fmt(r('close')?.periodsClosedPerSec)} periods/s (${fmt(r('close')?.accounts)} in ${fmt(r('close')?.closeSeconds)} s); with documents ${fmt(r('close')?.periodsClosedWithDocumentsPerSec)}/s (${fmt(r('close')?.withDocumentsSeconds)} s); timelines ${fmt(num(r('close'), 'timelines', 'periodsClosedWithDocumentsPerSec'))}/s`,
+      `one at a time ${fmt(num(r('close'), 'serial', 'periodsClosedWithDocumentsPerSec'))}/s`,
+      fmt(num(r('close'), 'timelines', 'versusOneAtATime')),
     ],
     age: () => [
       `p50 warm ${fmt(num(r('age'), 'warm', 'oldP50Ms'))} ms vs ${fmt(num(r('age'), 'warm', 'newP50Ms'))} ms, cold ${fmt(num(r('age'), 'cold', 'oldP50Ms'))} vs ${fmt(num(r('age'), 'cold', 'newP50Ms'))} ms`,

@@ -6,20 +6,23 @@ import { MONTH } from './workload.js';
 import { scaled, workDir } from './support.js';
 
 /**
- * 10 000 accounts (the close) + 200 (closed one at a time) × (opening, funding, 100 usage records) in
- * March 2026: ≈ 1.06 million events.
+ * 10 000 accounts (the close) + 200 (closed one at a time) + 400 (closed by the timelines) × (opening,
+ * funding, 100 usage records) in March 2026: ≈ 1.1 million events.
  */
-export const monthLogSpec = (): LogSpec & { extra: { closeAccounts: number; serialAccounts: number } } => {
+export const monthLogSpec = (): LogSpec & {
+  extra: { closeAccounts: number; serialAccounts: number; timelineAccounts: number };
+} => {
   const closeAccounts = scaled(10_000, 20);
   const serialAccounts = scaled(200, 10);
+  const timelineAccounts = scaled(400, 20);
   return {
     prefix: 'acct',
-    accounts: closeAccounts + serialAccounts,
+    accounts: closeAccounts + serialAccounts + timelineAccounts,
     firstMonth: MONTH.id,
     months: 1,
     usagePerMonth: 100,
     closeMonths: false,
-    extra: { closeAccounts, serialAccounts },
+    extra: { closeAccounts, serialAccounts, timelineAccounts },
   };
 };
 

@@ -165,7 +165,7 @@ export async function startTimelines(
       service: app.get(DocumentService),
       db: documentsDb,
     },
-    { ...workers.lease, log: (message) => new Logger('Timelines').log(message) },
+    { lease: workers.lease, log: (message) => new Logger('Timelines').log(message) },
   );
   await engine.start();
   engine.startPolling(1000);

@@ -7,6 +7,11 @@ const DAY_MS = 86_400_000;
 const plusDays = (instant: string, days: number) =>
   new Date(Date.parse(instant) + days * DAY_MS).toISOString();
 
+const closeKey = (periodId: string) => `close/${periodId}`;
+
+/** The id of the deadline that closes an account's reporting period at its end. */
+export const closeDeadlineId = (accountId: string, periodId: string) => `${accountId}/${closeKey(periodId)}`;
+
 /** A timer as data: what to send, for which account, when. Its id is also the command id (idempotent). */
 export interface Deadline {
   id: string;
@@ -65,7 +70,7 @@ export function deadlinesFor(
     case 'PeriodOpened':
       return [
         deadline(
-          `close/${event.data.periodId}`,
+          closeKey(event.data.periodId),
           event.data.endsAt,
           { kind: 'close-period', periodId: event.data.periodId },
           0,

@@ -39,6 +39,8 @@ export class TimelineEngine {
   private readonly issuing?: LeasedRunner;
   private polling?: NodeJS.Timeout;
   private leaseUpkeep?: NodeJS.Timeout;
+  private readonly lease?: LeaseOptions;
+  private readonly concurrency: number;
   private firing: Promise<unknown> = Promise.resolve();
   readonly fired: FiredDeadline[] = [];
 
@@ -50,9 +52,17 @@ export class TimelineEngine {
     profiles: ProfileRegistry,
     /** Its own read-model connection: the issuer's transactions span event store appends. */
     documents?: { service: DocumentService; db: ReadModelDb },
-    private readonly lease?: LeaseOptions & { log?: (message: string) => void },
+    options: {
+      /** Several instances share the timelines database: one of them (the lease holder) runs them. */
+      lease?: LeaseOptions;
+      log?: (message: string) => void;
+      /** Deadlines of different accounts fired at once (each account's own deadlines stay in order). */
+      concurrency?: number;
+    } = {},
   ) {
-    const log = lease?.log;
+    const { lease, log } = options;
+    this.lease = lease;
+    this.concurrency = options.concurrency ?? 16;
     this.planning = new LeasedRunner(store, db, timelinePlannerProjection(profiles), { lease, log });
     if (documents)
       this.issuing = new LeasedRunner(store, documents.db, documentIssuerProjection(documents.service), {
@@ -124,7 +134,13 @@ export class TimelineEngine {
     }
   }
 
-  /** Fires every deadline due at the clock's time, earliest first; returns what fired. */
+  /**
+   * Fires every deadline due at the clock's time; returns what fired. It goes in rounds: each round fires
+   * the earliest due deadline of every account at once, then waits for their effects to be planned. So an
+   * account's deadlines fire one after another in (dueAt, order), each seeing the effects of the one
+   * before, while a month end closes thousands of accounts side by side. Every command is decided at its
+   * deadline's own time, so accounts firing in parallel decide exactly what they would one by one.
+   */
   fireDue(): Promise<FiredDeadline[]> {
     const run = this.firing.then(async () => {
       const fired: FiredDeadline[] = [];
@@ -132,9 +148,9 @@ export class TimelineEngine {
         // Another instance holds the timelines: it fires them.
         if (!this.planning.held) return fired;
         await this.settle();
-        const next = await this.nextDue(this.clock.now().toISOString());
-        if (!next) return fired;
-        fired.push(await this.fire(next));
+        const round = await this.dueRound(this.clock.now().toISOString());
+        if (round.length === 0) return fired;
+        fired.push(...(await inParallel(round, this.concurrency, (row) => this.fire(row))));
       }
     });
     this.firing = run.catch(() => undefined);
@@ -174,6 +190,21 @@ export class TimelineEngine {
     }));
   }
 
+  /** The earliest due deadline of each account (up to a few hundred accounts per round). */
+  private async dueRound(until: string): Promise<DeadlineRow[]> {
+    const rows = await this.db.all<DeadlineRow>(
+      `SELECT id, account_id, due_at, action FROM ${this.deadlines()} WHERE status = 'pending' AND due_at <= $1
+       ORDER BY due_at, ord, id LIMIT 2048`,
+      [until],
+    );
+    const firstPerAccount = new Map<string, DeadlineRow>();
+    for (const row of rows) {
+      if (firstPerAccount.size >= 256) break;
+      if (!firstPerAccount.has(row.account_id)) firstPerAccount.set(row.account_id, row);
+    }
+    return [...firstPerAccount.values()];
+  }
+
   private nextDue(until: string): Promise<DeadlineRow | undefined> {
     return this.db.get<DeadlineRow>(
       `SELECT id, account_id, due_at, action FROM ${this.deadlines()} WHERE status = 'pending' AND due_at <= $1
@@ -204,16 +235,32 @@ export class TimelineEngine {
       if (!(error instanceof CommandRejectedError || error instanceof NotFoundError)) throw error;
       outcome = `rejected: ${error instanceof CommandRejectedError ? error.code : 'NOT_FOUND'}`;
     }
-    // Fenced: an instance that lost the timelines mid-fire marks nothing (its command was idempotent).
+    // Fenced: an instance that lost the timelines mid-fire marks nothing (its command was idempotent). The
+    // fence comes last, as in the planner's batches: both lock the deadline row before the lease row, so
+    // they wait for each other instead of deadlocking.
     await this.db.transaction(async (tx) => {
-      await this.planning.lease?.fence(tx);
       await tx.run(
         `UPDATE ${this.deadlines()} SET status = 'done', outcome = $2, fired_at = $3 WHERE id = $1`,
         [row.id, outcome, this.clock.now().toISOString()],
       );
+      await this.planning.lease?.fence(tx);
     });
     const fired = { id: row.id, dueAt: row.due_at, outcome };
     this.fired.push(fired);
     return fired;
   }
+}
+
+/** Runs `work` over `items` with at most `limit` at a time; results in the items' order. */
+async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

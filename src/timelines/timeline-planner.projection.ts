@@ -2,7 +2,7 @@ import type { AccountEvent } from '../domain/account/account-events.js';
 import type { LedgerEvent } from '../domain/ledger/ledger-events.js';
 import type { ProfileRegistry } from '../domain/policies/profile-registry.js';
 import type { Projection, ProjectionIdentity } from '../../projections/runner/projection.js';
-import { deadlinesFor } from './deadline-planner.js';
+import { closeDeadlineId, deadlinesFor } from './deadline-planner.js';
 
 /**
  * Turns events into rows of the deadlines table. It runs as a checkpointed projection: the rows and the
@@ -47,6 +47,15 @@ export function timelinePlannerProjection(profiles: ProfileRegistry): Projection
         [accountId],
       );
       if (!account) throw new Error(`No AccountOpened seen for ${accountId} before its ledger`);
+      if (recorded.type === 'PeriodClosed') {
+        // Closed by a command before its deadline fired (the close endpoint, a month-end batch): the
+        // deadline is met, so the scheduler need not fire it.
+        const periodId = recorded.streamId.slice(recorded.streamId.lastIndexOf('@') + 1);
+        await db.run(
+          `UPDATE ${table('timeline_deadlines')} SET status = 'done', outcome = 'met: period closed' WHERE id = $1 AND status = 'pending'`,
+          [closeDeadlineId(accountId, periodId)],
+        );
+      }
       const profile = profiles.get(account.profile_id, Number(account.profile_version));
       for (const deadline of deadlinesFor(
         event as LedgerEvent,

@@ -23,8 +23,7 @@ const profiles = new ProfileRegistry();
 const billing = new BillingService(store, clock, profiles, testCatalog(), new PersonalDataVault(':memory:'));
 const db = openReadModelDb(timelinesDb);
 const engine = new TimelineEngine(store, billing, clock, db, profiles, undefined, {
-  holder,
-  ttlMs: Number(ttlMs),
+  lease: { holder, ttlMs: Number(ttlMs) },
 });
 await engine.start();
 process.stdout.write('started\n');

@@ -17,10 +17,15 @@ const HISTORY_STARTS = '2026-03-01T09:00:00.000Z';
 /** Every instance's clock: 40 days after the freezes, so all of their deadlines (3/7, 30, 37 days) are due. */
 const INSTANCES_NOW = new Date(Date.parse(HISTORY_STARTS) + 40 * DAY).toISOString();
 
-async function until(condition: () => Promise<boolean>, timeoutMs: number, what: string) {
+async function until(
+  condition: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  explain: () => Promise<string> = async () => '',
+) {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} ${await explain()}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -47,6 +52,7 @@ const allFired = (db: ReadModelDb, accountId: string, by: Worker) =>
     },
     20_000,
     `${accountId}'s deadlines to be fired by the holder`,
+    async () => JSON.stringify({ rows: await deadlines(db, accountId), reported: firedBy(by) }),
   );
 
 describe('the timelines on several instances', () => {

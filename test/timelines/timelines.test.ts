@@ -176,6 +176,40 @@ describe('timelines on the virtual clock', () => {
     expect((await t.status('trial')).status).not.toBe('blocked');
   });
 
+  it('closes many accounts side by side at a month end, while each account keeps its own deadlines in order', async () => {
+    const t = await startTimelines('2026-03-01T09:00:00.000Z');
+    const accounts = Array.from({ length: 24 }, (_, i) => `acc-${i}`);
+    for (const accountId of accounts)
+      await t.open({
+        accountId,
+        profileId: 'vk-individual-prepaid',
+        payerType: 'individual',
+        contract: 'public-offer',
+      });
+    let inFlight = 0;
+    let mostAtOnce = 0;
+    const ledgerState = t.billing.ledgerState.bind(t.billing);
+    t.billing.ledgerState = async (...args) => {
+      mostAtOnce = Math.max(mostAtOnce, ++inFlight);
+      try {
+        await new Promise((resolve) => setImmediate(resolve));
+        return await ledgerState(...args);
+      } finally {
+        inFlight--;
+      }
+    };
+    const fired = await t.advanceTo('2026-05-01T09:00:00.000Z');
+    // Every account closed March, then April: two closes each, never April before March.
+    for (const accountId of accounts) {
+      expect(fired.filter((f) => f.id.startsWith(`${accountId}/`)).map((f) => f.id)).toEqual([
+        `${accountId}/close/2026-03`,
+        `${accountId}/close/2026-04`,
+      ]);
+      expect((await t.status(accountId)).period).toBe('2026-05');
+    }
+    expect(mostAtOnce).toBeGreaterThan(1);
+  });
+
   it('plans and fires a reaction exactly once when the planner was down between the event and its reaction', async () => {
     const first = await startTimelines('2026-03-01T09:00:00.000Z', ':memory:');
     await first.open({ accountId: 'crash', profileId: 'yc-legal-prepaid', contract: 'public-offer' });
