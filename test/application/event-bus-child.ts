@@ -6,7 +6,6 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
-import { join } from 'node:path';
 import { AppModule } from '../../src/app.module.js';
 import { EventBusFeed } from '../../src/application/event-bus/event-bus-feed.js';
 import { StoredEventPublished } from '../../src/application/event-bus/stored-event-published.js';
@@ -16,6 +15,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { ApiKeyRegistry } from '../../src/http/auth/api-keys.js';
 import { IdempotencyStore } from '../../src/http/idempotency/idempotency-store.js';
+import { loadWorkersConfig } from '../../src/ops/workers-config.js';
 
 const [storePath, dir, slowType, afterHead] = process.argv.slice(2) as [
   string,
@@ -47,14 +47,7 @@ const store = SqliteEventStore.open({ path: storePath });
       apiKeys: new ApiKeyRegistry([]),
       idempotency: new IdempotencyStore(':memory:'),
       vault: new PersonalDataVault(':memory:'),
-      workers: {
-        databases: {
-          timelines: join(dir, 'timelines.sqlite'),
-          documents: join(dir, 'documents.sqlite'),
-          'event-bus': join(dir, 'event-bus.sqlite'),
-        },
-        lease: { holder: `child-${process.pid}`, ttlMs: 1000 },
-      },
+      workers: loadWorkersConfig(dir, '', { holder: `child-${process.pid}`, ttlMs: 1000 }, {}),
     }),
   ],
   providers: [PrintingHandler],

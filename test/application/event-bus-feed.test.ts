@@ -28,7 +28,7 @@ import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { ApiKeyRegistry } from '../../src/http/auth/api-keys.js';
 import { IdempotencyStore } from '../../src/http/idempotency/idempotency-store.js';
-import type { WorkersConfig } from '../../src/ops/workers-config.js';
+import { loadWorkersConfig, type WorkersConfig } from '../../src/ops/workers-config.js';
 import { ProjectionLease } from '../../projections/runner/projection-lease.js';
 import { EVENT_BUS_FEED } from '../../src/application/event-bus/event-bus-feed.projection.js';
 import { ProjectionOperations } from '../../src/ops/projection-operations.js';
@@ -92,14 +92,9 @@ describe('the event bus fed from the checkpointed subscription', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const workers = (holder: string, ttlMs = 60_000): WorkersConfig => ({
-    databases: {
-      timelines: join(dir, 'timelines.sqlite'),
-      documents: join(dir, 'documents.sqlite'),
-      'event-bus': join(dir, 'event-bus.sqlite'),
-    },
-    lease: { holder, ttlMs },
-  });
+  /** One instance's workers on its own SQLite files in `dir`, as the service lays them out. */
+  const workers = (holder: string, ttlMs = 60_000): WorkersConfig =>
+    loadWorkersConfig(dir, '', { holder, ttlMs }, {});
 
   async function start(store: EventStore, config: WorkersConfig): Promise<INestApplicationContext> {
     const deps: AppDependencies = {
@@ -118,6 +113,16 @@ describe('the event bus fed from the checkpointed subscription', () => {
     class TestRoot {}
     return NestFactory.createApplicationContext(TestRoot, { logger: false });
   }
+
+  /** An instance whose handler cannot react to the second of three stored events. */
+  const startAtPoison = async () => {
+    const store = SqliteEventStore.open({ path: join(dir, 'events.sqlite') });
+    const events = [work(), work('Poison'), work()];
+    await store.append('work-1', events);
+    poisonType = 'Poison';
+    const app = await start(store, workers('a'));
+    return { store, events, app, feed: app.get(EventBusFeed) };
+  };
 
   const untilFailed = async (feed: EventBusFeed) => {
     const deadline = Date.now() + 10_000;
@@ -168,12 +173,7 @@ describe('the event bus fed from the checkpointed subscription', () => {
   });
 
   it('stops at a reaction that fails, naming the event; after the fix the event is delivered again', async () => {
-    const store = SqliteEventStore.open({ path: join(dir, 'events.sqlite') });
-    const events = [work(), work('Poison'), work()];
-    await store.append('work-1', events);
-    poisonType = 'Poison';
-    const app = await start(store, workers('a'));
-    const feed = app.get(EventBusFeed);
+    const { store, events, app, feed } = await startAtPoison();
     await untilFailed(feed);
 
     expect(feed.status.state).toBe('failed');
@@ -193,12 +193,7 @@ describe('the event bus fed from the checkpointed subscription', () => {
   });
 
   it('shows in ops status as a failed worker naming the event, and a resume from ops continues it', async () => {
-    const store = SqliteEventStore.open({ path: join(dir, 'events.sqlite') });
-    const events = [work(), work('Poison'), work()];
-    await store.append('work-1', events);
-    poisonType = 'Poison';
-    const app = await start(store, workers('a'));
-    const feed = app.get(EventBusFeed);
+    const { store, events, app, feed } = await startAtPoison();
     const statusDb = new SqliteReadModelDb(join(dir, 'event-bus.sqlite'));
     const ops = new ProjectionOperations(store, new SqliteReadModelDb(':memory:'), [], Date.now, [
       { identity: EVENT_BUS_FEED, db: statusDb },
