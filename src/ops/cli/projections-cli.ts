@@ -183,9 +183,10 @@ async function status(
   } else {
     io.out(
       table(
-        ['PROJECTION', 'STATE', 'BUILD', 'POSITION', 'HEAD', 'LAG', 'LAG S', 'APPLIED', 'HOLDER'],
+        ['PROJECTION', 'KIND', 'STATE', 'BUILD', 'POSITION', 'HEAD', 'LAG', 'LAG S', 'APPLIED', 'HOLDER'],
         all.map((r) => [
           r.name,
+          r.kind,
           r.rebuild
             ? `${r.state} (rebuild ${r.rebuild.state} ${(r.rebuild.progress * 100).toFixed(0)}%)`
             : r.state,
