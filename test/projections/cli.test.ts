@@ -137,7 +137,7 @@ describe('npm run projections', () => {
     expect(resume.code).toBe(0);
     const status = await cli('status');
     expect(status.code).toBe(1);
-    expect(status.out).toMatch(/account-balances\s+failed/);
+    expect(status.out).toMatch(/account-balances\s+projection\s+failed/);
     expect(status.out).toMatch(
       /account-balances stopped: Projection account-balances cannot apply BillPaymentApplied/,
     );
