@@ -89,14 +89,7 @@ export class DocumentService {
 
   /** The documents of a closed period: closing documents per the profile and the period bill. */
   async issueForClosedPeriod(accountId: string, periodId: string): Promise<CommandOutcome> {
-    const events = await this.store.readStream(ledgerStream(accountId, periodId));
-    const closed = events.find((e) => e.type === 'PeriodClosed') as
-      RecordedEvent<LedgerEventOf<'PeriodClosed'>['data']> | undefined;
-    if (!closed) throw new Error(`Period ${periodId} of ${accountId} is not closed`);
-    const ledgerBill = events
-      .filter((e) => e.type === 'BillIssued')
-      .map((e) => e.data as LedgerEventOf<'BillIssued'>['data'])
-      .find((bill) => bill.kind === 'period');
+    const { closed, ledgerBill } = await this.closeOf(accountId, periodId);
     const { account, profile } = await this.accountContext(accountId);
     const issuer = issuerDetails(account.facts.issuer);
     const unnumbered: AccountDocument[] = [];
@@ -121,6 +114,29 @@ export class DocumentService {
     const outcome = await this.issue(accountId, unnumbered, closed.id);
     if (withheld) throw withheld;
     return outcome;
+  }
+
+  /**
+   * A closed period's PeriodClosed and its period bill. The close decision appends [GrantExpired…,
+   * BillIssued (period)?, PeriodClosed] and nothing follows it, so the stream's last two events hold both;
+   * the whole period (≈ 100 events) is read only if the stream does not end that way.
+   */
+  private async closeOf(accountId: string, periodId: string) {
+    type Closed = RecordedEvent<LedgerEventOf<'PeriodClosed'>['data']>;
+    type Bill = LedgerEventOf<'BillIssued'>['data'];
+    const stream = ledgerStream(accountId, periodId);
+    const periodBill = (events: RecordedEvent[]) =>
+      events
+        .filter((e) => e.type === 'BillIssued')
+        .map((e) => e.data as Bill)
+        .find((bill) => bill.kind === 'period');
+    const tail = await this.store.readStream(stream, { direction: 'backwards', maxCount: 2 });
+    if (tail[0]?.type === 'PeriodClosed')
+      return { closed: tail[0] as Closed, ledgerBill: periodBill(tail.slice(1)) };
+    const events = await this.store.readStream(stream);
+    const closed = events.find((e) => e.type === 'PeriodClosed') as Closed | undefined;
+    if (!closed) throw new Error(`Period ${periodId} of ${accountId} is not closed`);
+    return { closed, ledgerBill: periodBill(events) };
   }
 
   /** The bill for a mid-period BillIssued (credit limit exhausted), from the ledger state just before it. */
