@@ -210,6 +210,24 @@ describe('timelines on the virtual clock', () => {
     expect(mostAtOnce).toBeGreaterThan(1);
   });
 
+  it('does not fire the close of a period that a command already closed: the deadline is met', async () => {
+    const t = await startTimelines('2026-03-01T09:00:00.000Z');
+    await t.open({
+      accountId: 'ivan',
+      profileId: 'vk-individual-prepaid',
+      payerType: 'individual',
+      contract: 'public-offer',
+    });
+    t.clock.set('2026-04-01T00:30:00.000Z');
+    // The close endpoint (or a month-end batch) closes March before the scheduler looks.
+    await t.billing.ledgerState('ivan', '2026-04-01T00:30:00.000Z');
+    await t.engine.settle();
+    expect((await t.engine.pending('ivan')).map((d) => d.id)).not.toContain('ivan/close/2026-03');
+    const fired = await t.advanceTo('2026-04-02T00:00:00.000Z');
+    expect(fired.map((f) => f.id)).not.toContain('ivan/close/2026-03');
+    expect((await t.status('ivan')).period).toBe('2026-04');
+  });
+
   it('plans and fires a reaction exactly once when the planner was down between the event and its reaction', async () => {
     const first = await startTimelines('2026-03-01T09:00:00.000Z', ':memory:');
     await first.open({ accountId: 'crash', profileId: 'yc-legal-prepaid', contract: 'public-offer' });
