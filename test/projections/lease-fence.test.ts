@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import type { Projection } from '../../projections/runner/projection.js';
+import { LeasedRunner } from '../../projections/runner/leased-runner.js';
 import { ProjectionHost } from '../../projections/runner/projection-host.js';
 import { ProjectionLease } from '../../projections/runner/projection-lease.js';
 import { PostgresReadModelDb } from '../../projections/runner/postgres-read-model-db.js';
@@ -75,6 +76,42 @@ describe('the lease fence', () => {
     expect(rows.every((r) => r.holder === 'b')).toBe(true);
     expect(a.holds('applied-log')).toBe(false);
     expect(await ProjectionLease.holderOf(dbB, 'applied-log')).toMatchObject({ holder: 'b' });
+    await a.stop();
+    await b.stop();
+    await dbA.close();
+    await dbB.close();
+    await store.close();
+  }, 30_000);
+
+  it('on PostgreSQL: a worker (LeasedRunner) stalled past its lease commits nothing; the new holder applies it once', async () => {
+    const store = SqliteEventStore.open({ path: ':memory:' });
+    await store.append(
+      'work-1',
+      [1, 2, 3, 4, 5, 6].map(() => ({ id: randomUUID(), type: 'WorkDone', data: {} })),
+    );
+    const url = await cluster.freshSchema();
+    const dbA = new PostgresReadModelDb(url);
+    const dbB = new PostgresReadModelDb(url);
+    let release!: () => void;
+    let stalled!: () => void;
+    const isStalled = new Promise<void>((resolve) => (stalled = resolve));
+    const stall = new Promise<void>((resolve) => (release = resolve));
+    // a tends its lease once and then stalls inside its first batch: nothing renews its lease.
+    const a = new LeasedRunner(store, dbA, stallingLog('a', stall, stalled), {
+      lease: { holder: 'a', ttlMs: 300 },
+    });
+    expect(await a.tend()).toBe(true);
+    await isStalled;
+    const b = new LeasedRunner(store, dbB, stallingLog('b'), { lease: { holder: 'b', ttlMs: 300 } });
+    const deadline = Date.now() + 10_000;
+    while (!(await b.tend()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(b.held).toBe(true);
+    release();
+    await b.runner.waitFor((await store.headPosition())!);
+    const rows = await dbB.all<{ holder: string }>(`SELECT holder FROM applied_v1 ORDER BY position`);
+    expect(rows.map((r) => r.holder)).toEqual(['b', 'b', 'b', 'b', 'b', 'b']);
+    while (a.held && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(a.held).toBe(false);
     await a.stop();
     await b.stop();
     await dbA.close();
