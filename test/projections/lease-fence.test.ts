@@ -33,6 +33,15 @@ function stallingLog(holder: string, stall?: Promise<void>, stalled?: () => void
   };
 }
 
+/** A pause a holder enters (`stalled`, awaited by `isStalled`) and stays in until `release`. */
+function stallPoint() {
+  let release!: () => void;
+  let stalled!: () => void;
+  const isStalled = new Promise<void>((resolve) => (stalled = resolve));
+  const stall = new Promise<void>((resolve) => (release = resolve));
+  return { stall, release, stalled, isStalled };
+}
+
 describe('the lease fence', () => {
   let cluster: PgCluster;
   beforeAll(async () => {
@@ -51,10 +60,7 @@ describe('the lease fence', () => {
     const url = await cluster.freshSchema();
     const dbA = new PostgresReadModelDb(url);
     const dbB = new PostgresReadModelDb(url);
-    let release!: () => void;
-    let stalled!: () => void;
-    const isStalled = new Promise<void>((resolve) => (stalled = resolve));
-    const stall = new Promise<void>((resolve) => (release = resolve));
+    const { stall, release, stalled, isStalled } = stallPoint();
     const options = { leaseTtlMs: 300, tickMs: 50, batchSize: 100, retireGraceMs: 0 };
     // a renews only by committing batches (its periodic renewal is far off): stalled, it renews nothing.
     const a = new ProjectionHost(store, dbA, [stallingLog('a', stall, stalled)], {
@@ -92,10 +98,7 @@ describe('the lease fence', () => {
     const url = await cluster.freshSchema();
     const dbA = new PostgresReadModelDb(url);
     const dbB = new PostgresReadModelDb(url);
-    let release!: () => void;
-    let stalled!: () => void;
-    const isStalled = new Promise<void>((resolve) => (stalled = resolve));
-    const stall = new Promise<void>((resolve) => (release = resolve));
+    const { stall, release, stalled, isStalled } = stallPoint();
     // a tends its lease once and then stalls inside its first batch: nothing renews its lease.
     const a = new LeasedRunner(store, dbA, stallingLog('a', stall, stalled), {
       lease: { holder: 'a', ttlMs: 300 },

@@ -13,6 +13,14 @@ async function startTimelines(...args: Parameters<typeof start>) {
 }
 
 const DAY = 86_400_000;
+/** A first-provider individual on prepayment (vk-individual-prepaid). */
+const openPrepaidIndividual = (t: Awaited<ReturnType<typeof start>>, accountId: string) =>
+  t.open({
+    accountId,
+    profileId: 'vk-individual-prepaid',
+    payerType: 'individual',
+    contract: 'public-offer',
+  });
 const plus = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
 const details = {
   name: 'ООО «Ромашка»',
@@ -104,12 +112,7 @@ describe('timelines on the virtual clock', () => {
 
   it('first provider: frozen objects queued after 7 days (paid before), object storage blocked on day 30, deleted on day 37', async () => {
     const t = await startTimelines('2026-03-01T09:00:00.000Z');
-    await t.open({
-      accountId: 'ivan',
-      profileId: 'vk-individual-prepaid',
-      payerType: 'individual',
-      contract: 'public-offer',
-    });
+    await openPrepaidIndividual(t, 'ivan');
     await t.topUp('ivan', 'c1', '10', 'card');
     const frozenAt = '2026-03-02T09:00:00.000Z';
     t.clock.set(frozenAt);
@@ -179,13 +182,7 @@ describe('timelines on the virtual clock', () => {
   it('closes many accounts side by side at a month end, while each account keeps its own deadlines in order', async () => {
     const t = await startTimelines('2026-03-01T09:00:00.000Z');
     const accounts = Array.from({ length: 24 }, (_, i) => `acc-${i}`);
-    for (const accountId of accounts)
-      await t.open({
-        accountId,
-        profileId: 'vk-individual-prepaid',
-        payerType: 'individual',
-        contract: 'public-offer',
-      });
+    for (const accountId of accounts) await openPrepaidIndividual(t, accountId);
     let inFlight = 0;
     let mostAtOnce = 0;
     const ledgerState = t.billing.ledgerState.bind(t.billing);
@@ -212,12 +209,7 @@ describe('timelines on the virtual clock', () => {
 
   it('does not fire the close of a period that a command already closed: the deadline is met', async () => {
     const t = await startTimelines('2026-03-01T09:00:00.000Z');
-    await t.open({
-      accountId: 'ivan',
-      profileId: 'vk-individual-prepaid',
-      payerType: 'individual',
-      contract: 'public-offer',
-    });
+    await openPrepaidIndividual(t, 'ivan');
     t.clock.set('2026-04-01T00:30:00.000Z');
     // The close endpoint (or a month-end batch) closes March before the scheduler looks.
     await t.billing.ledgerState('ivan', '2026-04-01T00:30:00.000Z');
