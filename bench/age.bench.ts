@@ -2,7 +2,7 @@
 // opened this month, both with the same current-month history; cold (first command after a start, caches
 // empty) and warm. Also, for information, the first command on a dormant account whose periods were never
 // closed (it closes them all on the way).
-import { RunLedgerCommand } from '../src/use-cases/run-ledger-command.js';
+import { namedLedgerCommand } from '../src/ledger/named-ledger-command.js';
 import { accountId, month, usageCommand } from './workload.js';
 import { generateLog, type LogSpec } from './log-generator.js';
 import { meta, startEngine, type BenchEngine } from './engine.js';
@@ -46,9 +46,7 @@ export async function measureAge() {
         const id = accountId(prefix, index);
         const usage = usageCommand(index, 1000 + sent, CURRENT.day(31), `${id}.age`);
         const started = process.hrtime.bigint();
-        const outcome = await engine.bus.execute(
-          new RunLedgerCommand(id, usage.windowEnd, usage, meta(`age/${id}/${sent++}`)),
-        );
+        const outcome = await engine.bus.execute(namedLedgerCommand(id, usage, meta(`age/${id}/${sent++}`)));
         if (outcome.status !== 'accepted') throw new Error(`${id}: usage not accepted`);
         return Number(process.hrtime.bigint() - started) / 1e6;
       };

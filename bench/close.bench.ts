@@ -1,10 +1,11 @@
-// Month-end close: every account of the month log closes March and opens April (BillingService.ledgerState
+// Month-end close: every account of the month log closes March and opens April (ClosePeriod on the command bus
 // with a time in the next period, as the close endpoint and the timelines' close-period deadline do),
 // while the document issuer (the timelines' projection) issues each closed period's documents.
 import { accountId, MONTH } from './workload.js';
 import { startEngine } from './engine.js';
 import { monthLog } from './shared-log.js';
 import { median, now, percentile, perSecond, pool, profiled, secondsSince, workDir } from './support.js';
+import { ClosePeriod } from '../src/ledger/close-period/close-period.command.js';
 
 export async function measureClose() {
   const { dir, cleanup } = workDir();
@@ -24,9 +25,9 @@ export async function measureClose() {
       const headBefore = (await engine.store.headPosition())!;
       const closeOne = async (id: string) => {
         const started = now();
-        const state = await engine.billing.ledgerState(id, MONTH.nextStartsAt);
-        if (state.phase !== 'open' || !state.periodId.startsWith(MONTH.next().id))
-          throw new Error(`${id}: April is not open (${state.phase} ${state.periodId})`);
+        const closed = await engine.bus.execute(new ClosePeriod(id, MONTH.id));
+        if (!closed.carried || !closed.openPeriod.startsWith(MONTH.next().id))
+          throw new Error(`${id}: April is not open (${closed.openPeriod})`);
         return Number(now() - started) / 1e6;
       };
 
@@ -84,7 +85,7 @@ export async function measureClose() {
       return {
         method:
           `${closeAccounts} accounts, each with a month of usage (${spec.usagePerMonth} records), closed with ` +
-          `BillingService.ledgerState(account, first day of April), ${concurrency} in flight, in the engine as ` +
+          `ClosePeriod(account, March) on the command bus, ${concurrency} in flight, in the engine as ` +
           `npm start runs it, caches empty at the start (every period is read from the store): PeriodClosed ` +
           `with per-service totals, a period bill for credit accounts, April opened with the carried state, ` +
           `all fsynced; "with documents" ends when the document issuer has issued and numbered the closing ` +

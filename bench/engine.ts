@@ -3,22 +3,19 @@
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { VirtualClock } from '../src/application/clock/clock.js';
-import { BillingService } from '../src/application/billing/billing.service.js';
-import type { CommandMeta } from '../src/application/ledger/command-outcome.js';
-import { PersonalDataVault } from '../src/application/personal-data/personal-data-vault.js';
+import { VirtualClock } from '../src/platform/clock/clock.js';
+import type { CommandMeta } from '../src/platform/commands/command-outcome.js';
+import { PersonalDataVault } from '../src/platform/personal-data/personal-data-vault.js';
 import type { AppDependencies } from '../src/app.module.js';
-import { closeApp, createApp } from '../src/bootstrap.js';
-import { loadConfig } from '../src/config/config.js';
-import type { EventStore } from '../src/event-store/event-store.port.js';
-import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
-import { ApiKeyRegistry, hashApiKey } from '../src/http/auth/api-keys.js';
-import { IdempotencyStore } from '../src/http/idempotency/idempotency-store.js';
-import { OpenAccountCommand } from '../src/use-cases/open-account/open-account.handler.js';
-import { RunLedgerCommand } from '../src/use-cases/run-ledger-command.js';
-import { DocumentService } from '../src/application/documents/document-service.js';
-import { ProfileRegistry } from '../src/domain/policies/profile-registry.js';
-import { loadProjectionsConfig, ProjectionsRuntime } from '../src/ops/projections-runtime.js';
+import { closeApp, createApp, wireTimelines } from '../src/bootstrap.js';
+import { loadConfig } from '../src/platform/config/config.js';
+import type { EventStore } from '../src/platform/event-store/event-store.port.js';
+import { SqliteEventStore } from '../src/platform/event-store/sqlite/sqlite-event-store.js';
+import { ApiKeyRegistry, hashApiKey } from '../src/platform/http/auth/api-keys.js';
+import { IdempotencyStore } from '../src/platform/http/idempotency/idempotency-store.js';
+import { OpenAccount } from '../src/accounts/open-account/open-account.command.js';
+import { namedLedgerCommand } from '../src/ledger/named-ledger-command.js';
+import { loadProjectionsConfig, ProjectionsRuntime } from '../src/ops/projections/projections-runtime.js';
 import { TimelineEngine } from '../src/timelines/timeline-engine.js';
 import { SqliteReadModelDb } from '../projections/runner/sqlite-read-model-db.js';
 import { fundingCommand, openAccountCommand } from './workload.js';
@@ -31,7 +28,6 @@ export interface BenchEngine {
   store: SqliteEventStore;
   clock: VirtualClock;
   bus: CommandBus;
-  billing: BillingService;
   deps: AppDependencies;
   projections: ProjectionsRuntime;
   timelines: TimelineEngine;
@@ -93,17 +89,7 @@ export async function startEngine(
   // As startTimelines (src/bootstrap.ts), keeping the engine so the benchmark can wait for it.
   const timelinesDb = new SqliteReadModelDb(join(dir, 'timelines.sqlite'));
   const documentsDb = new SqliteReadModelDb(join(dir, 'documents.sqlite'));
-  const timelines = new TimelineEngine(
-    store,
-    app.get(BillingService),
-    clock,
-    timelinesDb,
-    new ProfileRegistry(),
-    {
-      service: app.get(DocumentService),
-      db: documentsDb,
-    },
-  );
+  const timelines = wireTimelines(app, deps, { timelines: timelinesDb, documents: documentsDb });
   await timelines.start();
   if (options.polling !== false) timelines.startPolling(1000);
 
@@ -128,7 +114,6 @@ export async function startEngine(
     store,
     clock,
     bus: app.get(CommandBus),
-    billing: app.get(BillingService),
     deps,
     projections,
     timelines,
@@ -155,7 +140,7 @@ export async function openAndFund(
 ): Promise<void> {
   await pool(ids.length, concurrency, async (i) => {
     const id = ids[i]!;
-    await engine.bus.execute(new OpenAccountCommand(openAccountCommand(id, i, at), meta(`open/${id}`)));
-    await engine.bus.execute(new RunLedgerCommand(id, at, fundingCommand(i, id, at), meta(`fund/${id}`)));
+    await engine.bus.execute(new OpenAccount(openAccountCommand(id, i, at), meta(`open/${id}`)));
+    await engine.bus.execute(namedLedgerCommand(id, fundingCommand(i, id, at), meta(`fund/${id}`)));
   });
 }

@@ -4,7 +4,7 @@ import { fork, type Serializable } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { RunLedgerCommand } from '../src/use-cases/run-ledger-command.js';
+import { namedLedgerCommand } from '../src/ledger/named-ledger-command.js';
 import { accountId, MONTH, SKU_COUNT, usageCommand } from './workload.js';
 import { meta, openAndFund, startEngine, type BenchEngine } from './engine.js';
 import { appendedSince, rawAppend, type RawAppendResult } from './raw-append.js';
@@ -43,7 +43,7 @@ export async function ingestRound(
     const n = Math.floor(i / ids.length);
     const command = usageCommand(index, n, MONTH.day(1 + (n % 27)), `${idPrefix}-${index}`);
     const outcome = await engine.bus.execute(
-      new RunLedgerCommand(ids[index]!, command.windowEnd, command, meta(`${idPrefix}/${index}/${n}`)),
+      namedLedgerCommand(ids[index]!, command, meta(`${idPrefix}/${index}/${n}`)),
     );
     if (outcome.status !== 'accepted') throw new Error(`usage ${command.usageRecordId} was not accepted`);
     events += outcome.eventTypes.length;

@@ -1,4 +1,4 @@
-// Builds large realistic logs quickly: the engine's own BillingService decides every event (accounts
+// Builds large realistic logs quickly: the engine's own the engine decides every event (accounts
 // opened, funded, charged through the real catalog, periods closed and reopened), on an in-memory store;
 // each chunk of accounts is then written to the durable store file in one group-committed transaction.
 // The result is exactly what the engine would have stored command by command, minus the per-command fsync.
@@ -7,12 +7,17 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import Big from 'big.js';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { BillingService } from '../src/application/billing/billing.service.js';
-import { PriceCatalogProvider } from '../src/application/catalog/price-catalog.provider.js';
-import { VirtualClock } from '../src/application/clock/clock.js';
-import { PersonalDataVault } from '../src/application/personal-data/personal-data-vault.js';
+import { CommandBus } from '@nestjs/cqrs';
+import { createEngine } from '../src/bootstrap.js';
+import { OpenAccount } from '../src/accounts/open-account/open-account.command.js';
+import { LedgerBook } from '../src/books/ledger-book.js';
+import { namedLedgerCommand } from '../src/ledger/named-ledger-command.js';
+import { PayBill } from '../src/ledger/pay-bill/pay-bill.command.js';
+import { PriceCatalogProvider } from '../src/books/price-catalog.provider.js';
+import { VirtualClock } from '../src/platform/clock/clock.js';
+import { PersonalDataVault } from '../src/platform/personal-data/personal-data-vault.js';
 import { ProfileRegistry } from '../src/domain/policies/profile-registry.js';
-import { StreamNotFoundError, WrongExpectedRevisionError } from '../src/event-store/errors.js';
+import { StreamNotFoundError, WrongExpectedRevisionError } from '../src/platform/event-store/errors.js';
 import type {
   AppendResult,
   EventMetadata,
@@ -22,8 +27,8 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
   Subscription,
-} from '../src/event-store/event-store.port.js';
-import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
+} from '../src/platform/event-store/event-store.port.js';
+import { SqliteEventStore } from '../src/platform/event-store/sqlite/sqlite-event-store.js';
 import {
   accountId,
   accountKind,
@@ -32,12 +37,12 @@ import {
   openAccountCommand,
   usageCommand,
 } from './workload.js';
-import { deterministicEventId } from '../src/event-store/event-ids.js';
-import { GENESIS_HASH, chainEvents } from '../src/event-store/hash-chain.js';
-import { PAYMENT_STREAM_PREFIX } from '../src/application/ledger/stream-names.js';
+import { deterministicEventId } from '../src/platform/event-store/event-ids.js';
+import { GENESIS_HASH, chainEvents } from '../src/platform/event-store/hash-chain.js';
+import { PAYMENT_STREAM_PREFIX } from '../src/platform/event-store/stream-names.js';
 import { now, secondsSince } from './support.js';
 
-/** Just enough of the EventStore port for BillingService, in memory; remembers every append in order. */
+/** Just enough of the EventStore port for the engine, in memory; remembers every append in order. */
 class MemoryEventStore implements EventStore {
   private readonly streams = new Map<string, RecordedEvent[]>();
   private position = 0n;
@@ -134,7 +139,7 @@ const TEMPLATES = 40;
  * personal-data keys the sealed legal details need); does nothing when a previous run in the same
  * directory generated the same spec. Several specs (with different prefixes) may share one directory.
  *
- * The engine's BillingService decides the whole history of the first 40 accounts (one of each account
+ * The engine's the engine decides the whole history of the first 40 accounts (one of each account
  * kind × SKU rotation) on an in-memory store. Every further account gets the history of its template
  * with its own ids: account id, stream names, usage/payment/bill ids and command ids substituted, legal
  * details sealed again under its own key, event ids derived again as the engine derives them and the
@@ -198,7 +203,7 @@ export async function generateLog(dir: string, spec: LogSpec): Promise<Generated
   return log;
 }
 
-/** Runs the accounts' whole history through BillingService on an in-memory store; returns the appends. */
+/** Runs the accounts' whole history through the engine on an in-memory store; returns the appends. */
 async function decideHistories(
   ids: string[],
   spec: LogSpec,
@@ -207,7 +212,15 @@ async function decideHistories(
   const memory = new MemoryEventStore();
   let current = month(spec.firstMonth);
   const clock = new VirtualClock(current.day(1));
-  const billing = new BillingService(memory, clock, new ProfileRegistry(), new PriceCatalogProvider(), vault);
+  const context = await createEngine({
+    eventStore: memory,
+    clock,
+    profiles: new ProfileRegistry(),
+    catalog: new PriceCatalogProvider(),
+    vault,
+  });
+  const bus = context.get(CommandBus);
+  const ledger = context.get(LedgerBook);
   const meta = (commandId: string) => ({ commandId, actor: 'service:bench-generator' });
   const accounts = ids.map((id, index) => ({ id, index }));
   for (let m = 0; m < spec.months; m++) {
@@ -216,11 +229,13 @@ async function decideHistories(
     memory.phase += 1;
     await Promise.all(
       accounts.map(async ({ id, index }) => {
-        if (m === 0) await billing.openAccount(openAccountCommand(id, index, opening), meta(`open/${id}`));
+        if (m === 0)
+          await bus.execute(new OpenAccount(openAccountCommand(id, index, opening), meta(`open/${id}`)));
         const funding = fundingCommand(index, id, opening);
-        if (funding.type === 'TopUp') await billing.onPayment(id, funding, meta(`fund/${id}/${m}`));
-        else if (m === 0) await billing.onLedger(id, opening, funding, meta(`fund/${id}`));
-        else await payPreviousBill(billing, id, opening, meta(`pay/${id}/${m}`));
+        if (funding.type === 'TopUp')
+          await bus.execute(namedLedgerCommand(id, funding, meta(`fund/${id}/${m}`)));
+        else if (m === 0) await bus.execute(namedLedgerCommand(id, funding, meta(`fund/${id}`)));
+        else await payPreviousBill(bus, ledger, id, opening, meta(`pay/${id}/${m}`));
       }),
     );
     for (let d = 1; d <= current.days; d++) {
@@ -231,7 +246,7 @@ async function decideHistories(
           for (let n = 0; n < spec.usagePerMonth; n++) {
             if (1 + Math.floor((n * current.days) / spec.usagePerMonth) !== d) continue;
             const command = usageCommand(index, n, current.day(d), `${id}.u${current.id}`);
-            await billing.onLedger(id, command.windowEnd, command, meta(`usage/${current.id}/${id}/${n}`));
+            await bus.execute(namedLedgerCommand(id, command, meta(`usage/${current.id}/${id}/${n}`)));
           }
         }),
       );
@@ -240,10 +255,11 @@ async function decideHistories(
       clock.set(current.closedBy);
       memory.phase += 1;
       const next = current.nextStartsAt;
-      await Promise.all(accounts.map(({ id }) => billing.ledgerState(id, next)));
+      await Promise.all(accounts.map(({ id }) => ledger.state(id, next)));
     }
     current = current.next();
   }
+  await context.close();
   return memory.appends;
 }
 
@@ -313,25 +329,23 @@ function cloneAppend(
 
 /** A credit account pays last month's period bill in full at the start of the month. */
 async function payPreviousBill(
-  billing: BillingService,
+  bus: CommandBus,
+  ledger: LedgerBook,
   id: string,
   at: string,
   meta: { commandId: string; actor: string },
 ): Promise<void> {
-  const state = await billing.ledgerState(id, at);
+  const state = await ledger.state(id, at);
   for (const bill of [...state.openBills.values()]) {
     const paymentId = `${meta.commandId}/${bill.billId}`;
-    await billing.onPayment(
-      id,
-      {
-        type: 'PayBill',
-        billId: bill.billId,
-        paymentId,
-        amount: new Big(bill.amount).minus(bill.paid).toFixed(),
-        channel: 'bank-transfer',
-        at,
-      },
-      { ...meta, commandId: paymentId },
+    const amount = new Big(bill.amount).minus(bill.paid).toFixed();
+    await bus.execute(
+      new PayBill(
+        id,
+        bill.billId,
+        { paymentId, amount, channel: 'bank-transfer', at },
+        { ...meta, commandId: paymentId },
+      ),
     );
   }
 }

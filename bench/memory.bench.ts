@@ -1,12 +1,12 @@
 // Memory for 100 000 accounts: the engine serves a usage command on every one of 100 000 accounts (each
 // opened and funded, loaded from the store when first touched), and this process's peak RSS is the figure.
-import { RunLedgerCommand } from '../src/use-cases/run-ledger-command.js';
+import { namedLedgerCommand } from '../src/ledger/named-ledger-command.js';
 import { accountId, MONTH, usageCommand } from './workload.js';
 import { generateLog } from './log-generator.js';
 import { meta, startEngine } from './engine.js';
 import { join } from 'node:path';
-import { AggregateStreams } from '../src/application/event-sourcing/aggregate-stream.js';
-import { ledgerStream } from '../src/application/ledger/stream-names.js';
+import { AggregateStreams } from '../src/platform/commands/aggregate-streams.js';
+import { ledgerStream } from '../src/platform/event-store/stream-names.js';
 import { evolveLedger, initialLedgerState } from '../src/domain/ledger/ledger-state.js';
 import { now, peakRssMiB, perSecond, pool, profiled, scaled, secondsSince, workDir } from './support.js';
 
@@ -69,9 +69,7 @@ export async function measureMemory() {
           const n = 100 + Math.floor(i / accounts);
           const id = accountId('mem', index);
           const usage = usageCommand(index, n, MONTH.day(1 + (index % 27)), `${id}.mem`);
-          const outcome = await engine.bus.execute(
-            new RunLedgerCommand(id, usage.windowEnd, usage, meta(`mem/${id}/${n}`)),
-          );
+          const outcome = await engine.bus.execute(namedLedgerCommand(id, usage, meta(`mem/${id}/${n}`)));
           if (outcome.status !== 'accepted') throw new Error(`${id}: usage not accepted`);
         }),
       );

@@ -2,8 +2,8 @@
 // event store and read-model files as an engine started with `projections: 'off'`: the split topology the
 // ingest-split run measures. Driven over IPC by ingest-split.bench.ts.
 import { join } from 'node:path';
-import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
-import { loadProjectionsConfig, ProjectionsRuntime } from '../src/ops/projections-runtime.js';
+import { SqliteEventStore } from '../src/platform/event-store/sqlite/sqlite-event-store.js';
+import { loadProjectionsConfig, ProjectionsRuntime } from '../src/ops/projections/projections-runtime.js';
 
 type Message = { kind: 'start'; dir: string } | { kind: 'settle'; head: string } | { kind: 'stop' };
 

@@ -1,8 +1,8 @@
 // The raw-append baseline of the engine runs: the very events a run stored, appended again straight to a
 // fresh durable store, one append per command as the engine made them, with the same concurrency.
 import { join } from 'node:path';
-import type { NewEvent, RecordedEvent } from '../src/event-store/event-store.port.js';
-import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
+import type { NewEvent, RecordedEvent } from '../src/platform/event-store/event-store.port.js';
+import { SqliteEventStore } from '../src/platform/event-store/sqlite/sqlite-event-store.js';
 import { now, perSecond, pool, secondsSince } from './support.js';
 
 export interface AppendGroup {

@@ -2,7 +2,7 @@
 // against the raw read-and-decode rate of the same log.
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
+import { SqliteEventStore } from '../src/platform/event-store/sqlite/sqlite-event-store.js';
 import { ProjectionRunner } from '../projections/runner/projection-runner.js';
 import type { Projection } from '../projections/runner/projection.js';
 import { SqliteReadModelDb } from '../projections/runner/sqlite-read-model-db.js';

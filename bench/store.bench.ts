@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NewEvent } from '../src/event-store/event-store.port.js';
-import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
+import type { NewEvent } from '../src/platform/event-store/event-store.port.js';
+import { SqliteEventStore } from '../src/platform/event-store/sqlite/sqlite-event-store.js';
 import { scaled } from './support.js';
 
 /** An event shaped like a rated usage charge, so later ratios compare like with like. */

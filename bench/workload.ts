@@ -132,7 +132,11 @@ const CURRENCY: Record<Kind, 'RUB' | 'KZT' | 'USD'> = {
  * Funding that keeps every account active for the whole benchmark (no freeze, no suspension, no
  * mid-period bill): a top-up for prepaid accounts, a credit limit for the credit account.
  */
-export function fundingCommand(index: number, accountId: string, at: string): LedgerCommand {
+export function fundingCommand(
+  index: number,
+  accountId: string,
+  at: string,
+): Extract<LedgerCommand, { type: 'TopUp' | 'SetCreditLimit' }> {
   const kind = accountKind(index);
   if (kind === 'legal-credit') return { type: 'SetCreditLimit', creditLimit: '100000000', at };
   const amount = { RUB: '50000000', KZT: '250000000', USD: '500000' }[CURRENCY[kind]];

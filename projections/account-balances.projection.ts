@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../src/event-store/event-store.port.js';
+import type { RecordedEvent } from '../src/platform/event-store/event-store.port.js';
 import type {
   CarriedState,
   GrantSnapshot,
@@ -10,6 +10,7 @@ import type { Projection } from './runner/projection.js';
 import type { ReadModelDb } from './runner/read-model-db.js';
 import { addDecimals, subtractDecimals } from './support/decimal-sum.js';
 import { effectiveAt, ledgerStreamParts, sortablePosition } from './support/streams.js';
+import { ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX } from '../src/platform/event-store/stream-names.js';
 
 type Table = (name: string) => string;
 
@@ -21,7 +22,7 @@ type Table = (name: string) => string;
 export const accountBalancesProjection: Projection = {
   name: 'account-balances',
   version: 2,
-  filter: { streamPrefixes: ['account-', 'ledger-'] },
+  filter: { streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX] },
 
   async setup(db, table) {
     await db.run(`CREATE TABLE IF NOT EXISTS ${table('balance_accounts')} (

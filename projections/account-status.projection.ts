@@ -2,6 +2,7 @@ import type { AccountEvent } from '../src/domain/account/account-events.js';
 import type { LedgerEvent } from '../src/domain/ledger/ledger-events.js';
 import type { Projection } from './runner/projection.js';
 import { ledgerStreamParts, sortablePosition } from './support/streams.js';
+import { ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX } from '../src/platform/event-store/stream-names.js';
 
 interface StatusChange {
   status: string;
@@ -47,7 +48,7 @@ function statusChange(event: LedgerEvent | AccountEvent): StatusChange | undefin
 export const accountStatusProjection: Projection = {
   name: 'account-status',
   version: 1,
-  filter: { streamPrefixes: ['account-', 'ledger-'] },
+  filter: { streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX] },
 
   async setup(db, table) {
     await db.run(`CREATE TABLE IF NOT EXISTS ${table('account_status')} (

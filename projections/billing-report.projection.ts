@@ -4,6 +4,7 @@ import { localDate } from '../src/domain/shared/reporting-period.js';
 import type { Projection } from './runner/projection.js';
 import { addDecimals } from './support/decimal-sum.js';
 import { ledgerStreamParts } from './support/streams.js';
+import { ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX } from '../src/platform/event-store/stream-names.js';
 
 /**
  * Billing report aggregates: consumption per account, service, SKU and local day (the day in the
@@ -13,7 +14,10 @@ import { ledgerStreamParts } from './support/streams.js';
 export const billingReportProjection: Projection = {
   name: 'billing-report',
   version: 1,
-  filter: { streamPrefixes: ['account-', 'ledger-'], eventTypes: ['AccountOpened', 'ResourceConsumed'] },
+  filter: {
+    streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX],
+    eventTypes: ['AccountOpened', 'ResourceConsumed'],
+  },
 
   async setup(db, table) {
     await db.run(`CREATE TABLE IF NOT EXISTS ${table('billing_report_accounts')} (

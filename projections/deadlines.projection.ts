@@ -1,8 +1,9 @@
-import type { RecordedEvent } from '../src/event-store/event-store.port.js';
+import type { RecordedEvent } from '../src/platform/event-store/event-store.port.js';
 import type { LedgerEvent } from '../src/domain/ledger/ledger-events.js';
 import type { Projection } from './runner/projection.js';
 import type { ReadModelDb } from './runner/read-model-db.js';
 import { ledgerStreamParts } from './support/streams.js';
+import { LEDGER_STREAM_PREFIX } from '../src/platform/event-store/stream-names.js';
 
 type DeadlineKind = 'delete-frozen-objects' | 'suspend' | 'bill-due' | 'block';
 
@@ -48,7 +49,7 @@ const block = (dueAt: string): Deadline => ({
 export const deadlinesProjection: Projection = {
   name: 'deadlines',
   version: 1,
-  filter: { streamPrefixes: ['ledger-'] },
+  filter: { streamPrefixes: [LEDGER_STREAM_PREFIX] },
 
   async setup(db, table) {
     await db.run(`CREATE TABLE IF NOT EXISTS ${table('account_deadlines')} (

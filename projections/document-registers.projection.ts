@@ -2,6 +2,7 @@ import type { Projection } from './runner/projection.js';
 import { addDecimals } from './support/decimal-sum.js';
 import { readIssuedDocument } from './support/issued-document.js';
 import { sortablePosition } from './support/streams.js';
+import { DOCUMENTS_STREAM_PREFIX } from '../src/platform/event-store/stream-names.js';
 
 /**
  * Per-issuer document registers: every document an issuer signed, in number order, with totals per
@@ -11,7 +12,7 @@ import { sortablePosition } from './support/streams.js';
 export const documentRegistersProjection: Projection = {
   name: 'document-registers',
   version: 1,
-  filter: { streamPrefixes: ['documents-'], eventTypes: ['DocumentIssued'] },
+  filter: { streamPrefixes: [DOCUMENTS_STREAM_PREFIX], eventTypes: ['DocumentIssued'] },
 
   async setup(db, table) {
     await db.run(`CREATE TABLE IF NOT EXISTS ${table('document_register')} (

@@ -1,6 +1,7 @@
 import type { Projection } from './runner/projection.js';
 import { readIssuedDocument } from './support/issued-document.js';
 import { sortablePosition } from './support/streams.js';
+import { DOCUMENTS_STREAM_PREFIX } from '../src/platform/event-store/stream-names.js';
 
 /**
  * The documents index (by account, kind, date, number) and each document's content as issued. Events in
@@ -10,7 +11,7 @@ import { sortablePosition } from './support/streams.js';
 export const documentsProjection: Projection = {
   name: 'documents',
   version: 1,
-  filter: { streamPrefixes: ['documents-'] },
+  filter: { streamPrefixes: [DOCUMENTS_STREAM_PREFIX] },
 
   async setup(db, table) {
     await db.run(`CREATE TABLE IF NOT EXISTS ${table('documents')} (

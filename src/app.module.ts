@@ -1,43 +1,62 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule, EventBus } from '@nestjs/cqrs';
-import { EventBusFeed } from './application/event-bus/event-bus-feed.js';
-import { EventTypeMetrics } from './application/event-bus/event-type-metrics.handler.js';
-import { openReadModelDb } from './ops/projections-runtime.js';
-import { BillingService } from './application/billing/billing.service.js';
-import { DocumentService } from './application/documents/document-service.js';
-import { CommandMetrics } from './application/metrics/command-metrics.js';
-import { PersonalDataVault } from './application/personal-data/personal-data-vault.js';
-import { PriceCatalogProvider } from './application/catalog/price-catalog.provider.js';
-import { CLOCK, type Clock } from './application/clock/clock.js';
-import type { AppConfig } from './config/config.js';
+import { EventBusFeed } from '../projections/workers/event-bus-feed.js';
+import { EventTypeMetrics } from './ops/metrics/event-type-metrics.handler.js';
+import { openReadModelDb } from './ops/projections/projections-runtime.js';
+import { DocumentService } from './documents/document-service.js';
+import { CommandMetrics } from './platform/commands/command-metrics.js';
+import { PersonalDataVault } from './platform/personal-data/personal-data-vault.js';
+import { PriceCatalogProvider } from './books/price-catalog.provider.js';
+import { CLOCK, type Clock } from './platform/clock/clock.js';
+import type { AppConfig } from './platform/config/config.js';
 import { ProfileRegistry } from './domain/policies/profile-registry.js';
-import { EVENT_STORE, type EventStore } from './event-store/event-store.port.js';
-import { HealthController } from './health/health.controller.js';
-import { ApiKeyGuard } from './http/auth/api-key.guard.js';
-import { ApiKeyRegistry } from './http/auth/api-keys.js';
-import { IdempotencyInterceptor } from './http/idempotency/idempotency.interceptor.js';
-import { IdempotencyStore } from './http/idempotency/idempotency-store.js';
-import { AccountSummaryController } from './use-cases/account-summary/account-summary.controller.js';
-import { AuditController } from './use-cases/audit/audit.controller.js';
-import { ChangeContractController } from './use-cases/change-contract/change-contract.controller.js';
-import { ExpireGrantsController } from './use-cases/expire-grants/expire-grants.controller.js';
-import { EntitlementController } from './use-cases/entitlement/entitlement.controller.js';
-import { DocumentsController } from './use-cases/documents/documents.controller.js';
-import { ClosePeriodController } from './use-cases/close-period/close-period.controller.js';
-import { ConsumeResourceController } from './use-cases/consume-resource/consume-resource.controller.js';
-import { IssueGrantController } from './use-cases/issue-grant/issue-grant.controller.js';
-import { OpenAccountController } from './use-cases/open-account/open-account.controller.js';
-import { OpenAccountHandler } from './use-cases/open-account/open-account.handler.js';
-import { PayBillController } from './use-cases/pay-bill/pay-bill.controller.js';
-import { RunLedgerCommandHandler } from './use-cases/run-ledger-command.js';
-import { SetCreditLimitController } from './use-cases/set-credit-limit/set-credit-limit.controller.js';
-import { TopUpController } from './use-cases/top-up/top-up.controller.js';
+import { EVENT_STORE, type EventStore } from './platform/event-store/event-store.port.js';
+import { HealthController } from './ops/health/health.controller.js';
+import { ApiKeyGuard } from './platform/http/auth/api-key.guard.js';
+import { ApiKeyRegistry } from './platform/http/auth/api-keys.js';
+import { IdempotencyInterceptor } from './platform/http/idempotency/idempotency.interceptor.js';
+import { IdempotencyStore } from './platform/http/idempotency/idempotency-store.js';
+import { AccountSummaryController } from './accounts/account-summary/account-summary.controller.js';
+import { AddLegalDetailsController } from './accounts/add-legal-details/add-legal-details.controller.js';
+import { AddLegalDetailsHandler } from './accounts/add-legal-details/add-legal-details.command.js';
+import { ChangeContractController } from './accounts/change-contract/change-contract.controller.js';
+import { ChangeContractHandler } from './accounts/change-contract/change-contract.command.js';
+import { DeleteAccountHandler } from './accounts/delete-account/delete-account.command.js';
+import { EntitlementController } from './accounts/entitlement/entitlement.controller.js';
+import { OpenAccountController } from './accounts/open-account/open-account.controller.js';
+import { OpenAccountHandler } from './accounts/open-account/open-account.command.js';
+import { AuditController } from './audit/audit.controller.js';
+import { AccountBook } from './books/account-book.js';
+import { LedgerBook } from './books/ledger-book.js';
+import { PaymentBook } from './books/payment-book.js';
+import { DocumentsController } from './documents/documents.controller.js';
+import {
+  IssueMidPeriodBillHandler,
+  IssuePeriodDocumentsHandler,
+} from './documents/issue-documents/issue-documents.command.js';
+import { ClosePeriodController } from './ledger/close-period/close-period.controller.js';
+import { ClosePeriodHandler } from './ledger/close-period/close-period.command.js';
+import { ConsumeResourceController } from './ledger/consume-resource/consume-resource.controller.js';
+import { ConsumeResourceHandler } from './ledger/consume-resource/consume-resource.command.js';
+import { ExpireGrantsController } from './ledger/expire-grants/expire-grants.controller.js';
+import { ExpireGrantsHandler } from './ledger/expire-grants/expire-grants.command.js';
+import { IssueGrantController } from './ledger/issue-grant/issue-grant.controller.js';
+import { IssueGrantHandler } from './ledger/issue-grant/issue-grant.command.js';
+import { PayBillController } from './ledger/pay-bill/pay-bill.controller.js';
+import { PayBillHandler } from './ledger/pay-bill/pay-bill.command.js';
+import { SetCreditLimitController } from './ledger/set-credit-limit/set-credit-limit.controller.js';
+import { SetCreditLimitHandler } from './ledger/set-credit-limit/set-credit-limit.command.js';
+import { TopUpController } from './ledger/top-up/top-up.controller.js';
+import { TopUpHandler } from './ledger/top-up/top-up.command.js';
+import { UpgradeFromTrialHandler } from './ledger/upgrade-from-trial/upgrade-from-trial.command.js';
+import { InstrumentedCommandBus } from './platform/commands/instrumented-command-bus.js';
+import { DEADLINE_COMMAND_HANDLERS } from './ledger/deadline-commands/deadline-commands.js';
+import { AdvanceClockController } from './timelines/advance-clock/advance-clock.controller.js';
 import { OPS_CONTROLLERS, opsProviders } from './ops/ops.module.js';
-import { AdvanceClockController } from './use-cases/advance-clock/advance-clock.controller.js';
 import { RunningTimelines } from './timelines/running-timelines.js';
-import type { ProjectionsRuntime } from './ops/projections-runtime.js';
-import type { WorkersConfig } from './ops/workers-config.js';
+import type { ProjectionsRuntime } from './ops/projections/projections-runtime.js';
+import type { WorkersConfig } from './ops/projections/workers-config.js';
 
 export const APP_CONFIG = Symbol('AppConfig');
 
@@ -54,11 +73,31 @@ export const CONTROLLERS = [
   AccountSummaryController,
   AuditController,
   ChangeContractController,
+  AddLegalDetailsController,
   ExpireGrantsController,
   EntitlementController,
   DocumentsController,
   AdvanceClockController,
   ...OPS_CONTROLLERS,
+];
+
+/** Every command handler: one named command per use case, all on the one CommandBus. */
+export const COMMAND_HANDLERS = [
+  OpenAccountHandler,
+  ChangeContractHandler,
+  AddLegalDetailsHandler,
+  DeleteAccountHandler,
+  TopUpHandler,
+  ConsumeResourceHandler,
+  PayBillHandler,
+  IssueGrantHandler,
+  ExpireGrantsHandler,
+  SetCreditLimitHandler,
+  ClosePeriodHandler,
+  UpgradeFromTrialHandler,
+  IssuePeriodDocumentsHandler,
+  IssueMidPeriodBillHandler,
+  ...DEADLINE_COMMAND_HANDLERS,
 ];
 
 export interface AppDependencies {
@@ -79,11 +118,20 @@ export interface AppDependencies {
 @Module({})
 export class AppModule {
   /** Infrastructure is opened before Nest starts, so an unreachable store stops start-up with a clear message. */
-  static register(deps: AppDependencies): DynamicModule {
+  /**
+   * `http: false` leaves out the controllers and the HTTP guard and interceptor; `background: false` leaves
+   * out the read models and the event-bus feed (an engine for tests, the simulation and the benchmarks).
+   */
+  static register(
+    deps: AppDependencies,
+    options: { http?: boolean; background?: boolean } = {},
+  ): DynamicModule {
+    const http = options.http ?? true;
+    const background = options.background ?? true;
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: CONTROLLERS,
+      controllers: http ? CONTROLLERS : [],
       providers: [
         { provide: APP_CONFIG, useValue: deps.config },
         { provide: EVENT_STORE, useValue: deps.eventStore },
@@ -93,32 +141,41 @@ export class AppModule {
         { provide: PersonalDataVault, useValue: deps.vault },
         { provide: ProfileRegistry, useValue: deps.profiles ?? new ProfileRegistry() },
         { provide: PriceCatalogProvider, useValue: deps.catalog ?? new PriceCatalogProvider() },
-        BillingService,
-        {
-          provide: DocumentService,
-          useFactory: (billing: BillingService) => new DocumentService(deps.eventStore, deps.clock, billing),
-          inject: [BillingService],
-        },
+        AccountBook,
+        LedgerBook,
+        PaymentBook,
+        DocumentService,
         { provide: CommandMetrics, useValue: new CommandMetrics() },
+        InstrumentedCommandBus,
         RunningTimelines,
         EventTypeMetrics,
-        {
-          provide: EventBusFeed,
-          useFactory: (bus: EventBus) =>
-            new EventBusFeed(
-              deps.eventStore,
-              bus,
-              openReadModelDb(deps.workers?.databases['event-bus'] ?? ':memory:'),
-              deps.workers?.lease,
-            ),
-          inject: [EventBus],
-        },
-        OpenAccountHandler,
-        RunLedgerCommandHandler,
-        ...opsProviders(deps.eventStore, deps.projections),
-        { provide: APP_GUARD, useClass: ApiKeyGuard },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        ...COMMAND_HANDLERS,
+        ...(background ? backgroundProviders(deps) : []),
+        ...(http
+          ? [
+              { provide: APP_GUARD, useClass: ApiKeyGuard },
+              { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+            ]
+          : []),
       ],
     };
   }
+}
+
+/** The read models (with their ops) and the event-bus feed: the work a service does besides commands. */
+function backgroundProviders(deps: AppDependencies): Provider[] {
+  return [
+    {
+      provide: EventBusFeed,
+      useFactory: (bus: EventBus) =>
+        new EventBusFeed(
+          deps.eventStore,
+          bus,
+          openReadModelDb(deps.workers?.databases['event-bus'] ?? ':memory:'),
+          deps.workers?.lease,
+        ),
+      inject: [EventBus],
+    },
+    ...opsProviders(deps.eventStore, deps.projections),
+  ];
 }

@@ -1,29 +1,38 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { Logger, type INestApplication } from '@nestjs/common';
+import { Logger, type INestApplication, type INestApplicationContext } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import type { Server, ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AppModule, type AppDependencies } from './app.module.js';
-import { SystemClock, VirtualClock, type Clock } from './application/clock/clock.js';
-import type { EventStore } from './event-store/event-store.port.js';
+import { SystemClock, VirtualClock, type Clock } from './platform/clock/clock.js';
+import type { EventStore } from './platform/event-store/event-store.port.js';
 import { RunningTimelines } from './timelines/running-timelines.js';
-import { ConfigError, type AppConfig } from './config/config.js';
-import { createEventStore } from './event-store/create-event-store.js';
-import { ApiKeyRegistry, ensureGeneratedKeys, parseApiKeyRecords } from './http/auth/api-keys.js';
-import { configureHttp } from './http/http-setup.js';
-import { setupOpenApi } from './http/openapi.js';
-import { JsonLogger } from './http/json-logger.js';
-import { IdempotencyStore } from './http/idempotency/idempotency-store.js';
-import { PersonalDataVault } from './application/personal-data/personal-data-vault.js';
+import { ConfigError, type AppConfig } from './platform/config/config.js';
+import { createEventStore } from './platform/event-store/create-event-store.js';
+import { ApiKeyRegistry, ensureGeneratedKeys, parseApiKeyRecords } from './platform/http/auth/api-keys.js';
+import { configureHttp } from './platform/http/http-setup.js';
+import { setupOpenApi } from './platform/http/openapi.js';
+import { JsonLogger } from './platform/http/json-logger.js';
+import { IdempotencyStore } from './platform/http/idempotency/idempotency-store.js';
+import { PersonalDataVault } from './platform/personal-data/personal-data-vault.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { ProfileRegistry } from './domain/policies/profile-registry.js';
-import { BillingService } from './application/billing/billing.service.js';
 import { TimelineEngine } from './timelines/timeline-engine.js';
-import { DocumentService } from './application/documents/document-service.js';
-import { EventBusFeed } from './application/event-bus/event-bus-feed.js';
-import { loadProjectionsConfig, openReadModelDb, ProjectionsRuntime } from './ops/projections-runtime.js';
-import { loadWorkersConfig, type WorkersConfig } from './ops/workers-config.js';
+import {
+  IssueMidPeriodBill,
+  IssuePeriodDocuments,
+} from './documents/issue-documents/issue-documents.command.js';
+import type { ReadModelDb } from '../projections/runner/read-model-db.js';
+import type { LeaseOptions } from '../projections/runner/leased-runner.js';
+import { EventBusFeed } from '../projections/workers/event-bus-feed.js';
+import {
+  loadProjectionsConfig,
+  openReadModelDb,
+  ProjectionsRuntime,
+} from './ops/projections/projections-runtime.js';
+import { loadWorkersConfig, type WorkersConfig } from './ops/projections/workers-config.js';
 
 /** Builds the Nest application from ready infrastructure (tests pass their own). */
 export async function createApp(deps: AppDependencies, logger: false | JsonLogger = false) {
@@ -66,6 +75,56 @@ function trackedDrain(server: Server): () => Promise<void> {
         server.close((error) => (error ? reject(error) : resolve())),
       );
   };
+}
+
+/** What the engine needs without its HTTP edge (tests, the simulation, the benchmarks). */
+export type EngineDependencies = Pick<
+  AppDependencies,
+  'eventStore' | 'clock' | 'vault' | 'profiles' | 'catalog' | 'projections' | 'workers'
+> &
+  Partial<AppDependencies>;
+
+/**
+ * The engine without HTTP: the same module, books, command handlers and projections as the service, as a
+ * Nest application context. Commands go through `context.get(CommandBus)` exactly as the controllers send them.
+ */
+export async function createEngine(deps: EngineDependencies): Promise<INestApplicationContext> {
+  const context = await NestFactory.createApplicationContext(
+    AppModule.register(deps as AppDependencies, { http: false, background: false }),
+    { logger: false },
+  );
+  await context.init();
+  return context;
+}
+
+/**
+ * The timelines of an app or engine: deadlines planned into `dbs.timelines` and fired as commands on the
+ * app's CommandBus; with `dbs.documents`, the document issuer too (its commands on the same bus).
+ */
+export function wireTimelines(
+  app: INestApplicationContext,
+  deps: Pick<AppDependencies, 'eventStore' | 'clock' | 'profiles'>,
+  dbs: { timelines: ReadModelDb; documents?: ReadModelDb },
+  options: { lease?: LeaseOptions; log?: (message: string) => void; concurrency?: number } = {},
+): TimelineEngine {
+  const commands = app.get(CommandBus);
+  return new TimelineEngine(
+    deps.eventStore,
+    commands,
+    deps.clock,
+    dbs.timelines,
+    deps.profiles ?? new ProfileRegistry(),
+    dbs.documents && {
+      issuing: {
+        issueForClosedPeriod: (accountId, periodId) =>
+          commands.execute(new IssuePeriodDocuments(accountId, periodId)),
+        issueMidPeriodBill: (accountId, periodId, billId) =>
+          commands.execute(new IssueMidPeriodBill(accountId, periodId, billId)),
+      },
+      db: dbs.documents,
+    },
+    options,
+  );
 }
 
 /** Opens everything the configuration names; an unreachable store or a bad key file stops start-up here. */
@@ -155,16 +214,10 @@ export async function startTimelines(
   const workers = deps.workers ?? defaultWorkers(deps.config.dataDir);
   const db = openReadModelDb(workers.databases.timelines);
   const documentsDb = openReadModelDb(workers.databases.documents);
-  const engine = new TimelineEngine(
-    deps.eventStore,
-    app.get(BillingService),
-    deps.clock,
-    db,
-    deps.profiles ?? new ProfileRegistry(),
-    {
-      service: app.get(DocumentService),
-      db: documentsDb,
-    },
+  const engine = wireTimelines(
+    app,
+    deps,
+    { timelines: db, documents: documentsDb },
     { lease: workers.lease, log: (message) => new Logger('Timelines').log(message) },
   );
   await engine.start();

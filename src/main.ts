@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { closeApp, createApp, openInfrastructure, startTimelines } from './bootstrap.js';
-import { ConfigError, loadConfig } from './config/config.js';
-import { JsonLogger } from './http/json-logger.js';
+import { ConfigError, loadConfig } from './platform/config/config.js';
+import { JsonLogger } from './platform/http/json-logger.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -1,4 +1,4 @@
-import type { EventStore } from '../../src/event-store/event-store.port.js';
+import type { EventStore } from '../../src/platform/event-store/event-store.port.js';
 import { compareBuilds, dropBuildTables, type BuildComparison } from './compare-builds.js';
 import type { Projection } from './projection.js';
 import { ProjectionLease } from './projection-lease.js';

@@ -1,4 +1,8 @@
-import type { EventStore, RecordedEvent, Subscription } from '../../src/event-store/event-store.port.js';
+import type {
+  EventStore,
+  RecordedEvent,
+  Subscription,
+} from '../../src/platform/event-store/event-store.port.js';
 import type { Projection } from './projection.js';
 import { LeaseLostError } from './projection-lease.js';
 import { ProjectionRegistry, type ProjectionError, type ProjectionState } from './projection-registry.js';

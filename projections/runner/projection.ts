@@ -1,4 +1,4 @@
-import type { AllFilter, RecordedEvent } from '../../src/event-store/event-store.port.js';
+import type { AllFilter, RecordedEvent } from '../../src/platform/event-store/event-store.port.js';
 import type { ReadModelDb } from './read-model-db.js';
 
 /**

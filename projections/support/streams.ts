@@ -1,13 +1,5 @@
-import type { RecordedEvent } from '../../src/event-store/event-store.port.js';
-import { LEDGER_STREAM_PREFIX } from '../../src/application/ledger/stream-names.js';
-
-/** `ledger-<accountId>@<periodId>` → its account and period; undefined for any other stream. */
-export function ledgerStreamParts(streamId: string): { accountId: string; periodId: string } | undefined {
-  if (!streamId.startsWith(LEDGER_STREAM_PREFIX)) return undefined;
-  const at = streamId.lastIndexOf('@');
-  if (at < 0) return undefined;
-  return { accountId: streamId.slice(LEDGER_STREAM_PREFIX.length, at), periodId: streamId.slice(at + 1) };
-}
+import type { RecordedEvent } from '../../src/platform/event-store/event-store.port.js';
+export { ledgerStreamParts } from '../../src/platform/event-store/stream-names.js';
 
 /** Positions as fixed-width text sort in log order in both SQLite and PostgreSQL. */
 export const sortablePosition = (event: RecordedEvent) => event.position.toString().padStart(20, '0');

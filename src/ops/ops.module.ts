@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Provider } from '@nestjs/common';
-import type { EventStore } from '../event-store/event-store.port.js';
+import type { EventStore } from '../platform/event-store/event-store.port.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
-import { ProjectionOperations } from './projection-operations.js';
-import { MetricsController, ProjectionsController } from './projections.controller.js';
-import { ProjectionsRuntime } from './projections-runtime.js';
+import { ProjectionOperations } from './projections/projection-operations.js';
+import { MetricsController, ProjectionsController } from './projections/projections.controller.js';
+import { ProjectionsRuntime } from './projections/projections-runtime.js';
 
 /** Starts the projections with the app and stops them (checkpoints committed, leases handed back) on shutdown. */
 @Injectable()

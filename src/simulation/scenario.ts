@@ -1,18 +1,28 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BillingService } from '../application/billing/billing.service.js';
-import { PriceCatalogProvider } from '../application/catalog/price-catalog.provider.js';
-import { VirtualClock } from '../application/clock/clock.js';
-import { PersonalDataVault } from '../application/personal-data/personal-data-vault.js';
+import { CommandBus } from '@nestjs/cqrs';
+import { createEngine, wireTimelines } from '../bootstrap.js';
+import { OpenAccount } from '../accounts/open-account/open-account.command.js';
+import { ConsumeResource } from '../ledger/consume-resource/consume-resource.command.js';
+import { IssueGrant } from '../ledger/issue-grant/issue-grant.command.js';
+import { PayBill } from '../ledger/pay-bill/pay-bill.command.js';
+import { SetCreditLimit } from '../ledger/set-credit-limit/set-credit-limit.command.js';
+import { TopUp } from '../ledger/top-up/top-up.command.js';
+import { PriceCatalogProvider } from '../books/price-catalog.provider.js';
+import { VirtualClock } from '../platform/clock/clock.js';
+import { PersonalDataVault } from '../platform/personal-data/personal-data-vault.js';
 import type { OpenAccountCommand } from '../domain/account/open-account.js';
 import { ProfileRegistry } from '../domain/policies/profile-registry.js';
-import type { RecordedEvent } from '../event-store/event-store.port.js';
-import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
-import { TimelineEngine } from '../timelines/timeline-engine.js';
+import type { RecordedEvent } from '../platform/event-store/event-store.port.js';
+import { SqliteEventStore } from '../platform/event-store/sqlite/sqlite-event-store.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
-import { CommandRejectedError } from '../application/ledger/command-outcome.js';
-import { DocumentService } from '../application/documents/document-service.js';
+import { CommandRejectedError } from '../platform/commands/command-outcome.js';
+import {
+  ACCOUNT_STREAM_PREFIX,
+  DOCUMENTS_STREAM_PREFIX,
+  LEDGER_STREAM_PREFIX,
+} from '../platform/event-store/stream-names.js';
 
 /** A scenario: accounts, top-ups, usage and payments at given times, run on the virtual clock. */
 export interface Scenario {
@@ -52,14 +62,15 @@ export async function runScenario(
   const clock = new VirtualClock(new Date(scenario.start));
   const profiles = new ProfileRegistry();
   const vault = new PersonalDataVault(':memory:');
-  const billing = new BillingService(store, clock, profiles, catalog, vault);
+  const context = await createEngine({ eventStore: store, clock, profiles, catalog, vault });
+  const commands = context.get(CommandBus);
   const db = new SqliteReadModelDb(':memory:');
   const documentsDb = new SqliteReadModelDb(':memory:');
-  const documents = new DocumentService(store, clock, billing);
-  const engine = new TimelineEngine(store, billing, clock, db, profiles, {
-    service: documents,
-    db: documentsDb,
-  });
+  const engine = wireTimelines(
+    context,
+    { eventStore: store, clock, profiles },
+    { timelines: db, documents: documentsDb },
+  );
   const rejected: string[] = [];
   await engine.start();
   try {
@@ -70,59 +81,59 @@ export async function runScenario(
       const at = clock.now().toISOString();
       const meta = { commandId: `scenario/${index++}`, actor: 'simulation' };
       try {
-        if ('openAccount' in step) await billing.openAccount({ ...step.openAccount, at }, meta);
-        else if ('topUp' in step)
-          await billing.onPayment(step.topUp.account, { type: 'TopUp', ...step.topUp, at }, meta);
-        else if ('usage' in step)
-          await billing.onLedger(
-            step.usage.account,
-            at,
-            { type: 'ConsumeResource', ...step.usage, windowStart: at, windowEnd: at },
-            meta,
+        if ('openAccount' in step) await commands.execute(new OpenAccount({ ...step.openAccount, at }, meta));
+        else if ('topUp' in step) {
+          const { account, ...payment } = step.topUp;
+          await commands.execute(new TopUp(account, { ...payment, at }, meta));
+        } else if ('usage' in step) {
+          const { account, ...usage } = step.usage;
+          await commands.execute(
+            new ConsumeResource(account, { ...usage, windowStart: at, windowEnd: at }, meta),
           );
-        else if ('grant' in step) {
+        } else if ('grant' in step) {
           const { account, days, kind, ...grant } = step.grant;
-          await billing.onLedger(
-            account,
-            at,
-            {
-              type: 'IssueGrant',
-              ...grant,
-              kind: kind ?? 'start',
-              expiresAt: new Date(Date.parse(at) + (days ?? 60) * DAY_MS).toISOString(),
-              categories: 'all',
-              excludedCategories: ['gpu-cluster', 'paid-support', 'marketplace'],
-              priority: 0,
-              at,
-            },
-            meta,
+          await commands.execute(
+            new IssueGrant(
+              account,
+              undefined,
+              {
+                ...grant,
+                kind: kind ?? 'start',
+                expiresAt: new Date(Date.parse(at) + (days ?? 60) * DAY_MS).toISOString(),
+                categories: 'all',
+                excludedCategories: ['gpu-cluster', 'paid-support', 'marketplace'],
+                priority: 0,
+                at,
+              },
+              meta,
+            ),
           );
         } else if ('creditLimit' in step)
-          await billing.onLedger(
-            step.creditLimit.account,
-            at,
-            { type: 'SetCreditLimit', creditLimit: step.creditLimit.creditLimit, at },
-            meta,
+          await commands.execute(
+            new SetCreditLimit(step.creditLimit.account, step.creditLimit.creditLimit, at, meta),
           );
-        else if ('payBill' in step)
-          await billing.onPayment(
-            step.payBill.account,
-            { type: 'PayBill', ...step.payBill, channel: 'bank-transfer', at },
-            meta,
+        else if ('payBill' in step) {
+          const { account, billId, ...payment } = step.payBill;
+          await commands.execute(
+            new PayBill(account, billId, { ...payment, channel: 'bank-transfer', at }, meta),
           );
+        }
       } catch (error) {
         if (!(error instanceof CommandRejectedError)) throw error;
         rejected.push(`${at} ${JSON.stringify(step)} → ${error.code}: ${error.message}`);
       }
     }
     await engine.advanceTo(new Date(scenario.until).toISOString(), clock);
-    const events = await store.readAll({ filter: { streamPrefixes: ['account-', 'ledger-', 'documents-'] } });
+    const events = await store.readAll({
+      filter: { streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX, DOCUMENTS_STREAM_PREFIX] },
+    });
     return {
       lines: events.map(describe).filter((line): line is TimelineLine => line !== undefined),
       rejected,
     };
   } finally {
     await engine.stop();
+    await context.close();
     await db.close();
     await documentsDb.close();
     await store.close();

@@ -1,22 +1,32 @@
-import type { BillingService } from '../application/billing/billing.service.js';
-import type { Clock } from '../application/clock/clock.js';
-import { CommandRejectedError, NotFoundError } from '../application/ledger/command-outcome.js';
+import type { Command } from '@nestjs/cqrs';
+import type { Clock } from '../platform/clock/clock.js';
+import { CommandRejectedError, NotFoundError } from '../platform/commands/command-outcome.js';
 import type { ProfileRegistry } from '../domain/policies/profile-registry.js';
-import { nextPeriod, periodById } from '../domain/shared/reporting-period.js';
-import type { EventStore } from '../event-store/event-store.port.js';
+import type { EventStore } from '../platform/event-store/event-store.port.js';
 import type { ProjectionRunner } from '../../projections/runner/projection-runner.js';
 import { LeasedRunner, type LeaseOptions } from '../../projections/runner/leased-runner.js';
 import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
-import type { Deadline } from './deadline-planner.js';
-import { timelinePlannerProjection } from './timeline-planner.projection.js';
-import type { DocumentService } from '../application/documents/document-service.js';
-import { documentIssuerProjection } from '../application/documents/document-issuer.projection.js';
+import type { Deadline } from '../domain/timelines/deadline-plan.js';
+import { timelinePlannerProjection } from '../../projections/workers/timeline-planner.projection.js';
+import {
+  documentIssuerProjection,
+  type DocumentIssuing,
+} from '../../projections/workers/document-issuer.projection.js';
+import { ClosePeriod } from '../ledger/close-period/close-period.command.js';
+import { ExpireGrants } from '../ledger/expire-grants/expire-grants.command.js';
+import { DeleteAccount } from '../accounts/delete-account/delete-account.command.js';
+import { deadlineCommand } from '../ledger/deadline-commands/deadline-commands.js';
 
 interface DeadlineRow {
   id: string;
   account_id: string;
   due_at: string;
   action: string;
+}
+
+/** Sends commands: the application's one CommandBus (so fired deadlines are measured like any command). */
+export interface CommandSender {
+  execute<R>(command: Command<R>): Promise<R>;
 }
 
 export interface FiredDeadline {
@@ -46,12 +56,12 @@ export class TimelineEngine {
 
   constructor(
     private readonly store: EventStore,
-    private readonly billing: BillingService,
+    private readonly commands: CommandSender,
     private readonly clock: Clock,
     private readonly db: ReadModelDb,
     profiles: ProfileRegistry,
     /** Its own read-model connection: the issuer's transactions span event store appends. */
-    documents?: { service: DocumentService; db: ReadModelDb },
+    documents?: { issuing: DocumentIssuing; db: ReadModelDb },
     options: {
       /** Several instances share the timelines database: one of them (the lease holder) runs them. */
       lease?: LeaseOptions;
@@ -65,7 +75,7 @@ export class TimelineEngine {
     this.concurrency = options.concurrency ?? 16;
     this.planning = new LeasedRunner(store, db, timelinePlannerProjection(profiles), { lease, log });
     if (documents)
-      this.issuing = new LeasedRunner(store, documents.db, documentIssuerProjection(documents.service), {
+      this.issuing = new LeasedRunner(store, documents.db, documentIssuerProjection(documents.issuing), {
         lease,
         log,
         batchSize: 50,
@@ -219,17 +229,19 @@ export class TimelineEngine {
     let outcome: string;
     try {
       if (action.kind === 'ledger') {
-        const result = await this.billing.onLedger(row.account_id, row.due_at, action.command, meta);
+        const { command } = action;
+        const result = await this.commands.execute(
+          command.type === 'ExpireGrants'
+            ? new ExpireGrants(row.account_id, row.due_at, meta)
+            : deadlineCommand(row.account_id, row.due_at, command, meta),
+        );
         outcome = result.eventTypes.length ? result.eventTypes.join(',') : 'no-op';
       } else if (action.kind === 'close-period') {
-        const account = await this.billing.account(row.account_id);
-        const next = nextPeriod(periodById(action.periodId, account.timeZone));
-        await this.billing.ledgerState(row.account_id, next.startsAt);
+        await this.commands.execute(new ClosePeriod(row.account_id, action.periodId));
         outcome = 'closed';
       } else {
-        outcome =
-          (await this.billing.deleteAccount(row.account_id, row.due_at, meta)).eventTypes.join(',') ||
-          'no-op';
+        const result = await this.commands.execute(new DeleteAccount(row.account_id, row.due_at, meta));
+        outcome = result.eventTypes.join(',') || 'no-op';
       }
     } catch (error) {
       if (!(error instanceof CommandRejectedError || error instanceof NotFoundError)) throw error;

@@ -1,26 +1,14 @@
-import { BillingService } from '../../src/application/billing/billing.service.js';
-import { VirtualClock } from '../../src/application/clock/clock.js';
-import { PersonalDataVault } from '../../src/application/personal-data/personal-data-vault.js';
-import { ProfileRegistry } from '../../src/domain/policies/profile-registry.js';
-import type { EventStore } from '../../src/event-store/event-store.port.js';
-import { EsdbEventStore } from '../../src/event-store/esdb/esdb-event-store.js';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import type { EventStore } from '../../src/platform/event-store/event-store.port.js';
+import { EsdbEventStore } from '../../src/platform/event-store/esdb/esdb-event-store.js';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
 import { startEsdbDouble, type EsdbDouble } from '../esdb-double/esdb-double.js';
-import { testCatalog } from '../e2e/harness.js';
-
-const meta = (commandId: string) => ({ commandId, actor: 'test' });
+import { buildEngine } from '../support/engine.js';
 
 /** One account's March and April, run through the application layer; returns what an auditor would compare. */
 async function runScenario(store: EventStore) {
-  const clock = new VirtualClock('2026-03-01T09:00:00.000Z');
-  const billing = new BillingService(
-    store,
-    clock,
-    new ProfileRegistry(),
-    testCatalog(),
-    new PersonalDataVault(':memory:'),
-  );
-  await billing.openAccount(
+  const engine = await buildEngine({ start: '2026-03-01T09:00:00.000Z', store });
+  const { clock } = engine;
+  await engine.open(
     {
       accountId: 'anna',
       payerType: 'individual',
@@ -32,16 +20,11 @@ async function runScenario(store: EventStore) {
       profileId: 'vk-individual-prepaid',
       at: clock.now().toISOString(),
     },
-    meta('open'),
+    'open',
   );
   clock.set('2026-03-10T09:00:00.000Z');
   const at = clock.now().toISOString();
-  await billing.onLedger(
-    'anna',
-    at,
-    { type: 'TopUp', paymentId: 'p1', amount: '100', channel: 'card', at },
-    meta('t1'),
-  );
+  await engine.send('anna', { type: 'TopUp', paymentId: 'p1', amount: '100', channel: 'card', at }, 't1');
   const consume = (id: string, quantity: string, when = at) =>
     ({
       type: 'ConsumeResource',
@@ -51,17 +34,17 @@ async function runScenario(store: EventStore) {
       windowStart: when,
       windowEnd: when,
     }) as const;
-  const charged = await billing.onLedger('anna', at, consume('u1', '100.01'), meta('c1'));
-  const retried = await billing.onLedger('anna', at, consume('u1', '100.01'), meta('c1'));
+  const charged = await engine.send('anna', consume('u1', '100.01'), 'c1');
+  const retried = await engine.send('anna', consume('u1', '100.01'), 'c1');
   clock.set('2026-04-02T09:00:00.000Z');
   const april = clock.now().toISOString();
-  const inApril = await billing.onLedger(
+  const inApril = await engine.send(
     'anna',
-    april,
     { type: 'TopUp', paymentId: 'p2', amount: '50', channel: 'card', at: april },
-    meta('t2'),
+    't2',
   );
-  const state = await billing.ledgerState('anna', april);
+  const state = await engine.ledger.state('anna', april);
+  await engine.close();
   return {
     outcomes: [charged.eventTypes, retried.status, inApril.eventTypes],
     april: {

@@ -7,15 +7,15 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import { AppModule } from '../../src/app.module.js';
-import { EventBusFeed } from '../../src/application/event-bus/event-bus-feed.js';
-import { StoredEventPublished } from '../../src/application/event-bus/stored-event-published.js';
-import { VirtualClock } from '../../src/application/clock/clock.js';
-import { PersonalDataVault } from '../../src/application/personal-data/personal-data-vault.js';
-import { loadConfig } from '../../src/config/config.js';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import { ApiKeyRegistry } from '../../src/http/auth/api-keys.js';
-import { IdempotencyStore } from '../../src/http/idempotency/idempotency-store.js';
-import { loadWorkersConfig } from '../../src/ops/workers-config.js';
+import { EventBusFeed } from '../../projections/workers/event-bus-feed.js';
+import { StoredEventPublished } from '../../src/platform/event-bus/stored-event-published.js';
+import { VirtualClock } from '../../src/platform/clock/clock.js';
+import { PersonalDataVault } from '../../src/platform/personal-data/personal-data-vault.js';
+import { loadConfig } from '../../src/platform/config/config.js';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
+import { ApiKeyRegistry } from '../../src/platform/http/auth/api-keys.js';
+import { IdempotencyStore } from '../../src/platform/http/idempotency/idempotency-store.js';
+import { loadWorkersConfig } from '../../src/ops/projections/workers-config.js';
 
 const [storePath, dir, slowType, afterHead] = process.argv.slice(2) as [
   string,

@@ -1,43 +1,20 @@
 import type { INestApplication } from '@nestjs/common';
-import { VirtualClock } from '../../src/application/clock/clock.js';
-import { closeApp, createApp } from '../../src/bootstrap.js';
-import { loadConfig } from '../../src/config/config.js';
-import type { EventStore } from '../../src/event-store/event-store.port.js';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import { ApiKeyRegistry, hashApiKey, type Role } from '../../src/http/auth/api-keys.js';
-import { IdempotencyStore } from '../../src/http/idempotency/idempotency-store.js';
-import { PersonalDataVault } from '../../src/application/personal-data/personal-data-vault.js';
+import { VirtualClock } from '../../src/platform/clock/clock.js';
+import { closeApp, createApp, wireTimelines } from '../../src/bootstrap.js';
+import { loadConfig } from '../../src/platform/config/config.js';
+import type { EventStore } from '../../src/platform/event-store/event-store.port.js';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
+import { ApiKeyRegistry, hashApiKey, type Role } from '../../src/platform/http/auth/api-keys.js';
+import { IdempotencyStore } from '../../src/platform/http/idempotency/idempotency-store.js';
+import { PersonalDataVault } from '../../src/platform/personal-data/personal-data-vault.js';
 import type { AppDependencies } from '../../src/app.module.js';
-import { PriceCatalogProvider } from '../../src/application/catalog/price-catalog.provider.js';
-import { BillingService } from '../../src/application/billing/billing.service.js';
-import { DocumentService } from '../../src/application/documents/document-service.js';
-import { ProfileRegistry } from '../../src/domain/policies/profile-registry.js';
-import { TimelineEngine } from '../../src/timelines/timeline-engine.js';
 import { RunningTimelines } from '../../src/timelines/running-timelines.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
-import { PriceCatalog, defaultCatalogVersions } from '../../src/domain/catalog/index.js';
-
-/** The default catalog plus 'test.unit': 1.00 per unit in every currency, category compute, so sums are exact. */
-export function testCatalog(): PriceCatalogProvider {
-  const versions = defaultCatalogVersions().map((version) => ({
-    ...version,
-    skus: [
-      ...version.skus,
-      ...(['RUB', 'KZT', 'USD'] as const).map((currency) => ({
-        sku: 'test.unit',
-        service: 'Test Service',
-        category: 'compute',
-        unit: 'unit',
-        currency,
-        pricing: { model: 'flat' as const, unitPrice: '1.00' },
-        keptWhileSuspended: false,
-      })),
-    ],
-  }));
-  return new PriceCatalogProvider(PriceCatalog.create(versions));
-}
+import { testCatalog } from '../support/catalog.js';
 
 export const KEYS: Record<Role, string> = { service: 'svc-key', ops: 'ops-key', auditor: 'aud-key' };
+
+export { testCatalog };
 
 export interface TestApi {
   app: INestApplication;
@@ -82,17 +59,7 @@ export async function startTestApi(
   // The timelines and the document issuer, driven by the virtual clock (advance with api.advanceTo).
   const timelinesDb = new SqliteReadModelDb(':memory:');
   const documentsDb = new SqliteReadModelDb(':memory:');
-  const engine = new TimelineEngine(
-    store,
-    app.get(BillingService),
-    clock,
-    timelinesDb,
-    new ProfileRegistry(),
-    {
-      service: app.get(DocumentService),
-      db: documentsDb,
-    },
-  );
+  const engine = wireTimelines(app, deps, { timelines: timelinesDb, documents: documentsDb });
   await engine.start();
   app.get(RunningTimelines).engine = engine;
   const address = app.getHttpServer().address() as { port: number };

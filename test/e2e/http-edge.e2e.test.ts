@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { CONTROLLERS } from '../../src/app.module.js';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { RequestMethod } from '@nestjs/common';
-import { ROLES, type Role } from '../../src/http/auth/api-keys.js';
-import { PUBLIC_KEY, ROLES_KEY } from '../../src/http/auth/roles.js';
+import { ROLES, type Role } from '../../src/platform/http/auth/api-keys.js';
+import { PUBLIC_KEY, ROLES_KEY } from '../../src/platform/http/auth/roles.js';
 import { KEYS, startTestApi, type TestApi } from './harness.js';
 import { individual, usage } from './fixtures.js';
 

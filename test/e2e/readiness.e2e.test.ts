@@ -6,19 +6,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { allProjections } from '../../projections/all-projections.js';
 import type { AppDependencies } from '../../src/app.module.js';
-import { SystemClock } from '../../src/application/clock/clock.js';
-import { PersonalDataVault } from '../../src/application/personal-data/personal-data-vault.js';
+import { SystemClock } from '../../src/platform/clock/clock.js';
+import { PersonalDataVault } from '../../src/platform/personal-data/personal-data-vault.js';
 import { closeApp, createApp } from '../../src/bootstrap.js';
-import { ConfigError, loadConfig } from '../../src/config/config.js';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import { ApiKeyRegistry } from '../../src/http/auth/api-keys.js';
-import { IdempotencyStore } from '../../src/http/idempotency/idempotency-store.js';
+import { ConfigError, loadConfig } from '../../src/platform/config/config.js';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
+import { ApiKeyRegistry } from '../../src/platform/http/auth/api-keys.js';
+import { IdempotencyStore } from '../../src/platform/http/idempotency/idempotency-store.js';
 import {
   DEFAULT_READY_MAX_LAG_SECONDS,
   loadProjectionsConfig,
   ProjectionsRuntime,
-} from '../../src/ops/projections-runtime.js';
-import { loadWorkersConfig, type WorkersConfig } from '../../src/ops/workers-config.js';
+} from '../../src/ops/projections/projections-runtime.js';
+import { loadWorkersConfig, type WorkersConfig } from '../../src/ops/projections/workers-config.js';
 import { ProjectionRegistry } from '../../projections/runner/projection-registry.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
 import { spawnTs } from '../support/child-process.js';

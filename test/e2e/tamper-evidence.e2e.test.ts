@@ -62,7 +62,7 @@ describe('tamper evidence: editing the SQLite file directly is detected', () => 
     tamper(
       `UPDATE events SET data = json_set(data, '$.amount', '3') WHERE type = 'ResourceConsumed' AND revision = 2`,
     );
-    const cli = fileURLToPath(new URL('../../src/cli/audit.ts', import.meta.url));
+    const cli = fileURLToPath(new URL('../../src/audit/audit-cli.ts', import.meta.url));
     const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
       const child = spawnTs(cli, ['verify', 'anna'], { EVENT_STORE: 'sqlite', SQLITE_PATH: path });
       let stdout = '';

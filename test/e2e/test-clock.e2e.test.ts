@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { SystemClock, VirtualClock } from '../../src/application/clock/clock.js';
+import { SystemClock, VirtualClock } from '../../src/platform/clock/clock.js';
 import { openClock } from '../../src/bootstrap.js';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
 import { RunningTimelines } from '../../src/timelines/running-timelines.js';
-import { AdvanceClockController } from '../../src/use-cases/advance-clock/advance-clock.controller.js';
+import { AdvanceClockController } from '../../src/timelines/advance-clock/advance-clock.controller.js';
 import { individual } from './fixtures.js';
 import { startTestApi, type TestApi } from './harness.js';
 

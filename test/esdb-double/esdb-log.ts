@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { StreamNotFoundError } from '../../src/event-store/errors.js';
-import type { RecordedEvent, Subscription } from '../../src/event-store/event-store.port.js';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { StreamNotFoundError } from '../../src/platform/event-store/errors.js';
+import type { RecordedEvent, Subscription } from '../../src/platform/event-store/event-store.port.js';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
 
 /**
  * EventStoreDB's log semantics on top of the embedded SQLite store, for the gRPC double: byte-offset

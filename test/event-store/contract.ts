@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore, NewEvent, RecordedEvent } from '../../src/event-store/event-store.port.js';
-import { StreamNotFoundError, WrongExpectedRevisionError } from '../../src/event-store/errors.js';
+import type { EventStore, NewEvent, RecordedEvent } from '../../src/platform/event-store/event-store.port.js';
+import { StreamNotFoundError, WrongExpectedRevisionError } from '../../src/platform/event-store/errors.js';
 
 export interface StoreUnderTest {
   store: EventStore;

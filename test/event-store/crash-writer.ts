@@ -1,5 +1,5 @@
 // Child process for the crash test: appends batches forever until killed.
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
 import { randomUUID } from 'node:crypto';
 
 const [path, batchSizeArg] = process.argv.slice(2);

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
-import { EventIdConflictError, EventStoreUnavailableError } from '../../src/event-store/errors.js';
-import type { NewEvent, RecordedEvent } from '../../src/event-store/event-store.port.js';
-import { EsdbEventStore } from '../../src/event-store/esdb/esdb-event-store.js';
+import { EventIdConflictError, EventStoreUnavailableError } from '../../src/platform/event-store/errors.js';
+import type { NewEvent, RecordedEvent } from '../../src/platform/event-store/event-store.port.js';
+import { EsdbEventStore } from '../../src/platform/event-store/esdb/esdb-event-store.js';
 import { startEsdbDouble, type EsdbDouble } from '../esdb-double/esdb-double.js';
 import { describeEventStoreContract, waitFor } from './contract.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DatabaseSync } from 'node:sqlite';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
 import { spawnTs } from '../support/child-process.js';
 import { waitFor } from './contract.js';
 

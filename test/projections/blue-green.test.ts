@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
 import type { Projection } from '../../projections/runner/projection.js';
 import { ProjectionHost } from '../../projections/runner/projection-host.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
 import { PostgresReadModelDb } from '../../projections/runner/postgres-read-model-db.js';
 import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
 import { startPgCluster, type PgCluster } from './support/pg-cluster.js';
-import { ProjectionOperations } from '../../src/ops/projection-operations.js';
+import { ProjectionOperations } from '../../src/ops/projections/projection-operations.js';
 import { startHost } from './support/hosts.js';
 
 interface CounterOptions {

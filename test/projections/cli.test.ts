@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
 import { allProjections } from '../../projections/all-projections.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
 import { runProjectionsCli } from '../../src/ops/cli/projections-cli.js';

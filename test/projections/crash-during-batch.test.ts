@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
 import { allProjections } from '../../projections/all-projections.js';
 import { ProjectionRegistry } from '../../projections/runner/projection-registry.js';
 import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
-import { openReadModelDb } from '../../src/ops/projections-runtime.js';
+import { openReadModelDb } from '../../src/ops/projections/projections-runtime.js';
 import { dumpReadModels, type Dump } from './support/dump.js';
 import { generateHistory } from './support/history.js';
 import { caughtUp, startHost } from './support/hosts.js';

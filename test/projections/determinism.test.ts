@@ -1,10 +1,10 @@
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
 import { allProjections } from '../../projections/all-projections.js';
 import type { ProjectionHost } from '../../projections/runner/projection-host.js';
 import { PostgresReadModelDb } from '../../projections/runner/postgres-read-model-db.js';
 import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
-import { ProjectionOperations } from '../../src/ops/projection-operations.js';
+import { ProjectionOperations } from '../../src/ops/projections/projection-operations.js';
 import { dumpReadModels, rowCounts, type Dump } from './support/dump.js';
 import { generateHistory } from './support/history.js';
 import { caughtUp, startHost } from './support/hosts.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
 import type { Projection } from '../../projections/runner/projection.js';
 import { LeasedRunner } from '../../projections/runner/leased-runner.js';
 import { ProjectionHost } from '../../projections/runner/projection-host.js';

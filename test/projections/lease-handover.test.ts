@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
 import { ProjectionRegistry } from '../../projections/runner/projection-registry.js';
 import { ProjectionLease } from '../../projections/runner/projection-lease.js';
 import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
-import { openReadModelDb } from '../../src/ops/projections-runtime.js';
+import { openReadModelDb } from '../../src/ops/projections/projections-runtime.js';
 import { startPgCluster, type PgCluster } from './support/pg-cluster.js';
 import { startWorker } from './support/worker-process.js';
 

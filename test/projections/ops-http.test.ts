@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ProjectionsRuntime } from '../../src/ops/projections-runtime.js';
+import { ProjectionsRuntime } from '../../src/ops/projections/projections-runtime.js';
 import { individual } from '../e2e/fixtures.js';
 import { startTestApi, type TestApi } from '../e2e/harness.js';
 

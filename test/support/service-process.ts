@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { hashApiKey } from '../../src/http/auth/api-keys.js';
+import { hashApiKey } from '../../src/platform/http/auth/api-keys.js';
 import { KEYS } from '../e2e/harness.js';
 import { spawnTs } from './child-process.js';
 

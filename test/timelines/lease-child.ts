@@ -1,14 +1,9 @@
 // Child process for the timelines lease test: one instance of the timelines on a shared database. It prints
 // `held` once it holds the timelines' lease and one `fired <id> <outcome>` line per deadline it fires.
 import 'reflect-metadata';
-import { BillingService } from '../../src/application/billing/billing.service.js';
-import { VirtualClock } from '../../src/application/clock/clock.js';
-import { PersonalDataVault } from '../../src/application/personal-data/personal-data-vault.js';
-import { ProfileRegistry } from '../../src/domain/policies/profile-registry.js';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import { openReadModelDb } from '../../src/ops/projections-runtime.js';
-import { TimelineEngine } from '../../src/timelines/timeline-engine.js';
-import { testCatalog } from '../e2e/harness.js';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
+import { openReadModelDb } from '../../src/ops/projections/projections-runtime.js';
+import { buildEngine } from '../support/engine.js';
 
 const [storePath, timelinesDb, holder, now, ttlMs] = process.argv.slice(2) as [
   string,
@@ -18,13 +13,9 @@ const [storePath, timelinesDb, holder, now, ttlMs] = process.argv.slice(2) as [
   string,
 ];
 const store = SqliteEventStore.open({ path: storePath });
-const clock = new VirtualClock(now);
-const profiles = new ProfileRegistry();
-const billing = new BillingService(store, clock, profiles, testCatalog(), new PersonalDataVault(':memory:'));
+const built = await buildEngine({ start: now, store });
 const db = openReadModelDb(timelinesDb);
-const engine = new TimelineEngine(store, billing, clock, db, profiles, undefined, {
-  lease: { holder, ttlMs: Number(ttlMs) },
-});
+const engine = built.timelines({ timelines: db }, { lease: { holder, ttlMs: Number(ttlMs) } });
 await engine.start();
 process.stdout.write('started\n');
 let announced = false;

@@ -1,13 +1,8 @@
-import { BillingService } from '../../src/application/billing/billing.service.js';
-import { VirtualClock } from '../../src/application/clock/clock.js';
-import { PersonalDataVault } from '../../src/application/personal-data/personal-data-vault.js';
 import type { OpenAccountCommand } from '../../src/domain/account/open-account.js';
-import type { LedgerCommand } from '../../src/domain/ledger/ledger-commands.js';
-import { ProfileRegistry } from '../../src/domain/policies/profile-registry.js';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import { TimelineEngine } from '../../src/timelines/timeline-engine.js';
+import type { EventStore } from '../../src/platform/event-store/event-store.port.js';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
-import { testCatalog } from '../e2e/harness.js';
+import { buildEngine, type SendableLedgerCommand } from '../support/engine.js';
 
 let commands = 0;
 
@@ -15,40 +10,30 @@ let commands = 0;
 export async function startTimelines(
   start: string,
   dbPath = ':memory:',
-  store = SqliteEventStore.open({ path: ':memory:' }),
+  store: EventStore = SqliteEventStore.open({ path: ':memory:' }),
 ) {
-  const clock = new VirtualClock(start);
-  const profiles = new ProfileRegistry();
-  const vault = new PersonalDataVault(':memory:');
-  const billing = new BillingService(store, clock, profiles, testCatalog(), vault);
+  const built = await buildEngine({ start, store });
+  const { clock, now } = built;
   const db = new SqliteReadModelDb(dbPath);
-  const engine = new TimelineEngine(store, billing, clock, db, profiles);
+  const engine = built.timelines({ timelines: db });
   await engine.start();
-  const now = () => clock.now().toISOString();
   return {
-    clock,
-    store,
-    billing,
+    ...built,
     engine,
-    vault,
-    now,
     async open(command: Partial<OpenAccountCommand> & Pick<OpenAccountCommand, 'accountId' | 'profileId'>) {
-      return billing.openAccount(
-        {
-          payerType: 'legal-entity',
-          region: 'ru-moscow',
-          residency: 'resident',
-          contract: 'individual-contract',
-          paymentScheme: 'prepaid',
-          edm: false,
-          at: now(),
-          ...command,
-        },
-        { commandId: `open-${command.accountId}`, actor: 'test' },
-      );
+      return built.open({
+        payerType: 'legal-entity',
+        region: 'ru-moscow',
+        residency: 'resident',
+        contract: 'individual-contract',
+        paymentScheme: 'prepaid',
+        edm: false,
+        at: now(),
+        ...command,
+      });
     },
-    send(accountId: string, command: LedgerCommand, at = now()) {
-      return billing.onLedger(accountId, at, command, { commandId: `cmd-${++commands}`, actor: 'test' });
+    send(accountId: string, command: SendableLedgerCommand) {
+      return built.send(accountId, command, `cmd-${++commands}`);
     },
     use(accountId: string, id: string, quantity: string) {
       const at = now();
@@ -68,24 +53,19 @@ export async function startTimelines(
       channel: 'card' | 'bank-transfer' = 'bank-transfer',
     ) {
       const at = now();
-      return billing.onPayment(
-        accountId,
-        { type: 'TopUp', paymentId, amount, channel, at },
-        { commandId: `pay-${paymentId}`, actor: 'test' },
-      );
+      return built.send(accountId, { type: 'TopUp', paymentId, amount, channel, at }, `pay-${paymentId}`);
     },
     advanceTo(to: string) {
       return engine.advanceTo(to, clock);
     },
     async status(accountId: string) {
-      const state = await billing.ledgerState(accountId, now());
+      const state = await built.ledger.state(accountId, now());
       return { status: state.status, balance: state.balance.toFixed(), period: state.periodId };
     },
     async close() {
-      await engine.stop();
+      await built.close();
       await db.close();
-      await store.close();
-      vault.close();
+      await built.store.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 import Big from 'big.js';
-import { verifyChain } from '../../src/event-store/hash-chain.js';
+import { verifyChain } from '../../src/platform/event-store/hash-chain.js';
 import { startTimelines as start } from './timeline-harness.js';
+import { ChangeContract } from '../../src/accounts/change-contract/change-contract.command.js';
 
 const running: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -78,7 +79,7 @@ describe('timelines on the virtual clock', () => {
 
     await t.advanceTo(plus(suspendAt, 60 * DAY));
     expect((await t.status('romashka')).status).toBe('blocked');
-    const account = await t.billing.accounts.load('account-romashka');
+    const account = { state: await t.accounts.state('romashka') };
     expect(account.state.deletedAt).toBe(plus(suspendAt, 60 * DAY));
     expect(account.state.legalDetails).toBeUndefined();
     // The history is intact and provable, but the stored personal data is unreadable ciphertext.
@@ -141,7 +142,7 @@ describe('timelines on the virtual clock', () => {
     // 2026-04-14 is the due date; 23:59 Moscow on it is still on time.
     await t.advanceTo('2026-04-14T20:59:00.000Z');
     expect((await t.status('credit')).status).toBe('active');
-    const state = await t.billing.ledgerState('credit', t.now());
+    const state = await t.ledger.state('credit', t.now());
     expect([...state.openBills.values()]).toMatchObject([{ amount: '400', dueDate: '2026-04-14' }]);
     await t.advanceTo('2026-04-14T21:00:00.000Z');
     expect((await t.status('credit')).status).toBe('suspended');
@@ -164,15 +165,17 @@ describe('timelines on the virtual clock', () => {
     await t.use('trial', 'u1', '100');
     expect((await t.status('trial')).status).toBe('suspended');
     await t.advanceTo('2026-04-20T09:00:00.000Z');
-    await t.billing.changeContract(
-      {
-        accountId: 'trial',
-        contract: 'public-offer',
-        paymentScheme: 'prepaid',
-        profileId: 'yc-legal-prepaid',
-        at: t.now(),
-      },
-      { commandId: 'upgrade', actor: 'test' },
+    await t.commands.execute(
+      new ChangeContract(
+        {
+          accountId: 'trial',
+          contract: 'public-offer',
+          paymentScheme: 'prepaid',
+          profileId: 'yc-legal-prepaid',
+          at: t.now(),
+        },
+        { commandId: 'upgrade', actor: 'test' },
+      ),
     );
     expect((await t.status('trial')).status).toBe('active');
     await t.advanceTo('2026-05-10T09:00:00.000Z');
@@ -185,8 +188,8 @@ describe('timelines on the virtual clock', () => {
     for (const accountId of accounts) await openPrepaidIndividual(t, accountId);
     let inFlight = 0;
     let mostAtOnce = 0;
-    const ledgerState = t.billing.ledgerState.bind(t.billing);
-    t.billing.ledgerState = async (...args) => {
+    const ledgerState = t.ledger.state.bind(t.ledger);
+    t.ledger.state = async (...args) => {
       mostAtOnce = Math.max(mostAtOnce, ++inFlight);
       try {
         await new Promise((resolve) => setImmediate(resolve));
@@ -212,7 +215,7 @@ describe('timelines on the virtual clock', () => {
     await openPrepaidIndividual(t, 'ivan');
     t.clock.set('2026-04-01T00:30:00.000Z');
     // The close endpoint (or a month-end batch) closes March before the scheduler looks.
-    await t.billing.ledgerState('ivan', '2026-04-01T00:30:00.000Z');
+    await t.ledger.state('ivan', '2026-04-01T00:30:00.000Z');
     await t.engine.settle();
     expect((await t.engine.pending('ivan')).map((d) => d.id)).not.toContain('ivan/close/2026-03');
     const fired = await t.advanceTo('2026-04-02T00:00:00.000Z');
@@ -227,11 +230,9 @@ describe('timelines on the virtual clock', () => {
     await first.topUp('crash', 'p1', '100');
     await first.use('crash', 'u1', '150');
     // A new engine over the same store and a fresh timer table catches up from the log.
-    const { TimelineEngine } = await import('../../src/timelines/timeline-engine.js');
     const { SqliteReadModelDb } = await import('../../projections/runner/sqlite-read-model-db.js');
-    const { ProfileRegistry } = await import('../../src/domain/policies/profile-registry.js');
     const db = new SqliteReadModelDb(':memory:');
-    const restarted = new TimelineEngine(first.store, first.billing, first.clock, db, new ProfileRegistry());
+    const restarted = first.timelines({ timelines: db });
     await restarted.start();
     await restarted.advanceTo('2026-03-09T00:00:00.000Z', first.clock);
     // Firing again (another instance, or a retry) changes nothing.

@@ -1,17 +1,21 @@
-import { loadConfig } from '../../config/config.js';
-import { createEventStore } from '../../event-store/create-event-store.js';
-import type { EventStore } from '../../event-store/event-store.port.js';
+import { loadConfig } from '../../platform/config/config.js';
+import { createEventStore } from '../../platform/event-store/create-event-store.js';
+import type { EventStore } from '../../platform/event-store/event-store.port.js';
 import { ProjectionLease } from '../../../projections/runner/projection-lease.js';
 import type { RequestRow } from '../../../projections/runner/projection-registry.js';
 import type { ReadModelDb } from '../../../projections/runner/read-model-db.js';
-import type { ProjectionOperations, ProjectionReport, WorkerSource } from '../projection-operations.js';
+import type {
+  ProjectionOperations,
+  ProjectionReport,
+  WorkerSource,
+} from '../projections/projection-operations.js';
 import {
   loadProjectionsConfig,
   ProjectionsRuntime,
   openReadModelDb,
   workerSources,
-} from '../projections-runtime.js';
-import { loadWorkersConfig } from '../workers-config.js';
+} from '../projections/projections-runtime.js';
+import { loadWorkersConfig } from '../projections/workers-config.js';
 import { hostname } from 'node:os';
 import { ProgressLine } from './progress.js';
 import { allProjections } from '../../../projections/all-projections.js';

@@ -1,5 +1,5 @@
 /** Entry point of `npm run projections -- …` (see projections-cli.ts for the commands). */
-import { ConfigError } from '../../config/config.js';
+import { ConfigError } from '../../platform/config/config.js';
 import { runProjectionsCli } from './projections-cli.js';
 
 runProjectionsCli(process.argv.slice(2), {

@@ -1,14 +1,8 @@
-import { BillingService } from '../../../src/application/billing/billing.service.js';
-import { VirtualClock } from '../../../src/application/clock/clock.js';
-import { DocumentService } from '../../../src/application/documents/document-service.js';
-import { CommandRejectedError } from '../../../src/application/ledger/command-outcome.js';
-import { PersonalDataVault } from '../../../src/application/personal-data/personal-data-vault.js';
+import { CommandRejectedError } from '../../../src/platform/commands/command-outcome.js';
 import type { OpenAccountCommand } from '../../../src/domain/account/open-account.js';
-import { ProfileRegistry } from '../../../src/domain/policies/profile-registry.js';
-import type { EventStore } from '../../../src/event-store/event-store.port.js';
+import type { EventStore } from '../../../src/platform/event-store/event-store.port.js';
 import { SqliteReadModelDb } from '../../../projections/runner/sqlite-read-model-db.js';
-import { TimelineEngine } from '../../../src/timelines/timeline-engine.js';
-import { testCatalog } from '../../e2e/harness.js';
+import { buildEngine } from '../../support/engine.js';
 
 /** A small deterministic PRNG, so every run generates the same history. */
 function prng(seed: number) {
@@ -83,24 +77,14 @@ export interface HistoryOptions {
  */
 export async function generateHistory(store: EventStore, options: HistoryOptions): Promise<void> {
   const random = prng(options.seed ?? 42);
-  const clock = new VirtualClock('2026-01-02T06:00:00.000Z');
-  const profiles = new ProfileRegistry();
-  const billing = new BillingService(
-    store,
-    clock,
-    profiles,
-    testCatalog(),
-    new PersonalDataVault(':memory:'),
-  );
+  const built = await buildEngine({ start: '2026-01-02T06:00:00.000Z', store });
+  const { clock } = built;
   const timelinesDb = new SqliteReadModelDb(':memory:');
   const documentsDb = new SqliteReadModelDb(':memory:');
-  const engine = new TimelineEngine(store, billing, clock, timelinesDb, profiles, {
-    service: new DocumentService(store, clock, billing),
-    db: documentsDb,
-  });
+  const engine = built.timelines({ timelines: timelinesDb, documents: documentsDb });
   await engine.start();
   let command = 0;
-  const meta = () => ({ commandId: `gen-${++command}`, actor: 'generator' });
+  const commandId = () => `gen-${++command}`;
   const attempt = async (run: () => Promise<unknown>) => {
     try {
       await run();
@@ -111,10 +95,10 @@ export async function generateHistory(store: EventStore, options: HistoryOptions
   const ids = Array.from({ length: options.accounts }, (_, i) => `acc-${String(i).padStart(3, '0')}`);
   for (const [i, accountId] of ids.entries()) {
     const terms = KINDS[i % KINDS.length]!;
-    await billing.openAccount({ ...terms, accountId, at: clock.now().toISOString() }, meta());
+    await built.open({ ...terms, accountId, at: clock.now().toISOString() }, commandId());
     if (terms.profileId === 'yc-legal-credit') {
       const at = clock.now().toISOString();
-      await billing.onLedger(accountId, at, { type: 'SetCreditLimit', creditLimit: '300', at }, meta());
+      await built.send(accountId, { type: 'SetCreditLimit', creditLimit: '300', at }, commandId());
     }
   }
   let payment = 0;
@@ -130,7 +114,7 @@ export async function generateHistory(store: EventStore, options: HistoryOptions
         if (roll < 0.25) {
           const amount = String(10 + Math.floor(random() * 150));
           await attempt(() =>
-            billing.onPayment(
+            built.send(
               accountId,
               {
                 type: 'TopUp',
@@ -139,15 +123,14 @@ export async function generateHistory(store: EventStore, options: HistoryOptions
                 channel: random() < 0.5 ? 'card' : 'bank-transfer',
                 at,
               },
-              meta(),
+              commandId(),
             ),
           );
         } else if (roll < 0.3 && i % 2 === 1) {
           const expiresAt = new Date(Date.parse(at) + 20 * 86_400_000).toISOString();
           await attempt(() =>
-            billing.onLedger(
+            built.send(
               accountId,
-              at,
               {
                 type: 'IssueGrant',
                 grantId: `grant-${accountId}-${month}-${step}`,
@@ -159,16 +142,15 @@ export async function generateHistory(store: EventStore, options: HistoryOptions
                 priority: 1,
                 at,
               },
-              meta(),
+              commandId(),
             ),
           );
         } else {
           for (let r = 0; r < 1 + Math.floor(random() * 3); r++) {
             const quantity = (1 + Math.floor(random() * 4000) / 100).toFixed(2);
             await attempt(() =>
-              billing.onLedger(
+              built.send(
                 accountId,
-                at,
                 {
                   type: 'ConsumeResource',
                   usageRecordId: `u-${++usage}`,
@@ -177,7 +159,7 @@ export async function generateHistory(store: EventStore, options: HistoryOptions
                   windowStart: at,
                   windowEnd: at,
                 },
-                meta(),
+                commandId(),
               ),
             );
           }
@@ -189,10 +171,10 @@ export async function generateHistory(store: EventStore, options: HistoryOptions
   // Close the last month everywhere, so its documents are issued too.
   const end = new Date(Date.UTC(2026, options.months, 2, 9, 0, 0)).toISOString();
   await engine.advanceTo(end, clock);
-  for (const accountId of ids) await billing.ledgerState(accountId, end);
+  for (const accountId of ids) await built.ledger.state(accountId, end);
   await engine.settle();
   await engine.issuer?.waitFor((await store.headPosition())!);
-  await engine.stop();
+  await built.close();
   await timelinesDb.close();
   await documentsDb.close();
 }

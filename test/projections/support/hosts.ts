@@ -1,4 +1,4 @@
-import type { EventStore } from '../../../src/event-store/event-store.port.js';
+import type { EventStore } from '../../../src/platform/event-store/event-store.port.js';
 import type { Projection } from '../../../projections/runner/projection.js';
 import { ProjectionHost, type HostOptions } from '../../../projections/runner/projection-host.js';
 import type { ReadModelDb } from '../../../projections/runner/read-model-db.js';

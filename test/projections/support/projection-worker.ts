@@ -5,11 +5,11 @@
  * so a SIGKILL lands inside a batch's transaction).
  * Prints `held <projection>` when it takes a lease and `position <n>` as checkpoints move.
  */
-import { SqliteEventStore } from '../../../src/event-store/sqlite/sqlite-event-store.js';
+import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlite-event-store.js';
 import { allProjections } from '../../../projections/all-projections.js';
 import type { Projection } from '../../../projections/runner/projection.js';
 import { ProjectionHost } from '../../../projections/runner/projection-host.js';
-import { openReadModelDb } from '../../../src/ops/projections-runtime.js';
+import { openReadModelDb } from '../../../src/ops/projections/projections-runtime.js';
 import { appliedLogProjection } from './applied-log.projection.js';
 
 const [storePath, target, holder] = process.argv.slice(2) as [string, string, string];

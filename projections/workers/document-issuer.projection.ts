@@ -1,0 +1,50 @@
+import type { Projection, ProjectionIdentity } from '../runner/projection.js';
+import type { LedgerEventOf } from '../../src/domain/ledger/ledger-events.js';
+import { DomainError } from '../../src/domain/shared/errors.js';
+import { LEDGER_STREAM_PREFIX, ledgerStreamParts } from '../../src/platform/event-store/stream-names.js';
+
+/**
+ * Issues documents from the durable subscription: every PeriodClosed (and mid-period BillIssued) gets its
+ * documents exactly once, however the period was closed. A period whose documents cannot be composed (for
+ * example a legal entity without legal details) is recorded as withheld, with the reason, instead of
+ * stopping the issuer for every other account.
+ */
+export const DOCUMENT_ISSUER: ProjectionIdentity = {
+  name: 'document-issuer',
+  version: 1,
+  filter: { streamPrefixes: [LEDGER_STREAM_PREFIX], eventTypes: ['PeriodClosed', 'BillIssued'] },
+};
+
+/** How the issuer has documents issued: the composition root sends the documents' commands through the bus. */
+export interface DocumentIssuing {
+  issueForClosedPeriod(accountId: string, periodId: string): Promise<unknown>;
+  issueMidPeriodBill(accountId: string, periodId: string, billId: string): Promise<unknown>;
+}
+
+export function documentIssuerProjection(documents: DocumentIssuing): Projection {
+  return {
+    ...DOCUMENT_ISSUER,
+    async setup(db, table) {
+      await db.run(`CREATE TABLE IF NOT EXISTS ${table('withheld')} (
+        event_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, period_id TEXT NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL)`);
+    },
+    async apply(db, recorded, table) {
+      const { accountId, periodId } = ledgerStreamParts(recorded.streamId)!;
+      try {
+        if (recorded.type === 'PeriodClosed') await documents.issueForClosedPeriod(accountId, periodId);
+        else {
+          const bill = recorded.data as LedgerEventOf<'BillIssued'>['data'];
+          if (bill.kind === 'mid-period')
+            await documents.issueMidPeriodBill(accountId, periodId, bill.billId);
+        }
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        await db.run(
+          `INSERT INTO ${table('withheld')} (event_id, account_id, period_id, code, reason) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (event_id) DO NOTHING`,
+          [recorded.id, accountId, periodId, error.code, error.message],
+        );
+      }
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { LegalDetails } from '../../domain/account/account-events.js';
+import { decideAddLegalDetails } from '../../domain/account/change-contract.js';
+import { AccountBook } from '../../books/account-book.js';
+import type { CommandMeta, CommandOutcome } from '../../platform/commands/command-outcome.js';
+
+/** A legal entity's requisites (name, INN/KPP or BIN, address), needed for its closing documents. */
+export class AddLegalDetails extends Command<CommandOutcome> {
+  constructor(
+    readonly accountId: string,
+    readonly legalDetails: LegalDetails,
+    readonly at: string,
+    readonly meta: CommandMeta,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(AddLegalDetails)
+export class AddLegalDetailsHandler implements ICommandHandler<AddLegalDetails> {
+  constructor(@Inject(AccountBook) private readonly accounts: AccountBook) {}
+
+  async execute({ accountId, legalDetails, at, meta }: AddLegalDetails): Promise<CommandOutcome> {
+    await this.accounts.account(accountId);
+    return this.accounts.decide(
+      accountId,
+      (state) => decideAddLegalDetails({ accountId, legalDetails, at }, state),
+      meta,
+      at,
+    );
+  }
+}

@@ -1,0 +1,31 @@
+import { Body, Controller, HttpCode, Inject, Param, Put } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { CLOCK, type Clock } from '../../platform/clock/clock.js';
+import type { CommandMeta } from '../../platform/commands/command-outcome.js';
+import { Roles } from '../../platform/http/auth/roles.js';
+import { Meta } from '../../platform/http/command-meta.decorator.js';
+import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
+import { ChangeContractDto } from './change-contract.dto.js';
+import { ChangeContract } from './change-contract.command.js';
+
+/** The account's terms after opening: the contract, scheme and profile. */
+@Controller('v1/accounts/:accountId')
+export class ChangeContractController {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Put('contract')
+  @HttpCode(200)
+  @Roles('service')
+  change(
+    @Param('accountId', AccountIdPipe) accountId: string,
+    @Body() body: ChangeContractDto,
+    @Meta() meta: CommandMeta,
+  ) {
+    return this.commands.execute(
+      new ChangeContract({ accountId, ...body, at: this.clock.now().toISOString() }, meta),
+    );
+  }
+}

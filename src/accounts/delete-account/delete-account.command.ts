@@ -1,0 +1,51 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { AccountBook } from '../../books/account-book.js';
+import type { CommandMeta, CommandOutcome } from '../../platform/commands/command-outcome.js';
+
+/**
+ * Deletes the account's personal data irreversibly (its key is destroyed) and records what was erased and
+ * when; amounts, dates and document numbers stay in the history for auditors. Sent by the deletion deadline.
+ */
+export class DeleteAccount extends Command<CommandOutcome> {
+  constructor(
+    readonly accountId: string,
+    readonly at: string,
+    readonly meta: CommandMeta,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(DeleteAccount)
+export class DeleteAccountHandler implements ICommandHandler<DeleteAccount> {
+  constructor(@Inject(AccountBook) private readonly accounts: AccountBook) {}
+
+  async execute({ accountId, at, meta }: DeleteAccount): Promise<CommandOutcome> {
+    await this.accounts.account(accountId);
+    const outcome = await this.accounts.decide(
+      accountId,
+      (state) =>
+        state.deletedAt
+          ? { ok: true, events: [] }
+          : {
+              ok: true,
+              events: [
+                {
+                  type: 'AccountDeleted',
+                  data: {
+                    accountId,
+                    at,
+                    reason: 'blocked: debt unpaid 60 days after suspension',
+                    erased: ['legal details (name, tax id, KPP, address)', 'personal data encryption key'],
+                  },
+                },
+              ],
+            },
+      meta,
+      at,
+    );
+    this.accounts.shred(accountId, at);
+    return outcome;
+  }
+}

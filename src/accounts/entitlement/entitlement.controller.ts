@@ -1,0 +1,40 @@
+import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { AccountBook } from '../../books/account-book.js';
+import { LedgerBook } from '../../books/ledger-book.js';
+import { PriceCatalogProvider } from '../../books/price-catalog.provider.js';
+import { CLOCK, type Clock } from '../../platform/clock/clock.js';
+import { entitlement } from '../../domain/ledger/entitlement.js';
+import { Roles } from '../../platform/http/auth/roles.js';
+import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
+import { IsExternalIdPipe } from '../../platform/http/external-id.pipe.js';
+
+@Controller('v1/accounts/:accountId/entitlements/:sku')
+export class EntitlementController {
+  constructor(
+    private readonly accounts: AccountBook,
+    private readonly ledger: LedgerBook,
+    private readonly catalog: PriceCatalogProvider,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** May the account start or keep consuming this SKU now, and if not, why. */
+  @Get()
+  @Roles('service', 'ops', 'auditor')
+  async check(
+    @Param('accountId', AccountIdPipe) accountId: string,
+    @Param('sku', IsExternalIdPipe) skuId: string,
+  ) {
+    const now = this.clock.now().toISOString();
+    const account = await this.accounts.account(accountId);
+    const state = await this.ledger.state(accountId, now);
+    const sku = this.catalog.catalog.sku(skuId, now, account.currency);
+    const answer = entitlement(
+      state,
+      this.ledger.contextFor(account).profile,
+      sku
+        ? { known: true, category: sku.category, keptWhileStopped: sku.keptWhileSuspended }
+        : { known: false },
+    );
+    return { accountId, sku: skuId, at: now, ...answer };
+  }
+}

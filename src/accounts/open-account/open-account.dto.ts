@@ -1,0 +1,63 @@
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsInstant } from '../../platform/http/validators.js';
+
+export class LegalDetailsDto {
+  @IsString()
+  @MaxLength(300)
+  name!: string;
+
+  @IsString()
+  @Matches(/^[0-9A-Za-z-]{5,20}$/, { message: 'taxId must be the INN (RU) or BIN/IIN (KZ) digits' })
+  taxId!: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^[0-9A-Z]{9}$/, { message: 'kpp must be 9 characters' })
+  kpp?: string;
+
+  @IsString()
+  @MaxLength(500)
+  address!: string;
+}
+
+export class OpenAccountDto {
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, {
+    message: 'accountId must be 1–64 letters, digits, _ . or -, starting with a letter or digit',
+  })
+  accountId!: string;
+
+  @IsIn(['individual', 'legal-entity', 'sole-proprietor'])
+  payerType!: 'individual' | 'legal-entity' | 'sole-proprietor';
+
+  @IsIn(['ru-moscow', 'kz'])
+  region!: 'ru-moscow' | 'kz';
+
+  @IsIn(['resident', 'non-resident'])
+  residency!: 'resident' | 'non-resident';
+
+  @IsIn(['public-offer', 'individual-contract'])
+  contract!: 'public-offer' | 'individual-contract';
+
+  @IsIn(['prepaid', 'postpaid'])
+  paymentScheme!: 'prepaid' | 'postpaid';
+
+  @IsOptional()
+  @IsBoolean()
+  edm?: boolean;
+
+  @IsString()
+  @MaxLength(64)
+  profileId!: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LegalDetailsDto)
+  legalDetails?: LegalDetailsDto;
+
+  /** When the account was opened; defaults to now. */
+  @IsOptional()
+  @IsInstant()
+  openedAt?: string;
+}

@@ -1,0 +1,207 @@
+import { Controller, Get, Header, Inject, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import {
+  EVENT_STORE,
+  type EventStore,
+  type RecordedEvent,
+} from '../platform/event-store/event-store.port.js';
+import { StreamNotFoundError } from '../platform/event-store/errors.js';
+import { verifyChain } from '../platform/event-store/hash-chain.js';
+import { accountStream, LEDGER_STREAM_PREFIX } from '../platform/event-store/stream-names.js';
+import { Roles } from '../platform/http/auth/roles.js';
+import { problem } from '../platform/http/problem-details.js';
+import { AccountIdPipe } from '../platform/http/account-id.pipe.js';
+
+const MAX_PAGE = 1000;
+
+function page(limit: string | undefined, after: string | undefined) {
+  const size = limit === undefined ? 100 : Number.parseInt(limit, 10);
+  if (!/^\d{1,4}$/.test(limit ?? '100') || size < 1 || size > MAX_PAGE) {
+    throw problem(
+      400,
+      'VALIDATION_FAILED',
+      'The request is invalid',
+      `limit must be an integer from 1 to ${MAX_PAGE}`,
+      {
+        errors: [
+          { field: 'limit', rule: 'range', message: `limit must be an integer from 1 to ${MAX_PAGE}` },
+        ],
+      },
+    );
+  }
+  if (after !== undefined && !/^\d{1,20}$/.test(after)) {
+    throw problem(
+      400,
+      'VALIDATION_FAILED',
+      'The request is invalid',
+      'after must be a global position (digits)',
+      {
+        errors: [{ field: 'after', rule: 'pattern', message: 'after must be a global position (digits)' }],
+      },
+    );
+  }
+  return { size, after: after === undefined ? undefined : BigInt(after) };
+}
+
+/** An event as auditors see it: the fact and who caused it, when, and where it sits in the log. */
+export function auditView(event: RecordedEvent) {
+  return {
+    position: event.position.toString(),
+    streamId: event.streamId,
+    revision: event.revision,
+    eventId: event.id,
+    type: event.type,
+    data: event.data,
+    metadata: event.metadata,
+    storedAt: event.storedAt.toISOString(),
+  };
+}
+
+const CSV_COLUMNS = [
+  'position',
+  'streamId',
+  'revision',
+  'eventId',
+  'type',
+  'recordedAt',
+  'effectiveAt',
+  'actor',
+  'commandId',
+  'correlationId',
+  'causationId',
+  'data',
+];
+
+const csvCell = (value: unknown) => {
+  const text =
+    value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+
+/** Read-only access to the history for auditors (and ops): pages, exports and tamper checks. */
+@Controller('v1/audit')
+export class AuditController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  private accountFilter(accountId: string) {
+    return { streamPrefixes: [accountStream(accountId), `${LEDGER_STREAM_PREFIX}${accountId}@`] };
+  }
+
+  private async accountEvents(accountId: string, limit?: string, after?: string) {
+    const { size, after: afterPosition } = page(limit, after);
+    const events = await this.store.readAll({
+      afterPosition,
+      maxCount: size,
+      filter: this.accountFilter(accountId),
+    });
+    return events.filter(
+      (e) =>
+        e.streamId === accountStream(accountId) ||
+        e.streamId.startsWith(`${LEDGER_STREAM_PREFIX}${accountId}@`),
+    );
+  }
+
+  /** An account's whole history in log order, paged by position (`after` = last position seen). */
+  @Get('accounts/:accountId/events')
+  @Roles('auditor', 'ops')
+  async accountHistory(
+    @Param('accountId', AccountIdPipe) accountId: string,
+    @Query('limit') limit?: string,
+    @Query('after') after?: string,
+  ) {
+    const events = await this.accountEvents(accountId, limit, after);
+    return { events: events.map(auditView), next: events.at(-1)?.position.toString() ?? null };
+  }
+
+  /** The global feed of every event, paged by position. */
+  @Get('events')
+  @Roles('auditor', 'ops')
+  async feed(@Query('limit') limit?: string, @Query('after') after?: string) {
+    const { size, after: afterPosition } = page(limit, after);
+    const events = await this.store.readAll({ afterPosition, maxCount: size });
+    return { events: events.map(auditView), next: events.at(-1)?.position.toString() ?? null };
+  }
+
+  /** Export of an account's history as JSON Lines or CSV. */
+  @Get('accounts/:accountId/export')
+  @Roles('auditor', 'ops')
+  async export(
+    @Param('accountId', AccountIdPipe) accountId: string,
+    @Res() response: Response,
+    @Query('format') format = 'jsonl',
+  ) {
+    if (format !== 'jsonl' && format !== 'csv') {
+      throw problem(400, 'VALIDATION_FAILED', 'The request is invalid', 'format must be jsonl or csv', {
+        errors: [{ field: 'format', rule: 'isIn', message: 'format must be jsonl or csv' }],
+      });
+    }
+    const lines: string[] = format === 'csv' ? [CSV_COLUMNS.join(',')] : [];
+    let after: string | undefined;
+    for (;;) {
+      const events = await this.accountEvents(accountId, String(MAX_PAGE), after);
+      for (const event of events) {
+        const view = auditView(event);
+        if (format === 'jsonl') lines.push(JSON.stringify(view));
+        else {
+          const m = event.metadata;
+          lines.push(
+            [
+              view.position,
+              view.streamId,
+              view.revision,
+              view.eventId,
+              view.type,
+              m.recordedAt,
+              m.effectiveAt,
+              m.actor,
+              m.commandId,
+              m.correlationId,
+              m.causationId,
+              view.data,
+            ]
+              .map(csvCell)
+              .join(','),
+          );
+        }
+      }
+      if (events.length < MAX_PAGE) break;
+      after = events.at(-1)!.position.toString();
+    }
+    response
+      .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson')
+      .setHeader('content-disposition', `attachment; filename="${accountId}-events.${format}"`);
+    response.send(lines.join('\n') + (lines.length ? '\n' : ''));
+  }
+
+  /** Recomputes each of the account's stream hash chains and reports the first broken event. */
+  @Get('accounts/:accountId/verify')
+  @Roles('auditor', 'ops')
+  @Header('cache-control', 'no-store')
+  async verify(@Param('accountId', AccountIdPipe) accountId: string) {
+    const streams = new Set<string>();
+    let after: string | undefined;
+    for (;;) {
+      const events = await this.accountEvents(accountId, String(MAX_PAGE), after);
+      for (const event of events) streams.add(event.streamId);
+      if (events.length < MAX_PAGE) break;
+      after = events.at(-1)!.position.toString();
+    }
+    const results = [];
+    for (const streamId of [...streams].sort()) {
+      let events: RecordedEvent[] = [];
+      try {
+        events = await this.store.readStream(streamId);
+      } catch (error) {
+        if (!(error instanceof StreamNotFoundError)) throw error;
+      }
+      const broken = verifyChain(events);
+      results.push({
+        streamId,
+        events: events.length,
+        intact: !broken,
+        ...(broken ? { firstBreak: broken } : {}),
+      });
+    }
+    return { accountId, intact: results.every((r) => r.intact), streams: results };
+  }
+}

@@ -1,0 +1,206 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AccountFacts } from '../domain/account/account-events.js';
+import type { LedgerCommand, LedgerContext } from '../domain/ledger/ledger-commands.js';
+import { decideLedger } from '../domain/ledger/ledger-decide.js';
+import type { CarriedState, LedgerEvent } from '../domain/ledger/ledger-events.js';
+import { evolveLedger, initialLedgerState, type LedgerState } from '../domain/ledger/ledger-state.js';
+import { ProfileRegistry } from '../domain/policies/profile-registry.js';
+import { periodOf, previousPeriod, type ReportingPeriod } from '../domain/shared/reporting-period.js';
+import { AggregateStreams } from '../platform/commands/aggregate-streams.js';
+import {
+  CommandRejectedError,
+  type CommandMeta,
+  type CommandOutcome,
+} from '../platform/commands/command-outcome.js';
+import { CLOCK, type Clock } from '../platform/clock/clock.js';
+import { EVENT_STORE, type EventStore } from '../platform/event-store/event-store.port.js';
+import { ledgerStream } from '../platform/event-store/stream-names.js';
+import { AccountBook } from './account-book.js';
+import { PriceCatalogProvider } from './price-catalog.provider.js';
+
+/** How far in the future an effective time may be (clock skew between services). */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/**
+ * The ledger book: one stream per account per reporting period (closing the books). Resolves the period a
+ * command belongs to, opens and closes periods on demand — a period opens with the state the previous one
+ * carries — and runs the domain's ledger decisions with optimistic concurrency.
+ */
+@Injectable()
+export class LedgerBook {
+  readonly streams: AggregateStreams<LedgerState, LedgerEvent>;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(AccountBook) private readonly accounts: AccountBook,
+    @Inject(ProfileRegistry) private readonly profiles: ProfileRegistry,
+    @Inject(PriceCatalogProvider) private readonly catalog: PriceCatalogProvider,
+  ) {
+    this.streams = new AggregateStreams(store, clock, initialLedgerState, evolveLedger);
+  }
+
+  /** Runs a ledger command in the reporting period that contains `effectiveAt`. */
+  async decide(
+    accountId: string,
+    effectiveAt: string,
+    command: LedgerCommand,
+    meta: CommandMeta,
+  ): Promise<CommandOutcome> {
+    const account = await this.accounts.account(accountId);
+    if (Date.parse(effectiveAt) > this.clock.now().getTime() + FUTURE_TOLERANCE_MS) {
+      throw new CommandRejectedError(
+        'EFFECTIVE_TIME_IN_FUTURE',
+        `The effective time ${effectiveAt} is in the future`,
+      );
+    }
+    const period = periodOf(effectiveAt, account.timeZone);
+    await this.ensurePeriodOpen(account, period);
+    return this.streams.decide(
+      ledgerStream(accountId, period.id),
+      (state) => decideLedger(command, state, this.contextFor(account)),
+      meta,
+      effectiveAt,
+    );
+  }
+
+  /** Whether the period containing `at` exists and is closed (a payment dated in it is booked later). */
+  async isClosed(accountId: string, at: string): Promise<boolean> {
+    const account = await this.accounts.account(accountId);
+    const stream = ledgerStream(accountId, periodOf(at, account.timeZone).id);
+    return (await this.streams.exists(stream)) && (await this.streams.load(stream)).state.phase === 'closed';
+  }
+
+  /** The state of the period containing `at` (opening it, and closing earlier ones, when needed). */
+  async state(accountId: string, at: string): Promise<LedgerState> {
+    const account = await this.accounts.account(accountId);
+    const period = periodOf(at, account.timeZone);
+    await this.ensurePeriodOpen(account, period);
+    return (await this.streams.load(ledgerStream(accountId, period.id))).state;
+  }
+
+  /**
+   * The account's ledger state as of `at`, read-only (opens and closes nothing): the period containing `at`
+   * (or the latest one before it), with only the events whose effective — or recorded — time is ≤ `at`.
+   */
+  async stateAsOf(
+    accountId: string,
+    at: string,
+    basis: 'effective' | 'recorded' = 'effective',
+  ): Promise<LedgerState> {
+    const account = await this.accounts.account(accountId);
+    if (Date.parse(at) < Date.parse(account.openedAt)) {
+      throw new CommandRejectedError(
+        'BEFORE_ACCOUNT_OPENED',
+        `The account was opened at ${account.openedAt}`,
+        'asOf',
+      );
+    }
+    let period = periodOf(at, account.timeZone);
+    while (period.id >= account.openingPeriodId) {
+      const stream = ledgerStream(accountId, period.id);
+      if (await this.streams.exists(stream)) {
+        const events = await this.store.readStream(stream);
+        const limit = Date.parse(at);
+        return events
+          .filter((e, index) => {
+            if (index === 0) return true; // PeriodOpened: the carried-over state
+            const time = basis === 'effective' ? e.metadata.effectiveAt : e.metadata.recordedAt;
+            return Date.parse(String(time)) <= limit;
+          })
+          .reduce(
+            (state, e) => evolveLedger(state, { type: e.type, data: e.data } as LedgerEvent),
+            initialLedgerState(),
+          );
+      }
+      period = previousPeriod(period);
+    }
+    return initialLedgerState();
+  }
+
+  contextFor(account: AccountFacts): LedgerContext {
+    return {
+      profile: this.profiles.get(account.profileId, account.profileVersion),
+      rate: this.catalog.rate,
+      timeZone: account.timeZone,
+    };
+  }
+
+  /**
+   * Makes sure the period's stream exists: the account's first period opens empty; a later one is opened
+   * from the previous period's closing state, closing that period first if it is still open.
+   */
+  async ensurePeriodOpen(account: AccountFacts, period: ReportingPeriod): Promise<void> {
+    const stream = ledgerStream(account.accountId, period.id);
+    if (await this.streams.exists(stream)) return;
+    if (period.id < account.openingPeriodId) {
+      throw new CommandRejectedError(
+        'BEFORE_ACCOUNT_OPENED',
+        `Period ${period.id} is before the account was opened`,
+      );
+    }
+    let carried: CarriedState;
+    if (period.id === account.openingPeriodId) {
+      carried = {
+        balance: '0',
+        creditLimit: '0',
+        grants: [],
+        status: 'active',
+        statusSince: account.openedAt,
+        everPaid: false,
+        openBills: [],
+      };
+    } else {
+      const previous = previousPeriod(period);
+      await this.ensurePeriodOpen(account, previous);
+      carried = await this.closePeriod(account, previous);
+    }
+    await this.streams.decide(
+      stream,
+      (state) =>
+        decideLedger(
+          {
+            type: 'OpenPeriod',
+            accountId: account.accountId,
+            period: {
+              periodId: period.id,
+              startsAt: period.startsAt,
+              endsAt: period.endsAt,
+              lastDay: period.lastDay,
+            },
+            timeZone: account.timeZone,
+            currency: account.currency,
+            carried,
+          },
+          state,
+          this.contextFor(account),
+        ),
+      { commandId: `open-period/${account.accountId}/${period.id}`, actor: 'billing-engine' },
+      period.startsAt,
+    );
+  }
+
+  /** Closes a period (idempotently) and returns the state it carries into the next one. */
+  private async closePeriod(account: AccountFacts, period: ReportingPeriod): Promise<CarriedState> {
+    const stream = ledgerStream(account.accountId, period.id);
+    const closedAt = this.clock.now().toISOString();
+    if (Date.parse(closedAt) < Date.parse(period.endsAt)) {
+      throw new CommandRejectedError('PERIOD_NOT_ENDED', `Period ${period.id} ends at ${period.endsAt}`);
+    }
+    await this.streams.decide(
+      stream,
+      (state) =>
+        decideLedger(
+          { type: 'ClosePeriod', at: closedAt, timeZone: account.timeZone },
+          state,
+          this.contextFor(account),
+        ),
+      { commandId: `close-period/${account.accountId}/${period.id}`, actor: 'billing-engine' },
+      period.endsAt,
+    );
+    const { state } = await this.streams.load(stream);
+    if (state.phase !== 'closed')
+      throw new Error(`Period ${state.periodId} of ${state.accountId} did not close`);
+    return state.closedCarry!;
+  }
+}

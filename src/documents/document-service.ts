@@ -1,0 +1,283 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '../platform/clock/clock.js';
+import { AggregateStreams } from '../platform/commands/aggregate-streams.js';
+import { AccountBook } from '../books/account-book.js';
+import { LedgerBook } from '../books/ledger-book.js';
+import {
+  EVENT_STORE,
+  type EventStore,
+  type RecordedEvent,
+} from '../platform/event-store/event-store.port.js';
+import type { PolicyProfile } from '../domain/policies/policy-profile.js';
+import { StreamNotFoundError } from '../platform/event-store/errors.js';
+import {
+  assignNumbers,
+  billBasisFromLedgerState,
+  billForClosedPeriod,
+  composeBill,
+  closingDocumentsFor,
+  initialNumberCounter,
+  numberingSeriesOf,
+  type AccountDocument,
+  type DocumentAccount,
+  type Numbered,
+} from '../domain/documents/index.js';
+import type { LedgerEvent, LedgerEventOf } from '../domain/ledger/ledger-events.js';
+import { evolveLedger, initialLedgerState } from '../domain/ledger/ledger-state.js';
+import { localDate } from '../domain/shared/reporting-period.js';
+import { DomainError } from '../domain/shared/errors.js';
+import { documentsStream, ledgerStream, numberingStream } from '../platform/event-store/stream-names.js';
+import { issuerDetails } from './issuers.js';
+import type { CommandOutcome } from '../platform/commands/command-outcome.js';
+
+interface NumberingState {
+  lastNumber: number;
+  /** Numbers already given, by document id: a retried batch gets the same numbers, never new ones. */
+  assigned: Map<string, { number: string; sequence: number }>;
+}
+type NumberingEvent = {
+  type: 'DocumentNumbersAssigned';
+  data: {
+    issuer: string;
+    year: number;
+    lastNumber: number;
+    assignments: Array<{ documentId: string; number: string; sequence: number }>;
+  };
+};
+
+interface DocumentsState {
+  issued: Map<string, Numbered>;
+}
+type DocumentsEvent = { type: 'DocumentIssued'; data: Numbered };
+
+/**
+ * Issues an account's documents when a period closes: computes them (pure domain), numbers them gaplessly
+ * per issuer per year — the numbering stream is the serialisation point, guarded by its expected revision —
+ * and stores each as a DocumentIssued event. Every step is idempotent by document id, so a retry after a
+ * crash issues nothing twice and leaves no gap.
+ */
+@Injectable()
+export class DocumentService {
+  readonly numbering: AggregateStreams<NumberingState, NumberingEvent>;
+  readonly documents: AggregateStreams<DocumentsState, DocumentsEvent>;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(AccountBook) private readonly accounts: AccountBook,
+    @Inject(LedgerBook) private readonly ledger: LedgerBook,
+  ) {
+    this.numbering = new AggregateStreams<NumberingState, NumberingEvent>(
+      store,
+      clock,
+      () => ({ lastNumber: 0, assigned: new Map() }),
+      (state, event) => {
+        state.lastNumber = event.data.lastNumber;
+        for (const a of event.data.assignments)
+          state.assigned.set(a.documentId, { number: a.number, sequence: a.sequence });
+        return state;
+      },
+      100,
+    );
+    this.documents = new AggregateStreams<DocumentsState, DocumentsEvent>(
+      store,
+      clock,
+      () => ({ issued: new Map() }),
+      (state, event) => {
+        state.issued.set(event.data.documentId, event.data);
+        return state;
+      },
+      5_000,
+    );
+  }
+
+  /** The documents of a closed period: closing documents per the profile and the period bill. */
+  async issueForClosedPeriod(accountId: string, periodId: string): Promise<CommandOutcome> {
+    const { closed, ledgerBill } = await this.closeOf(accountId, periodId);
+    const { account, profile } = await this.accountContext(accountId);
+    const issuer = issuerDetails(account.facts.issuer);
+    const unnumbered: AccountDocument[] = [];
+    let withheld: DomainError | undefined;
+    if (account.facts.payerType !== 'individual') {
+      try {
+        unnumbered.push(...closingDocumentsFor({ closed: closed.data, account, issuer, profile }).documents);
+      } catch (error) {
+        // The bill is still issued (it may go without full requisites); the closing documents wait.
+        if (!(error instanceof DomainError)) throw error;
+        withheld = error;
+      }
+      const bill = billForClosedPeriod(closed.data, {
+        account,
+        issuer,
+        profile,
+        ledgerBill,
+        agreement: agreementOf(account),
+      });
+      if (bill.issued) unnumbered.push(bill.bill);
+    }
+    const outcome = await this.issue(accountId, unnumbered, closed.id);
+    if (withheld) throw withheld;
+    return outcome;
+  }
+
+  /**
+   * A closed period's PeriodClosed and its period bill. The close decision appends [GrantExpired…,
+   * BillIssued (period)?, PeriodClosed] and nothing follows it, so the stream's last two events hold both;
+   * the whole period (≈ 100 events) is read only if the stream does not end that way.
+   */
+  private async closeOf(accountId: string, periodId: string) {
+    type Closed = RecordedEvent<LedgerEventOf<'PeriodClosed'>['data']>;
+    type Bill = LedgerEventOf<'BillIssued'>['data'];
+    const stream = ledgerStream(accountId, periodId);
+    const periodBill = (events: RecordedEvent[]) =>
+      events
+        .filter((e) => e.type === 'BillIssued')
+        .map((e) => e.data as Bill)
+        .find((bill) => bill.kind === 'period');
+    const tail = await this.store.readStream(stream, { direction: 'backwards', maxCount: 2 });
+    if (tail[0]?.type === 'PeriodClosed')
+      return { closed: tail[0] as Closed, ledgerBill: periodBill(tail.slice(1)) };
+    const events = await this.store.readStream(stream);
+    const closed = events.find((e) => e.type === 'PeriodClosed') as Closed | undefined;
+    if (!closed) throw new Error(`Period ${periodId} of ${accountId} is not closed`);
+    return { closed, ledgerBill: periodBill(events) };
+  }
+
+  /** The bill for a mid-period BillIssued (credit limit exhausted), from the ledger state just before it. */
+  async issueMidPeriodBill(accountId: string, periodId: string, billId: string): Promise<CommandOutcome> {
+    const events = await this.store.readStream(ledgerStream(accountId, periodId));
+    const index = events.findIndex(
+      (e) => e.type === 'BillIssued' && (e.data as { billId: string }).billId === billId,
+    );
+    if (index < 0) throw new Error(`No bill ${billId} in ${periodId} of ${accountId}`);
+    const ledgerBill = events[index]!.data as LedgerEventOf<'BillIssued'>['data'];
+    const before = events
+      .slice(0, index)
+      .reduce(
+        (state, e) => evolveLedger(state, { type: e.type, data: e.data } as LedgerEvent),
+        initialLedgerState(),
+      );
+    const { basis, alreadyBilled } = billBasisFromLedgerState(before);
+    const { account, profile } = await this.accountContext(accountId);
+    const decision = composeBill({
+      kind: 'mid-period',
+      issuedOn: ledgerBill.issuedOn,
+      dueDate: ledgerBill.dueDate,
+      ledgerBillId: billId,
+      account,
+      issuer: issuerDetails(account.facts.issuer),
+      profile,
+      periodId,
+      basis,
+      alreadyBilled,
+      agreement: agreementOf(account),
+    });
+    return this.issue(accountId, decision.issued ? [decision.bill] : [], events[index]!.id);
+  }
+
+  private async accountContext(
+    accountId: string,
+  ): Promise<{ account: DocumentAccount; profile: PolicyProfile }> {
+    const facts = await this.accounts.account(accountId);
+    const state = await this.accounts.state(accountId);
+    return {
+      account: { facts, legalDetails: state.legalDetails },
+      profile: this.ledger.contextFor(facts).profile,
+    };
+  }
+
+  private async issue(
+    accountId: string,
+    unnumbered: AccountDocument[],
+    causationId: string,
+  ): Promise<CommandOutcome> {
+    const stream = documentsStream(accountId);
+    const already = (await this.documents.load(stream)).state.issued;
+    const pending = unnumbered.filter((d) => !already.has(d.documentId));
+    const numbered: Numbered[] = [];
+    const bySeries = new Map<string, AccountDocument[]>();
+    for (const document of pending) {
+      const { issuer, year } = numberingSeriesOf(document);
+      const key = `${issuer}|${year}`;
+      bySeries.set(key, [...(bySeries.get(key) ?? []), document]);
+    }
+    for (const [key, documents] of bySeries) {
+      const [issuer, yearText] = key.split('|') as [string, string];
+      const year = Number(yearText);
+      const series = numberingStream(issuer, year);
+      await this.numbering.decide(
+        series,
+        (state) => {
+          const fresh = documents.filter((d) => !state.assigned.has(d.documentId));
+          if (fresh.length === 0) return { ok: true, events: [] };
+          const result = assignNumbers(
+            { ...initialNumberCounter(issuer, year), lastNumber: state.lastNumber },
+            fresh,
+          );
+          return {
+            ok: true,
+            events: [
+              {
+                type: 'DocumentNumbersAssigned',
+                data: {
+                  issuer,
+                  year,
+                  lastNumber: result.counter.lastNumber,
+                  assignments: result.documents.map((d) => ({
+                    documentId: d.documentId,
+                    number: d.number,
+                    sequence: d.sequence,
+                  })),
+                },
+              },
+            ],
+          };
+        },
+        {
+          commandId: `number/${accountId}/${documents.map((d) => d.documentId).join(',')}`,
+          actor: 'document-issuer',
+          causationId,
+        },
+        this.clock.now().toISOString(),
+      );
+      const { state } = await this.numbering.load(series);
+      for (const document of documents)
+        numbered.push({ ...document, ...state.assigned.get(document.documentId)! } as Numbered);
+    }
+    return this.documents.decide(
+      stream,
+      (state) => ({
+        ok: true,
+        events: numbered
+          .filter((d) => !state.issued.has(d.documentId))
+          .map((d) => ({ type: 'DocumentIssued' as const, data: d })),
+      }),
+      {
+        commandId: `issue/${accountId}/${numbered.map((d) => d.documentId).join(',')}`,
+        actor: 'document-issuer',
+        causationId,
+      },
+      this.clock.now().toISOString(),
+    );
+  }
+
+  async list(accountId: string): Promise<Numbered[]> {
+    try {
+      return [...(await this.documents.load(documentsStream(accountId))).state.issued.values()];
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+  }
+}
+
+/**
+ * Non-residents' bills name their individual contract. The engine does not store contract numbers yet, so
+ * the account id and opening date stand for it.
+ */
+function agreementOf(account: DocumentAccount) {
+  return {
+    number: `IC-${account.facts.accountId}`,
+    date: localDate(account.facts.openedAt, account.facts.timeZone),
+  };
+}

@@ -1,0 +1,43 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { CommandOutcome } from '../../platform/commands/command-outcome.js';
+import { DocumentService } from '../document-service.js';
+
+/** A period closed: issue its closing documents and period bill (sent by the document issuer, once per close). */
+export class IssuePeriodDocuments extends Command<CommandOutcome> {
+  constructor(
+    readonly accountId: string,
+    readonly periodId: string,
+  ) {
+    super();
+  }
+}
+
+/** The credit limit was exhausted mid-period: issue the bill document for the ledger's mid-period bill. */
+export class IssueMidPeriodBill extends Command<CommandOutcome> {
+  constructor(
+    readonly accountId: string,
+    readonly periodId: string,
+    readonly billId: string,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(IssuePeriodDocuments)
+export class IssuePeriodDocumentsHandler implements ICommandHandler<IssuePeriodDocuments> {
+  constructor(@Inject(DocumentService) private readonly documents: DocumentService) {}
+
+  execute({ accountId, periodId }: IssuePeriodDocuments): Promise<CommandOutcome> {
+    return this.documents.issueForClosedPeriod(accountId, periodId);
+  }
+}
+
+@CommandHandler(IssueMidPeriodBill)
+export class IssueMidPeriodBillHandler implements ICommandHandler<IssueMidPeriodBill> {
+  constructor(@Inject(DocumentService) private readonly documents: DocumentService) {}
+
+  execute({ accountId, periodId, billId }: IssueMidPeriodBill): Promise<CommandOutcome> {
+    return this.documents.issueMidPeriodBill(accountId, periodId, billId);
+  }
+}

@@ -1,0 +1,158 @@
+import type { LedgerCommand, TimelineCommand } from '../ledger/ledger-commands.js';
+import type { LedgerEvent } from '../ledger/ledger-events.js';
+import type { PolicyProfile } from '../policies/policy-profile.js';
+import { addCalendarDays, localDate, startOfLocalDay } from '../shared/reporting-period.js';
+
+const DAY_MS = 86_400_000;
+const plusDays = (instant: string, days: number) =>
+  new Date(Date.parse(instant) + days * DAY_MS).toISOString();
+
+const closeKey = (periodId: string) => `close/${periodId}`;
+
+/** The id of the deadline that closes an account's reporting period at its end. */
+export const closeDeadlineId = (accountId: string, periodId: string) => `${accountId}/${closeKey(periodId)}`;
+
+/** The ledger commands deadlines send: the timeline commands and a grant's expiry. */
+export type DeadlineLedgerCommand = TimelineCommand | Extract<LedgerCommand, { type: 'ExpireGrants' }>;
+
+/** A timer as data: what to send, for which account, when. Its id is also the command id (idempotent). */
+export interface Deadline {
+  id: string;
+  accountId: string;
+  dueAt: string;
+  /** Ties at the same instant fire in this order (a notice before the suspension it announces). */
+  order: number;
+  action:
+    | { kind: 'ledger'; command: DeadlineLedgerCommand }
+    | { kind: 'close-period'; periodId: string }
+    | { kind: 'delete-account' };
+}
+
+export interface AccountTimelineContext {
+  accountId: string;
+  timeZone: string;
+  profile: PolicyProfile;
+}
+
+/**
+ * The deadlines an event sets (domain-rules §5–§7, §10): a pure function of the event and the account's
+ * profile, so replaying the log plans exactly the same timers.
+ */
+export function deadlinesFor(
+  event: LedgerEvent,
+  account: AccountTimelineContext,
+  eventId: string,
+): Deadline[] {
+  const { accountId, timeZone, profile } = account;
+  const deadline = (key: string, dueAt: string, action: Deadline['action'], order = 5): Deadline => ({
+    id: `${accountId}/${key}`,
+    accountId,
+    dueAt,
+    order,
+    action,
+  });
+  const ledger = (key: string, dueAt: string, command: DeadlineLedgerCommand, order = 5) =>
+    deadline(key, dueAt, { kind: 'ledger', command }, order);
+  const notices = (suspendAt: string, key: string) =>
+    profile.suspension.noticeDaysBefore.map((days) => {
+      const at = plusDays(suspendAt, -days);
+      return ledger(
+        `${key}/notice-${days}`,
+        at,
+        { type: 'SendSuspensionNotice', suspendAt, daysBefore: days, at },
+        1,
+      );
+    });
+  const firstPenaltyDay = (fromInstant: string) => {
+    const day = addCalendarDays(localDate(fromInstant, timeZone), 1);
+    const at = startOfLocalDay(addCalendarDays(day, 1), timeZone);
+    return ledger(`penalty/${day}`, at, { type: 'AccruePenalty', day, at }, 3);
+  };
+
+  switch (event.type) {
+    case 'PeriodOpened':
+      return [
+        deadline(
+          closeKey(event.data.periodId),
+          event.data.endsAt,
+          { kind: 'close-period', periodId: event.data.periodId },
+          0,
+        ),
+      ];
+    case 'GrantIssued': {
+      const at = event.data.expiresAt;
+      return [ledger(`grant-expiry/${event.data.grantId}`, at, { type: 'ExpireGrants', at }, 2)];
+    }
+    case 'PaymentRequired': {
+      const suspendAt = event.data.suspendAt;
+      return [
+        ...notices(suspendAt, `suspend/${suspendAt}`),
+        ledger(
+          `suspend/${suspendAt}`,
+          suspendAt,
+          { type: 'SuspendIfUnpaid', reason: 'funds-exhausted', at: suspendAt },
+          4,
+        ),
+      ];
+    }
+    case 'BillIssued': {
+      if (profile.billing.whenOverdue !== 'suspend') return [];
+      const suspendAt = startOfLocalDay(addCalendarDays(event.data.dueDate, 1), timeZone);
+      const plans = [
+        ...notices(suspendAt, `bill/${event.data.billId}`),
+        ledger(
+          `bill/${event.data.billId}/overdue`,
+          suspendAt,
+          { type: 'SuspendIfBillOverdue', billId: event.data.billId, at: suspendAt },
+          4,
+        ),
+      ];
+      if (profile.penalties.model !== 'none' && profile.penalties.startsAt === 'due-date') {
+        plans.push(firstPenaltyDay(startOfLocalDay(event.data.dueDate, timeZone)));
+      }
+      return plans;
+    }
+    case 'AccountSuspended': {
+      const plans = [
+        ledger(
+          `block/${event.data.at}`,
+          event.data.deleteAt,
+          { type: 'BlockIfStillSuspended', at: event.data.deleteAt },
+          6,
+        ),
+      ];
+      if (profile.penalties.model !== 'none' && profile.penalties.startsAt === 'suspension')
+        plans.push(firstPenaltyDay(event.data.at));
+      return plans;
+    }
+    case 'PenaltyAccrued': {
+      const day = addCalendarDays(event.data.day, 1);
+      const at = startOfLocalDay(addCalendarDays(day, 1), timeZone);
+      return [ledger(`penalty/${day}`, at, { type: 'AccruePenalty', day, at }, 3)];
+    }
+    case 'AccountFrozen': {
+      const since = event.data.at;
+      const { blockAfterDays, deleteAfterBlockedDays } = profile.freeze.objectStorage;
+      const objectStorageBlockAt = plusDays(since, blockAfterDays);
+      const objectStorageDeleteAt = plusDays(since, blockAfterDays + deleteAfterBlockedDays);
+      return [
+        ledger(`frozen/${since}/objects`, event.data.deleteObjectsAt, {
+          type: 'QueueFrozenObjects',
+          at: event.data.deleteObjectsAt,
+        }),
+        ledger(`frozen/${since}/object-storage-block`, objectStorageBlockAt, {
+          type: 'BlockObjectStorage',
+          at: objectStorageBlockAt,
+        }),
+        ledger(`frozen/${since}/object-storage-delete`, objectStorageDeleteAt, {
+          type: 'DeleteObjectStorage',
+          at: objectStorageDeleteAt,
+        }),
+      ];
+    }
+    case 'AccountBlocked':
+      return [deadline(`delete/${eventId}`, event.data.at, { kind: 'delete-account' }, 7)];
+    default:
+      return [];
+  }
+}

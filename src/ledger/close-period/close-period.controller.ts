@@ -1,0 +1,24 @@
+import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { CommandRejectedError } from '../../platform/commands/command-outcome.js';
+import { Roles } from '../../platform/http/auth/roles.js';
+import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
+import { ClosePeriod } from './close-period.command.js';
+
+const PERIOD_ID = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+@Controller('v1/accounts/:accountId/periods/:periodId/close')
+export class ClosePeriodController {
+  constructor(private readonly commands: CommandBus) {}
+
+  /** Closes a reporting period that has ended (idempotent) and opens the next one with its carry-over. */
+  @Post()
+  @HttpCode(200)
+  @Roles('service', 'ops')
+  close(@Param('accountId', AccountIdPipe) accountId: string, @Param('periodId') periodId: string) {
+    if (!PERIOD_ID.test(periodId)) {
+      throw new CommandRejectedError('INVALID_PERIOD', 'periodId must be YYYY-MM', 'periodId');
+    }
+    return this.commands.execute(new ClosePeriod(accountId, periodId));
+  }
+}

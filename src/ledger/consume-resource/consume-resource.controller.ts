@@ -1,0 +1,92 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import type { CommandMeta, CommandOutcome } from '../../platform/commands/command-outcome.js';
+import { Roles } from '../../platform/http/auth/roles.js';
+import { Meta } from '../../platform/http/command-meta.decorator.js';
+import { toProblem, validationProblem } from '../../platform/http/problem-details.js';
+import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
+import { ConsumeResource } from './consume-resource.command.js';
+import { ConsumeResourceDto, UsageBatchDto, UsageRecordDto } from './consume-resource.dto.js';
+
+type RecordResult =
+  | { index: number; usageRecordId?: string; result: 'accepted' | 'duplicate'; eventTypes: string[] }
+  | {
+      index: number;
+      usageRecordId?: string;
+      result: 'rejected';
+      code: string;
+      reason: string;
+      field?: string;
+    };
+
+@Controller()
+export class ConsumeResourceController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post('v1/accounts/:accountId/usage')
+  @HttpCode(201)
+  @Roles('service')
+  consume(
+    @Param('accountId', AccountIdPipe) accountId: string,
+    @Body() body: ConsumeResourceDto,
+    @Meta() meta: CommandMeta,
+  ): Promise<CommandOutcome> {
+    return this.commands.execute(this.command(accountId, body, meta));
+  }
+
+  /** Many usage records in one request, each with its own result; records run concurrently. */
+  @Post('v1/usage/batch')
+  @HttpCode(200)
+  @Roles('service')
+  async batch(@Body() body: UsageBatchDto, @Meta() meta: CommandMeta) {
+    const results = await Promise.all(
+      body.records.map(async (raw, index): Promise<RecordResult> => {
+        const record = plainToInstance(UsageRecordDto, raw);
+        const usageRecordId = typeof record.usageRecordId === 'string' ? record.usageRecordId : undefined;
+        const errors = validateSync(record, { whitelist: true, forbidNonWhitelisted: true });
+        if (errors.length > 0) {
+          const problem = validationProblem(errors).problem;
+          return {
+            index,
+            usageRecordId,
+            result: 'rejected',
+            code: problem.code,
+            reason: problem.detail ?? '',
+            field: problem.errors?.[0]?.field,
+          };
+        }
+        try {
+          const outcome = await this.commands.execute(
+            this.command(record.accountId, record, { ...meta, commandId: `${meta.commandId}/${index}` }),
+          );
+          return { index, usageRecordId, result: outcome.status, eventTypes: outcome.eventTypes };
+        } catch (error) {
+          const problem = toProblem(error);
+          if (problem.status >= 500) throw error;
+          return {
+            index,
+            usageRecordId,
+            result: 'rejected',
+            code: problem.code,
+            reason: problem.detail ?? problem.title,
+            field: problem.errors?.[0]?.field,
+          };
+        }
+      }),
+    );
+    const count = (result: RecordResult['result']) => results.filter((r) => r.result === result).length;
+    return {
+      accepted: count('accepted'),
+      duplicate: count('duplicate'),
+      rejected: count('rejected'),
+      results,
+    };
+  }
+
+  private command(accountId: string, body: ConsumeResourceDto, meta: CommandMeta) {
+    const { usageRecordId, sku, quantity, windowStart, windowEnd } = body;
+    return new ConsumeResource(accountId, { usageRecordId, sku, quantity, windowStart, windowEnd }, meta);
+  }
+}

@@ -1,0 +1,55 @@
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { CLOCK, type Clock } from '../../platform/clock/clock.js';
+import { CommandRejectedError, type CommandMeta } from '../../platform/commands/command-outcome.js';
+import { Roles } from '../../platform/http/auth/roles.js';
+import { Meta } from '../../platform/http/command-meta.decorator.js';
+import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
+import { IssueGrant } from './issue-grant.command.js';
+import { IssueGrantDto, START_GRANT_DAYS, START_GRANT_EXCLUDED } from './issue-grant.dto.js';
+
+const DAY_MS = 86_400_000;
+
+@Controller('v1/accounts/:accountId/grants')
+export class IssueGrantController {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('service')
+  issue(
+    @Param('accountId', AccountIdPipe) accountId: string,
+    @Body() body: IssueGrantDto,
+    @Meta() meta: CommandMeta,
+  ) {
+    if (body.kind !== 'start' && !body.expiresAt) {
+      throw new CommandRejectedError(
+        'EXPIRY_REQUIRED',
+        'expiresAt is required for grants other than start grants',
+        'expiresAt',
+      );
+    }
+    const at = body.issuedAt ?? this.clock.now().toISOString();
+    const expiresAt = body.expiresAt ?? new Date(Date.parse(at) + START_GRANT_DAYS * DAY_MS).toISOString();
+    return this.commands.execute(
+      new IssueGrant(
+        accountId,
+        body.currency,
+        {
+          grantId: body.grantId,
+          kind: body.kind,
+          amount: body.amount,
+          expiresAt: new Date(expiresAt).toISOString(),
+          categories: body.categories ?? 'all',
+          excludedCategories: body.excludedCategories ?? (body.kind === 'start' ? START_GRANT_EXCLUDED : []),
+          priority: body.priority ?? 0,
+          at,
+        },
+        meta,
+      ),
+    );
+  }
+}

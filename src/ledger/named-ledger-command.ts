@@ -1,0 +1,49 @@
+import type { Command } from '@nestjs/cqrs';
+import type { LedgerCommand } from '../domain/ledger/ledger-commands.js';
+import type { CommandMeta, CommandOutcome } from '../platform/commands/command-outcome.js';
+import { ConsumeResource } from './consume-resource/consume-resource.command.js';
+import { deadlineCommand } from './deadline-commands/deadline-commands.js';
+import { ExpireGrants } from './expire-grants/expire-grants.command.js';
+import { IssueGrant } from './issue-grant/issue-grant.command.js';
+import { PayBill } from './pay-bill/pay-bill.command.js';
+import { SetCreditLimit } from './set-credit-limit/set-credit-limit.command.js';
+import { TopUp } from './top-up/top-up.command.js';
+import { UpgradeFromTrial } from './upgrade-from-trial/upgrade-from-trial.command.js';
+
+/**
+ * The named command for a ledger command given as data (a scenario step, a benchmark workload, a test): so
+ * callers that script the ledger still send every command through the bus, as the controllers do. Opening
+ * and closing periods are the ledger book's own steps, not commands anyone sends.
+ */
+export function namedLedgerCommand(
+  accountId: string,
+  command: Exclude<LedgerCommand, { type: 'OpenPeriod' | 'ClosePeriod' }>,
+  meta: CommandMeta,
+): Command<CommandOutcome> {
+  switch (command.type) {
+    case 'TopUp': {
+      const { type: _type, ...payment } = command;
+      return new TopUp(accountId, payment, meta);
+    }
+    case 'PayBill': {
+      const { type: _type, billId, ...payment } = command;
+      return new PayBill(accountId, billId, payment, meta);
+    }
+    case 'ConsumeResource': {
+      const { type: _type, ...usage } = command;
+      return new ConsumeResource(accountId, usage, meta);
+    }
+    case 'IssueGrant': {
+      const { type: _type, ...grant } = command;
+      return new IssueGrant(accountId, undefined, grant, meta);
+    }
+    case 'ExpireGrants':
+      return new ExpireGrants(accountId, command.at, meta);
+    case 'SetCreditLimit':
+      return new SetCreditLimit(accountId, command.creditLimit, command.at, meta);
+    case 'UpgradeFromTrial':
+      return new UpgradeFromTrial(accountId, command.at, meta);
+    default:
+      return deadlineCommand(accountId, command.at, command, meta);
+  }
+}

@@ -1,0 +1,35 @@
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { CLOCK, type Clock } from '../../platform/clock/clock.js';
+import type { CommandMeta } from '../../platform/commands/command-outcome.js';
+import { Roles } from '../../platform/http/auth/roles.js';
+import { Meta } from '../../platform/http/command-meta.decorator.js';
+import { IsExternalIdPipe } from '../../platform/http/external-id.pipe.js';
+import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
+import { PayBill } from './pay-bill.command.js';
+import { PayBillDto } from './pay-bill.dto.js';
+
+@Controller('v1/accounts/:accountId/bills/:billId/payments')
+export class PayBillController {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Full, partial or over-payment of a bill; any excess stays on the personal account. */
+  @Post()
+  @HttpCode(201)
+  @Roles('service')
+  pay(
+    @Param('accountId', AccountIdPipe) accountId: string,
+    @Param('billId', IsExternalIdPipe) billId: string,
+    @Body() body: PayBillDto,
+    @Meta() meta: CommandMeta,
+  ) {
+    const { paymentId, amount, currency, channel } = body;
+    const at = body.paidAt ?? this.clock.now().toISOString();
+    return this.commands.execute(
+      new PayBill(accountId, billId, { paymentId, amount, currency, channel, at }, meta),
+    );
+  }
+}

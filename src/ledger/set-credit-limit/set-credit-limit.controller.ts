@@ -1,0 +1,29 @@
+import { Body, Controller, HttpCode, Inject, Param, Put } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { CLOCK, type Clock } from '../../platform/clock/clock.js';
+import type { CommandMeta } from '../../platform/commands/command-outcome.js';
+import { Roles } from '../../platform/http/auth/roles.js';
+import { Meta } from '../../platform/http/command-meta.decorator.js';
+import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
+import { SetCreditLimit } from './set-credit-limit.command.js';
+import { SetCreditLimitDto } from './set-credit-limit.dto.js';
+
+@Controller('v1/accounts/:accountId/credit-limit')
+export class SetCreditLimitController {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Put()
+  @HttpCode(200)
+  @Roles('service')
+  set(
+    @Param('accountId', AccountIdPipe) accountId: string,
+    @Body() body: SetCreditLimitDto,
+    @Meta() meta: CommandMeta,
+  ) {
+    const at = this.clock.now().toISOString();
+    return this.commands.execute(new SetCreditLimit(accountId, body.creditLimit, at, meta));
+  }
+}

@@ -1,0 +1,30 @@
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { CLOCK, type Clock } from '../../platform/clock/clock.js';
+import type { CommandMeta } from '../../platform/commands/command-outcome.js';
+import { Roles } from '../../platform/http/auth/roles.js';
+import { Meta } from '../../platform/http/command-meta.decorator.js';
+import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
+import { TopUp } from './top-up.command.js';
+import { TopUpDto } from './top-up.dto.js';
+
+@Controller('v1/accounts/:accountId/top-ups')
+export class TopUpController {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('service')
+  topUp(
+    @Param('accountId', AccountIdPipe) accountId: string,
+    @Body() body: TopUpDto,
+    @Meta() meta: CommandMeta,
+  ) {
+    const { paymentId, amount, currency, channel } = body;
+    const at = body.paidAt ?? this.clock.now().toISOString();
+    return this.commands.execute(new TopUp(accountId, { paymentId, amount, currency, channel, at }, meta));
+  }
+}

@@ -1,0 +1,104 @@
+import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { EVENT_STORE, type EventStore } from '../../platform/event-store/event-store.port.js';
+import { Public } from '../../platform/http/auth/roles.js';
+import { READY_MAX_LAG_SECONDS } from '../ops.module.js';
+import { ProjectionOperations, type ProjectionReport } from '../projections/projection-operations.js';
+
+interface ProjectionReadiness {
+  name: string;
+  kind: ProjectionReport['kind'];
+  state: string;
+  holder: string | null;
+  lagPositions: number;
+  lagSeconds: number;
+}
+
+interface Readiness {
+  status: 'ready' | 'not-ready';
+  reasons?: string[];
+  eventStore: { headPosition: string | null } | { error: string };
+  projections?: ProjectionReadiness[];
+}
+
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(ProjectionOperations) private readonly projections: ProjectionOperations,
+    @Inject(READY_MAX_LAG_SECONDS) private readonly maxLagSeconds: number,
+  ) {}
+
+  /** Liveness: the process answers. */
+  @Get('health')
+  @Public()
+  health() {
+    return { status: 'ok' };
+  }
+
+  /**
+   * Readiness: the event store answers and every read model is usable — none stopped at an event it
+   * cannot apply, none further behind than READY_MAX_PROJECTION_LAG_SECONDS. Each reason is reported.
+   */
+  @Get('ready')
+  @Public()
+  async ready(@Res({ passthrough: true }) response: Response): Promise<Readiness> {
+    const readiness = await this.check();
+    // Written here rather than thrown: the problem+json filter would drop the reasons (and log a 5xx).
+    response.status(readiness.status === 'ready' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    response.setHeader('cache-control', 'no-store');
+    return readiness;
+  }
+
+  private async check(): Promise<Readiness> {
+    let headPosition: string | null;
+    try {
+      headPosition = (await this.eventStore.headPosition())?.toString() ?? null;
+    } catch (error) {
+      // Projection status needs the store too: its error would only repeat this one.
+      return {
+        status: 'not-ready',
+        reasons: [`the event store does not answer: ${messageOf(error)}`],
+        eventStore: { error: messageOf(error) },
+      };
+    }
+    let reports: ProjectionReport[];
+    try {
+      reports = await this.projections.status();
+    } catch (error) {
+      return {
+        status: 'not-ready',
+        reasons: [`the projection status cannot be read (read-model database): ${messageOf(error)}`],
+        eventStore: { headPosition },
+      };
+    }
+    const reasons: string[] = [];
+    for (const report of reports) {
+      if (report.state === 'failed') {
+        reasons.push(
+          `${report.kind} ${report.name} has failed: ${report.lastError?.message ?? 'no error recorded'}`,
+        );
+      } else if (report.lagSeconds > this.maxLagSeconds) {
+        reasons.push(
+          `${report.kind} ${report.name} is ${report.lagSeconds.toFixed(1)} s behind ` +
+            `(${report.lagPositions} positions; the limit is ${this.maxLagSeconds} s)`,
+        );
+      }
+    }
+    const projections = reports.map(({ name, kind, state, holder, lagPositions, lagSeconds }) => ({
+      name,
+      kind,
+      state,
+      holder,
+      lagPositions,
+      lagSeconds,
+    }));
+    return reasons.length === 0
+      ? { status: 'ready', eventStore: { headPosition }, projections }
+      : { status: 'not-ready', reasons, eventStore: { headPosition }, projections };
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,143 @@
+import { Logger } from '@nestjs/common';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { EventStore } from '../../platform/event-store/event-store.port.js';
+import { ConfigError } from '../../platform/config/config.js';
+import { allProjections } from '../../../projections/all-projections.js';
+import type { Projection } from '../../../projections/runner/projection.js';
+import { ProjectionHost, type HostOptions } from '../../../projections/runner/projection-host.js';
+import { PostgresReadModelDb } from '../../../projections/runner/postgres-read-model-db.js';
+import type { ReadModelDb } from '../../../projections/runner/read-model-db.js';
+import { SqliteReadModelDb } from '../../../projections/runner/sqlite-read-model-db.js';
+import { ProjectionOperations, type WorkerSource } from './projection-operations.js';
+import type { WorkersConfig } from './workers-config.js';
+import { TIMELINE_PLANNER } from '../../../projections/workers/timeline-planner.projection.js';
+import { DOCUMENT_ISSUER } from '../../../projections/workers/document-issuer.projection.js';
+import { EVENT_BUS_FEED } from '../../../projections/workers/event-bus-feed.projection.js';
+
+export interface ProjectionsConfig {
+  /** A SQLite file path or a postgres:// URL. */
+  readModelDb: string;
+  /** Whether this instance runs projections (it always serves ops and reads). */
+  run: boolean;
+  holder: string;
+  leaseTtlMs: number;
+  /** GET /ready answers 503 once any projection's oldest unapplied event is older than this. */
+  readyMaxLagSeconds: number;
+}
+
+export const DEFAULT_READY_MAX_LAG_SECONDS = 60;
+
+/**
+ * READ_MODEL_DB (default `<DATA_DIR>/read-models.sqlite`; a postgres:// URL shares read models between
+ * instances), PROJECTIONS=run|off, PROJECTION_LEASE_TTL_MS (default 15000), INSTANCE_ID (default host:pid),
+ * READY_MAX_PROJECTION_LAG_SECONDS (default 60).
+ */
+export function loadProjectionsConfig(
+  dataDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ProjectionsConfig {
+  const problems: string[] = [];
+  const run = env.PROJECTIONS?.trim() || 'run';
+  if (run !== 'run' && run !== 'off') problems.push(`PROJECTIONS must be one of run, off (got '${run}')`);
+  const ttlRaw = env.PROJECTION_LEASE_TTL_MS?.trim() || '15000';
+  const leaseTtlMs = /^\d+$/.test(ttlRaw) ? Number(ttlRaw) : NaN;
+  if (!(leaseTtlMs >= 1000))
+    problems.push(`PROJECTION_LEASE_TTL_MS must be a whole number ≥ 1000 (got '${ttlRaw}')`);
+  const lagRaw = env.READY_MAX_PROJECTION_LAG_SECONDS?.trim() || String(DEFAULT_READY_MAX_LAG_SECONDS);
+  const readyMaxLagSeconds = /^\d+$/.test(lagRaw) ? Number(lagRaw) : NaN;
+  if (!Number.isSafeInteger(readyMaxLagSeconds))
+    problems.push(`READY_MAX_PROJECTION_LAG_SECONDS must be a whole number ≥ 0 (got '${lagRaw}')`);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    readModelDb: env.READ_MODEL_DB?.trim() || join(dataDir, 'read-models.sqlite'),
+    run: run === 'run',
+    holder: env.INSTANCE_ID?.trim() || `${hostname()}:${process.pid}`,
+    leaseTtlMs,
+    readyMaxLagSeconds,
+  };
+}
+
+export function openReadModelDb(target: string): ReadModelDb {
+  return /^postgres(ql)?:\/\//.test(target) ? new PostgresReadModelDb(target) : new SqliteReadModelDb(target);
+}
+
+/** The read models of one process: the database, the operations on them and, when it runs them, the host. */
+export class ProjectionsRuntime {
+  readonly operations: ProjectionOperations;
+  readonly host?: ProjectionHost;
+  /** How far behind a projection may fall before GET /ready reports the instance not ready. */
+  readonly readyMaxLagSeconds: number;
+
+  constructor(
+    readonly store: EventStore,
+    readonly db: ReadModelDb,
+    { readyMaxLagSeconds, ...options }: { run: boolean; readyMaxLagSeconds?: number } & HostOptions,
+    readonly projections: Projection[] = allProjections(),
+    /** The workers ops see beside the projections, with connections this runtime closes. */
+    private readonly workers: WorkerSource[] = [],
+  ) {
+    this.readyMaxLagSeconds = readyMaxLagSeconds ?? DEFAULT_READY_MAX_LAG_SECONDS;
+    this.operations = new ProjectionOperations(store, db, projections, Date.now, workers);
+    if (options.run) this.host = new ProjectionHost(store, db, projections, options);
+  }
+
+  static open(
+    store: EventStore,
+    config: ProjectionsConfig,
+    log: (message: string) => void = (message) => new Logger('Projections').log(message),
+    workers?: WorkersConfig,
+  ): ProjectionsRuntime {
+    const db = openReadModelDb(config.readModelDb);
+    return new ProjectionsRuntime(
+      store,
+      db,
+      {
+        run: config.run,
+        holder: config.holder,
+        leaseTtlMs: config.leaseTtlMs,
+        readyMaxLagSeconds: config.readyMaxLagSeconds,
+        log,
+      },
+      allProjections(),
+      workers ? workerSources(workers, config.readModelDb, db) : [],
+    );
+  }
+
+  async start(): Promise<void> {
+    await this.operations.registry.ensureSchema();
+    await this.host?.start();
+  }
+
+  /** Graceful: runners commit what they received and hand their leases to the next instance. */
+  async stop(): Promise<void> {
+    await this.host?.stop();
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    await this.db.close();
+    for (const db of new Set(this.workers.map((w) => w.db))) if (db !== this.db) await db.close();
+  }
+}
+
+/**
+ * Connections for reading the workers' status: one per distinct database (the read models' own when the
+ * workers share it), separate from the connections the workers write through.
+ */
+export function workerSources(
+  workers: WorkersConfig,
+  readModelTarget: string,
+  readModelDb: ReadModelDb,
+): WorkerSource[] {
+  const opened = new Map<string, ReadModelDb>([[readModelTarget, readModelDb]]);
+  const dbFor = (target: string) => {
+    if (!opened.has(target)) opened.set(target, openReadModelDb(target));
+    return opened.get(target)!;
+  };
+  return [
+    { identity: TIMELINE_PLANNER, db: dbFor(workers.databases.timelines) },
+    { identity: DOCUMENT_ISSUER, db: dbFor(workers.databases.documents) },
+    { identity: EVENT_BUS_FEED, db: dbFor(workers.databases['event-bus']) },
+  ];
+}

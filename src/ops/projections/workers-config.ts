@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { ConfigError } from '../../platform/config/config.js';
+import type { LeaseOptions } from '../../../projections/runner/leased-runner.js';
+
+/** The checkpointed consumers that act rather than build tables; each runs on one instance at a time. */
+export type WorkerName = 'timelines' | 'documents' | 'event-bus';
+
+export interface WorkersConfig {
+  /** A SQLite file path or a postgres:// URL per worker; each worker opens its own connection. */
+  databases: Record<WorkerName, string>;
+  lease: LeaseOptions;
+}
+
+const isPostgres = (target: string) => /^postgres(ql)?:\/\//.test(target);
+
+/**
+ * WORKERS_DB: where the timelines, the document issuer and the event-bus feed keep their checkpoints and
+ * leases. A postgres:// URL is shared by every instance (one of them runs each worker); by default it is
+ * READ_MODEL_DB when that is PostgreSQL, else one SQLite file per worker in DATA_DIR (their transactions
+ * wait on event store appends or handlers, so they must not hold the read models' single connection).
+ */
+export function loadWorkersConfig(
+  dataDir: string,
+  readModelDb: string,
+  lease: LeaseOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): WorkersConfig {
+  const configured = env.WORKERS_DB?.trim();
+  if (configured && !isPostgres(configured))
+    throw new ConfigError([`WORKERS_DB must be a postgres:// URL (got '${configured}')`]);
+  const shared = configured || (isPostgres(readModelDb) ? readModelDb : undefined);
+  return {
+    databases: shared
+      ? { timelines: shared, documents: shared, 'event-bus': shared }
+      : {
+          timelines: join(dataDir, 'timelines.sqlite'),
+          documents: join(dataDir, 'documents.sqlite'),
+          'event-bus': join(dataDir, 'event-bus.sqlite'),
+        },
+    lease,
+  };
+}

@@ -1,0 +1,186 @@
+import { deterministicEventId } from '../event-store/event-ids.js';
+import type { EventStore, NewEvent, RecordedEvent } from '../event-store/event-store.port.js';
+import { StreamNotFoundError, WrongExpectedRevisionError } from '../event-store/errors.js';
+import { GENESIS_HASH, chainEvents } from '../event-store/hash-chain.js';
+import type { Clock } from '../clock/clock.js';
+import {
+  CommandRejectedError,
+  ConcurrencyConflictError,
+  type CommandMeta,
+  type CommandOutcome,
+} from './command-outcome.js';
+
+export interface DomainEvent {
+  type: string;
+  data: unknown;
+}
+
+export type DecisionResult<E> =
+  | { ok: true; events: E[]; duplicate?: boolean }
+  | { ok: false; code: string; message: string; field?: string };
+
+interface Loaded<S> {
+  state: S;
+  /** Revision of the last event; undefined when the stream does not exist yet. */
+  revision: number | undefined;
+  lastHash: string;
+  /** Commands already applied to this stream: a retry with the same command id stores nothing. */
+  commandIds: Set<string>;
+}
+
+const SCHEMA_VERSION = 1;
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Runs decisions against one kind of event-sourced stream: load (from a bounded cache, else the store),
+ * decide, append with the expected revision, and on a concurrent change reload and decide again.
+ * Event ids derive from the stream and the command id, so a retried command stores nothing twice.
+ */
+export class AggregateStreams<S, E extends DomainEvent> {
+  private readonly cache = new Map<string, Loaded<S>>();
+  /** Decisions on one stream run one at a time in this process; other processes are caught by the revision check. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+    private readonly initialState: () => S,
+    private readonly evolve: (state: S, event: E) => S,
+    private readonly cacheSize = 20_000,
+    /** Transforms event data at rest (e.g. sealing personal data); identity by default. */
+    private readonly codec: {
+      encode(streamId: string, data: unknown): unknown;
+      decode(streamId: string, data: unknown): unknown;
+    } = {
+      encode: (_streamId, data) => data,
+      decode: (_streamId, data) => data,
+    },
+  ) {}
+
+  async load(streamId: string): Promise<Loaded<S>> {
+    const cached = this.cache.get(streamId);
+    if (cached) {
+      // Refresh LRU order.
+      this.cache.delete(streamId);
+      this.cache.set(streamId, cached);
+      return cached;
+    }
+    let events: RecordedEvent[] = [];
+    try {
+      events = await this.store.readStream(streamId);
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    }
+    const state = events.reduce(
+      (s, e) => this.evolve(s, { type: e.type, data: e.data } as E),
+      this.initialState(),
+    );
+    const last = events.at(-1);
+    const loaded: Loaded<S> = {
+      state,
+      revision: last?.revision,
+      lastHash: (last?.metadata.hash as string | undefined) ?? GENESIS_HASH,
+      commandIds: new Set(
+        events.map((e) => e.metadata.commandId).filter((id): id is string => typeof id === 'string'),
+      ),
+    };
+    this.remember(streamId, loaded);
+    return loaded;
+  }
+
+  /** Whether the stream exists, without loading it into the cache when it does not. */
+  async exists(streamId: string): Promise<boolean> {
+    if (this.cache.has(streamId)) return this.cache.get(streamId)!.revision !== undefined;
+    return (await this.store.streamRevision(streamId)) !== undefined;
+  }
+
+  decide(
+    streamId: string,
+    decide: (state: S) => DecisionResult<E>,
+    meta: CommandMeta,
+    effectiveAt: string,
+  ): Promise<CommandOutcome> {
+    const previous = this.queues.get(streamId) ?? Promise.resolve();
+    const next = previous.then(
+      () => this.decideNow(streamId, decide, meta, effectiveAt),
+      () => this.decideNow(streamId, decide, meta, effectiveAt),
+    );
+    this.queues.set(streamId, next);
+    const cleanUp = () => {
+      if (this.queues.get(streamId) === next) this.queues.delete(streamId);
+    };
+    next.then(cleanUp, cleanUp);
+    return next;
+  }
+
+  private async decideNow(
+    streamId: string,
+    decide: (state: S) => DecisionResult<E>,
+    meta: CommandMeta,
+    effectiveAt: string,
+  ): Promise<CommandOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.load(streamId);
+      if (loaded.commandIds.has(meta.commandId)) {
+        return { status: 'duplicate', streamId, eventTypes: [], revision: loaded.revision };
+      }
+      const decision = decide(loaded.state);
+      if (!decision.ok) throw new CommandRejectedError(decision.code, decision.message, decision.field);
+      if (decision.events.length === 0) {
+        return { status: 'duplicate', streamId, eventTypes: [], revision: loaded.revision };
+      }
+      const firstRevision = (loaded.revision ?? -1) + 1;
+      const recordedAt = this.clock.now().toISOString();
+      const newEvents: NewEvent[] = decision.events.map((event, index) => ({
+        id: deterministicEventId(`${streamId}/${meta.commandId}/${index}`),
+        type: event.type,
+        data: this.codec.encode(streamId, event.data),
+        metadata: {
+          commandId: meta.commandId,
+          correlationId: meta.correlationId ?? meta.commandId,
+          causationId: meta.causationId ?? meta.commandId,
+          actor: meta.actor,
+          recordedAt,
+          effectiveAt,
+          schemaVersion: SCHEMA_VERSION,
+        },
+      }));
+      const chained = chainEvents(streamId, firstRevision, loaded.lastHash, newEvents);
+      try {
+        const result = await this.store.append(streamId, chained, loaded.revision ?? 'no_stream');
+        if (result.nextExpectedRevision !== firstRevision + newEvents.length - 1) {
+          // The store reported an earlier identical append: our cached view is stale.
+          this.cache.delete(streamId);
+          return { status: 'duplicate', streamId, eventTypes: [], revision: result.nextExpectedRevision };
+        }
+        for (const event of decision.events) loaded.state = this.evolve(loaded.state, event);
+        loaded.revision = result.nextExpectedRevision;
+        loaded.commandIds.add(meta.commandId);
+        loaded.lastHash = chained.at(-1)!.metadata!.hash as string;
+        return {
+          status: 'accepted',
+          streamId,
+          eventTypes: decision.events.map((e) => e.type),
+          position: result.position.toString(),
+          revision: result.nextExpectedRevision,
+        };
+      } catch (error) {
+        this.cache.delete(streamId);
+        if (error instanceof WrongExpectedRevisionError) {
+          if (attempt < MAX_ATTEMPTS) continue;
+          throw new ConcurrencyConflictError(streamId, MAX_ATTEMPTS);
+        }
+        throw error;
+      }
+    }
+  }
+
+  forget(streamId: string): void {
+    this.cache.delete(streamId);
+  }
+
+  private remember(streamId: string, loaded: Loaded<S>): void {
+    this.cache.set(streamId, loaded);
+    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+  }
+}

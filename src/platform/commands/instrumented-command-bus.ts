@@ -1,0 +1,24 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { CommandMetrics } from './command-metrics.js';
+
+/**
+ * Every command — from HTTP, the usage batch, a CLI or a fired deadline — is executed by the one
+ * `@nestjs/cqrs` CommandBus; this wraps its `execute` once at start-up so each is counted by its class name
+ * and outcome and timed alike, whatever sent it.
+ */
+@Injectable()
+export class InstrumentedCommandBus implements OnModuleInit {
+  constructor(
+    @Inject(CommandBus) private readonly bus: CommandBus,
+    @Inject(CommandMetrics) private readonly metrics: CommandMetrics,
+  ) {}
+
+  onModuleInit(): void {
+    const execute = this.bus.execute.bind(this.bus);
+    this.bus.execute = ((command: object, context?: unknown) =>
+      this.metrics.measure(command.constructor.name, () =>
+        (execute as (c: object, x?: unknown) => Promise<unknown>)(command, context),
+      )) as CommandBus['execute'];
+  }
+}

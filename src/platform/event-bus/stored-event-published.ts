@@ -1,0 +1,27 @@
+import type { IEvent } from '@nestjs/cqrs';
+import type { RecordedEvent } from '../event-store/event-store.port.js';
+
+/**
+ * A stored event as the @nestjs/cqrs event bus carries it to handlers and sagas: the recorded event with
+ * its position, stream, type, data and metadata. Handlers filter on `event.type`.
+ *
+ * The feed moves its checkpoint only after the work a handler hands to `track` has finished, so a crash
+ * in between delivers the event again (at least once): handlers must be idempotent, for example by
+ * deriving command ids from `event.id`.
+ */
+export class StoredEventPublished implements IEvent {
+  private readonly reactions: Promise<unknown>[] = [];
+
+  constructor(readonly event: RecordedEvent) {}
+
+  /** Hands in a reaction's work; the feed waits for it (and stops at the event if it fails). */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.reactions.push(work);
+    return work;
+  }
+
+  /** Resolves when every tracked reaction finished; rejects with the first that failed. */
+  async settled(): Promise<void> {
+    await Promise.all(this.reactions);
+  }
+}

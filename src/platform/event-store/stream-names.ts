@@ -1,0 +1,49 @@
+/**
+ * Stream naming, in one place: writers build names here, and projections, tools and tests filter the
+ * global log and parse stream ids with the same functions. Nothing else spells a stream prefix.
+ *
+ * - `account-<accountId>`            the account: opening, contract, legal details, deletion
+ * - `ledger-<accountId>@<YYYY-MM>`   the account's ledger for one reporting period (closing the books)
+ * - `payment-<paymentId>`            the claim of a payment system's id (takes effect once, forever)
+ * - `documents-<accountId>`          the account's issued documents
+ * - `doc-numbers-<issuer>-<year>`    an issuer's gapless document numbering series
+ */
+export const ACCOUNT_STREAM_PREFIX = 'account-';
+export const LEDGER_STREAM_PREFIX = 'ledger-';
+export const PAYMENT_STREAM_PREFIX = 'payment-';
+export const DOCUMENTS_STREAM_PREFIX = 'documents-';
+export const NUMBERING_STREAM_PREFIX = 'doc-numbers-';
+
+export const accountStream = (accountId: string) => `${ACCOUNT_STREAM_PREFIX}${accountId}`;
+/** '@' cannot occur in account ids, so 'ledger-<id>@' selects exactly one account's periods. */
+export const ledgerStream = (accountId: string, periodId: string) =>
+  `${LEDGER_STREAM_PREFIX}${accountId}@${periodId}`;
+/** The prefix of every ledger period stream of one account. */
+export const accountLedgerPrefix = (accountId: string) => `${LEDGER_STREAM_PREFIX}${accountId}@`;
+export const paymentStream = (paymentId: string) => `${PAYMENT_STREAM_PREFIX}${paymentId}`;
+export const documentsStream = (accountId: string) => `${DOCUMENTS_STREAM_PREFIX}${accountId}`;
+export const numberingStream = (issuer: string, year: number) =>
+  `${NUMBERING_STREAM_PREFIX}${issuer}-${year}`;
+
+/** Every stream that belongs to one account (its own, its ledger periods, its documents). */
+export const accountStreamPrefixes = (accountId: string) => [
+  accountStream(accountId),
+  accountLedgerPrefix(accountId),
+  documentsStream(accountId),
+];
+
+/** `ledger-<accountId>@<periodId>` → its account and period; undefined for any other stream. */
+export function ledgerStreamParts(streamId: string): { accountId: string; periodId: string } | undefined {
+  if (!streamId.startsWith(LEDGER_STREAM_PREFIX)) return undefined;
+  const at = streamId.lastIndexOf('@');
+  if (at < 0) return undefined;
+  return { accountId: streamId.slice(LEDGER_STREAM_PREFIX.length, at), periodId: streamId.slice(at + 1) };
+}
+
+/** `account-<accountId>` → the account id; undefined for any other stream. */
+export const accountIdOfAccountStream = (streamId: string): string | undefined =>
+  streamId.startsWith(ACCOUNT_STREAM_PREFIX) ? streamId.slice(ACCOUNT_STREAM_PREFIX.length) : undefined;
+
+/** `documents-<accountId>` → the account id; undefined for any other stream. */
+export const accountIdOfDocumentsStream = (streamId: string): string | undefined =>
+  streamId.startsWith(DOCUMENTS_STREAM_PREFIX) ? streamId.slice(DOCUMENTS_STREAM_PREFIX.length) : undefined;

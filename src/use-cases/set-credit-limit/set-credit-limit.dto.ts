@@ -1,7 +1,0 @@
-import { IsDecimalString } from '../../http/validators.js';
-
-export class SetCreditLimitDto {
-  /** The permitted negative balance; 0 removes the credit. */
-  @IsDecimalString({ maxFractionDigits: 2 })
-  creditLimit!: string;
-}
