@@ -26,11 +26,13 @@ import { DeleteAccountHandler } from './accounts/delete-account/delete-account.c
 import { EntitlementController } from './accounts/entitlement/entitlement.controller.js';
 import { OpenAccountController } from './accounts/open-account/open-account.controller.js';
 import { OpenAccountHandler } from './accounts/open-account/open-account.command.js';
-import { AuditController } from './audit/audit.controller.js';
+import { AuditController } from './audit/audit-trail/audit-trail.controller.js';
 import { AccountBook } from './books/account-book.js';
 import { LedgerBook } from './books/ledger-book.js';
 import { PaymentBook } from './books/payment-book.js';
-import { DocumentsController } from './documents/documents.controller.js';
+import { AccountDocumentsController } from './documents/account-documents/account-documents.controller.js';
+import { BillingReportController } from './documents/billing-report/billing-report.controller.js';
+import { ReconciliationReportController } from './documents/reconciliation-report/reconciliation-report.controller.js';
 import {
   IssueMidPeriodBillHandler,
   IssuePeriodDocumentsHandler,
@@ -76,7 +78,9 @@ export const CONTROLLERS = [
   AddLegalDetailsController,
   ExpireGrantsController,
   EntitlementController,
-  DocumentsController,
+  AccountDocumentsController,
+  ReconciliationReportController,
+  BillingReportController,
   AdvanceClockController,
   ...OPS_CONTROLLERS,
 ];

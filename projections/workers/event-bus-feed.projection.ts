@@ -1,5 +1,5 @@
 import type { Projection, ProjectionIdentity } from '../runner/projection.js';
-import { StoredEventPublished } from '../../src/platform/event-bus/stored-event-published.js';
+import { StoredEventPublished } from './stored-event-published.js';
 
 /**
  * Feeds the event bus from the durable subscription: every stored event, in log order, published once per

@@ -8,7 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import { AppModule } from '../../src/app.module.js';
 import { EventBusFeed } from '../../projections/workers/event-bus-feed.js';
-import { StoredEventPublished } from '../../src/platform/event-bus/stored-event-published.js';
+import { StoredEventPublished } from '../../projections/workers/stored-event-published.js';
 import { VirtualClock } from '../../src/platform/clock/clock.js';
 import { PersonalDataVault } from '../../src/platform/personal-data/personal-data-vault.js';
 import { loadConfig } from '../../src/platform/config/config.js';

@@ -20,7 +20,7 @@ import { filter, map, type Observable } from 'rxjs';
 import { AppModule, type AppDependencies } from '../../src/app.module.js';
 import { EventBusFeed } from '../../projections/workers/event-bus-feed.js';
 import { EventTypeMetrics } from '../../src/ops/metrics/event-type-metrics.handler.js';
-import { StoredEventPublished } from '../../src/platform/event-bus/stored-event-published.js';
+import { StoredEventPublished } from '../../projections/workers/stored-event-published.js';
 import { VirtualClock } from '../../src/platform/clock/clock.js';
 import { PersonalDataVault } from '../../src/platform/personal-data/personal-data-vault.js';
 import { loadConfig } from '../../src/platform/config/config.js';

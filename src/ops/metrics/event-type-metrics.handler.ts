@@ -1,5 +1,5 @@
 import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
-import { StoredEventPublished } from '../../platform/event-bus/stored-event-published.js';
+import { StoredEventPublished } from '../../../projections/workers/stored-event-published.js';
 
 /** Stored events by type, as the feed delivers them: what the engine decided, at the rate it decided it. */
 @EventsHandler(StoredEventPublished)

@@ -1,4 +1,4 @@
-import { INSTANT_WITH_OFFSET, isRealInstant } from '../http/validators.js';
+import { INSTANT_WITH_OFFSET, isRealInstant } from '../clock/instant.js';
 
 /**
  * Configuration comes from the environment and is validated once at start-up. Every problem is

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
+import { INSTANT_WITH_OFFSET, isRealInstant } from '../clock/instant.js';
 
 /** Money and quantities travel as decimal strings: never JSON numbers, bounded in size and scale. */
 export const IsDecimalString = (options: {
@@ -20,9 +21,9 @@ export const IsDecimalString = (options: {
   );
 };
 
-export const INSTANT_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-
 /** ISO-8601 instants with an explicit offset (Z or ±hh:mm): a time without a zone is ambiguous. */
+export { INSTANT_WITH_OFFSET, isRealInstant };
+
 export const IsInstant = () =>
   applyDecorators(
     IsString({ message: '$property must be an ISO-8601 time string' }),
@@ -37,21 +38,6 @@ export const IsInstant = () =>
       },
     }),
   );
-
-/** Date.parse accepts 2026-02-30 by rolling over; a real instant's date and time survive the round trip. */
-export function isRealInstant(value: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(value);
-  if (!match || Number.isNaN(Date.parse(value))) return false;
-  const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
-  const local = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, Number.isNaN(s) ? 0 : s!));
-  return (
-    local.getUTCFullYear() === y &&
-    local.getUTCMonth() === mo! - 1 &&
-    local.getUTCDate() === d &&
-    local.getUTCHours() === h &&
-    local.getUTCMinutes() === mi
-  );
-}
 
 /** Ids chosen by callers: visible ASCII without separators we use in stream names. */
 export const IsExternalId = () =>

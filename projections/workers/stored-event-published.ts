@@ -1,5 +1,5 @@
 import type { IEvent } from '@nestjs/cqrs';
-import type { RecordedEvent } from '../event-store/event-store.port.js';
+import type { RecordedEvent } from '../../src/platform/event-store/event-store.port.js';
 
 /**
  * A stored event as the @nestjs/cqrs event bus carries it to handlers and sagas: the recorded event with

@@ -4,13 +4,13 @@ import {
   EVENT_STORE,
   type EventStore,
   type RecordedEvent,
-} from '../platform/event-store/event-store.port.js';
-import { StreamNotFoundError } from '../platform/event-store/errors.js';
-import { verifyChain } from '../platform/event-store/hash-chain.js';
-import { accountStream, LEDGER_STREAM_PREFIX } from '../platform/event-store/stream-names.js';
-import { Roles } from '../platform/http/auth/roles.js';
-import { problem } from '../platform/http/problem-details.js';
-import { AccountIdPipe } from '../platform/http/account-id.pipe.js';
+} from '../../platform/event-store/event-store.port.js';
+import { StreamNotFoundError } from '../../platform/event-store/errors.js';
+import { verifyChain } from '../../platform/event-store/hash-chain.js';
+import { accountStream, LEDGER_STREAM_PREFIX } from '../../platform/event-store/stream-names.js';
+import { Roles } from '../../platform/http/auth/roles.js';
+import { problem } from '../../platform/http/problem-details.js';
+import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 
 const MAX_PAGE = 1000;
 

@@ -1,0 +1,118 @@
+/**
+ * Layer rules, checked by `npm run lint` (dependency-cruiser). docs/architecture.md prints them.
+ *
+ *   src/domain      pure: imports only big.js and itself
+ *   src/platform    infrastructure (event store, command handling, clock, HTTP edge, config, vault):
+ *                   imports the domain and itself, never a capability, the books or projections
+ *   src/books       the event-sourced books the capabilities write: domain + platform only
+ *   projections/    read models, workers and their runner: the domain and the store port only
+ *   capabilities    src/ledger < src/accounts < src/documents < src/timelines < src/audit, src/ops:
+ *                   each may use the ones to its left, never one to its right
+ *   everywhere      no import cycle, between files or between folders; nothing in src imports tests
+ */
+const CAPABILITIES = ['accounts', 'ledger', 'documents', 'timelines', 'audit', 'ops', 'simulation'];
+const capability = (names) => `^src/(${names.join('|')})/`;
+const COMPOSITION_ROOT = '^src/(app\\.module|bootstrap|main)\\.ts$';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-pure',
+      comment: 'The domain imports only big.js and itself: no framework, no I/O, no clock.',
+      severity: 'error',
+      from: { path: '^src/domain/', pathNot: '\\.spec\\.ts$' },
+      to: { pathNot: ['^src/domain/', '(^|/)node_modules/big\\.js/'] },
+    },
+    {
+      name: 'domain-specs-stay-in-the-domain',
+      comment: 'Decider specs use the domain, the shared test support and fast-check only.',
+      severity: 'error',
+      from: { path: '^src/domain/.*\\.spec\\.ts$' },
+      to: { pathNot: ['^src/domain/', '^test/support/', '(^|/)node_modules/(big\\.js|fast-check|@jest)/'] },
+    },
+    {
+      name: 'platform-imports-no-capability',
+      comment: 'Infrastructure (src/platform) knows no capability, book, projection or composition root.',
+      severity: 'error',
+      from: { path: '^src/platform/' },
+      to: { path: [capability([...CAPABILITIES, 'books']), '^projections/', COMPOSITION_ROOT] },
+    },
+    {
+      name: 'books-below-capabilities',
+      comment: 'The books are shared by the capabilities: they use the domain and the platform only.',
+      severity: 'error',
+      from: { path: '^src/books/' },
+      to: { path: [capability(CAPABILITIES), '^projections/', COMPOSITION_ROOT] },
+    },
+    {
+      name: 'projections-import-domain-and-store-port',
+      comment:
+        'Projections and workers read the log: the domain and the event-store port, no application code.',
+      severity: 'error',
+      from: { path: '^projections/' },
+      to: { path: '^src/', pathNot: ['^src/domain/', '^src/platform/event-store/'] },
+    },
+    {
+      name: 'ledger-uses-no-higher-capability',
+      severity: 'error',
+      from: { path: '^src/ledger/' },
+      to: { path: capability(['accounts', 'documents', 'timelines', 'audit', 'ops', 'simulation']) },
+    },
+    {
+      name: 'accounts-use-no-higher-capability',
+      severity: 'error',
+      from: { path: '^src/accounts/' },
+      to: { path: capability(['documents', 'timelines', 'audit', 'ops', 'simulation']) },
+    },
+    {
+      name: 'documents-use-no-higher-capability',
+      severity: 'error',
+      from: { path: '^src/documents/' },
+      to: { path: capability(['timelines', 'audit', 'ops', 'simulation']) },
+    },
+    {
+      name: 'timelines-use-no-higher-capability',
+      severity: 'error',
+      from: { path: '^src/timelines/' },
+      to: { path: capability(['audit', 'ops', 'simulation']) },
+    },
+    {
+      name: 'capabilities-do-not-import-the-composition-root',
+      comment: 'Only main.ts, the CLIs, the simulation, tests and benchmarks start the application.',
+      severity: 'error',
+      from: { path: capability(['accounts', 'ledger', 'documents', 'timelines', 'audit', 'ops']) },
+      to: { path: COMPOSITION_ROOT },
+    },
+    {
+      name: 'no-test-code-in-production',
+      severity: 'error',
+      from: { path: '^(src|projections)/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^(test|bench)/' },
+    },
+    {
+      name: 'no-file-cycles',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'no-folder-cycles',
+      comment: 'Folders form a layered graph too: no folder reaches back into one that reaches it.',
+      severity: 'error',
+      scope: 'folder',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|coverage)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};

@@ -1,0 +1,59 @@
+import { Controller, Get, Param, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { AccountBook } from '../../books/account-book.js';
+import { renderDocumentPdf } from '../document-pdf.js';
+import { DocumentService } from '../document-service.js';
+import { NotFoundError } from '../../platform/commands/command-outcome.js';
+import { Roles } from '../../platform/http/auth/roles.js';
+import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
+
+/** An account's issued documents: the list, one as JSON, one as PDF (read-only). */
+@Controller('v1/accounts/:accountId')
+export class AccountDocumentsController {
+  constructor(
+    private readonly documents: DocumentService,
+    private readonly accounts: AccountBook,
+  ) {}
+
+  @Get('documents')
+  @Roles('service', 'ops', 'auditor')
+  async list(@Param('accountId', AccountIdPipe) accountId: string) {
+    await this.accounts.account(accountId);
+    const documents = await this.documents.list(accountId);
+    return documents.map((d) => ({
+      number: d.number,
+      kind: d.kind,
+      date: d.date,
+      periodId: d.periodId,
+      totals: d.totals,
+    }));
+  }
+
+  @Get('documents/:number')
+  @Roles('service', 'ops', 'auditor')
+  async get(@Param('accountId', AccountIdPipe) accountId: string, @Param('number') number: string) {
+    return this.find(accountId, number);
+  }
+
+  @Get('documents/:number/pdf')
+  @Roles('service', 'ops', 'auditor')
+  async pdf(
+    @Param('accountId', AccountIdPipe) accountId: string,
+    @Param('number') number: string,
+    @Res() response: Response,
+  ) {
+    const document = await this.find(accountId, number);
+    const pdf = await renderDocumentPdf(document);
+    response
+      .type('application/pdf')
+      .setHeader('content-disposition', `inline; filename="${document.number}.pdf"`);
+    response.send(pdf);
+  }
+
+  private async find(accountId: string, number: string) {
+    await this.accounts.account(accountId);
+    const document = (await this.documents.list(accountId)).find((d) => d.number === number);
+    if (!document) throw new NotFoundError(`Account ${accountId} has no document ${number}`);
+    return document;
+  }
+}
