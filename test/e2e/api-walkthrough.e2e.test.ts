@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startService, type Service } from '../support/service-process.js';
-import { KEYS } from './harness.js';
+import { KEYS } from '../support/api.js';
 
 const apiDoc = fileURLToPath(new URL('../../docs/api.md', import.meta.url));
 

@@ -1,5 +1,5 @@
-import { startTestApi, type TestApi } from './harness.js';
-import { usage } from './fixtures.js';
+import { startTestApi, type TestApi } from '../support/api.js';
+import { usage } from '../support/requests.js';
 
 const postpaid = {
   accountId: 'vektor',

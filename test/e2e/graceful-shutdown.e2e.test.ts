@@ -13,8 +13,8 @@ import { timelinePlannerProjection } from '../../projections/workers/timeline-pl
 import { EventBusFeed } from '../../projections/workers/event-bus-feed.js';
 import { EventTypeMetrics } from '../../src/ops/metrics/event-type-metrics.handler.js';
 import { startService, type Service } from '../support/service-process.js';
-import { individual, usage } from './fixtures.js';
-import { KEYS, startTestApi } from './harness.js';
+import { individual, usage } from '../support/requests.js';
+import { KEYS, startTestApi } from '../support/api.js';
 
 const BATCH_SIZE = 1000; // the most one batch may carry: long enough to still be running at SIGTERM
 

@@ -4,8 +4,8 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { RequestMethod } from '@nestjs/common';
 import { ROLES, type Role } from '../../src/platform/http/auth/api-keys.js';
 import { PUBLIC_KEY, ROLES_KEY } from '../../src/platform/http/auth/roles.js';
-import { KEYS, startTestApi, type TestApi } from './harness.js';
-import { individual, usage } from './fixtures.js';
+import { KEYS, startTestApi, type TestApi } from '../support/api.js';
+import { individual, usage } from '../support/requests.js';
 
 describe('HTTP edge: malformed input, idempotency, authorization, concurrency', () => {
   let api: TestApi;

@@ -22,8 +22,8 @@ import { loadWorkersConfig, type WorkersConfig } from '../../src/ops/projections
 import { ProjectionRegistry } from '../../projections/runner/projection-registry.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
 import { spawnTs } from '../support/child-process.js';
-import { individual } from './fixtures.js';
-import { startTestApi, testCatalog, type TestApi } from './harness.js';
+import { individual } from '../support/requests.js';
+import { startTestApi, testCatalog, type TestApi } from '../support/api.js';
 
 const PROJECTION_NAMES = allProjections().map((p) => p.name);
 

@@ -1,5 +1,5 @@
-import { startTestApi, type TestApi } from './harness.js';
-import { creditLegal, individual, usage } from './fixtures.js';
+import { startTestApi, type TestApi } from '../support/api.js';
+import { creditLegal, individual, usage } from '../support/requests.js';
 
 const startGrant = {
   grantId: 'start-1',

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 import { spawnTs } from '../support/child-process.js';
-import { startTestApi, type TestApi } from './harness.js';
-import { individual, usage } from './fixtures.js';
+import { startTestApi, type TestApi } from '../support/api.js';
+import { individual, usage } from '../support/requests.js';
 
 describe('tamper evidence: editing the SQLite file directly is detected', () => {
   let api: TestApi;

@@ -4,8 +4,8 @@ import { openClock } from '../../src/bootstrap.js';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
 import { RunningTimelines } from '../../src/timelines/running-timelines.js';
 import { AdvanceClockController } from '../../src/timelines/advance-clock/advance-clock.controller.js';
-import { individual } from './fixtures.js';
-import { startTestApi, type TestApi } from './harness.js';
+import { individual } from '../support/requests.js';
+import { startTestApi, type TestApi } from '../support/api.js';
 
 describe('the test clock over HTTP', () => {
   let api: TestApi;

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPgCluster, type PgCluster } from '../projections/support/pg-cluster.js';
 import { startService, type Service } from '../support/service-process.js';
-import { individual } from './fixtures.js';
-import { KEYS } from './harness.js';
+import { individual } from '../support/requests.js';
+import { KEYS } from '../support/api.js';
 
 interface Report {
   name: string;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ProjectionsRuntime } from '../../src/ops/projections/projections-runtime.js';
-import { individual } from '../e2e/fixtures.js';
-import { startTestApi, type TestApi } from '../e2e/harness.js';
+import { individual } from '../support/requests.js';
+import { startTestApi, type TestApi } from '../support/api.js';
 
 describe('projection operations over HTTP', () => {
   let api: TestApi;

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { hashApiKey } from '../../src/platform/http/auth/api-keys.js';
-import { KEYS } from '../e2e/harness.js';
+import { KEYS } from './api.js';
 import { spawnTs } from './child-process.js';
 
 const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));

@@ -10,7 +10,7 @@ import { PersonalDataVault } from '../../src/platform/personal-data/personal-dat
 import type { AppDependencies } from '../../src/app.module.js';
 import { RunningTimelines } from '../../src/timelines/running-timelines.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
-import { testCatalog } from '../support/catalog.js';
+import { testCatalog } from './catalog.js';
 
 export const KEYS: Record<Role, string> = { service: 'svc-key', ops: 'ops-key', auditor: 'aud-key' };
 
