@@ -86,7 +86,7 @@ module.exports = {
     {
       name: 'no-test-code-in-production',
       severity: 'error',
-      from: { path: '^(src|projections)/', pathNot: '\\.spec\\.ts$' },
+      from: { path: '^(src|projections)/', pathNot: '\\.(spec|test)\\.ts$' },
       to: { path: '^(test|bench)/' },
     },
     {
@@ -105,7 +105,8 @@ module.exports = {
     },
   ],
   options: {
-    doNotFollow: { path: 'node_modules' },
+    // Tests beside the code use test/support; its own imports are not followed (tests are not a layer).
+    doNotFollow: { path: ['node_modules', '^test/'] },
     exclude: { path: '(^|/)(dist|coverage)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
