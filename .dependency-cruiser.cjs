@@ -3,11 +3,11 @@
  *
  *   src/domain      pure: imports only big.js and itself
  *   src/platform    infrastructure (event store, command handling, clock, HTTP edge, config, vault):
- *                   imports the domain and itself, never a capability, the books or projections
- *   src/books       the event-sourced books the capabilities write: domain + platform only
+ *                   imports the domain and itself, never a capability or projections
  *   projections/    read models, workers and their runner: the domain and the store port only
  *   capabilities    src/ledger < src/accounts < src/documents < src/timelines < src/audit, src/ops:
- *                   each may use the ones to its left, never one to its right
+ *                   each may use the ones to its left, never one to its right (the ledger reads
+ *                   account facts through its AccountDirectory port, implemented in src/accounts)
  *   everywhere      no import cycle, between files or between folders; nothing in src imports tests
  */
 const CAPABILITIES = ['accounts', 'ledger', 'documents', 'timelines', 'audit', 'ops', 'simulation'];
@@ -32,16 +32,9 @@ module.exports = {
     },
     {
       name: 'platform-imports-no-capability',
-      comment: 'Infrastructure (src/platform) knows no capability, book, projection or composition root.',
+      comment: 'Infrastructure (src/platform) knows no capability, projection or composition root.',
       severity: 'error',
       from: { path: '^src/platform/' },
-      to: { path: [capability([...CAPABILITIES, 'books']), '^projections/', COMPOSITION_ROOT] },
-    },
-    {
-      name: 'books-below-capabilities',
-      comment: 'The books are shared by the capabilities: they use the domain and the platform only.',
-      severity: 'error',
-      from: { path: '^src/books/' },
       to: { path: [capability(CAPABILITIES), '^projections/', COMPOSITION_ROOT] },
     },
     {

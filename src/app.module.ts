@@ -7,7 +7,7 @@ import { openReadModelDb } from './ops/projections/projections-runtime.js';
 import { DocumentService } from './documents/document-service.js';
 import { CommandMetrics } from './platform/commands/command-metrics.js';
 import { PersonalDataVault } from './platform/personal-data/personal-data-vault.js';
-import { PriceCatalogProvider } from './books/price-catalog.provider.js';
+import { PriceCatalogProvider } from './ledger/price-catalog.provider.js';
 import { CLOCK, type Clock } from './platform/clock/clock.js';
 import type { AppConfig } from './platform/config/config.js';
 import { ProfileRegistry } from './domain/policies/profile-registry.js';
@@ -27,9 +27,10 @@ import { EntitlementController } from './accounts/entitlement/entitlement.contro
 import { OpenAccountController } from './accounts/open-account/open-account.controller.js';
 import { OpenAccountHandler } from './accounts/open-account/open-account.command.js';
 import { AuditController } from './audit/audit-trail/audit-trail.controller.js';
-import { AccountBook } from './books/account-book.js';
-import { LedgerBook } from './books/ledger-book.js';
-import { PaymentBook } from './books/payment-book.js';
+import { AccountBook } from './accounts/account-book.js';
+import { ACCOUNT_DIRECTORY } from './ledger/account-directory.js';
+import { LedgerBook } from './ledger/ledger-book.js';
+import { PaymentBook } from './ledger/payment-book.js';
 import { AccountDocumentsController } from './documents/account-documents/account-documents.controller.js';
 import { BillingReportController } from './documents/billing-report/billing-report.controller.js';
 import { ReconciliationReportController } from './documents/reconciliation-report/reconciliation-report.controller.js';
@@ -146,6 +147,7 @@ export class AppModule {
         { provide: ProfileRegistry, useValue: deps.profiles ?? new ProfileRegistry() },
         { provide: PriceCatalogProvider, useValue: deps.catalog ?? new PriceCatalogProvider() },
         AccountBook,
+        { provide: ACCOUNT_DIRECTORY, useExisting: AccountBook },
         LedgerBook,
         PaymentBook,
         DocumentService,

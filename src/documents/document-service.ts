@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../platform/clock/clock.js';
 import { AggregateStreams } from '../platform/commands/aggregate-streams.js';
-import { AccountBook } from '../books/account-book.js';
-import { LedgerBook } from '../books/ledger-book.js';
+import { AccountBook } from '../accounts/account-book.js';
+import { LedgerBook } from '../ledger/ledger-book.js';
 import {
   EVENT_STORE,
   type EventStore,

@@ -9,7 +9,7 @@ import { IssueGrant } from '../ledger/issue-grant/issue-grant.command.js';
 import { PayBill } from '../ledger/pay-bill/pay-bill.command.js';
 import { SetCreditLimit } from '../ledger/set-credit-limit/set-credit-limit.command.js';
 import { TopUp } from '../ledger/top-up/top-up.command.js';
-import { PriceCatalogProvider } from '../books/price-catalog.provider.js';
+import { PriceCatalogProvider } from '../ledger/price-catalog.provider.js';
 import { VirtualClock } from '../platform/clock/clock.js';
 import { PersonalDataVault } from '../platform/personal-data/personal-data-vault.js';
 import type { OpenAccountCommand } from '../domain/account/open-account.js';

@@ -1,4 +1,4 @@
-import { PriceCatalogProvider } from '../../src/books/price-catalog.provider.js';
+import { PriceCatalogProvider } from '../../src/ledger/price-catalog.provider.js';
 import { PriceCatalog, defaultCatalogVersions } from '../../src/domain/catalog/index.js';
 
 /** The default catalog plus 'test.unit': 1.00 per unit in every currency, category compute, so sums are exact. */

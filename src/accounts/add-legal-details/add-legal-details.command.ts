@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { LegalDetails } from '../../domain/account/account-events.js';
 import { decideAddLegalDetails } from '../../domain/account/change-contract.js';
-import { AccountBook } from '../../books/account-book.js';
+import { AccountBook } from '../account-book.js';
 import type { CommandMeta, CommandOutcome } from '../../platform/commands/command-outcome.js';
 
 /** A legal entity's requisites (name, INN/KPP or BIN, address), needed for its closing documents. */

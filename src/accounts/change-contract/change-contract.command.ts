@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { decideChangeContract, type ChangeContractCommand } from '../../domain/account/change-contract.js';
 import { ProfileRegistry } from '../../domain/policies/profile-registry.js';
-import { AccountBook } from '../../books/account-book.js';
+import { AccountBook } from '../account-book.js';
 import type { CommandMeta, CommandOutcome } from '../../platform/commands/command-outcome.js';
 import { UpgradeFromTrial } from '../../ledger/upgrade-from-trial/upgrade-from-trial.command.js';
 

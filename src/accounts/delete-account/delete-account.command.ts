@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { AccountBook } from '../../books/account-book.js';
+import { AccountBook } from '../account-book.js';
 import type { CommandMeta, CommandOutcome } from '../../platform/commands/command-outcome.js';
 
 /**

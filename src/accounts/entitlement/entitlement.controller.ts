@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { AccountBook } from '../../books/account-book.js';
-import { LedgerBook } from '../../books/ledger-book.js';
-import { PriceCatalogProvider } from '../../books/price-catalog.provider.js';
+import { AccountBook } from '../account-book.js';
+import { LedgerBook } from '../../ledger/ledger-book.js';
+import { PriceCatalogProvider } from '../../ledger/price-catalog.provider.js';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
 import { entitlement } from '../../domain/ledger/entitlement.js';
 import { Roles } from '../../platform/http/auth/roles.js';

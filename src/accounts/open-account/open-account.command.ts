@@ -3,8 +3,8 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { decideOpenAccount, type OpenAccountCommand } from '../../domain/account/open-account.js';
 import { ProfileRegistry } from '../../domain/policies/profile-registry.js';
 import { periodOf } from '../../domain/shared/reporting-period.js';
-import { AccountBook } from '../../books/account-book.js';
-import { LedgerBook } from '../../books/ledger-book.js';
+import { AccountBook } from '../account-book.js';
+import { LedgerBook } from '../../ledger/ledger-book.js';
 import type { CommandMeta, CommandOutcome } from '../../platform/commands/command-outcome.js';
 
 /** A new billing account: payer, region, contract, scheme and policy profile; its first period opens with it. */

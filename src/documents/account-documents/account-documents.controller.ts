@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { AccountBook } from '../../books/account-book.js';
+import { AccountBook } from '../../accounts/account-book.js';
 import { renderDocumentPdf } from '../document-pdf.js';
 import { DocumentService } from '../document-service.js';
 import { NotFoundError } from '../../platform/commands/command-outcome.js';

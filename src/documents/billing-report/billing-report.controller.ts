@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { AccountBook } from '../../books/account-book.js';
+import { AccountBook } from '../../accounts/account-book.js';
 import { ledgerStream } from '../../platform/event-store/stream-names.js';
 import { billingReport, billingReportCsv } from '../../domain/documents/index.js';
 import type { LedgerEventOf } from '../../domain/ledger/ledger-events.js';

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { AccountBook } from '../../books/account-book.js';
-import { LedgerBook } from '../../books/ledger-book.js';
+import { AccountBook } from '../../accounts/account-book.js';
+import { LedgerBook } from '../../ledger/ledger-book.js';
 import { DocumentService } from '../document-service.js';
 import { issuerDetails } from '../issuers.js';
 import { accountLedgerPrefix } from '../../platform/event-store/stream-names.js';

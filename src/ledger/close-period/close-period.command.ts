@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { AccountBook } from '../../books/account-book.js';
-import { LedgerBook } from '../../books/ledger-book.js';
+import { ACCOUNT_DIRECTORY, type AccountDirectory } from '../account-directory.js';
+import { LedgerBook } from '../ledger-book.js';
 import { nextPeriod, periodById } from '../../domain/shared/reporting-period.js';
 
 export interface PeriodCloseOutcome {
@@ -27,7 +27,7 @@ export class ClosePeriod extends Command<PeriodCloseOutcome> {
 @CommandHandler(ClosePeriod)
 export class ClosePeriodHandler implements ICommandHandler<ClosePeriod> {
   constructor(
-    @Inject(AccountBook) private readonly accounts: AccountBook,
+    @Inject(ACCOUNT_DIRECTORY) private readonly accounts: AccountDirectory,
     @Inject(LedgerBook) private readonly ledger: LedgerBook,
   ) {}
 

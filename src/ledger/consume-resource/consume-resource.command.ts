@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { usageInstant } from '../../domain/ledger/ledger-decide.js';
-import { LedgerBook } from '../../books/ledger-book.js';
+import { LedgerBook } from '../ledger-book.js';
 import type { CommandMeta, CommandOutcome } from '../../platform/commands/command-outcome.js';
 
 /** A usage record: a quantity of a SKU used in a time window, rated and charged in the window's period. */

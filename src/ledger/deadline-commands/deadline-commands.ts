@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { TimelineCommand } from '../../domain/ledger/ledger-commands.js';
-import { LedgerBook } from '../../books/ledger-book.js';
+import { LedgerBook } from '../ledger-book.js';
 import type { CommandMeta, CommandOutcome } from '../../platform/commands/command-outcome.js';
 
 /**

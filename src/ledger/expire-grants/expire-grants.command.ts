@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { LedgerBook } from '../../books/ledger-book.js';
+import { LedgerBook } from '../ledger-book.js';
 import type { CommandMeta, CommandOutcome } from '../../platform/commands/command-outcome.js';
 
 /** Grants whose expiry has passed at `at` lose what is left of them (a grant's expiry deadline sends it too). */

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { AccountBook } from '../../books/account-book.js';
-import { LedgerBook } from '../../books/ledger-book.js';
+import { ACCOUNT_DIRECTORY, type AccountDirectory } from '../account-directory.js';
+import { LedgerBook } from '../ledger-book.js';
 import type { LedgerCommand } from '../../domain/ledger/ledger-commands.js';
 import type { CommandMeta, CommandOutcome } from '../../platform/commands/command-outcome.js';
 
@@ -21,7 +21,7 @@ export class IssueGrant extends Command<CommandOutcome> {
 @CommandHandler(IssueGrant)
 export class IssueGrantHandler implements ICommandHandler<IssueGrant> {
   constructor(
-    @Inject(AccountBook) private readonly accounts: AccountBook,
+    @Inject(ACCOUNT_DIRECTORY) private readonly accounts: AccountDirectory,
     @Inject(LedgerBook) private readonly ledger: LedgerBook,
   ) {}
 

@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { PaymentChannel } from '../../domain/policies/policy-profile.js';
-import { AccountBook } from '../../books/account-book.js';
-import { PaymentBook } from '../../books/payment-book.js';
+import { ACCOUNT_DIRECTORY, type AccountDirectory } from '../account-directory.js';
+import { PaymentBook } from '../payment-book.js';
 import type { CommandMeta, CommandOutcome } from '../../platform/commands/command-outcome.js';
 
 /** A payment against a bill: full, partial or over; any excess stays on the personal account. */
@@ -27,7 +27,7 @@ export class PayBill extends Command<CommandOutcome> {
 @CommandHandler(PayBill)
 export class PayBillHandler implements ICommandHandler<PayBill> {
   constructor(
-    @Inject(AccountBook) private readonly accounts: AccountBook,
+    @Inject(ACCOUNT_DIRECTORY) private readonly accounts: AccountDirectory,
     @Inject(PaymentBook) private readonly payments: PaymentBook,
   ) {}
 

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { LedgerBook } from '../../books/ledger-book.js';
+import { LedgerBook } from '../ledger-book.js';
 import type { CommandMeta, CommandOutcome } from '../../platform/commands/command-outcome.js';
 
 /** How far below zero the account may spend before a bill is issued (credit-limit profiles only). */

@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { PaymentChannel } from '../../domain/policies/policy-profile.js';
-import { AccountBook } from '../../books/account-book.js';
-import { PaymentBook } from '../../books/payment-book.js';
+import { ACCOUNT_DIRECTORY, type AccountDirectory } from '../account-directory.js';
+import { PaymentBook } from '../payment-book.js';
 import type { CommandMeta, CommandOutcome } from '../../platform/commands/command-outcome.js';
 
 /** Money arrived on the account's personal balance (bank transfer, card, auto top-up). */
@@ -27,7 +27,7 @@ export class TopUp extends Command<CommandOutcome> {
 @CommandHandler(TopUp)
 export class TopUpHandler implements ICommandHandler<TopUp> {
   constructor(
-    @Inject(AccountBook) private readonly accounts: AccountBook,
+    @Inject(ACCOUNT_DIRECTORY) private readonly accounts: AccountDirectory,
     @Inject(PaymentBook) private readonly payments: PaymentBook,
   ) {}
 

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { LedgerBook } from '../../books/ledger-book.js';
+import { LedgerBook } from '../ledger-book.js';
 import type { CommandMeta, CommandOutcome } from '../../platform/commands/command-outcome.js';
 
 /** The account moved from a trial to a paid profile: a trial suspension ends (sent by ChangeContract). */

@@ -15,7 +15,7 @@ import {
 import { CLOCK, type Clock } from '../platform/clock/clock.js';
 import { EVENT_STORE, type EventStore } from '../platform/event-store/event-store.port.js';
 import { ledgerStream } from '../platform/event-store/stream-names.js';
-import { AccountBook } from './account-book.js';
+import { ACCOUNT_DIRECTORY, type AccountDirectory } from './account-directory.js';
 import { PriceCatalogProvider } from './price-catalog.provider.js';
 
 /** How far in the future an effective time may be (clock skew between services). */
@@ -33,7 +33,7 @@ export class LedgerBook {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(AccountBook) private readonly accounts: AccountBook,
+    @Inject(ACCOUNT_DIRECTORY) private readonly accounts: AccountDirectory,
     @Inject(ProfileRegistry) private readonly profiles: ProfileRegistry,
     @Inject(PriceCatalogProvider) private readonly catalog: PriceCatalogProvider,
   ) {

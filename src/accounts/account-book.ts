@@ -12,6 +12,7 @@ import {
 } from '../platform/commands/command-outcome.js';
 import { EVENT_STORE, type EventStore } from '../platform/event-store/event-store.port.js';
 import { accountStream } from '../platform/event-store/stream-names.js';
+import type { AccountDirectory } from '../ledger/account-directory.js';
 import { PersonalDataVault, personalDataCodec } from '../platform/personal-data/personal-data-vault.js';
 
 /**
@@ -19,7 +20,7 @@ import { PersonalDataVault, personalDataCodec } from '../platform/personal-data/
  * profile, legal details (sealed at rest), deletion. Loads it (cached) and runs account decisions on it.
  */
 @Injectable()
-export class AccountBook {
+export class AccountBook implements AccountDirectory {
   readonly streams: AggregateStreams<AccountState, AccountEvent>;
 
   constructor(
