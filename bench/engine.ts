@@ -1,4 +1,4 @@
-// The whole engine as production wires it (Nest app, CQRS bus, BillingService, durable embedded store),
+// The whole engine as production wires it (Nest app, CQRS bus, named command handlers, durable embedded store),
 // on a virtual clock so the benchmark month is the same on every run.
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';

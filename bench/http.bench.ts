@@ -92,7 +92,7 @@ export async function measureHttp() {
         method:
           `${clients} keep-alive clients (separate process) POST /v1/usage/batch with ${batch} records each ` +
           `(${requests} requests, Idempotency-Key on each, API key auth, per-record class-validator ` +
-          `validation, then the same RunLedgerCommand per record as in-process), ended when the read ` +
+          `validation, then the same ConsumeResource command per record as in-process), ended when the read ` +
           `models and timelines have caught up; reference: ${inProcessCommands} records through ` +
           `CommandBus.execute on the same engine, ${concurrency} callers, measured the same way`,
         accounts,

@@ -149,7 +149,7 @@ export async function measureIngest(options: { split?: boolean } = {}) {
           : '') +
         `${rounds} rounds of ${commandsPerRound} ConsumeResource commands (${SKU_COUNT} SKUs in rotation) over ` +
         `${accounts} funded accounts (5 kinds: RUB/KZT/USD, prepaid and credit), ${concurrency} concurrent ` +
-        `callers of CommandBus.execute (RunLedgerCommand → BillingService.onLedger: account, period, ` +
+        `callers of CommandBus.execute (ConsumeResource → LedgerBook.decide: account, period, ` +
         `rating, grants, hash chain, append with expected revision, fsynced), in the engine as npm start ` +
         `runs it (read models and timelines live in the process); a round ends when every command is ` +
         `acknowledged and every read model, the deadline planner and the document issuer have caught up. ` +

@@ -83,7 +83,7 @@ export async function measureReplay() {
           `account-balances projection rebuilt from an empty read-model file (SQLite WAL, synchronous=FULL, ` +
           `checkpoint committed with every batch of 500) over a log of ${rawBefore.events} events ` +
           `(${spec.accounts} accounts × a month: opening, funding, ${spec.usagePerMonth} usage records, ` +
-          `decided by BillingService and stored durably); baseline: readAll of the same log in pages of ` +
+          `decided by the engine and stored durably); baseline: readAll of the same log in pages of ` +
           `1 000 with JSON decoding (mean of one pass before and one after)`,
         logEvents: rawBefore.events,
         logGeneration: log,
