@@ -1,0 +1,359 @@
+import type { Command } from '@nestjs/cqrs';
+import { buildEngine, type TestEngine } from '../../../test/support/engine.js';
+import { AddLegalDetails } from '../../accounts/add-legal-details/add-legal-details.command.js';
+import type { OpenAccountCommand } from '../../domain/account/open-account.js';
+import { PayerDetailsRequiredError } from '../../domain/documents/index.js';
+import { DomainError } from '../../domain/shared/errors.js';
+import { ClosePeriod } from '../../ledger/close-period/close-period.command.js';
+import type { RecordedEvent } from '../../platform/event-store/event-store.port.js';
+import { IssueMidPeriodBill, IssuePeriodDocuments } from './issue-documents.command.js';
+
+/**
+ * The document issuer's commands through the engine's CommandBus (no HTTP, no timelines: the tests send what
+ * the issuer would send once a period closes or a mid-period bill is issued). Given the history below, when a
+ * command, then its outcome (or error) and exactly the events it stored.
+ *
+ * March on a virtual clock: each account opens on 2 March and uses test.unit (1.00 RUB a unit, VAT
+ * included) on 10 March; on 2 April every period but id-credit's is closed (ClosePeriod, as the month end
+ * would). Numbers come from one series per issuer and year that every account of this file shares.
+ */
+const VEKTOR = { name: 'ООО «Вектор»', taxId: '7707083893', kpp: '773601001', address: 'Москва' };
+let engine: TestEngine;
+
+beforeAll(async () => {
+  engine = await buildEngine({ start: '2026-03-02T09:00:00.000Z' });
+  const legal = (accountId: string, profileId: string, legalDetails?: typeof VEKTOR): OpenAccountCommand => ({
+    accountId,
+    payerType: 'legal-entity',
+    region: 'ru-moscow',
+    residency: 'resident',
+    contract: 'individual-contract',
+    paymentScheme: 'postpaid',
+    edm: false,
+    profileId,
+    ...(legalDetails ? { legalDetails } : {}),
+    at: engine.now(),
+  });
+  for (const id of ['id-vektor', 'id-again', 'id-open'])
+    await engine.open(legal(id, 'vk-legal-postpaid', VEKTOR));
+  await engine.open(legal('id-nodetails', 'vk-legal-postpaid'));
+  await engine.open(legal('id-idle', 'vk-legal-postpaid', VEKTOR));
+  await engine.open(legal('id-credit', 'yc-legal-credit', VEKTOR));
+  await engine.open({
+    ...legal('id-anna', 'vk-individual-prepaid'),
+    payerType: 'individual',
+    contract: 'public-offer',
+    paymentScheme: 'prepaid',
+  });
+  await engine.send('id-anna', {
+    type: 'TopUp',
+    paymentId: 'id-p1',
+    amount: '500',
+    channel: 'card',
+    at: engine.now(),
+  });
+
+  engine.clock.set('2026-03-10T09:00:00.000Z');
+  const use = (accountId: string, quantity: string) =>
+    engine.send(accountId, {
+      type: 'ConsumeResource',
+      usageRecordId: `${accountId}-u1`,
+      sku: 'test.unit',
+      quantity,
+      windowStart: engine.now(),
+      windowEnd: engine.now(),
+    });
+  for (const id of ['id-vektor', 'id-again', 'id-open']) await use(id, '1220');
+  await use('id-nodetails', '122');
+  await use('id-anna', '100');
+  // A credit limit of 100.00 runs out at 150.00 used: the ledger issues a mid-period bill for the debt.
+  await engine.send('id-credit', { type: 'SetCreditLimit', creditLimit: '100', at: engine.now() });
+  await use('id-credit', '150');
+
+  engine.clock.set('2026-04-02T09:00:00.000Z');
+  for (const id of ['id-vektor', 'id-again', 'id-open', 'id-nodetails', 'id-idle', 'id-anna'])
+    await engine.commands.execute(new ClosePeriod(id, '2026-03'));
+});
+afterAll(() => engine.close());
+
+interface Sent {
+  outcome?: unknown;
+  error?: unknown;
+  /** What the command stored, in log order. */
+  newEvents: RecordedEvent[];
+}
+
+/** When a command is sent through the bus: its outcome or its error, and the events it stored. */
+async function whenSent(command: Command<unknown>): Promise<Sent> {
+  const head = await engine.store.headPosition();
+  const sent: Sent = { newEvents: [] };
+  try {
+    sent.outcome = await engine.commands.execute(command);
+  } catch (error) {
+    sent.error = error;
+  }
+  sent.newEvents = await engine.store.readAll(head === undefined ? {} : { afterPosition: head });
+  return sent;
+}
+
+const stored = (events: RecordedEvent[]) =>
+  events.map((e) => ({ streamId: e.streamId, type: e.type, data: e.data }));
+
+/** The last number given in the issuer's 2026 series (0 before the first). */
+async function lastNumber(): Promise<number> {
+  try {
+    const [last] = await engine.store.readStream('doc-numbers-ru-moscow-llc-2026', {
+      direction: 'backwards',
+      maxCount: 1,
+    });
+    return (last?.data as { lastNumber: number } | undefined)?.lastNumber ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+const number = (sequence: number) => `RU-MOSCOW-LLC-2026-${String(sequence).padStart(6, '0')}`;
+
+async function periodClosedOf(accountId: string): Promise<RecordedEvent> {
+  const events = await engine.store.readStream(`ledger-${accountId}@2026-03`);
+  return events.find((e) => e.type === 'PeriodClosed')!;
+}
+
+describe('IssuePeriodDocuments', () => {
+  it('numbers the closing UPD and the period bill gaplessly, then issues both', async () => {
+    const before = await lastNumber();
+    const closed = await periodClosedOf('id-vektor');
+
+    const { outcome, error, newEvents } = await whenSent(new IssuePeriodDocuments('id-vektor', '2026-03'));
+
+    expect(error).toBeUndefined();
+    expect(outcome).toMatchObject({
+      status: 'accepted',
+      streamId: 'documents-id-vektor',
+      eventTypes: ['DocumentIssued', 'DocumentIssued'],
+    });
+    expect(stored(newEvents)).toEqual([
+      {
+        streamId: 'doc-numbers-ru-moscow-llc-2026',
+        type: 'DocumentNumbersAssigned',
+        data: {
+          issuer: 'ru-moscow-llc',
+          year: 2026,
+          lastNumber: before + 2,
+          assignments: [
+            { documentId: 'id-vektor/2026-03/upd', number: number(before + 1), sequence: before + 1 },
+            {
+              documentId: 'id-vektor/2026-03/bill/id-vektor-2026-03',
+              number: number(before + 2),
+              sequence: before + 2,
+            },
+          ],
+        },
+      },
+      {
+        streamId: 'documents-id-vektor',
+        type: 'DocumentIssued',
+        data: expect.objectContaining({
+          kind: 'upd',
+          status: 1,
+          documentId: 'id-vektor/2026-03/upd',
+          number: number(before + 1),
+          date: '2026-03-31',
+          payer: VEKTOR,
+          totals: { net: '1000.00', vat: '220.00', gross: '1220.00' },
+        }),
+      },
+      {
+        streamId: 'documents-id-vektor',
+        type: 'DocumentIssued',
+        data: expect.objectContaining({
+          kind: 'bill',
+          billKind: 'period',
+          documentId: 'id-vektor/2026-03/bill/id-vektor-2026-03',
+          number: number(before + 2),
+          date: '2026-04-01',
+          dueDate: '2026-04-14',
+          toPay: '1220.00',
+        }),
+      },
+    ]);
+    // Every event names the close it follows from and who issued it.
+    for (const event of newEvents) {
+      expect(event.metadata).toMatchObject({ actor: 'document-issuer', causationId: closed.id });
+    }
+  });
+
+  it('a second command for the same closed period stores nothing', async () => {
+    await engine.commands.execute(new IssuePeriodDocuments('id-again', '2026-03'));
+
+    const { outcome, error, newEvents } = await whenSent(new IssuePeriodDocuments('id-again', '2026-03'));
+
+    expect(error).toBeUndefined();
+    expect(outcome).toMatchObject({ status: 'duplicate', streamId: 'documents-id-again', eventTypes: [] });
+    expect(stored(newEvents)).toEqual([]);
+    const issued = await engine.store.readStream('documents-id-again');
+    expect(issued.map((e) => (e.data as { kind: string }).kind)).toEqual(['upd', 'bill']);
+  });
+
+  it('a legal entity without legal details: the bill goes out without a payer, the UPD is withheld with a DomainError', async () => {
+    const before = await lastNumber();
+
+    const { outcome, error, newEvents } = await whenSent(new IssuePeriodDocuments('id-nodetails', '2026-03'));
+
+    expect(outcome).toBeUndefined();
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toBeInstanceOf(PayerDetailsRequiredError);
+    expect(error).toMatchObject({
+      code: 'DOCUMENT_PAYER_DETAILS_REQUIRED',
+      accountId: 'id-nodetails',
+      kind: 'upd',
+    });
+    expect(stored(newEvents)).toEqual([
+      {
+        streamId: 'doc-numbers-ru-moscow-llc-2026',
+        type: 'DocumentNumbersAssigned',
+        data: expect.objectContaining({
+          lastNumber: before + 1,
+          assignments: [
+            {
+              documentId: 'id-nodetails/2026-03/bill/id-nodetails-2026-03',
+              number: number(before + 1),
+              sequence: before + 1,
+            },
+          ],
+        }),
+      },
+      {
+        streamId: 'documents-id-nodetails',
+        type: 'DocumentIssued',
+        data: expect.objectContaining({ kind: 'bill', payer: null, toPay: '122.00' }),
+      },
+    ]);
+
+    // Sent again (the issuer retries): still withheld, and the bill is not issued twice.
+    const retried = await whenSent(new IssuePeriodDocuments('id-nodetails', '2026-03'));
+    expect(retried.error).toBeInstanceOf(PayerDetailsRequiredError);
+    expect(stored(retried.newEvents)).toEqual([]);
+
+    // Once the requisites are added, the withheld UPD is issued — and only it.
+    await engine.commands.execute(
+      new AddLegalDetails('id-nodetails', VEKTOR, engine.now(), { commandId: 'id-details', actor: 'test' }),
+    );
+    const released = await whenSent(new IssuePeriodDocuments('id-nodetails', '2026-03'));
+    expect(released.error).toBeUndefined();
+    expect(stored(released.newEvents)).toEqual([
+      expect.objectContaining({
+        streamId: 'doc-numbers-ru-moscow-llc-2026',
+        type: 'DocumentNumbersAssigned',
+      }),
+      {
+        streamId: 'documents-id-nodetails',
+        type: 'DocumentIssued',
+        data: expect.objectContaining({ kind: 'upd', number: number(before + 2), payer: VEKTOR }),
+      },
+    ]);
+  });
+
+  it('a period with nothing to confirm and nothing to pay issues nothing', async () => {
+    const { outcome, error, newEvents } = await whenSent(new IssuePeriodDocuments('id-idle', '2026-03'));
+
+    expect(error).toBeUndefined();
+    // Nothing to store is answered as a duplicate.
+    expect(outcome).toMatchObject({ status: 'duplicate', streamId: 'documents-id-idle', eventTypes: [] });
+    expect(stored(newEvents)).toEqual([]);
+  });
+
+  it('an individual gets no documents', async () => {
+    const { outcome, error, newEvents } = await whenSent(new IssuePeriodDocuments('id-anna', '2026-03'));
+
+    expect(error).toBeUndefined();
+    // Nothing to store is answered as a duplicate.
+    expect(outcome).toMatchObject({ status: 'duplicate', streamId: 'documents-id-anna', eventTypes: [] });
+    expect(stored(newEvents)).toEqual([]);
+  });
+
+  it('refuses a period that is not closed, storing nothing', async () => {
+    const { error, newEvents } = await whenSent(new IssuePeriodDocuments('id-open', '2026-04'));
+
+    expect(error).toEqual(new Error('Period 2026-04 of id-open is not closed'));
+    expect(stored(newEvents)).toEqual([]);
+  });
+
+  it('fails for an unknown account (no ledger stream), storing nothing', async () => {
+    const { error, newEvents } = await whenSent(new IssuePeriodDocuments('id-nobody', '2026-03'));
+
+    expect(error).toMatchObject({ name: 'StreamNotFoundError' });
+    expect(stored(newEvents)).toEqual([]);
+  });
+});
+
+describe('IssueMidPeriodBill', () => {
+  const billIdOf = async (accountId: string) => {
+    const events = await engine.store.readStream(`ledger-${accountId}@2026-03`);
+    const issued = events.find((e) => e.type === 'BillIssued')!;
+    return { billId: (issued.data as { billId: string }).billId, eventId: issued.id };
+  };
+
+  it('issues the bill document of the ledger’s mid-period bill, once', async () => {
+    const { billId, eventId } = await billIdOf('id-credit');
+    expect(billId).toBe('id-credit-2026-03-mid-1-2026-03-10');
+    const before = await lastNumber();
+
+    const first = await whenSent(new IssueMidPeriodBill('id-credit', '2026-03', billId));
+
+    expect(first.error).toBeUndefined();
+    expect(first.outcome).toMatchObject({
+      status: 'accepted',
+      streamId: 'documents-id-credit',
+      eventTypes: ['DocumentIssued'],
+    });
+    expect(stored(first.newEvents)).toEqual([
+      {
+        streamId: 'doc-numbers-ru-moscow-llc-2026',
+        type: 'DocumentNumbersAssigned',
+        data: {
+          issuer: 'ru-moscow-llc',
+          year: 2026,
+          lastNumber: before + 1,
+          assignments: [
+            {
+              documentId: `id-credit/2026-03/bill/${billId}`,
+              number: number(before + 1),
+              sequence: before + 1,
+            },
+          ],
+        },
+      },
+      {
+        streamId: 'documents-id-credit',
+        type: 'DocumentIssued',
+        data: expect.objectContaining({
+          kind: 'bill',
+          billKind: 'mid-period',
+          documentId: `id-credit/2026-03/bill/${billId}`,
+          number: number(before + 1),
+          date: '2026-03-10',
+          dueDate: '2026-03-12',
+          servicePeriod: { firstDay: '2026-03-01', lastDay: '2026-03-10' },
+          totals: { net: '122.95', vat: '27.05', gross: '150.00' },
+          toPay: '150.00',
+          payer: VEKTOR,
+        }),
+      },
+    ]);
+    for (const event of first.newEvents) expect(event.metadata.causationId).toBe(eventId);
+
+    const second = await whenSent(new IssueMidPeriodBill('id-credit', '2026-03', billId));
+    expect(second.outcome).toMatchObject({ status: 'duplicate', eventTypes: [] });
+    expect(stored(second.newEvents)).toEqual([]);
+  });
+
+  it('refuses a bill the ledger never issued, storing nothing', async () => {
+    const { error, newEvents } = await whenSent(
+      new IssueMidPeriodBill('id-credit', '2026-03', 'no-such-bill'),
+    );
+
+    expect(error).toEqual(new Error('No bill no-such-bill in 2026-03 of id-credit'));
+    expect(stored(newEvents)).toEqual([]);
+  });
+});

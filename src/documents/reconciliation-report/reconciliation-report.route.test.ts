@@ -1,0 +1,218 @@
+import {
+  apiSpecification,
+  expectNoNewEvents,
+  expectProblem,
+  expectResponse,
+} from '../../../test/support/api-specification.js';
+import type { TestApi } from '../../../test/support/api.js';
+import { once } from '../../../test/support/once.js';
+import { creditLegal, individual, usage } from '../../../test/support/requests.js';
+
+const spec = apiSpecification({ now: '2026-03-02T09:00:00.000Z' });
+afterAll(() => spec.close());
+
+const NUMBER = expect.stringMatching(/^RU-MOSCOW-LLC-2026-\d{6}$/);
+const PROVIDER = { id: 'ru-moscow-llc', name: 'ООО «Облачные технологии»', taxId: '7707049388' };
+
+const topUp = (
+  api: TestApi,
+  accountId: string,
+  paymentId: string,
+  amount: string,
+  channel: string,
+  paidAt: string,
+) =>
+  api.call('POST', `/v1/accounts/${accountId}/top-ups`, {
+    paymentId,
+    amount,
+    currency: 'RUB',
+    channel,
+    paidAt,
+  });
+
+/**
+ * March, closed by the month end:
+ * - rr-vektor, postpaid on the first provider (UPD + bill; only bank transfers count in its documents):
+ *   paid 200.00 by bank transfer on 5 March and 50.00 by card on 6 March, used 1220.00 on 10 March;
+ * - rr-romashka, on the second provider (act + VAT invoice; cards count too): paid 1000.00 by bank transfer
+ *   and 500.00 by card, used 1220.00 — it paid 280.00 more than it used;
+ * - rr-anna, an individual (no documents, no channel counts): paid 100.00 by card.
+ */
+const marchClosed = once(async (api: TestApi) => {
+  const legalDetails = { name: 'ООО «Вектор»', taxId: '7707083893', kpp: '773601001', address: 'Москва' };
+  await api.call('POST', '/v1/accounts', {
+    ...creditLegal('rr-vektor'),
+    profileId: 'vk-legal-postpaid',
+    legalDetails,
+  });
+  await api.call('POST', '/v1/accounts', creditLegal('rr-romashka'));
+  await api.call('POST', '/v1/accounts', individual('rr-anna'));
+  await api.advanceTo('2026-03-10T12:00:00+03:00');
+  await topUp(api, 'rr-vektor', 'rr-p1', '200.00', 'bank-transfer', '2026-03-05T10:00:00+03:00');
+  await topUp(api, 'rr-vektor', 'rr-p2', '50.00', 'card', '2026-03-06T10:00:00+03:00');
+  await topUp(api, 'rr-romashka', 'rr-p3', '1000.00', 'bank-transfer', '2026-03-05T10:00:00+03:00');
+  await topUp(api, 'rr-romashka', 'rr-p4', '500.00', 'card', '2026-03-06T10:00:00+03:00');
+  await topUp(api, 'rr-anna', 'rr-p5', '100.00', 'card', '2026-03-06T10:00:00+03:00');
+  await api.call('POST', '/v1/accounts/rr-vektor/usage', usage('rr-u1', 'test.unit', '1220'));
+  await api.call('POST', '/v1/accounts/rr-romashka/usage', usage('rr-u2', 'test.unit', '1220'));
+  await api.advanceTo('2026-04-02T09:00:00.000Z');
+});
+
+const reconciliation = (
+  accountId: string,
+  query: string,
+  role: 'service' | 'ops' | 'auditor' | null = 'auditor',
+) => ({ method: 'GET' as const, path: `/v1/accounts/${accountId}/reconciliation${query}`, role });
+
+describe('GET /v1/accounts/:id/reconciliation', () => {
+  it('debits the service documents and credits the eligible payments of the range: the customer owes', () =>
+    spec
+      .given(marchClosed)
+      .when(reconciliation('rr-vektor', '?from=2026-03-01&to=2026-03-31'))
+      .then(
+        expectResponse(200, {
+          accountId: 'rr-vektor',
+          currency: 'RUB',
+          from: '2026-03-01',
+          to: '2026-03-31',
+          provider: PROVIDER,
+          customer: { name: 'ООО «Вектор»', taxId: '7707083893', kpp: '773601001', address: 'Москва' },
+          opening: { debit: '0.00', credit: '0.00' },
+          turnover: { debit: '1220.00', credit: '200.00' },
+          closing: { debit: '1020.00', credit: '0.00' },
+          closingBalance: '1020.00',
+          owedBy: 'customer',
+          owedAmount: '1020.00',
+        }),
+        (result) => {
+          expect(result.body.lines).toEqual([
+            {
+              date: '2026-03-05',
+              entryType: 'payment',
+              description: 'Payment rr-p1 (bank-transfer)',
+              reference: 'rr-p1',
+              debit: '0.00',
+              credit: '200.00',
+            },
+            {
+              date: '2026-03-31',
+              entryType: 'document',
+              description: expect.stringMatching(/^UPD RU-MOSCOW-LLC-2026-\d{6}$/),
+              reference: NUMBER,
+              debit: '1220.00',
+              credit: '0.00',
+            },
+          ]);
+          // The card payment does not count for this profile; the bill (1 April) is outside the range.
+          expect(result.body.excluded).toEqual([{ reference: 'rr-p2', reason: 'channel-not-eligible' }]);
+        },
+        expectNoNewEvents(),
+      ));
+
+  it('opens a later range with the balance the earlier documents and payments left', () =>
+    spec
+      .given(marchClosed)
+      .when(reconciliation('rr-vektor', '?from=2026-04-01&to=2026-04-30'))
+      .then(
+        expectResponse(200, {
+          from: '2026-04-01',
+          to: '2026-04-30',
+          opening: { debit: '1020.00', credit: '0.00' },
+          lines: [],
+          turnover: { debit: '0.00', credit: '0.00' },
+          closingBalance: '1020.00',
+          owedBy: 'customer',
+          // A bill is not an accounting document: named, never a line.
+          excluded: [{ reference: NUMBER, reason: 'not-a-services-document' }],
+        }),
+        expectNoNewEvents(),
+      ));
+
+  it('a prepayment larger than the services: the provider owes; card payments count where the profile says', () =>
+    spec
+      .given(marchClosed)
+      .when(reconciliation('rr-romashka', '?from=2026-03-01&to=2026-04-30', 'service'))
+      .then(
+        expectResponse(200, {
+          customer: { name: 'ООО «Ромашка»', taxId: '7707083893' },
+          opening: { debit: '0.00', credit: '0.00' },
+          lines: [
+            { date: '2026-03-05', reference: 'rr-p3', credit: '1000.00' },
+            { date: '2026-03-06', reference: 'rr-p4', description: 'Payment rr-p4 (card)', credit: '500.00' },
+            { date: '2026-03-31', entryType: 'document', reference: NUMBER, debit: '1220.00' },
+          ],
+          turnover: { debit: '1220.00', credit: '1500.00' },
+          closing: { debit: '0.00', credit: '280.00' },
+          closingBalance: '-280.00',
+          owedBy: 'provider',
+          owedAmount: '280.00',
+          // The VAT invoice repeats the act.
+          excluded: [{ reference: NUMBER, reason: 'not-a-services-document' }],
+        }),
+        (result) => expect(result.body.lines).toHaveLength(3),
+        expectNoNewEvents(),
+      ));
+
+  it('an individual: no customer requisites, and no payment channel counts', () =>
+    spec
+      .given(marchClosed)
+      .when(reconciliation('rr-anna', '?from=2026-03-01&to=2026-03-31', 'ops'))
+      .then(
+        expectResponse(200, {
+          provider: PROVIDER,
+          customer: null,
+          lines: [],
+          closingBalance: '0.00',
+          owedBy: 'nobody',
+          owedAmount: '0.00',
+          excluded: [{ reference: 'rr-p5', reason: 'channel-not-eligible' }],
+        }),
+        expectNoNewEvents(),
+      ));
+
+  it('a range of a single day', () =>
+    spec
+      .given(marchClosed)
+      .when(reconciliation('rr-vektor', '?from=2026-03-05&to=2026-03-05'))
+      .then(
+        expectResponse(200, {
+          opening: { debit: '0.00', credit: '0.00' },
+          lines: [{ reference: 'rr-p1', credit: '200.00' }],
+          closingBalance: '-200.00',
+          owedBy: 'provider',
+        }),
+        expectNoNewEvents(),
+      ));
+
+  it.each([
+    ['from is missing', '?to=2026-03-31', 'from'],
+    ['from is not a date', '?from=2026-13-01&to=2026-03-31', 'from'],
+    ['from is not YYYY-MM-DD', '?from=1.3.2026&to=2026-03-31', 'from'],
+    ['to is missing', '?from=2026-03-01', 'to'],
+    ['to is not a date', '?from=2026-03-01&to=tomorrow', 'to'],
+    ['from is after to', '?from=2026-04-01&to=2026-03-31', 'from'],
+  ])('400 naming the field when %s; nothing stored', (_case, query, field) =>
+    spec
+      .given(marchClosed)
+      .when(reconciliation('rr-vektor', query))
+      .then(expectProblem(400, 'VALIDATION_FAILED', field), expectNoNewEvents()),
+  );
+
+  it('404 for an unknown account', () =>
+    spec
+      .given()
+      .when(reconciliation('rr-nobody', '?from=2026-03-01&to=2026-03-31'))
+      .then(expectProblem(404, 'NOT_FOUND'), expectNoNewEvents()));
+
+  it('400 naming accountId for a malformed account id', () =>
+    spec
+      .given()
+      .when(reconciliation('-rr-bad', '?from=2026-03-01&to=2026-03-31'))
+      .then(expectProblem(400, 'VALIDATION_FAILED', 'accountId'), expectNoNewEvents()));
+
+  it('401 without an API key (every role may read it)', () =>
+    spec
+      .given(marchClosed)
+      .when(reconciliation('rr-vektor', '?from=2026-03-01&to=2026-03-31', null))
+      .then(expectProblem(401, 'UNAUTHENTICATED'), expectNoNewEvents()));
+});
