@@ -170,6 +170,8 @@ describe('GET /v1/accounts/:id/billing-report', () => {
     ['from is missing', '?to=2026-03-31', 'from'],
     ['from is not a date', '?from=2026-00-10&to=2026-03-31', 'from'],
     ['to is not a date', '?from=2026-03-01&to=2026-3-31', 'to'],
+    ['from is a day that does not exist', '?from=2026-02-30&to=2026-03-31', 'from'],
+    ['to is a day that does not exist', '?from=2026-03-01&to=2026-04-31', 'to'],
     ['from is after to', '?from=2026-03-31&to=2026-03-01', 'from'],
   ])('400 naming the field when %s; nothing stored', (_case, query, field) =>
     spec

@@ -190,6 +190,8 @@ describe('GET /v1/accounts/:id/reconciliation', () => {
     ['from is not YYYY-MM-DD', '?from=1.3.2026&to=2026-03-31', 'from'],
     ['to is missing', '?from=2026-03-01', 'to'],
     ['to is not a date', '?from=2026-03-01&to=tomorrow', 'to'],
+    ['from is a day that does not exist', '?from=2026-02-30&to=2026-03-31', 'from'],
+    ['to is a day that does not exist', '?from=2026-03-01&to=2026-04-31', 'to'],
     ['from is after to', '?from=2026-04-01&to=2026-03-31', 'from'],
   ])('400 naming the field when %s; nothing stored', (_case, query, field) =>
     spec
