@@ -304,8 +304,7 @@ function withTrialEnd(
   at: string,
 ): LedgerEvent[] {
   if (!context.profile.trial?.enabled || state.status !== 'active') return events;
-  const after = cloneForPreview(state);
-  for (const event of events) evolveLedger(after, event);
+  const after = events.reduce(evolveLedger, state);
   if (after.status !== 'active') return events;
   const usable = [...after.grants.values()].some(
     (g) => new Big(g.remaining).gt('0') && Date.parse(g.expiresAt) > Date.parse(at),
@@ -421,7 +420,7 @@ function consequencesOfCharge(
 ): LedgerEvent[] {
   const { profile } = context;
   const events: LedgerEvent[] = [];
-  const after = evolveLedger(cloneForPreview(before), consumed);
+  const after = evolveLedger(before, consumed);
   if (profile.freeze.enabled && before.status === 'active' && crosses(after.balance, profile.freeze.when)) {
     const days = after.everPaid
       ? profile.freeze.deleteObjectsAfterDays.paidBefore
@@ -480,20 +479,6 @@ function consequencesOfCharge(
   return events;
 }
 
-export function cloneForPreview(state: LedgerState): LedgerState {
-  return {
-    ...state,
-    grants: new Map([...state.grants].map(([id, g]) => [id, { ...g }])),
-    openBills: new Map([...state.openBills].map(([id, b]) => [id, { ...b }])),
-    usageRecords: new Set(),
-    payments: new Set(),
-    skuQuantities: new Map(state.skuQuantities),
-    byService: new Map([...state.byService].map(([k, v]) => [k, { ...v }])),
-    freeze: state.freeze && { ...state.freeze },
-    suspension: state.suspension && { ...state.suspension, noticesSent: [...state.suspension.noticesSent] },
-  };
-}
-
 function decideSetCreditLimit(
   command: Extract<LedgerCommand, { type: 'SetCreditLimit' }>,
   state: LedgerState,
@@ -522,8 +507,7 @@ function decideClose(
     return reject('PERIOD_NOT_ENDED', `Period ${state.periodId} ends at ${state.endsAt}`, 'at');
   }
   const events: LedgerEvent[] = expiredGrants(state, state.endsAt);
-  const preview = cloneForPreview(state);
-  for (const event of events) evolveLedger(preview, event);
+  let preview = events.reduce(evolveLedger, state);
 
   const { billing } = context.profile;
   if (billing.issuePeriodBills) {
@@ -548,7 +532,7 @@ function decideClose(
         },
       };
       events.push(bill);
-      evolveLedger(preview, bill);
+      preview = evolveLedger(preview, bill);
     }
   }
   events.push({
