@@ -1,56 +1,31 @@
 import Big from 'big.js';
 import type { LedgerCommand, LedgerContext } from './ledger-commands.js';
-import type { LedgerEvent, LedgerEventOf } from './ledger-events.js';
+import type { LedgerEvent } from './ledger-events.js';
 import {
-  availableFunds,
   carriedState,
   evolveLedger,
   outstandingBills,
   serviceTotals,
   type LedgerState,
 } from './ledger-state.js';
-import { addCalendarDays, localDate } from '../shared/reporting-period.js';
+import { addCalendarDays } from '../shared/reporting-period.js';
 import { decideTimeline } from './timeline-decide.js';
 import { allocateCharge } from '../shared/grant-allocation.js';
-import { parseDecimal, roundDecimal, toPlainString } from '../shared/decimal.js';
+import { roundDecimal, toPlainString } from '../shared/decimal.js';
 import { Money, type Currency } from '../shared/money.js';
 import { roundCharge } from '../shared/rounding.js';
 import type { GrantScope } from '../shared/grant-allocation.js';
 import type { GrantSnapshot } from './ledger-events.js';
-import { DomainError } from '../shared/errors.js';
+import { accept, duplicate, reject, type Decision } from './decisions/decision.js';
+import { amountField, decimalField } from './decisions/amounts.js';
+import { usageInstant } from './decisions/instants.js';
+import { depositEvents } from './decisions/deposit.js';
+import { expiredGrants } from './decisions/expired-grants.js';
+import { withTrialEnd } from './decisions/trial-end.js';
+import { consequencesOfCharge } from './decisions/charge-consequences.js';
 
-export interface Rejection {
-  ok: false;
-  /** Stable, machine-readable rule code, e.g. ACCOUNT_FROZEN. */
-  code: string;
-  message: string;
-  field?: string;
-}
-
-export type Decision = { ok: true; events: LedgerEvent[]; duplicate?: boolean } | Rejection;
-
-const reject = (code: string, message: string, field?: string): Rejection => ({
-  ok: false,
-  code,
-  message,
-  field,
-});
-const accept = (events: LedgerEvent[]): Decision => ({ ok: true, events });
-const duplicate = (): Decision => ({ ok: true, events: [], duplicate: true });
-
-const DAY_MS = 86_400_000;
-const plusDays = (instant: string, days: number) =>
-  new Date(Date.parse(instant) + days * DAY_MS).toISOString();
-
-/**
- * The instant that places usage in a period: the last moment inside its window (windows are half-open,
- * so usage ending exactly at midnight belongs to the day, and the month, before).
- */
-export function usageInstant(windowStart: string, windowEnd: string): string {
-  const start = Date.parse(windowStart);
-  const end = Date.parse(windowEnd);
-  return new Date(Math.max(start, end - 1)).toISOString();
-}
+export type { Decision, Rejection } from './decisions/decision.js';
+export { usageInstant } from './decisions/instants.js';
 
 /** Decides a ledger command against the current period's state: events to append, or a rejection. */
 export function decideLedger(command: LedgerCommand, state: LedgerState, context: LedgerContext): Decision {
@@ -109,23 +84,6 @@ export function decideLedger(command: LedgerCommand, state: LedgerState, context
   }
 }
 
-/** Amounts in commands: plain decimal strings with at most 6 fractional digits (charge precision). */
-function decimalField(value: string, field: string): Big | Rejection {
-  try {
-    return parseDecimal(value, field, 6);
-  } catch (error) {
-    if (error instanceof DomainError) return reject('INVALID_AMOUNT', error.message, field);
-    throw error;
-  }
-}
-
-function amountField(value: string, field: string): Big | Rejection {
-  const parsed = decimalField(value, field);
-  if (!(parsed instanceof Big)) return parsed;
-  if (parsed.lte('0')) return reject('AMOUNT_NOT_POSITIVE', `${field} must be greater than 0`, field);
-  return parsed;
-}
-
 function decideTopUp(
   command: Extract<LedgerCommand, { type: 'TopUp' }>,
   state: LedgerState,
@@ -143,7 +101,12 @@ function decideTopUp(
     );
   }
   return accept(
-    depositEvents(state, context, command.paymentId, amount, command.channel, command.at, undefined),
+    depositEvents(state, context, {
+      paymentId: command.paymentId,
+      amount,
+      channel: command.channel,
+      at: command.at,
+    }),
   );
 }
 
@@ -159,91 +122,14 @@ function decidePayBill(
   const amount = amountField(command.amount, 'amount');
   if (!(amount instanceof Big)) return amount;
   return accept(
-    depositEvents(state, context, command.paymentId, amount, command.channel, command.at, command.billId),
+    depositEvents(state, context, {
+      paymentId: command.paymentId,
+      amount,
+      channel: command.channel,
+      at: command.at,
+      billFirst: command.billId,
+    }),
   );
-}
-
-/**
- * A payment lands on the personal account; it then settles open bills (the named bill first, then the
- * oldest due) and, where the balance allows, lifts a freeze or a payment requirement. Any excess stays on
- * the balance.
- */
-function depositEvents(
-  state: LedgerState,
-  context: LedgerContext,
-  paymentId: string,
-  amount: Big,
-  channel: LedgerEventOf<'FundsDeposited'>['data']['channel'],
-  at: string,
-  billFirst: string | undefined,
-): LedgerEvent[] {
-  const balanceAfter = state.balance.plus(amount);
-  const events: LedgerEvent[] = [
-    {
-      type: 'FundsDeposited',
-      data: {
-        paymentId,
-        amount: amount.toFixed(),
-        channel,
-        countsInDocuments: context.profile.documents.eligibleChannels.includes(channel),
-        balanceAfter: balanceAfter.toFixed(),
-        at,
-      },
-    },
-  ];
-  let left = amount;
-  const bills = [...state.openBills.values()].sort(
-    (a, b) =>
-      Number(b.billId === billFirst) - Number(a.billId === billFirst) || a.dueDate.localeCompare(b.dueDate),
-  );
-  for (const bill of bills) {
-    if (left.lte('0')) break;
-    const due = new Big(bill.amount).minus(bill.paid);
-    const applied = left.lt(due) ? left : due;
-    left = left.minus(applied);
-    const remaining = due.minus(applied);
-    events.push({
-      type: 'BillPaymentApplied',
-      data: {
-        billId: bill.billId,
-        paymentId,
-        amount: applied.toFixed(),
-        remaining: remaining.toFixed(),
-        fullyPaid: remaining.eq('0'),
-        at,
-      },
-    });
-  }
-  if (state.status === 'frozen' && balanceAfter.gt('0')) {
-    events.push({ type: 'AccountUnfrozen', data: { balance: balanceAfter.toFixed(), at } });
-  }
-  const fundsAfter = balanceAfter.plus(state.creditLimit);
-  if (state.status === 'payment-required' && fundsAfter.gt('0')) {
-    events.push({ type: 'PaymentRequirementCleared', data: { availableFunds: fundsAfter.toFixed(), at } });
-  }
-  // Restored only when the whole debt is paid (a partial payment restores nothing), and only before deletion.
-  if (
-    state.status === 'suspended' &&
-    !(state.suspension?.deleteAt && Date.parse(at) >= Date.parse(state.suspension.deleteAt))
-  ) {
-    const billsLeft = bills
-      .reduce((sum, bill) => sum.plus(bill.amount).minus(bill.paid), new Big(0))
-      .minus(amount.minus(left));
-    const debtPaid = state.creditLimit.gt('0')
-      ? billsLeft.lte('0')
-      : !crosses(fundsAfter, context.profile.suspension.when);
-    if (debtPaid) {
-      events.push({
-        type: 'AccountRestored',
-        data: {
-          at,
-          suspendedAt: state.suspension?.suspendedAt ?? state.statusSince,
-          balance: balanceAfter.toFixed(),
-        },
-      });
-    }
-  }
-  return events;
 }
 
 function decideIssueGrant(
@@ -277,55 +163,9 @@ function decideIssueGrant(
   ]);
 }
 
-/** Grants whose expiry has passed at `at` lose what is left of them. */
-function expiredGrants(state: LedgerState, at: string): LedgerEvent[] {
-  return [...state.grants.values()]
-    .filter((g) => Date.parse(g.expiresAt) <= Date.parse(at) && new Big(g.remaining).gt('0'))
-    .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt) || a.grantId.localeCompare(b.grantId))
-    .map((g) => ({
-      type: 'GrantExpired',
-      data: { grantId: g.grantId, amountLost: g.remaining, at: g.expiresAt },
-    }));
-}
-
 function grantScope(grant: GrantSnapshot): GrantScope {
   if (grant.categories !== 'all') return { categories: grant.categories };
   return grant.excludedCategories.length > 0 ? { excludedCategories: grant.excludedCategories } : 'all';
-}
-
-/**
- * A trial ends when its grants are used up or expire: if `events` leave an active trial account without a
- * usable grant, the same decision suspends it (deleted `suspension.deleteAfterDays` later unless upgraded).
- */
-function withTrialEnd(
-  state: LedgerState,
-  context: LedgerContext,
-  events: LedgerEvent[],
-  at: string,
-): LedgerEvent[] {
-  if (!context.profile.trial?.enabled || state.status !== 'active') return events;
-  const after = events.reduce(evolveLedger, state);
-  if (after.status !== 'active') return events;
-  const usable = [...after.grants.values()].some(
-    (g) => new Big(g.remaining).gt('0') && Date.parse(g.expiresAt) > Date.parse(at),
-  );
-  if (usable) return events;
-  return [
-    ...events,
-    {
-      type: 'AccountSuspended',
-      data: {
-        at,
-        reason: 'trial-ended',
-        debt: (after.balance.lt('0') ? after.balance.neg() : new Big(0)).toFixed(),
-        deleteAt: plusDays(at, context.profile.suspension.deleteAfterDays),
-      },
-    },
-  ];
-}
-
-function crosses(balance: Big, comparison: 'below-zero' | 'at-or-below-zero'): boolean {
-  return comparison === 'below-zero' ? balance.lt('0') : balance.lte('0');
 }
 
 function decideConsume(
@@ -409,74 +249,6 @@ function decideConsume(
   return accept(
     withTrialEnd(state, context, [consumed, ...consequencesOfCharge(state, consumed, context, at)], at),
   );
-}
-
-/** What a charge sets off in the same decision: a freeze, a payment requirement, a mid-period bill. */
-function consequencesOfCharge(
-  before: LedgerState,
-  consumed: LedgerEvent,
-  context: LedgerContext,
-  at: string,
-): LedgerEvent[] {
-  const { profile } = context;
-  const events: LedgerEvent[] = [];
-  const after = evolveLedger(before, consumed);
-  if (profile.freeze.enabled && before.status === 'active' && crosses(after.balance, profile.freeze.when)) {
-    const days = after.everPaid
-      ? profile.freeze.deleteObjectsAfterDays.paidBefore
-      : profile.freeze.deleteObjectsAfterDays.neverPaid;
-    events.push({
-      type: 'AccountFrozen',
-      data: {
-        balance: after.balance.toFixed(),
-        at,
-        deleteObjectsAt: plusDays(at, days),
-        everPaid: after.everPaid,
-      },
-    });
-  }
-  const funds = availableFunds(after);
-  const usableGrants = [...after.grants.values()].some(
-    (g) => new Big(g.remaining).gt('0') && Date.parse(g.expiresAt) > Date.parse(at),
-  );
-  if (
-    profile.suspension.enabled &&
-    !profile.trial?.enabled &&
-    before.status === 'active' &&
-    after.creditLimit.eq('0') &&
-    !usableGrants &&
-    crosses(funds, profile.suspension.when)
-  ) {
-    events.push({
-      type: 'PaymentRequired',
-      data: {
-        availableFunds: funds.toFixed(),
-        at,
-        suspendAt: plusDays(at, profile.suspension.suspendAfterDays),
-      },
-    });
-  }
-  if (after.creditLimit.gt('0') && availableFunds(before).gt('0') && funds.lte('0')) {
-    // Bills are paid in minor units: a bill for 400.123456 would leave a fraction open forever.
-    const amount = roundDecimal(after.balance.neg().minus(outstandingBills(after)), 2, profile.rounding.mode);
-    if (amount.gt('0')) {
-      const issuedOn = localDate(at, context.timeZone);
-      const count = [...after.openBills.values()].filter((b) => b.kind === 'mid-period').length;
-      events.push({
-        type: 'BillIssued',
-        data: {
-          billId: `${after.accountId}-${after.periodId}-mid-${count + 1}-${issuedOn}`,
-          kind: 'mid-period',
-          amount: amount.toFixed(),
-          paid: '0',
-          issuedOn,
-          dueDate: addCalendarDays(issuedOn, profile.billing.midPeriodBillDueDays),
-          reason: 'credit limit exhausted',
-        },
-      });
-    }
-  }
-  return events;
 }
 
 function decideSetCreditLimit(

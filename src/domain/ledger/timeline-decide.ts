@@ -6,41 +6,14 @@ import { addCalendarDays, localDate } from '../shared/reporting-period.js';
 import type { LedgerContext, TimelineCommand } from './ledger-commands.js';
 import type { LedgerEvent } from './ledger-events.js';
 import { availableFunds, noticeKey, type LedgerState } from './ledger-state.js';
+import { accept, duplicate, type Decision } from './decisions/decision.js';
+import { plusDays, reached } from './decisions/instants.js';
+import { overdueBills, overdueDebt } from './decisions/overdue.js';
 
-type Decision =
-  | { ok: true; events: LedgerEvent[]; duplicate?: boolean }
-  | { ok: false; code: string; message: string; field?: string };
+export { overdueBills, overdueDebt } from './decisions/overdue.js';
 
-const DAY_MS = 86_400_000;
-const plusDays = (instant: string, days: number) =>
-  new Date(Date.parse(instant) + days * DAY_MS).toISOString();
-const nothing = (): Decision => ({ ok: true, events: [], duplicate: true });
-const events = (...list: LedgerEvent[]): Decision => ({ ok: true, events: list });
-const reached = (at: string, deadline: string | undefined) =>
-  deadline !== undefined && Date.parse(at) >= Date.parse(deadline);
-
-/** Bills whose due date has passed by the local day of `at` and that are not fully paid. */
-export function overdueBills(state: LedgerState, at: string, timeZone: string) {
-  const today = localDate(at, timeZone);
-  return [...state.openBills.values()].filter(
-    (bill) => bill.dueDate < today && new Big(bill.amount).gt(bill.paid),
-  );
-}
-
-/**
- * What the account owes that is late: the unpaid part of overdue bills, or the negative balance. Penalties
- * already charged are not part of it, so penalties never accrue on penalties and the cap stays a share of
- * the principal.
- */
-export function overdueDebt(state: LedgerState, at: string, timeZone: string): Big {
-  const bills = overdueBills(state, at, timeZone).reduce(
-    (sum, b) => sum.plus(b.amount).minus(b.paid),
-    new Big(0),
-  );
-  const principal = state.balance.plus(state.suspension?.penaltiesAccrued ?? '0');
-  const negativeBalance = principal.lt('0') ? principal.neg() : new Big(0);
-  return state.creditLimit.gt('0') ? bills : bills.gt(negativeBalance) ? bills : negativeBalance;
-}
+const nothing = duplicate;
+const events = (...list: LedgerEvent[]): Decision => accept(list);
 
 /**
  * Deadlines firing: every command re-checks the state, so a payment made meanwhile turns a pending
