@@ -19,3 +19,20 @@ export const accept = (events: LedgerEvent[]): Decision => ({ ok: true, events }
 
 /** A retry of what is already applied, or a deadline that has nothing left to do: store nothing. */
 export const duplicate = (): Decision => ({ ok: true, events: [], duplicate: true });
+
+/** A deadline that has nothing left to do (paid meanwhile, or already done): stored like a duplicate. */
+export const nothingToDo = duplicate;
+
+/** A decider for each command type of `T`: the dispatchers' tables. */
+export type LedgerDeciders<T extends LedgerCommandType> = { readonly [K in T]: LedgerDecider<K> };
+
+/** Decides `command` with the decider its type maps to in `deciders`. */
+export function decideWith<T extends LedgerCommandType>(
+  deciders: LedgerDeciders<T>,
+  command: LedgerCommandOf<T>,
+  state: LedgerState,
+  context: LedgerContext,
+): Decision {
+  const decide: LedgerDecider<T> = deciders[command.type as T];
+  return decide(command, state, context);
+}
