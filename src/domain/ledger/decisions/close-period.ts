@@ -10,7 +10,7 @@ import {
   type LedgerState,
 } from '../ledger-state.js';
 import { accept, reject, type Decision } from './decision.js';
-import { expiredGrants } from './expired-grants.js';
+import { expiredGrants } from './grant-expiry.js';
 
 /**
  * Closing the books once the period has ended: grants expired by its end are lost, a bill is issued for
