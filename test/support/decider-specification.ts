@@ -9,15 +9,9 @@
  * (events, or a rejection with a stable code) instead of throwing. The state the given events build is
  * deep-frozen before the decision runs, so a decider that changes its input fails the spec.
  */
+import type { DecisionOf } from '../../src/domain/shared/decision.js';
 
-export interface Rejection {
-  ok: false;
-  code: string;
-  message: string;
-  field?: string;
-}
-
-export type DecisionOf<Event> = { ok: true; events: Event[]; duplicate?: boolean } | Rejection;
+export type { DecisionOf };
 
 export interface Decider<Command, Event, State> {
   decide: (command: Command, state: State) => DecisionOf<Event>;
