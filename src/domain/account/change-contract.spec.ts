@@ -1,29 +1,32 @@
-import { ProfileRegistry } from '../policies/profile-registry.js';
-import { evolveAccount, initialAccountState } from './account-state.js';
-import { decideAddLegalDetails, decideChangeContract } from './change-contract.js';
-import { decideOpenAccount, type OpenAccountCommand } from './open-account.js';
+import { addLegalDetails, changeContract, openAccount } from './account.fixtures.js';
+import type { ChangeContractCommand } from './change-contract.js';
+import type { LegalDetails } from './account-events.js';
+import type { OpenAccountCommand } from './open-account.js';
 
-const profiles = new ProfileRegistry();
+/** The events of an account opened with these terms. */
 const opened = (overrides: Partial<OpenAccountCommand> = {}) => {
-  const decision = decideOpenAccount(
-    {
-      accountId: 'acc',
-      payerType: 'legal-entity',
-      region: 'ru-moscow',
-      residency: 'resident',
-      contract: 'public-offer',
-      paymentScheme: 'prepaid',
-      edm: false,
-      profileId: 'vk-legal-prepaid',
-      at: '2026-03-01T00:00:00.000Z',
-      ...overrides,
-    },
-    initialAccountState(),
-    { profiles },
-  );
+  const decision = openAccount.given([]).when({
+    accountId: 'acc',
+    payerType: 'legal-entity',
+    region: 'ru-moscow',
+    residency: 'resident',
+    contract: 'public-offer',
+    paymentScheme: 'prepaid',
+    edm: false,
+    profileId: 'vk-legal-prepaid',
+    at: '2026-03-01T00:00:00.000Z',
+    ...overrides,
+  }).decision;
   if (!decision.ok) throw new Error(decision.code);
-  return decision.events.reduce(evolveAccount, initialAccountState());
+  return decision.events;
 };
+/** The decisions under test, through the account specifications: given the opening events, when the command. */
+const decideChangeContract = (command: ChangeContractCommand, history: ReturnType<typeof opened>) =>
+  changeContract.given(history).when(command).decision;
+const decideAddLegalDetails = (
+  command: { accountId: string; legalDetails: LegalDetails; at: string },
+  history: ReturnType<typeof opened>,
+) => addLegalDetails.given(history).when(command).decision;
 const at = '2026-03-05T00:00:00.000Z';
 
 describe('ChangeContract and AddLegalDetails', () => {
@@ -38,7 +41,6 @@ describe('ChangeContract and AddLegalDetails', () => {
           at,
         },
         opened(),
-        profiles,
       ),
     ).toEqual({
       ok: true,
@@ -69,7 +71,6 @@ describe('ChangeContract and AddLegalDetails', () => {
           at,
         },
         opened(),
-        profiles,
       ),
     ).toMatchObject({ ok: false, code: 'POSTPAID_NEEDS_INDIVIDUAL_CONTRACT', field: 'contract' });
     const person = opened({ payerType: 'individual', profileId: 'vk-individual-prepaid' });
@@ -83,7 +84,6 @@ describe('ChangeContract and AddLegalDetails', () => {
           at,
         },
         person,
-        profiles,
       ),
     ).toMatchObject({ ok: false, code: 'INDIVIDUAL_POSTPAID' });
   });
@@ -99,7 +99,6 @@ describe('ChangeContract and AddLegalDetails', () => {
           at,
         },
         opened(),
-        profiles,
       ),
     ).toEqual({ ok: true, events: [] });
   });

@@ -1,8 +1,6 @@
-import { ProfileRegistry } from '../policies/profile-registry.js';
-import { decideOpenAccount, type OpenAccountCommand } from './open-account.js';
-import { initialAccountState } from './account-state.js';
+import { openAccount } from './account.fixtures.js';
+import type { OpenAccountCommand } from './open-account.js';
 
-const profiles = new ProfileRegistry();
 const base: OpenAccountCommand = {
   accountId: 'acc-1',
   payerType: 'legal-entity',
@@ -15,7 +13,7 @@ const base: OpenAccountCommand = {
   at: '2026-01-31T21:00:00.000Z',
 };
 const open = (overrides: Partial<OpenAccountCommand>) =>
-  decideOpenAccount({ ...base, ...overrides }, initialAccountState(), { profiles });
+  openAccount.given([]).when({ ...base, ...overrides }).decision;
 
 describe('OpenAccount (§1)', () => {
   it('fixes currency, issuer, time zone and the opening period in the account’s time zone', () => {
@@ -83,8 +81,10 @@ describe('OpenAccount (§1)', () => {
   it('refuses to open the same account twice', () => {
     const opened = open({});
     if (!opened.ok) throw new Error('expected the account to open');
-    const state = { facts: opened.events[0]!.data as never };
-    expect(decideOpenAccount(base, state, { profiles })).toMatchObject({ ok: false, code: 'ACCOUNT_EXISTS' });
+    expect(openAccount.given(opened.events).when(base).decision).toMatchObject({
+      ok: false,
+      code: 'ACCOUNT_EXISTS',
+    });
   });
 
   it('validates legal details: a broken INN checksum is rejected naming the field', () => {

@@ -1,4 +1,4 @@
-import { cloneForPreview, decideLedger } from '../ledger/ledger-decide.js';
+import { decideLedger } from '../ledger/ledger-decide.js';
 import type { LedgerCommand } from '../ledger/ledger-commands.js';
 import type { LedgerEvent, LedgerEventOf } from '../ledger/ledger-events.js';
 import { consume, contextFor, grantIssued, periodOpened } from '../ledger/ledger.fixtures.js';
@@ -408,7 +408,7 @@ describe('rendering the ledger’s own bills', () => {
       const decision = decideLedger(command, state, context);
       if (!decision.ok) throw new Error(`${decision.code}: ${decision.message}`);
       for (const event of decision.events) {
-        emitted.push({ event, before: cloneForPreview(state) });
+        emitted.push({ event, before: state });
         state = evolveLedger(state, event);
       }
     }

@@ -7,7 +7,7 @@
  */
 import type Big from 'big.js';
 
-import { usageInstant } from '../ledger/ledger-decide.js';
+import { usageInstant } from '../ledger/decisions/instants.js';
 import type { LedgerEventOf } from '../ledger/ledger-events.js';
 import { epochDayOf, type LocalDate } from '../shared/calendar.js';
 import { Decimal, parseDecimal, toPlainString } from '../shared/decimal.js';

@@ -67,6 +67,8 @@ export type TimelineCommand =
   | { type: 'DeleteObjectStorage'; at: string };
 
 export type LedgerCommandType = LedgerCommand['type'];
+export type LedgerCommandOf<T extends LedgerCommandType> = Extract<LedgerCommand, { type: T }>;
+export type TimelineCommandType = TimelineCommand['type'];
 
 /** A usage quantity priced by the catalog in force at the usage time. */
 export interface RatedCharge {

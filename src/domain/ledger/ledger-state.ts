@@ -1,57 +1,64 @@
 import Big from 'big.js';
+import { emptyIdSet, type IdSet } from '../shared/id-set.js';
 import type {
   AccountStatus,
   CarriedState,
   GrantSnapshot,
   LedgerEvent,
+  LedgerEventOf,
   OpenBill,
   ServiceTotals,
 } from './ledger-events.js';
 
+/** What one service consumed this period, and how it was paid. Replaced, never changed, by each charge. */
 export interface ServiceAccumulator {
-  service: string;
-  category: string;
-  consumption: Big;
-  fromGrants: Big;
-  fromBalance: Big;
+  readonly service: string;
+  readonly category: string;
+  readonly consumption: Big;
+  readonly fromGrants: Big;
+  readonly fromBalance: Big;
 }
 
+/**
+ * The current period of an account's ledger. Immutable: evolveLedger returns a new state that shares every
+ * collection the event did not touch, so previews and cached states never see later events.
+ */
 export interface LedgerState {
-  phase: 'not-opened' | 'open' | 'closed';
-  accountId: string;
-  periodId: string;
-  startsAt: string;
-  endsAt: string;
-  lastDay: string;
-  currency: string;
-  profileId: string;
-  profileVersion: number;
-  balance: Big;
-  openingBalance: Big;
-  creditLimit: Big;
-  grants: Map<string, GrantSnapshot>;
-  status: AccountStatus;
-  statusSince: string;
-  everPaid: boolean;
-  openBills: Map<string, OpenBill>;
+  readonly phase: 'not-opened' | 'open' | 'closed';
+  readonly accountId: string;
+  readonly periodId: string;
+  readonly startsAt: string;
+  readonly endsAt: string;
+  readonly lastDay: string;
+  readonly currency: string;
+  readonly profileId: string;
+  readonly profileVersion: number;
+  readonly balance: Big;
+  readonly openingBalance: Big;
+  readonly creditLimit: Big;
+  readonly grants: ReadonlyMap<string, Readonly<GrantSnapshot>>;
+  readonly status: AccountStatus;
+  readonly statusSince: string;
+  readonly everPaid: boolean;
+  readonly openBills: ReadonlyMap<string, Readonly<OpenBill>>;
   /** Usage record ids and payment ids already applied in this period: retries change nothing. */
-  usageRecords: Set<string>;
-  payments: Set<string>;
+  readonly usageRecords: IdSet;
+  readonly payments: IdSet;
   /** Quantity per SKU rated this period: free quotas and graduated tiers are per period. */
-  skuQuantities: Map<string, Big>;
-  deposits: Big;
-  documentEligibleDeposits: Big;
-  grantsUsed: Big;
-  grantsExpired: Big;
-  consumption: Big;
-  byService: Map<string, ServiceAccumulator>;
-  billsIssuedThisPeriod: Big;
+  readonly skuQuantities: ReadonlyMap<string, Big>;
+  readonly deposits: Big;
+  readonly documentEligibleDeposits: Big;
+  readonly grantsUsed: Big;
+  readonly grantsExpired: Big;
+  readonly consumption: Big;
+  readonly byService: ReadonlyMap<string, ServiceAccumulator>;
+  readonly billsIssuedThisPeriod: Big;
   /** Late-payment penalties charged this period. */
-  penalties: Big;
+  readonly penalties: Big;
   /** Set by PeriodClosed: what the next period opens with. */
-  closedCarry?: CarriedState;
-  freeze?: CarriedState['freeze'];
-  suspension?: CarriedState['suspension'];
+  readonly closedCarry?: CarriedState;
+  readonly freeze?: Readonly<NonNullable<CarriedState['freeze']>>;
+  readonly suspension?: Readonly<NonNullable<CarriedState['suspension']>>;
 }
 
 export const initialLedgerState = (): LedgerState => ({
@@ -72,8 +79,8 @@ export const initialLedgerState = (): LedgerState => ({
   statusSince: '',
   everPaid: false,
   openBills: new Map(),
-  usageRecords: new Set(),
-  payments: new Set(),
+  usageRecords: emptyIdSet(),
+  payments: emptyIdSet(),
   skuQuantities: new Map(),
   deposits: new Big(0),
   documentEligibleDeposits: new Big(0),
@@ -89,14 +96,16 @@ export const initialLedgerState = (): LedgerState => ({
 export const noticeKey = (suspendAt: string, daysBefore: number) => `${suspendAt}/${daysBefore}`;
 
 /**
- * Applies one event to the state. Mutates and returns the given state: the ledger is rebuilt per
- * command from a short stream (or kept in a cache), so copying maps on every event would be waste.
+ * Applies one event and returns the new state; the given state, and everything reachable from it, stays
+ * as it was. Only the collections the event changes are copied (a usage record copies the small per-SKU
+ * and per-service maps, never the ids of the period's earlier records), so a replay stays linear.
  */
 export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerState {
   switch (event.type) {
     case 'PeriodOpened': {
       const d = event.data;
-      Object.assign(state, {
+      return {
+        ...state,
         phase: 'open',
         accountId: d.accountId,
         periodId: d.periodId,
@@ -119,136 +128,183 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
           ...d.carried.suspension,
           noticesSent: [...d.carried.suspension.noticesSent],
         },
-      });
-      return state;
+      };
     }
     case 'FundsDeposited': {
       const amount = new Big(event.data.amount);
-      state.balance = state.balance.plus(amount);
-      state.deposits = state.deposits.plus(amount);
-      if (event.data.countsInDocuments)
-        state.documentEligibleDeposits = state.documentEligibleDeposits.plus(amount);
-      state.payments.add(event.data.paymentId);
-      state.everPaid = true;
-      return state;
+      return {
+        ...state,
+        balance: state.balance.plus(amount),
+        deposits: state.deposits.plus(amount),
+        documentEligibleDeposits: event.data.countsInDocuments
+          ? state.documentEligibleDeposits.plus(amount)
+          : state.documentEligibleDeposits,
+        payments: state.payments.add(event.data.paymentId),
+        everPaid: true,
+      };
     }
     case 'GrantIssued':
-      state.grants.set(event.data.grantId, { ...event.data });
-      return state;
-    case 'GrantExpired': {
-      state.grantsExpired = state.grantsExpired.plus(event.data.amountLost);
-      state.grants.delete(event.data.grantId);
-      return state;
-    }
-    case 'ResourceConsumed': {
-      const d = event.data;
-      const amount = new Big(d.amount);
-      for (const part of d.fromGrants) {
-        const grant = state.grants.get(part.grantId);
-        if (grant) grant.remaining = new Big(grant.remaining).minus(part.amount).toFixed();
-        state.grantsUsed = state.grantsUsed.plus(part.amount);
-      }
-      state.balance = state.balance.minus(d.fromBalance);
-      state.consumption = state.consumption.plus(amount);
-      state.usageRecords.add(d.usageRecordId);
-      state.skuQuantities.set(d.sku, (state.skuQuantities.get(d.sku) ?? new Big(0)).plus(d.quantity));
-      const service = state.byService.get(d.service) ?? {
-        service: d.service,
-        category: d.category,
-        consumption: new Big(0),
-        fromGrants: new Big(0),
-        fromBalance: new Big(0),
+      return { ...state, grants: withEntry(state.grants, event.data.grantId, { ...event.data }) };
+    case 'GrantExpired':
+      return {
+        ...state,
+        grantsExpired: state.grantsExpired.plus(event.data.amountLost),
+        grants: withoutEntry(state.grants, event.data.grantId),
       };
-      service.consumption = service.consumption.plus(amount);
-      service.fromGrants = service.fromGrants.plus(amount.minus(d.fromBalance));
-      service.fromBalance = service.fromBalance.plus(d.fromBalance);
-      state.byService.set(d.service, service);
-      return state;
-    }
+    case 'ResourceConsumed':
+      return consumed(state, event.data);
     case 'CreditLimitSet':
-      state.creditLimit = new Big(event.data.creditLimit);
-      return state;
+      return { ...state, creditLimit: new Big(event.data.creditLimit) };
     case 'AccountFrozen':
-      state.freeze = {
-        since: event.data.at,
-        deleteObjectsAt: event.data.deleteObjectsAt,
-        objectStorage: 'read-only',
-        objectsQueued: false,
+      return {
+        ...state,
+        freeze: {
+          since: event.data.at,
+          deleteObjectsAt: event.data.deleteObjectsAt,
+          objectStorage: 'read-only',
+          objectsQueued: false,
+        },
+        status: 'frozen',
+        statusSince: event.data.at,
       };
-      return setStatus(state, 'frozen', event.data.at);
     case 'AccountUnfrozen':
-      state.freeze = undefined;
-      return setStatus(state, 'active', event.data.at);
+      return { ...state, freeze: undefined, status: 'active', statusSince: event.data.at };
     case 'FrozenObjectsQueuedForDeletion':
-      if (state.freeze) state.freeze.objectsQueued = true;
-      return state;
+      return state.freeze ? { ...state, freeze: { ...state.freeze, objectsQueued: true } } : state;
     case 'ObjectStorageBlocked':
-      if (state.freeze) state.freeze.objectStorage = 'blocked';
-      return state;
+      return state.freeze ? { ...state, freeze: { ...state.freeze, objectStorage: 'blocked' } } : state;
     case 'ObjectStorageDeleted':
-      if (state.freeze) state.freeze.objectStorage = 'deleted';
-      return state;
+      return state.freeze ? { ...state, freeze: { ...state.freeze, objectStorage: 'deleted' } } : state;
     case 'PaymentRequired':
-      state.suspension = {
-        suspendAt: event.data.suspendAt,
-        reason: 'funds-exhausted',
-        noticesSent: [],
-        penaltiesAccrued: '0',
+      return {
+        ...state,
+        suspension: {
+          suspendAt: event.data.suspendAt,
+          reason: 'funds-exhausted',
+          noticesSent: [],
+          penaltiesAccrued: '0',
+        },
+        status: 'payment-required',
+        statusSince: event.data.at,
       };
-      return setStatus(state, 'payment-required', event.data.at);
     case 'PaymentRequirementCleared':
-      state.suspension = undefined;
-      return setStatus(state, 'active', event.data.at);
-    case 'SuspensionNoticeSent':
-      state.suspension ??= { noticesSent: [], penaltiesAccrued: '0' };
-      state.suspension.noticesSent.push(noticeKey(event.data.suspendAt, event.data.daysBefore));
-      return state;
-    case 'AccountSuspended':
-      state.suspension = {
-        ...(state.suspension ?? { noticesSent: [], penaltiesAccrued: '0' }),
-        suspendedAt: event.data.at,
-        deleteAt: event.data.deleteAt,
-        reason: event.data.reason,
+      return { ...state, suspension: undefined, status: 'active', statusSince: event.data.at };
+    case 'SuspensionNoticeSent': {
+      const suspension = state.suspension ?? { noticesSent: [], penaltiesAccrued: '0' };
+      return {
+        ...state,
+        suspension: {
+          ...suspension,
+          noticesSent: [...suspension.noticesSent, noticeKey(event.data.suspendAt, event.data.daysBefore)],
+        },
       };
-      return setStatus(state, 'suspended', event.data.at);
+    }
+    case 'AccountSuspended':
+      return {
+        ...state,
+        suspension: {
+          ...(state.suspension ?? { noticesSent: [], penaltiesAccrued: '0' }),
+          suspendedAt: event.data.at,
+          deleteAt: event.data.deleteAt,
+          reason: event.data.reason,
+        },
+        status: 'suspended',
+        statusSince: event.data.at,
+      };
     case 'AccountRestored':
-      state.suspension = undefined;
-      return setStatus(state, 'active', event.data.at);
+      return { ...state, suspension: undefined, status: 'active', statusSince: event.data.at };
     case 'PenaltyAccrued':
-      state.balance = new Big(event.data.balanceAfter);
-      if (state.suspension) {
-        state.suspension.penaltiesAccrued = event.data.totalAccrued;
-        state.suspension.lastPenaltyDay = event.data.day;
-      }
-      state.penalties = state.penalties.plus(event.data.amount);
-      return state;
+      return {
+        ...state,
+        balance: new Big(event.data.balanceAfter),
+        suspension: state.suspension && {
+          ...state.suspension,
+          penaltiesAccrued: event.data.totalAccrued,
+          lastPenaltyDay: event.data.day,
+        },
+        penalties: state.penalties.plus(event.data.amount),
+      };
     case 'AccountBlocked':
-      return setStatus(state, 'blocked', event.data.at);
+      return { ...state, status: 'blocked', statusSince: event.data.at };
     case 'BillIssued': {
       const { reason: _reason, ...bill } = event.data;
-      state.openBills.set(bill.billId, bill);
-      state.billsIssuedThisPeriod = state.billsIssuedThisPeriod.plus(bill.amount);
-      return state;
+      return {
+        ...state,
+        openBills: withEntry(state.openBills, bill.billId, bill),
+        billsIssuedThisPeriod: state.billsIssuedThisPeriod.plus(bill.amount),
+      };
     }
     case 'BillPaymentApplied': {
       const bill = state.openBills.get(event.data.billId);
-      if (bill) {
-        if (event.data.fullyPaid) state.openBills.delete(bill.billId);
-        else bill.paid = new Big(bill.paid).plus(event.data.amount).toFixed();
-      }
-      return state;
+      if (!bill) return state;
+      return {
+        ...state,
+        openBills: event.data.fullyPaid
+          ? withoutEntry(state.openBills, bill.billId)
+          : withEntry(state.openBills, bill.billId, {
+              ...bill,
+              paid: new Big(bill.paid).plus(event.data.amount).toFixed(),
+            }),
+      };
     }
     case 'PeriodClosed':
-      state.phase = 'closed';
-      state.closedCarry = event.data.carried;
-      return state;
+      return { ...state, phase: 'closed', closedCarry: event.data.carried };
   }
 }
 
-function setStatus(state: LedgerState, status: AccountStatus, at: string): LedgerState {
-  state.status = status;
-  state.statusSince = at;
-  return state;
+/** A charge: grants it drew on, the balance, the period's totals, and the record id that makes it once. */
+function consumed(state: LedgerState, d: LedgerEventOf<'ResourceConsumed'>['data']): LedgerState {
+  const amount = new Big(d.amount);
+  let grants = state.grants;
+  let grantsUsed = state.grantsUsed;
+  if (d.fromGrants.length > 0) {
+    const drawn = new Map(grants);
+    for (const part of d.fromGrants) {
+      const grant = drawn.get(part.grantId);
+      if (grant)
+        drawn.set(part.grantId, {
+          ...grant,
+          remaining: new Big(grant.remaining).minus(part.amount).toFixed(),
+        });
+      grantsUsed = grantsUsed.plus(part.amount);
+    }
+    grants = drawn;
+  }
+  const service = state.byService.get(d.service);
+  return {
+    ...state,
+    grants,
+    grantsUsed,
+    balance: state.balance.minus(d.fromBalance),
+    consumption: state.consumption.plus(amount),
+    usageRecords: state.usageRecords.add(d.usageRecordId),
+    skuQuantities: withEntry(
+      state.skuQuantities,
+      d.sku,
+      (state.skuQuantities.get(d.sku) ?? new Big(0)).plus(d.quantity),
+    ),
+    byService: withEntry(state.byService, d.service, {
+      service: d.service,
+      category: service?.category ?? d.category,
+      consumption: (service?.consumption ?? new Big(0)).plus(amount),
+      fromGrants: (service?.fromGrants ?? new Big(0)).plus(amount.minus(d.fromBalance)),
+      fromBalance: (service?.fromBalance ?? new Big(0)).plus(d.fromBalance),
+    }),
+  };
+}
+
+/** A copy of `map` with `key` set: the maps copied this way are small (grants, bills, SKUs, services). */
+function withEntry<V>(map: ReadonlyMap<string, V>, key: string, value: V): ReadonlyMap<string, V> {
+  const copy = new Map(map);
+  copy.set(key, value);
+  return copy;
+}
+
+function withoutEntry<V>(map: ReadonlyMap<string, V>, key: string): ReadonlyMap<string, V> {
+  if (!map.has(key)) return map;
+  const copy = new Map(map);
+  copy.delete(key);
+  return copy;
 }
 
 export function carriedState(state: LedgerState): CarriedState {

@@ -1,9 +1,10 @@
 import Big from 'big.js';
+import { DeciderSpecification } from '../../../test/support/decider-specification.js';
 import { BUILT_IN_PROFILES } from '../policies/profiles.js';
 import type { LedgerCommand, LedgerContext, RateUsage } from './ledger-commands.js';
 import { decideLedger, type Decision } from './ledger-decide.js';
 import type { CarriedState, LedgerEvent } from './ledger-events.js';
-import { evolveLedger, initialLedgerState } from './ledger-state.js';
+import { evolveLedger, initialLedgerState, type LedgerState } from './ledger-state.js';
 
 /** A flat test price list: 1 currency unit per unit of quantity, categories by SKU prefix. */
 export const flatRate: RateUsage = ({ sku, quantity }) => {
@@ -108,13 +109,25 @@ export const consume = (
   windowEnd,
 });
 
-/** given(events).when(command) → the decision, for a profile. */
-export function given(profileId: string, ...events: LedgerEvent[]) {
+/**
+ * The ledger's decider specification for a profile (flat test prices, Moscow time):
+ * `ledger('yc-legal-prepaid').given([...events]).when(command).then([...events])`.
+ */
+export const ledger = (profileId: string) => {
   const context = contextFor(profileId);
-  const state = events.reduce(evolveLedger, initialLedgerState());
+  return DeciderSpecification.for<LedgerCommand, LedgerEvent, LedgerState>({
+    decide: (command, state) => decideLedger(command, state, context),
+    evolve: evolveLedger,
+    initialState: initialLedgerState,
+  });
+};
+
+/** given(events).when(command) → the decision, for a profile (the ledger specification underneath). */
+export function given(profileId: string, ...events: LedgerEvent[]) {
+  const history = ledger(profileId).given(events);
   return {
-    state,
-    when: (command: LedgerCommand): Decision => decideLedger(command, state, context),
+    state: history.state,
+    when: (command: LedgerCommand): Decision => history.when(command).decision,
   };
 }
 

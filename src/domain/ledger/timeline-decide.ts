@@ -1,46 +1,29 @@
-import Big from 'big.js';
-import { accruedPenalty } from '../shared/penalties.js';
-import { Money, type Currency } from '../shared/money.js';
-import { roundToMinor } from '../shared/rounding.js';
 import { addCalendarDays, localDate } from '../shared/reporting-period.js';
-import type { LedgerContext, TimelineCommand } from './ledger-commands.js';
-import type { LedgerEvent } from './ledger-events.js';
-import { availableFunds, noticeKey, type LedgerState } from './ledger-state.js';
+import type { LedgerContext, TimelineCommand, TimelineCommandType } from './ledger-commands.js';
+import type { LedgerState } from './ledger-state.js';
+import { decideAccruePenalty } from './decisions/accrue-penalty.js';
+import { decideBlockIfStillSuspended } from './decisions/block-if-still-suspended.js';
+import { decideBlockObjectStorage } from './decisions/block-object-storage.js';
+import { decideWith, type Decision, type LedgerDeciders } from './decisions/decision.js';
+import { decideDeleteObjectStorage } from './decisions/delete-object-storage.js';
+import { decideQueueFrozenObjects } from './decisions/queue-frozen-objects.js';
+import { decideSendSuspensionNotice } from './decisions/send-suspension-notice.js';
+import { decideSuspendIfBillOverdue } from './decisions/suspend-if-bill-overdue.js';
+import { decideSuspendIfUnpaid } from './decisions/suspend-if-unpaid.js';
 
-type Decision =
-  | { ok: true; events: LedgerEvent[]; duplicate?: boolean }
-  | { ok: false; code: string; message: string; field?: string };
+export { overdueBills, overdueDebt } from './decisions/overdue.js';
 
-const DAY_MS = 86_400_000;
-const plusDays = (instant: string, days: number) =>
-  new Date(Date.parse(instant) + days * DAY_MS).toISOString();
-const nothing = (): Decision => ({ ok: true, events: [], duplicate: true });
-const events = (...list: LedgerEvent[]): Decision => ({ ok: true, events: list });
-const reached = (at: string, deadline: string | undefined) =>
-  deadline !== undefined && Date.parse(at) >= Date.parse(deadline);
-
-/** Bills whose due date has passed by the local day of `at` and that are not fully paid. */
-export function overdueBills(state: LedgerState, at: string, timeZone: string) {
-  const today = localDate(at, timeZone);
-  return [...state.openBills.values()].filter(
-    (bill) => bill.dueDate < today && new Big(bill.amount).gt(bill.paid),
-  );
-}
-
-/**
- * What the account owes that is late: the unpaid part of overdue bills, or the negative balance. Penalties
- * already charged are not part of it, so penalties never accrue on penalties and the cap stays a share of
- * the principal.
- */
-export function overdueDebt(state: LedgerState, at: string, timeZone: string): Big {
-  const bills = overdueBills(state, at, timeZone).reduce(
-    (sum, b) => sum.plus(b.amount).minus(b.paid),
-    new Big(0),
-  );
-  const principal = state.balance.plus(state.suspension?.penaltiesAccrued ?? '0');
-  const negativeBalance = principal.lt('0') ? principal.neg() : new Big(0);
-  return state.creditLimit.gt('0') ? bills : bills.gt(negativeBalance) ? bills : negativeBalance;
-}
+/** The decider of each deadline a timeline sends. */
+export const TIMELINE_DECISIONS: LedgerDeciders<TimelineCommandType> = {
+  SendSuspensionNotice: decideSendSuspensionNotice,
+  SuspendIfUnpaid: decideSuspendIfUnpaid,
+  SuspendIfBillOverdue: decideSuspendIfBillOverdue,
+  AccruePenalty: decideAccruePenalty,
+  BlockIfStillSuspended: decideBlockIfStillSuspended,
+  QueueFrozenObjects: decideQueueFrozenObjects,
+  BlockObjectStorage: decideBlockObjectStorage,
+  DeleteObjectStorage: decideDeleteObjectStorage,
+};
 
 /**
  * Deadlines firing: every command re-checks the state, so a payment made meanwhile turns a pending
@@ -51,136 +34,7 @@ export function decideTimeline(
   state: LedgerState,
   context: LedgerContext,
 ): Decision {
-  const { profile, timeZone } = context;
-  switch (command.type) {
-    case 'SendSuspensionNotice': {
-      const pending =
-        state.status === 'payment-required' && state.suspension?.suspendAt === command.suspendAt;
-      const billPending =
-        overdueBills(state, plusDays(command.suspendAt, 1), timeZone).length > 0 &&
-        state.status !== 'suspended';
-      if (!(pending || billPending)) return nothing();
-      if (state.suspension?.noticesSent.includes(noticeKey(command.suspendAt, command.daysBefore)))
-        return nothing();
-      return events({
-        type: 'SuspensionNoticeSent',
-        data: {
-          daysBefore: command.daysBefore,
-          suspendAt: command.suspendAt,
-          reason: pending ? 'funds-exhausted' : 'bill-overdue',
-          at: command.at,
-        },
-      });
-    }
-    case 'SuspendIfUnpaid': {
-      if (state.status !== 'payment-required' || !reached(command.at, state.suspension?.suspendAt))
-        return nothing();
-      const funds = availableFunds(state);
-      if (funds.gt('0')) return nothing();
-      return events({
-        type: 'AccountSuspended',
-        data: {
-          at: command.at,
-          reason: 'funds-exhausted',
-          debt: (funds.lt('0') ? funds.neg() : new Big(0)).toFixed(),
-          deleteAt: plusDays(command.at, profile.suspension.deleteAfterDays),
-        },
-      });
-    }
-    case 'SuspendIfBillOverdue': {
-      if (profile.billing.whenOverdue !== 'suspend' || !profile.suspension.enabled) return nothing();
-      if (state.status === 'suspended' || state.status === 'blocked' || state.status === 'deleted')
-        return nothing();
-      const bill = overdueBills(state, command.at, timeZone).find((b) => b.billId === command.billId);
-      if (!bill) return nothing();
-      return events({
-        type: 'AccountSuspended',
-        data: {
-          at: command.at,
-          reason: 'bill-overdue',
-          debt: overdueDebt(state, command.at, timeZone).toFixed(),
-          deleteAt: plusDays(command.at, profile.suspension.deleteAfterDays),
-        },
-      });
-    }
-    case 'AccruePenalty': {
-      const policy = profile.penalties;
-      if (policy.model === 'none') return nothing();
-      if (state.suspension?.lastPenaltyDay !== undefined && state.suspension.lastPenaltyDay >= command.day)
-        return nothing();
-      const accruing =
-        policy.startsAt === 'suspension'
-          ? state.status === 'suspended'
-          : overdueBills(state, command.at, timeZone).length > 0;
-      if (!accruing) return nothing();
-      const currency = state.currency as Currency;
-      const debt = Money.fromDecimal(overdueDebt(state, command.at, timeZone), currency);
-      if (!debt.isPositive()) return nothing();
-      const already = Money.of(state.suspension?.penaltiesAccrued ?? '0', currency);
-      const accrual = accruedPenalty(debt, 1, already, policy);
-      const amount = roundToMinor(accrual.accrued, profile.rounding);
-      if (!amount.isPositive()) return nothing();
-      const balanceAfter = state.balance.minus(amount.amount);
-      return events({
-        type: 'PenaltyAccrued',
-        data: {
-          day: command.day,
-          at: command.at,
-          debt: debt.toString(),
-          amount: amount.toString(),
-          totalAccrued: already.add(amount).toString(),
-          capReached: accrual.capReached,
-          balanceAfter: balanceAfter.toFixed(),
-        },
-      });
-    }
-    case 'BlockIfStillSuspended': {
-      if (state.status !== 'suspended' || !reached(command.at, state.suspension?.deleteAt)) return nothing();
-      return events({
-        type: 'AccountBlocked',
-        data: { at: command.at, suspendedAt: state.suspension!.suspendedAt! },
-      });
-    }
-    case 'QueueFrozenObjects': {
-      const freeze = state.freeze;
-      if (
-        state.status !== 'frozen' ||
-        !freeze ||
-        freeze.objectsQueued ||
-        !reached(command.at, freeze.deleteObjectsAt)
-      )
-        return nothing();
-      return events({
-        type: 'FrozenObjectsQueuedForDeletion',
-        data: { at: command.at, frozenSince: freeze.since },
-      });
-    }
-    case 'BlockObjectStorage': {
-      const freeze = state.freeze;
-      const due = freeze && plusDays(freeze.since, profile.freeze.objectStorage.blockAfterDays);
-      if (
-        state.status !== 'frozen' ||
-        !freeze ||
-        freeze.objectStorage !== 'read-only' ||
-        !reached(command.at, due)
-      )
-        return nothing();
-      return events({ type: 'ObjectStorageBlocked', data: { at: command.at, frozenSince: freeze.since } });
-    }
-    case 'DeleteObjectStorage': {
-      const freeze = state.freeze;
-      const { blockAfterDays, deleteAfterBlockedDays } = profile.freeze.objectStorage;
-      const due = freeze && plusDays(freeze.since, blockAfterDays + deleteAfterBlockedDays);
-      if (
-        state.status !== 'frozen' ||
-        !freeze ||
-        freeze.objectStorage !== 'blocked' ||
-        !reached(command.at, due)
-      )
-        return nothing();
-      return events({ type: 'ObjectStorageDeleted', data: { at: command.at, frozenSince: freeze.since } });
-    }
-  }
+  return decideWith(TIMELINE_DECISIONS, command, state, context);
 }
 
 /** The local day after `at`'s local day, for penalty scheduling. */

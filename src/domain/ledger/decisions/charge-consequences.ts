@@ -1,0 +1,72 @@
+import type { LedgerContext } from '../ledger-commands.js';
+import type { LedgerEvent } from '../ledger-events.js';
+import { availableFunds, evolveLedger, outstandingBills, type LedgerState } from '../ledger-state.js';
+import { roundDecimal } from '../../shared/decimal.js';
+import { addCalendarDays, localDate } from '../../shared/reporting-period.js';
+import { crosses, hasUsableGrant } from './funds.js';
+import { plusDays } from './instants.js';
+
+/** What a charge sets off in the same decision: a freeze, a payment requirement, a mid-period bill. */
+export function consequencesOfCharge(
+  before: LedgerState,
+  consumed: LedgerEvent,
+  context: LedgerContext,
+  at: string,
+): LedgerEvent[] {
+  const { profile } = context;
+  const events: LedgerEvent[] = [];
+  const after = evolveLedger(before, consumed);
+  if (profile.freeze.enabled && before.status === 'active' && crosses(after.balance, profile.freeze.when)) {
+    const days = after.everPaid
+      ? profile.freeze.deleteObjectsAfterDays.paidBefore
+      : profile.freeze.deleteObjectsAfterDays.neverPaid;
+    events.push({
+      type: 'AccountFrozen',
+      data: {
+        balance: after.balance.toFixed(),
+        at,
+        deleteObjectsAt: plusDays(at, days),
+        everPaid: after.everPaid,
+      },
+    });
+  }
+  const funds = availableFunds(after);
+  if (
+    profile.suspension.enabled &&
+    !profile.trial?.enabled &&
+    before.status === 'active' &&
+    after.creditLimit.eq('0') &&
+    !hasUsableGrant(after, at) &&
+    crosses(funds, profile.suspension.when)
+  ) {
+    events.push({
+      type: 'PaymentRequired',
+      data: {
+        availableFunds: funds.toFixed(),
+        at,
+        suspendAt: plusDays(at, profile.suspension.suspendAfterDays),
+      },
+    });
+  }
+  if (after.creditLimit.gt('0') && availableFunds(before).gt('0') && funds.lte('0')) {
+    // Bills are paid in minor units: a bill for 400.123456 would leave a fraction open forever.
+    const amount = roundDecimal(after.balance.neg().minus(outstandingBills(after)), 2, profile.rounding.mode);
+    if (amount.gt('0')) {
+      const issuedOn = localDate(at, context.timeZone);
+      const count = [...after.openBills.values()].filter((b) => b.kind === 'mid-period').length;
+      events.push({
+        type: 'BillIssued',
+        data: {
+          billId: `${after.accountId}-${after.periodId}-mid-${count + 1}-${issuedOn}`,
+          kind: 'mid-period',
+          amount: amount.toFixed(),
+          paid: '0',
+          issuedOn,
+          dueDate: addCalendarDays(issuedOn, profile.billing.midPeriodBillDueDays),
+          reason: 'credit limit exhausted',
+        },
+      });
+    }
+  }
+  return events;
+}

@@ -1,0 +1,27 @@
+import { grantIssued, ledger, periodOpened } from '../ledger.fixtures.js';
+
+const YC = 'yc-legal-prepaid';
+
+describe('ExpireGrants', () => {
+  it('expires every grant past its expiry, earliest first, and leaves the others', () => {
+    ledger(YC)
+      .given([
+        periodOpened({}, YC),
+        grantIssued('b', '5', '2026-03-04T00:00:00.000Z'),
+        grantIssued('a', '7', '2026-03-02T00:00:00.000Z'),
+        grantIssued('later', '9', '2026-04-01T00:00:00.000Z'),
+      ])
+      .when({ type: 'ExpireGrants', at: '2026-03-05T00:00:00.000Z' })
+      .then([
+        { type: 'GrantExpired', data: { grantId: 'a', amountLost: '7', at: '2026-03-02T00:00:00.000Z' } },
+        { type: 'GrantExpired', data: { grantId: 'b', amountLost: '5', at: '2026-03-04T00:00:00.000Z' } },
+      ]);
+  });
+
+  it('has nothing to do when no grant has expired', () => {
+    ledger(YC)
+      .given([periodOpened({}, YC), grantIssued('later', '9', '2026-04-01T00:00:00.000Z')])
+      .when({ type: 'ExpireGrants', at: '2026-03-05T00:00:00.000Z' })
+      .thenNothing();
+  });
+});

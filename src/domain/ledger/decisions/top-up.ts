@@ -1,0 +1,33 @@
+import Big from 'big.js';
+import type { LedgerCommandOf, LedgerContext } from '../ledger-commands.js';
+import type { LedgerState } from '../ledger-state.js';
+import { amountField } from './amounts.js';
+import { accept, duplicate, reject, type Decision } from './decision.js';
+import { depositEvents } from './deposit.js';
+
+/** A top-up of the personal account: once per payment id, at least the profile's minimum for the currency. */
+export function decideTopUp(
+  command: LedgerCommandOf<'TopUp'>,
+  state: LedgerState,
+  context: LedgerContext,
+): Decision {
+  if (state.payments.has(command.paymentId)) return duplicate();
+  const amount = amountField(command.amount, 'amount');
+  if (!(amount instanceof Big)) return amount;
+  const minimum = context.profile.minimumTopUp[state.currency as 'RUB' | 'KZT' | 'USD'];
+  if (minimum !== undefined && amount.lt(minimum)) {
+    return reject(
+      'TOP_UP_BELOW_MINIMUM',
+      `amount must be at least ${minimum} ${state.currency} (got ${amount.toFixed()})`,
+      'amount',
+    );
+  }
+  return accept(
+    depositEvents(state, context, {
+      paymentId: command.paymentId,
+      amount,
+      channel: command.channel,
+      at: command.at,
+    }),
+  );
+}
