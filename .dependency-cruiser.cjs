@@ -12,6 +12,8 @@
  */
 const CAPABILITIES = ['accounts', 'ledger', 'documents', 'timelines', 'audit', 'ops', 'simulation'];
 const capability = (names) => `^src/(${names.join('|')})/`;
+/** Tests and their fixtures beside the code (excluded from the build). */
+const TEST_CODE = '\\.(spec|test|fixtures)\\.ts$';
 const COMPOSITION_ROOT = '^src/(app\\.module|bootstrap|main)\\.ts$';
 
 module.exports = {
@@ -20,14 +22,14 @@ module.exports = {
       name: 'domain-is-pure',
       comment: 'The domain imports only big.js and itself: no framework, no I/O, no clock.',
       severity: 'error',
-      from: { path: '^src/domain/', pathNot: '\\.spec\\.ts$' },
+      from: { path: '^src/domain/', pathNot: TEST_CODE },
       to: { pathNot: ['^src/domain/', '(^|/)node_modules/big\\.js/'] },
     },
     {
       name: 'domain-specs-stay-in-the-domain',
-      comment: 'Decider specs use the domain, the shared test support and fast-check only.',
+      comment: 'Decider specs and fixtures use the domain, the shared test support and fast-check only.',
       severity: 'error',
-      from: { path: '^src/domain/.*\\.spec\\.ts$' },
+      from: { path: '^src/domain/.*\\.(spec|fixtures)\\.ts$' },
       to: { pathNot: ['^src/domain/', '^test/support/', '(^|/)node_modules/(big\\.js|fast-check|@jest)/'] },
     },
     {
@@ -79,7 +81,7 @@ module.exports = {
     {
       name: 'no-test-code-in-production',
       severity: 'error',
-      from: { path: '^(src|projections)/', pathNot: '\\.(spec|test)\\.ts$' },
+      from: { path: '^(src|projections)/', pathNot: TEST_CODE },
       to: { path: '^(test|bench)/' },
     },
     {

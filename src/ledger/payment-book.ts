@@ -1,12 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LedgerCommand } from '../domain/ledger/ledger-commands.js';
 import {
-  CommandRejectedError,
-  type CommandMeta,
-  type CommandOutcome,
-} from '../platform/commands/command-outcome.js';
+  bookingTime,
+  decideClaimPayment,
+  evolvePaymentClaim,
+  initialPaymentClaimState,
+  type PaymentClaimState,
+  type PaymentClaimed,
+} from '../domain/payments/payment-claim.js';
+import { AggregateStreams } from '../platform/commands/aggregate-streams.js';
+import type { CommandMeta, CommandOutcome } from '../platform/commands/command-outcome.js';
 import { CLOCK, type Clock } from '../platform/clock/clock.js';
-import { deterministicEventId } from '../platform/event-store/event-ids.js';
 import { EVENT_STORE, type EventStore } from '../platform/event-store/event-store.port.js';
 import { paymentStream } from '../platform/event-store/stream-names.js';
 import { LedgerBook } from './ledger-book.js';
@@ -21,42 +25,32 @@ export type PaymentCommand = Extract<LedgerCommand, { type: 'TopUp' | 'PayBill' 
  */
 @Injectable()
 export class PaymentBook {
+  private readonly claims: AggregateStreams<PaymentClaimState, PaymentClaimed>;
+
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_STORE) store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LedgerBook) private readonly ledger: LedgerBook,
-  ) {}
+  ) {
+    this.claims = new AggregateStreams(store, clock, initialPaymentClaimState, evolvePaymentClaim, 20_000);
+  }
 
   async book(accountId: string, command: PaymentCommand, meta: CommandMeta): Promise<CommandOutcome> {
-    const bookedAt = (await this.ledger.isClosed(accountId, command.at))
-      ? this.clock.now().toISOString()
-      : command.at;
-    const claimStream = paymentStream(command.paymentId);
-    await this.store.append(
-      claimStream,
-      [
-        {
-          id: deterministicEventId(`${claimStream}/claim`),
-          type: 'PaymentClaimed',
-          data: { paymentId: command.paymentId, accountId, amount: command.amount, bookedAt },
-          metadata: {
-            commandId: meta.commandId,
-            actor: meta.actor,
-            recordedAt: this.clock.now().toISOString(),
-          },
-        },
-      ],
-      'any',
+    const now = this.clock.now().toISOString();
+    const bookedAt = bookingTime(command.at, await this.ledger.isClosed(accountId, command.at), now);
+    const stream = paymentStream(command.paymentId);
+    await this.claims.decide(
+      stream,
+      (state) =>
+        decideClaimPayment(
+          { paymentId: command.paymentId, accountId, amount: command.amount, bookedAt },
+          state,
+        ),
+      meta,
+      now,
     );
-    const [claim] = await this.store.readStream(claimStream, { maxCount: 1 });
-    const claimed = claim!.data as { accountId: string; amount: string; bookedAt: string };
-    if (claimed.accountId !== accountId || claimed.amount !== command.amount) {
-      throw new CommandRejectedError(
-        'PAYMENT_ID_REUSED',
-        `Payment ${command.paymentId} was already registered with another account or amount`,
-        'paymentId',
-      );
-    }
-    return this.ledger.decide(accountId, claimed.bookedAt, command, meta);
+    // A retry is booked where the first arrival was, so the ledger recognises the payment id there.
+    const claim = (await this.claims.load(stream)).state!;
+    return this.ledger.decide(accountId, claim.bookedAt, command, meta);
   }
 }

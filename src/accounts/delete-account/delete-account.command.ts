@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { decideDeleteAccount } from '../../domain/account/delete-account.js';
 import { AccountBook } from '../account-book.js';
 import type { CommandMeta, CommandOutcome } from '../../platform/commands/command-outcome.js';
 
@@ -25,23 +26,7 @@ export class DeleteAccountHandler implements ICommandHandler<DeleteAccount> {
     await this.accounts.account(accountId);
     const outcome = await this.accounts.decide(
       accountId,
-      (state) =>
-        state.deletedAt
-          ? { ok: true, events: [] }
-          : {
-              ok: true,
-              events: [
-                {
-                  type: 'AccountDeleted',
-                  data: {
-                    accountId,
-                    at,
-                    reason: 'blocked: debt unpaid 60 days after suspension',
-                    erased: ['legal details (name, tax id, KPP, address)', 'personal data encryption key'],
-                  },
-                },
-              ],
-            },
+      (state) => decideDeleteAccount({ accountId, at }, state),
       meta,
       at,
     );
