@@ -71,8 +71,9 @@ export class AggregateStreams<S, E extends DomainEvent> {
     } catch (error) {
       if (!(error instanceof StreamNotFoundError)) throw error;
     }
+    // Data at rest may be transformed (personal data sealed): the state is built from what it decodes to.
     const state = events.reduce(
-      (s, e) => this.evolve(s, { type: e.type, data: e.data } as E),
+      (s, e) => this.evolve(s, { type: e.type, data: this.codec.decode(streamId, e.data) } as E),
       this.initialState(),
     );
     const last = events.at(-1);

@@ -90,9 +90,8 @@ export function personalDataCodec(vault: PersonalDataVault) {
       const record = data as { personal?: { sealed?: string } };
       if (!record?.personal?.sealed) return data;
       const personal = vault.unseal(accountIdOf(streamId), record.personal.sealed);
-      return personal === undefined
-        ? { ...record, personal: undefined, personalErased: true }
-        : { ...record, personal };
+      // Once the key is destroyed the sealed data is unreadable: the event reads as if it had none.
+      return { ...record, personal };
     },
   };
 }
