@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runScenario, type Scenario, type TimelineLine } from '../../src/simulation/scenario.js';
 
-const dir = fileURLToPath(new URL('../../docs/scenarios', import.meta.url));
+const dir = fileURLToPath(new URL('../../docs/scenarios/', import.meta.url));
 const load = (name: string) => JSON.parse(readFileSync(`${dir}${name}.json`, 'utf8')) as Scenario;
 const whats = (lines: TimelineLine[]) => lines.map((l) => l.what);
 
