@@ -1,5 +1,6 @@
 import type { AccountEvent } from '../src/domain/account/account-events.js';
 import type { LedgerEvent } from '../src/domain/ledger/ledger-events.js';
+import { accountSummaryTable } from './account-summary.js';
 import type { Projection } from './runner/projection.js';
 import { ledgerStreamParts, sortablePosition } from './support/streams.js';
 import { ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX } from '../src/platform/event-store/stream-names.js';
@@ -44,10 +45,15 @@ function statusChange(event: LedgerEvent | AccountEvent): StatusChange | undefin
   }
 }
 
-/** Each account's status now and every change of it, with the reason, in log order. */
+/**
+ * Each account's status now and every change of it, with the reason, in log order; and `account_summary`,
+ * what the account summary (GET /v1/accounts/:id) shows now: status with its reason and why, balances,
+ * grants, bills and next deadlines (./account-summary.ts).
+ */
 export const accountStatusProjection: Projection = {
   name: 'account-status',
-  version: 1,
+  // v2: the account_summary table.
+  version: 2,
   filter: { streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX] },
 
   async setup(db, table) {
@@ -56,9 +62,11 @@ export const accountStatusProjection: Projection = {
     await db.run(`CREATE TABLE IF NOT EXISTS ${table('account_status_history')} (
       account_id TEXT NOT NULL, position TEXT NOT NULL, status TEXT NOT NULL, since TEXT NOT NULL,
       reason TEXT NOT NULL, event_type TEXT NOT NULL, PRIMARY KEY (account_id, position))`);
+    await accountSummaryTable.setup(db, table);
   },
 
   async apply(db, recorded, table) {
+    await accountSummaryTable.apply(db, recorded, table);
     const event = { type: recorded.type, data: recorded.data } as LedgerEvent | AccountEvent;
     const change = statusChange(event);
     if (!change) return;

@@ -1,19 +1,22 @@
 import type { AccountEvent } from '../src/domain/account/account-events.js';
+import { consumptionRow } from '../src/domain/documents/billing-report.js';
 import type { LedgerEventOf } from '../src/domain/ledger/ledger-events.js';
-import { localDate } from '../src/domain/shared/reporting-period.js';
 import type { Projection } from './runner/projection.js';
 import { addDecimals } from './support/decimal-sum.js';
-import { ledgerStreamParts } from './support/streams.js';
+import { ledgerStreamParts, sortablePosition } from './support/streams.js';
 import { ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX } from '../src/platform/event-store/stream-names.js';
 
 /**
- * Billing report aggregates: consumption per account, service, SKU and local day (the day in the
- * account's own time zone, from AccountOpened), with what grants and the balance paid. The usage instant
- * is the consumption's effective time, the same instant that chose its reporting period.
+ * Billing report aggregates: consumption per account, local day (the day in the account's own time zone,
+ * from AccountOpened), service, SKU and unit, with what grants and the balance paid — the report's rows,
+ * summed as the domain sums them (src/domain/documents/billing-report.ts: `consumptionRow`, the instant
+ * the ledger rated the usage at). `first_position` orders rows by their first usage record, so the report
+ * built from them names each service's category exactly as the one built from the ledger does.
  */
 export const billingReportProjection: Projection = {
   name: 'billing-report',
-  version: 1,
+  // v2: the unit in the key, the first usage record's position, the day and amounts from the domain.
+  version: 2,
   filter: {
     streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX],
     eventTypes: ['AccountOpened', 'ResourceConsumed'],
@@ -23,10 +26,10 @@ export const billingReportProjection: Projection = {
     await db.run(`CREATE TABLE IF NOT EXISTS ${table('billing_report_accounts')} (
       account_id TEXT PRIMARY KEY, time_zone TEXT NOT NULL, currency TEXT NOT NULL)`);
     await db.run(`CREATE TABLE IF NOT EXISTS ${table('billing_report_daily')} (
-      account_id TEXT NOT NULL, day TEXT NOT NULL, service TEXT NOT NULL, sku TEXT NOT NULL, category TEXT NOT NULL,
-      unit TEXT NOT NULL, currency TEXT NOT NULL, records INTEGER NOT NULL, quantity TEXT NOT NULL,
-      amount TEXT NOT NULL, from_grants TEXT NOT NULL, from_balance TEXT NOT NULL,
-      PRIMARY KEY (account_id, day, service, sku))`);
+      account_id TEXT NOT NULL, day TEXT NOT NULL, service TEXT NOT NULL, sku TEXT NOT NULL, unit TEXT NOT NULL,
+      category TEXT NOT NULL, currency TEXT NOT NULL, records INTEGER NOT NULL, quantity TEXT NOT NULL,
+      amount TEXT NOT NULL, from_grants TEXT NOT NULL, from_balance TEXT NOT NULL, first_position TEXT NOT NULL,
+      PRIMARY KEY (account_id, day, service, sku, unit))`);
   },
 
   async apply(db, recorded, table) {
@@ -46,11 +49,8 @@ export const billingReportProjection: Projection = {
       [ledger.accountId],
     );
     if (!account) throw new Error(`No AccountOpened seen for ${ledger.accountId} before its consumption`);
-    const c = recorded.data as LedgerEventOf<'ResourceConsumed'>['data'];
-    const usedAt = String(recorded.metadata.effectiveAt ?? c.windowEnd);
-    const day = localDate(usedAt, account.time_zone);
-    const fromGrants = addDecimals(...c.fromGrants.map((g) => g.amount));
-    const key = [ledger.accountId, day, c.service, c.sku];
+    const c = consumptionRow(recorded.data as LedgerEventOf<'ResourceConsumed'>['data'], account.time_zone);
+    const key = [ledger.accountId, c.day, c.service, c.sku, c.unit];
     const row = await db.get<{
       records: number | string;
       quantity: string;
@@ -59,24 +59,26 @@ export const billingReportProjection: Projection = {
       from_balance: string;
     }>(
       `SELECT records, quantity, amount, from_grants, from_balance FROM ${table('billing_report_daily')}
-       WHERE account_id = $1 AND day = $2 AND service = $3 AND sku = $4`,
+       WHERE account_id = $1 AND day = $2 AND service = $3 AND sku = $4 AND unit = $5`,
       key,
     );
     await db.run(
-      `INSERT INTO ${table('billing_report_daily')} (account_id, day, service, sku, category, unit, currency, records,
-         quantity, amount, from_grants, from_balance) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-       ON CONFLICT (account_id, day, service, sku) DO UPDATE SET records = excluded.records, quantity = excluded.quantity,
-         amount = excluded.amount, from_grants = excluded.from_grants, from_balance = excluded.from_balance`,
+      `INSERT INTO ${table('billing_report_daily')} (account_id, day, service, sku, unit, category, currency, records,
+         quantity, amount, from_grants, from_balance, first_position)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (account_id, day, service, sku, unit) DO UPDATE SET records = excluded.records,
+         quantity = excluded.quantity, amount = excluded.amount, from_grants = excluded.from_grants,
+         from_balance = excluded.from_balance`,
       [
         ...key,
         c.category,
-        c.unit,
         account.currency,
         Number(row?.records ?? 0) + 1,
         addDecimals(row?.quantity, c.quantity),
         addDecimals(row?.amount, c.amount),
-        addDecimals(row?.from_grants, fromGrants),
+        addDecimals(row?.from_grants, c.fromGrants),
         addDecimals(row?.from_balance, c.fromBalance),
+        sortablePosition(recorded),
       ],
     );
   },

@@ -1,14 +1,16 @@
 import type { RecordedEvent } from '../src/platform/event-store/event-store.port.js';
 import type { LedgerEvent } from '../src/domain/ledger/ledger-events.js';
+import type { DeadlineKind } from '../src/domain/timelines/deadline-kinds.js';
 import type { Projection } from './runner/projection.js';
 import type { ReadModelDb } from './runner/read-model-db.js';
 import { ledgerStreamParts } from './support/streams.js';
 import { LEDGER_STREAM_PREFIX } from '../src/platform/event-store/stream-names.js';
 
-type DeadlineKind = 'delete-frozen-objects' | 'suspend' | 'bill-due' | 'block';
+/** The kinds this read model tracks, in the vocabulary the planner and the account summary share. */
+type TrackedKind = Extract<DeadlineKind, 'delete-frozen-objects' | 'suspend' | 'bill-due' | 'delete-account'>;
 
 interface Deadline {
-  kind: DeadlineKind;
+  kind: TrackedKind;
   /** The same deadline gets the same id whether it comes from its event or from a period's carried state. */
   id: string;
   dueAt: string;
@@ -33,22 +35,24 @@ const billDue = (billId: string, dueAt: string): Deadline => ({
   dueAt,
   reason: `bill ${billId} is due`,
 });
-const block = (dueAt: string): Deadline => ({
-  kind: 'block',
-  id: `block@${dueAt}`,
+const deleteAccount = (dueAt: string): Deadline => ({
+  kind: 'delete-account',
+  id: `delete-account@${dueAt}`,
   dueAt,
   reason: 'the account is blocked and its data deleted unless the debt is paid',
 });
 
 /**
  * The deadlines an account faces, for "what happens next" queries: when frozen objects are deleted,
- * when an unpaid account is suspended, when bills fall due, when a suspended account is blocked. Each
- * is pending until the event that meets it (done) or makes it moot (cleared). The timelines fire
- * deadlines from their own table; this one is for reading.
+ * when an unpaid account is suspended, when bills fall due, when a suspended account is blocked and its
+ * data deleted. Each is pending until the event that meets it (done) or makes it moot (cleared). The
+ * timelines fire deadlines from their own table; this one is for reading. Kinds are the shared
+ * vocabulary (src/domain/timelines/deadline-kinds.ts).
  */
 export const deadlinesProjection: Projection = {
   name: 'deadlines',
-  version: 1,
+  // v2: kinds in the shared vocabulary ('block' is now 'delete-account', as in the account summary).
+  version: 2,
   filter: { streamPrefixes: [LEDGER_STREAM_PREFIX] },
 
   async setup(db, table) {
@@ -71,7 +75,8 @@ export const deadlinesProjection: Projection = {
         const { freeze, suspension, openBills } = event.data.carried;
         if (freeze && !freeze.objectsQueued) await rows.plan(deleteFrozenObjects(freeze.deleteObjectsAt));
         if (suspension?.suspendAt && !suspension.suspendedAt) await rows.plan(suspend(suspension.suspendAt));
-        if (suspension?.suspendedAt && suspension.deleteAt) await rows.plan(block(suspension.deleteAt));
+        if (suspension?.suspendedAt && suspension.deleteAt)
+          await rows.plan(deleteAccount(suspension.deleteAt));
         for (const bill of openBills) await rows.plan(billDue(bill.billId, bill.dueDate));
         return;
       }
@@ -87,11 +92,11 @@ export const deadlinesProjection: Projection = {
         return rows.settle('suspend', 'cleared');
       case 'AccountSuspended':
         await rows.settle('suspend', 'done');
-        return rows.plan(block(event.data.deleteAt));
+        return rows.plan(deleteAccount(event.data.deleteAt));
       case 'AccountRestored':
-        return rows.settle('block', 'cleared');
+        return rows.settle('delete-account', 'cleared');
       case 'AccountBlocked':
-        return rows.settle('block', 'done');
+        return rows.settle('delete-account', 'done');
       case 'BillIssued':
         return rows.plan(billDue(event.data.billId, event.data.dueDate));
       case 'BillPaymentApplied':
@@ -119,7 +124,7 @@ class DeadlineRows {
     );
   }
 
-  async settle(kind: DeadlineKind, state: 'done' | 'cleared', deadlineId?: string): Promise<void> {
+  async settle(kind: TrackedKind, state: 'done' | 'cleared', deadlineId?: string): Promise<void> {
     await this.db.run(
       `UPDATE ${this.table} SET state = $3, settled_by = $4
        WHERE account_id = $1 AND kind = $2 AND state = 'pending' ${deadlineId ? 'AND deadline_id = $5' : ''}`,

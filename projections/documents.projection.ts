@@ -5,12 +5,14 @@ import { DOCUMENTS_STREAM_PREFIX } from '../src/platform/event-store/stream-name
 
 /**
  * The documents index (by account, kind, date, number) and each document's content as issued. Events in
- * `documents-<accountId>` streams that these tables do not understand are listed in
- * `documents_unrecognised` with the reason, so nothing is dropped without a trace.
+ * `documents-<accountId>` streams that these tables do not understand — or a document id issued again — are
+ * listed in `documents_unrecognised` with the reason, so nothing is dropped without a trace (and the account
+ * documents read answers from the log for that stream).
  */
 export const documentsProjection: Projection = {
   name: 'documents',
-  version: 1,
+  // v2: a repeated document id is recorded as unrecognised; unrecognised events indexed by stream.
+  version: 2,
   filter: { streamPrefixes: [DOCUMENTS_STREAM_PREFIX] },
 
   async setup(db, table) {
@@ -24,6 +26,9 @@ export const documentsProjection: Projection = {
     await db.run(`CREATE TABLE IF NOT EXISTS ${table('documents_unrecognised')} (
       position TEXT PRIMARY KEY, event_id TEXT NOT NULL, event_type TEXT NOT NULL, stream_id TEXT NOT NULL,
       reason TEXT NOT NULL)`);
+    await db.run(
+      `CREATE INDEX IF NOT EXISTS ${table('documents_unrecognised_by_stream')} ON ${table('documents_unrecognised')} (stream_id)`,
+    );
   },
 
   async apply(db, recorded, table) {
@@ -40,11 +45,30 @@ export const documentsProjection: Projection = {
       return;
     }
     const d = parsed.document;
-    // A document id is issued once; a repeated event (a retried append under a new id) changes nothing.
+    // A document id is issued once; a repeated event (a retried append under a new id) changes nothing
+    // here, and is recorded, as the documents stream itself would show it.
+    const issued = await db.get<{ stream_id: string }>(
+      `SELECT stream_id FROM ${table('documents')} WHERE document_id = $1`,
+      [d.documentId],
+    );
+    if (issued) {
+      await db.run(
+        `INSERT INTO ${table('documents_unrecognised')} (position, event_id, event_type, stream_id, reason)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+        [
+          sortablePosition(recorded),
+          recorded.id,
+          recorded.type,
+          recorded.streamId,
+          `document ${d.documentId} was already issued in ${issued.stream_id}`,
+        ],
+      );
+      return;
+    }
     await db.run(
       `INSERT INTO ${table('documents')} (document_id, account_id, kind, number, sequence, issuer, date, period_id,
          currency, net, vat, gross, content, stream_id, position)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (document_id) DO NOTHING`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
       [
         d.documentId,
         d.accountId,

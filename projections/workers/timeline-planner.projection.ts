@@ -16,7 +16,8 @@ import {
 export const TIMELINE_PLANNER: ProjectionIdentity = {
   name: 'timeline-deadlines',
   // v2: tables prefixed, so they cannot collide with read models when both share one PostgreSQL database.
-  version: 2,
+  // v3: each deadline's kind (src/domain/timelines/deadline-kinds.ts) in its own column; re-planned from the log.
+  version: 3,
   filter: { streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX] },
 };
 
@@ -27,8 +28,8 @@ export function timelinePlannerProjection(profiles: ProfileRegistry): Projection
       await db.run(`CREATE TABLE IF NOT EXISTS ${table('timeline_accounts')} (
         account_id TEXT PRIMARY KEY, time_zone TEXT NOT NULL, profile_id TEXT NOT NULL, profile_version INTEGER NOT NULL)`);
       await db.run(`CREATE TABLE IF NOT EXISTS ${table('timeline_deadlines')} (
-        id TEXT PRIMARY KEY, account_id TEXT NOT NULL, due_at TEXT NOT NULL, ord INTEGER NOT NULL, action TEXT NOT NULL,
-        planned_by TEXT NOT NULL, status TEXT NOT NULL, outcome TEXT, fired_at TEXT)`);
+        id TEXT PRIMARY KEY, account_id TEXT NOT NULL, kind TEXT NOT NULL, due_at TEXT NOT NULL, ord INTEGER NOT NULL,
+        action TEXT NOT NULL, planned_by TEXT NOT NULL, status TEXT NOT NULL, outcome TEXT, fired_at TEXT)`);
       await db.run(
         `CREATE INDEX IF NOT EXISTS ${table('timeline_deadlines_due')} ON ${table('timeline_deadlines')} (status, due_at, ord)`,
       );
@@ -68,11 +69,12 @@ export function timelinePlannerProjection(profiles: ProfileRegistry): Projection
         recorded.id,
       )) {
         await db.run(
-          `INSERT INTO ${table('timeline_deadlines')} (id, account_id, due_at, ord, action, planned_by, status)
-           VALUES ($1, $2, $3, $4, $5, $6, 'pending') ON CONFLICT (id) DO NOTHING`,
+          `INSERT INTO ${table('timeline_deadlines')} (id, account_id, kind, due_at, ord, action, planned_by, status)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending') ON CONFLICT (id) DO NOTHING`,
           [
             deadline.id,
             deadline.accountId,
+            deadline.kind,
             deadline.dueAt,
             deadline.order,
             JSON.stringify(deadline.action),

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Provider } from '@nestjs/common';
 import type { EventStore } from '../platform/event-store/event-store.port.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
+import { ReadModels } from '../../projections/queries/read-models.js';
 import { ProjectionOperations } from './projections/projection-operations.js';
 import { MetricsController, ProjectionsController } from './projections/projections.controller.js';
 import { ProjectionsRuntime } from './projections/projections-runtime.js';
@@ -36,6 +37,7 @@ export function opsProviders(eventStore: EventStore, runtime?: ProjectionsRuntim
   return [
     { provide: ProjectionsRuntime, useValue: chosen },
     { provide: ProjectionOperations, useValue: chosen.operations },
+    { provide: ReadModels, useValue: chosen.readModels },
     { provide: READY_MAX_LAG_SECONDS, useValue: chosen.readyMaxLagSeconds },
     ProjectionsLifecycle,
   ];

@@ -7,6 +7,7 @@ import type { ProjectionRunner } from '../../projections/runner/projection-runne
 import { LeasedRunner, type LeaseOptions } from '../../projections/runner/leased-runner.js';
 import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
 import type { Deadline } from '../domain/timelines/deadline-plan.js';
+import type { DeadlineKind } from '../domain/timelines/deadline-kinds.js';
 import { timelinePlannerProjection } from '../../projections/workers/timeline-planner.projection.js';
 import {
   documentIssuerProjection,
@@ -187,14 +188,15 @@ export class TimelineEngine {
 
   async pending(
     accountId?: string,
-  ): Promise<Array<{ id: string; dueAt: string; action: Deadline['action'] }>> {
-    const rows = await this.db.all<DeadlineRow>(
-      `SELECT id, account_id, due_at, action FROM ${this.deadlines()} WHERE status = 'pending' ${accountId ? 'AND account_id = $1' : ''}
+  ): Promise<Array<{ id: string; kind: DeadlineKind; dueAt: string; action: Deadline['action'] }>> {
+    const rows = await this.db.all<DeadlineRow & { kind: DeadlineKind }>(
+      `SELECT id, account_id, kind, due_at, action FROM ${this.deadlines()} WHERE status = 'pending' ${accountId ? 'AND account_id = $1' : ''}
        ORDER BY due_at, ord, id`,
       accountId ? [accountId] : [],
     );
     return rows.map((r) => ({
       id: r.id,
+      kind: r.kind,
       dueAt: r.due_at,
       action: JSON.parse(r.action) as Deadline['action'],
     }));

@@ -10,6 +10,7 @@ import { PersonalDataVault } from '../../src/platform/personal-data/personal-dat
 import type { AppDependencies } from '../../src/app.module.js';
 import { RunningTimelines } from '../../src/timelines/running-timelines.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
+import { ProjectionsRuntime } from '../../src/ops/projections/projections-runtime.js';
 import { testCatalog } from './catalog.js';
 
 export const KEYS: Record<Role, string> = { service: 'svc-key', ops: 'ops-key', auditor: 'aud-key' };
@@ -20,6 +21,8 @@ export interface TestApi {
   app: INestApplication;
   store: SqliteEventStore;
   clock: VirtualClock;
+  /** The read models this app serves reads from (in memory, run in this process). */
+  projections: ProjectionsRuntime;
   baseUrl: string;
   call(
     method: string,
@@ -68,6 +71,7 @@ export async function startTestApi(
     app,
     store,
     clock,
+    projections: app.get(ProjectionsRuntime),
     baseUrl,
     async call(method, path, body, options = {}) {
       const role = options.role === undefined ? 'service' : options.role;

@@ -29,3 +29,21 @@ export const usage = (id: string, sku: string, quantity: string, at = '2026-03-1
   windowStart: at,
   windowEnd: at,
 });
+
+/** A legal entity billed after the month (UPD and bill at the month end, due 14 days later). */
+export const legalPostpaid = (accountId: string) => ({
+  accountId,
+  payerType: 'legal-entity',
+  region: 'ru-moscow',
+  residency: 'resident',
+  contract: 'individual-contract',
+  paymentScheme: 'postpaid',
+  profileId: 'vk-legal-postpaid',
+  legalDetails: {
+    name: 'ООО «Вектор»',
+    taxId: '7707083893',
+    kpp: '773601001',
+    address: 'Москва, ул. Вавилова, 19',
+  },
+  openedAt: '2026-03-01T09:00:00+03:00',
+});

@@ -36,7 +36,7 @@ const firedBy = (worker: Worker) =>
 async function deadlines(db: ReadModelDb, accountId: string) {
   return db
     .all<{ id: string; status: string }>(
-      `SELECT id, status FROM timeline_deadlines_v2 WHERE account_id = $1 AND due_at <= $2 ORDER BY id`,
+      `SELECT id, status FROM timeline_deadlines_v3 WHERE account_id = $1 AND due_at <= $2 ORDER BY id`,
       [accountId, INSTANCES_NOW],
     )
     .catch(() => []);

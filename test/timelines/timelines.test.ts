@@ -236,7 +236,7 @@ describe('timelines on the virtual clock', () => {
     await restarted.start();
     await restarted.advanceTo('2026-03-09T00:00:00.000Z', first.clock);
     // Firing again (another instance, or a retry) changes nothing.
-    await db.run(`UPDATE timeline_deadlines_v2 SET status = 'pending' WHERE id LIKE '%/suspend/%'`);
+    await db.run(`UPDATE timeline_deadlines_v3 SET status = 'pending' WHERE id LIKE '%/suspend/%'`);
     await restarted.fireDue();
     const suspensions = (await first.store.readAll({ filter: { eventTypes: ['AccountSuspended'] } })).length;
     expect(suspensions).toBe(1);

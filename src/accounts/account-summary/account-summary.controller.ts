@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Param, Query } from '@nestjs/common';
 import { problem } from '../../platform/http/problem-details.js';
 import { isRealInstant } from '../../platform/http/validators.js';
 import Big from 'big.js';
@@ -6,9 +6,15 @@ import { AccountBook } from '../account-book.js';
 import { LedgerBook } from '../../ledger/ledger-book.js';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
 import { Roles } from '../../platform/http/auth/roles.js';
-import { availableFunds, outstandingBills } from '../../domain/ledger/ledger-state.js';
+import type { AccountFacts } from '../../domain/account/account-events.js';
+import { availableFunds, outstandingBills, type LedgerState } from '../../domain/ledger/ledger-state.js';
 import { explainStatus, nextDeadlines } from '../../domain/ledger/account-outlook.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
+import { accountStatusProjection } from '../../../projections/account-status.projection.js';
+import { accountSummaryRecord } from '../../../projections/queries/account-summary.query.js';
+import { ReadModels } from '../../../projections/queries/read-models.js';
+
+type SummaryFacts = Pick<AccountFacts, 'currency' | 'payerType' | 'profileId' | 'profileVersion'>;
 
 @Controller('v1/accounts/:accountId')
 export class AccountSummaryController {
@@ -16,12 +22,15 @@ export class AccountSummaryController {
     private readonly accounts: AccountBook,
     private readonly ledger: LedgerBook,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(ReadModels) private readonly readModels?: ReadModels,
   ) {}
 
   /**
    * Status and why, balance, grants by expiry, credit, debt, open bills and what happens next — now, or as of a past time by
-   * effective time (`asOf`) or as it was recorded then (`basis=recorded`). Read-only: it never opens or
-   * closes a period, so auditors change nothing by reading.
+   * effective time (`asOf`) or as it was recorded then (`basis=recorded`). Now comes from the account-status
+   * read model's account_summary once it has caught up with the log (else from the log); as-of reads replay
+   * the log. Read-only:
+   * it never opens or closes a period, so auditors change nothing by reading.
    */
   @Get()
   @Roles('service', 'ops', 'auditor')
@@ -54,30 +63,66 @@ export class AccountSummaryController {
         },
       );
     }
+    const now = this.clock.now().toISOString();
+    if (asOf === undefined && basis === 'effective') {
+      const current = await this.fromReadModel(accountId, now);
+      if (current) return current;
+    }
     const account = await this.accounts.account(accountId);
-    const at = asOf ? new Date(asOf).toISOString() : this.clock.now().toISOString();
+    const at = asOf ? new Date(asOf).toISOString() : now;
     const state = await this.ledger.stateAsOf(accountId, at, basis);
-    const debt = state.balance.lt(0) ? state.balance.neg() : new Big(0);
-    return {
-      accountId,
-      asOf: at,
-      basis,
-      currency: account.currency,
-      payerType: account.payerType,
-      profile: { id: account.profileId, version: account.profileVersion },
-      period: { id: state.periodId, startsAt: state.startsAt, endsAt: state.endsAt },
-      status: explainStatus(state),
-      balance: state.balance.toFixed(),
-      creditLimit: state.creditLimit.toFixed(),
-      availableFunds: availableFunds(state).toFixed(),
-      debt: debt.toFixed(),
-      grants: [...state.grants.values()]
-        .filter((g) => new Big(g.remaining).gt(0))
-        .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt))
-        .map((g) => ({ grantId: g.grantId, kind: g.kind, remaining: g.remaining, expiresAt: g.expiresAt })),
-      openBills: [...state.openBills.values()],
-      outstandingBills: outstandingBills(state).toFixed(),
-      nextDeadlines: nextDeadlines(state),
-    };
+    return accountSummary(accountId, account, state, at, basis);
   }
+
+  /**
+   * The summary now from the read model; undefined when the log must answer: the read model is not caught
+   * up, does not know the account (the log answers 404), or its latest period holds an event dated after
+   * now (or the account opens later), which the log leaves out of "now".
+   */
+  private async fromReadModel(accountId: string, now: string) {
+    if (!this.readModels) return undefined;
+    const read = await this.readModels.read(
+      'account-summary',
+      accountStatusProjection,
+      accountSummaryRecord(accountId),
+    );
+    if (!read.served || !read.value) return undefined;
+    const { account, state, latestEffectiveAt } = read.value;
+    const at = Date.parse(now);
+    if (at < Date.parse(account.openedAt)) return undefined;
+    if (latestEffectiveAt !== null && Date.parse(latestEffectiveAt) > at) return undefined;
+    return accountSummary(accountId, account, state, now, 'effective');
+  }
+}
+
+/** The summary body: a pure function of the account's facts and its ledger state at `at`. */
+function accountSummary(
+  accountId: string,
+  account: SummaryFacts,
+  state: LedgerState,
+  at: string,
+  basis: 'effective' | 'recorded',
+) {
+  const debt = state.balance.lt(0) ? state.balance.neg() : new Big(0);
+  return {
+    accountId,
+    asOf: at,
+    basis,
+    currency: account.currency,
+    payerType: account.payerType,
+    profile: { id: account.profileId, version: account.profileVersion },
+    period: { id: state.periodId, startsAt: state.startsAt, endsAt: state.endsAt },
+    status: explainStatus(state),
+    balance: state.balance.toFixed(),
+    creditLimit: state.creditLimit.toFixed(),
+    availableFunds: availableFunds(state).toFixed(),
+    debt: debt.toFixed(),
+    grants: [...state.grants.values()]
+      .filter((g) => new Big(g.remaining).gt(0))
+      .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt))
+      .map((g) => ({ grantId: g.grantId, kind: g.kind, remaining: g.remaining, expiresAt: g.expiresAt })),
+    openBills: [...state.openBills.values()],
+    outstandingBills: outstandingBills(state).toFixed(),
+    nextDeadlines: nextDeadlines(state),
+  };
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { AccountBook } from '../../accounts/account-book.js';
 import { renderDocumentPdf } from '../document-pdf.js';
@@ -6,6 +6,10 @@ import { DocumentService } from '../document-service.js';
 import { NotFoundError } from '../../platform/commands/command-outcome.js';
 import { Roles } from '../../platform/http/auth/roles.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
+import type { Numbered } from '../../domain/documents/index.js';
+import { documentsProjection } from '../../../projections/documents.projection.js';
+import { accountDocuments } from '../../../projections/queries/documents.query.js';
+import { ReadModels } from '../../../projections/queries/read-models.js';
 
 /** An account's issued documents: the list, one as JSON, one as PDF (read-only). */
 @Controller('v1/accounts/:accountId')
@@ -13,13 +17,14 @@ export class AccountDocumentsController {
   constructor(
     private readonly documents: DocumentService,
     private readonly accounts: AccountBook,
+    @Optional() @Inject(ReadModels) private readonly readModels?: ReadModels,
   ) {}
 
   @Get('documents')
   @Roles('service', 'ops', 'auditor')
   async list(@Param('accountId', AccountIdPipe) accountId: string) {
     await this.accounts.account(accountId);
-    const documents = await this.documents.list(accountId);
+    const documents = await this.issued(accountId);
     return documents.map((d) => ({
       number: d.number,
       kind: d.kind,
@@ -52,8 +57,22 @@ export class AccountDocumentsController {
 
   private async find(accountId: string, number: string) {
     await this.accounts.account(accountId);
-    const document = (await this.documents.list(accountId)).find((d) => d.number === number);
+    const document = (await this.issued(accountId, number)).find((d) => d.number === number);
     if (!document) throw new NotFoundError(`Account ${accountId} has no document ${number}`);
     return document;
+  }
+
+  /**
+   * The account's documents in the order they were issued (only those numbered `number`, if given): from
+   * the documents read model once it has caught up with the log, else from the documents stream.
+   */
+  private async issued(accountId: string, number?: string): Promise<Numbered[]> {
+    const read = await this.readModels?.read(
+      'account-documents',
+      documentsProjection,
+      accountDocuments(accountId, number),
+    );
+    if (read?.served && read.value) return read.value;
+    return this.documents.list(accountId);
   }
 }

@@ -1,8 +1,13 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { AccountBook } from '../../accounts/account-book.js';
 import { ledgerStream } from '../../platform/event-store/stream-names.js';
-import { billingReport, billingReportCsv } from '../../domain/documents/index.js';
+import {
+  billingReport,
+  billingReportCsv,
+  billingReportFromRows,
+  type BillingReport,
+} from '../../domain/documents/index.js';
 import type { LedgerEventOf } from '../../domain/ledger/ledger-events.js';
 import { nextPeriod, periodById, periodOf } from '../../domain/shared/reporting-period.js';
 import { EVENT_STORE, type EventStore } from '../../platform/event-store/event-store.port.js';
@@ -10,6 +15,9 @@ import { StreamNotFoundError } from '../../platform/event-store/errors.js';
 import { Roles } from '../../platform/http/auth/roles.js';
 import { problem } from '../../platform/http/problem-details.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
+import { billingReportProjection } from '../../../projections/billing-report.projection.js';
+import { billingReportRecord } from '../../../projections/queries/billing-report.query.js';
+import { ReadModels } from '../../../projections/queries/read-models.js';
 
 import { dateRange } from '../date-range.js';
 
@@ -19,6 +27,7 @@ export class BillingReportController {
   constructor(
     private readonly accounts: AccountBook,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() @Inject(ReadModels) private readonly readModels?: ReadModels,
   ) {}
 
   /** Детализация: consumption by service, resource and local day, as JSON or CSV. */
@@ -37,6 +46,43 @@ export class BillingReportController {
         errors: [{ field: 'format', rule: 'isIn', message: 'format must be json or csv' }],
       });
     }
+    const report = (await this.fromReadModel(accountId, range)) ?? (await this.fromLedger(accountId, range));
+    if (format === 'csv') {
+      response
+        .type('text/csv; charset=utf-8')
+        .setHeader(
+          'content-disposition',
+          `attachment; filename="${accountId}-${range.from}-${range.to}.csv"`,
+        );
+      response.send(billingReportCsv(report, { totalsRow: true }));
+    } else response.json(report);
+  }
+
+  /**
+   * From the billing-report read model once it has caught up with the log; undefined when the log must
+   * answer (not caught up, or an account it has not seen: the log answers 404).
+   */
+  private async fromReadModel(
+    accountId: string,
+    range: { from: string; to: string },
+  ): Promise<BillingReport | undefined> {
+    const read = await this.readModels?.read(
+      'billing-report',
+      billingReportProjection,
+      billingReportRecord(accountId, range.from, range.to),
+    );
+    if (!read?.served || !read.value) return undefined;
+    const { timeZone, currency, rows } = read.value;
+    // The ledger periods the log would read: those of `from` up to the one holding `to` at midday UTC.
+    const last = periodOf(new Date(Date.parse(`${range.to}T12:00:00Z`)).toISOString(), timeZone).id;
+    return billingReportFromRows(
+      { accountId, currency, timeZone, ...range },
+      rows.filter((row) => row.day.slice(0, 7) <= last),
+    );
+  }
+
+  /** From the ResourceConsumed events of the account's ledger periods that hold the range. */
+  private async fromLedger(accountId: string, range: { from: string; to: string }): Promise<BillingReport> {
     const account = await this.accounts.account(accountId);
     const consumption: Array<LedgerEventOf<'ResourceConsumed'>['data']> = [];
     let period = periodById(range.from.slice(0, 7), account.timeZone);
@@ -48,22 +94,13 @@ export class BillingReportController {
       }
       period = nextPeriod(period);
     }
-    const report = billingReport({
+    return billingReport({
       accountId,
       currency: account.currency,
       timeZone: account.timeZone,
       ...range,
       consumption,
     });
-    if (format === 'csv') {
-      response
-        .type('text/csv; charset=utf-8')
-        .setHeader(
-          'content-disposition',
-          `attachment; filename="${accountId}-${range.from}-${range.to}.csv"`,
-        );
-      response.send(billingReportCsv(report, { totalsRow: true }));
-    } else response.json(report);
   }
 
   private async readLedger(accountId: string, periodId: string) {

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Param, Query } from '@nestjs/common';
 import { AccountBook } from '../../accounts/account-book.js';
 import { LedgerBook } from '../../ledger/ledger-book.js';
 import { DocumentService } from '../document-service.js';
@@ -15,6 +15,9 @@ import { addCalendarDays, localDate } from '../../domain/shared/reporting-period
 import { EVENT_STORE, type EventStore } from '../../platform/event-store/event-store.port.js';
 import { Roles } from '../../platform/http/auth/roles.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
+import { documentsProjection } from '../../../projections/documents.projection.js';
+import { accountDocuments } from '../../../projections/queries/documents.query.js';
+import { ReadModels } from '../../../projections/queries/read-models.js';
 
 import { dateRange } from '../date-range.js';
 
@@ -26,6 +29,7 @@ export class ReconciliationReportController {
     private readonly accounts: AccountBook,
     private readonly ledger: LedgerBook,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() @Inject(ReadModels) private readonly readModels?: ReadModels,
   ) {}
 
   /** Акт сверки for any date range: documents (debit) and eligible payments (credit), who owes whom. */
@@ -69,8 +73,18 @@ export class ReconciliationReportController {
     });
   }
 
+  /**
+   * Documents (from the documents read model once it has caught up with the log, else from the documents
+   * stream) and the payments the ledger recorded (from the log), by date.
+   */
   private async entries(accountId: string, timeZone: string): Promise<ReconciliationEntry[]> {
-    const documents = (await this.documents.list(accountId)).map(documentEntry);
+    const read = await this.readModels?.read(
+      'reconciliation-report',
+      documentsProjection,
+      accountDocuments(accountId),
+    );
+    const issued = read?.served && read.value ? read.value : await this.documents.list(accountId);
+    const documents = issued.map(documentEntry);
     const deposits = (
       await this.store.readAll({
         filter: { streamPrefixes: [accountLedgerPrefix(accountId)], eventTypes: ['FundsDeposited'] },

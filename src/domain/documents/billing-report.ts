@@ -88,11 +88,68 @@ interface Accumulator {
   records: number;
 }
 
+/** The local day (in `timeZone`) a usage record counts on: that of the instant the ledger rated it at. */
+export function consumptionDay(
+  event: Pick<ResourceConsumedData, 'windowStart' | 'windowEnd'>,
+  timeZone: string,
+): LocalDate {
+  return localDate(usageInstant(event.windowStart, event.windowEnd), timeZone);
+}
+
+/**
+ * One usage record as a report row of its local day (`records` = 1), its amounts checked: the unit both
+ * the report and the billing-report read model add up.
+ */
+export function consumptionRow(
+  event: ResourceConsumedData,
+  timeZone: string,
+  resource: BillingReportResource = 'sku',
+): BillingReportRow {
+  const field = (name: string) => `usage record ${event.usageRecordId} ${name}`;
+  const amount = parseDecimal(event.amount, field('amount'), MAX_MONEY_FRACTION_DIGITS);
+  const fromBalance = parseDecimal(event.fromBalance, field('fromBalance'), MAX_MONEY_FRACTION_DIGITS);
+  const fromGrants = event.fromGrants.reduce(
+    (sum, part) => sum.plus(parseDecimal(part.amount, field('fromGrants'), MAX_MONEY_FRACTION_DIGITS)),
+    new Decimal('0'),
+  );
+  const quantity = parseDecimal(event.quantity, field('quantity'), MAX_MONEY_FRACTION_DIGITS);
+  return {
+    day: consumptionDay(event, timeZone),
+    service: event.service,
+    category: event.category,
+    sku: event.sku,
+    usageRecordId: resource === 'usage-record' ? event.usageRecordId : null,
+    unit: event.unit,
+    quantity: toPlainString(quantity),
+    ...split({ amount, fromGrants, fromBalance }),
+    records: 1,
+  };
+}
+
 export function billingReport(request: BillingReportRequest): BillingReport {
+  checkRange(request.from, request.to);
+  const resource = request.resource ?? 'sku';
+  const rows: BillingReportRow[] = [];
+  for (const event of request.consumption) {
+    const day = consumptionDay(event, request.timeZone);
+    if (day < request.from || day > request.to) continue;
+    rows.push(consumptionRow(event, request.timeZone, resource));
+  }
+  return billingReportFromRows({ ...request, resource }, rows);
+}
+
+/**
+ * The report from rows already summed per local day, service, SKU (or usage record) and unit — by a read
+ * model, or one per usage record — given in the order their first usage record was stored: rows with the
+ * same key add up, and a row's or a service's category is the one its first usage record had. Rows
+ * outside `from`–`to` are left out.
+ */
+export function billingReportFromRows(
+  request: Omit<BillingReportRequest, 'consumption'>,
+  consumption: readonly BillingReportRow[],
+): BillingReport {
   const { from, to, timeZone } = request;
-  epochDayOf(from, 'from');
-  epochDayOf(to, 'to');
-  if (from > to) throw new BillingReportRangeError(from, to);
+  checkRange(from, to);
   const resource = request.resource ?? 'sku';
 
   const rows = new Map<string, Accumulator>();
@@ -101,28 +158,20 @@ export function billingReport(request: BillingReportRequest): BillingReport {
     Omit<Accumulator, 'key' | 'quantity' | 'records'> & { category: string }
   >();
   const zero = () => new Decimal('0');
-  for (const event of request.consumption) {
-    const day = localDate(usageInstant(event.windowStart, event.windowEnd), timeZone);
-    if (day < from || day > to) continue;
-    const field = (name: string) => `usage record ${event.usageRecordId} ${name}`;
-    const amount = parseDecimal(event.amount, field('amount'), MAX_MONEY_FRACTION_DIGITS);
-    const fromBalance = parseDecimal(event.fromBalance, field('fromBalance'), MAX_MONEY_FRACTION_DIGITS);
-    const fromGrants = event.fromGrants.reduce(
-      (sum, part) => sum.plus(parseDecimal(part.amount, field('fromGrants'), MAX_MONEY_FRACTION_DIGITS)),
-      zero(),
-    );
-    const quantity = parseDecimal(event.quantity, field('quantity'), MAX_MONEY_FRACTION_DIGITS);
-    const usageRecordId = resource === 'usage-record' ? event.usageRecordId : null;
-
-    const key = JSON.stringify([day, event.service, event.sku, usageRecordId, event.unit]);
+  for (const part of consumption) {
+    if (part.day < from || part.day > to) continue;
+    const amount = new Decimal(part.amount);
+    const fromGrants = new Decimal(part.fromGrants);
+    const fromBalance = new Decimal(part.fromBalance);
+    const key = JSON.stringify([part.day, part.service, part.sku, part.usageRecordId, part.unit]);
     const row = rows.get(key) ?? {
       key: {
-        day,
-        service: event.service,
-        category: event.category,
-        sku: event.sku,
-        usageRecordId,
-        unit: event.unit,
+        day: part.day,
+        service: part.service,
+        category: part.category,
+        sku: part.sku,
+        usageRecordId: part.usageRecordId,
+        unit: part.unit,
       },
       quantity: zero(),
       amount: zero(),
@@ -130,15 +179,15 @@ export function billingReport(request: BillingReportRequest): BillingReport {
       fromBalance: zero(),
       records: 0,
     };
-    row.quantity = row.quantity.plus(quantity);
+    row.quantity = row.quantity.plus(new Decimal(part.quantity));
     row.amount = row.amount.plus(amount);
     row.fromGrants = row.fromGrants.plus(fromGrants);
     row.fromBalance = row.fromBalance.plus(fromBalance);
-    row.records += 1;
+    row.records += part.records;
     rows.set(key, row);
 
-    const service = services.get(event.service) ?? {
-      category: event.category,
+    const service = services.get(part.service) ?? {
+      category: part.category,
       amount: zero(),
       fromGrants: zero(),
       fromBalance: zero(),
@@ -146,7 +195,7 @@ export function billingReport(request: BillingReportRequest): BillingReport {
     service.amount = service.amount.plus(amount);
     service.fromGrants = service.fromGrants.plus(fromGrants);
     service.fromBalance = service.fromBalance.plus(fromBalance);
-    services.set(event.service, service);
+    services.set(part.service, service);
   }
 
   const sortedRows = [...rows.values()]
@@ -188,6 +237,12 @@ export function billingReport(request: BillingReportRequest): BillingReport {
     byService,
     totals: split(totals),
   };
+}
+
+function checkRange(from: LocalDate, to: LocalDate): void {
+  epochDayOf(from, 'from');
+  epochDayOf(to, 'to');
+  if (from > to) throw new BillingReportRangeError(from, to);
 }
 
 export interface BillingReportCsvOptions {

@@ -2,6 +2,7 @@ import type { LedgerCommand, TimelineCommand } from '../ledger/ledger-commands.j
 import type { LedgerEvent } from '../ledger/ledger-events.js';
 import type { PolicyProfile } from '../policies/policy-profile.js';
 import { addCalendarDays, localDate, startOfLocalDay } from '../shared/reporting-period.js';
+import type { DeadlineKind } from './deadline-kinds.js';
 
 const DAY_MS = 86_400_000;
 const plusDays = (instant: string, days: number) =>
@@ -19,6 +20,8 @@ export type DeadlineLedgerCommand = TimelineCommand | Extract<LedgerCommand, { t
 export interface Deadline {
   id: string;
   accountId: string;
+  /** What happens at `dueAt`, in the words the summary and the deadlines read model use. */
+  kind: DeadlineKind;
   dueAt: string;
   /** Ties at the same instant fire in this order (a notice before the suspension it announces). */
   order: number;
@@ -44,20 +47,33 @@ export function deadlinesFor(
   eventId: string,
 ): Deadline[] {
   const { accountId, timeZone, profile } = account;
-  const deadline = (key: string, dueAt: string, action: Deadline['action'], order = 5): Deadline => ({
+  const deadline = (
+    key: string,
+    kind: DeadlineKind,
+    dueAt: string,
+    action: Deadline['action'],
+    order = 5,
+  ): Deadline => ({
     id: `${accountId}/${key}`,
     accountId,
+    kind,
     dueAt,
     order,
     action,
   });
-  const ledger = (key: string, dueAt: string, command: DeadlineLedgerCommand, order = 5) =>
-    deadline(key, dueAt, { kind: 'ledger', command }, order);
+  const ledger = (
+    key: string,
+    kind: DeadlineKind,
+    dueAt: string,
+    command: DeadlineLedgerCommand,
+    order = 5,
+  ) => deadline(key, kind, dueAt, { kind: 'ledger', command }, order);
   const notices = (suspendAt: string, key: string) =>
     profile.suspension.noticeDaysBefore.map((days) => {
       const at = plusDays(suspendAt, -days);
       return ledger(
         `${key}/notice-${days}`,
+        'suspension-notice',
         at,
         { type: 'SendSuspensionNotice', suspendAt, daysBefore: days, at },
         1,
@@ -66,7 +82,7 @@ export function deadlinesFor(
   const firstPenaltyDay = (fromInstant: string) => {
     const day = addCalendarDays(localDate(fromInstant, timeZone), 1);
     const at = startOfLocalDay(addCalendarDays(day, 1), timeZone);
-    return ledger(`penalty/${day}`, at, { type: 'AccruePenalty', day, at }, 3);
+    return ledger(`penalty/${day}`, 'penalty', at, { type: 'AccruePenalty', day, at }, 3);
   };
 
   switch (event.type) {
@@ -74,6 +90,7 @@ export function deadlinesFor(
       return [
         deadline(
           closeKey(event.data.periodId),
+          'period-close',
           event.data.endsAt,
           { kind: 'close-period', periodId: event.data.periodId },
           0,
@@ -81,7 +98,9 @@ export function deadlinesFor(
       ];
     case 'GrantIssued': {
       const at = event.data.expiresAt;
-      return [ledger(`grant-expiry/${event.data.grantId}`, at, { type: 'ExpireGrants', at }, 2)];
+      return [
+        ledger(`grant-expiry/${event.data.grantId}`, 'grant-expiry', at, { type: 'ExpireGrants', at }, 2),
+      ];
     }
     case 'PaymentRequired': {
       const suspendAt = event.data.suspendAt;
@@ -89,6 +108,7 @@ export function deadlinesFor(
         ...notices(suspendAt, `suspend/${suspendAt}`),
         ledger(
           `suspend/${suspendAt}`,
+          'suspend',
           suspendAt,
           { type: 'SuspendIfUnpaid', reason: 'funds-exhausted', at: suspendAt },
           4,
@@ -102,6 +122,7 @@ export function deadlinesFor(
         ...notices(suspendAt, `bill/${event.data.billId}`),
         ledger(
           `bill/${event.data.billId}/overdue`,
+          'suspend',
           suspendAt,
           { type: 'SuspendIfBillOverdue', billId: event.data.billId, at: suspendAt },
           4,
@@ -116,6 +137,7 @@ export function deadlinesFor(
       const plans = [
         ledger(
           `block/${event.data.at}`,
+          'delete-account',
           event.data.deleteAt,
           { type: 'BlockIfStillSuspended', at: event.data.deleteAt },
           6,
@@ -128,7 +150,7 @@ export function deadlinesFor(
     case 'PenaltyAccrued': {
       const day = addCalendarDays(event.data.day, 1);
       const at = startOfLocalDay(addCalendarDays(day, 1), timeZone);
-      return [ledger(`penalty/${day}`, at, { type: 'AccruePenalty', day, at }, 3)];
+      return [ledger(`penalty/${day}`, 'penalty', at, { type: 'AccruePenalty', day, at }, 3)];
     }
     case 'AccountFrozen': {
       const since = event.data.at;
@@ -136,22 +158,22 @@ export function deadlinesFor(
       const objectStorageBlockAt = plusDays(since, blockAfterDays);
       const objectStorageDeleteAt = plusDays(since, blockAfterDays + deleteAfterBlockedDays);
       return [
-        ledger(`frozen/${since}/objects`, event.data.deleteObjectsAt, {
+        ledger(`frozen/${since}/objects`, 'delete-frozen-objects', event.data.deleteObjectsAt, {
           type: 'QueueFrozenObjects',
           at: event.data.deleteObjectsAt,
         }),
-        ledger(`frozen/${since}/object-storage-block`, objectStorageBlockAt, {
+        ledger(`frozen/${since}/object-storage-block`, 'block-object-storage', objectStorageBlockAt, {
           type: 'BlockObjectStorage',
           at: objectStorageBlockAt,
         }),
-        ledger(`frozen/${since}/object-storage-delete`, objectStorageDeleteAt, {
+        ledger(`frozen/${since}/object-storage-delete`, 'delete-object-storage', objectStorageDeleteAt, {
           type: 'DeleteObjectStorage',
           at: objectStorageDeleteAt,
         }),
       ];
     }
     case 'AccountBlocked':
-      return [deadline(`delete/${eventId}`, event.data.at, { kind: 'delete-account' }, 7)];
+      return [deadline(`delete/${eventId}`, 'delete-account', event.data.at, { kind: 'delete-account' }, 7)];
     default:
       return [];
   }

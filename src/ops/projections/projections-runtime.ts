@@ -9,6 +9,7 @@ import { ProjectionHost, type HostOptions } from '../../../projections/runner/pr
 import { PostgresReadModelDb } from '../../../projections/runner/postgres-read-model-db.js';
 import type { ReadModelDb } from '../../../projections/runner/read-model-db.js';
 import { SqliteReadModelDb } from '../../../projections/runner/sqlite-read-model-db.js';
+import { DEFAULT_READ_MODEL_WAIT_MS, ReadModels } from '../../../projections/queries/read-models.js';
 import { ProjectionOperations, type WorkerSource } from './projection-operations.js';
 import type { WorkersConfig } from './workers-config.js';
 import { TIMELINE_PLANNER } from '../../../projections/workers/timeline-planner.projection.js';
@@ -24,6 +25,8 @@ export interface ProjectionsConfig {
   leaseTtlMs: number;
   /** GET /ready answers 503 once any projection's oldest unapplied event is older than this. */
   readyMaxLagSeconds: number;
+  /** How long a read waits for its read model to catch up with the log before answering from the log. */
+  readModelWaitMs: number;
 }
 
 export const DEFAULT_READY_MAX_LAG_SECONDS = 60;
@@ -31,7 +34,7 @@ export const DEFAULT_READY_MAX_LAG_SECONDS = 60;
 /**
  * READ_MODEL_DB (default `<DATA_DIR>/read-models.sqlite`; a postgres:// URL shares read models between
  * instances), PROJECTIONS=run|off, PROJECTION_LEASE_TTL_MS (default 15000), INSTANCE_ID (default host:pid),
- * READY_MAX_PROJECTION_LAG_SECONDS (default 60).
+ * READY_MAX_PROJECTION_LAG_SECONDS (default 60), READ_MODEL_WAIT_MS (default 2000).
  */
 export function loadProjectionsConfig(
   dataDir: string,
@@ -48,6 +51,12 @@ export function loadProjectionsConfig(
   const readyMaxLagSeconds = /^\d+$/.test(lagRaw) ? Number(lagRaw) : NaN;
   if (!Number.isSafeInteger(readyMaxLagSeconds))
     problems.push(`READY_MAX_PROJECTION_LAG_SECONDS must be a whole number ≥ 0 (got '${lagRaw}')`);
+  const waitRaw = env.READ_MODEL_WAIT_MS?.trim() || String(DEFAULT_READ_MODEL_WAIT_MS);
+  const readModelWaitMs = /^\d+$/.test(waitRaw) ? Number(waitRaw) : NaN;
+  if (!(readModelWaitMs <= MAX_READ_MODEL_WAIT_MS))
+    problems.push(
+      `READ_MODEL_WAIT_MS must be a whole number of milliseconds from 0 to ${MAX_READ_MODEL_WAIT_MS} (got '${waitRaw}')`,
+    );
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     readModelDb: env.READ_MODEL_DB?.trim() || join(dataDir, 'read-models.sqlite'),
@@ -55,8 +64,12 @@ export function loadProjectionsConfig(
     holder: env.INSTANCE_ID?.trim() || `${hostname()}:${process.pid}`,
     leaseTtlMs,
     readyMaxLagSeconds,
+    readModelWaitMs,
   };
 }
+
+/** A read that waits longer than this for a read model would rather be answered from the log. */
+const MAX_READ_MODEL_WAIT_MS = 60_000;
 
 export function openReadModelDb(target: string): ReadModelDb {
   return /^postgres(ql)?:\/\//.test(target) ? new PostgresReadModelDb(target) : new SqliteReadModelDb(target);
@@ -66,19 +79,26 @@ export function openReadModelDb(target: string): ReadModelDb {
 export class ProjectionsRuntime {
   readonly operations: ProjectionOperations;
   readonly host?: ProjectionHost;
+  /** The reads served from these read models, with read-your-writes and the fallback to the log. */
+  readonly readModels: ReadModels;
   /** How far behind a projection may fall before GET /ready reports the instance not ready. */
   readonly readyMaxLagSeconds: number;
 
   constructor(
     readonly store: EventStore,
     readonly db: ReadModelDb,
-    { readyMaxLagSeconds, ...options }: { run: boolean; readyMaxLagSeconds?: number } & HostOptions,
+    {
+      readyMaxLagSeconds,
+      readModelWaitMs,
+      ...options
+    }: { run: boolean; readyMaxLagSeconds?: number; readModelWaitMs?: number } & HostOptions,
     readonly projections: Projection[] = allProjections(),
     /** The workers ops see beside the projections, with connections this runtime closes. */
     private readonly workers: WorkerSource[] = [],
   ) {
     this.readyMaxLagSeconds = readyMaxLagSeconds ?? DEFAULT_READY_MAX_LAG_SECONDS;
     this.operations = new ProjectionOperations(store, db, projections, Date.now, workers);
+    this.readModels = new ReadModels(store, db, { waitMs: readModelWaitMs });
     if (options.run) this.host = new ProjectionHost(store, db, projections, options);
   }
 
@@ -97,6 +117,7 @@ export class ProjectionsRuntime {
         holder: config.holder,
         leaseTtlMs: config.leaseTtlMs,
         readyMaxLagSeconds: config.readyMaxLagSeconds,
+        readModelWaitMs: config.readModelWaitMs,
         log,
       },
       allProjections(),

@@ -1,0 +1,48 @@
+import type { AccountFacts } from '../../src/domain/account/account-events.js';
+import { initialLedgerState, type LedgerState } from '../../src/domain/ledger/ledger-state.js';
+import { restoreLedgerState, type LedgerSnapshot } from '../account-summary.js';
+import type { ReadModelQuery } from './read-models.js';
+
+export interface AccountSummaryRecord {
+  account: Pick<AccountFacts, 'currency' | 'payerType' | 'profileId' | 'profileVersion' | 'openedAt'>;
+  /** The latest period's state (the initial state before the first period opened). */
+  state: LedgerState;
+  /** The latest effective time folded into `state`: it is the state "now" only from then on. */
+  latestEffectiveAt: string | null;
+}
+
+interface Row {
+  currency: AccountFacts['currency'];
+  payer_type: AccountFacts['payerType'];
+  profile_id: string;
+  profile_version: number | string;
+  opened_at: string;
+  ledger: string | null;
+  latest_effective_at: string | null;
+}
+
+/** One account's row of the account-summary read model; undefined for an account it has not seen. */
+export const accountSummaryRecord =
+  (accountId: string): ReadModelQuery<AccountSummaryRecord | undefined> =>
+  async (db, table) => {
+    const row = await db.get<Row>(
+      `SELECT currency, payer_type, profile_id, profile_version, opened_at, ledger, latest_effective_at
+       FROM ${table('account_summary')} WHERE account_id = $1`,
+      [accountId],
+    );
+    if (!row) return undefined;
+    return {
+      account: {
+        currency: row.currency,
+        payerType: row.payer_type,
+        profileId: row.profile_id,
+        profileVersion: Number(row.profile_version),
+        openedAt: row.opened_at,
+      },
+      state:
+        row.ledger === null
+          ? initialLedgerState()
+          : restoreLedgerState(JSON.parse(row.ledger) as LedgerSnapshot),
+      latestEffectiveAt: row.latest_effective_at,
+    };
+  };

@@ -1,0 +1,63 @@
+import type { Currency } from '../../src/domain/account/account-events.js';
+import type { BillingReportRow } from '../../src/domain/documents/index.js';
+import type { ReadModelQuery } from './read-models.js';
+
+export interface BillingReportRecord {
+  timeZone: string;
+  currency: Currency;
+  /** Summed per local day, service, SKU and unit, in the order of each row's first usage record. */
+  rows: BillingReportRow[];
+}
+
+interface DailyRow {
+  day: string;
+  service: string;
+  category: string;
+  sku: string;
+  unit: string;
+  quantity: string;
+  amount: string;
+  from_grants: string;
+  from_balance: string;
+  records: number | string;
+}
+
+/**
+ * An account's consumption per local day from `from` to `to` (inclusive) out of the billing-report read
+ * model; undefined for an account it has not seen.
+ */
+export const billingReportRecord =
+  (accountId: string, from: string, to: string): ReadModelQuery<BillingReportRecord | undefined> =>
+  async (db, table) => {
+    const account = await db.get<{ time_zone: string; currency: Currency }>(
+      `SELECT time_zone, currency FROM ${table('billing_report_accounts')} WHERE account_id = $1`,
+      [accountId],
+    );
+    if (!account) return undefined;
+    const rows = await db.all<DailyRow & { first_position: string }>(
+      `SELECT day, service, category, sku, unit, quantity, amount, from_grants, from_balance, records, first_position
+       FROM ${table('billing_report_daily')} WHERE account_id = $1 AND day >= $2 AND day <= $3`,
+      [accountId, from, to],
+    );
+    return {
+      timeZone: account.time_zone,
+      currency: account.currency,
+      rows: rows
+        .sort((a, b) =>
+          a.first_position < b.first_position ? -1 : a.first_position > b.first_position ? 1 : 0,
+        )
+        .map((r) => ({
+          day: r.day,
+          service: r.service,
+          category: r.category,
+          sku: r.sku,
+          usageRecordId: null,
+          unit: r.unit,
+          quantity: r.quantity,
+          amount: r.amount,
+          fromGrants: r.from_grants,
+          fromBalance: r.from_balance,
+          records: Number(r.records),
+        })),
+    };
+  };
