@@ -26,7 +26,8 @@ export class EntitlementController {
   ) {
     const now = this.clock.now().toISOString();
     const account = await this.accounts.account(accountId);
-    const state = await this.ledger.state(accountId, now);
+    // Read-only: the state as of now, opening and closing nothing (a period past its end stays for its deadline).
+    const state = await this.ledger.stateAsOf(accountId, now);
     const sku = this.catalog.catalog.sku(skuId, now, account.currency);
     const answer = entitlement(
       state,

@@ -99,6 +99,17 @@ describe('GET /v1/accounts/:id/entitlements/:sku', () => {
       .then(expectResponse(200, { allowed: true }), expectNoNewEvents()),
   );
 
+  it('a check after the period has ended, before its close fired, opens and closes nothing', async () => {
+    const api = await spec.api();
+    await opened('en-late')(api);
+    // Past the Moscow month end (21:00Z on 31 March) without firing the close deadline.
+    api.clock.set('2026-03-31T21:30:00.000Z');
+    await spec
+      .given()
+      .when(check('en-late', 'test.unit'))
+      .then(expectResponse(200, { allowed: true, at: '2026-03-31T21:30:00.000Z' }), expectNoNewEvents());
+  });
+
   it('401 without a key', () =>
     spec
       .given(opened('en-anonymous'))
