@@ -4,7 +4,8 @@ import type { EventStore } from '../platform/event-store/event-store.port.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
 import { ReadModels } from '../../projections/queries/read-models.js';
 import { ProjectionOperations } from './projections/projection-operations.js';
-import { MetricsController, ProjectionsController } from './projections/projections.controller.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { ProjectionsController } from './projections/projections.controller.js';
 import { ProjectionsRuntime } from './projections/projections-runtime.js';
 
 /** Starts the projections with the app and stops them (checkpoints committed, leases handed back) on shutdown. */

@@ -1,13 +1,10 @@
-import { Controller, Get, Header, HttpCode, Inject, Optional, Param, Post, Query, Res } from '@nestjs/common';
-import { CommandMetrics } from '../../platform/commands/command-metrics.js';
-import { EventTypeMetrics } from '../metrics/event-type-metrics.handler.js';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Roles } from '../../platform/http/auth/roles.js';
 import { problem } from '../../platform/http/problem-details.js';
 import type { CommandMeta } from '../../platform/commands/command-outcome.js';
 import { Meta } from '../../platform/http/command-meta.decorator.js';
 import { ProjectionOperations, UnknownProjectionError, type ReplayOptions } from './projection-operations.js';
-import { ReadModels } from '../../../projections/queries/read-models.js';
 
 const NAME = /^[a-z0-9-]{1,64}$/;
 
@@ -113,31 +110,5 @@ export class ProjectionsController {
     return problem(404, 'PROJECTION_NOT_FOUND', 'Not found', `No projection named ${name}`, {
       known: this.ops.projections.map((p) => p.name),
     });
-  }
-}
-
-/**
- * Prometheus text format (commands, events, reads answered from the log instead of their read model, and
- * projections); scrape with the ops key (Authorization: Bearer …).
- */
-@Controller()
-export class MetricsController {
-  constructor(
-    @Inject(ProjectionOperations) private readonly ops: ProjectionOperations,
-    @Optional() @Inject(CommandMetrics) private readonly commands?: CommandMetrics,
-    @Optional() @Inject(EventTypeMetrics) private readonly events?: EventTypeMetrics,
-    @Optional() @Inject(ReadModels) private readonly reads?: ReadModels,
-  ) {}
-
-  @Get('metrics')
-  @Roles('ops')
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  async metrics() {
-    return (
-      (this.commands?.render() ?? '') +
-      (this.events?.render() ?? '') +
-      (this.reads?.render() ?? '') +
-      (await this.ops.metrics())
-    );
   }
 }

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
-import { allProjections } from '../../projections/all-projections.js';
-import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
-import { runProjectionsCli } from '../../src/ops/cli/projections-cli.js';
-import { formatDuration, ProgressLine } from '../../src/ops/cli/progress.js';
-import { generateHistory } from './support/history.js';
-import { startWorker } from './support/worker-process.js';
-import { ProjectionRegistry } from '../../projections/runner/projection-registry.js';
+import { SqliteEventStore } from '../../platform/event-store/sqlite/sqlite-event-store.js';
+import { allProjections } from '../../../projections/all-projections.js';
+import { SqliteReadModelDb } from '../../../projections/runner/sqlite-read-model-db.js';
+import { runProjectionsCli } from './projections-cli.js';
+import { formatDuration, ProgressLine } from './progress.js';
+import { generateHistory } from '../../../test/projections/support/history.js';
+import { startWorker } from '../../../test/projections/support/worker-process.js';
+import { ProjectionRegistry } from '../../../projections/runner/projection-registry.js';
 
 describe('npm run projections', () => {
   let dir: string;
