@@ -53,6 +53,8 @@ export interface CarriedState {
     reason?: SuspensionReason;
     noticesSent: string[];
     penaltiesAccrued: string;
+    /** The exact running total of the penalties booked as `penaltiesAccrued` (rounded once). */
+    penaltiesExact?: string;
     lastPenaltyDay?: string;
   };
 }
@@ -139,6 +141,8 @@ export type LedgerEvent =
         debt: string;
         amount: string;
         totalAccrued: string;
+        /** The exact running total before rounding (absent on events booked before it was recorded). */
+        exactTotal?: string;
         capReached: boolean;
         balanceAfter: string;
       };

@@ -1,3 +1,5 @@
+import Big from 'big.js';
+import { addCalendarDays } from '../shared/reporting-period.js';
 import type { LedgerEvent } from './ledger-events.js';
 import { IN_MARCH, consume, deposited, eventsOf, given, periodOpened, typesOf } from './ledger.fixtures.js';
 
@@ -189,6 +191,7 @@ describe('timelines: second provider suspension, restoration and deletion (§7)'
           debt: '10',
           amount: '0.01',
           totalAccrued: '0.01',
+          exactTotal: '0.01',
           capReached: false,
           balanceAfter: '-10.01',
         },
@@ -208,7 +211,13 @@ describe('timelines: second provider suspension, restoration and deletion (§7)'
       ...history,
       {
         ...first[0]!,
-        data: { ...(first[0]!.data as object), totalAccrued: '0.99', amount: '0.99', balanceAfter: '-10.99' },
+        data: {
+          ...(first[0]!.data as object),
+          totalAccrued: '0.99',
+          exactTotal: '0.99',
+          amount: '0.99',
+          balanceAfter: '-10.99',
+        },
       } as LedgerEvent,
     ];
     const last = eventsOf(
@@ -225,6 +234,41 @@ describe('timelines: second provider suspension, restoration and deletion (§7)'
         }),
       ),
     ).toEqual([]);
+  });
+
+  it('books 60 days of 0.1 % on 333.33 as 20.00 in total (rounded running totals), not 60 × 0.33', () => {
+    const required = periodOpened(
+      {
+        balance: '-333.33',
+        status: 'payment-required',
+        statusSince: IN_MARCH,
+        suspension: {
+          suspendAt: SUSPEND_AT,
+          reason: 'funds-exhausted',
+          noticesSent: [],
+          penaltiesAccrued: '0',
+        },
+      },
+      YC,
+    );
+    const history: LedgerEvent[] = [
+      required,
+      ...eventsOf(
+        given(YC, required).when({ type: 'SuspendIfUnpaid', reason: 'funds-exhausted', at: SUSPEND_AT }),
+      ),
+    ];
+    const booked: string[] = [];
+    for (let n = 1; n <= 60; n++) {
+      const day = addCalendarDays('2026-03-17', n);
+      const accrued = eventsOf(
+        given(YC, ...history).when({ type: 'AccruePenalty', day, at: plus(SUSPEND_AT, n * DAY) }),
+      );
+      expect(accrued).toMatchObject([{ type: 'PenaltyAccrued', data: { day, debt: '333.33' } }]);
+      booked.push((accrued[0]!.data as { amount: string }).amount);
+      history.push(...accrued);
+    }
+    expect(booked.reduce((sum, amount) => sum.plus(amount), new Big(0)).toFixed(2)).toBe('20.00');
+    expect(history.at(-1)).toMatchObject({ data: { totalAccrued: '20', balanceAfter: '-353.33' } });
   });
 
   it('accrues nothing under the first provider’s policy (no penalties)', () => {

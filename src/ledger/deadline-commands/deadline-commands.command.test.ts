@@ -212,6 +212,7 @@ describe('AccruePenalty', () => {
           debt: '150',
           amount: '0.15',
           totalAccrued: '0.15',
+          exactTotal: '0.15',
           capReached: false,
           balanceAfter: '-150.15',
         },
