@@ -196,3 +196,32 @@ describe('one deadline vocabulary', () => {
     expect(kinds.filter((kind) => !isDeadlineKind(kind))).toEqual([]);
   });
 });
+
+describe('due times are UTC instants', () => {
+  it('a grant expiring at an offset time is due at that instant spelled in UTC (the scheduler compares strings)', () => {
+    const account = {
+      accountId: 'acc',
+      timeZone: 'Europe/Moscow',
+      profile: profile('yc-legal-prepaid'),
+    };
+    const [expiry] = deadlinesFor(
+      {
+        type: 'GrantIssued',
+        data: {
+          grantId: 'g',
+          kind: 'start',
+          amount: '10',
+          remaining: '10',
+          issuedAt: AT,
+          expiresAt: '2026-04-01T00:30:00+03:00',
+          categories: 'all',
+          excludedCategories: [],
+          priority: 0,
+        },
+      },
+      account,
+      'event-1',
+    );
+    expect(expiry).toMatchObject({ kind: 'grant-expiry', dueAt: '2026-03-31T21:30:00.000Z' });
+  });
+});

@@ -57,7 +57,8 @@ export function deadlinesFor(
     id: `${accountId}/${key}`,
     accountId,
     kind,
-    dueAt,
+    // Spelled in UTC: the scheduler orders and compares due times as strings.
+    dueAt: new Date(Date.parse(dueAt)).toISOString(),
     order,
     action,
   });
