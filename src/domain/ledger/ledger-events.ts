@@ -126,7 +126,16 @@ export type LedgerEvent =
   | { type: 'BillIssued'; data: OpenBill & { reason: string } }
   | {
       type: 'SuspensionNoticeSent';
-      data: { daysBefore: number; suspendAt: string; reason: SuspensionReason; at: string };
+      data: {
+        daysBefore: number;
+        suspendAt: string;
+        reason: SuspensionReason;
+        at: string;
+        /** Whole hours from `at` to `suspendAt` (absent on notices sent before it was recorded). */
+        hoursLeft?: number;
+        /** The time left in words, from `at` and `suspendAt`: 'in 2 days 12 hours', 'now'. */
+        timeLeft?: string;
+      };
     }
   | {
       type: 'AccountSuspended';

@@ -109,6 +109,8 @@ describe('SendSuspensionNotice', () => {
           suspendAt: SUSPEND_AT,
           reason: 'funds-exhausted',
           at: '2026-03-14T09:00:00.000Z',
+          hoursLeft: 72,
+          timeLeft: 'in 3 days',
         },
       },
     ]);
