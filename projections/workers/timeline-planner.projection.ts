@@ -67,6 +67,7 @@ export function timelinePlannerProjection(profiles: ProfileRegistry): Projection
         event as LedgerEvent,
         { accountId, timeZone: account.time_zone, profile },
         recorded.id,
+        recorded.metadata.effectiveAt,
       )) {
         await db.run(
           `INSERT INTO ${table('timeline_deadlines')} (id, account_id, kind, due_at, ord, action, planned_by, status)

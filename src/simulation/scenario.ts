@@ -184,7 +184,7 @@ function describe(event: RecordedEvent): TimelineLine | undefined {
     case 'PenaltyAccrued':
       return line('penalty', `${d.amount} for ${d.day} → balance ${d.balanceAfter}`);
     case 'SuspensionNoticeSent':
-      return line('notice', `suspension in ${d.daysBefore} days (${d.suspendAt})`);
+      return line('notice', `suspension ${d.timeLeft ?? `in ${d.daysBefore} days`} (${d.suspendAt})`);
     case 'AccountFrozen':
     case 'AccountUnfrozen':
     case 'PaymentRequired':

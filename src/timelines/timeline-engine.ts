@@ -1,5 +1,6 @@
 import type { Command } from '@nestjs/cqrs';
 import type { Clock } from '../platform/clock/clock.js';
+import { utcInstant } from '../platform/clock/instant.js';
 import { CommandRejectedError, NotFoundError } from '../platform/commands/command-outcome.js';
 import type { ProfileRegistry } from '../domain/policies/profile-registry.js';
 import type { EventStore } from '../platform/event-store/event-store.port.js';
@@ -172,7 +173,9 @@ export class TimelineEngine {
    * Virtual time: moves the clock to each due deadline in turn up to `to`, firing it and waiting for its
    * effects (which may plan further deadlines) before looking for the next — the same as time passing.
    */
-  async advanceTo(to: string, clock: { set(to: string | Date): void }): Promise<FiredDeadline[]> {
+  async advanceTo(target: string, clock: { set(to: string | Date): void }): Promise<FiredDeadline[]> {
+    // Due times are stored in UTC and compared as strings: a target with an offset must be spelled the same way.
+    const to = utcInstant(target);
     const fired: FiredDeadline[] = [];
     while (this.planning.held) {
       await this.settle();

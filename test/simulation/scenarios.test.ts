@@ -87,5 +87,13 @@ describe('docs/scenarios reproduce the seed pages’ cycles', () => {
     expect(lines.find((l) => l.what === 'bill')!.detail).toBe('mid-period 1200, due 2026-03-07');
     expect(lines.find((l) => l.what === 'account suspended')!.at).toBe('2026-03-07T21:00:00.000Z');
     expect(whats(lines)).toContain('account restored');
+    // The bill leaves 2.5 days: no 7- or 3-day notice claiming more, one notice at once with the real time left.
+    const suspension = '(2026-03-07T21:00:00.000Z)';
+    expect(
+      lines.filter((l) => l.what === 'notice' && l.detail.endsWith(suspension)).map((l) => [l.at, l.detail]),
+    ).toEqual([
+      ['2026-03-05T09:00:00.000Z', `suspension in 2 days 12 hours ${suspension}`],
+      ['2026-03-07T21:00:00.000Z', `suspension now ${suspension}`],
+    ]);
   });
 });

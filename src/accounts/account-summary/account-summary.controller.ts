@@ -119,7 +119,7 @@ function accountSummary(
     debt: debt.toFixed(),
     grants: [...state.grants.values()]
       .filter((g) => new Big(g.remaining).gt(0))
-      .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt))
+      .sort((a, b) => Date.parse(a.expiresAt) - Date.parse(b.expiresAt))
       .map((g) => ({ grantId: g.grantId, kind: g.kind, remaining: g.remaining, expiresAt: g.expiresAt })),
     openBills: [...state.openBills.values()],
     outstandingBills: outstandingBills(state).toFixed(),

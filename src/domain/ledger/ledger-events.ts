@@ -53,6 +53,8 @@ export interface CarriedState {
     reason?: SuspensionReason;
     noticesSent: string[];
     penaltiesAccrued: string;
+    /** The exact running total of the penalties booked as `penaltiesAccrued` (rounded once). */
+    penaltiesExact?: string;
     lastPenaltyDay?: string;
   };
 }
@@ -124,7 +126,16 @@ export type LedgerEvent =
   | { type: 'BillIssued'; data: OpenBill & { reason: string } }
   | {
       type: 'SuspensionNoticeSent';
-      data: { daysBefore: number; suspendAt: string; reason: SuspensionReason; at: string };
+      data: {
+        daysBefore: number;
+        suspendAt: string;
+        reason: SuspensionReason;
+        at: string;
+        /** Whole hours from `at` to `suspendAt` (absent on notices sent before it was recorded). */
+        hoursLeft?: number;
+        /** The time left in words, from `at` and `suspendAt`: 'in 2 days 12 hours', 'now'. */
+        timeLeft?: string;
+      };
     }
   | {
       type: 'AccountSuspended';
@@ -139,6 +150,8 @@ export type LedgerEvent =
         debt: string;
         amount: string;
         totalAccrued: string;
+        /** The exact running total before rounding (absent on events booked before it was recorded). */
+        exactTotal?: string;
         capReached: boolean;
         balanceAfter: string;
       };

@@ -220,6 +220,7 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
         suspension: state.suspension && {
           ...state.suspension,
           penaltiesAccrued: event.data.totalAccrued,
+          penaltiesExact: event.data.exactTotal ?? event.data.totalAccrued,
           lastPenaltyDay: event.data.day,
         },
         penalties: state.penalties.plus(event.data.amount),

@@ -1,3 +1,5 @@
+import Big from 'big.js';
+import { addCalendarDays } from '../shared/reporting-period.js';
 import type { LedgerEvent } from './ledger-events.js';
 import { IN_MARCH, consume, deposited, eventsOf, given, periodOpened, typesOf } from './ledger.fixtures.js';
 
@@ -71,27 +73,83 @@ describe('timelines: second provider suspension, restoration and deletion (§7)'
     ).toEqual([]);
   });
 
-  it('restores on full payment of the debt; a payment one kopeck short restores nothing', () => {
-    const account = given(YC, ...suspended());
+  it('restores on payment of exactly the debt, penalties included (balance 0); one kopeck short restores nothing', () => {
+    const penalty = eventsOf(
+      given(YC, ...suspended()).when({ type: 'AccruePenalty', day: '2026-03-18', at: plus(SUSPEND_AT, DAY) }),
+    );
+    // The debt: 10.00 not paid, and a penalty of 0.01.
+    const history = [...suspended(), ...penalty];
+    const account = given(YC, ...history);
     const short = account.when({
       type: 'TopUp',
       paymentId: 'p2',
       amount: '10',
       channel: 'bank-transfer',
-      at: plus(SUSPEND_AT, DAY),
+      at: plus(SUSPEND_AT, 2 * DAY),
     });
     expect(typesOf(short)).toEqual(['FundsDeposited']);
-    const full = account.when({
-      type: 'TopUp',
-      paymentId: 'p3',
-      amount: '10.01',
-      channel: 'bank-transfer',
-      at: plus(SUSPEND_AT, DAY),
-    });
-    expect(eventsOf(full)[1]).toEqual({
+    const exact = eventsOf(
+      account.when({
+        type: 'TopUp',
+        paymentId: 'p3',
+        amount: '10.01',
+        channel: 'bank-transfer',
+        at: plus(SUSPEND_AT, 2 * DAY),
+      }),
+    );
+    expect(exact[1]).toEqual({
       type: 'AccountRestored',
-      data: { at: plus(SUSPEND_AT, DAY), suspendedAt: SUSPEND_AT, balance: '0.01' },
+      data: { at: plus(SUSPEND_AT, 2 * DAY), suspendedAt: SUSPEND_AT, balance: '0' },
     });
+    // Restored at a balance of 0: the next charge requires payment again, as for any account at 0.
+    const next = given(YC, ...history, ...exact).when(consume('u2', 'compute.vcpu', '1'));
+    expect(typesOf(next)).toEqual(['ResourceConsumed', 'PaymentRequired']);
+  });
+
+  it('seed 003 step 8.1: a debt of 1 305.84 paid with 1 305.84 on day 59 restores; the day-60 block does nothing', () => {
+    const required = periodOpened(
+      {
+        balance: '-1305.84',
+        status: 'payment-required',
+        statusSince: IN_MARCH,
+        suspension: {
+          suspendAt: SUSPEND_AT,
+          reason: 'funds-exhausted',
+          noticesSent: [],
+          penaltiesAccrued: '0',
+        },
+      },
+      YC,
+    );
+    const history = [
+      required,
+      ...eventsOf(
+        given(YC, required).when({ type: 'SuspendIfUnpaid', reason: 'funds-exhausted', at: SUSPEND_AT }),
+      ),
+    ];
+    const account = given(YC, ...history);
+    const short = account.when({
+      type: 'TopUp',
+      paymentId: 'p-short',
+      amount: '1305.83',
+      channel: 'bank-transfer',
+      at: plus(SUSPEND_AT, 59 * DAY),
+    });
+    expect(typesOf(short)).toEqual(['FundsDeposited']);
+    const paid = eventsOf(
+      account.when({
+        type: 'TopUp',
+        paymentId: 'p-debt',
+        amount: '1305.84',
+        channel: 'bank-transfer',
+        at: plus(SUSPEND_AT, 59 * DAY),
+      }),
+    );
+    expect(paid.map((e) => e.type)).toEqual(['FundsDeposited', 'AccountRestored']);
+    expect(paid[1]).toMatchObject({ data: { balance: '0' } });
+    expect(
+      typesOf(given(YC, ...history, ...paid).when({ type: 'BlockIfStillSuspended', at: DELETE_AT })),
+    ).toEqual([]);
   });
 
   it('blocks on day 60 after suspension, not on day 59; a full payment during the last day still restores', () => {
@@ -133,6 +191,7 @@ describe('timelines: second provider suspension, restoration and deletion (§7)'
           debt: '10',
           amount: '0.01',
           totalAccrued: '0.01',
+          exactTotal: '0.01',
           capReached: false,
           balanceAfter: '-10.01',
         },
@@ -152,7 +211,13 @@ describe('timelines: second provider suspension, restoration and deletion (§7)'
       ...history,
       {
         ...first[0]!,
-        data: { ...(first[0]!.data as object), totalAccrued: '0.99', amount: '0.99', balanceAfter: '-10.99' },
+        data: {
+          ...(first[0]!.data as object),
+          totalAccrued: '0.99',
+          exactTotal: '0.99',
+          amount: '0.99',
+          balanceAfter: '-10.99',
+        },
       } as LedgerEvent,
     ];
     const last = eventsOf(
@@ -169,6 +234,41 @@ describe('timelines: second provider suspension, restoration and deletion (§7)'
         }),
       ),
     ).toEqual([]);
+  });
+
+  it('books 60 days of 0.1 % on 333.33 as 20.00 in total (rounded running totals), not 60 × 0.33', () => {
+    const required = periodOpened(
+      {
+        balance: '-333.33',
+        status: 'payment-required',
+        statusSince: IN_MARCH,
+        suspension: {
+          suspendAt: SUSPEND_AT,
+          reason: 'funds-exhausted',
+          noticesSent: [],
+          penaltiesAccrued: '0',
+        },
+      },
+      YC,
+    );
+    const history: LedgerEvent[] = [
+      required,
+      ...eventsOf(
+        given(YC, required).when({ type: 'SuspendIfUnpaid', reason: 'funds-exhausted', at: SUSPEND_AT }),
+      ),
+    ];
+    const booked: string[] = [];
+    for (let n = 1; n <= 60; n++) {
+      const day = addCalendarDays('2026-03-17', n);
+      const accrued = eventsOf(
+        given(YC, ...history).when({ type: 'AccruePenalty', day, at: plus(SUSPEND_AT, n * DAY) }),
+      );
+      expect(accrued).toMatchObject([{ type: 'PenaltyAccrued', data: { day, debt: '333.33' } }]);
+      booked.push((accrued[0]!.data as { amount: string }).amount);
+      history.push(...accrued);
+    }
+    expect(booked.reduce((sum, amount) => sum.plus(amount), new Big(0)).toFixed(2)).toBe('20.00');
+    expect(history.at(-1)).toMatchObject({ data: { totalAccrued: '20', balanceAfter: '-353.33' } });
   });
 
   it('accrues nothing under the first provider’s policy (no penalties)', () => {
@@ -260,6 +360,43 @@ describe('timelines: overdue bill with a credit limit (§7)', () => {
         }),
       ),
     ).toEqual(['FundsDeposited', 'BillPaymentApplied', 'AccountRestored']);
+  });
+
+  it('restores a credit account once its overdue bills are paid, though a bill not yet due is still open', () => {
+    const notYetDue: LedgerEvent = {
+      type: 'BillIssued',
+      data: {
+        billId: 'b2',
+        kind: 'mid-period',
+        amount: '500',
+        paid: '0',
+        issuedOn: '2026-03-15',
+        dueDate: '2026-03-17',
+        reason: 'credit limit exhausted',
+      },
+    };
+    const history = [periodOpened({ balance: '-900', creditLimit: '1000' }, CREDIT), bill('2026-03-14')];
+    const suspension = eventsOf(
+      given(CREDIT, ...history).when({
+        type: 'SuspendIfBillOverdue',
+        billId: 'b1',
+        at: '2026-03-15T06:00:00.000Z',
+      }),
+    );
+    const account = given(CREDIT, ...history, ...suspension, notYetDue);
+    const pay = (paymentId: string, amount: string) =>
+      typesOf(
+        account.when({
+          type: 'PayBill',
+          billId: 'b1',
+          paymentId,
+          amount,
+          channel: 'bank-transfer',
+          at: '2026-03-16T06:00:00.000Z',
+        }),
+      );
+    expect(pay('p', '399.99')).toEqual(['FundsDeposited', 'BillPaymentApplied']);
+    expect(pay('q', '400')).toEqual(['FundsDeposited', 'BillPaymentApplied', 'AccountRestored']);
   });
 });
 

@@ -29,8 +29,6 @@ export interface PolicyProfile {
     /** Frozen objects are queued for deletion this many days after freezing. */
     deleteObjectsAfterDays: { neverPaid: number; paidBefore: number };
     objectStorage: { blockAfterDays: number; deleteAfterBlockedDays: number };
-    /** Promised delay between the top-up and the unfreeze. */
-    unfreezeWithinMinutes: number;
   };
   /** Suspension for unpaid debt (second provider). */
   suspension: {
@@ -42,7 +40,6 @@ export interface PolicyProfile {
     noticeDaysBefore: number[];
     /** Days after suspension without full payment before the account is deleted. */
     deleteAfterDays: number;
-    restoreWithinHours: number;
   };
   billing: {
     /** Bills for payment at period start when the amount is > 0 (bank transfer accounts). */

@@ -27,11 +27,7 @@ describe('policy profiles', () => {
     expect(vk.documents.closing).toBe('none');
     const yc = registry.get('yc-legal-credit');
     expect(yc.billing).toMatchObject({ billDueDays: 14, midPeriodBillDueDays: 2, creditLimitAllowed: true });
-    expect(yc.suspension).toMatchObject({
-      deleteAfterDays: 60,
-      noticeDaysBefore: [7, 3, 0],
-      restoreWithinHours: 24,
-    });
+    expect(yc.suspension).toMatchObject({ deleteAfterDays: 60, noticeDaysBefore: [7, 3, 0] });
     expect(registry.get('vk-legal-prepaid').documents.eligibleChannels).not.toContain('card');
     expect(registry.get('vk-legal-postpaid').freeze.enabled).toBe(false);
   });
@@ -64,6 +60,28 @@ describe('policy profiles', () => {
         'profile.colour is not a known field',
         'profile.version must be an integer ≥ 1',
         'profile.freeze.when must be one of below-zero, at-or-below-zero',
+      ]);
+    }
+  });
+
+  it('has no delay knobs for restoring or unfreezing: both happen in the payment’s own decision', () => {
+    for (const profile of BUILT_IN_PROFILES) {
+      expect(profile.freeze).not.toHaveProperty('unfreezeWithinMinutes');
+      expect(profile.suspension).not.toHaveProperty('restoreWithinHours');
+    }
+    const old = structuredClone(BUILT_IN_PROFILES[0]!) as unknown as {
+      freeze: Record<string, unknown>;
+      suspension: Record<string, unknown>;
+    };
+    old.freeze.unfreezeWithinMinutes = 15;
+    old.suspension.restoreWithinHours = 24;
+    expect(() => validatePolicyProfile(old)).toThrow(InvalidProfileError);
+    try {
+      validatePolicyProfile(old);
+    } catch (error) {
+      expect((error as InvalidProfileError).problems).toEqual([
+        'profile.freeze.unfreezeWithinMinutes was removed: an account is unfrozen by the top-up that makes its balance positive, in the same decision',
+        'profile.suspension.restoreWithinHours was removed: an account is restored by the payment that covers its debt, in the same decision',
       ]);
     }
   });

@@ -8,7 +8,6 @@ const vkBase = {
     when: 'below-zero',
     deleteObjectsAfterDays: { neverPaid: 3, paidBefore: 7 },
     objectStorage: { blockAfterDays: 30, deleteAfterBlockedDays: 7 },
-    unfreezeWithinMinutes: 15,
   },
   suspension: {
     enabled: false,
@@ -16,7 +15,6 @@ const vkBase = {
     suspendAfterDays: 0,
     noticeDaysBefore: [],
     deleteAfterDays: 60,
-    restoreWithinHours: 24,
   },
   penalties: { model: 'none' },
   rounding: { mode: 'half-up', subMinorChargesRoundUp: true },
@@ -34,7 +32,6 @@ const ycBase = {
     suspendAfterDays: 7,
     noticeDaysBefore: [7, 3, 0],
     deleteAfterDays: 60,
-    restoreWithinHours: 24,
   },
   penalties: {
     model: 'percent-per-day',

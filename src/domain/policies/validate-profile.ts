@@ -48,6 +48,12 @@ const object =
     for (const [key, check] of Object.entries(shape)) check(record[key], `${p}.${key}`, e);
   };
 
+/** A field that did nothing and was removed: a profile that still sets it is told why, not ignored. */
+const removed =
+  (why: string): Check =>
+  (v, p, e) =>
+    v === undefined ? undefined : fail(e, p, `was removed: ${why}`);
+
 const comparison = oneOf('below-zero', 'at-or-below-zero');
 const penaltyStart = oneOf('due-date', 'suspension');
 
@@ -93,7 +99,9 @@ const profileShape = object({
     when: comparison,
     deleteObjectsAfterDays: object({ neverPaid: days, paidBefore: days }),
     objectStorage: object({ blockAfterDays: days, deleteAfterBlockedDays: days }),
-    unfreezeWithinMinutes: days,
+    unfreezeWithinMinutes: removed(
+      'an account is unfrozen by the top-up that makes its balance positive, in the same decision',
+    ),
   }),
   suspension: object({
     enabled: bool,
@@ -101,7 +109,9 @@ const profileShape = object({
     suspendAfterDays: days,
     noticeDaysBefore: listOf(days),
     deleteAfterDays: days,
-    restoreWithinHours: days,
+    restoreWithinHours: removed(
+      'an account is restored by the payment that covers its debt, in the same decision',
+    ),
   }),
   billing: object({
     issuePeriodBills: bool,

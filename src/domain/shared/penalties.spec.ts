@@ -10,11 +10,12 @@ import {
   accruedPenalty,
   assertPenaltyPolicy,
   penaltyCap,
+  penaltyDayToBook,
   penaltyDays,
   penaltyForDay,
   type PenaltyPolicy,
 } from './penalties.js';
-import { roundToMinor } from './rounding.js';
+import { DEFAULT_ROUNDING_POLICY, roundTo, roundToMinor } from './rounding.js';
 
 const rub = (amount: string) => Money.of(amount, 'RUB');
 const zero = Money.zero('RUB');
@@ -289,6 +290,76 @@ describe('properties', () => {
           const policy = percentPerDay(r);
           const stepwise = accruedPenalty(owed, b, accruedPenalty(owed, a, zero, policy).total, policy).total;
           expect(stepwise).toEqual(accruedPenalty(owed, a + b, zero, policy).total);
+        },
+      ),
+    );
+  });
+});
+
+describe('penaltyDayToBook: booked days add up to the exact total rounded once (§10)', () => {
+  /** Books `days` days on a constant debt; returns the booked day amounts and the last day's result. */
+  function book(debt: Money, days: number, policy: PenaltyPolicy) {
+    let exact = zero;
+    let booked = zero;
+    const amounts: Money[] = [];
+    for (let day = 0; day < days; day++) {
+      const result = penaltyDayToBook(debt, { exact, booked }, policy, DEFAULT_ROUNDING_POLICY);
+      expect(result.bookedTotal).toEqual(booked.add(result.amount));
+      amounts.push(result.amount);
+      exact = result.exactTotal;
+      booked = result.bookedTotal;
+    }
+    return { amounts, exact, booked };
+  }
+
+  it('0.1 % a day on 333.33 for 60 days books 20.00, not 60 × 0.33 = 19.80', () => {
+    const { amounts, booked, exact } = book(rub('333.33'), 60, percentPerDay('0.1'));
+    expect(exact.toString()).toBe('19.9998');
+    expect(Money.sum(amounts, 'RUB').toString()).toBe('20');
+    expect(booked.toString()).toBe('20');
+    // Each day books the difference of the rounded running totals: 0.33 on most days, 0.34 on some.
+    expect(new Set(amounts.map((a) => a.toString()))).toEqual(new Set(['0.33', '0.34']));
+  });
+
+  it('a day too small to reach a kopeck books 0 and still counts towards the total', () => {
+    // 0.003 a day: running totals 0.003, 0.006, 0.009, 0.012, 0.015 round to 0, 0.01, 0.01, 0.01, 0.02.
+    const { amounts, booked } = book(rub('3'), 5, percentPerDay('0.1'));
+    expect(amounts.map((a) => a.toString())).toEqual(['0', '0.01', '0', '0', '0.01']);
+    expect(booked.toString()).toBe('0.02');
+  });
+
+  it('stops at the cap, in whole kopecks rounded down (10 % of 333.33 is 33.33)', () => {
+    const { booked, exact, amounts } = book(rub('333.33'), 120, percentPerDay('0.1', '10'));
+    expect(exact.toString()).toBe('33.33');
+    expect(booked.toString()).toBe('33.33');
+    expect(amounts.at(-1)!.toString()).toBe('0');
+    expect(
+      penaltyDayToBook(rub('333.33'), { exact, booked }, percentPerDay('0.1', '10'), DEFAULT_ROUNDING_POLICY)
+        .capReached,
+    ).toBe(true);
+  });
+
+  it('property: for any principal, rate, cap and days, the booked days sum to the rounded exact total, within the cap', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 1n, max: 10n ** 9n }).map((units) => Money.ofMinorUnits(units.toString(), 'RUB')),
+        fc.constantFrom('0.01', '0.1', '0.3', '1', '0.033'),
+        fc.option(fc.constantFrom('1', '10', '12.5', '50'), { nil: undefined }),
+        fc.integer({ min: 1, max: 120 }),
+        (principal, rate, capPercent, days) => {
+          const policy = percentPerDay(rate, capPercent);
+          const { amounts, booked } = book(principal, days, policy);
+          const uncapped = accruedPenalty(principal, days, zero, percentPerDay(rate)).total;
+          const cap =
+            capPercent === undefined
+              ? undefined
+              : roundTo(penaltyCap(principal, { percentOfDebt: capPercent }), 2, 'down');
+          const exactTotal = cap === undefined ? uncapped : Money.min(uncapped, cap);
+          expect(Money.sum(amounts, 'RUB')).toEqual(booked);
+          expect(booked).toEqual(roundToMinor(exactTotal));
+          for (const amount of amounts) expect(amount.isNegative()).toBe(false);
+          if (capPercent !== undefined)
+            expect(booked.isLessThanOrEqual(penaltyCap(principal, { percentOfDebt: capPercent }))).toBe(true);
         },
       ),
     );

@@ -4,6 +4,7 @@ import { daysBetween, type LocalDate } from './calendar.js';
 import { Decimal, divideRounded, parseDecimal } from './decimal.js';
 import { DomainError } from './errors.js';
 import { MAX_MONEY_FRACTION_DIGITS, Money } from './money.js';
+import { roundTo, roundToMinor, type RoundingPolicy } from './rounding.js';
 
 /** From which event penalties run (rules §10). */
 export type PenaltyStart = 'due-date' | 'suspension';
@@ -147,6 +148,47 @@ export function accruedPenalty(
   const accrued = Money.min(uncapped, room);
   const total = alreadyAccrued.add(accrued);
   return { accrued, total, capReached: total.isGreaterThanOrEqual(cap) };
+}
+
+/** One day of penalties as booked: the running totals before and after it, exact and rounded. */
+export interface PenaltyDay {
+  /** The exact (unrounded) running total after this day, never above the cap. */
+  readonly exactTotal: Money;
+  /** What the day books: the rounded running total after it less what was booked before (may be 0). */
+  readonly amount: Money;
+  /** booked before + amount: the exact running total rounded once. */
+  readonly bookedTotal: Money;
+  /** True when the cap limited this day or had already been reached. */
+  readonly capReached: boolean;
+}
+
+/**
+ * One more calendar day of penalties on `debt`, booked as the difference of the rounded running totals
+ * (rules §10): the exact running total grows by the day's exact penalty, and the day books what its
+ * rounding adds to what was booked before. So the booked days always add up to the exact total rounded
+ * once (0.1 % a day on 333.33 for 60 days is 20.00, not 60 × 0.33), a day below half a kopeck books 0
+ * and still counts, and the cap — in minor units, rounded down — is never exceeded.
+ */
+export function penaltyDayToBook(
+  debt: Money,
+  before: { readonly exact: Money; readonly booked: Money },
+  policy: PenaltyPolicy,
+  rounding: RoundingPolicy,
+): PenaltyDay {
+  const day = penaltyForDays(debt, 1, policy);
+  const cap =
+    policy.model !== 'none' && policy.cap !== undefined
+      ? roundTo(penaltyCap(debt, policy.cap), debt.minorUnitDigits, 'down')
+      : undefined;
+  const room = cap === undefined ? day : Money.max(cap.subtract(before.exact), Money.zero(debt.currency));
+  const exactTotal = before.exact.add(Money.min(day, room));
+  const bookedTotal = Money.max(roundToMinor(exactTotal, rounding), before.booked);
+  return {
+    exactTotal,
+    amount: bookedTotal.subtract(before.booked),
+    bookedTotal,
+    capReached: cap !== undefined && exactTotal.isGreaterThanOrEqual(cap),
+  };
 }
 
 /** The most penalties a debt can carry under a cap: percentOfDebt % × debt. */

@@ -196,3 +196,84 @@ describe('one deadline vocabulary', () => {
     expect(kinds.filter((kind) => !isDeadlineKind(kind))).toEqual([]);
   });
 });
+
+describe('due times are UTC instants', () => {
+  it('a grant expiring at an offset time is due at that instant spelled in UTC (the scheduler compares strings)', () => {
+    const account = {
+      accountId: 'acc',
+      timeZone: 'Europe/Moscow',
+      profile: profile('yc-legal-prepaid'),
+    };
+    const [expiry] = deadlinesFor(
+      {
+        type: 'GrantIssued',
+        data: {
+          grantId: 'g',
+          kind: 'start',
+          amount: '10',
+          remaining: '10',
+          issuedAt: AT,
+          expiresAt: '2026-04-01T00:30:00+03:00',
+          categories: 'all',
+          excludedCategories: [],
+          priority: 0,
+        },
+      },
+      account,
+      'event-1',
+    );
+    expect(expiry).toMatchObject({ kind: 'grant-expiry', dueAt: '2026-03-31T21:30:00.000Z' });
+  });
+});
+
+describe('suspension notices: only those still ahead when the date becomes known', () => {
+  const account = { accountId: 'acc', timeZone: 'Europe/Moscow', profile: profile('yc-legal-credit') };
+  const midPeriodBill: LedgerEvent = {
+    type: 'BillIssued',
+    data: {
+      billId: 'b',
+      kind: 'mid-period',
+      amount: '1200',
+      paid: '0',
+      issuedOn: '2026-03-05',
+      dueDate: '2026-03-07',
+      reason: 'credit limit exhausted',
+    },
+  };
+  const notices = (knownAt?: string) =>
+    deadlinesFor(midPeriodBill, account, 'event-1', knownAt)
+      .filter((d) => d.kind === 'suspension-notice')
+      .map((d) => [d.dueAt, d.action.kind === 'ledger' && d.action.command]);
+
+  it('a bill issued 2.5 days before its suspension: one notice at once (the 3-day one), then the one on the day', () => {
+    // Suspension the day after the due date, at Moscow midnight: 2026-03-07T21:00Z.
+    expect(notices('2026-03-05T09:00:00.000Z')).toEqual([
+      [
+        '2026-03-05T09:00:00.000Z',
+        {
+          type: 'SendSuspensionNotice',
+          suspendAt: '2026-03-07T21:00:00.000Z',
+          daysBefore: 3,
+          at: '2026-03-05T09:00:00.000Z',
+        },
+      ],
+      [
+        '2026-03-07T21:00:00.000Z',
+        {
+          type: 'SendSuspensionNotice',
+          suspendAt: '2026-03-07T21:00:00.000Z',
+          daysBefore: 0,
+          at: '2026-03-07T21:00:00.000Z',
+        },
+      ],
+    ]);
+  });
+
+  it('known early enough: every notice at its own time', () => {
+    expect(notices('2026-02-20T09:00:00.000Z').map(([dueAt]) => dueAt)).toEqual([
+      '2026-02-28T21:00:00.000Z',
+      '2026-03-04T21:00:00.000Z',
+      '2026-03-07T21:00:00.000Z',
+    ]);
+  });
+});

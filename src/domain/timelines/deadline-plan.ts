@@ -38,13 +38,15 @@ export interface AccountTimelineContext {
 }
 
 /**
- * The deadlines an event sets (domain-rules §5–§7, §10): a pure function of the event and the account's
- * profile, so replaying the log plans exactly the same timers.
+ * The deadlines an event sets (domain-rules §5–§7, §10): a pure function of the event, its effective time
+ * and the account's profile, so replaying the log plans exactly the same timers.
  */
 export function deadlinesFor(
   event: LedgerEvent,
   account: AccountTimelineContext,
   eventId: string,
+  /** When the event took effect (its metadata's effective time): notices already past then are not sent. */
+  knownAt?: string,
 ): Deadline[] {
   const { accountId, timeZone, profile } = account;
   const deadline = (
@@ -57,7 +59,8 @@ export function deadlinesFor(
     id: `${accountId}/${key}`,
     accountId,
     kind,
-    dueAt,
+    // Spelled in UTC: the scheduler orders and compares due times as strings.
+    dueAt: new Date(Date.parse(dueAt)).toISOString(),
     order,
     action,
   });
@@ -68,17 +71,26 @@ export function deadlinesFor(
     command: DeadlineLedgerCommand,
     order = 5,
   ) => deadline(key, kind, dueAt, { kind: 'ledger', command }, order);
-  const notices = (suspendAt: string, key: string) =>
-    profile.suspension.noticeDaysBefore.map((days) => {
-      const at = plusDays(suspendAt, -days);
-      return ledger(
-        `${key}/notice-${days}`,
-        'suspension-notice',
-        at,
-        { type: 'SendSuspensionNotice', suspendAt, daysBefore: days, at },
-        1,
-      );
-    });
+  // Only the notices still ahead when the suspension date becomes known: of those whose time has already
+  // passed (a bill due in 2 days has no 7-day notice), the nearest is sent at once, stating the real time left.
+  const notices = (suspendAt: string, key: string, known?: string) => {
+    const knownMs = known === undefined ? -Infinity : Date.parse(known);
+    const leads = profile.suspension.noticeDaysBefore;
+    const late = leads.filter((days) => Date.parse(plusDays(suspendAt, -days)) < knownMs);
+    const atOnce = late.length > 0 && knownMs < Date.parse(suspendAt) ? Math.min(...late) : undefined;
+    return leads
+      .filter((days) => !late.includes(days) || days === atOnce)
+      .map((days) => {
+        const at = days === atOnce ? new Date(knownMs).toISOString() : plusDays(suspendAt, -days);
+        return ledger(
+          `${key}/notice-${days}`,
+          'suspension-notice',
+          at,
+          { type: 'SendSuspensionNotice', suspendAt, daysBefore: days, at },
+          1,
+        );
+      });
+  };
   const firstPenaltyDay = (fromInstant: string) => {
     const day = addCalendarDays(localDate(fromInstant, timeZone), 1);
     const at = startOfLocalDay(addCalendarDays(day, 1), timeZone);
@@ -105,7 +117,7 @@ export function deadlinesFor(
     case 'PaymentRequired': {
       const suspendAt = event.data.suspendAt;
       return [
-        ...notices(suspendAt, `suspend/${suspendAt}`),
+        ...notices(suspendAt, `suspend/${suspendAt}`, event.data.at),
         ledger(
           `suspend/${suspendAt}`,
           'suspend',
@@ -119,7 +131,7 @@ export function deadlinesFor(
       if (profile.billing.whenOverdue !== 'suspend') return [];
       const suspendAt = startOfLocalDay(addCalendarDays(event.data.dueDate, 1), timeZone);
       const plans = [
-        ...notices(suspendAt, `bill/${event.data.billId}`),
+        ...notices(suspendAt, `bill/${event.data.billId}`, knownAt),
         ledger(
           `bill/${event.data.billId}/overdue`,
           'suspend',

@@ -109,6 +109,8 @@ describe('SendSuspensionNotice', () => {
           suspendAt: SUSPEND_AT,
           reason: 'funds-exhausted',
           at: '2026-03-14T09:00:00.000Z',
+          hoursLeft: 72,
+          timeLeft: 'in 3 days',
         },
       },
     ]);
@@ -212,6 +214,7 @@ describe('AccruePenalty', () => {
           debt: '150',
           amount: '0.15',
           totalAccrued: '0.15',
+          exactTotal: '0.15',
           capReached: false,
           balanceAfter: '-150.15',
         },

@@ -15,3 +15,13 @@ export function isRealInstant(value: string): boolean {
     local.getUTCMinutes() === mi
   );
 }
+
+/**
+ * The same instant as a UTC ISO string (`2026-02-28T23:30:00+03:00` → `2026-02-28T20:30:00.000Z`): the one
+ * spelling in which comparing strings compares times. Instants compared as strings must be normalised first.
+ */
+export function utcInstant(value: string | Date): string {
+  const time = new Date(value).getTime();
+  if (Number.isNaN(time)) throw new RangeError(`not an instant: ${String(value)}`);
+  return new Date(time).toISOString();
+}

@@ -135,3 +135,39 @@ describe('POST /v1/ops/clock/advance', () => {
       .when(advance({ to: '2026-05-02T00:00:00Z' }, null))
       .then(expectProblem(401, 'UNAUTHENTICATED'), expectNoNewEvents(), clockAtRemembered()));
 });
+
+describe('POST /v1/ops/clock/advance with a target in another offset', () => {
+  // Its own test clock: 28 February 15:00 Moscow time, so the Moscow month end (21:00Z) is ahead.
+  const moscow = apiSpecification({ now: '2026-02-28T12:00:00.000Z' });
+  afterAll(() => moscow.close());
+
+  it('23:30 Moscow is 20:30Z: the month end due at 21:00Z is still ahead, nothing fires, the clock is at 20:30Z', () =>
+    moscow
+      .given((api) =>
+        api.call('POST', '/v1/accounts', {
+          ...individual('ac-offset'),
+          openedAt: '2026-02-28T15:00:00+03:00',
+        }),
+      )
+      .when(advance({ to: '2026-02-28T23:30:00+03:00' }))
+      .then(
+        expectResponse(200, { kind: 'virtual', now: '2026-02-28T20:30:00.000Z', fired: [] }),
+        expectNoNewEvents(),
+        (_result, api) => expect(api.clock.now().toISOString()).toBe('2026-02-28T20:30:00.000Z'),
+      ));
+
+  it('00:30 Moscow on 1 March is 21:30Z: the February close fires at 21:00Z on the way', () =>
+    moscow
+      .given()
+      .when(advance({ to: '2026-03-01T00:30:00+03:00' }))
+      .then(
+        expectResponse(200, {
+          kind: 'virtual',
+          now: '2026-02-28T21:30:00.000Z',
+          fired: [{ id: 'ac-offset/close/2026-02', dueAt: '2026-02-28T21:00:00.000Z', outcome: 'closed' }],
+        }),
+        expectNewEvents('ledger-ac-offset@2026-02', [
+          { type: 'PeriodClosed', data: { periodId: '2026-02' } },
+        ]),
+      ));
+});

@@ -1,6 +1,5 @@
 import { Money, type Currency } from '../../shared/money.js';
-import { accruedPenalty } from '../../shared/penalties.js';
-import { roundToMinor } from '../../shared/rounding.js';
+import { penaltyDayToBook } from '../../shared/penalties.js';
 import type { LedgerCommandOf, LedgerContext } from '../ledger-commands.js';
 import type { LedgerState } from '../ledger-state.js';
 import { accept, nothingToDo, type Decision } from './decision.js';
@@ -8,7 +7,8 @@ import { overdueBills, overdueDebt } from './overdue.js';
 
 /**
  * One day's late-payment penalty on the overdue debt, once per day, up to the profile's cap; from the
- * suspension or from the first overdue bill, as the profile's policy says.
+ * suspension or from the first overdue bill, as the profile's policy says. A day books the difference of
+ * the rounded running totals (it may book 0 and still count), so the booked days add up to the exact total.
  */
 export function decideAccruePenalty(
   command: LedgerCommandOf<'AccruePenalty'>,
@@ -28,10 +28,12 @@ export function decideAccruePenalty(
   const currency = state.currency as Currency;
   const debt = Money.fromDecimal(overdueDebt(state, command.at, timeZone), currency);
   if (!debt.isPositive()) return nothingToDo();
-  const already = Money.of(state.suspension?.penaltiesAccrued ?? '0', currency);
-  const accrual = accruedPenalty(debt, 1, already, policy);
-  const amount = roundToMinor(accrual.accrued, profile.rounding);
-  if (!amount.isPositive()) return nothingToDo();
+  const booked = Money.of(state.suspension?.penaltiesAccrued ?? '0', currency);
+  const exact = Money.of(state.suspension?.penaltiesExact ?? booked.toString(), currency);
+  // Booked as the difference of the rounded running totals: the days add up to the exact total rounded once.
+  const accrual = penaltyDayToBook(debt, { exact, booked }, policy, profile.rounding);
+  if (!accrual.exactTotal.isGreaterThan(exact)) return nothingToDo();
+  const amount = accrual.amount;
   const balanceAfter = state.balance.minus(amount.amount);
   return accept([
     {
@@ -41,7 +43,8 @@ export function decideAccruePenalty(
         at: command.at,
         debt: debt.toString(),
         amount: amount.toString(),
-        totalAccrued: already.add(amount).toString(),
+        totalAccrued: accrual.bookedTotal.toString(),
+        exactTotal: accrual.exactTotal.toString(),
         capReached: accrual.capReached,
         balanceAfter: balanceAfter.toFixed(),
       },

@@ -2,7 +2,7 @@ import Big from 'big.js';
 import type { LedgerContext } from '../ledger-commands.js';
 import type { LedgerEvent, LedgerEventOf } from '../ledger-events.js';
 import type { LedgerState } from '../ledger-state.js';
-import { crosses } from './funds.js';
+import { overdueBills } from './overdue.js';
 
 export interface Deposit {
   paymentId: string;
@@ -64,17 +64,20 @@ export function depositEvents(state: LedgerState, context: LedgerContext, deposi
   if (state.status === 'payment-required' && fundsAfter.gt('0')) {
     events.push({ type: 'PaymentRequirementCleared', data: { availableFunds: fundsAfter.toFixed(), at } });
   }
-  // Restored only when the whole debt is paid (a partial payment restores nothing), and only before deletion.
+  // Restored when the debt is covered (seed 003, 8.1), and only before deletion: no overdue bill left unpaid
+  // and, without a credit limit, a balance of at least 0 (penalties are charged to it). Exactly 0 restores;
+  // one kopeck short restores nothing. The next charge may require payment again, as for any account at 0.
   if (
     state.status === 'suspended' &&
     !(state.suspension?.deleteAt && Date.parse(at) >= Date.parse(state.suspension.deleteAt))
   ) {
-    const billsLeft = bills
-      .reduce((sum, bill) => sum.plus(bill.amount).minus(bill.paid), new Big(0))
-      .minus(amount.minus(left));
-    const debtPaid = state.creditLimit.gt('0')
-      ? billsLeft.lte('0')
-      : !crosses(fundsAfter, context.profile.suspension.when);
+    const settled = new Map(
+      events.flatMap((e) => (e.type === 'BillPaymentApplied' ? [[e.data.billId, e.data.remaining]] : [])),
+    );
+    const overdueLeft = overdueBills(state, at, context.timeZone).some((bill) =>
+      new Big(settled.get(bill.billId) ?? new Big(bill.amount).minus(bill.paid)).gt('0'),
+    );
+    const debtPaid = !overdueLeft && (state.creditLimit.gt('0') || balanceAfter.gte('0'));
     if (debtPaid) {
       events.push({
         type: 'AccountRestored',

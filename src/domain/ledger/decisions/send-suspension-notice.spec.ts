@@ -1,5 +1,5 @@
 import type { LedgerEvent } from '../ledger-events.js';
-import { ledger, periodOpened } from '../ledger.fixtures.js';
+import { eventsOf, given, ledger, periodOpened } from '../ledger.fixtures.js';
 
 const CREDIT = 'yc-legal-credit';
 const bill: LedgerEvent = {
@@ -31,7 +31,14 @@ describe('SendSuspensionNotice', () => {
       .then([
         {
           type: 'SuspensionNoticeSent',
-          data: { daysBefore: 3, suspendAt: SUSPEND_AT, reason: 'bill-overdue', at: notice.at },
+          data: {
+            daysBefore: 3,
+            suspendAt: SUSPEND_AT,
+            reason: 'bill-overdue',
+            at: notice.at,
+            hoursLeft: 72,
+            timeLeft: 'in 3 days',
+          },
         },
       ]);
   });
@@ -55,5 +62,39 @@ describe('SendSuspensionNotice', () => {
       ])
       .when(notice)
       .thenNothing();
+  });
+
+  it('states the real time left: a notice sent 2.5 days before the suspension says 2 days 12 hours, not 3', () => {
+    ledger(CREDIT)
+      .given([periodOpened({ balance: '-400', creditLimit: '1000' }, CREDIT), bill])
+      .when({ ...notice, at: '2026-03-12T09:00:00.000Z' })
+      .then([
+        {
+          type: 'SuspensionNoticeSent',
+          data: {
+            daysBefore: 3,
+            suspendAt: SUSPEND_AT,
+            reason: 'bill-overdue',
+            at: '2026-03-12T09:00:00.000Z',
+            hoursLeft: 60,
+            timeLeft: 'in 2 days 12 hours',
+          },
+        },
+      ]);
+  });
+
+  it.each([
+    ['2026-03-07T21:00:00.000Z', 168, 'in 7 days'],
+    ['2026-03-14T16:00:00.000Z', 5, 'in 5 hours'],
+    ['2026-03-14T20:30:00.000Z', 0, 'in less than an hour'],
+    [SUSPEND_AT, 0, 'now'],
+  ])('a notice at %s: %i hours left, "%s"', (at, hoursLeft, timeLeft) => {
+    const [sent] = eventsOf(
+      given(CREDIT, periodOpened({ balance: '-400', creditLimit: '1000' }, CREDIT), bill).when({
+        ...notice,
+        at,
+      }),
+    );
+    expect(sent).toMatchObject({ type: 'SuspensionNoticeSent', data: { hoursLeft, timeLeft } });
   });
 });
