@@ -111,6 +111,13 @@ export type LedgerEvent =
         fromGrants: Array<{ grantId: string; amount: string }>;
         fromBalance: string;
         balanceAfter: string;
+        /**
+         * The record's rated amount and its billing hour (UTC start): a charge is rounded per SKU and
+         * billing hour, `amount` being what the hour's rounded running total adds (§2). Absent on events
+         * stored before hourly rounding: those records were rounded on their own.
+         */
+        ratedAmount?: string;
+        billingHour?: string;
       };
     }
   | { type: 'CreditLimitSet'; data: { creditLimit: string; at: string } }

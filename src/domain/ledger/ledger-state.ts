@@ -1,5 +1,6 @@
 import Big from 'big.js';
 import { emptyIdSet, type IdSet } from '../shared/id-set.js';
+import { emptyPersistentMap, type PersistentMap } from '../shared/persistent-map.js';
 import type {
   AccountStatus,
   CarriedState,
@@ -46,6 +47,8 @@ export interface LedgerState {
   readonly payments: IdSet;
   /** Quantity per SKU rated this period: free quotas and graduated tiers are per period. */
   readonly skuQuantities: ReadonlyMap<string, Big>;
+  /** Per SKU and billing hour (`hourlyChargeKey`): the exact rated amount and what was charged for it. */
+  readonly hourlyCharges: PersistentMap<HourlyCharge>;
   readonly deposits: Big;
   readonly documentEligibleDeposits: Big;
   readonly grantsUsed: Big;
@@ -60,6 +63,14 @@ export interface LedgerState {
   readonly freeze?: Readonly<NonNullable<CarriedState['freeze']>>;
   readonly suspension?: Readonly<NonNullable<CarriedState['suspension']>>;
 }
+
+/** One SKU's usage in one billing hour: rounded as a whole, however the meter sliced it (§2). */
+export interface HourlyCharge {
+  readonly rated: Big;
+  readonly charged: Big;
+}
+
+export const hourlyChargeKey = (sku: string, billingHour: string) => `${billingHour} ${sku}`;
 
 export const initialLedgerState = (): LedgerState => ({
   phase: 'not-opened',
@@ -82,6 +93,7 @@ export const initialLedgerState = (): LedgerState => ({
   usageRecords: emptyIdSet(),
   payments: emptyIdSet(),
   skuQuantities: new Map(),
+  hourlyCharges: emptyPersistentMap(),
   deposits: new Big(0),
   documentEligibleDeposits: new Big(0),
   grantsUsed: new Big(0),
@@ -271,10 +283,20 @@ function consumed(state: LedgerState, d: LedgerEventOf<'ResourceConsumed'>['data
     grants = drawn;
   }
   const service = state.byService.get(d.service);
+  let hourlyCharges = state.hourlyCharges;
+  if (d.billingHour !== undefined && d.ratedAmount !== undefined) {
+    const key = hourlyChargeKey(d.sku, d.billingHour);
+    const hour = hourlyCharges.get(key);
+    hourlyCharges = hourlyCharges.set(key, {
+      rated: (hour?.rated ?? new Big(0)).plus(d.ratedAmount),
+      charged: (hour?.charged ?? new Big(0)).plus(amount),
+    });
+  }
   return {
     ...state,
     grants,
     grantsUsed,
+    hourlyCharges,
     balance: state.balance.minus(d.fromBalance),
     consumption: state.consumption.plus(amount),
     usageRecords: state.usageRecords.add(d.usageRecordId),
