@@ -5,6 +5,7 @@ import { Money, type Currency } from '../../shared/money.js';
 import { roundCharge } from '../../shared/rounding.js';
 import type { LedgerCommandOf, LedgerContext } from '../ledger-commands.js';
 import type { GrantSnapshot, LedgerEvent } from '../ledger-events.js';
+import { drawFunding } from '../funding.js';
 import { hourlyChargeKey, type LedgerState } from '../ledger-state.js';
 import { consequencesOfCharge } from './charge-consequences.js';
 import { accept, duplicate, reject, type Decision } from './decision.js';
@@ -99,6 +100,7 @@ export function decideConsumeResource(
       amount: amount.toFixed(),
       fromGrants: allocation.fromGrants.map((g) => ({ grantId: g.grantId, amount: g.amount.toString() })),
       fromBalance: toPlainString(fromBalance),
+      fromBalanceBy: drawFunding(state.funding, fromBalance).parts,
       balanceAfter: balanceAfter.toFixed(),
       ratedAmount: rated.amount,
       billingHour,
