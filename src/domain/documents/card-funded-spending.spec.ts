@@ -1,4 +1,5 @@
 import type { ServiceTotals } from '../ledger/ledger-events.js';
+import { billingReport, type ResourceConsumedData } from './billing-report.js';
 import { closingDocumentsFor } from './closing-documents.js';
 import type { UpdDocument } from './document-types.js';
 import { RU_ISSUER, periodClosed, profile, ruLegal, service, withDocuments } from './documents.fixtures.js';
@@ -116,5 +117,61 @@ describe('spending paid by card top-ups is left out of legal entities’ documen
       vkDocuments([funded('Compute', [['card', '700']], '300')], '1000', '0', allConsumption).documents[0]!
         .totals.gross,
     ).toBe('300.00');
+  });
+});
+
+describe('the billing report of a legal entity leaves out what its documents leave out', () => {
+  const record = (
+    usageRecordId: string,
+    fromBalance: string,
+    fromBalanceBy?: ResourceConsumedData['fromBalanceBy'],
+  ): ResourceConsumedData => ({
+    usageRecordId,
+    sku: 'compute.vcpu',
+    service: 'Compute',
+    category: 'compute',
+    unit: 'vCPU·h',
+    quantity: fromBalance,
+    windowStart: '2026-03-10T09:00:00.000Z',
+    windowEnd: '2026-03-10T10:00:00.000Z',
+    catalogVersion: 'v1',
+    amount: fromBalance,
+    fromGrants: [],
+    fromBalance,
+    ...(fromBalanceBy ? { fromBalanceBy } : {}),
+    balanceAfter: '0',
+  });
+  const consumption = [
+    record('card-only', '600', [{ source: 'card', amount: '600' }]),
+    record('mixed', '300', [
+      { source: 'bank-transfer', amount: '100' },
+      { source: 'card', amount: '200' },
+    ]),
+    record('stored-before-tracking', '40'),
+  ];
+  const request = {
+    accountId: 'acc-ru',
+    currency: 'RUB' as const,
+    timeZone: 'Europe/Moscow',
+    from: '2026-03-01',
+    to: '2026-03-31',
+    consumption,
+    resource: 'usage-record' as const,
+  };
+
+  it('rows and totals without the card-funded part; a record wholly paid by card is no row; old records count', () => {
+    const report = billingReport({ ...request, documentChannels: ['bank-transfer'] });
+    expect(report.rows.map((r) => [r.usageRecordId, r.amount, r.fromBalance])).toEqual([
+      ['mixed', '100', '100'],
+      ['stored-before-tracking', '40', '40'],
+    ]);
+    expect(report.totals).toEqual({ amount: '140', fromGrants: '0', fromBalance: '140' });
+    expect(report.excludedFromDocuments).toBe('800');
+  });
+
+  it('without document channels (an individual) the report holds every write-off', () => {
+    const report = billingReport(request);
+    expect(report.totals).toEqual({ amount: '940', fromGrants: '0', fromBalance: '940' });
+    expect(report).not.toHaveProperty('excludedFromDocuments');
   });
 });
