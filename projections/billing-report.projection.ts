@@ -1,5 +1,6 @@
 import type { AccountEvent } from '../src/domain/account/account-events.js';
 import { consumptionRow } from '../src/domain/documents/billing-report.js';
+import type { FundingPart } from '../src/domain/ledger/funding.js';
 import type { LedgerEventOf } from '../src/domain/ledger/ledger-events.js';
 import type { Projection } from './runner/projection.js';
 import { addDecimals } from './support/decimal-sum.js';
@@ -12,11 +13,14 @@ import { ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX } from '../src/platform/eve
  * summed as the domain sums them (src/domain/documents/billing-report.ts: `consumptionRow`, the instant
  * the ledger rated the usage at). `first_position` orders rows by their first usage record, so the report
  * built from them names each service's category exactly as the one built from the ledger does.
+ * `from_balance_by` sums the spending from the balance by funding source (JSON), so the report can leave
+ * out, as the documents do, what channels the account's profile does not count paid for.
  */
 export const billingReportProjection: Projection = {
   name: 'billing-report',
   // v2: the unit in the key, the first usage record's position, the day and amounts from the domain.
-  version: 2,
+  // v3: from_balance_by, the spending from the balance by funding source.
+  version: 3,
   filter: {
     streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX],
     eventTypes: ['AccountOpened', 'ResourceConsumed'],
@@ -28,8 +32,8 @@ export const billingReportProjection: Projection = {
     await db.run(`CREATE TABLE IF NOT EXISTS ${table('billing_report_daily')} (
       account_id TEXT NOT NULL, day TEXT NOT NULL, service TEXT NOT NULL, sku TEXT NOT NULL, unit TEXT NOT NULL,
       category TEXT NOT NULL, currency TEXT NOT NULL, records INTEGER NOT NULL, quantity TEXT NOT NULL,
-      amount TEXT NOT NULL, from_grants TEXT NOT NULL, from_balance TEXT NOT NULL, first_position TEXT NOT NULL,
-      PRIMARY KEY (account_id, day, service, sku, unit))`);
+      amount TEXT NOT NULL, from_grants TEXT NOT NULL, from_balance TEXT NOT NULL, from_balance_by TEXT NOT NULL,
+      first_position TEXT NOT NULL, PRIMARY KEY (account_id, day, service, sku, unit))`);
   },
 
   async apply(db, recorded, table) {
@@ -57,18 +61,19 @@ export const billingReportProjection: Projection = {
       amount: string;
       from_grants: string;
       from_balance: string;
+      from_balance_by: string;
     }>(
-      `SELECT records, quantity, amount, from_grants, from_balance FROM ${table('billing_report_daily')}
+      `SELECT records, quantity, amount, from_grants, from_balance, from_balance_by FROM ${table('billing_report_daily')}
        WHERE account_id = $1 AND day = $2 AND service = $3 AND sku = $4 AND unit = $5`,
       key,
     );
     await db.run(
       `INSERT INTO ${table('billing_report_daily')} (account_id, day, service, sku, unit, category, currency, records,
-         quantity, amount, from_grants, from_balance, first_position)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         quantity, amount, from_grants, from_balance, from_balance_by, first_position)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
        ON CONFLICT (account_id, day, service, sku, unit) DO UPDATE SET records = excluded.records,
          quantity = excluded.quantity, amount = excluded.amount, from_grants = excluded.from_grants,
-         from_balance = excluded.from_balance`,
+         from_balance = excluded.from_balance, from_balance_by = excluded.from_balance_by`,
       [
         ...key,
         c.category,
@@ -78,8 +83,18 @@ export const billingReportProjection: Projection = {
         addDecimals(row?.amount, c.amount),
         addDecimals(row?.from_grants, c.fromGrants),
         addDecimals(row?.from_balance, c.fromBalance),
+        JSON.stringify(
+          sumBySource(row ? (JSON.parse(row.from_balance_by) as FundingPart[]) : [], c.fromBalanceBy),
+        ),
         sortablePosition(recorded),
       ],
     );
   },
 };
+
+/** Parts summed by source, in the order each source first appeared. */
+function sumBySource(sums: readonly FundingPart[], parts: readonly FundingPart[] = []): FundingPart[] {
+  const bySource = new Map(sums.map((p) => [p.source, p.amount]));
+  for (const part of parts) bySource.set(part.source, addDecimals(bySource.get(part.source), part.amount));
+  return [...bySource].map(([source, amount]) => ({ source, amount }));
+}

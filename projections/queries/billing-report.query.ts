@@ -1,12 +1,13 @@
 import type { Currency } from '../../src/domain/account/account-events.js';
-import type { BillingReportRow } from '../../src/domain/documents/index.js';
+import type { ConsumptionRow } from '../../src/domain/documents/index.js';
+import type { FundingPart } from '../../src/domain/ledger/funding.js';
 import type { ReadModelQuery } from './read-models.js';
 
 export interface BillingReportRecord {
   timeZone: string;
   currency: Currency;
   /** Summed per local day, service, SKU and unit, in the order of each row's first usage record. */
-  rows: BillingReportRow[];
+  rows: ConsumptionRow[];
 }
 
 interface DailyRow {
@@ -19,6 +20,7 @@ interface DailyRow {
   amount: string;
   from_grants: string;
   from_balance: string;
+  from_balance_by: string;
   records: number | string;
 }
 
@@ -35,7 +37,7 @@ export const billingReportRecord =
     );
     if (!account) return undefined;
     const rows = await db.all<DailyRow & { first_position: string }>(
-      `SELECT day, service, category, sku, unit, quantity, amount, from_grants, from_balance, records, first_position
+      `SELECT day, service, category, sku, unit, quantity, amount, from_grants, from_balance, from_balance_by, records, first_position
        FROM ${table('billing_report_daily')} WHERE account_id = $1 AND day >= $2 AND day <= $3`,
       [accountId, from, to],
     );
@@ -57,6 +59,7 @@ export const billingReportRecord =
           amount: r.amount,
           fromGrants: r.from_grants,
           fromBalance: r.from_balance,
+          fromBalanceBy: JSON.parse(r.from_balance_by) as FundingPart[],
           records: Number(r.records),
         })),
     };

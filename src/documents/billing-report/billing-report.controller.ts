@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Optional, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { AccountBook } from '../../accounts/account-book.js';
+import { LedgerBook } from '../../ledger/ledger-book.js';
 import { ledgerStream } from '../../platform/event-store/stream-names.js';
 import {
   billingReport,
@@ -9,6 +10,7 @@ import {
   type BillingReport,
 } from '../../domain/documents/index.js';
 import type { LedgerEventOf } from '../../domain/ledger/ledger-events.js';
+import type { PaymentChannel } from '../../domain/policies/policy-profile.js';
 import { nextPeriod, periodById, periodOf } from '../../domain/shared/reporting-period.js';
 import { EVENT_STORE, type EventStore } from '../../platform/event-store/event-store.port.js';
 import { StreamNotFoundError } from '../../platform/event-store/errors.js';
@@ -26,6 +28,7 @@ import { dateRange } from '../date-range.js';
 export class BillingReportController {
   constructor(
     private readonly accounts: AccountBook,
+    private readonly ledger: LedgerBook,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Optional() @Inject(ReadModels) private readonly readModels?: ReadModels,
   ) {}
@@ -46,7 +49,16 @@ export class BillingReportController {
         errors: [{ field: 'format', rule: 'isIn', message: 'format must be json or csv' }],
       });
     }
-    const report = (await this.fromReadModel(accountId, range)) ?? (await this.fromLedger(accountId, range));
+    const account = await this.accounts.account(accountId);
+    // A legal entity's report leaves out what its documents leave out: spending paid through channels
+    // its profile does not count (the first provider's card top-ups, seed 000).
+    const documentChannels =
+      account.payerType === 'individual'
+        ? undefined
+        : this.ledger.contextFor(account).profile.documents.eligibleChannels;
+    const report =
+      (await this.fromReadModel(accountId, range, documentChannels)) ??
+      (await this.fromLedger(accountId, range, documentChannels));
     if (format === 'csv') {
       response
         .type('text/csv; charset=utf-8')
@@ -65,6 +77,7 @@ export class BillingReportController {
   private async fromReadModel(
     accountId: string,
     range: { from: string; to: string },
+    documentChannels: readonly PaymentChannel[] | undefined,
   ): Promise<BillingReport | undefined> {
     const read = await this.readModels?.read(
       'billing-report',
@@ -76,13 +89,17 @@ export class BillingReportController {
     // The ledger periods the log would read: those of `from` up to the one holding `to` at midday UTC.
     const last = periodOf(new Date(Date.parse(`${range.to}T12:00:00Z`)).toISOString(), timeZone).id;
     return billingReportFromRows(
-      { accountId, currency, timeZone, ...range },
+      { accountId, currency, timeZone, ...range, ...(documentChannels ? { documentChannels } : {}) },
       rows.filter((row) => row.day.slice(0, 7) <= last),
     );
   }
 
   /** From the ResourceConsumed events of the account's ledger periods that hold the range. */
-  private async fromLedger(accountId: string, range: { from: string; to: string }): Promise<BillingReport> {
+  private async fromLedger(
+    accountId: string,
+    range: { from: string; to: string },
+    documentChannels: readonly PaymentChannel[] | undefined,
+  ): Promise<BillingReport> {
     const account = await this.accounts.account(accountId);
     const consumption: Array<LedgerEventOf<'ResourceConsumed'>['data']> = [];
     let period = periodById(range.from.slice(0, 7), account.timeZone);
@@ -100,6 +117,7 @@ export class BillingReportController {
       timeZone: account.timeZone,
       ...range,
       consumption,
+      ...(documentChannels ? { documentChannels } : {}),
     });
   }
 

@@ -4,7 +4,7 @@ import {
   expectNoNewEvents,
   expectResponse,
 } from '../../../test/support/api-specification.js';
-import { fallbacks, writeThenRead } from '../../../test/support/read-models.js';
+import { fallbacks, readModelsCaughtUp, writeThenRead } from '../../../test/support/read-models.js';
 import { legalPostpaid, usage } from '../../../test/support/requests.js';
 
 /** The billing report comes from the billing-report read model, consistent with the writes before it. */
@@ -51,6 +51,42 @@ describe('GET /v1/accounts/:id/billing-report from the billing-report read model
       ],
       byService: [{ service: 'Test Service', category: 'compute', amount: '13.5' }],
       totals: { amount: '13.5' },
+    });
+    expect(await fallbacks(api, 'billing-report')).toBe(before);
+  });
+
+  it('leaves out, as the documents do, the spending a card top-up paid for (first in, first out)', async () => {
+    const api = await spec.api();
+    await api.call('POST', '/v1/accounts', {
+      ...legalPostpaid('br-romashka'),
+      contract: 'public-offer',
+      paymentScheme: 'prepaid',
+      profileId: 'vk-legal-prepaid',
+    });
+    for (const [paymentId, channel] of [
+      ['br-p1', 'bank-transfer'],
+      ['br-p2', 'card'],
+    ] as const) {
+      await api.call('POST', '/v1/accounts/br-romashka/top-ups', {
+        paymentId,
+        amount: '100.00',
+        currency: 'RUB',
+        channel,
+        paidAt: '2026-03-11T09:00:00+03:00',
+      });
+    }
+    await api.call(
+      'POST',
+      '/v1/accounts/br-romashka/usage',
+      usage('br-u4', 'test.unit', '150', '2026-03-11T10:00:00+03:00'),
+    );
+    await readModelsCaughtUp(api);
+    const before = await fallbacks(api, 'billing-report');
+    const res = await api.call('GET', report('br-romashka'), undefined, auditor);
+    expect(res.body).toMatchObject({
+      rows: [{ day: '2026-03-11', amount: '100', fromBalance: '100', records: 1 }],
+      totals: { amount: '100', fromBalance: '100' },
+      excludedFromDocuments: '50',
     });
     expect(await fallbacks(api, 'billing-report')).toBe(before);
   });

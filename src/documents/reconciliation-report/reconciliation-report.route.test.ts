@@ -33,7 +33,8 @@ const topUp = (
 /**
  * March, closed by the month end:
  * - rr-vektor, postpaid on the first provider (UPD + bill; only bank transfers count in its documents):
- *   paid 200.00 by bank transfer on 5 March and 50.00 by card on 6 March, used 1220.00 on 10 March;
+ *   paid 200.00 by bank transfer on 5 March and 50.00 by card on 6 March, used 1220.00 on 10 March — of
+ *   which the card paid 50.00, left out of its documents with the card payment (the UPD says 1170.00);
  * - rr-romashka, on the second provider (act + VAT invoice; cards count too): paid 1000.00 by bank transfer
  *   and 500.00 by card, used 1220.00 — it paid 280.00 more than it used;
  * - rr-anna, an individual (no documents, no channel counts): paid 100.00 by card.
@@ -78,11 +79,12 @@ describe('GET /v1/accounts/:id/reconciliation', () => {
           provider: PROVIDER,
           customer: { name: 'ООО «Вектор»', taxId: '7707083893', kpp: '773601001', address: 'Москва' },
           opening: { debit: '0.00', credit: '0.00' },
-          turnover: { debit: '1220.00', credit: '200.00' },
-          closing: { debit: '1020.00', credit: '0.00' },
-          closingBalance: '1020.00',
+          // Owed: 970.00, the period bill — not 1020.00, which counted the 50.00 the card already paid.
+          turnover: { debit: '1170.00', credit: '200.00' },
+          closing: { debit: '970.00', credit: '0.00' },
+          closingBalance: '970.00',
           owedBy: 'customer',
-          owedAmount: '1020.00',
+          owedAmount: '970.00',
         }),
         (result) => {
           expect(result.body.lines).toEqual([
@@ -99,7 +101,7 @@ describe('GET /v1/accounts/:id/reconciliation', () => {
               entryType: 'document',
               description: expect.stringMatching(/^UPD RU-MOSCOW-LLC-2026-\d{6}$/),
               reference: NUMBER,
-              debit: '1220.00',
+              debit: '1170.00',
               credit: '0.00',
             },
           ]);
@@ -117,10 +119,10 @@ describe('GET /v1/accounts/:id/reconciliation', () => {
         expectResponse(200, {
           from: '2026-04-01',
           to: '2026-04-30',
-          opening: { debit: '1020.00', credit: '0.00' },
+          opening: { debit: '970.00', credit: '0.00' },
           lines: [],
           turnover: { debit: '0.00', credit: '0.00' },
-          closingBalance: '1020.00',
+          closingBalance: '970.00',
           owedBy: 'customer',
           // A bill is not an accounting document: named, never a line.
           excluded: [{ reference: NUMBER, reason: 'not-a-services-document' }],

@@ -3,16 +3,20 @@
  * of days, from the ledger's ResourceConsumed events. A usage window counts on the local day of the
  * instant the ledger rated it at (the window's last instant), so the report and the ledger agree on which
  * period — and which day — every charge belongs to. Amounts stay at charge precision (decimal strings,
- * exact sums): the report explains the documents, it does not round them again.
+ * exact sums): the report explains the documents, it does not round them again. A legal entity's report
+ * leaves out, as its documents do, what was paid with money from channels its profile does not count
+ * (`documentChannels`: the first provider's card top-ups, seed 000).
  */
 import type Big from 'big.js';
 
 import { usageInstant } from '../ledger/decisions/instants.js';
+import { excludedFromDocuments, type FundingPart } from '../ledger/funding.js';
 import type { LedgerEventOf } from '../ledger/ledger-events.js';
 import { epochDayOf, type LocalDate } from '../shared/calendar.js';
 import { Decimal, parseDecimal, toPlainString } from '../shared/decimal.js';
 import { DomainError } from '../shared/errors.js';
 import { MAX_MONEY_FRACTION_DIGITS, type Currency } from '../shared/money.js';
+import type { PaymentChannel } from '../policies/policy-profile.js';
 import { localDate } from '../shared/reporting-period.js';
 
 export type ResourceConsumedData = LedgerEventOf<'ResourceConsumed'>['data'];
@@ -29,6 +33,11 @@ export interface BillingReportRequest {
   readonly to: LocalDate;
   readonly consumption: readonly ResourceConsumedData[];
   readonly resource?: BillingReportResource;
+  /**
+   * A legal entity's document-eligible channels (`profile.documents.eligibleChannels`): spending paid
+   * through other channels is left out of the report, as it is of the documents. Absent: everything.
+   */
+  readonly documentChannels?: readonly PaymentChannel[];
 }
 
 export interface ChargeSplit {
@@ -49,6 +58,11 @@ export interface BillingReportRow extends ChargeSplit {
   readonly records: number;
 }
 
+/** A row as events and the read model give it: with its spending from the balance by funding source. */
+export interface ConsumptionRow extends BillingReportRow {
+  readonly fromBalanceBy?: readonly FundingPart[];
+}
+
 export interface BillingReportServiceTotal extends ChargeSplit {
   readonly service: string;
   readonly category: string;
@@ -66,6 +80,8 @@ export interface BillingReport {
   readonly byService: BillingReportServiceTotal[];
   /** Equal to the sums of the rows. */
   readonly totals: ChargeSplit;
+  /** With `documentChannels`: the spending left out, paid through channels that do not count. */
+  readonly excludedFromDocuments?: string;
 }
 
 export class BillingReportRangeError extends DomainError {
@@ -85,8 +101,13 @@ interface Accumulator {
   amount: Big;
   fromGrants: Big;
   fromBalance: Big;
+  /** Paid through channels that do not count in documents: left out of the amounts above. */
+  excluded: Big;
   records: number;
 }
+
+/** A row or service wholly paid through channels that do not count: not a write-off of the report. */
+const whollyExcluded = (sums: { amount: Big; excluded: Big }) => sums.excluded.gt('0') && sums.amount.eq('0');
 
 /** The local day (in `timeZone`) a usage record counts on: that of the instant the ledger rated it at. */
 export function consumptionDay(
@@ -104,7 +125,7 @@ export function consumptionRow(
   event: ResourceConsumedData,
   timeZone: string,
   resource: BillingReportResource = 'sku',
-): BillingReportRow {
+): ConsumptionRow {
   const field = (name: string) => `usage record ${event.usageRecordId} ${name}`;
   const amount = parseDecimal(event.amount, field('amount'), MAX_MONEY_FRACTION_DIGITS);
   const fromBalance = parseDecimal(event.fromBalance, field('fromBalance'), MAX_MONEY_FRACTION_DIGITS);
@@ -123,13 +144,15 @@ export function consumptionRow(
     quantity: toPlainString(quantity),
     ...split({ amount, fromGrants, fromBalance }),
     records: 1,
+    // Stored before sources were tracked: unattributed, counted as it always was.
+    fromBalanceBy: event.fromBalanceBy ?? [{ source: 'unattributed', amount: toPlainString(fromBalance) }],
   };
 }
 
 export function billingReport(request: BillingReportRequest): BillingReport {
   checkRange(request.from, request.to);
   const resource = request.resource ?? 'sku';
-  const rows: BillingReportRow[] = [];
+  const rows: ConsumptionRow[] = [];
   for (const event of request.consumption) {
     const day = consumptionDay(event, request.timeZone);
     if (day < request.from || day > request.to) continue;
@@ -146,9 +169,9 @@ export function billingReport(request: BillingReportRequest): BillingReport {
  */
 export function billingReportFromRows(
   request: Omit<BillingReportRequest, 'consumption'>,
-  consumption: readonly BillingReportRow[],
+  consumption: readonly ConsumptionRow[],
 ): BillingReport {
-  const { from, to, timeZone } = request;
+  const { from, to, timeZone, documentChannels } = request;
   checkRange(from, to);
   const resource = request.resource ?? 'sku';
 
@@ -158,11 +181,14 @@ export function billingReportFromRows(
     Omit<Accumulator, 'key' | 'quantity' | 'records'> & { category: string }
   >();
   const zero = () => new Decimal('0');
+  let excludedSpending = zero();
   for (const part of consumption) {
     if (part.day < from || part.day > to) continue;
-    const amount = new Decimal(part.amount);
+    const excluded = documentChannels ? excludedFromDocuments(part.fromBalanceBy, documentChannels) : zero();
+    excludedSpending = excludedSpending.plus(excluded);
+    const amount = new Decimal(part.amount).minus(excluded);
     const fromGrants = new Decimal(part.fromGrants);
-    const fromBalance = new Decimal(part.fromBalance);
+    const fromBalance = new Decimal(part.fromBalance).minus(excluded);
     const key = JSON.stringify([part.day, part.service, part.sku, part.usageRecordId, part.unit]);
     const row = rows.get(key) ?? {
       key: {
@@ -177,12 +203,14 @@ export function billingReportFromRows(
       amount: zero(),
       fromGrants: zero(),
       fromBalance: zero(),
+      excluded: zero(),
       records: 0,
     };
     row.quantity = row.quantity.plus(new Decimal(part.quantity));
     row.amount = row.amount.plus(amount);
     row.fromGrants = row.fromGrants.plus(fromGrants);
     row.fromBalance = row.fromBalance.plus(fromBalance);
+    row.excluded = row.excluded.plus(excluded);
     row.records += part.records;
     rows.set(key, row);
 
@@ -191,14 +219,19 @@ export function billingReportFromRows(
       amount: zero(),
       fromGrants: zero(),
       fromBalance: zero(),
+      excluded: zero(),
     };
     service.amount = service.amount.plus(amount);
+    service.excluded = service.excluded.plus(excluded);
     service.fromGrants = service.fromGrants.plus(fromGrants);
     service.fromBalance = service.fromBalance.plus(fromBalance);
     services.set(part.service, service);
   }
 
-  const sortedRows = [...rows.values()]
+  // Rows are dropped once summed, never record by record: the read model's sums and the log's records
+  // give the same report.
+  const counted = [...rows.values()].filter((row) => !whollyExcluded(row));
+  const sortedRows = counted
     .sort((a, b) =>
       compareTuples(
         [a.key.day, a.key.service, a.key.sku, a.key.usageRecordId ?? '', a.key.unit],
@@ -212,13 +245,14 @@ export function billingReportFromRows(
       records: row.records,
     }));
   const byService = [...services.entries()]
+    .filter(([, totals]) => !whollyExcluded(totals))
     .sort(([a], [b]) => compareTuples([a], [b]))
     .map(([service, totals]): BillingReportServiceTotal => ({
       service,
       category: totals.category,
       ...split(totals),
     }));
-  const totals = [...rows.values()].reduce(
+  const totals = counted.reduce(
     (sum, row) => ({
       amount: sum.amount.plus(row.amount),
       fromGrants: sum.fromGrants.plus(row.fromGrants),
@@ -236,6 +270,7 @@ export function billingReportFromRows(
     rows: sortedRows,
     byService,
     totals: split(totals),
+    ...(documentChannels ? { excludedFromDocuments: toPlainString(excludedSpending) } : {}),
   };
 }
 

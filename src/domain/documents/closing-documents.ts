@@ -11,8 +11,12 @@
  *
  * The act's basis is a policy: the amount spent from the personal account (grants excluded, the
  * default) or all consumption. Consumption paid only by grants gives no act, no UPD and no VAT invoice.
+ * Spending paid with money from channels that do not count in documents (`documents.eligibleChannels`:
+ * the first provider's card top-ups) is left out on either basis, as those payments are.
  * Individuals get no accounting documents.
  */
+import Big from 'big.js';
+import { excludedFromDocuments } from '../ledger/funding.js';
 import type { LedgerEventOf } from '../ledger/ledger-events.js';
 import type { DocumentKind, PolicyProfile } from '../policies/policy-profile.js';
 import { Money } from '../shared/money.js';
@@ -53,6 +57,8 @@ export type OmissionReason =
   | 'outside-russia'
   /** Everything consumed was paid by grants: nothing to confirm on the act basis. */
   | 'grant-only-consumption'
+  /** What was spent was paid with money from channels that do not count in documents (card top-ups). */
+  | 'paid-through-excluded-channels'
   | 'no-consumption'
   /** Eligible deposits did not exceed what the services confirmed. */
   | 'no-unconfirmed-advance';
@@ -95,12 +101,14 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
     };
   }
 
+  let excludedSpending = Money.zero(context.currency);
   const services = serviceLines(
-    closed.byService.map((s) => ({
-      service: s.service,
-      category: s.category,
-      amount: policy.actBasis === 'spent-from-balance' ? s.fromBalance : s.consumption,
-    })),
+    closed.byService.map((s) => {
+      const excluded = excludedFromDocuments(s.fromBalanceBy, policy.eligibleChannels);
+      excludedSpending = excludedSpending.add(Money.of(excluded.toFixed(), context.currency));
+      const basis = new Big(policy.actBasis === 'spent-from-balance' ? s.fromBalance : s.consumption);
+      return { service: s.service, category: s.category, amount: basis.minus(excluded).toFixed() };
+    }),
     servicePeriod,
     context,
   );
@@ -124,9 +132,11 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
   }
 
   // Nothing to confirm: either grants paid for everything, or there was nothing (in minor units) at all.
-  const noServices: OmissionReason = toMinorUnits(closed.consumption, context).isPositive()
-    ? 'grant-only-consumption'
-    : 'no-consumption';
+  const noServices: OmissionReason = !toMinorUnits(closed.consumption, context).isPositive()
+    ? 'no-consumption'
+    : excludedSpending.isPositive()
+      ? 'paid-through-excluded-channels'
+      : 'grant-only-consumption';
   const hasServices = services.lines.length > 0;
   let confirmed = Money.zero(context.currency);
 

@@ -94,5 +94,6 @@ export {
   type BillingReportRow,
   type BillingReportServiceTotal,
   type ChargeSplit,
+  type ConsumptionRow,
   type ResourceConsumedData,
 } from './billing-report.js';

@@ -4,6 +4,7 @@
  * so deciding a command never reads more than one month of history. Amounts are decimal strings.
  */
 import type { PaymentChannel } from '../policies/policy-profile.js';
+import type { FundingPart } from './funding.js';
 
 export type AccountStatus = 'active' | 'frozen' | 'payment-required' | 'suspended' | 'blocked' | 'deleted';
 
@@ -38,6 +39,8 @@ export interface CarriedState {
   statusSince: string;
   everPaid: boolean;
   openBills: OpenBill[];
+  /** Unspent deposits by source, oldest first (sum = the balance above zero); absent before tracking. */
+  funding?: FundingPart[];
   /** While frozen (first provider): when, and when frozen objects are queued for deletion. */
   freeze?: {
     since: string;
@@ -67,6 +70,8 @@ export interface ServiceTotals {
   consumption: string;
   fromGrants: string;
   fromBalance: string;
+  /** `fromBalance` by funding source; absent on periods closed before tracking (all counted). */
+  fromBalanceBy?: FundingPart[];
 }
 
 export type LedgerEvent =
@@ -112,7 +117,16 @@ export type LedgerEvent =
         amount: string;
         fromGrants: Array<{ grantId: string; amount: string }>;
         fromBalance: string;
+        /** `fromBalance` by funding source, deposits first in first out (§9); absent before tracking. */
+        fromBalanceBy?: FundingPart[];
         balanceAfter: string;
+        /**
+         * The record's rated amount and its billing hour (UTC start): a charge is rounded per SKU and
+         * billing hour, `amount` being what the hour's rounded running total adds (§2). Absent on events
+         * stored before hourly rounding: those records were rounded on their own.
+         */
+        ratedAmount?: string;
+        billingHour?: string;
       };
     }
   | { type: 'CreditLimitSet'; data: { creditLimit: string; at: string } }

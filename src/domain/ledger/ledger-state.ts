@@ -1,5 +1,16 @@
 import Big from 'big.js';
 import { emptyIdSet, type IdSet } from '../shared/id-set.js';
+import { emptyPersistentMap, type PersistentMap } from '../shared/persistent-map.js';
+import {
+  EMPTY_FUNDING,
+  addParts,
+  depositFunding,
+  drawFunding,
+  fundingOf,
+  fundingParts,
+  type FundingQueue,
+  type FundingSource,
+} from './funding.js';
 import type {
   AccountStatus,
   CarriedState,
@@ -17,6 +28,7 @@ export interface ServiceAccumulator {
   readonly consumption: Big;
   readonly fromGrants: Big;
   readonly fromBalance: Big;
+  readonly fromBalanceBy: ReadonlyMap<FundingSource, Big>;
 }
 
 /**
@@ -34,6 +46,8 @@ export interface LedgerState {
   readonly profileId: string;
   readonly profileVersion: number;
   readonly balance: Big;
+  /** The balance above zero by source: unspent deposits, oldest first (src/domain/ledger/funding.ts). */
+  readonly funding: FundingQueue;
   readonly openingBalance: Big;
   readonly creditLimit: Big;
   readonly grants: ReadonlyMap<string, Readonly<GrantSnapshot>>;
@@ -46,6 +60,8 @@ export interface LedgerState {
   readonly payments: IdSet;
   /** Quantity per SKU rated this period: free quotas and graduated tiers are per period. */
   readonly skuQuantities: ReadonlyMap<string, Big>;
+  /** Per SKU and billing hour (`hourlyChargeKey`): the exact rated amount and what was charged for it. */
+  readonly hourlyCharges: PersistentMap<HourlyCharge>;
   readonly deposits: Big;
   readonly documentEligibleDeposits: Big;
   readonly grantsUsed: Big;
@@ -61,6 +77,14 @@ export interface LedgerState {
   readonly suspension?: Readonly<NonNullable<CarriedState['suspension']>>;
 }
 
+/** One SKU's usage in one billing hour: rounded as a whole, however the meter sliced it (§2). */
+export interface HourlyCharge {
+  readonly rated: Big;
+  readonly charged: Big;
+}
+
+export const hourlyChargeKey = (sku: string, billingHour: string) => `${billingHour} ${sku}`;
+
 export const initialLedgerState = (): LedgerState => ({
   phase: 'not-opened',
   accountId: '',
@@ -72,6 +96,7 @@ export const initialLedgerState = (): LedgerState => ({
   profileId: '',
   profileVersion: 0,
   balance: new Big(0),
+  funding: EMPTY_FUNDING,
   openingBalance: new Big(0),
   creditLimit: new Big(0),
   grants: new Map(),
@@ -82,6 +107,7 @@ export const initialLedgerState = (): LedgerState => ({
   usageRecords: emptyIdSet(),
   payments: emptyIdSet(),
   skuQuantities: new Map(),
+  hourlyCharges: emptyPersistentMap(),
   deposits: new Big(0),
   documentEligibleDeposits: new Big(0),
   grantsUsed: new Big(0),
@@ -116,6 +142,7 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
         profileId: d.profileId,
         profileVersion: d.profileVersion,
         balance: new Big(d.carried.balance),
+        funding: fundingOf(d.carried),
         openingBalance: new Big(d.carried.balance),
         creditLimit: new Big(d.carried.creditLimit),
         grants: new Map(d.carried.grants.map((g) => [g.grantId, { ...g }])),
@@ -135,6 +162,7 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
       return {
         ...state,
         balance: state.balance.plus(amount),
+        funding: depositFunding(state.funding, event.data.channel, amount, state.balance),
         deposits: state.deposits.plus(amount),
         documentEligibleDeposits: event.data.countsInDocuments
           ? state.documentEligibleDeposits.plus(amount)
@@ -217,6 +245,7 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
       return {
         ...state,
         balance: new Big(event.data.balanceAfter),
+        funding: drawFunding(state.funding, state.balance.minus(event.data.balanceAfter)).rest,
         suspension: state.suspension && {
           ...state.suspension,
           penaltiesAccrued: event.data.totalAccrued,
@@ -272,11 +301,22 @@ function consumed(state: LedgerState, d: LedgerEventOf<'ResourceConsumed'>['data
     grants = drawn;
   }
   const service = state.byService.get(d.service);
+  let hourlyCharges = state.hourlyCharges;
+  if (d.billingHour !== undefined && d.ratedAmount !== undefined) {
+    const key = hourlyChargeKey(d.sku, d.billingHour);
+    const hour = hourlyCharges.get(key);
+    hourlyCharges = hourlyCharges.set(key, {
+      rated: (hour?.rated ?? new Big(0)).plus(d.ratedAmount),
+      charged: (hour?.charged ?? new Big(0)).plus(amount),
+    });
+  }
   return {
     ...state,
     grants,
     grantsUsed,
+    hourlyCharges,
     balance: state.balance.minus(d.fromBalance),
+    funding: drawFunding(state.funding, new Big(d.fromBalance)).rest,
     consumption: state.consumption.plus(amount),
     usageRecords: state.usageRecords.add(d.usageRecordId),
     skuQuantities: withEntry(
@@ -290,6 +330,10 @@ function consumed(state: LedgerState, d: LedgerEventOf<'ResourceConsumed'>['data
       consumption: (service?.consumption ?? new Big(0)).plus(amount),
       fromGrants: (service?.fromGrants ?? new Big(0)).plus(amount.minus(d.fromBalance)),
       fromBalance: (service?.fromBalance ?? new Big(0)).plus(d.fromBalance),
+      fromBalanceBy: addParts(
+        service?.fromBalanceBy ?? new Map(),
+        d.fromBalanceBy ?? [{ source: 'unattributed', amount: d.fromBalance }],
+      ),
     }),
   };
 }
@@ -317,6 +361,7 @@ export function carriedState(state: LedgerState): CarriedState {
     statusSince: state.statusSince,
     everPaid: state.everPaid,
     openBills: [...state.openBills.values()].map((b) => ({ ...b })),
+    funding: fundingParts(state.funding),
     ...(state.freeze ? { freeze: { ...state.freeze } } : {}),
     ...(state.suspension
       ? { suspension: { ...state.suspension, noticesSent: [...state.suspension.noticesSent] } }
@@ -333,6 +378,9 @@ export function serviceTotals(state: LedgerState): ServiceTotals[] {
       consumption: s.consumption.toFixed(),
       fromGrants: s.fromGrants.toFixed(),
       fromBalance: s.fromBalance.toFixed(),
+      fromBalanceBy: [...s.fromBalanceBy]
+        .filter(([, amount]) => !amount.eq('0'))
+        .map(([source, amount]) => ({ source, amount: amount.toFixed() })),
     }));
 }
 

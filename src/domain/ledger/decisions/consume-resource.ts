@@ -5,7 +5,8 @@ import { Money, type Currency } from '../../shared/money.js';
 import { roundCharge } from '../../shared/rounding.js';
 import type { LedgerCommandOf, LedgerContext } from '../ledger-commands.js';
 import type { GrantSnapshot, LedgerEvent } from '../ledger-events.js';
-import type { LedgerState } from '../ledger-state.js';
+import { drawFunding } from '../funding.js';
+import { hourlyChargeKey, type LedgerState } from '../ledger-state.js';
 import { consequencesOfCharge } from './charge-consequences.js';
 import { accept, duplicate, reject, type Decision } from './decision.js';
 import { usageInstant } from './instants.js';
@@ -58,8 +59,15 @@ export function decideConsumeResource(
   }
 
   const currency = state.currency as Currency;
-  // The first provider never charges less than one minor unit for a non-zero charge (profile rounding).
-  const amount = roundCharge(Money.of(rated.amount, currency), profile.rounding).amount;
+  // Rounding (and the first provider's one-kopeck minimum) applies to one SKU's charge for one billing
+  // hour, not to each record: a record is charged what it adds to its hour's rounded running total, so
+  // the hour costs its rounded exact total however the meter slices it (§2).
+  const billingHour = billingHourOf(at);
+  const hour = state.hourlyCharges.get(hourlyChargeKey(command.sku, billingHour));
+  const hourRated = (hour?.rated ?? new Big(0)).plus(rated.amount);
+  const amount = roundCharge(Money.of(hourRated.toFixed(), currency), profile.rounding).amount.minus(
+    hour?.charged ?? new Big(0),
+  );
 
   const allocation = allocateCharge({
     amount: Money.fromDecimal(amount, currency),
@@ -92,12 +100,21 @@ export function decideConsumeResource(
       amount: amount.toFixed(),
       fromGrants: allocation.fromGrants.map((g) => ({ grantId: g.grantId, amount: g.amount.toString() })),
       fromBalance: toPlainString(fromBalance),
+      fromBalanceBy: drawFunding(state.funding, fromBalance).parts,
       balanceAfter: balanceAfter.toFixed(),
+      ratedAmount: rated.amount,
+      billingHour,
     },
   };
   return accept(
     withTrialEnd(state, context, [consumed, ...consequencesOfCharge(state, consumed, context, at)], at),
   );
+}
+
+/** The billing hour an instant falls in: the start of its UTC hour. */
+function billingHourOf(at: string): string {
+  const ms = Date.parse(at);
+  return new Date(ms - (((ms % 3_600_000) + 3_600_000) % 3_600_000)).toISOString();
 }
 
 function grantScope(grant: GrantSnapshot): GrantScope {
