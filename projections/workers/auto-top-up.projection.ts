@@ -8,7 +8,7 @@ import { LEDGER_STREAM_PREFIX, ledgerStreamParts } from '../../src/platform/even
  * and the commit a crash asks again (at least once): the request id is the gateway's idempotency key.
  */
 export const AUTO_TOP_UP_REQUESTER: ProjectionIdentity = {
-  name: 'auto-top-up-requester',
+  name: 'auto-top-ups',
   version: 1,
   filter: { streamPrefixes: [LEDGER_STREAM_PREFIX], eventTypes: ['AutoTopUpRequested'] },
 };
