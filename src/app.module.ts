@@ -50,6 +50,15 @@ import { PayBillController } from './ledger/pay-bill/pay-bill.controller.js';
 import { PayBillHandler } from './ledger/pay-bill/pay-bill.command.js';
 import { SetCreditLimitController } from './ledger/set-credit-limit/set-credit-limit.controller.js';
 import { SetCreditLimitHandler } from './ledger/set-credit-limit/set-credit-limit.command.js';
+import { ConfigureAutoTopUpController } from './ledger/configure-auto-top-up/configure-auto-top-up.controller.js';
+import { ConfigureAutoTopUpHandler } from './ledger/configure-auto-top-up/configure-auto-top-up.command.js';
+import { AnswerAutoTopUpController } from './ledger/answer-auto-top-up/answer-auto-top-up.controller.js';
+import { AnswerAutoTopUpHandler } from './ledger/answer-auto-top-up/answer-auto-top-up.command.js';
+import {
+  CallbackOnlyPaymentGateway,
+  PAYMENT_GATEWAY,
+  type PaymentGateway,
+} from './ledger/payment-gateway/payment-gateway.port.js';
 import { TopUpController } from './ledger/top-up/top-up.controller.js';
 import { TopUpHandler } from './ledger/top-up/top-up.command.js';
 import { UpgradeFromTrialHandler } from './ledger/upgrade-from-trial/upgrade-from-trial.command.js';
@@ -83,6 +92,8 @@ export const CONTROLLERS = [
   ReconciliationReportController,
   BillingReportController,
   AdvanceClockController,
+  ConfigureAutoTopUpController,
+  AnswerAutoTopUpController,
   ...OPS_CONTROLLERS,
 ];
 
@@ -102,6 +113,8 @@ export const COMMAND_HANDLERS = [
   UpgradeFromTrialHandler,
   IssuePeriodDocumentsHandler,
   IssueMidPeriodBillHandler,
+  ConfigureAutoTopUpHandler,
+  AnswerAutoTopUpHandler,
   ...DEADLINE_COMMAND_HANDLERS,
 ];
 
@@ -118,6 +131,8 @@ export interface AppDependencies {
   projections?: ProjectionsRuntime;
   /** Where the timelines, document issuer and event-bus feed keep checkpoints and leases; default: DATA_DIR files. */
   workers?: WorkersConfig;
+  /** Charges linked cards for auto top-ups; default: answers come only through the callback endpoint. */
+  paymentGateway?: PaymentGateway;
 }
 
 @Module({})
@@ -146,6 +161,7 @@ export class AppModule {
         { provide: PersonalDataVault, useValue: deps.vault },
         { provide: ProfileRegistry, useValue: deps.profiles ?? new ProfileRegistry() },
         { provide: PriceCatalogProvider, useValue: deps.catalog ?? new PriceCatalogProvider() },
+        { provide: PAYMENT_GATEWAY, useValue: deps.paymentGateway ?? new CallbackOnlyPaymentGateway() },
         AccountBook,
         { provide: ACCOUNT_DIRECTORY, useExisting: AccountBook },
         LedgerBook,

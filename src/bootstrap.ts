@@ -27,6 +27,8 @@ import {
 import type { ReadModelDb } from '../projections/runner/read-model-db.js';
 import type { LeaseOptions } from '../projections/runner/leased-runner.js';
 import { EventBusFeed } from '../projections/workers/event-bus-feed.js';
+import { PAYMENT_GATEWAY, type PaymentGateway } from './ledger/payment-gateway/payment-gateway.port.js';
+import { requestAutoTopUp } from './ledger/payment-gateway/request-auto-top-up.js';
 import {
   loadProjectionsConfig,
   openReadModelDb,
@@ -99,15 +101,20 @@ export async function createEngine(deps: EngineDependencies): Promise<INestAppli
 
 /**
  * The timelines of an app or engine: deadlines planned into `dbs.timelines` and fired as commands on the
- * app's CommandBus; with `dbs.documents`, the document issuer too (its commands on the same bus).
+ * app's CommandBus; with `dbs.documents`, the document issuer too (its commands on the same bus); with
+ * `dbs.autoTopUps`, the auto top-up worker (requests to the app's payment gateway, answers on the bus).
  */
 export function wireTimelines(
   app: INestApplicationContext,
   deps: Pick<AppDependencies, 'eventStore' | 'clock' | 'profiles'>,
-  dbs: { timelines: ReadModelDb; documents?: ReadModelDb },
+  dbs: { timelines: ReadModelDb; documents?: ReadModelDb; autoTopUps?: ReadModelDb },
   options: { lease?: LeaseOptions; log?: (message: string) => void; concurrency?: number } = {},
 ): TimelineEngine {
   const commands = app.get(CommandBus);
+  const autoTopUps = dbs.autoTopUps && {
+    requesting: requestAutoTopUp(app.get<symbol, PaymentGateway>(PAYMENT_GATEWAY), commands),
+    db: dbs.autoTopUps,
+  };
   return new TimelineEngine(
     deps.eventStore,
     commands,
@@ -123,7 +130,7 @@ export function wireTimelines(
       },
       db: dbs.documents,
     },
-    options,
+    { ...options, autoTopUps },
   );
 }
 
@@ -214,10 +221,11 @@ export async function startTimelines(
   const workers = deps.workers ?? defaultWorkers(deps.config.dataDir);
   const db = openReadModelDb(workers.databases.timelines);
   const documentsDb = openReadModelDb(workers.databases.documents);
+  const autoTopUpsDb = openReadModelDb(workers.databases['auto-top-ups']);
   const engine = wireTimelines(
     app,
     deps,
-    { timelines: db, documents: documentsDb },
+    { timelines: db, documents: documentsDb, autoTopUps: autoTopUpsDb },
     { lease: workers.lease, log: (message) => new Logger('Timelines').log(message) },
   );
   await engine.start();
@@ -227,6 +235,7 @@ export async function startTimelines(
     await engine.stop();
     await db.close();
     await documentsDb.close();
+    await autoTopUpsDb.close();
   };
 }
 

@@ -1,5 +1,7 @@
 import { testMeta } from '../../test/support/given-accounts.js';
 import type { SendableLedgerCommand } from '../../test/support/engine.js';
+import { AnswerAutoTopUp } from './answer-auto-top-up/answer-auto-top-up.command.js';
+import { ConfigureAutoTopUp } from './configure-auto-top-up/configure-auto-top-up.command.js';
 import { ConsumeResource } from './consume-resource/consume-resource.command.js';
 import {
   AccruePenalty,
@@ -7,6 +9,7 @@ import {
   BlockObjectStorage,
   DeleteObjectStorage,
   QueueFrozenObjects,
+  RetryAutoTopUp,
   SendSuspensionNotice,
   SuspendIfBillOverdue,
   SuspendIfUnpaid,
@@ -89,6 +92,16 @@ const cases: Array<[SendableLedgerCommand, new (...args: never[]) => object, Rec
     { accountId: 'acc', creditLimit: '1000', at },
   ],
   [{ type: 'UpgradeFromTrial', at }, UpgradeFromTrial, { accountId: 'acc', at }],
+  [
+    { type: 'ConfigureAutoTopUp', enabled: true, threshold: '100', amount: '500', currency: 'RUB', at },
+    ConfigureAutoTopUp,
+    { accountId: 'acc', settings: { enabled: true, threshold: '100', amount: '500', currency: 'RUB' }, at },
+  ],
+  [
+    { type: 'RecordAutoTopUpFailure', requestId: 'acc-atu-1', reason: 'declined', at },
+    AnswerAutoTopUp,
+    { requestId: 'acc-atu-1', answer: { status: 'failed', reason: 'declined' } },
+  ],
   ...(
     [
       [{ type: 'SendSuspensionNotice', suspendAt: at, daysBefore: 3, at }, SendSuspensionNotice],
@@ -99,6 +112,7 @@ const cases: Array<[SendableLedgerCommand, new (...args: never[]) => object, Rec
       [{ type: 'QueueFrozenObjects', at }, QueueFrozenObjects],
       [{ type: 'BlockObjectStorage', at }, BlockObjectStorage],
       [{ type: 'DeleteObjectStorage', at }, DeleteObjectStorage],
+      [{ type: 'RetryAutoTopUp', failedRequestId: 'acc-atu-1', at }, RetryAutoTopUp],
     ] as Array<[SendableLedgerCommand, new (...args: never[]) => object]>
   ).map(
     ([command, Named]) =>
@@ -138,6 +152,9 @@ describe('namedLedgerCommand: a ledger command given as data becomes its named c
       QueueFrozenObjects: true,
       BlockObjectStorage: true,
       DeleteObjectStorage: true,
+      ConfigureAutoTopUp: true,
+      RecordAutoTopUpFailure: true,
+      RetryAutoTopUp: true,
     };
     expect(cases.map(([command]) => command.type).sort()).toEqual(Object.keys(sendable).sort());
   });

@@ -1,6 +1,8 @@
 import type { Command } from '@nestjs/cqrs';
 import type { LedgerCommand } from '../domain/ledger/ledger-commands.js';
 import type { CommandMeta, CommandOutcome } from '../platform/commands/command-outcome.js';
+import { AnswerAutoTopUp } from './answer-auto-top-up/answer-auto-top-up.command.js';
+import { ConfigureAutoTopUp } from './configure-auto-top-up/configure-auto-top-up.command.js';
 import { ConsumeResource } from './consume-resource/consume-resource.command.js';
 import { deadlineCommand } from './deadline-commands/deadline-commands.js';
 import { ExpireGrants } from './expire-grants/expire-grants.command.js';
@@ -43,6 +45,13 @@ export function namedLedgerCommand(
       return new SetCreditLimit(accountId, command.creditLimit, command.at, meta);
     case 'UpgradeFromTrial':
       return new UpgradeFromTrial(accountId, command.at, meta);
+    case 'ConfigureAutoTopUp': {
+      const { type: _type, at, ...settings } = command;
+      return new ConfigureAutoTopUp(accountId, settings, at, meta);
+    }
+    case 'RecordAutoTopUpFailure':
+      // The request id names the account; the answer is booked when it arrives.
+      return new AnswerAutoTopUp(command.requestId, { status: 'failed', reason: command.reason }, meta);
     default:
       return deadlineCommand(accountId, command.at, command, meta);
   }

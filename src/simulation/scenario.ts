@@ -9,6 +9,8 @@ import { IssueGrant } from '../ledger/issue-grant/issue-grant.command.js';
 import { PayBill } from '../ledger/pay-bill/pay-bill.command.js';
 import { SetCreditLimit } from '../ledger/set-credit-limit/set-credit-limit.command.js';
 import { TopUp } from '../ledger/top-up/top-up.command.js';
+import { ConfigureAutoTopUp } from '../ledger/configure-auto-top-up/configure-auto-top-up.command.js';
+import { InProcessPaymentGateway } from '../ledger/payment-gateway/in-process-payment-gateway.js';
 import { PriceCatalogProvider } from '../ledger/price-catalog.provider.js';
 import { VirtualClock } from '../platform/clock/clock.js';
 import { PersonalDataVault } from '../platform/personal-data/personal-data-vault.js';
@@ -30,6 +32,8 @@ export interface Scenario {
   description?: string;
   start: string;
   until: string;
+  /** The in-process payment gateway's answers to auto top-up requests, in order (then: succeeded). */
+  paymentGateway?: { answers: Array<'succeeded' | 'failed'> };
   steps: Array<
     { at: string } & (
       | { openAccount: Omit<OpenAccountCommand, 'at'> }
@@ -37,6 +41,15 @@ export interface Scenario {
       | { usage: { account: string; usageRecordId: string; sku: string; quantity: string } }
       | { grant: { account: string; grantId: string; amount: string; days?: number; kind?: string } }
       | { creditLimit: { account: string; creditLimit: string } }
+      | {
+          autoTopUp: {
+            account: string;
+            threshold: string;
+            amount: string;
+            currency: string;
+            enabled: boolean;
+          };
+        }
       | { payBill: { account: string; billId: string; paymentId: string; amount: string } }
       | { note: string }
     )
@@ -62,14 +75,16 @@ export async function runScenario(
   const clock = new VirtualClock(new Date(scenario.start));
   const profiles = new ProfileRegistry();
   const vault = new PersonalDataVault(':memory:');
-  const context = await createEngine({ eventStore: store, clock, profiles, catalog, vault });
+  const paymentGateway = new InProcessPaymentGateway(scenario.paymentGateway?.answers ?? []);
+  const context = await createEngine({ eventStore: store, clock, profiles, catalog, vault, paymentGateway });
   const commands = context.get(CommandBus);
   const db = new SqliteReadModelDb(':memory:');
   const documentsDb = new SqliteReadModelDb(':memory:');
+  const autoTopUpsDb = new SqliteReadModelDb(':memory:');
   const engine = wireTimelines(
     context,
     { eventStore: store, clock, profiles },
-    { timelines: db, documents: documentsDb },
+    { timelines: db, documents: documentsDb, autoTopUps: autoTopUpsDb },
   );
   const rejected: string[] = [];
   await engine.start();
@@ -112,7 +127,10 @@ export async function runScenario(
           await commands.execute(
             new SetCreditLimit(step.creditLimit.account, step.creditLimit.creditLimit, at, meta),
           );
-        else if ('payBill' in step) {
+        else if ('autoTopUp' in step) {
+          const { account, ...settings } = step.autoTopUp;
+          await commands.execute(new ConfigureAutoTopUp(account, settings, at, meta));
+        } else if ('payBill' in step) {
           const { account, billId, ...payment } = step.payBill;
           await commands.execute(
             new PayBill(account, billId, { ...payment, channel: 'bank-transfer', at }, meta),
@@ -136,6 +154,7 @@ export async function runScenario(
     await context.close();
     await db.close();
     await documentsDb.close();
+    await autoTopUpsDb.close();
     await store.close();
     vault.close();
     rmSync(dir, { recursive: true, force: true });
@@ -183,6 +202,21 @@ function describe(event: RecordedEvent): TimelineLine | undefined {
       return line('bill paid', `${d.amount} → remaining ${d.remaining}`);
     case 'PenaltyAccrued':
       return line('penalty', `${d.amount} for ${d.day} → balance ${d.balanceAfter}`);
+    case 'AutoTopUpConfigured':
+      return line(
+        'auto top-up set',
+        d.enabled ? `at or below ${d.threshold}: charge the card ${d.amount} ${d.currency}` : 'off',
+      );
+    case 'AutoTopUpRequested':
+      return line(
+        'auto top-up asked',
+        `${d.requestId} (attempt ${d.attempt}): ${d.amount} ${d.currency}, balance ${d.balance}`,
+      );
+    case 'AutoTopUpFailed':
+      return line(
+        'auto top-up failed',
+        `${d.requestId}: ${d.reason}${d.retryAt ? `, asked again at ${d.retryAt}` : ', no more attempts'}`,
+      );
     case 'SuspensionNoticeSent':
       return line('notice', `suspension ${d.timeLeft ?? `in ${d.daysBefore} days`} (${d.suspendAt})`);
     case 'AccountFrozen':

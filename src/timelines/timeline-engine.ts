@@ -14,6 +14,10 @@ import {
   documentIssuerProjection,
   type DocumentIssuing,
 } from '../../projections/workers/document-issuer.projection.js';
+import {
+  autoTopUpRequesterProjection,
+  type AutoTopUpRequesting,
+} from '../../projections/workers/auto-top-up.projection.js';
 import { ClosePeriod } from '../ledger/close-period/close-period.command.js';
 import { ExpireGrants } from '../ledger/expire-grants/expire-grants.command.js';
 import { DeleteAccount } from '../accounts/delete-account/delete-account.command.js';
@@ -49,6 +53,7 @@ export interface FiredDeadline {
 export class TimelineEngine {
   private readonly planning: LeasedRunner;
   private readonly issuing?: LeasedRunner;
+  private readonly requestingTopUps?: LeasedRunner;
   private polling?: NodeJS.Timeout;
   private leaseUpkeep?: NodeJS.Timeout;
   private readonly lease?: LeaseOptions;
@@ -70,6 +75,8 @@ export class TimelineEngine {
       log?: (message: string) => void;
       /** Deadlines of different accounts fired at once (each account's own deadlines stay in order). */
       concurrency?: number;
+      /** The auto top-up worker: sends each request to the payment gateway (its own connection too). */
+      autoTopUps?: { requesting: AutoTopUpRequesting; db: ReadModelDb };
     } = {},
   ) {
     const { lease, log } = options;
@@ -82,6 +89,18 @@ export class TimelineEngine {
         log,
         batchSize: 50,
       });
+    if (options.autoTopUps)
+      this.requestingTopUps = new LeasedRunner(
+        store,
+        options.autoTopUps.db,
+        autoTopUpRequesterProjection(options.autoTopUps.requesting),
+        { lease, log, batchSize: 50 },
+      );
+  }
+
+  /** The auto top-up worker, when wired. */
+  get autoTopUpRequester(): ProjectionRunner | undefined {
+    return this.requestingTopUps?.runner;
   }
 
   get planner(): ProjectionRunner {
@@ -118,6 +137,7 @@ export class TimelineEngine {
   private async tendLeases(): Promise<void> {
     await this.planning.tend();
     await this.issuing?.tend();
+    await this.requestingTopUps?.tend();
   }
 
   /** Production: look for due deadlines every `intervalMs` on the system clock. */
@@ -131,6 +151,7 @@ export class TimelineEngine {
     await this.firing.catch(() => undefined);
     await this.planning.stop();
     await this.issuing?.stop();
+    await this.requestingTopUps?.stop();
   }
 
   /** Waits until every stored event has been planned (read-your-writes for timers). */
@@ -139,11 +160,11 @@ export class TimelineEngine {
     if (head === undefined || !this.planning.held) return;
     await this.planner.waitFor(head);
     // Documents append events of their own; wait until the issuer has seen everything up to then.
-    if (this.issuer && this.issuesDocuments) {
-      await this.issuer.waitFor(head);
-      const after = await this.store.headPosition();
-      if (after !== undefined && after !== head) await this.planner.waitFor(after);
-    }
+    if (this.issuer && this.issuesDocuments) await this.issuer.waitFor(head);
+    // Gateway answers given at once are booked as top-ups or failures: wait for them too.
+    if (this.requestingTopUps?.held) await this.requestingTopUps.runner.waitFor(head);
+    const after = await this.store.headPosition();
+    if (after !== undefined && after !== head) await this.planner.waitFor(after);
   }
 
   /**

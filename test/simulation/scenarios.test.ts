@@ -32,6 +32,26 @@ describe('docs/scenarios reproduce the seed pages’ cycles', () => {
     expect(whats(lines)).toContain('account unfrozen');
   });
 
+  it('vk-individual-prepaid-auto-top-up: a refused request leaves the freeze; the retry an hour later is charged and unfreezes', async () => {
+    const { lines, rejected } = await runScenario(load('vk-individual-prepaid-auto-top-up'));
+    expect(rejected).toEqual([]);
+    const story = lines
+      .filter((l) => l.at >= '2026-03-05')
+      .map((l) => `${l.at.slice(0, 16)} ${l.what}: ${l.detail}`);
+    expect(story).toEqual([
+      '2026-03-05T09:00 usage: 920 compute.vcpu.hour = 1012 (grants —) → balance -12',
+      '2026-03-05T09:00 account frozen: balance -12, deleteObjectsAt 2026-03-12T09:00:00.000Z, everPaid true',
+      '2026-03-05T09:00 auto top-up asked: olga-atu-1 (attempt 1): 500 RUB, balance -12',
+      '2026-03-05T09:00 auto top-up failed: olga-atu-1: card declined, asked again at 2026-03-05T10:00:00.000Z',
+      '2026-03-05T10:00 auto top-up asked: olga-atu-2 (attempt 2): 500 RUB, balance -12',
+      '2026-03-05T10:00 top-up: +500 (auto-top-up) → balance 488',
+      '2026-03-05T10:00 account unfrozen: balance 488',
+      '2026-03-07T09:00 usage: 360 compute.vcpu.hour = 396 (grants —) → balance 92',
+      '2026-03-07T09:00 auto top-up asked: olga-atu-3 (attempt 1): 500 RUB, balance 92',
+      '2026-03-07T09:00 top-up: +500 (auto-top-up) → balance 592',
+    ]);
+  });
+
   it('vk-legal-prepaid: never paid, so objects are queued 3 days after freezing', async () => {
     const { lines } = await runScenario(load('vk-legal-prepaid'));
     expect(lines.find((l) => l.what === 'account frozen')!.detail).toContain('everPaid false');

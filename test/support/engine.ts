@@ -6,6 +6,7 @@ import { OpenAccount } from '../../src/accounts/open-account/open-account.comman
 import { AccountBook } from '../../src/accounts/account-book.js';
 import { LedgerBook } from '../../src/ledger/ledger-book.js';
 import type { PriceCatalogProvider } from '../../src/ledger/price-catalog.provider.js';
+import type { PaymentGateway } from '../../src/ledger/payment-gateway/payment-gateway.port.js';
 import { DocumentService } from '../../src/documents/document-service.js';
 import type { OpenAccountCommand } from '../../src/domain/account/open-account.js';
 import type { LedgerCommand } from '../../src/domain/ledger/ledger-commands.js';
@@ -35,13 +36,22 @@ export async function buildEngine(
     catalog?: PriceCatalogProvider;
     profiles?: ProfileRegistry;
     vault?: PersonalDataVault;
+    /** The card payment gateway auto top-ups ask (default: answers only through the callback). */
+    paymentGateway?: PaymentGateway;
   } = {},
 ) {
   const store = options.store ?? SqliteEventStore.open({ path: ':memory:' });
   const clock = options.clock ?? new VirtualClock(options.start ?? '2026-03-01T09:00:00.000Z');
   const profiles = options.profiles ?? new ProfileRegistry();
   const vault = options.vault ?? new PersonalDataVault(':memory:');
-  const deps = { eventStore: store, clock, profiles, catalog: options.catalog ?? testCatalog(), vault };
+  const deps = {
+    eventStore: store,
+    clock,
+    profiles,
+    catalog: options.catalog ?? testCatalog(),
+    vault,
+    paymentGateway: options.paymentGateway,
+  };
   const context: INestApplicationContext = await createEngine(deps);
   const commands = context.get(CommandBus);
   const timelines: TimelineEngine[] = [];
@@ -69,9 +79,12 @@ export async function buildEngine(
     send(accountId: string, command: SendableLedgerCommand, commandId?: string): Promise<CommandOutcome> {
       return commands.execute(namedLedgerCommand(accountId, command, meta(commandId)));
     },
-    /** The timelines of this engine (planner and scheduler; with `documents`, the document issuer). */
+    /**
+     * The timelines of this engine (planner and scheduler; with `documents`, the document issuer; with
+     * `autoTopUps`, the auto top-up worker).
+     */
     timelines(
-      dbs: { timelines: ReadModelDb; documents?: ReadModelDb },
+      dbs: { timelines: ReadModelDb; documents?: ReadModelDb; autoTopUps?: ReadModelDb },
       options: Parameters<typeof wireTimelines>[3] = {},
     ): TimelineEngine {
       const engine = wireTimelines(context, deps, dbs, options);

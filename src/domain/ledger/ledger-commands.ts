@@ -48,6 +48,16 @@ export type LedgerCommand =
       at: string;
     }
   | { type: 'ClosePeriod'; at: string; timeZone: string }
+  | {
+      type: 'ConfigureAutoTopUp';
+      enabled: boolean;
+      threshold: string;
+      amount: string;
+      currency: string;
+      at: string;
+    }
+  /** The payment gateway refused an auto top-up request: nothing is deposited. */
+  | { type: 'RecordAutoTopUpFailure'; requestId: string; reason: string; at: string }
   /** The account moved from a trial to a paid profile: a trial suspension ends. */
   | { type: 'UpgradeFromTrial'; at: string }
   | TimelineCommand;
@@ -64,7 +74,8 @@ export type TimelineCommand =
   | { type: 'BlockIfStillSuspended'; at: string }
   | { type: 'QueueFrozenObjects'; at: string }
   | { type: 'BlockObjectStorage'; at: string }
-  | { type: 'DeleteObjectStorage'; at: string };
+  | { type: 'DeleteObjectStorage'; at: string }
+  | { type: 'RetryAutoTopUp'; failedRequestId: string; at: string };
 
 export type LedgerCommandType = LedgerCommand['type'];
 export type LedgerCommandOf<T extends LedgerCommandType> = Extract<LedgerCommand, { type: T }>;

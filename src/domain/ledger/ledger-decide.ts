@@ -1,5 +1,6 @@
 import type { LedgerCommand, LedgerCommandType, LedgerContext } from './ledger-commands.js';
 import type { LedgerState } from './ledger-state.js';
+import { decideConfigureAutoTopUp, decideRecordAutoTopUpFailure } from './decisions/auto-top-up.js';
 import { decideClosePeriod } from './decisions/close-period.js';
 import { decideConsumeResource } from './decisions/consume-resource.js';
 import { decideWith, duplicate, reject, type Decision, type LedgerDeciders } from './decisions/decision.js';
@@ -26,6 +27,8 @@ const LEDGER_DECISIONS: LedgerDeciders<LedgerCommandType> = {
   ConsumeResource: decideConsumeResource,
   SetCreditLimit: decideSetCreditLimit,
   ClosePeriod: decideClosePeriod,
+  ConfigureAutoTopUp: decideConfigureAutoTopUp,
+  RecordAutoTopUpFailure: decideRecordAutoTopUpFailure,
   ...TIMELINE_DECISIONS,
 };
 

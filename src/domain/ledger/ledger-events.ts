@@ -5,6 +5,7 @@
  */
 import type { PaymentChannel } from '../policies/policy-profile.js';
 import type { FundingPart } from './funding.js';
+import type { AutoTopUpState } from './auto-top-up-state.js';
 
 export type AccountStatus = 'active' | 'frozen' | 'payment-required' | 'suspended' | 'blocked' | 'deleted';
 
@@ -60,6 +61,8 @@ export interface CarriedState {
     penaltiesExact?: string;
     lastPenaltyDay?: string;
   };
+  /** Card auto top-up settings and the request in flight, once configured. */
+  autoTopUp?: AutoTopUpState;
 }
 
 export type SuspensionReason = 'funds-exhausted' | 'bill-overdue' | 'trial-ended';
@@ -184,6 +187,27 @@ export type LedgerEvent =
         fullyPaid: boolean;
         at: string;
       };
+    }
+  | {
+      type: 'AutoTopUpConfigured';
+      data: { enabled: boolean; threshold: string; amount: string; currency: string; at: string };
+    }
+  | {
+      type: 'AutoTopUpRequested';
+      data: {
+        requestId: string;
+        amount: string;
+        currency: string;
+        attempt: number;
+        threshold: string;
+        balance: string;
+        at: string;
+      };
+    }
+  | {
+      type: 'AutoTopUpFailed';
+      /** `retryAt` when the profile's retry policy asks again; absent once the attempts are used up. */
+      data: { requestId: string; attempt: number; reason: string; at: string; retryAt?: string };
     }
   | {
       type: 'PeriodClosed';

@@ -116,6 +116,23 @@ const bill: LedgerEvent = {
   },
 };
 
+const autoTopUpConfigured: LedgerEventOf<'AutoTopUpConfigured'> = {
+  type: 'AutoTopUpConfigured',
+  data: { enabled: true, threshold: '100', amount: '500', currency: 'RUB', at: IN_MARCH },
+};
+const autoTopUpRequested: LedgerEventOf<'AutoTopUpRequested'> = {
+  type: 'AutoTopUpRequested',
+  data: {
+    requestId: 'acc-1-atu-1',
+    amount: '500',
+    currency: 'RUB',
+    attempt: 1,
+    threshold: '100',
+    balance: '90',
+    at: IN_MARCH,
+  },
+};
+
 /** One history and one event for every event type (the compiler checks none is missing). */
 const EVERY_EVENT: { [T in LedgerEventType]: [LedgerEvent[], LedgerEventOf<T>] } = {
   PeriodOpened: [
@@ -201,6 +218,15 @@ const EVERY_EVENT: { [T in LedgerEventType]: [LedgerEvent[], LedgerEventOf<T>] }
     {
       type: 'BillPaymentApplied',
       data: { billId: 'mid', paymentId: 'p', amount: '5', remaining: '15', fullyPaid: false, at: IN_MARCH },
+    },
+  ],
+  AutoTopUpConfigured: [[opened()], autoTopUpConfigured],
+  AutoTopUpRequested: [[opened(), autoTopUpConfigured], autoTopUpRequested],
+  AutoTopUpFailed: [
+    [opened(), autoTopUpConfigured, autoTopUpRequested],
+    {
+      type: 'AutoTopUpFailed',
+      data: { requestId: 'acc-1-atu-1', attempt: 1, reason: 'declined', at: IN_MARCH },
     },
   ],
   PeriodClosed: [

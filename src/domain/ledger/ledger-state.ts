@@ -11,6 +11,7 @@ import {
   type FundingQueue,
   type FundingSource,
 } from './funding.js';
+import { carriedAutoTopUp, type AutoTopUpState } from './auto-top-up-state.js';
 import type {
   AccountStatus,
   CarriedState,
@@ -75,6 +76,8 @@ export interface LedgerState {
   readonly closedCarry?: CarriedState;
   readonly freeze?: Readonly<NonNullable<CarriedState['freeze']>>;
   readonly suspension?: Readonly<NonNullable<CarriedState['suspension']>>;
+  /** Card auto top-up, once configured (a pending request is settled by a top-up with its id). */
+  readonly autoTopUp?: Readonly<AutoTopUpState>;
 }
 
 /** One SKU's usage in one billing hour: rounded as a whole, however the meter sliced it (§2). */
@@ -155,6 +158,7 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
           ...d.carried.suspension,
           noticesSent: [...d.carried.suspension.noticesSent],
         },
+        autoTopUp: d.carried.autoTopUp && { ...d.carried.autoTopUp },
       };
     }
     case 'FundsDeposited': {
@@ -277,6 +281,30 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
             }),
       };
     }
+    case 'AutoTopUpConfigured': {
+      const { at: _at, ...settings } = event.data;
+      return { ...state, autoTopUp: { sequence: 0, ...state.autoTopUp, ...settings } };
+    }
+    case 'AutoTopUpRequested': {
+      const { requestId, amount, attempt, at } = event.data;
+      const current = state.autoTopUp!;
+      return {
+        ...state,
+        autoTopUp: {
+          ...current,
+          sequence: current.sequence + 1,
+          pending: { requestId, amount, attempt, requestedAt: at },
+          lastFailed: undefined,
+        },
+      };
+    }
+    case 'AutoTopUpFailed': {
+      const { requestId, attempt } = event.data;
+      return {
+        ...state,
+        autoTopUp: { ...state.autoTopUp!, pending: undefined, lastFailed: { requestId, attempt } },
+      };
+    }
     case 'PeriodClosed':
       return { ...state, phase: 'closed', closedCarry: event.data.carried };
   }
@@ -366,6 +394,7 @@ export function carriedState(state: LedgerState): CarriedState {
     ...(state.suspension
       ? { suspension: { ...state.suspension, noticesSent: [...state.suspension.noticesSent] } }
       : {}),
+    ...(state.autoTopUp ? { autoTopUp: carriedAutoTopUp(state.autoTopUp, state.payments) } : {}),
   };
 }
 

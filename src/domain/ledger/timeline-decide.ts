@@ -2,6 +2,7 @@ import { addCalendarDays, localDate } from '../shared/reporting-period.js';
 import type { LedgerContext, TimelineCommand, TimelineCommandType } from './ledger-commands.js';
 import type { LedgerState } from './ledger-state.js';
 import { decideAccruePenalty } from './decisions/accrue-penalty.js';
+import { decideRetryAutoTopUp } from './decisions/auto-top-up.js';
 import { decideBlockIfStillSuspended } from './decisions/block-if-still-suspended.js';
 import { decideBlockObjectStorage } from './decisions/block-object-storage.js';
 import { decideWith, type Decision, type LedgerDeciders } from './decisions/decision.js';
@@ -23,6 +24,7 @@ export const TIMELINE_DECISIONS: LedgerDeciders<TimelineCommandType> = {
   QueueFrozenObjects: decideQueueFrozenObjects,
   BlockObjectStorage: decideBlockObjectStorage,
   DeleteObjectStorage: decideDeleteObjectStorage,
+  RetryAutoTopUp: decideRetryAutoTopUp,
 };
 
 /**

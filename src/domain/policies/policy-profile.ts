@@ -74,4 +74,21 @@ export interface PolicyProfile {
    * profile the account is suspended and deleted `suspension.deleteAfterDays` later.
    */
   trial?: { enabled: boolean };
+  /**
+   * Card auto top-up (§5): the bounds a configuration must respect per currency (a currency without
+   * limits cannot be configured) and how a refused request is asked again. Absent: not offered.
+   */
+  autoTopUp?: {
+    enabled: boolean;
+    limits: Partial<Record<'RUB' | 'KZT' | 'USD', AutoTopUpLimits>>;
+    /** Attempts per crossing (the first included), and the time between a refusal and the next attempt. */
+    retry: { maxAttempts: number; spacingMinutes: number };
+  };
+}
+
+/** Decimal strings: the threshold may be 0 to `maxThreshold`; the amount `minAmount` to `maxAmount`. */
+export interface AutoTopUpLimits {
+  maxThreshold: string;
+  minAmount: string;
+  maxAmount: string;
 }

@@ -22,6 +22,16 @@ const vkBase = {
   grants: { order: 'object-type-first-then-account' },
   minimumTopUp: { RUB: '10', KZT: '100', USD: '1' },
   chargedWhileStopped: STORAGE_LIKE,
+  // Card auto top-up: threshold 0–9 999 999 RUB, amount 100–10 000 RUB; KZT and USD by the same ratios.
+  autoTopUp: {
+    enabled: true,
+    limits: {
+      RUB: { maxThreshold: '9999999', minAmount: '100', maxAmount: '10000' },
+      KZT: { maxThreshold: '49999999', minAmount: '500', maxAmount: '50000' },
+      USD: { maxThreshold: '99999', minAmount: '1', maxAmount: '100' },
+    },
+    retry: { maxAttempts: 3, spacingMinutes: 60 },
+  },
 } as const satisfies Partial<PolicyProfile>;
 
 const ycBase = {
@@ -102,6 +112,7 @@ export const BUILT_IN_PROFILES: readonly PolicyProfile[] = [
     },
     ...vkBase,
     freeze: { ...vkBase.freeze, enabled: false },
+    autoTopUp: { ...vkBase.autoTopUp, enabled: false },
     billing: billing({ issuePeriodBills: true, creditLimitAllowed: false, whenOverdue: 'nothing' }),
     documents: {
       closing: 'upd-status-1',

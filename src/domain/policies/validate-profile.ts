@@ -133,6 +133,26 @@ const profileShape = object({
   minimumTopUp: object({ RUB: decimal, KZT: decimal, USD: decimal }),
   chargedWhileStopped: listOf(str),
   trial: optional(object({ enabled: bool })),
+  autoTopUp: optional(
+    object({
+      enabled: bool,
+      limits: object(
+        Object.fromEntries(
+          ['RUB', 'KZT', 'USD'].map((c) => [
+            c,
+            optional(object({ maxThreshold: decimal, minAmount: decimal, maxAmount: decimal })),
+          ]),
+        ),
+      ),
+      retry: object({
+        maxAttempts: (v, p, e) =>
+          Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 20
+            ? undefined
+            : fail(e, p, 'must be a whole number from 1 to 20'),
+        spacingMinutes: days,
+      }),
+    }),
+  ),
 });
 
 /** Checks an untrusted profile (e.g. a JSON file from ops) against the documented schema. */

@@ -25,7 +25,9 @@ export type DeadlineKind =
   /** A frozen account's object storage is deleted. */
   | 'delete-object-storage'
   /** A suspended account still in debt is blocked and its data deleted. */
-  | 'delete-account';
+  | 'delete-account'
+  /** A card auto top-up the gateway refused is asked again (the profile's retry policy). */
+  | 'auto-top-up-retry';
 
 const EVERY_KIND: Record<DeadlineKind, true> = {
   'period-close': true,
@@ -38,6 +40,7 @@ const EVERY_KIND: Record<DeadlineKind, true> = {
   'block-object-storage': true,
   'delete-object-storage': true,
   'delete-account': true,
+  'auto-top-up-retry': true,
 };
 
 /** Every kind, for checks at run time (e.g. of rows read back from a table). */

@@ -184,6 +184,17 @@ export function deadlinesFor(
         }),
       ];
     }
+    case 'AutoTopUpFailed': {
+      const { requestId, retryAt } = event.data;
+      if (!retryAt) return [];
+      return [
+        ledger(`auto-top-up-retry/${requestId}`, 'auto-top-up-retry', retryAt, {
+          type: 'RetryAutoTopUp',
+          failedRequestId: requestId,
+          at: retryAt,
+        }),
+      ];
+    }
     case 'AccountBlocked':
       return [deadline(`delete/${eventId}`, 'delete-account', event.data.at, { kind: 'delete-account' }, 7)];
     default:

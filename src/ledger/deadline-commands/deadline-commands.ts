@@ -36,6 +36,8 @@ export class QueueFrozenObjects extends DeadlineCommand<'QueueFrozenObjects'> {}
 export class BlockObjectStorage extends DeadlineCommand<'BlockObjectStorage'> {}
 /** Frozen long enough: object storage is deleted. */
 export class DeleteObjectStorage extends DeadlineCommand<'DeleteObjectStorage'> {}
+/** An auto top-up refused by the gateway: asked again if still needed (the profile's retry policy). */
+export class RetryAutoTopUp extends DeadlineCommand<'RetryAutoTopUp'> {}
 
 abstract class DeadlineCommandHandler<T extends TimelineCommand['type']> implements ICommandHandler<
   DeadlineCommand<T>
@@ -63,6 +65,8 @@ export class QueueFrozenObjectsHandler extends DeadlineCommandHandler<'QueueFroz
 export class BlockObjectStorageHandler extends DeadlineCommandHandler<'BlockObjectStorage'> {}
 @CommandHandler(DeleteObjectStorage)
 export class DeleteObjectStorageHandler extends DeadlineCommandHandler<'DeleteObjectStorage'> {}
+@CommandHandler(RetryAutoTopUp)
+export class RetryAutoTopUpHandler extends DeadlineCommandHandler<'RetryAutoTopUp'> {}
 
 export const DEADLINE_COMMAND_HANDLERS = [
   SendSuspensionNoticeHandler,
@@ -73,6 +77,7 @@ export const DEADLINE_COMMAND_HANDLERS = [
   QueueFrozenObjectsHandler,
   BlockObjectStorageHandler,
   DeleteObjectStorageHandler,
+  RetryAutoTopUpHandler,
 ];
 
 const DEADLINE_COMMANDS = {
@@ -84,6 +89,7 @@ const DEADLINE_COMMANDS = {
   QueueFrozenObjects,
   BlockObjectStorage,
   DeleteObjectStorage,
+  RetryAutoTopUp,
 } as const;
 
 /** The named command for a timeline command planned as data in a deadline row. */

@@ -3,7 +3,7 @@ import { ConfigError } from '../../platform/config/config.js';
 import type { LeaseOptions } from '../../../projections/runner/leased-runner.js';
 
 /** The checkpointed consumers that act rather than build tables; each runs on one instance at a time. */
-export type WorkerName = 'timelines' | 'documents' | 'event-bus';
+export type WorkerName = 'timelines' | 'documents' | 'event-bus' | 'auto-top-ups';
 
 export interface WorkersConfig {
   /** A SQLite file path or a postgres:// URL per worker; each worker opens its own connection. */
@@ -31,11 +31,12 @@ export function loadWorkersConfig(
   const shared = configured || (isPostgres(readModelDb) ? readModelDb : undefined);
   return {
     databases: shared
-      ? { timelines: shared, documents: shared, 'event-bus': shared }
+      ? { timelines: shared, documents: shared, 'event-bus': shared, 'auto-top-ups': shared }
       : {
           timelines: join(dataDir, 'timelines.sqlite'),
           documents: join(dataDir, 'documents.sqlite'),
           'event-bus': join(dataDir, 'event-bus.sqlite'),
+          'auto-top-ups': join(dataDir, 'auto-top-ups.sqlite'),
         },
     lease,
   };

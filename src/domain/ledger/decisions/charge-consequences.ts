@@ -3,10 +3,14 @@ import type { LedgerEvent } from '../ledger-events.js';
 import { availableFunds, evolveLedger, outstandingBills, type LedgerState } from '../ledger-state.js';
 import { roundDecimal } from '../../shared/decimal.js';
 import { addCalendarDays, localDate } from '../../shared/reporting-period.js';
+import { autoTopUpOnCharge } from './auto-top-up.js';
 import { crosses, hasUsableGrant } from './funds.js';
 import { plusDays } from './instants.js';
 
-/** What a charge sets off in the same decision: a freeze, a payment requirement, a mid-period bill. */
+/**
+ * What a charge sets off in the same decision: a freeze, a payment requirement, a mid-period bill, a card
+ * auto top-up request.
+ */
 export function consequencesOfCharge(
   before: LedgerState,
   consumed: LedgerEvent,
@@ -68,5 +72,6 @@ export function consequencesOfCharge(
       });
     }
   }
+  events.push(...autoTopUpOnCharge(before, after, context, at));
   return events;
 }
