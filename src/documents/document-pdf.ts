@@ -77,6 +77,18 @@ export function renderDocumentPdf(document: Numbered<AccountDocument>): Promise<
       .text(line.gross, columns[4], y);
     pdf.y = Math.max(after, pdf.y);
   }
+  const penaltiesLine = d.kind === 'bill' ? d.penaltiesLine : null;
+  if (penaltiesLine) {
+    const y = pdf.y + 2;
+    pdf.text(penaltiesLine.description, columns[0], y, { width: 250 });
+    const after = pdf.y;
+    pdf
+      .text('без НДС', columns[1], y)
+      .text(penaltiesLine.amount, columns[2], y)
+      .text(penaltiesLine.vat, columns[3], y)
+      .text(penaltiesLine.amount, columns[4], y);
+    pdf.y = Math.max(after, pdf.y);
+  }
   pdf.moveDown(0.5).font(BOLD);
   pdf.text(
     `Итого без НДС: ${d.totals.net}   НДС: ${d.totals.vat}   Всего: ${d.totals.gross} ${d.currency}`,

@@ -135,6 +135,29 @@ describe('amount = consumption − (opening balance + deposits + grants used) (r
   });
 });
 
+describe('penalties bear no VAT and stand on their own line (rules §8, §10)', () => {
+  it('512.34 to pay with 12.34 of penalties: VAT 22 % on the 500.00 of services only, 90.16 (not 92.39)', () => {
+    const bill = issued(
+      periodBill({ basis: basis({ penalties: '12.34', byService: [service('Compute', '500')] }) }),
+    );
+    expect(bill.toPay).toBe('512.34');
+    expect(bill.toPayVat).toBe('90.16');
+    expect(bill.penaltiesLine).toEqual({
+      description: 'Неустойка (пени) за просрочку оплаты, без НДС',
+      amount: '12.34',
+      vatRate: { kind: 'none' },
+      vat: '0.00',
+    });
+    expect(bill.paymentPurpose).toContain('в т.ч. НДС 22% — 90.16 RUB');
+  });
+
+  it('a bill without penalties has no penalties line', () => {
+    const bill = issued(periodBill({ basis: basis({ byService: [service('Compute', '500')] }) }));
+    expect(bill.penaltiesLine).toBeNull();
+    expect(bill.toPayVat).toBe('90.16');
+  });
+});
+
 describe('when bills are issued at all', () => {
   const owing = basis({ byService: [service('Compute', '100')] });
 

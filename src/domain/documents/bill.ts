@@ -159,7 +159,11 @@ export function composeBill(request: BillRequest): BillDecision {
   if (!toPay.isPositive()) return { issued: false, reason: 'nothing-to-pay', toPay: printed(toPay) };
 
   const rate = vatRateOn(context.jurisdiction, servicePeriod.lastDay, context.schedule);
-  const toPayVat = vatOfGross(toPay, rate, context.rounding).vat;
+  // Penalties are not payment for a service: they bear no VAT (rules §8, §10). The VAT "to pay" contains
+  // is on the services part only; the penalties stand on their own line.
+  const penaltiesToPay = penalties.isPositive() ? (penalties.compare(toPay) > 0 ? toPay : penalties) : null;
+  const servicesToPay = penaltiesToPay ? toPay.subtract(penaltiesToPay) : toPay;
+  const toPayVat = vatOfGross(servicesToPay, rate, context.rounding).vat;
   const nonResident =
     context.jurisdiction === 'non-resident'
       ? nonResidentTerms(request, facts.accountId, issuedOn, period.lastDay, dueDate)
@@ -196,6 +200,14 @@ export function composeBill(request: BillRequest): BillDecision {
     },
     toPay: printed(toPay),
     toPayVat: printed(toPayVat),
+    penaltiesLine: penaltiesToPay
+      ? {
+          description: 'Неустойка (пени) за просрочку оплаты, без НДС',
+          amount: printed(penaltiesToPay),
+          vatRate: { kind: 'none' },
+          vat: printed(Money.zero(context.currency)),
+        }
+      : null,
     paymentPurpose: paymentPurpose(facts.accountId, periodId, toPay, toPayVat, rate, nonResident),
     nonResident,
   };

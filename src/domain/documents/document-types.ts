@@ -160,8 +160,17 @@ export interface BillDocument extends DocumentBase {
   readonly toPay: DocumentAmount;
   /** VAT contained in `toPay` ('0.00' without VAT). */
   readonly toPayVat: DocumentAmount;
+  /** Late-payment penalties in `toPay`: their own line, without VAT (rules §8, §10); null without. */
+  readonly penaltiesLine: BillPenaltiesLine | null;
   readonly paymentPurpose: string;
   readonly nonResident: NonResidentBillTerms | null;
+}
+
+export interface BillPenaltiesLine {
+  readonly description: string;
+  readonly amount: DocumentAmount;
+  readonly vatRate: { readonly kind: 'none' };
+  readonly vat: DocumentAmount;
 }
 
 export interface BillSettlement {
