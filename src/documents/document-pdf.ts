@@ -50,6 +50,13 @@ export function renderDocumentPdf(document: Numbered<AccountDocument>): Promise<
     );
   }
   pdf.text(partyLine('Заказчик', d.payer as Party));
+  const payerBank = (d.payer as { bank?: { bankName: string; bik?: string; accountNumber: string } } | null)
+    ?.bank;
+  if (payerBank) {
+    pdf.text(
+      `Банк заказчика: ${payerBank.bankName}, р/с ${payerBank.accountNumber}${payerBank.bik ? `, БИК ${payerBank.bik}` : ''}`,
+    );
+  }
   pdf.text(`Лицевой счёт: ${d.accountId}; период: ${d.periodId}; валюта: ${d.currency}`);
   if (d.kind === 'bill') {
     pdf.text(`Оплатить до: ${String(d.dueDate)}. Назначение платежа: ${String(d.paymentPurpose)}`);

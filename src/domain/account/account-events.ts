@@ -11,6 +11,15 @@ export interface LegalDetails {
   taxId: string;
   kpp?: string;
   address: string;
+  /** The payer's bank, printed on bills (optional). */
+  bank?: PayerBankDetails;
+}
+
+/** A payer's bank: BIK (RU, 9 digits) or the bank's BIC (elsewhere), and the settlement account. */
+export interface PayerBankDetails {
+  bankName: string;
+  bik: string;
+  accountNumber: string;
 }
 
 export interface AccountFacts {

@@ -51,6 +51,13 @@ export function checkCombination(
   if (terms.paymentScheme === 'postpaid' && !legalLike) {
     return problem('INDIVIDUAL_POSTPAID', 'Individuals can only use the prepaid scheme', 'paymentScheme');
   }
+  if (!legalLike && terms.contract !== 'public-offer') {
+    return problem(
+      'INDIVIDUAL_NEEDS_PUBLIC_OFFER',
+      'Individuals work under the public offer only',
+      'contract',
+    );
+  }
   if (terms.paymentScheme === 'postpaid' && terms.contract !== 'individual-contract') {
     return problem(
       'POSTPAID_NEEDS_INDIVIDUAL_CONTRACT',
@@ -116,6 +123,7 @@ export function decideOpenAccount(
       command.region,
       command.residency,
       command.payerType,
+      profile,
     );
     if (problem) return no(problem.code, problem.message, `legalDetails.${problem.field}`);
   }

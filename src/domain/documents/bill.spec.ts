@@ -367,6 +367,20 @@ describe('requisites', () => {
     expect(bill.payer).toBeNull();
   });
 
+  it('the payer’s bank details, when given with the legal details, are printed on the bill', () => {
+    const bank = { bankName: 'ПАО Сбербанк', bik: '044525225', accountNumber: '40702810938000012345' };
+    const bill = issued(
+      periodBill({
+        account: ruLegal({}, { ...RU_CUSTOMER, bank }),
+        basis: basis({ byService: [service('Compute', '10')] }),
+      }),
+    );
+    expect(bill.payer).toMatchObject({ taxId: RU_CUSTOMER.taxId, bank });
+    expect(
+      issued(periodBill({ basis: basis({ byService: [service('Compute', '10')] }) })).payer,
+    ).not.toHaveProperty('bank');
+  });
+
   it('non-residents: invoice terms, agreement number and date, due date, USD without taxes', () => {
     const bill = issued(
       periodBill({

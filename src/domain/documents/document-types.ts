@@ -23,6 +23,8 @@ export interface DocumentParty {
   readonly taxId: string;
   readonly kpp?: string;
   readonly address: string;
+  /** The payer's bank (the issuer's is on IssuerDetails). */
+  readonly bank?: BankDetails;
 }
 
 export interface BankDetails {
