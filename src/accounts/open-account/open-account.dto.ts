@@ -77,6 +77,11 @@ export class OpenAccountDto {
   @Type(() => LegalDetailsDto)
   legalDetails?: LegalDetailsDto;
 
+  /** Bank transfer or card; default by payer type (individuals: card; the others: bank transfer). */
+  @IsOptional()
+  @IsIn(['bank-transfer', 'card'])
+  paymentMethod?: 'bank-transfer' | 'card';
+
   /** When the account was opened; defaults to now. */
   @IsOptional()
   @IsInstant()

@@ -1,7 +1,16 @@
 import type { ContractKind, PayerType, PaymentScheme, PolicyProfile } from '../policies/policy-profile.js';
 import type { ProfileRegistry } from '../policies/profile-registry.js';
 import { periodOf } from '../shared/reporting-period.js';
-import type { AccountEvent, Currency, LegalDetails, Region, Residency } from './account-events.js';
+import {
+  PAYMENT_METHODS,
+  defaultPaymentMethod,
+  type AccountEvent,
+  type Currency,
+  type LegalDetails,
+  type PaymentMethod,
+  type Region,
+  type Residency,
+} from './account-events.js';
 import type { AccountState } from './account-state.js';
 import { checkLegalDetails } from './legal-details.js';
 
@@ -15,6 +24,8 @@ export interface OpenAccountCommand {
   edm: boolean;
   profileId: string;
   legalDetails?: LegalDetails;
+  /** Default: by payer type (`defaultPaymentMethod`). */
+  paymentMethod?: PaymentMethod;
   at: string;
 }
 
@@ -127,6 +138,14 @@ export function decideOpenAccount(
     );
     if (problem) return no(problem.code, problem.message, `legalDetails.${problem.field}`);
   }
+  const paymentMethod = command.paymentMethod ?? defaultPaymentMethod(command.payerType);
+  if (!PAYMENT_METHODS.includes(paymentMethod)) {
+    return no(
+      'PAYMENT_METHOD_UNKNOWN',
+      `paymentMethod must be one of ${PAYMENT_METHODS.join(', ')}`,
+      'paymentMethod',
+    );
+  }
   const region = REGIONS[command.region];
   const opened = Date.parse(command.at);
   if (Number.isNaN(opened)) return no('INVALID_TIME', 'at must be an ISO-8601 time', 'at');
@@ -150,6 +169,7 @@ export function decideOpenAccount(
           profileVersion: profile.version,
           openedAt: command.at,
           openingPeriodId: periodOf(command.at, region.timeZone).id,
+          paymentMethod,
           ...(command.legalDetails ? { personal: command.legalDetails } : {}),
         },
       },

@@ -8,6 +8,8 @@
  * and only when that is > 0 and the profile issues bills. Every component is printed in minor units and
  * the document's arithmetic is exact on the printed figures.
  */
+import { paymentMethodOf } from '../account/account-events.js';
+import { billsBankTransferPayer } from '../ledger/ledger-commands.js';
 import type { LedgerEventOf, OpenBill, ServiceTotals } from '../ledger/ledger-events.js';
 import { outstandingBills, serviceTotals, type LedgerState } from '../ledger/ledger-state.js';
 import type { PolicyProfile } from '../policies/policy-profile.js';
@@ -153,8 +155,11 @@ export function composeBill(request: BillRequest): BillDecision {
     .add(penalties);
 
   if (facts.payerType === 'individual') return { issued: false, reason: 'individual', toPay: printed(toPay) };
+  // Seed 004: a bank-transfer payer gets the period bill and the bill for debt wherever the profile bills them.
+  const bankTransfer = billsBankTransferPayer({ profile, paymentMethod: paymentMethodOf(facts) });
   const profileIssues =
-    request.kind === 'period' ? profile.billing.issuePeriodBills : profile.billing.creditLimitAllowed;
+    bankTransfer ||
+    (request.kind === 'period' ? profile.billing.issuePeriodBills : profile.billing.creditLimitAllowed);
   if (!profileIssues) return { issued: false, reason: 'profile-issues-no-bills', toPay: printed(toPay) };
   if (!toPay.isPositive()) return { issued: false, reason: 'nothing-to-pay', toPay: printed(toPay) };
 
