@@ -161,13 +161,17 @@ describe('penalties bear no VAT and stand on their own line (rules §8, §10)', 
 describe('when bills are issued at all', () => {
   const owing = basis({ byService: [service('Compute', '100')] });
 
-  it('period bills only under a profile that issues them', () => {
-    expect(periodBill({ basis: owing, profile: profile('yc-legal-prepaid') })).toEqual({
+  it('period bills only under a profile that issues them, or to a bank-transfer payer where the profile bills those (seed 004)', () => {
+    const byCard = ruLegal({ paymentMethod: 'card' });
+    expect(periodBill({ basis: owing, profile: profile('yc-legal-prepaid'), account: byCard })).toEqual({
       issued: false,
       reason: 'profile-issues-no-bills',
       toPay: '100.00',
     });
     expect(periodBill({ basis: owing, profile: profile('vk-legal-postpaid') }).issued).toBe(true);
+    // A legal entity pays by bank transfer unless it says otherwise.
+    expect(periodBill({ basis: owing, profile: profile('yc-legal-prepaid') }).issued).toBe(true);
+    expect(periodBill({ basis: owing, profile: profile('vk-legal-prepaid') }).issued).toBe(false);
   });
 
   it('mid-period bills only under a profile with a credit limit', () => {
@@ -183,6 +187,8 @@ describe('when bills are issued at all', () => {
       });
     expect(mid('vk-legal-postpaid')).toMatchObject({ issued: false, reason: 'profile-issues-no-bills' });
     expect(mid(YC_CREDIT).issued).toBe(true);
+    // The bill for debt of a bank-transfer payer (seed 004).
+    expect(mid('yc-legal-prepaid').issued).toBe(true);
   });
 
   it('never to individuals, whatever the profile says', () => {
