@@ -52,8 +52,8 @@ function statusChange(event: LedgerEvent | AccountEvent): StatusChange | undefin
  */
 export const accountStatusProjection: Projection = {
   name: 'account-status',
-  // v2: the account_summary table.
-  version: 2,
+  // v2: the account_summary table; v3: its payment_method (the second provider's statuses need it).
+  version: 3,
   filter: { streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX] },
 
   async setup(db, table) {

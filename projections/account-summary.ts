@@ -25,7 +25,7 @@ export const accountSummaryTable: Pick<Projection, 'setup' | 'apply'> = {
     await db.run(`CREATE TABLE IF NOT EXISTS ${table('account_summary')} (
       account_id TEXT PRIMARY KEY, currency TEXT NOT NULL, payer_type TEXT NOT NULL, profile_id TEXT NOT NULL,
       profile_version INTEGER NOT NULL, opened_at TEXT NOT NULL, period_id TEXT, ledger TEXT,
-      latest_effective_at TEXT, position TEXT NOT NULL)`);
+      latest_effective_at TEXT, position TEXT NOT NULL, payment_method TEXT)`);
   },
 
   async apply(db, recorded, table) {
@@ -35,9 +35,25 @@ export const accountSummaryTable: Pick<Projection, 'setup' | 'apply'> = {
       const d = event.data;
       await db.run(
         `INSERT INTO ${table('account_summary')} (account_id, currency, payer_type, profile_id, profile_version,
-           opened_at, period_id, ledger, latest_effective_at, position)
-         VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, NULL, $7) ON CONFLICT (account_id) DO NOTHING`,
-        [d.accountId, d.currency, d.payerType, d.profileId, d.profileVersion, d.openedAt, position],
+           opened_at, period_id, ledger, latest_effective_at, position, payment_method)
+         VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, NULL, $7, $8) ON CONFLICT (account_id) DO NOTHING`,
+        [
+          d.accountId,
+          d.currency,
+          d.payerType,
+          d.profileId,
+          d.profileVersion,
+          d.openedAt,
+          position,
+          d.paymentMethod ?? null,
+        ],
+      );
+      return;
+    }
+    if (event.type === 'PaymentMethodChanged') {
+      await db.run(
+        `UPDATE ${table('account_summary')} SET payment_method = $2, position = $3 WHERE account_id = $1`,
+        [event.data.accountId, event.data.paymentMethod, position],
       );
       return;
     }

@@ -22,6 +22,8 @@ import { AddLegalDetailsController } from './accounts/add-legal-details/add-lega
 import { AddLegalDetailsHandler } from './accounts/add-legal-details/add-legal-details.command.js';
 import { ChangeContractController } from './accounts/change-contract/change-contract.controller.js';
 import { ChangeContractHandler } from './accounts/change-contract/change-contract.command.js';
+import { ChangePaymentMethodController } from './accounts/change-payment-method/change-payment-method.controller.js';
+import { ChangePaymentMethodHandler } from './accounts/change-payment-method/change-payment-method.command.js';
 import { DeleteAccountHandler } from './accounts/delete-account/delete-account.command.js';
 import { EntitlementController } from './accounts/entitlement/entitlement.controller.js';
 import { OpenAccountController } from './accounts/open-account/open-account.controller.js';
@@ -85,6 +87,7 @@ export const CONTROLLERS = [
   AccountSummaryController,
   AuditController,
   ChangeContractController,
+  ChangePaymentMethodController,
   AddLegalDetailsController,
   ExpireGrantsController,
   EntitlementController,
@@ -101,6 +104,7 @@ export const CONTROLLERS = [
 export const COMMAND_HANDLERS = [
   OpenAccountHandler,
   ChangeContractHandler,
+  ChangePaymentMethodHandler,
   AddLegalDetailsHandler,
   DeleteAccountHandler,
   TopUpHandler,

@@ -4,7 +4,10 @@ import { restoreLedgerState, type LedgerSnapshot } from '../account-summary.js';
 import type { ReadModelQuery } from './read-models.js';
 
 export interface AccountSummaryRecord {
-  account: Pick<AccountFacts, 'currency' | 'payerType' | 'profileId' | 'profileVersion' | 'openedAt'>;
+  account: Pick<
+    AccountFacts,
+    'currency' | 'payerType' | 'profileId' | 'profileVersion' | 'openedAt' | 'paymentMethod'
+  >;
   /** The latest period's state (the initial state before the first period opened). */
   state: LedgerState;
   /** The latest effective time folded into `state`: it is the state "now" only from then on. */
@@ -19,6 +22,7 @@ interface Row {
   opened_at: string;
   ledger: string | null;
   latest_effective_at: string | null;
+  payment_method: AccountFacts['paymentMethod'] | null;
 }
 
 /** One account's row of the account-summary read model; undefined for an account it has not seen. */
@@ -26,7 +30,8 @@ export const accountSummaryRecord =
   (accountId: string): ReadModelQuery<AccountSummaryRecord | undefined> =>
   async (db, table) => {
     const row = await db.get<Row>(
-      `SELECT currency, payer_type, profile_id, profile_version, opened_at, ledger, latest_effective_at
+      `SELECT currency, payer_type, profile_id, profile_version, opened_at, ledger, latest_effective_at,
+         payment_method
        FROM ${table('account_summary')} WHERE account_id = $1`,
       [accountId],
     );
@@ -38,6 +43,7 @@ export const accountSummaryRecord =
         profileId: row.profile_id,
         profileVersion: Number(row.profile_version),
         openedAt: row.opened_at,
+        ...(row.payment_method ? { paymentMethod: row.payment_method } : {}),
       },
       state:
         row.ledger === null

@@ -50,6 +50,13 @@ export function renderDocumentPdf(document: Numbered<AccountDocument>): Promise<
     );
   }
   pdf.text(partyLine('Заказчик', d.payer as Party));
+  const payerBank = (d.payer as { bank?: { bankName: string; bik?: string; accountNumber: string } } | null)
+    ?.bank;
+  if (payerBank) {
+    pdf.text(
+      `Банк заказчика: ${payerBank.bankName}, р/с ${payerBank.accountNumber}${payerBank.bik ? `, БИК ${payerBank.bik}` : ''}`,
+    );
+  }
   pdf.text(`Лицевой счёт: ${d.accountId}; период: ${d.periodId}; валюта: ${d.currency}`);
   if (d.kind === 'bill') {
     pdf.text(`Оплатить до: ${String(d.dueDate)}. Назначение платежа: ${String(d.paymentPurpose)}`);
@@ -75,6 +82,18 @@ export function renderDocumentPdf(document: Numbered<AccountDocument>): Promise<
       .text(line.net, columns[2], y)
       .text(line.vat, columns[3], y)
       .text(line.gross, columns[4], y);
+    pdf.y = Math.max(after, pdf.y);
+  }
+  const penaltiesLine = d.kind === 'bill' ? d.penaltiesLine : null;
+  if (penaltiesLine) {
+    const y = pdf.y + 2;
+    pdf.text(penaltiesLine.description, columns[0], y, { width: 250 });
+    const after = pdf.y;
+    pdf
+      .text('без НДС', columns[1], y)
+      .text(penaltiesLine.amount, columns[2], y)
+      .text(penaltiesLine.vat, columns[3], y)
+      .text(penaltiesLine.amount, columns[4], y);
     pdf.y = Math.max(after, pdf.y);
   }
   pdf.moveDown(0.5).font(BOLD);

@@ -16,9 +16,12 @@ import {
   billForClosedPeriod,
   composeBill,
   closingDocumentsFor,
+  formsMidPeriodClosingDocuments,
   initialNumberCounter,
+  periodSoFar,
   numberingSeriesOf,
   type AccountDocument,
+  type ClosingDocument,
   type DocumentAccount,
   type Numbered,
 } from '../domain/documents/index.js';
@@ -100,7 +103,11 @@ export class DocumentService {
     let withheld: DomainError | undefined;
     if (account.facts.payerType !== 'individual') {
       try {
-        unnumbered.push(...closingDocumentsFor({ closed: closed.data, account, issuer, profile }).documents);
+        const alreadyDocumented = await this.midPeriodClosingDocuments(accountId, periodId);
+        unnumbered.push(
+          ...closingDocumentsFor({ closed: closed.data, account, issuer, profile, alreadyDocumented })
+            .documents,
+        );
       } catch (error) {
         // The bill is still issued (it may go without full requisites); the closing documents wait.
         if (!(error instanceof DomainError)) throw error;
@@ -159,20 +166,55 @@ export class DocumentService {
       );
     const { basis, alreadyBilled } = billBasisFromLedgerState(before);
     const { account, profile } = await this.accountContext(accountId);
+    const issuer = issuerDetails(account.facts.issuer);
+    const unnumbered: AccountDocument[] = [];
+    let withheld: DomainError | undefined;
+    // Credit limit exhausted (seed 003, 4.2): the act and the VAT invoice are formed with the bill, for the
+    // services up to that day; the month-end documents then confirm only the rest.
+    if (account.facts.payerType !== 'individual' && formsMidPeriodClosingDocuments(ledgerBill)) {
+      try {
+        const alreadyDocumented = await this.midPeriodClosingDocuments(accountId, periodId);
+        unnumbered.push(
+          ...closingDocumentsFor({
+            closed: periodSoFar(before),
+            account,
+            issuer,
+            profile,
+            midPeriod: { issuedOn: ledgerBill.issuedOn, billId },
+            alreadyDocumented,
+          }).documents,
+        );
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        withheld = error;
+      }
+    }
     const decision = composeBill({
       kind: 'mid-period',
       issuedOn: ledgerBill.issuedOn,
       dueDate: ledgerBill.dueDate,
       ledgerBillId: billId,
       account,
-      issuer: issuerDetails(account.facts.issuer),
+      issuer,
       profile,
       periodId,
       basis,
       alreadyBilled,
       agreement: agreementOf(account),
     });
-    return this.issue(accountId, decision.issued ? [decision.bill] : [], events[index]!.id);
+    if (decision.issued) unnumbered.push(decision.bill);
+    const outcome = await this.issue(accountId, unnumbered, events[index]!.id);
+    if (withheld) throw withheld;
+    return outcome;
+  }
+
+  /** The act/UPD and VAT invoices already issued mid-period in a period (credit limit exhausted). */
+  private async midPeriodClosingDocuments(accountId: string, periodId: string): Promise<ClosingDocument[]> {
+    const issued = (await this.documents.load(documentsStream(accountId))).state.issued;
+    return [...issued.values()].filter(
+      (d): d is Numbered<ClosingDocument> =>
+        d.kind !== 'bill' && d.periodId === periodId && d.documentId.includes('-mid/'),
+    );
   }
 
   private async accountContext(

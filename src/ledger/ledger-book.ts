@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AccountFacts } from '../domain/account/account-events.js';
+import { paymentMethodOf, type AccountFacts } from '../domain/account/account-events.js';
 import type { LedgerCommand, LedgerContext } from '../domain/ledger/ledger-commands.js';
 import { decideLedger } from '../domain/ledger/ledger-decide.js';
 import type { CarriedState, LedgerEvent } from '../domain/ledger/ledger-events.js';
@@ -123,6 +123,7 @@ export class LedgerBook {
       profile: this.profiles.get(account.profileId, account.profileVersion),
       rate: this.catalog.rate,
       timeZone: account.timeZone,
+      paymentMethod: paymentMethodOf(account),
     };
   }
 

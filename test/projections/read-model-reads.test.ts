@@ -86,6 +86,11 @@ describe('reads from read models answer exactly as the log does', () => {
       (a) => (fromReadModels[`/v1/accounts/${a}`]!.body as { status: { value: string } }).status.value,
     );
     expect([...new Set(statuses)].sort()).toEqual(['active', 'blocked', 'frozen', 'suspended']);
+    // And the second provider's status beside it (rules §7), from the same read model.
+    for (const a of ACCOUNTS)
+      expect(
+        (fromReadModels[`/v1/accounts/${a}`]!.body as { providerStatus?: string }).providerStatus,
+      ).toEqual(expect.any(String));
 
     // Stop the read models, then store what each of them reads (a new account, a document stream's
     // event): they are behind the log and nothing will bring them up, so every read falls back to it.

@@ -41,9 +41,11 @@ describe('timelines on the virtual clock', () => {
     });
     await t.topUp('romashka', 'p1', '100');
     t.clock.set('2026-03-05T09:00:00.000Z');
+    // A bank-transfer payer (the legal entity's default) is also billed for the debt (seed 004).
     expect((await t.use('romashka', 'u1', '110')).eventTypes).toEqual([
       'ResourceConsumed',
       'PaymentRequired',
+      'BillIssued',
     ]);
     const suspendAt = '2026-03-12T09:00:00.000Z';
 
@@ -102,10 +104,13 @@ describe('timelines on the virtual clock', () => {
     // Penalties made the debt a little bigger than 50: pay one kopeck short of it, then the rest.
     const debt = new Big((await t.status('payer')).balance).neg();
     const short = await t.topUp('payer', 'p2', debt.minus('0.01').toFixed(2));
-    expect(short.eventTypes).toEqual(['FundsDeposited']);
+    // The payment settles the bills raised for the debt (seed 004) but restores nothing.
+    expect(short.eventTypes[0]).toBe('FundsDeposited');
+    expect(short.eventTypes).not.toContain('AccountRestored');
     expect((await t.status('payer')).status).toBe('suspended');
     const full = await t.topUp('payer', 'p3', '10.00');
-    expect(full.eventTypes).toEqual(['FundsDeposited', 'AccountRestored']);
+    expect(full.eventTypes[0]).toBe('FundsDeposited');
+    expect(full.eventTypes.at(-1)).toBe('AccountRestored');
     await t.advanceTo('2026-05-10T09:00:00.000Z');
     expect((await t.status('payer')).status).toBe('active');
     expect(t.engine.fired.find((f) => f.id.includes('/block/'))?.outcome).toBe('no-op');

@@ -6,7 +6,10 @@ import { AccountBook } from '../account-book.js';
 import { LedgerBook } from '../../ledger/ledger-book.js';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
 import { Roles } from '../../platform/http/auth/roles.js';
-import type { AccountFacts } from '../../domain/account/account-events.js';
+import { paymentMethodOf, type AccountFacts } from '../../domain/account/account-events.js';
+import { providerStatus } from '../../domain/ledger/provider-status.js';
+import { ProfileRegistry } from '../../domain/policies/profile-registry.js';
+import type { PolicyProfile } from '../../domain/policies/policy-profile.js';
 import { availableFunds, outstandingBills, type LedgerState } from '../../domain/ledger/ledger-state.js';
 import { explainStatus, nextDeadlines } from '../../domain/ledger/account-outlook.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
@@ -14,7 +17,10 @@ import { accountStatusProjection } from '../../../projections/account-status.pro
 import { accountSummaryRecord } from '../../../projections/queries/account-summary.query.js';
 import { ReadModels } from '../../../projections/queries/read-models.js';
 
-type SummaryFacts = Pick<AccountFacts, 'currency' | 'payerType' | 'profileId' | 'profileVersion'>;
+type SummaryFacts = Pick<
+  AccountFacts,
+  'currency' | 'payerType' | 'profileId' | 'profileVersion' | 'paymentMethod'
+>;
 
 @Controller('v1/accounts/:accountId')
 export class AccountSummaryController {
@@ -22,8 +28,17 @@ export class AccountSummaryController {
     private readonly accounts: AccountBook,
     private readonly ledger: LedgerBook,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ProfileRegistry) private readonly profiles: ProfileRegistry,
     @Optional() @Inject(ReadModels) private readonly readModels?: ReadModels,
   ) {}
+
+  private profileOf(account: SummaryFacts): Pick<PolicyProfile, 'trial'> {
+    try {
+      return this.profiles.get(account.profileId, account.profileVersion);
+    } catch {
+      return {};
+    }
+  }
 
   /**
    * Status and why, balance, grants by expiry, credit, debt, open bills and what happens next — now, or as of a past time by
@@ -71,7 +86,7 @@ export class AccountSummaryController {
     const account = await this.accounts.account(accountId);
     const at = asOf ? new Date(asOf).toISOString() : now;
     const state = await this.ledger.stateAsOf(accountId, at, basis);
-    return accountSummary(accountId, account, state, at, basis);
+    return accountSummary(accountId, account, this.profileOf(account), state, at, basis);
   }
 
   /**
@@ -91,7 +106,7 @@ export class AccountSummaryController {
     const at = Date.parse(now);
     if (at < Date.parse(account.openedAt)) return undefined;
     if (latestEffectiveAt !== null && Date.parse(latestEffectiveAt) > at) return undefined;
-    return accountSummary(accountId, account, state, now, 'effective');
+    return accountSummary(accountId, account, this.profileOf(account), state, now, 'effective');
   }
 }
 
@@ -99,10 +114,12 @@ export class AccountSummaryController {
 function accountSummary(
   accountId: string,
   account: SummaryFacts,
+  profile: Pick<PolicyProfile, 'trial'>,
   state: LedgerState,
   at: string,
   basis: 'effective' | 'recorded',
 ) {
+  const paymentMethod = paymentMethodOf(account);
   const debt = state.balance.lt(0) ? state.balance.neg() : new Big(0);
   return {
     accountId,
@@ -113,6 +130,9 @@ function accountSummary(
     profile: { id: account.profileId, version: account.profileVersion },
     period: { id: state.periodId, startsAt: state.startsAt, endsAt: state.endsAt },
     status: explainStatus(state),
+    /** The second provider's name for the account's status (rules §7). */
+    providerStatus: providerStatus(state, { paymentMethod }, profile, at),
+    paymentMethod,
     balance: state.balance.toFixed(),
     creditLimit: state.creditLimit.toFixed(),
     availableFunds: availableFunds(state).toFixed(),

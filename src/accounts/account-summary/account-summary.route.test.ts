@@ -8,6 +8,8 @@ import {
   billedMidPeriod,
   midPeriodBillId,
   opened,
+  succeeded,
+  suspendableLegal,
   toppedUp,
   used,
 } from '../../../test/support/given-accounts.js';
@@ -34,6 +36,51 @@ const withHistory = (accountId: string) => [
   toppedUp(accountId, `${accountId}-p1`, '100', { paidAt: '2026-03-05T12:00:00+03:00' }),
   used(accountId, `${accountId}-u1`, '30', '2026-03-08T12:00:00+03:00'),
 ];
+
+describe('GET /v1/accounts/:id: the second provider’s status beside the engine’s (rules §7)', () => {
+  it('an individual topped up and using: ACTIVE, paying by card', () =>
+    spec
+      .given(...withHistory('as-ps-anna'))
+      .when(summary('as-ps-anna'))
+      .then(
+        expectResponse(200, {
+          status: { value: 'active' },
+          providerStatus: 'ACTIVE',
+          paymentMethod: 'card',
+        }),
+      ));
+
+  it('a legal entity with nothing paid yet: PAYMENT_NOT_CONFIRMED by bank transfer, PAY_OR_BIND by card', async () => {
+    await spec
+      .given(opened(suspendableLegal('as-ps-new')))
+      .when(summary('as-ps-new'))
+      .then(
+        expectResponse(200, {
+          status: { value: 'active' },
+          providerStatus: 'PAYMENT_NOT_CONFIRMED',
+          paymentMethod: 'bank-transfer',
+        }),
+      );
+    await spec
+      .given(succeeded('PUT', '/v1/accounts/as-ps-new/payment-method', { paymentMethod: 'card' }))
+      .when(summary('as-ps-new'))
+      .then(expectResponse(200, { providerStatus: 'PAY_OR_BIND', paymentMethod: 'card' }));
+  });
+
+  it('as of an earlier time too: FIRST_PAYMENT_REQUIRED once the funds ran out, never paid', () =>
+    spec
+      .given(
+        opened(suspendableLegal('as-ps-owing')),
+        used('as-ps-owing', 'as-ps-owing-u1', '5', '2026-03-09T12:00:00+03:00'),
+      )
+      .when(summary('as-ps-owing', { asOf: '2026-03-09T10:00:00Z' }))
+      .then(
+        expectResponse(200, {
+          status: { value: 'payment-required' },
+          providerStatus: 'FIRST_PAYMENT_REQUIRED',
+        }),
+      ));
+});
 
 describe('GET /v1/accounts/:id', () => {
   it('status and why, balance, credit, debt, bills and what happens next — and a read stores nothing', () =>

@@ -53,6 +53,20 @@ describe('PUT /v1/accounts/:id/legal-details', () => {
         expectNewEvents('account-ld-ip', [{ type: 'LegalDetailsAdded' }]),
       ));
 
+  it('payer bank details are part of the legal details, and are printed on bills', () =>
+    spec
+      .given(withoutDetails('ld-bank'))
+      .when(
+        put('ld-bank', {
+          ...LEGAL_DETAILS,
+          bank: { bankName: 'ПАО Сбербанк', bik: '044525225', accountNumber: '40702810938000012345' },
+        }),
+      )
+      .then(
+        expectResponse(200, { status: 'accepted' }),
+        expectNewEvents('account-ld-bank', [{ type: 'LegalDetailsAdded' }]),
+      ));
+
   it('the same details again change nothing (a PUT is idempotent)', () =>
     spec
       .given(
@@ -72,6 +86,15 @@ describe('PUT /v1/accounts/:id/legal-details', () => {
     ['INN_CHECKSUM', 'legalDetails.taxId', { ...LEGAL_DETAILS, taxId: '7707083894' }],
     ['NAME_REQUIRED', 'legalDetails.name', { ...LEGAL_DETAILS, name: '   ' }],
     ['ADDRESS_REQUIRED', 'legalDetails.address', { ...LEGAL_DETAILS, address: ' ' }],
+    ['KPP_REQUIRED', 'legalDetails.kpp', { ...LEGAL_DETAILS, kpp: undefined }],
+    [
+      'BIK_INVALID',
+      'legalDetails.bank.bik',
+      {
+        ...LEGAL_DETAILS,
+        bank: { bankName: 'Банк', bik: '123456789', accountNumber: '40702810938000012345' },
+      },
+    ],
   ])('%s: refused naming %s; nothing stored', (code, field, details) =>
     spec
       .given(withoutDetails(`ld-${code}`))
@@ -85,6 +108,10 @@ describe('PUT /v1/accounts/:id/legal-details', () => {
     ['name', { ...LEGAL_DETAILS, name: undefined }],
     ['address', { ...LEGAL_DETAILS, address: 'x'.repeat(501) }],
     ['colour', { ...LEGAL_DETAILS, colour: 'red' }],
+    [
+      'bank.accountNumber',
+      { ...LEGAL_DETAILS, bank: { bankName: 'Банк', bik: '044525225', accountNumber: '4070' } },
+    ],
   ])('400 naming %s for a malformed body; nothing stored', (field, details) =>
     spec
       .given(withoutDetails(`ld-b-${field}`))

@@ -6,6 +6,7 @@ import {
 } from '../../../test/support/api-specification.js';
 import {
   opened,
+  settled,
   succeeded,
   suspendableLegal,
   trialIndividual,
@@ -68,7 +69,8 @@ describe('GET /v1/accounts/:id/entitlements/:sku', () => {
 
   it('PAYMENT_REQUIRED: still allowed until the suspension date', () =>
     spec
-      .given(opened(suspendableLegal('en-unpaid')), used('en-unpaid', 'en-unpaid-u1', '1'))
+      // The debt also raises a bill for a bank-transfer payer (seed 004): settled, its document is issued.
+      .given(opened(suspendableLegal('en-unpaid')), used('en-unpaid', 'en-unpaid-u1', '1'), settled)
       .when(check('en-unpaid', 'test.unit'))
       .then(
         expectResponse(200, {

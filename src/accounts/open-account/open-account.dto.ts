@@ -2,6 +2,21 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { IsInstant } from '../../platform/http/validators.js';
 
+export class PayerBankDetailsDto {
+  @IsString()
+  @MaxLength(300)
+  bankName!: string;
+
+  /** БИК (RU, 9 digits) or the bank's BIC (8 or 11 characters). */
+  @IsString()
+  @Matches(/^[0-9A-Z]{8,11}$/, { message: 'bik must be the BIK (9 digits) or the bank’s BIC (8 or 11)' })
+  bik!: string;
+
+  @IsString()
+  @Matches(/^[0-9A-Z]{16,34}$/, { message: 'accountNumber must be 16–34 digits or capital letters' })
+  accountNumber!: string;
+}
+
 export class LegalDetailsDto {
   @IsString()
   @MaxLength(300)
@@ -19,6 +34,12 @@ export class LegalDetailsDto {
   @IsString()
   @MaxLength(500)
   address!: string;
+
+  /** The payer's bank, printed on bills. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PayerBankDetailsDto)
+  bank?: PayerBankDetailsDto;
 }
 
 export class OpenAccountDto {
@@ -55,6 +76,11 @@ export class OpenAccountDto {
   @ValidateNested()
   @Type(() => LegalDetailsDto)
   legalDetails?: LegalDetailsDto;
+
+  /** Bank transfer or card; default by payer type (individuals: card; the others: bank transfer). */
+  @IsOptional()
+  @IsIn(['bank-transfer', 'card'])
+  paymentMethod?: 'bank-transfer' | 'card';
 
   /** When the account was opened; defaults to now. */
   @IsOptional()

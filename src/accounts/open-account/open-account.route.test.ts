@@ -151,6 +151,24 @@ describe('POST /v1/accounts', () => {
       'legalDetails.taxId',
       publicOfferLegal('oa-r6', { ...LEGAL_DETAILS, taxId: '7707083894' }),
     ],
+    [
+      'INDIVIDUAL_NEEDS_PUBLIC_OFFER',
+      'contract',
+      { ...individual('oa-r7'), contract: 'individual-contract' },
+    ],
+    [
+      'KPP_REQUIRED',
+      'legalDetails.kpp',
+      publicOfferLegal('oa-r8', { name: 'ООО «Ромашка»', taxId: '7707083893', address: 'Москва' }),
+    ],
+    [
+      'BANK_ACCOUNT_CHECKSUM',
+      'legalDetails.bank.accountNumber',
+      publicOfferLegal('oa-r9', {
+        ...LEGAL_DETAILS,
+        bank: { bankName: 'ПАО Сбербанк', bik: '044525225', accountNumber: '40702810038000012345' },
+      }),
+    ],
   ])('%s: refused naming %s; nothing stored', (code, field, body) =>
     spec
       .given()
@@ -162,6 +180,13 @@ describe('POST /v1/accounts', () => {
     ['payerType', { ...individual('oa-b1'), payerType: 'robot' }],
     ['accountId', { ...individual('oa-b2'), accountId: 'has space' }],
     ['openedAt', { ...individual('oa-b3'), openedAt: '2026-03-01T09:00:00' }],
+    [
+      'legalDetails.bank.bik',
+      publicOfferLegal('oa-b9', {
+        ...LEGAL_DETAILS,
+        bank: { bankName: 'ПАО Сбербанк', bik: 'BIK', accountNumber: '40702810938000012345' },
+      }),
+    ],
     ['openedAt', { ...individual('oa-b4'), openedAt: '2026-02-30T09:00:00+03:00' }],
     ['legalDetails.kpp', publicOfferLegal('oa-b5', { ...LEGAL_DETAILS, kpp: '77' })],
     ['profileId', { ...individual('oa-b6'), profileId: undefined }],

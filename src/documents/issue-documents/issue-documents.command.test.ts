@@ -69,6 +69,16 @@ beforeAll(async () => {
   // A credit limit of 100.00 runs out at 150.00 used: the ledger issues a mid-period bill for the debt.
   await engine.send('id-credit', { type: 'SetCreditLimit', creditLimit: '100', at: engine.now() });
   await use('id-credit', '150');
+  // 30.00 more after the bill, on 20 March: the month-end documents confirm only that.
+  engine.clock.set('2026-03-20T09:00:00.000Z');
+  await engine.send('id-credit', {
+    type: 'ConsumeResource',
+    usageRecordId: 'id-credit-u2',
+    sku: 'test.unit',
+    quantity: '30',
+    windowStart: engine.now(),
+    windowEnd: engine.now(),
+  });
 
   engine.clock.set('2026-04-02T09:00:00.000Z');
   for (const id of ['id-vektor', 'id-again', 'id-open', 'id-nodetails', 'id-idle', 'id-anna'])
@@ -294,7 +304,7 @@ describe('IssueMidPeriodBill', () => {
     return { billId: (issued.data as { billId: string }).billId, eventId: issued.id };
   };
 
-  it('issues the bill document of the ledger’s mid-period bill, once', async () => {
+  it('credit limit exhausted: issues the act and the VAT invoice with the bill (seed 003, 4.2), once', async () => {
     const { billId, eventId } = await billIdOf('id-credit');
     expect(billId).toBe('id-credit-2026-03-mid-1-2026-03-10');
     const before = await lastNumber();
@@ -305,8 +315,9 @@ describe('IssueMidPeriodBill', () => {
     expect(first.outcome).toMatchObject({
       status: 'accepted',
       streamId: 'documents-id-credit',
-      eventTypes: ['DocumentIssued'],
+      eventTypes: ['DocumentIssued', 'DocumentIssued', 'DocumentIssued'],
     });
+    const upToTheBill = { firstDay: '2026-03-01', lastDay: '2026-03-10' };
     expect(stored(first.newEvents)).toEqual([
       {
         streamId: 'doc-numbers-ru-moscow-llc-2026',
@@ -314,12 +325,22 @@ describe('IssueMidPeriodBill', () => {
         data: {
           issuer: 'ru-moscow-llc',
           year: 2026,
-          lastNumber: before + 1,
+          lastNumber: before + 3,
           assignments: [
             {
-              documentId: `id-credit/2026-03/bill/${billId}`,
+              documentId: `id-credit/2026-03/act-mid/${billId}`,
               number: number(before + 1),
               sequence: before + 1,
+            },
+            {
+              documentId: `id-credit/2026-03/vat-invoice-mid/${billId}`,
+              number: number(before + 2),
+              sequence: before + 2,
+            },
+            {
+              documentId: `id-credit/2026-03/bill/${billId}`,
+              number: number(before + 3),
+              sequence: before + 3,
             },
           ],
         },
@@ -328,13 +349,36 @@ describe('IssueMidPeriodBill', () => {
         streamId: 'documents-id-credit',
         type: 'DocumentIssued',
         data: expect.objectContaining({
+          kind: 'act',
+          documentId: `id-credit/2026-03/act-mid/${billId}`,
+          date: '2026-03-10',
+          servicePeriod: upToTheBill,
+          totals: { net: '122.95', vat: '27.05', gross: '150.00' },
+          payer: VEKTOR,
+        }),
+      },
+      {
+        streamId: 'documents-id-credit',
+        type: 'DocumentIssued',
+        data: expect.objectContaining({
+          kind: 'vat-invoice',
+          documentId: `id-credit/2026-03/vat-invoice-mid/${billId}`,
+          basisDocumentId: `id-credit/2026-03/act-mid/${billId}`,
+          date: '2026-03-10',
+          totals: { net: '122.95', vat: '27.05', gross: '150.00' },
+        }),
+      },
+      {
+        streamId: 'documents-id-credit',
+        type: 'DocumentIssued',
+        data: expect.objectContaining({
           kind: 'bill',
           billKind: 'mid-period',
           documentId: `id-credit/2026-03/bill/${billId}`,
-          number: number(before + 1),
+          number: number(before + 3),
           date: '2026-03-10',
           dueDate: '2026-03-12',
-          servicePeriod: { firstDay: '2026-03-01', lastDay: '2026-03-10' },
+          servicePeriod: upToTheBill,
           totals: { net: '122.95', vat: '27.05', gross: '150.00' },
           toPay: '150.00',
           payer: VEKTOR,
@@ -346,6 +390,30 @@ describe('IssueMidPeriodBill', () => {
     const second = await whenSent(new IssueMidPeriodBill('id-credit', '2026-03', billId));
     expect(second.outcome).toMatchObject({ status: 'duplicate', eventTypes: [] });
     expect(stored(second.newEvents)).toEqual([]);
+  });
+
+  it('the month-end documents do not confirm again what the mid-period act confirmed', async () => {
+    const { billId } = await billIdOf('id-credit');
+    await whenSent(new IssueMidPeriodBill('id-credit', '2026-03', billId));
+    // 30.00 more was used after the bill, on 20 March (see beforeAll); then the month ended.
+    await engine.commands.execute(new ClosePeriod('id-credit', '2026-03'));
+
+    const monthEnd = await whenSent(new IssuePeriodDocuments('id-credit', '2026-03'));
+
+    expect(monthEnd.error).toBeUndefined();
+    const issued = stored(monthEnd.newEvents).filter((e) => e.type === 'DocumentIssued');
+    expect(issued.map((e) => e.data)).toEqual([
+      expect.objectContaining({
+        kind: 'act',
+        documentId: 'id-credit/2026-03/act',
+        totals: { net: '24.59', vat: '5.41', gross: '30.00' },
+      }),
+      expect.objectContaining({
+        kind: 'vat-invoice',
+        totals: { net: '24.59', vat: '5.41', gross: '30.00' },
+      }),
+      expect.objectContaining({ kind: 'bill', billKind: 'period', toPay: '30.00' }),
+    ]);
   });
 
   it('refuses a bill the ledger never issued, storing nothing', async () => {

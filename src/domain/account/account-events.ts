@@ -3,6 +3,9 @@ import type { ContractKind, PayerType, PaymentScheme } from '../policies/policy-
 export type Region = 'ru-moscow' | 'kz';
 export type Residency = 'resident' | 'non-resident';
 export type Currency = 'RUB' | 'KZT' | 'USD';
+/** How the payer pays its bills (seed 004): by bank transfer against a bill, or by card. */
+export type PaymentMethod = 'bank-transfer' | 'card';
+export const PAYMENT_METHODS: readonly PaymentMethod[] = ['bank-transfer', 'card'];
 
 /** Personal data: sealed at rest with a per-account key, unreadable once the account is deleted. */
 export interface LegalDetails {
@@ -11,6 +14,15 @@ export interface LegalDetails {
   taxId: string;
   kpp?: string;
   address: string;
+  /** The payer's bank, printed on bills (optional). */
+  bank?: PayerBankDetails;
+}
+
+/** A payer's bank: BIK (RU, 9 digits) or the bank's BIC (elsewhere), and the settlement account. */
+export interface PayerBankDetails {
+  bankName: string;
+  bik: string;
+  accountNumber: string;
 }
 
 export interface AccountFacts {
@@ -29,6 +41,12 @@ export interface AccountFacts {
   profileVersion: number;
   openedAt: string;
   openingPeriodId: string;
+  /**
+   * Set at opening (default by payer type: individuals by card, legal entities and sole proprietors by
+   * bank transfer) and by PaymentMethodChanged; absent on accounts opened before it existed (read it
+   * through `paymentMethodOf`).
+   */
+  paymentMethod?: PaymentMethod;
 }
 
 export type AccountEvent =
@@ -38,6 +56,7 @@ export type AccountEvent =
     }
   | { type: 'AccountOpened'; data: AccountFacts & { personal?: LegalDetails } }
   | { type: 'LegalDetailsAdded'; data: { accountId: string; at: string; personal: LegalDetails } }
+  | { type: 'PaymentMethodChanged'; data: { accountId: string; at: string; paymentMethod: PaymentMethod } }
   | {
       type: 'ContractChanged';
       data: {
@@ -49,3 +68,11 @@ export type AccountEvent =
         profileVersion: number;
       };
     };
+
+/** The default payment method of a payer type: individuals pay by card, the others by bank transfer. */
+export const defaultPaymentMethod = (payerType: PayerType): PaymentMethod =>
+  payerType === 'individual' ? 'card' : 'bank-transfer';
+
+/** The account's payment method: the recorded one, or its payer type's default. */
+export const paymentMethodOf = (facts: Pick<AccountFacts, 'payerType' | 'paymentMethod'>): PaymentMethod =>
+  facts.paymentMethod ?? defaultPaymentMethod(facts.payerType);

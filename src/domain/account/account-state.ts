@@ -15,6 +15,8 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       const { personal, ...facts } = event.data;
       return { facts, legalDetails: personal };
     }
+    case 'PaymentMethodChanged':
+      return { ...state, facts: state.facts && { ...state.facts, paymentMethod: event.data.paymentMethod } };
     case 'LegalDetailsAdded':
       return { ...state, legalDetails: event.data.personal };
     case 'AccountDeleted':

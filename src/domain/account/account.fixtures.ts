@@ -1,7 +1,7 @@
 import { DeciderSpecification } from '../../../test/support/decider-specification.js';
 import { ProfileRegistry } from '../policies/profile-registry.js';
 import type { DecisionOf } from '../shared/decision.js';
-import type { AccountEvent } from './account-events.js';
+import type { AccountEvent, LegalDetails } from './account-events.js';
 import { evolveAccount, initialAccountState, type AccountState } from './account-state.js';
 import {
   decideAddLegalDetails,
@@ -32,7 +32,10 @@ export const changeContract = accountSpecification((command: ChangeContractComma
   decideChangeContract(command, state, profiles),
 );
 
-export const addLegalDetails = accountSpecification(decideAddLegalDetails);
+export const addLegalDetails = accountSpecification(
+  (command: { accountId: string; legalDetails: LegalDetails; at: string }, state) =>
+    decideAddLegalDetails(command, state, { profiles }),
+);
 
 export const deleteAccount = accountSpecification((command: DeleteAccountCommand, state) =>
   decideDeleteAccount(command, state),

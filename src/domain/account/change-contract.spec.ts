@@ -125,4 +125,11 @@ describe('ChangeContract and AddLegalDetails', () => {
       code: 'LEGAL_DETAILS_NOT_FOR_INDIVIDUALS',
     });
   });
+
+  it('added legal details of a legal entity that gets VAT invoices need a KPP', () => {
+    const withoutKpp = { name: 'ООО «Ромашка»', taxId: '7707083893', address: 'Москва' };
+    expect(decideAddLegalDetails({ accountId: 'acc', legalDetails: withoutKpp, at }, opened())).toMatchObject(
+      { ok: false, code: 'KPP_REQUIRED', field: 'legalDetails.kpp' },
+    );
+  });
 });

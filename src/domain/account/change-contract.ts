@@ -2,7 +2,7 @@ import type { ContractKind, PaymentScheme } from '../policies/policy-profile.js'
 import type { ProfileRegistry } from '../policies/profile-registry.js';
 import type { AccountEvent, LegalDetails } from './account-events.js';
 import type { AccountState } from './account-state.js';
-import { checkLegalDetails } from './legal-details.js';
+import { checkLegalDetails, kppRequired } from './legal-details.js';
 import { checkCombination } from './open-account.js';
 
 type Decision =
@@ -28,6 +28,10 @@ export function decideChangeContract(
   const combination = checkCombination({ ...facts, ...command }, profiles);
   if ('code' in combination) return { ok: false, ...combination };
   const { profile } = combination;
+  const kpp =
+    state.legalDetails &&
+    kppRequired(state.legalDetails, facts.region, facts.residency, facts.payerType, profile);
+  if (kpp) return { ok: false, code: kpp.code, message: kpp.message, field: `legalDetails.${kpp.field}` };
   if (
     facts.contract === command.contract &&
     facts.paymentScheme === command.paymentScheme &&
@@ -58,6 +62,7 @@ export function decideChangeContract(
 export function decideAddLegalDetails(
   command: { accountId: string; legalDetails: LegalDetails; at: string },
   state: AccountState,
+  deps?: { profiles: ProfileRegistry },
 ): Decision {
   const facts = state.facts;
   if (!facts)
@@ -70,7 +75,19 @@ export function decideAddLegalDetails(
       field: 'legalDetails',
     };
   }
-  const problem = checkLegalDetails(command.legalDetails, facts.region, facts.residency, facts.payerType);
+  let profile;
+  try {
+    profile = deps?.profiles.get(facts.profileId, facts.profileVersion);
+  } catch {
+    profile = undefined;
+  }
+  const problem = checkLegalDetails(
+    command.legalDetails,
+    facts.region,
+    facts.residency,
+    facts.payerType,
+    profile,
+  );
   if (problem)
     return {
       ok: false,

@@ -99,4 +99,50 @@ describe('OpenAccount (§1)', () => {
       field: 'legalDetails.kpp',
     });
   });
+
+  it('individuals work under the public offer only (§14): an individual contract is refused naming contract', () => {
+    expect(
+      open({ payerType: 'individual', contract: 'individual-contract', profileId: 'vk-individual-prepaid' }),
+    ).toMatchObject({ ok: false, code: 'INDIVIDUAL_NEEDS_PUBLIC_OFFER', field: 'contract' });
+    expect(open({ payerType: 'individual', profileId: 'vk-individual-prepaid' })).toMatchObject({ ok: true });
+  });
+
+  it('a legal entity whose profile issues VAT invoices (UPD status 1, act + VAT invoice) needs a KPP', () => {
+    const withoutKpp = { name: 'ООО «Ромашка»', taxId: '7707083893', address: 'Москва' };
+    expect(open({ legalDetails: withoutKpp })).toMatchObject({
+      ok: false,
+      code: 'KPP_REQUIRED',
+      field: 'legalDetails.kpp',
+    });
+    expect(open({ profileId: 'yc-legal-prepaid', legalDetails: withoutKpp })).toMatchObject({
+      ok: false,
+      code: 'KPP_REQUIRED',
+      field: 'legalDetails.kpp',
+    });
+    // A sole proprietor has no KPP.
+    const proprietor = { name: 'ИП Иванов', taxId: '500100732259', address: 'Москва' };
+    expect(open({ payerType: 'sole-proprietor', legalDetails: proprietor })).toMatchObject({ ok: true });
+  });
+
+  it('payer bank details belong to the legal details: optional, validated naming the field', () => {
+    const details = { name: 'ООО «Ромашка»', taxId: '7707083893', kpp: '773601001', address: 'Москва' };
+    const bank = { bankName: 'ПАО Сбербанк', bik: '044525225', accountNumber: '40702810938000012345' };
+    expect(open({ legalDetails: { ...details, bank } })).toMatchObject({
+      ok: true,
+      events: [{ data: { personal: { bank } } }],
+    });
+    expect(open({ legalDetails: { ...details, bank: { ...bank, bik: '04452522' } } })).toMatchObject({
+      ok: false,
+      code: 'BIK_INVALID',
+      field: 'legalDetails.bank.bik',
+    });
+    expect(
+      open({ legalDetails: { ...details, bank: { ...bank, accountNumber: '40702810038000012345' } } }),
+    ).toMatchObject({ ok: false, code: 'BANK_ACCOUNT_CHECKSUM', field: 'legalDetails.bank.accountNumber' });
+    expect(open({ legalDetails: { ...details, bank: { ...bank, bankName: ' ' } } })).toMatchObject({
+      ok: false,
+      code: 'BANK_NAME_REQUIRED',
+      field: 'legalDetails.bank.bankName',
+    });
+  });
 });

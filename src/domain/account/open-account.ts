@@ -1,7 +1,16 @@
 import type { ContractKind, PayerType, PaymentScheme, PolicyProfile } from '../policies/policy-profile.js';
 import type { ProfileRegistry } from '../policies/profile-registry.js';
 import { periodOf } from '../shared/reporting-period.js';
-import type { AccountEvent, Currency, LegalDetails, Region, Residency } from './account-events.js';
+import {
+  PAYMENT_METHODS,
+  defaultPaymentMethod,
+  type AccountEvent,
+  type Currency,
+  type LegalDetails,
+  type PaymentMethod,
+  type Region,
+  type Residency,
+} from './account-events.js';
 import type { AccountState } from './account-state.js';
 import { checkLegalDetails } from './legal-details.js';
 
@@ -15,6 +24,8 @@ export interface OpenAccountCommand {
   edm: boolean;
   profileId: string;
   legalDetails?: LegalDetails;
+  /** Default: by payer type (`defaultPaymentMethod`). */
+  paymentMethod?: PaymentMethod;
   at: string;
 }
 
@@ -50,6 +61,13 @@ export function checkCombination(
   const problem = (code: string, message: string, field: string) => ({ code, message, field });
   if (terms.paymentScheme === 'postpaid' && !legalLike) {
     return problem('INDIVIDUAL_POSTPAID', 'Individuals can only use the prepaid scheme', 'paymentScheme');
+  }
+  if (!legalLike && terms.contract !== 'public-offer') {
+    return problem(
+      'INDIVIDUAL_NEEDS_PUBLIC_OFFER',
+      'Individuals work under the public offer only',
+      'contract',
+    );
   }
   if (terms.paymentScheme === 'postpaid' && terms.contract !== 'individual-contract') {
     return problem(
@@ -116,8 +134,17 @@ export function decideOpenAccount(
       command.region,
       command.residency,
       command.payerType,
+      profile,
     );
     if (problem) return no(problem.code, problem.message, `legalDetails.${problem.field}`);
+  }
+  const paymentMethod = command.paymentMethod ?? defaultPaymentMethod(command.payerType);
+  if (!PAYMENT_METHODS.includes(paymentMethod)) {
+    return no(
+      'PAYMENT_METHOD_UNKNOWN',
+      `paymentMethod must be one of ${PAYMENT_METHODS.join(', ')}`,
+      'paymentMethod',
+    );
   }
   const region = REGIONS[command.region];
   const opened = Date.parse(command.at);
@@ -142,6 +169,7 @@ export function decideOpenAccount(
           profileVersion: profile.version,
           openedAt: command.at,
           openingPeriodId: periodOf(command.at, region.timeZone).id,
+          paymentMethod,
           ...(command.legalDetails ? { personal: command.legalDetails } : {}),
         },
       },

@@ -11,7 +11,8 @@ import type { CarriedState, LedgerEvent, LedgerEventOf } from '../ledger/ledger-
 import { contextFor, emptyCarried } from '../ledger/ledger.fixtures.js';
 import { evolveLedger, initialLedgerState } from '../ledger/ledger-state.js';
 import { nextPeriod, periodById } from '../shared/reporting-period.js';
-import { closingDocumentsFor } from './closing-documents.js';
+import { closingDocumentsFor, formsMidPeriodClosingDocuments, periodSoFar } from './closing-documents.js';
+import type { ClosingDocument } from './document-types.js';
 import { RU_ISSUER, profile, ruLegal } from './documents.fixtures.js';
 
 const PROFILE = 'yc-legal-credit';
@@ -34,6 +35,8 @@ const action = fc.oneof(
 );
 
 function runMonth(periodId: string, carried: CarriedState, actions: Action[], tag: string) {
+  /** The closing documents formed mid-period, each from the ledger state just before its bill. */
+  const midPeriod: ClosingDocument[] = [];
   const period = periodById(periodId, ZONE);
   const context = contextFor(PROFILE);
   const opened: LedgerEvent = {
@@ -56,6 +59,18 @@ function runMonth(periodId: string, carried: CarriedState, actions: Action[], ta
     const decision = decideLedger(command, state, context);
     if (!decision.ok) return;
     for (const event of decision.events) {
+      if (event.type === 'BillIssued' && formsMidPeriodClosingDocuments(event.data)) {
+        midPeriod.push(
+          ...closingDocumentsFor({
+            closed: periodSoFar(state),
+            account: ruLegal(),
+            issuer: RU_ISSUER,
+            profile: profile(PROFILE),
+            midPeriod: { issuedOn: event.data.issuedOn, billId: event.data.billId },
+            alreadyDocumented: midPeriod,
+          }).documents,
+        );
+      }
       events.push(event);
       state = evolveLedger(state, event);
     }
@@ -90,7 +105,7 @@ function runMonth(periodId: string, carried: CarriedState, actions: Action[], ta
     });
   apply({ type: 'ClosePeriod', at: period.endsAt, timeZone: ZONE });
   const closed = events.find((e) => e.type === 'PeriodClosed') as LedgerEventOf<'PeriodClosed'>;
-  return { events, closed };
+  return { events, closed, midPeriod };
 }
 
 describe('documents across periods', () => {
@@ -122,6 +137,37 @@ describe('documents across periods', () => {
         });
         expect(actsTotal.toFixed(2)).toBe(spentFromBalance.toFixed(2));
         for (const count of usageSeen.values()) expect(count).toBe(1);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('within a period too: the acts formed when the credit limit runs out and the month-end act count every kopeck once', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(action, { maxLength: 12 }), { minLength: 1, maxLength: 3 }), (months) => {
+        let periodId = '2026-01';
+        // A small limit, so it runs out (more than once, after top-ups) within a month.
+        let carried = emptyCarried({ creditLimit: '50' });
+        let spentFromBalance = new Big(0);
+        let actsTotal = new Big(0);
+        months.forEach((actions, m) => {
+          const { events, closed, midPeriod } = runMonth(periodId, carried, actions, `m${m}`);
+          for (const event of events)
+            if (event.type === 'ResourceConsumed')
+              spentFromBalance = spentFromBalance.plus(event.data.fromBalance);
+          const monthEnd = closingDocumentsFor({
+            closed: closed.data,
+            account: ruLegal(),
+            issuer: RU_ISSUER,
+            profile: profile(PROFILE),
+            alreadyDocumented: midPeriod,
+          });
+          for (const document of [...midPeriod, ...monthEnd.documents])
+            if (document.kind === 'act') actsTotal = actsTotal.plus(document.totals.gross);
+          carried = closed.data.carried;
+          periodId = nextPeriod(periodById(periodId, ZONE)).id;
+        });
+        expect(actsTotal.toFixed(2)).toBe(spentFromBalance.toFixed(2));
       }),
       { numRuns: 100 },
     );

@@ -135,16 +135,43 @@ describe('amount = consumption − (opening balance + deposits + grants used) (r
   });
 });
 
+describe('penalties bear no VAT and stand on their own line (rules §8, §10)', () => {
+  it('512.34 to pay with 12.34 of penalties: VAT 22 % on the 500.00 of services only, 90.16 (not 92.39)', () => {
+    const bill = issued(
+      periodBill({ basis: basis({ penalties: '12.34', byService: [service('Compute', '500')] }) }),
+    );
+    expect(bill.toPay).toBe('512.34');
+    expect(bill.toPayVat).toBe('90.16');
+    expect(bill.penaltiesLine).toEqual({
+      description: 'Неустойка (пени) за просрочку оплаты, без НДС',
+      amount: '12.34',
+      vatRate: { kind: 'none' },
+      vat: '0.00',
+    });
+    expect(bill.paymentPurpose).toContain('в т.ч. НДС 22% — 90.16 RUB');
+  });
+
+  it('a bill without penalties has no penalties line', () => {
+    const bill = issued(periodBill({ basis: basis({ byService: [service('Compute', '500')] }) }));
+    expect(bill.penaltiesLine).toBeNull();
+    expect(bill.toPayVat).toBe('90.16');
+  });
+});
+
 describe('when bills are issued at all', () => {
   const owing = basis({ byService: [service('Compute', '100')] });
 
-  it('period bills only under a profile that issues them', () => {
-    expect(periodBill({ basis: owing, profile: profile('yc-legal-prepaid') })).toEqual({
+  it('period bills only under a profile that issues them, or to a bank-transfer payer where the profile bills those (seed 004)', () => {
+    const byCard = ruLegal({ paymentMethod: 'card' });
+    expect(periodBill({ basis: owing, profile: profile('yc-legal-prepaid'), account: byCard })).toEqual({
       issued: false,
       reason: 'profile-issues-no-bills',
       toPay: '100.00',
     });
     expect(periodBill({ basis: owing, profile: profile('vk-legal-postpaid') }).issued).toBe(true);
+    // A legal entity pays by bank transfer unless it says otherwise.
+    expect(periodBill({ basis: owing, profile: profile('yc-legal-prepaid') }).issued).toBe(true);
+    expect(periodBill({ basis: owing, profile: profile('vk-legal-prepaid') }).issued).toBe(false);
   });
 
   it('mid-period bills only under a profile with a credit limit', () => {
@@ -160,6 +187,8 @@ describe('when bills are issued at all', () => {
       });
     expect(mid('vk-legal-postpaid')).toMatchObject({ issued: false, reason: 'profile-issues-no-bills' });
     expect(mid(YC_CREDIT).issued).toBe(true);
+    // The bill for debt of a bank-transfer payer (seed 004).
+    expect(mid('yc-legal-prepaid').issued).toBe(true);
   });
 
   it('never to individuals, whatever the profile says', () => {
@@ -342,6 +371,20 @@ describe('requisites', () => {
       }),
     );
     expect(bill.payer).toBeNull();
+  });
+
+  it('the payer’s bank details, when given with the legal details, are printed on the bill', () => {
+    const bank = { bankName: 'ПАО Сбербанк', bik: '044525225', accountNumber: '40702810938000012345' };
+    const bill = issued(
+      periodBill({
+        account: ruLegal({}, { ...RU_CUSTOMER, bank }),
+        basis: basis({ byService: [service('Compute', '10')] }),
+      }),
+    );
+    expect(bill.payer).toMatchObject({ taxId: RU_CUSTOMER.taxId, bank });
+    expect(
+      issued(periodBill({ basis: basis({ byService: [service('Compute', '10')] }) })).payer,
+    ).not.toHaveProperty('bank');
   });
 
   it('non-residents: invoice terms, agreement number and date, due date, USD without taxes', () => {

@@ -8,6 +8,8 @@
  * and only when that is > 0 and the profile issues bills. Every component is printed in minor units and
  * the document's arithmetic is exact on the printed figures.
  */
+import { paymentMethodOf } from '../account/account-events.js';
+import { billsBankTransferPayer } from '../ledger/ledger-commands.js';
 import type { LedgerEventOf, OpenBill, ServiceTotals } from '../ledger/ledger-events.js';
 import { outstandingBills, serviceTotals, type LedgerState } from '../ledger/ledger-state.js';
 import type { PolicyProfile } from '../policies/policy-profile.js';
@@ -153,13 +155,20 @@ export function composeBill(request: BillRequest): BillDecision {
     .add(penalties);
 
   if (facts.payerType === 'individual') return { issued: false, reason: 'individual', toPay: printed(toPay) };
+  // Seed 004: a bank-transfer payer gets the period bill and the bill for debt wherever the profile bills them.
+  const bankTransfer = billsBankTransferPayer({ profile, paymentMethod: paymentMethodOf(facts) });
   const profileIssues =
-    request.kind === 'period' ? profile.billing.issuePeriodBills : profile.billing.creditLimitAllowed;
+    bankTransfer ||
+    (request.kind === 'period' ? profile.billing.issuePeriodBills : profile.billing.creditLimitAllowed);
   if (!profileIssues) return { issued: false, reason: 'profile-issues-no-bills', toPay: printed(toPay) };
   if (!toPay.isPositive()) return { issued: false, reason: 'nothing-to-pay', toPay: printed(toPay) };
 
   const rate = vatRateOn(context.jurisdiction, servicePeriod.lastDay, context.schedule);
-  const toPayVat = vatOfGross(toPay, rate, context.rounding).vat;
+  // Penalties are not payment for a service: they bear no VAT (rules §8, §10). The VAT "to pay" contains
+  // is on the services part only; the penalties stand on their own line.
+  const penaltiesToPay = penalties.isPositive() ? (penalties.compare(toPay) > 0 ? toPay : penalties) : null;
+  const servicesToPay = penaltiesToPay ? toPay.subtract(penaltiesToPay) : toPay;
+  const toPayVat = vatOfGross(servicesToPay, rate, context.rounding).vat;
   const nonResident =
     context.jurisdiction === 'non-resident'
       ? nonResidentTerms(request, facts.accountId, issuedOn, period.lastDay, dueDate)
@@ -196,6 +205,14 @@ export function composeBill(request: BillRequest): BillDecision {
     },
     toPay: printed(toPay),
     toPayVat: printed(toPayVat),
+    penaltiesLine: penaltiesToPay
+      ? {
+          description: 'Неустойка (пени) за просрочку оплаты, без НДС',
+          amount: printed(penaltiesToPay),
+          vatRate: { kind: 'none' },
+          vat: printed(Money.zero(context.currency)),
+        }
+      : null,
     paymentPurpose: paymentPurpose(facts.accountId, periodId, toPay, toPayVat, rate, nonResident),
     nonResident,
   };

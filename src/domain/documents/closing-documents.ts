@@ -17,9 +17,12 @@
  */
 import Big from 'big.js';
 import { excludedFromDocuments } from '../ledger/funding.js';
+import { CREDIT_LIMIT_EXHAUSTED } from '../ledger/ledger-commands.js';
 import type { LedgerEventOf } from '../ledger/ledger-events.js';
+import { carriedState, serviceTotals, type LedgerState } from '../ledger/ledger-state.js';
 import type { DocumentKind, PolicyProfile } from '../policies/policy-profile.js';
 import { Money } from '../shared/money.js';
+import type { LocalDate } from '../shared/calendar.js';
 import { periodById } from '../shared/reporting-period.js';
 import { VAT_SCHEDULE, type VatSchedule } from '../shared/vat.js';
 import {
@@ -61,7 +64,11 @@ export type OmissionReason =
   | 'paid-through-excluded-channels'
   | 'no-consumption'
   /** Eligible deposits did not exceed what the services confirmed. */
-  | 'no-unconfirmed-advance';
+  | 'no-unconfirmed-advance'
+  /** Every service of the period was already confirmed by mid-period documents. */
+  | 'documented-mid-period'
+  /** Advance VAT invoices are a period-end document. */
+  | 'mid-period';
 
 export interface ClosingDocumentsRequest {
   readonly closed: PeriodClosedData;
@@ -69,6 +76,16 @@ export interface ClosingDocumentsRequest {
   readonly issuer: IssuerDetails;
   readonly profile: PolicyProfile;
   readonly vatSchedule?: VatSchedule;
+  /**
+   * Documents formed mid-period, when the credit limit ran out (rules §7, seed 003 credit branch 4.2): dated
+   * the bill's day, for the services up to it. `closed` then carries the period so far.
+   */
+  readonly midPeriod?: { readonly issuedOn: LocalDate; readonly billId: string };
+  /**
+   * Closing documents already issued for this period mid-period: what their lines confirmed is not
+   * confirmed again (per service, in minor units), so no service is counted twice within a period.
+   */
+  readonly alreadyDocumented?: readonly ClosingDocument[];
 }
 
 export interface ClosingDocuments {
@@ -79,6 +96,32 @@ export interface ClosingDocuments {
   readonly omitted: Array<{ readonly kind: ClosingDocumentKind; readonly reason: OmissionReason }>;
 }
 
+/**
+ * The period so far as a PeriodClosed would record it: the basis of the closing documents formed
+ * mid-period when the credit limit runs out, from the ledger state just before that BillIssued.
+ */
+export function periodSoFar(state: LedgerState): PeriodClosedData {
+  return {
+    periodId: state.periodId,
+    closedAt: state.endsAt,
+    openingBalance: state.openingBalance.toFixed(),
+    closingBalance: state.balance.toFixed(),
+    deposits: state.deposits.toFixed(),
+    documentEligibleDeposits: state.documentEligibleDeposits.toFixed(),
+    grantsUsed: state.grantsUsed.toFixed(),
+    grantsExpired: state.grantsExpired.toFixed(),
+    consumption: state.consumption.toFixed(),
+    spentFromBalance: state.consumption.minus(state.grantsUsed).toFixed(),
+    penalties: state.penalties.toFixed(),
+    byService: serviceTotals(state),
+    carried: carriedState(state),
+  };
+}
+
+/** Mid-period closing documents are formed for a bill raised because the credit limit ran out. */
+export const formsMidPeriodClosingDocuments = (bill: { kind: string; reason: string }): boolean =>
+  bill.kind === 'mid-period' && bill.reason === CREDIT_LIMIT_EXHAUSTED;
+
 /** The closing documents of a closed period, unnumbered. */
 export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDocuments {
   const { closed, account, issuer, profile } = request;
@@ -88,7 +131,14 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
   const context = vatContextFor(facts, profile, request.vatSchedule ?? VAT_SCHEDULE);
   const resident = context.jurisdiction !== 'non-resident';
   const period = periodById(closed.periodId, facts.timeZone);
-  const servicePeriod: ServicePeriodDays = { firstDay: period.firstDay, lastDay: period.lastDay };
+  const midPeriod = request.midPeriod;
+  const servicePeriod: ServicePeriodDays = {
+    firstDay: period.firstDay,
+    lastDay: midPeriod ? midPeriod.issuedOn : period.lastDay,
+  };
+  const earlier = (request.alreadyDocumented ?? []).filter(
+    (d) => d.periodId === closed.periodId && (d.kind === 'act' || d.kind === 'upd'),
+  );
 
   const planned = plannedKinds(policy);
   const omitted: ClosingDocuments['omitted'] = [];
@@ -107,16 +157,29 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
       const excluded = excludedFromDocuments(s.fromBalanceBy, policy.eligibleChannels);
       excludedSpending = excludedSpending.add(Money.of(excluded.toFixed(), context.currency));
       const basis = new Big(policy.actBasis === 'spent-from-balance' ? s.fromBalance : s.consumption);
-      return { service: s.service, category: s.category, amount: basis.minus(excluded).toFixed() };
+      const amount = basis.minus(excluded).toFixed();
+      if (earlier.length === 0) return { service: s.service, category: s.category, amount };
+      // What is left to confirm: the service's total in minor units less what earlier documents confirmed.
+      const confirmedBefore = earlier
+        .flatMap((d) => d.lines)
+        .filter((line) => line.service === s.service && line.category === s.category)
+        .reduce((sum, line) => sum.add(Money.of(line.gross, context.currency)), Money.zero(context.currency));
+      return {
+        service: s.service,
+        category: s.category,
+        amount: printed(toMinorUnits(amount, context).subtract(confirmedBefore)),
+      };
     }),
     servicePeriod,
     context,
   );
   const common = (kind: ClosingDocumentKind) => ({
-    documentId: `${facts.accountId}/${closed.periodId}/${kind}`,
+    documentId: midPeriod
+      ? `${facts.accountId}/${closed.periodId}/${kind}-mid/${midPeriod.billId}`
+      : `${facts.accountId}/${closed.periodId}/${kind}`,
     accountId: facts.accountId,
     periodId: closed.periodId,
-    date: period.lastDay,
+    date: servicePeriod.lastDay,
     currency: context.currency,
     vatJurisdiction: context.jurisdiction,
     issuer,
@@ -132,13 +195,20 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
   }
 
   // Nothing to confirm: either grants paid for everything, or there was nothing (in minor units) at all.
-  const noServices: OmissionReason = !toMinorUnits(closed.consumption, context).isPositive()
-    ? 'no-consumption'
-    : excludedSpending.isPositive()
-      ? 'paid-through-excluded-channels'
-      : 'grant-only-consumption';
+  const noServices: OmissionReason =
+    earlier.length > 0
+      ? 'documented-mid-period'
+      : !toMinorUnits(closed.consumption, context).isPositive()
+        ? 'no-consumption'
+        : excludedSpending.isPositive()
+          ? 'paid-through-excluded-channels'
+          : 'grant-only-consumption';
   const hasServices = services.lines.length > 0;
-  let confirmed = Money.zero(context.currency);
+  // Services confirmed mid-period were confirmed in this period too (the advance is what is left over).
+  let confirmed = earlier.reduce(
+    (sum, d) => sum.add(Money.of(d.totals.gross, context.currency)),
+    Money.zero(context.currency),
+  );
 
   if (policy.closing === 'act-and-vat-invoice') {
     if (hasServices) {
@@ -149,7 +219,7 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
         ...linesOf(services),
       };
       documents.push(act);
-      confirmed = Money.of(act.totals.gross, context.currency);
+      confirmed = confirmed.add(Money.of(act.totals.gross, context.currency));
       if (resident) documents.push(vatInvoice(common('vat-invoice'), act.documentId, services));
       else omitted.push({ kind: 'vat-invoice', reason: 'non-resident' });
     } else {
@@ -168,7 +238,7 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
         ...linesOf(services),
       };
       documents.push(upd);
-      confirmed = Money.of(upd.totals.gross, context.currency);
+      confirmed = confirmed.add(Money.of(upd.totals.gross, context.currency));
       if (separateInvoice && resident) {
         documents.push(vatInvoice(common('vat-invoice'), upd.documentId, services));
       } else if (separateInvoice) {
@@ -180,7 +250,9 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
     }
   }
 
-  if (policy.advanceVatInvoice) {
+  if (policy.advanceVatInvoice && midPeriod) {
+    omitted.push({ kind: 'advance-vat-invoice', reason: 'mid-period' });
+  } else if (policy.advanceVatInvoice) {
     const eligible = toMinorUnits(closed.documentEligibleDeposits, context);
     const advance = eligible.subtract(confirmed);
     if (context.jurisdiction === 'non-resident') {

@@ -192,5 +192,14 @@ export function partyOf(details: LegalDetails): DocumentParty {
     taxId: details.taxId,
     ...(details.kpp !== undefined ? { kpp: details.kpp } : {}),
     address: details.address,
+    ...(details.bank
+      ? {
+          bank: {
+            bankName: details.bank.bankName,
+            accountNumber: details.bank.accountNumber,
+            bik: details.bank.bik,
+          },
+        }
+      : {}),
   };
 }

@@ -23,6 +23,8 @@ export interface DocumentParty {
   readonly taxId: string;
   readonly kpp?: string;
   readonly address: string;
+  /** The payer's bank (the issuer's is on IssuerDetails). */
+  readonly bank?: BankDetails;
 }
 
 export interface BankDetails {
@@ -160,8 +162,17 @@ export interface BillDocument extends DocumentBase {
   readonly toPay: DocumentAmount;
   /** VAT contained in `toPay` ('0.00' without VAT). */
   readonly toPayVat: DocumentAmount;
+  /** Late-payment penalties in `toPay`: their own line, without VAT (rules §8, §10); null without. */
+  readonly penaltiesLine: BillPenaltiesLine | null;
   readonly paymentPurpose: string;
   readonly nonResident: NonResidentBillTerms | null;
+}
+
+export interface BillPenaltiesLine {
+  readonly description: string;
+  readonly amount: DocumentAmount;
+  readonly vatRate: { readonly kind: 'none' };
+  readonly vat: DocumentAmount;
 }
 
 export interface BillSettlement {

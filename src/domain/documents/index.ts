@@ -43,6 +43,8 @@ export {
 } from './bill.js';
 export {
   closingDocumentsFor,
+  formsMidPeriodClosingDocuments,
+  periodSoFar,
   type ClosingDocumentKind,
   type ClosingDocuments,
   type ClosingDocumentsRequest,

@@ -1,4 +1,5 @@
 import type { PaymentChannel, PolicyProfile } from '../policies/policy-profile.js';
+import type { PaymentMethod } from '../account/account-events.js';
 import type { CarriedState } from './ledger-events.js';
 
 export interface PeriodBounds {
@@ -105,4 +106,19 @@ export interface LedgerContext {
   profile: PolicyProfile;
   rate: RateUsage;
   timeZone: string;
+  /** The account's payment method (seed 004): bank-transfer payers get bills; absent = card. */
+  paymentMethod?: PaymentMethod;
 }
+
+/**
+ * Seed 004: under a profile that bills bank-transfer payers, a payer by bank transfer gets the period bill
+ * when there is an amount to pay, and a mid-period bill when debt arises.
+ */
+/** BillIssued.reason of the mid-period bill raised when the credit limit runs out (seed 003, 4.2). */
+export const CREDIT_LIMIT_EXHAUSTED = 'credit limit exhausted';
+
+/** BillIssued.reason of the mid-period bill raised when a bank-transfer payer's balance goes below zero. */
+export const DEBT_BILL_REASON = 'debt';
+
+export const billsBankTransferPayer = (context: Pick<LedgerContext, 'profile' | 'paymentMethod'>): boolean =>
+  context.profile.billing.bankTransferBills === true && context.paymentMethod === 'bank-transfer';

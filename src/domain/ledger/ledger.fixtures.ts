@@ -1,5 +1,6 @@
 import Big from 'big.js';
 import { DeciderSpecification } from '../../../test/support/decider-specification.js';
+import type { PaymentMethod } from '../account/account-events.js';
 import { BUILT_IN_PROFILES } from '../policies/profiles.js';
 import type { LedgerCommand, LedgerContext, RateUsage } from './ledger-commands.js';
 import { decideLedger, type Decision } from './ledger-decide.js';
@@ -45,10 +46,10 @@ export const emptyCarried = (overrides: Partial<CarriedState> = {}): CarriedStat
   ...overrides,
 });
 
-export function contextFor(profileId: string): LedgerContext {
+export function contextFor(profileId: string, paymentMethod?: PaymentMethod): LedgerContext {
   const profile = BUILT_IN_PROFILES.find((p) => p.id === profileId);
   if (!profile) throw new Error(`no profile ${profileId}`);
-  return { profile, rate: flatRate, timeZone: 'Europe/Moscow' };
+  return { profile, rate: flatRate, timeZone: 'Europe/Moscow', ...(paymentMethod ? { paymentMethod } : {}) };
 }
 
 export function periodOpened(
@@ -113,8 +114,8 @@ export const consume = (
  * The ledger's decider specification for a profile (flat test prices, Moscow time):
  * `ledger('yc-legal-prepaid').given([...events]).when(command).then([...events])`.
  */
-export const ledger = (profileId: string) => {
-  const context = contextFor(profileId);
+export const ledger = (profileId: string, paymentMethod?: PaymentMethod) => {
+  const context = contextFor(profileId, paymentMethod);
   return DeciderSpecification.for<LedgerCommand, LedgerEvent, LedgerState>({
     decide: (command, state) => decideLedger(command, state, context),
     evolve: evolveLedger,

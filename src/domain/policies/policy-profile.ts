@@ -48,6 +48,11 @@ export interface PolicyProfile {
     /** Bill issued mid-period when the credit limit is exhausted. */
     midPeriodBillDueDays: number;
     creditLimitAllowed: boolean;
+    /**
+     * Seed 004: payers by bank transfer get the period bill when the amount is > 0 and a mid-period bill
+     * when debt arises, whatever `issuePeriodBills` says for the others. Default false.
+     */
+    bankTransferBills?: boolean;
     /** What an overdue bill leads to. */
     whenOverdue: 'nothing' | 'suspend';
   };

@@ -132,7 +132,10 @@ export const BUILT_IN_PROFILES: readonly PolicyProfile[] = [
       residency: ['resident', 'non-resident'],
     },
     ...ycBase,
-    billing: billing({ issuePeriodBills: false, creditLimitAllowed: false, whenOverdue: 'suspend' }),
+    billing: {
+      ...billing({ issuePeriodBills: false, creditLimitAllowed: false, whenOverdue: 'suspend' }),
+      bankTransferBills: true,
+    },
     documents: {
       closing: 'act-and-vat-invoice',
       advanceVatInvoice: false,
@@ -151,7 +154,10 @@ export const BUILT_IN_PROFILES: readonly PolicyProfile[] = [
       residency: ['resident', 'non-resident'],
     },
     ...ycBase,
-    billing: billing({ issuePeriodBills: true, creditLimitAllowed: true, whenOverdue: 'suspend' }),
+    billing: {
+      ...billing({ issuePeriodBills: true, creditLimitAllowed: true, whenOverdue: 'suspend' }),
+      bankTransferBills: true,
+    },
     documents: {
       closing: 'act-and-vat-invoice',
       advanceVatInvoice: false,

@@ -118,6 +118,7 @@ const profileShape = object({
     billDueDays: days,
     midPeriodBillDueDays: days,
     creditLimitAllowed: bool,
+    bankTransferBills: optional(bool),
     whenOverdue: oneOf('nothing', 'suspend'),
   }),
   documents: object({

@@ -1,4 +1,4 @@
-import type { LedgerCommand, TimelineCommand } from '../ledger/ledger-commands.js';
+import { DEBT_BILL_REASON, type LedgerCommand, type TimelineCommand } from '../ledger/ledger-commands.js';
 import type { LedgerEvent } from '../ledger/ledger-events.js';
 import type { PolicyProfile } from '../policies/policy-profile.js';
 import { addCalendarDays, localDate, startOfLocalDay } from '../shared/reporting-period.js';
@@ -129,6 +129,10 @@ export function deadlinesFor(
     }
     case 'BillIssued': {
       if (profile.billing.whenOverdue !== 'suspend') return [];
+      // A bill for debt, or a period bill only a bank-transfer payer gets (seed 004), asks for money the
+      // payment requirement already counts down to suspension: no second schedule of notices.
+      if (event.data.reason === DEBT_BILL_REASON) return [];
+      if (event.data.kind === 'period' && !profile.billing.issuePeriodBills) return [];
       const suspendAt = startOfLocalDay(addCalendarDays(event.data.dueDate, 1), timeZone);
       const plans = [
         ...notices(suspendAt, `bill/${event.data.billId}`, knownAt),

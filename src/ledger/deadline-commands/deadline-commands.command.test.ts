@@ -60,9 +60,11 @@ async function due<C extends TimelineCommand>(
 const SUSPEND_AT = plusDays(NOW, 7);
 async function paymentRequired(accountId: string) {
   await engine.open(openCommand(suspendableLegal(accountId)));
+  // A bank-transfer payer (the legal entity's default) is billed for the debt too (seed 004).
   expect((await consume(accountId, `${accountId}-u1`, '1')).eventTypes).toEqual([
     'ResourceConsumed',
     'PaymentRequired',
+    'BillIssued',
   ]);
 }
 const suspendIfUnpaid = (at = SUSPEND_AT) => ({
@@ -142,6 +144,7 @@ describe('SuspendIfUnpaid', () => {
     await paymentRequired('dn-topped-up');
     expect((await topUp('dn-topped-up', 'dn-topped-up-p1', '100')).eventTypes).toEqual([
       'FundsDeposited',
+      'BillPaymentApplied',
       'PaymentRequirementCleared',
     ]);
     const { outcome, newEvents } = await due(SuspendIfUnpaid, 'dn-topped-up', suspendIfUnpaid());

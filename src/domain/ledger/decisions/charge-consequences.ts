@@ -1,4 +1,9 @@
-import type { LedgerContext } from '../ledger-commands.js';
+import {
+  CREDIT_LIMIT_EXHAUSTED,
+  DEBT_BILL_REASON,
+  billsBankTransferPayer,
+  type LedgerContext,
+} from '../ledger-commands.js';
 import type { LedgerEvent } from '../ledger-events.js';
 import { availableFunds, evolveLedger, outstandingBills, type LedgerState } from '../ledger-state.js';
 import { roundDecimal } from '../../shared/decimal.js';
@@ -67,11 +72,50 @@ export function consequencesOfCharge(
           paid: '0',
           issuedOn,
           dueDate: addCalendarDays(issuedOn, profile.billing.midPeriodBillDueDays),
-          reason: 'credit limit exhausted',
+          reason: CREDIT_LIMIT_EXHAUSTED,
         },
       });
     }
   }
+  const debtBill = debtBillOf(before, after, events, context, at);
+  if (debtBill) events.push(debtBill);
   events.push(...autoTopUpOnCharge(before, after, context, at));
   return events;
+}
+
+/**
+ * Seed 004: "a bill may be issued during the period when there is debt". A bank-transfer payer without a
+ * credit limit whose balance goes below zero gets a mid-period bill for the debt, due when the account
+ * would be suspended for it (never earlier than the profile's mid-period term), so the notice schedule
+ * still holds. Once per crossing: later charges are left to the period bill.
+ */
+function debtBillOf(
+  before: LedgerState,
+  after: LedgerState,
+  sameDecision: readonly LedgerEvent[],
+  context: LedgerContext,
+  at: string,
+): LedgerEvent | undefined {
+  if (!billsBankTransferPayer(context) || !after.creditLimit.eq('0')) return undefined;
+  if (!(before.balance.gte('0') && after.balance.lt('0'))) return undefined;
+  const { profile } = context;
+  const amount = roundDecimal(after.balance.neg().minus(outstandingBills(after)), 2, profile.rounding.mode);
+  if (!amount.gt('0')) return undefined;
+  const issuedOn = localDate(at, context.timeZone);
+  const suspendAt = sameDecision.reduce(evolveLedger, after).suspension?.suspendAt;
+  const termDue = addCalendarDays(issuedOn, profile.billing.midPeriodBillDueDays);
+  const suspensionDue = suspendAt ? localDate(suspendAt, context.timeZone) : termDue;
+  const count = [...after.openBills.values()].filter((b) => b.kind === 'mid-period').length;
+  return {
+    type: 'BillIssued',
+    data: {
+      billId: `${after.accountId}-${after.periodId}-mid-${count + 1}-${issuedOn}`,
+      kind: 'mid-period',
+      amount: amount.toFixed(),
+      paid: '0',
+      issuedOn,
+      dueDate: suspensionDue > termDue ? suspensionDue : termDue,
+      reason: DEBT_BILL_REASON,
+    },
+  };
 }

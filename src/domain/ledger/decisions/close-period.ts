@@ -1,6 +1,6 @@
 import { roundDecimal } from '../../shared/decimal.js';
 import { addCalendarDays } from '../../shared/reporting-period.js';
-import type { LedgerCommandOf, LedgerContext } from '../ledger-commands.js';
+import { billsBankTransferPayer, type LedgerCommandOf, type LedgerContext } from '../ledger-commands.js';
 import type { LedgerEvent } from '../ledger-events.js';
 import {
   carriedState,
@@ -29,7 +29,8 @@ export function decideClosePeriod(
   let preview = events.reduce(evolveLedger, state);
 
   const { billing } = context.profile;
-  if (billing.issuePeriodBills) {
+  // Seed 004: every bank-transfer payer with an amount to pay gets the bill, with or without a credit limit.
+  if (billing.issuePeriodBills || billsBankTransferPayer(context)) {
     // amount = consumption − (opening balance + deposits + grants used), less what is already billed.
     const amount = roundDecimal(
       preview.balance.neg().minus(outstandingBills(preview)),

@@ -1,0 +1,6 @@
+import { IsIn } from 'class-validator';
+
+export class ChangePaymentMethodDto {
+  @IsIn(['bank-transfer', 'card'])
+  paymentMethod!: 'bank-transfer' | 'card';
+}
