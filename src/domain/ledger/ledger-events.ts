@@ -59,6 +59,8 @@ export interface CarriedState {
     penaltiesAccrued: string;
     /** The exact running total of the penalties booked as `penaltiesAccrued` (rounded once). */
     penaltiesExact?: string;
+    /** Credit-limit accounts: how much of `penaltiesAccrued` payments have covered (after overdue bills). */
+    penaltiesPaid?: string;
     lastPenaltyDay?: string;
   };
   /** Card auto top-up settings and the request in flight, once configured. */
@@ -101,6 +103,9 @@ export type LedgerEvent =
         countsInDocuments: boolean;
         balanceAfter: string;
         at: string;
+        /** Suspended credit-limit account: the part of the payment left after its overdue bills that covers
+         * the penalties charged meanwhile (restoration needs them paid too). */
+        penaltiesPaid?: string;
       };
     }
   | { type: 'GrantIssued'; data: GrantSnapshot }

@@ -173,6 +173,16 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
           : state.documentEligibleDeposits,
         payments: state.payments.add(event.data.paymentId),
         everPaid: true,
+        ...(event.data.penaltiesPaid && state.suspension
+          ? {
+              suspension: {
+                ...state.suspension,
+                penaltiesPaid: new Big(state.suspension.penaltiesPaid ?? '0')
+                  .plus(event.data.penaltiesPaid)
+                  .toFixed(),
+              },
+            }
+          : {}),
       };
     }
     case 'GrantIssued':

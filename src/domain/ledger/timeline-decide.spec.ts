@@ -362,6 +362,59 @@ describe('timelines: overdue bill with a credit limit (§7)', () => {
     ).toEqual(['FundsDeposited', 'BillPaymentApplied', 'AccountRestored']);
   });
 
+  it('a suspended credit account is restored only when the penalties charged meanwhile are paid too', () => {
+    const history = [periodOpened({ balance: '-400', creditLimit: '1000' }, CREDIT), bill('2026-03-14')];
+    const suspension = eventsOf(
+      given(CREDIT, ...history).when({
+        type: 'SuspendIfBillOverdue',
+        billId: 'b1',
+        at: '2026-03-15T06:00:00.000Z',
+      }),
+    );
+    const penalty: LedgerEvent = {
+      type: 'PenaltyAccrued',
+      data: {
+        day: '2026-03-15',
+        debt: '400',
+        capReached: false,
+        amount: '0.4',
+        totalAccrued: '0.4',
+        exactTotal: '0.4',
+        balanceAfter: '-400.4',
+        at: '2026-03-15T21:00:00.000Z',
+      },
+    };
+    const account = given(CREDIT, ...history, ...suspension, penalty);
+    const pay = (paymentId: string, amount: string) =>
+      account.when({
+        type: 'PayBill',
+        billId: 'b1',
+        paymentId,
+        amount,
+        channel: 'bank-transfer',
+        at: '2026-03-16T06:00:00.000Z',
+      });
+    // The bill alone: the 0.40 of penalty is still owed, so the suspension stands.
+    expect(typesOf(pay('p', '400'))).toEqual(['FundsDeposited', 'BillPaymentApplied']);
+    // The bill and the penalty: restored, and the deposit records what it paid of the penalties.
+    const full = eventsOf(pay('q', '400.4'));
+    expect(full.map((e) => e.type)).toEqual(['FundsDeposited', 'BillPaymentApplied', 'AccountRestored']);
+    expect(full[0]!.data).toMatchObject({ penaltiesPaid: '0.4' });
+    // Paid in two payments: 400.10 leaves 0.30 of penalty owed; the next top-up covers it and restores.
+    const afterBill = given(CREDIT, ...history, ...suspension, penalty, ...eventsOf(pay('p', '400.1')));
+    expect(
+      typesOf(
+        afterBill.when({
+          type: 'TopUp',
+          paymentId: 'r',
+          amount: '10',
+          channel: 'bank-transfer',
+          at: '2026-03-16T07:00:00.000Z',
+        }),
+      ),
+    ).toEqual(['FundsDeposited', 'AccountRestored']);
+  });
+
   it('restores a credit account once its overdue bills are paid, though a bill not yet due is still open', () => {
     const notYetDue: LedgerEvent = {
       type: 'BillIssued',

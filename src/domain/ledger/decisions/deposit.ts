@@ -57,6 +57,17 @@ export function depositEvents(state: LedgerState, context: LedgerContext, deposi
       },
     });
   }
+  // A suspended credit-limit account pays its overdue bills first, then the penalties charged meanwhile
+  // (they sit on the balance until the period bill): restoration needs both covered.
+  const creditSuspended = state.status === 'suspended' && state.creditLimit.gt('0');
+  const penaltiesUnpaid = creditSuspended
+    ? new Big(state.suspension?.penaltiesAccrued ?? '0').minus(state.suspension?.penaltiesPaid ?? '0')
+    : new Big(0);
+  const penaltiesPaid = left.lt(penaltiesUnpaid) ? left : penaltiesUnpaid;
+  if (penaltiesPaid.gt('0')) {
+    const deposited = events[0] as LedgerEventOf<'FundsDeposited'>;
+    events[0] = { ...deposited, data: { ...deposited.data, penaltiesPaid: penaltiesPaid.toFixed() } };
+  }
   if (state.status === 'frozen' && balanceAfter.gt('0')) {
     events.push({ type: 'AccountUnfrozen', data: { balance: balanceAfter.toFixed(), at } });
   }
@@ -65,7 +76,8 @@ export function depositEvents(state: LedgerState, context: LedgerContext, deposi
     events.push({ type: 'PaymentRequirementCleared', data: { availableFunds: fundsAfter.toFixed(), at } });
   }
   // Restored when the debt is covered (seed 003, 8.1), and only before deletion: no overdue bill left unpaid
-  // and, without a credit limit, a balance of at least 0 (penalties are charged to it). Exactly 0 restores;
+  // and, with a credit limit, the penalties charged meanwhile paid; without one, a balance of at least 0
+  // (penalties are charged to it). Exactly 0 restores;
   // one kopeck short restores nothing. The next charge may require payment again, as for any account at 0.
   if (
     state.status === 'suspended' &&
@@ -77,7 +89,9 @@ export function depositEvents(state: LedgerState, context: LedgerContext, deposi
     const overdueLeft = overdueBills(state, at, context.timeZone).some((bill) =>
       new Big(settled.get(bill.billId) ?? new Big(bill.amount).minus(bill.paid)).gt('0'),
     );
-    const debtPaid = !overdueLeft && (state.creditLimit.gt('0') || balanceAfter.gte('0'));
+    const debtPaid =
+      !overdueLeft &&
+      (state.creditLimit.gt('0') ? penaltiesUnpaid.minus(penaltiesPaid).lte('0') : balanceAfter.gte('0'));
     if (debtPaid) {
       events.push({
         type: 'AccountRestored',
