@@ -169,6 +169,7 @@ describe('GET /ready with a runtime that runs no projections', () => {
       ['timeline-deadlines', 'never-run'],
       ['document-issuer', 'never-run'],
       ['event-bus', 'failed'],
+      ['auto-top-ups', 'never-run'],
     ]);
   });
 

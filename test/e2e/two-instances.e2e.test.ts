@@ -75,9 +75,14 @@ describe('two instances of the service sharing PostgreSQL and one event log', ()
     await until(() => caughtUpUnder('instance-a')(b), 'instance a to apply both commands');
     const names = (await reports(b)).map((r) => `${r.kind}:${r.name}`);
     expect(names).toEqual(
-      expect.arrayContaining(['worker:timeline-deadlines', 'worker:document-issuer', 'worker:event-bus']),
+      expect.arrayContaining([
+        'worker:timeline-deadlines',
+        'worker:document-issuer',
+        'worker:event-bus',
+        'worker:auto-top-ups',
+      ]),
     );
-    expect(names).toHaveLength(9);
+    expect(names).toHaveLength(10);
     // Instance b has fed its event bus nothing: instance a holds the feed.
     expect((await call(b, 'GET', '/metrics', undefined, KEYS.ops)).text).not.toContain(
       'billing_events_total{type="FundsDeposited"}',

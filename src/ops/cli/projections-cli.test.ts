@@ -54,6 +54,7 @@ describe('npm run projections', () => {
       ['timeline-deadlines', 'worker'],
       ['document-issuer', 'worker'],
       ['event-bus', 'worker'],
+      ['auto-top-ups', 'worker'],
     ]);
     expect(reports[0]).toMatchObject({
       name: 'account-balances',

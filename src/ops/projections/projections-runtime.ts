@@ -15,6 +15,7 @@ import type { WorkersConfig } from './workers-config.js';
 import { TIMELINE_PLANNER } from '../../../projections/workers/timeline-planner.projection.js';
 import { DOCUMENT_ISSUER } from '../../../projections/workers/document-issuer.projection.js';
 import { EVENT_BUS_FEED } from '../../../projections/workers/event-bus-feed.projection.js';
+import { AUTO_TOP_UP_REQUESTER } from '../../../projections/workers/auto-top-up.projection.js';
 
 export interface ProjectionsConfig {
   /** A SQLite file path or a postgres:// URL. */
@@ -160,5 +161,6 @@ export function workerSources(
     { identity: TIMELINE_PLANNER, db: dbFor(workers.databases.timelines) },
     { identity: DOCUMENT_ISSUER, db: dbFor(workers.databases.documents) },
     { identity: EVENT_BUS_FEED, db: dbFor(workers.databases['event-bus']) },
+    { identity: AUTO_TOP_UP_REQUESTER, db: dbFor(workers.databases['auto-top-ups']) },
   ];
 }

@@ -14,7 +14,8 @@ export interface WorkersConfig {
 const isPostgres = (target: string) => /^postgres(ql)?:\/\//.test(target);
 
 /**
- * WORKERS_DB: where the timelines, the document issuer and the event-bus feed keep their checkpoints and
+ * WORKERS_DB: where the timelines, the document issuer, the auto top-up worker and the event-bus feed keep
+ * their checkpoints and
  * leases. A postgres:// URL is shared by every instance (one of them runs each worker); by default it is
  * READ_MODEL_DB when that is PostgreSQL, else one SQLite file per worker in DATA_DIR (their transactions
  * wait on event store appends or handlers, so they must not hold the read models' single connection).
