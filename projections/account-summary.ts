@@ -1,6 +1,11 @@
 import type { AccountEvent } from '../src/domain/account/account-events.js';
-import type { CarriedState, LedgerEvent, LedgerEventOf } from '../src/domain/ledger/ledger-events.js';
-import { evolveLedger, initialLedgerState, type LedgerState } from '../src/domain/ledger/ledger-state.js';
+import type { LedgerEvent, LedgerEventOf } from '../src/domain/ledger/ledger-events.js';
+import {
+  carriedState,
+  evolveLedger,
+  initialLedgerState,
+  type LedgerState,
+} from '../src/domain/ledger/ledger-state.js';
 import type { RecordedEvent } from '../src/platform/event-store/event-store.port.js';
 import { ledgerStreamParts } from '../src/platform/event-store/stream-names.js';
 import type { Projection } from './runner/projection.js';
@@ -105,19 +110,7 @@ export function restoreLedgerState(snapshot: LedgerSnapshot): LedgerState {
  * (`carriedState`), used-up grants stay, in their order, so the restored state is the same state.
  */
 function snapshotOf(state: LedgerState): LedgerSnapshot {
-  const carried: CarriedState = {
-    balance: state.balance.toFixed(),
-    creditLimit: state.creditLimit.toFixed(),
-    grants: [...state.grants.values()].map((g) => ({ ...g })),
-    status: state.status,
-    statusSince: state.statusSince,
-    everPaid: state.everPaid,
-    openBills: [...state.openBills.values()].map((b) => ({ ...b })),
-    ...(state.freeze ? { freeze: { ...state.freeze } } : {}),
-    ...(state.suspension
-      ? { suspension: { ...state.suspension, noticesSent: [...state.suspension.noticesSent] } }
-      : {}),
-  };
+  const carried = carriedState(state, { keepUsedUpGrants: true });
   return {
     accountId: state.accountId,
     periodId: state.periodId,

@@ -1,3 +1,4 @@
+import Big from 'big.js';
 import {
   apiSpecification,
   expectNoNewEvents,
@@ -111,9 +112,9 @@ describe('card-funded spending is left out of a legal entity’s documents and r
           excludedFromDocuments: '200',
         }),
         (result) =>
-          expect(Number((result.body as { totals: { fromBalance: string } }).totals.fromBalance)).toBe(
-            Number(upd!.totals.gross),
-          ),
+          expect(
+            new Big((result.body as { totals: { fromBalance: string } }).totals.fromBalance).toFixed(2),
+          ).toBe(new Big(upd!.totals.gross).toFixed(2)),
       );
     await spec
       .given(marchClosed)

@@ -1,3 +1,4 @@
+import Big from 'big.js';
 import type { ServiceTotals } from '../ledger/ledger-events.js';
 import { billingReport, type ResourceConsumedData } from './billing-report.js';
 import { closingDocumentsFor } from './closing-documents.js';
@@ -9,9 +10,9 @@ const VK_PREPAID = 'vk-legal-prepaid'; // UPD status 1; only bank transfers coun
 
 /** A service whose spending from the balance came from the given sources. */
 const funded = (name: string, parts: Array<[string, string]>, fromGrants = '0'): ServiceTotals => {
-  const fromBalance = parts.reduce((sum, [, amount]) => sum + Number(amount), 0);
+  const fromBalance = parts.reduce((sum, [, amount]) => sum.plus(amount), new Big(0));
   return {
-    ...service(name, String(fromBalance + Number(fromGrants)), fromGrants),
+    ...service(name, fromBalance.plus(fromGrants).toFixed(), fromGrants),
     fromBalanceBy: parts.map(([source, amount]) => ({ source: source as 'card', amount })),
   };
 };

@@ -390,11 +390,18 @@ function withoutEntry<V>(map: ReadonlyMap<string, V>, key: string): ReadonlyMap<
   return copy;
 }
 
-export function carriedState(state: LedgerState): CarriedState {
+/**
+ * What a period carries into the next one. `keepUsedUpGrants`: keep grants with nothing left too (in their
+ * order), so a PeriodOpened of this state restores the very same state (the account summary's snapshot).
+ */
+export function carriedState(state: LedgerState, options: { keepUsedUpGrants?: boolean } = {}): CarriedState {
+  const grants = [...state.grants.values()];
   return {
     balance: state.balance.toFixed(),
     creditLimit: state.creditLimit.toFixed(),
-    grants: [...state.grants.values()].filter((g) => new Big(g.remaining).gt('0')).map((g) => ({ ...g })),
+    grants: (options.keepUsedUpGrants ? grants : grants.filter((g) => new Big(g.remaining).gt('0'))).map(
+      (g) => ({ ...g }),
+    ),
     status: state.status,
     statusSince: state.statusSince,
     everPaid: state.everPaid,
