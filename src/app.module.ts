@@ -50,6 +50,8 @@ import { IssueGrantController } from './ledger/issue-grant/issue-grant.controlle
 import { IssueGrantHandler } from './ledger/issue-grant/issue-grant.command.js';
 import { PayBillController } from './ledger/pay-bill/pay-bill.controller.js';
 import { PayBillHandler } from './ledger/pay-bill/pay-bill.command.js';
+import { RequestTopUpBillController } from './ledger/request-top-up-bill/request-top-up-bill.controller.js';
+import { RequestTopUpBillHandler } from './ledger/request-top-up-bill/request-top-up-bill.command.js';
 import { SetCreditLimitController } from './ledger/set-credit-limit/set-credit-limit.controller.js';
 import { SetCreditLimitHandler } from './ledger/set-credit-limit/set-credit-limit.command.js';
 import { ConfigureAutoTopUpController } from './ledger/configure-auto-top-up/configure-auto-top-up.controller.js';
@@ -83,6 +85,7 @@ export const CONTROLLERS = [
   IssueGrantController,
   SetCreditLimitController,
   PayBillController,
+  RequestTopUpBillController,
   ClosePeriodController,
   AccountSummaryController,
   AuditController,
@@ -110,6 +113,7 @@ export const COMMAND_HANDLERS = [
   TopUpHandler,
   ConsumeResourceHandler,
   PayBillHandler,
+  RequestTopUpBillHandler,
   IssueGrantHandler,
   ExpireGrantsHandler,
   SetCreditLimitHandler,

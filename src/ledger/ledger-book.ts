@@ -124,6 +124,7 @@ export class LedgerBook {
       rate: this.catalog.rate,
       timeZone: account.timeZone,
       paymentMethod: paymentMethodOf(account),
+      payerType: account.payerType,
     };
   }
 

@@ -1,3 +1,4 @@
+import { RequestTopUpBill } from './request-top-up-bill/request-top-up-bill.command.js';
 import { testMeta } from '../../test/support/given-accounts.js';
 import type { SendableLedgerCommand } from '../../test/support/engine.js';
 import { AnswerAutoTopUp } from './answer-auto-top-up/answer-auto-top-up.command.js';
@@ -93,6 +94,11 @@ const cases: Array<[SendableLedgerCommand, new (...args: never[]) => object, Rec
   ],
   [{ type: 'UpgradeFromTrial', at }, UpgradeFromTrial, { accountId: 'acc', at }],
   [
+    { type: 'RequestTopUpBill', billId: 'tb-1', amount: '5000', at },
+    RequestTopUpBill,
+    { accountId: 'acc', bill: { billId: 'tb-1', amount: '5000', at } },
+  ],
+  [
     { type: 'ConfigureAutoTopUp', enabled: true, threshold: '100', amount: '500', currency: 'RUB', at },
     ConfigureAutoTopUp,
     { accountId: 'acc', settings: { enabled: true, threshold: '100', amount: '500', currency: 'RUB' }, at },
@@ -143,6 +149,7 @@ describe('namedLedgerCommand: a ledger command given as data becomes its named c
       IssueGrant: true,
       ExpireGrants: true,
       SetCreditLimit: true,
+      RequestTopUpBill: true,
       UpgradeFromTrial: true,
       SendSuspensionNotice: true,
       SuspendIfUnpaid: true,

@@ -8,6 +8,7 @@ import { deadlineCommand } from './deadline-commands/deadline-commands.js';
 import { ExpireGrants } from './expire-grants/expire-grants.command.js';
 import { IssueGrant } from './issue-grant/issue-grant.command.js';
 import { PayBill } from './pay-bill/pay-bill.command.js';
+import { RequestTopUpBill } from './request-top-up-bill/request-top-up-bill.command.js';
 import { SetCreditLimit } from './set-credit-limit/set-credit-limit.command.js';
 import { TopUp } from './top-up/top-up.command.js';
 import { UpgradeFromTrial } from './upgrade-from-trial/upgrade-from-trial.command.js';
@@ -41,6 +42,10 @@ export function namedLedgerCommand(
     }
     case 'ExpireGrants':
       return new ExpireGrants(accountId, command.at, meta);
+    case 'RequestTopUpBill': {
+      const { type: _type, ...bill } = command;
+      return new RequestTopUpBill(accountId, bill, meta);
+    }
     case 'SetCreditLimit':
       return new SetCreditLimit(accountId, command.creditLimit, command.at, meta);
     case 'UpgradeFromTrial':

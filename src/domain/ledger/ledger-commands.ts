@@ -1,4 +1,4 @@
-import type { PaymentChannel, PolicyProfile } from '../policies/policy-profile.js';
+import type { PayerType, PaymentChannel, PolicyProfile } from '../policies/policy-profile.js';
 import type { PaymentMethod } from '../account/account-events.js';
 import type { CarriedState } from './ledger-events.js';
 
@@ -49,6 +49,8 @@ export type LedgerCommand =
       at: string;
     }
   | { type: 'ClosePeriod'; at: string; timeZone: string }
+  /** A legal entity asks for a bill to top up its balance by `amount` (rules §8). */
+  | { type: 'RequestTopUpBill'; billId: string; amount: string; at: string }
   | {
       type: 'ConfigureAutoTopUp';
       enabled: boolean;
@@ -108,6 +110,8 @@ export interface LedgerContext {
   timeZone: string;
   /** The account's payment method (seed 004): bank-transfer payers get bills; absent = card. */
   paymentMethod?: PaymentMethod;
+  /** Who pays: only legal entities and sole proprietors may ask for a top-up bill. */
+  payerType?: PayerType;
 }
 
 /**

@@ -8,6 +8,7 @@ import { decideExpireGrants } from './decisions/expire-grants.js';
 import { decideIssueGrant } from './decisions/issue-grant.js';
 import { decideOpenPeriod } from './decisions/open-period.js';
 import { decidePayBill } from './decisions/pay-bill.js';
+import { decideRequestTopUpBill } from './decisions/request-top-up-bill.js';
 import { decideSetCreditLimit } from './decisions/set-credit-limit.js';
 import { decideTopUp } from './decisions/top-up.js';
 import { decideUpgradeFromTrial } from './decisions/upgrade-from-trial.js';
@@ -27,6 +28,7 @@ const LEDGER_DECISIONS: LedgerDeciders<LedgerCommandType> = {
   ConsumeResource: decideConsumeResource,
   SetCreditLimit: decideSetCreditLimit,
   ClosePeriod: decideClosePeriod,
+  RequestTopUpBill: decideRequestTopUpBill,
   ConfigureAutoTopUp: decideConfigureAutoTopUp,
   RecordAutoTopUpFailure: decideRecordAutoTopUpFailure,
   ...TIMELINE_DECISIONS,

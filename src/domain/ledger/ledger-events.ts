@@ -31,6 +31,19 @@ export interface OpenBill {
   dueDate: string;
 }
 
+/**
+ * A bill a legal entity asked for to top up its balance (rules §8, seed 004 offer §6): paying it credits the
+ * balance. It asks for an advance, not for a debt, so it is no open bill: it is never overdue, never counts
+ * towards the amounts bills already ask for, and starts no suspension or penalty timeline.
+ */
+export interface TopUpBill {
+  billId: string;
+  amount: string;
+  paid: string;
+  issuedOn: string;
+  dueDate: string;
+}
+
 /** Everything a new period needs from the previous one. */
 export interface CarriedState {
   balance: string;
@@ -40,6 +53,8 @@ export interface CarriedState {
   statusSince: string;
   everPaid: boolean;
   openBills: OpenBill[];
+  /** Top-up bills not yet paid in full, and those issued in the period just closed (absent when none). */
+  topUpBills?: TopUpBill[];
   /** Unspent deposits by source, oldest first (sum = the balance above zero); absent before tracking. */
   funding?: FundingPart[];
   /** While frozen (first provider): when, and when frozen objects are queued for deletion. */
@@ -146,6 +161,14 @@ export type LedgerEvent =
   | { type: 'PaymentRequired'; data: { availableFunds: string; at: string; suspendAt: string } }
   | { type: 'PaymentRequirementCleared'; data: { availableFunds: string; at: string } }
   | { type: 'BillIssued'; data: OpenBill & { reason: string } }
+  | {
+      type: 'TopUpBillIssued';
+      data: { billId: string; amount: string; issuedOn: string; dueDate: string; at: string };
+    }
+  | {
+      type: 'TopUpBillPaid';
+      data: { billId: string; paymentId: string; amount: string; fullyPaid: boolean; at: string };
+    }
   | {
       type: 'SuspensionNoticeSent';
       data: {

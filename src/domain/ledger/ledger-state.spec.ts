@@ -115,6 +115,10 @@ const bill: LedgerEvent = {
     reason: 'credit limit exhausted',
   },
 };
+const topUpBill: LedgerEvent = {
+  type: 'TopUpBillIssued',
+  data: { billId: 'tb-1', amount: '1000', issuedOn: '2026-03-10', dueDate: '2026-03-15', at: IN_MARCH },
+};
 
 const autoTopUpConfigured: LedgerEventOf<'AutoTopUpConfigured'> = {
   type: 'AutoTopUpConfigured',
@@ -182,6 +186,14 @@ const EVERY_EVENT: { [T in LedgerEventType]: [LedgerEvent[], LedgerEventOf<T>] }
     { type: 'PaymentRequirementCleared', data: { availableFunds: '5', at: IN_MARCH } },
   ],
   BillIssued: [[opened()], bill as LedgerEventOf<'BillIssued'>],
+  TopUpBillIssued: [[opened()], topUpBill as LedgerEventOf<'TopUpBillIssued'>],
+  TopUpBillPaid: [
+    [opened(), topUpBill],
+    {
+      type: 'TopUpBillPaid',
+      data: { billId: 'tb-1', paymentId: 'p-tb', amount: '1000', fullyPaid: true, at: IN_MARCH },
+    },
+  ],
   SuspensionNoticeSent: [
     [opened(), paymentRequired, noticeSent(7)],
     noticeSent(3) as LedgerEventOf<'SuspensionNoticeSent'>,

@@ -20,6 +20,7 @@ import type {
   LedgerEventOf,
   OpenBill,
   ServiceTotals,
+  TopUpBill,
 } from './ledger-events.js';
 
 /** What one service consumed this period, and how it was paid. Replaced, never changed, by each charge. */
@@ -56,6 +57,11 @@ export interface LedgerState {
   readonly statusSince: string;
   readonly everPaid: boolean;
   readonly openBills: ReadonlyMap<string, Readonly<OpenBill>>;
+  /**
+   * Top-up bills: never overdue, never a debt. Those issued this period (paid or not, so a resent request
+   * is recognised) and the unpaid ones carried in; a paid one is carried once more, then forgotten.
+   */
+  readonly topUpBills: ReadonlyMap<string, Readonly<TopUpBill>>;
   /** Usage record ids and payment ids already applied in this period: retries change nothing. */
   readonly usageRecords: IdSet;
   readonly payments: IdSet;
@@ -107,6 +113,7 @@ export const initialLedgerState = (): LedgerState => ({
   statusSince: '',
   everPaid: false,
   openBills: new Map(),
+  topUpBills: new Map(),
   usageRecords: emptyIdSet(),
   payments: emptyIdSet(),
   skuQuantities: new Map(),
@@ -153,6 +160,7 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
         statusSince: d.carried.statusSince,
         everPaid: d.carried.everPaid,
         openBills: new Map(d.carried.openBills.map((b) => [b.billId, { ...b }])),
+        topUpBills: new Map((d.carried.topUpBills ?? []).map((b) => [b.billId, { ...b }])),
         freeze: d.carried.freeze && { ...d.carried.freeze },
         suspension: d.carried.suspension && {
           ...d.carried.suspension,
@@ -291,6 +299,16 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
             }),
       };
     }
+    case 'TopUpBillIssued': {
+      const { at: _at, ...bill } = event.data;
+      return { ...state, topUpBills: withEntry(state.topUpBills, bill.billId, { ...bill, paid: '0' }) };
+    }
+    case 'TopUpBillPaid': {
+      const bill = state.topUpBills.get(event.data.billId);
+      if (!bill) return state;
+      const paid = new Big(bill.paid).plus(event.data.amount).toFixed();
+      return { ...state, topUpBills: withEntry(state.topUpBills, bill.billId, { ...bill, paid }) };
+    }
     case 'AutoTopUpConfigured': {
       const { at: _at, ...settings } = event.data;
       return { ...state, autoTopUp: { sequence: 0, ...state.autoTopUp, ...settings } };
@@ -406,6 +424,7 @@ export function carriedState(state: LedgerState, options: { keepUsedUpGrants?: b
     statusSince: state.statusSince,
     everPaid: state.everPaid,
     openBills: [...state.openBills.values()].map((b) => ({ ...b })),
+    ...carriedTopUpBills(state),
     funding: fundingParts(state.funding),
     ...(state.freeze ? { freeze: { ...state.freeze } } : {}),
     ...(state.suspension
@@ -413,6 +432,14 @@ export function carriedState(state: LedgerState, options: { keepUsedUpGrants?: b
       : {}),
     ...(state.autoTopUp ? { autoTopUp: carriedAutoTopUp(state.autoTopUp, state.payments) } : {}),
   };
+}
+
+/** Unpaid top-up bills, and the ones issued this period (so a request resent next month is still known). */
+function carriedTopUpBills(state: LedgerState): Pick<CarriedState, 'topUpBills'> {
+  const carried = [...state.topUpBills.values()].filter(
+    (bill) => new Big(bill.paid).lt(bill.amount) || bill.issuedOn.startsWith(state.periodId),
+  );
+  return carried.length > 0 ? { topUpBills: carried.map((bill) => ({ ...bill })) } : {};
 }
 
 export function serviceTotals(state: LedgerState): ServiceTotals[] {

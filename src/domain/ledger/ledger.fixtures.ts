@@ -49,7 +49,14 @@ export const emptyCarried = (overrides: Partial<CarriedState> = {}): CarriedStat
 export function contextFor(profileId: string, paymentMethod?: PaymentMethod): LedgerContext {
   const profile = BUILT_IN_PROFILES.find((p) => p.id === profileId);
   if (!profile) throw new Error(`no profile ${profileId}`);
-  return { profile, rate: flatRate, timeZone: 'Europe/Moscow', ...(paymentMethod ? { paymentMethod } : {}) };
+  return {
+    profile,
+    rate: flatRate,
+    timeZone: 'Europe/Moscow',
+    // The profile's first payer type stands for the account's (each built-in profile serves one kind).
+    payerType: profile.appliesTo.payerTypes[0],
+    ...(paymentMethod ? { paymentMethod } : {}),
+  };
 }
 
 export function periodOpened(

@@ -153,6 +153,15 @@ describe('one deadline vocabulary', () => {
       { type: 'AccountBlocked', data: { at: AT, suspendedAt: '2026-03-01T09:00:00.000Z' } },
       ['delete-account <- delete-account'],
     ],
+    [
+      'a top-up bill: asks for an advance, not a debt — no notice, no suspension, no penalty',
+      'yc-legal-credit',
+      {
+        type: 'TopUpBillIssued',
+        data: { billId: 'tb', amount: '5000', issuedOn: '2026-03-10', dueDate: '2026-03-24', at: AT },
+      },
+      [],
+    ],
   ])('the planner names every deadline it plans: %s', (_what, profileId, event, expected) => {
     expect(planned(profileId, event)).toEqual(expected);
   });
