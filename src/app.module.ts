@@ -38,6 +38,7 @@ import { BillingReportController } from './documents/billing-report/billing-repo
 import { ReconciliationReportController } from './documents/reconciliation-report/reconciliation-report.controller.js';
 import {
   IssueMidPeriodBillHandler,
+  IssueTopUpBillHandler,
   IssuePeriodDocumentsHandler,
 } from './documents/issue-documents/issue-documents.command.js';
 import { ClosePeriodController } from './ledger/close-period/close-period.controller.js';
@@ -121,6 +122,7 @@ export const COMMAND_HANDLERS = [
   UpgradeFromTrialHandler,
   IssuePeriodDocumentsHandler,
   IssueMidPeriodBillHandler,
+  IssueTopUpBillHandler,
   ConfigureAutoTopUpHandler,
   AnswerAutoTopUpHandler,
   ...DEADLINE_COMMAND_HANDLERS,

@@ -22,6 +22,7 @@ import { ProfileRegistry } from './domain/policies/profile-registry.js';
 import { TimelineEngine } from './timelines/timeline-engine.js';
 import {
   IssueMidPeriodBill,
+  IssueTopUpBill,
   IssuePeriodDocuments,
 } from './documents/issue-documents/issue-documents.command.js';
 import type { ReadModelDb } from '../projections/runner/read-model-db.js';
@@ -127,6 +128,8 @@ export function wireTimelines(
           commands.execute(new IssuePeriodDocuments(accountId, periodId)),
         issueMidPeriodBill: (accountId, periodId, billId) =>
           commands.execute(new IssueMidPeriodBill(accountId, periodId, billId)),
+        issueTopUpBill: (accountId, periodId, billId) =>
+          commands.execute(new IssueTopUpBill(accountId, periodId, billId)),
       },
       db: dbs.documents,
     },

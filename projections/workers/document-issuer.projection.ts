@@ -4,7 +4,7 @@ import { DomainError } from '../../src/domain/shared/errors.js';
 import { LEDGER_STREAM_PREFIX, ledgerStreamParts } from '../../src/platform/event-store/stream-names.js';
 
 /**
- * Issues documents from the durable subscription: every PeriodClosed (and mid-period BillIssued) gets its
+ * Issues documents from the durable subscription: every PeriodClosed (mid-period BillIssued, TopUpBillIssued) gets its
  * documents exactly once, however the period was closed. A period whose documents cannot be composed (for
  * example a legal entity without legal details) is recorded as withheld, with the reason, instead of
  * stopping the issuer for every other account.
@@ -12,13 +12,17 @@ import { LEDGER_STREAM_PREFIX, ledgerStreamParts } from '../../src/platform/even
 export const DOCUMENT_ISSUER: ProjectionIdentity = {
   name: 'document-issuer',
   version: 1,
-  filter: { streamPrefixes: [LEDGER_STREAM_PREFIX], eventTypes: ['PeriodClosed', 'BillIssued'] },
+  filter: {
+    streamPrefixes: [LEDGER_STREAM_PREFIX],
+    eventTypes: ['PeriodClosed', 'BillIssued', 'TopUpBillIssued'],
+  },
 };
 
 /** How the issuer has documents issued: the composition root sends the documents' commands through the bus. */
 export interface DocumentIssuing {
   issueForClosedPeriod(accountId: string, periodId: string): Promise<unknown>;
   issueMidPeriodBill(accountId: string, periodId: string, billId: string): Promise<unknown>;
+  issueTopUpBill(accountId: string, periodId: string, billId: string): Promise<unknown>;
 }
 
 export function documentIssuerProjection(documents: DocumentIssuing): Projection {
@@ -32,7 +36,10 @@ export function documentIssuerProjection(documents: DocumentIssuing): Projection
       const { accountId, periodId } = ledgerStreamParts(recorded.streamId)!;
       try {
         if (recorded.type === 'PeriodClosed') await documents.issueForClosedPeriod(accountId, periodId);
-        else {
+        else if (recorded.type === 'TopUpBillIssued') {
+          const { billId } = recorded.data as LedgerEventOf<'TopUpBillIssued'>['data'];
+          await documents.issueTopUpBill(accountId, periodId, billId);
+        } else {
           const bill = recorded.data as LedgerEventOf<'BillIssued'>['data'];
           if (bill.kind === 'mid-period')
             await documents.issueMidPeriodBill(accountId, periodId, bill.billId);

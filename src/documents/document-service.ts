@@ -15,6 +15,7 @@ import {
   billBasisFromLedgerState,
   billForClosedPeriod,
   composeBill,
+  composeTopUpBill,
   closingDocumentsFor,
   formsMidPeriodClosingDocuments,
   initialNumberCounter,
@@ -206,6 +207,25 @@ export class DocumentService {
     const outcome = await this.issue(accountId, unnumbered, events[index]!.id);
     if (withheld) throw withheld;
     return outcome;
+  }
+
+  /** The document of a top-up bill the account asked for (TopUpBillIssued): numbered in the bills' series. */
+  async issueTopUpBill(accountId: string, periodId: string, billId: string): Promise<CommandOutcome> {
+    const events = await this.store.readStream(ledgerStream(accountId, periodId));
+    const issued = events.find(
+      (e) => e.type === 'TopUpBillIssued' && (e.data as { billId: string }).billId === billId,
+    );
+    if (!issued) throw new Error(`No top-up bill ${billId} in ${periodId} of ${accountId}`);
+    const { at: _at, ...bill } = issued.data as LedgerEventOf<'TopUpBillIssued'>['data'];
+    const { account, profile } = await this.accountContext(accountId);
+    const document = composeTopUpBill({
+      account,
+      issuer: issuerDetails(account.facts.issuer),
+      profile,
+      bill,
+      agreement: agreementOf(account),
+    });
+    return this.issue(accountId, [document], issued.id);
   }
 
   /** The act/UPD and VAT invoices already issued mid-period in a period (credit limit exhausted). */

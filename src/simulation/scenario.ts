@@ -7,6 +7,7 @@ import { OpenAccount } from '../accounts/open-account/open-account.command.js';
 import { ConsumeResource } from '../ledger/consume-resource/consume-resource.command.js';
 import { IssueGrant } from '../ledger/issue-grant/issue-grant.command.js';
 import { PayBill } from '../ledger/pay-bill/pay-bill.command.js';
+import { RequestTopUpBill } from '../ledger/request-top-up-bill/request-top-up-bill.command.js';
 import { SetCreditLimit } from '../ledger/set-credit-limit/set-credit-limit.command.js';
 import { TopUp } from '../ledger/top-up/top-up.command.js';
 import { ConfigureAutoTopUp } from '../ledger/configure-auto-top-up/configure-auto-top-up.command.js';
@@ -51,6 +52,7 @@ export interface Scenario {
           };
         }
       | { payBill: { account: string; billId: string; paymentId: string; amount: string } }
+      | { requestBill: { account: string; billId: string; amount: string; currency: string } }
       | { note: string }
     )
   >;
@@ -130,6 +132,9 @@ export async function runScenario(
         else if ('autoTopUp' in step) {
           const { account, ...settings } = step.autoTopUp;
           await commands.execute(new ConfigureAutoTopUp(account, settings, at, meta));
+        } else if ('requestBill' in step) {
+          const { account, ...bill } = step.requestBill;
+          await commands.execute(new RequestTopUpBill(account, { ...bill, at }, meta));
         } else if ('payBill' in step) {
           const { account, billId, ...payment } = step.payBill;
           await commands.execute(
@@ -189,7 +194,12 @@ function describe(event: RecordedEvent): TimelineLine | undefined {
         d.kind === 'bill'
           ? `to pay ${String(d.toPay)}, due ${String(d.dueDate)}`
           : `${totals.gross} (VAT ${totals.vat})`;
-      const kind = d.kind === 'upd' ? `upd status ${String(d.status)}` : String(d.kind);
+      const kind =
+        d.kind === 'upd'
+          ? `upd status ${String(d.status)}`
+          : d.kind === 'bill' && d.billKind === 'top-up'
+            ? 'top-up bill'
+            : String(d.kind);
       return line('document', `${kind} ${String(d.number)} dated ${String(d.date)}: ${amount}`);
     }
     case 'GrantIssued':
@@ -198,6 +208,10 @@ function describe(event: RecordedEvent): TimelineLine | undefined {
       return line('grant expired', `${d.amountLost} lost`);
     case 'BillIssued':
       return line('bill', `${d.kind} ${d.amount}, due ${d.dueDate}`);
+    case 'TopUpBillIssued':
+      return line('top-up bill', `${d.billId} for ${d.amount}, due ${d.dueDate}`);
+    case 'TopUpBillPaid':
+      return line('top-up bill paid', `${d.billId}: ${d.amount}${d.fullyPaid ? ', in full' : ''}`);
     case 'BillPaymentApplied':
       return line('bill paid', `${d.amount} → remaining ${d.remaining}`);
     case 'PenaltyAccrued':

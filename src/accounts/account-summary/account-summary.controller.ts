@@ -143,6 +143,8 @@ function accountSummary(
       .map((g) => ({ grantId: g.grantId, kind: g.kind, remaining: g.remaining, expiresAt: g.expiresAt })),
     openBills: [...state.openBills.values()],
     outstandingBills: outstandingBills(state).toFixed(),
+    /** Top-up bills asked for and not paid in full: an advance awaited, never a debt. */
+    topUpBillsUnpaid: [...state.topUpBills.values()].filter((b) => new Big(b.paid).lt(b.amount)),
     nextDeadlines: nextDeadlines(state),
   };
 }

@@ -41,3 +41,23 @@ export class IssueMidPeriodBillHandler implements ICommandHandler<IssueMidPeriod
     return this.documents.issueMidPeriodBill(accountId, periodId, billId);
   }
 }
+
+/** A legal entity asked for a top-up bill: issue its document (numbered in the bills' series). */
+export class IssueTopUpBill extends Command<CommandOutcome> {
+  constructor(
+    readonly accountId: string,
+    readonly periodId: string,
+    readonly billId: string,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(IssueTopUpBill)
+export class IssueTopUpBillHandler implements ICommandHandler<IssueTopUpBill> {
+  constructor(@Inject(DocumentService) private readonly documents: DocumentService) {}
+
+  execute({ accountId, periodId, billId }: IssueTopUpBill): Promise<CommandOutcome> {
+    return this.documents.issueTopUpBill(accountId, periodId, billId);
+  }
+}

@@ -131,7 +131,7 @@ describe('amount = consumption − (opening balance + deposits + grants used) (r
       periodBill({ basis: basis({ penalties: '12.5', byService: [service('Compute', '100')] }) }),
     );
     expect(withPenalties.toPay).toBe('112.50');
-    expect(withPenalties.settlement.penalties).toBe('12.50');
+    expect(withPenalties.settlement!.penalties).toBe('12.50');
   });
 });
 
@@ -512,7 +512,7 @@ describe('rendering the ledger’s own bills', () => {
         ledgerBill: bills[1]!.data,
       }),
     );
-    expect(bill.settlement.alreadyBilled).toBe('1000.00');
+    expect(bill.settlement!.alreadyBilled).toBe('1000.00');
     expect(bill.toPay).toBe('300.00');
   });
 

@@ -151,14 +151,16 @@ export interface ContractAgreement {
  */
 export interface BillDocument extends DocumentBase {
   readonly kind: 'bill';
-  readonly billKind: 'period' | 'mid-period';
+  /** A bill for consumption (at the period's start, or mid-period for debt), or one asked for to top up. */
+  readonly billKind: 'period' | 'mid-period' | 'top-up';
   /** Without additional registration there are no payer requisites (rules §1). */
   readonly payer: DocumentParty | null;
   /** The personal account number the payment purpose names. */
   readonly accountNumber: string;
   readonly servicePeriod: ServicePeriodDays;
   readonly dueDate: LocalDate;
-  readonly settlement: BillSettlement;
+  /** What already covers the consumption billed; null on a top-up bill, which bills no consumption. */
+  readonly settlement: BillSettlement | null;
   readonly toPay: DocumentAmount;
   /** VAT contained in `toPay` ('0.00' without VAT). */
   readonly toPayVat: DocumentAmount;

@@ -29,6 +29,7 @@ export {
   PayerDetailsRequiredError,
 } from './document-types.js';
 export { vatJurisdictionOf } from './document-lines.js';
+export { composeTopUpBill, type TopUpBillRequest } from './top-up-bill.js';
 export {
   AgreementRequiredError,
   BillDateOutsidePeriodError,
