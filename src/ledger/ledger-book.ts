@@ -40,12 +40,16 @@ export class LedgerBook {
     this.streams = new AggregateStreams(store, clock, initialLedgerState, evolveLedger);
   }
 
-  /** Runs a ledger command in the reporting period that contains `effectiveAt`. */
+  /**
+   * Runs a ledger command in the reporting period that contains `effectiveAt`. `beforeAppend` runs once the
+   * command is accepted, before its events are stored (a payment's claim of its id): if it throws, nothing is.
+   */
   async decide(
     accountId: string,
     effectiveAt: string,
     command: LedgerCommand,
     meta: CommandMeta,
+    beforeAppend?: () => Promise<void>,
   ): Promise<CommandOutcome> {
     const account = await this.accounts.account(accountId);
     if (Date.parse(effectiveAt) > this.clock.now().getTime() + FUTURE_TOLERANCE_MS) {
@@ -61,6 +65,7 @@ export class LedgerBook {
       (state) => decideLedger(command, state, this.contextFor(account)),
       meta,
       effectiveAt,
+      beforeAppend,
     );
   }
 

@@ -3,13 +3,18 @@ import type { LedgerCommand } from '../domain/ledger/ledger-commands.js';
 import {
   bookingTime,
   decideClaimPayment,
+  decideReleaseClaim,
   evolvePaymentClaim,
   initialPaymentClaimState,
+  type PaymentClaimEvent,
   type PaymentClaimState,
-  type PaymentClaimed,
 } from '../domain/payments/payment-claim.js';
 import { AggregateStreams } from '../platform/commands/aggregate-streams.js';
-import type { CommandMeta, CommandOutcome } from '../platform/commands/command-outcome.js';
+import {
+  CommandRejectedError,
+  type CommandMeta,
+  type CommandOutcome,
+} from '../platform/commands/command-outcome.js';
 import { CLOCK, type Clock } from '../platform/clock/clock.js';
 import { EVENT_STORE, type EventStore } from '../platform/event-store/event-store.port.js';
 import { paymentStream } from '../platform/event-store/stream-names.js';
@@ -19,13 +24,17 @@ export type PaymentCommand = Extract<LedgerCommand, { type: 'TopUp' | 'PayBill' 
 
 /**
  * Top-ups and bill payments carry the payment system's id, which must take effect once, forever — even
- * when a retry arrives in a later period. The first arrival claims `payment-<id>` and records the period it
- * is booked in; a retry is decided in that same period, where the ledger recognises it. A payment dated in
- * a period already closed is booked in the current period.
+ * when a retry arrives in a later period. The id is claimed in `payment-<id>` with the instant it is booked
+ * at; a retry is decided at that instant, in the same period, where the ledger recognises the payment id.
+ *
+ * Decide first, claim second: the ledger decides the payment, and only an accepted payment claims its id,
+ * just before its events are appended (one decision per ledger stream at a time). A refused payment stores
+ * nothing and leaves the id free for the corrected retry. Should the ledger refuse on a retry after a
+ * conflict with another instance — the claim already taken — the claim is released.
  */
 @Injectable()
 export class PaymentBook {
-  private readonly claims: AggregateStreams<PaymentClaimState, PaymentClaimed>;
+  private readonly claims: AggregateStreams<PaymentClaimState, PaymentClaimEvent>;
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
@@ -37,20 +46,36 @@ export class PaymentBook {
 
   async book(accountId: string, command: PaymentCommand, meta: CommandMeta): Promise<CommandOutcome> {
     const now = this.clock.now().toISOString();
-    const bookedAt = bookingTime(command.at, await this.ledger.isClosed(accountId, command.at), now);
     const stream = paymentStream(command.paymentId);
-    await this.claims.decide(
-      stream,
-      (state) =>
-        decideClaimPayment(
-          { paymentId: command.paymentId, accountId, amount: command.amount, bookedAt },
-          state,
-        ),
-      meta,
-      now,
-    );
-    // A retry is booked where the first arrival was, so the ledger recognises the payment id there.
-    const claim = (await this.claims.load(stream)).state!;
-    return this.ledger.decide(accountId, claim.bookedAt, command, meta);
+    const claimed = (await this.claims.load(stream)).state;
+    const bookedAt = claimed
+      ? claimed.bookedAt
+      : bookingTime(command.at, await this.ledger.isClosed(accountId, command.at), now);
+    const claim = { paymentId: command.paymentId, accountId, amount: command.amount, bookedAt };
+    // Another account or amount under a claimed id is refused before the ledger is asked.
+    const refusal = decideClaimPayment(claim, claimed);
+    if (!refusal.ok) throw new CommandRejectedError(refusal.code, refusal.message, refusal.field);
+    let claimTaken = false;
+    const takeClaim = async () => {
+      await this.claims.decide(stream, (state) => decideClaimPayment(claim, state), meta, now);
+      claimTaken = true;
+    };
+    try {
+      return await this.ledger.decide(accountId, bookedAt, command, meta, takeClaim);
+    } catch (error) {
+      if (claimTaken && error instanceof CommandRejectedError) {
+        await this.claims.decide(
+          stream,
+          (state) =>
+            decideReleaseClaim(
+              { paymentId: command.paymentId, accountId, reason: error.code, at: now },
+              state,
+            ),
+          { ...meta, commandId: `${meta.commandId}/release-claim` },
+          now,
+        );
+      }
+      throw error;
+    }
   }
 }

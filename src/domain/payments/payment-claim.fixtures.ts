@@ -4,12 +4,16 @@ import {
   evolvePaymentClaim,
   initialPaymentClaimState,
   type ClaimPaymentCommand,
-  type PaymentClaimed,
+  type PaymentClaimEvent,
   type PaymentClaimState,
 } from './payment-claim.js';
 
 /** The payment claim's decider specification: `paymentClaim.given([claimed]).when(retry).thenNothing()`. */
-export const paymentClaim = DeciderSpecification.for<ClaimPaymentCommand, PaymentClaimed, PaymentClaimState>({
+export const paymentClaim = DeciderSpecification.for<
+  ClaimPaymentCommand,
+  PaymentClaimEvent,
+  PaymentClaimState
+>({
   decide: decideClaimPayment,
   evolve: evolvePaymentClaim,
   initialState: initialPaymentClaimState,

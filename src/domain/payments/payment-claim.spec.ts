@@ -1,4 +1,10 @@
-import { bookingTime, type ClaimPaymentCommand, type PaymentClaimed } from './payment-claim.js';
+import {
+  bookingTime,
+  decideReleaseClaim,
+  type ClaimPaymentCommand,
+  type PaymentClaimEvent,
+  type PaymentClaimed,
+} from './payment-claim.js';
 import { paymentClaim } from './payment-claim.fixtures.js';
 
 const claim: ClaimPaymentCommand = {
@@ -31,6 +37,39 @@ describe('payment claim: a payment id takes effect once, forever', () => {
       .given([claimed])
       .when({ ...claim, accountId: 'acc-2' })
       .rejects('PAYMENT_ID_REUSED', REUSED);
+  });
+
+  it('the same amount written otherwise (1500 for 1500.00) is the same payment, not a reuse', () => {
+    paymentClaim
+      .given([claimed])
+      .when({ ...claim, amount: '1500' })
+      .thenNothing();
+  });
+
+  it('a released claim frees the id: the corrected payment claims it anew', () => {
+    const released: PaymentClaimEvent = {
+      type: 'PaymentClaimReleased',
+      data: { paymentId: 'bank-42', accountId: 'acc-1', reason: 'BILL_NOT_OPEN', at: claim.bookedAt },
+    };
+    const corrected = { ...claim, amount: '1400.00' };
+    paymentClaim
+      .given([claimed, released])
+      .when(corrected)
+      .then([{ type: 'PaymentClaimed', data: corrected }]);
+  });
+
+  it('only the account that took the claim releases it', () => {
+    const release = { paymentId: 'bank-42', reason: 'BILL_NOT_OPEN', at: claim.bookedAt };
+    const state = paymentClaim.given([claimed]).state;
+    expect(decideReleaseClaim({ ...release, accountId: 'acc-2' }, state)).toEqual({
+      ok: true,
+      events: [],
+      duplicate: true,
+    });
+    expect(decideReleaseClaim({ ...release, accountId: 'acc-1' }, state)).toEqual({
+      ok: true,
+      events: [{ type: 'PaymentClaimReleased', data: { ...release, accountId: 'acc-1' } }],
+    });
   });
 
   it('refuses the id for another amount', () => {

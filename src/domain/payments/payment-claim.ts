@@ -1,3 +1,4 @@
+import Big from 'big.js';
 import { reject, type DecisionOf } from '../shared/decision.js';
 
 /**
@@ -9,7 +10,7 @@ import { reject, type DecisionOf } from '../shared/decision.js';
 export interface PaymentClaim {
   paymentId: string;
   accountId: string;
-  /** The amount as the payment system sent it (a decimal string, compared as sent). */
+  /** The amount as the payment system sent it (a decimal string; 1500 and 1500.00 are the same amount). */
   amount: string;
   bookedAt: string;
 }
@@ -19,14 +20,28 @@ export interface PaymentClaimed {
   data: PaymentClaim;
 }
 
+/**
+ * A claim taken for a payment the ledger then refused after all (another instance changed the account in
+ * between): the id is free again, so the corrected payment is not refused as a reuse.
+ */
+export interface PaymentClaimReleased {
+  type: 'PaymentClaimReleased';
+  data: { paymentId: string; accountId: string; reason: string; at: string };
+}
+
+export type PaymentClaimEvent = PaymentClaimed | PaymentClaimReleased;
+
 /** Unclaimed, or the claim that took the id. */
 export type PaymentClaimState = PaymentClaim | undefined;
 
 export const initialPaymentClaimState = (): PaymentClaimState => undefined;
 
-/** The first claim wins: a later one (appended by a concurrent first arrival) changes nothing. */
-export const evolvePaymentClaim = (state: PaymentClaimState, event: PaymentClaimed): PaymentClaimState =>
-  state ?? { ...event.data };
+/**
+ * The first claim wins: a later one (appended by a concurrent first arrival) changes nothing. A release
+ * frees the id.
+ */
+export const evolvePaymentClaim = (state: PaymentClaimState, event: PaymentClaimEvent): PaymentClaimState =>
+  event.type === 'PaymentClaimReleased' ? undefined : (state ?? { ...event.data });
 
 export type ClaimPaymentCommand = PaymentClaim;
 
@@ -38,9 +53,9 @@ export type ClaimPaymentCommand = PaymentClaim;
 export function decideClaimPayment(
   command: ClaimPaymentCommand,
   state: PaymentClaimState,
-): DecisionOf<PaymentClaimed> {
+): DecisionOf<PaymentClaimEvent> {
   if (!state) return { ok: true, events: [{ type: 'PaymentClaimed', data: { ...command } }] };
-  if (state.accountId === command.accountId && state.amount === command.amount) {
+  if (state.accountId === command.accountId && new Big(state.amount).eq(command.amount)) {
     return { ok: true, events: [], duplicate: true };
   }
   return reject(
@@ -48,6 +63,15 @@ export function decideClaimPayment(
     `Payment ${command.paymentId} was already registered with another account or amount`,
     'paymentId',
   );
+}
+
+/** Frees a claim this account took for a payment the ledger refused; anything else changes nothing. */
+export function decideReleaseClaim(
+  command: PaymentClaimReleased['data'],
+  state: PaymentClaimState,
+): DecisionOf<PaymentClaimEvent> {
+  if (state?.accountId !== command.accountId) return { ok: true, events: [], duplicate: true };
+  return { ok: true, events: [{ type: 'PaymentClaimReleased', data: { ...command } }] };
 }
 
 /**

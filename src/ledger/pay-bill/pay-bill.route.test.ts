@@ -140,9 +140,30 @@ describe('POST /v1/accounts/:id/bills/:billId/payments', () => {
       .when(pay('pb-settled', bill('pb-settled'), payment('pb-p9', '10')))
       .then(
         expectProblem(422, 'BILL_NOT_OPEN', 'billId'),
-        expectNewEvents('ledger-pb-settled@2026-03', []),
-        // Today the payment id is claimed before the ledger refuses the payment, and the claim stays.
-        expectNewEvents('payment-pb-p9', [{ type: 'PaymentClaimed', data: { accountId: 'pb-settled' } }]),
+        // The ledger decides first: a refused payment claims no id (this test pinned a stored claim before).
+        expectNoNewEvents(),
+      ));
+
+  it('a refused payment leaves its id free: the corrected retry under the same id is booked', () =>
+    spec
+      .given(...billed('pb-corrected'), paid('pb-corrected', payment('pb-p13', '150')), async (api) => {
+        const refused = await api.call(
+          'POST',
+          `/v1/accounts/pb-corrected/bills/${bill('pb-corrected')}/payments`,
+          payment('pb-p14', '10'),
+        );
+        expect(refused.status).toBe(422);
+      })
+      .when({
+        method: 'POST',
+        path: '/v1/accounts/pb-corrected/top-ups',
+        body: { paymentId: 'pb-p14', amount: '10', currency: 'RUB', channel: 'bank-transfer' },
+      })
+      .then(
+        expectResponse(201, { status: 'accepted', eventTypes: ['FundsDeposited'] }),
+        expectNewEvents('payment-pb-p14', [
+          { type: 'PaymentClaimed', data: { accountId: 'pb-corrected', amount: '10' } },
+        ]),
       ));
 
   it('BILL_NOT_OPEN: another account’s bill is refused, naming billId', () =>

@@ -69,6 +69,39 @@ describe('POST /v1/accounts/:id/top-ups', () => {
       .when(topUp('tu-second', { paymentId: 'tu-p4', amount: '10' }))
       .then(expectProblem(422, 'PAYMENT_ID_REUSED', 'paymentId'), expectNoNewEvents()));
 
+  it('the same amount written otherwise (150 for 150.00) is a retry, not a reused id', () =>
+    spec
+      .given(open('tu-written'), (api) =>
+        api.call('POST', '/v1/accounts/tu-written/top-ups', {
+          paymentId: 'tu-p10',
+          amount: '150.00',
+          currency: 'RUB',
+          channel: 'bank-transfer',
+        }),
+      )
+      .when(topUp('tu-written', { paymentId: 'tu-p10', amount: '150' }))
+      .then(expectResponse(201, { status: 'duplicate', eventTypes: [] }), expectNoNewEvents()));
+
+  it('a paidAt in the future is refused and stores nothing: the corrected payment under that id is booked', () =>
+    spec
+      .given(open('tu-future'), async (api) => {
+        const refused = await api.call('POST', '/v1/accounts/tu-future/top-ups', {
+          paymentId: 'tu-p11',
+          amount: '20',
+          currency: 'RUB',
+          channel: 'bank-transfer',
+          paidAt: '2026-03-20T12:00:00+03:00',
+        });
+        expect(refused.status).toBe(422);
+        expect(refused.body.code).toBe('EFFECTIVE_TIME_IN_FUTURE');
+      })
+      .when(topUp('tu-future', { paymentId: 'tu-p11', amount: '20' }))
+      .then(
+        expectResponse(201, { status: 'accepted', eventTypes: ['FundsDeposited'] }),
+        // The refusal claimed nothing: the only claim is the corrected payment's.
+        expectNewEvents('payment-tu-p11', [{ type: 'PaymentClaimed', data: { amount: '20' } }]),
+      ));
+
   it('WRONG_CURRENCY: an amount in another currency than the account’s changes nothing', () =>
     spec
       .given(open('tu-kzt'))

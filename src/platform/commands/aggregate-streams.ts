@@ -95,16 +95,22 @@ export class AggregateStreams<S, E extends DomainEvent> {
     return (await this.store.streamRevision(streamId)) !== undefined;
   }
 
+  /**
+   * Decides and appends, one decision per stream at a time in this process. `beforeAppend` runs once a
+   * decision is accepted with events and before they are appended (again on a retry after a conflict): a
+   * step that must succeed for the events to be stored — it throws to store nothing.
+   */
   decide(
     streamId: string,
     decide: (state: S) => DecisionResult<E>,
     meta: CommandMeta,
     effectiveAt: string,
+    beforeAppend?: () => Promise<void>,
   ): Promise<CommandOutcome> {
     const previous = this.queues.get(streamId) ?? Promise.resolve();
     const next = previous.then(
-      () => this.decideNow(streamId, decide, meta, effectiveAt),
-      () => this.decideNow(streamId, decide, meta, effectiveAt),
+      () => this.decideNow(streamId, decide, meta, effectiveAt, beforeAppend),
+      () => this.decideNow(streamId, decide, meta, effectiveAt, beforeAppend),
     );
     this.queues.set(streamId, next);
     const cleanUp = () => {
@@ -119,6 +125,7 @@ export class AggregateStreams<S, E extends DomainEvent> {
     decide: (state: S) => DecisionResult<E>,
     meta: CommandMeta,
     effectiveAt: string,
+    beforeAppend?: () => Promise<void>,
   ): Promise<CommandOutcome> {
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.load(streamId);
@@ -130,6 +137,7 @@ export class AggregateStreams<S, E extends DomainEvent> {
       if (decision.events.length === 0) {
         return { status: 'duplicate', streamId, eventTypes: [], revision: loaded.revision };
       }
+      await beforeAppend?.();
       const firstRevision = (loaded.revision ?? -1) + 1;
       const recordedAt = this.clock.now().toISOString();
       const newEvents: NewEvent[] = decision.events.map((event, index) => ({
