@@ -9,6 +9,7 @@ import { CommandMetrics } from './platform/commands/command-metrics.js';
 import { PersonalDataVault } from './platform/personal-data/personal-data-vault.js';
 import { PriceCatalogProvider } from './ledger/price-catalog.provider.js';
 import { CLOCK, type Clock } from './platform/clock/clock.js';
+import { DEFAULT_EFFECTIVE_TIME_WINDOW, EFFECTIVE_TIME_WINDOW } from './platform/http/effective-time.js';
 import type { AppConfig } from './platform/config/config.js';
 import { ProfileRegistry } from './domain/policies/profile-registry.js';
 import { EVENT_STORE, type EventStore } from './platform/event-store/event-store.port.js';
@@ -164,6 +165,10 @@ export class AppModule {
       controllers: http ? CONTROLLERS : [],
       providers: [
         { provide: APP_CONFIG, useValue: deps.config },
+        {
+          provide: EFFECTIVE_TIME_WINDOW,
+          useValue: deps.config?.effectiveTimeWindow ?? DEFAULT_EFFECTIVE_TIME_WINDOW,
+        },
         { provide: EVENT_STORE, useValue: deps.eventStore },
         { provide: CLOCK, useValue: deps.clock },
         { provide: ApiKeyRegistry, useValue: deps.apiKeys },

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Optional, Param, Query } from '@nestjs/common';
 import { problem } from '../../platform/http/problem-details.js';
-import { isRealInstant } from '../../platform/http/validators.js';
+import { isSaneInstant, SANE_INSTANTS } from '../../platform/http/validators.js';
 import Big from 'big.js';
 import { AccountBook } from '../account-book.js';
 import { LedgerBook } from '../../ledger/ledger-book.js';
@@ -21,6 +21,8 @@ type SummaryFacts = Pick<
   AccountFacts,
   'currency' | 'payerType' | 'profileId' | 'profileVersion' | 'paymentMethod'
 >;
+
+const ASOF_RULE = `asOf must be an ISO-8601 time with an offset, from ${SANE_INSTANTS.from} to ${SANE_INSTANTS.until}`;
 
 @Controller('v1/accounts/:accountId')
 export class AccountSummaryController {
@@ -54,18 +56,10 @@ export class AccountSummaryController {
     @Query('asOf') asOf?: string,
     @Query('basis') basis: string = 'effective',
   ) {
-    if (asOf !== undefined && !isRealInstant(asOf)) {
-      throw problem(
-        400,
-        'VALIDATION_FAILED',
-        'The request is invalid',
-        'asOf must be an ISO-8601 time with an offset',
-        {
-          errors: [
-            { field: 'asOf', rule: 'isInstant', message: 'asOf must be an ISO-8601 time with an offset' },
-          ],
-        },
-      );
+    if (asOf !== undefined && !isSaneInstant(asOf)) {
+      throw problem(400, 'VALIDATION_FAILED', 'The request is invalid', ASOF_RULE, {
+        errors: [{ field: 'asOf', rule: 'isInstant', message: ASOF_RULE }],
+      });
     }
     if (basis !== 'effective' && basis !== 'recorded') {
       throw problem(

@@ -6,6 +6,7 @@ import {
 } from '../../../test/support/api-specification.js';
 import {
   opened,
+  openedInTheFuture,
   settled,
   succeeded,
   suspendableLegal,
@@ -120,7 +121,7 @@ describe('GET /v1/accounts/:id/entitlements/:sku', () => {
 
   it('BEFORE_ACCOUNT_OPENED: an account opened with a future date has no period now', () =>
     spec
-      .given(opened({ ...individual('en-future'), openedAt: '2026-04-05T09:00:00+03:00' }))
+      .given(openedInTheFuture({ ...individual('en-future'), openedAt: '2026-04-05T09:00:00+03:00' }))
       .when(check('en-future', 'test.unit'))
       .then(expectProblem(422, 'BEFORE_ACCOUNT_OPENED'), expectNoNewEvents()));
 

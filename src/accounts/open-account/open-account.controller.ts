@@ -1,5 +1,10 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import {
+  EFFECTIVE_TIME_WINDOW,
+  assertWithinEffectiveTimeWindow,
+  type EffectiveTimeWindow,
+} from '../../platform/http/effective-time.js';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
 import type { CommandMeta } from '../../platform/commands/command-outcome.js';
 import { Roles } from '../../platform/http/auth/roles.js';
@@ -12,17 +17,18 @@ export class OpenAccountController {
   constructor(
     private readonly commands: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EFFECTIVE_TIME_WINDOW) private readonly window: EffectiveTimeWindow,
   ) {}
 
   @Post()
   @HttpCode(201)
   @Roles('service')
   open(@Body() body: OpenAccountDto, @Meta() meta: CommandMeta) {
+    const now = this.clock.now();
+    // An opening in 1900 would back-fill every month since; one in 2100 would refuse every top-up until then.
+    assertWithinEffectiveTimeWindow(body.openedAt, 'openedAt', now, this.window);
     return this.commands.execute(
-      new OpenAccount(
-        { ...body, edm: body.edm ?? false, at: body.openedAt ?? this.clock.now().toISOString() },
-        meta,
-      ),
+      new OpenAccount({ ...body, edm: body.edm ?? false, at: body.openedAt ?? now.toISOString() }, meta),
     );
   }
 }

@@ -1,5 +1,15 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { IsInstant } from '../../platform/http/validators.js';
 
 export class PayerBankDetailsDto {
@@ -35,8 +45,9 @@ export class LegalDetailsDto {
   @MaxLength(500)
   address!: string;
 
-  /** The payer's bank, printed on bills. */
-  @IsOptional()
+  /** The payer's bank, printed on bills. Absent, or an object: null is refused (it reached the rules as a bank). */
+  @ValidateIf((details: LegalDetailsDto) => details.bank !== undefined)
+  @IsObject()
   @ValidateNested()
   @Type(() => PayerBankDetailsDto)
   bank?: PayerBankDetailsDto;

@@ -63,6 +63,12 @@ describe('POST /v1/accounts', () => {
         ]),
       ));
 
+  it('opens up to 92 days back (EFFECTIVE_TIME_MAX_PAST_DAYS): an account migrated from another system', () =>
+    spec
+      .given()
+      .when(open({ ...individual('oa-migrated'), openedAt: '2025-12-09T00:00:00Z' }))
+      .then(expectResponse(201, { status: 'accepted' })));
+
   it('opens now when no openedAt is given', () => {
     const { openedAt: _openedAt, ...body } = individual('oa-now');
     return spec
@@ -188,6 +194,13 @@ describe('POST /v1/accounts', () => {
       }),
     ],
     ['openedAt', { ...individual('oa-b4'), openedAt: '2026-02-30T09:00:00+03:00' }],
+    // Bounded relative to the engine's clock (2026-03-10): 1900 would back-fill every month since, 2100
+    // would refuse every top-up until then; and year 10000 in Moscow time answered 500.
+    ['openedAt', { ...individual('oa-b10'), openedAt: '1900-01-01T00:00:00Z' }],
+    ['openedAt', { ...individual('oa-b11'), openedAt: '2100-01-01T00:00:00Z' }],
+    ['openedAt', { ...individual('oa-b12'), openedAt: '2025-12-07T00:00:00Z' }],
+    ['openedAt', { ...individual('oa-b13'), openedAt: '2026-03-10T09:06:00Z' }],
+    ['openedAt', { ...individual('oa-b14'), openedAt: '9999-12-31T23:59:59Z' }],
     ['legalDetails.kpp', publicOfferLegal('oa-b5', { ...LEGAL_DETAILS, kpp: '77' })],
     ['profileId', { ...individual('oa-b6'), profileId: undefined }],
     ['colour', { ...individual('oa-b7'), colour: 'red' }],

@@ -5,7 +5,8 @@ import { Roles } from '../../platform/http/auth/roles.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { ClosePeriod } from './close-period.command.js';
 
-const PERIOD_ID = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** A calendar month of the years 2000 to 2999: 9999-12 would end in year 10000, which no date can spell. */
+const PERIOD_ID = /^2\d{3}-(0[1-9]|1[0-2])$/;
 
 @Controller('v1/accounts/:accountId/periods/:periodId/close')
 export class ClosePeriodController {
@@ -17,7 +18,11 @@ export class ClosePeriodController {
   @Roles('service', 'ops')
   close(@Param('accountId', AccountIdPipe) accountId: string, @Param('periodId') periodId: string) {
     if (!PERIOD_ID.test(periodId)) {
-      throw new CommandRejectedError('INVALID_PERIOD', 'periodId must be YYYY-MM', 'periodId');
+      throw new CommandRejectedError(
+        'INVALID_PERIOD',
+        'periodId must be YYYY-MM, a month from 2000-01 to 2999-12',
+        'periodId',
+      );
     }
     return this.commands.execute(new ClosePeriod(accountId, periodId));
   }

@@ -8,6 +8,7 @@ import {
 import {
   grantIssued,
   opened,
+  openedInTheFuture,
   succeeded,
   trialIndividual,
   used,
@@ -119,7 +120,7 @@ describe('POST /v1/accounts/:id/grants/expire', () => {
 
   it('BEFORE_ACCOUNT_OPENED: an account opened with a future date has no period now; nothing stored', () =>
     spec
-      .given(opened({ ...individual('eg-future'), openedAt: '2026-04-05T09:00:00+03:00' }))
+      .given(openedInTheFuture({ ...individual('eg-future'), openedAt: '2026-04-05T09:00:00+03:00' }))
       .when(expire('eg-future'))
       .then(expectProblem(422, 'BEFORE_ACCOUNT_OPENED'), expectNoNewEvents()));
 

@@ -1,5 +1,10 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import {
+  EFFECTIVE_TIME_WINDOW,
+  assertWithinEffectiveTimeWindow,
+  type EffectiveTimeWindow,
+} from '../../platform/http/effective-time.js';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
 import { CommandRejectedError, type CommandMeta } from '../../platform/commands/command-outcome.js';
 import { Roles } from '../../platform/http/auth/roles.js';
@@ -15,6 +20,7 @@ export class IssueGrantController {
   constructor(
     private readonly commands: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EFFECTIVE_TIME_WINDOW) private readonly window: EffectiveTimeWindow,
   ) {}
 
   @Post()
@@ -32,7 +38,9 @@ export class IssueGrantController {
         'expiresAt',
       );
     }
-    const at = body.issuedAt ?? this.clock.now().toISOString();
+    const now = this.clock.now();
+    assertWithinEffectiveTimeWindow(body.issuedAt, 'issuedAt', now, this.window);
+    const at = body.issuedAt ?? now.toISOString();
     const expiresAt = body.expiresAt ?? new Date(Date.parse(at) + START_GRANT_DAYS * DAY_MS).toISOString();
     return this.commands.execute(
       new IssueGrant(

@@ -134,11 +134,11 @@ describe('POST /v1/accounts/:id/grants', () => {
       .then(expectProblem(422, code, field), expectNoNewEvents()),
   );
 
-  it('EFFECTIVE_TIME_IN_FUTURE: a grant issued after now; nothing stored', () =>
+  it('a grant issued after now is refused naming issuedAt (the effective-time window); nothing stored', () =>
     spec
       .given(opened('ig-future'))
       .when(issue('ig-future', promo('ig-r4', { issuedAt: '2026-03-11T00:00:00Z' })))
-      .then(expectProblem(422, 'EFFECTIVE_TIME_IN_FUTURE'), expectNoNewEvents()));
+      .then(expectProblem(400, 'VALIDATION_FAILED', 'issuedAt'), expectNoNewEvents()));
 
   it.each([
     ['amount', 'ig-b1', promo('ig-b1', { amount: '0' })],

@@ -1,5 +1,10 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import {
+  EFFECTIVE_TIME_WINDOW,
+  assertWithinEffectiveTimeWindow,
+  type EffectiveTimeWindow,
+} from '../../platform/http/effective-time.js';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
 import type { CommandMeta } from '../../platform/commands/command-outcome.js';
 import { Roles } from '../../platform/http/auth/roles.js';
@@ -14,6 +19,7 @@ export class PayBillController {
   constructor(
     private readonly commands: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EFFECTIVE_TIME_WINDOW) private readonly window: EffectiveTimeWindow,
   ) {}
 
   /** Full, partial or over-payment of a bill; any excess stays on the personal account. */
@@ -27,7 +33,9 @@ export class PayBillController {
     @Meta() meta: CommandMeta,
   ) {
     const { paymentId, amount, currency, channel } = body;
-    const at = body.paidAt ?? this.clock.now().toISOString();
+    const now = this.clock.now();
+    assertWithinEffectiveTimeWindow(body.paidAt, 'paidAt', now, this.window);
+    const at = body.paidAt ?? now.toISOString();
     return this.commands.execute(
       new PayBill(accountId, billId, { paymentId, amount, currency, channel, at }, meta),
     );

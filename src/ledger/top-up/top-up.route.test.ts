@@ -92,8 +92,10 @@ describe('POST /v1/accounts/:id/top-ups', () => {
           channel: 'bank-transfer',
           paidAt: '2026-03-20T12:00:00+03:00',
         });
-        expect(refused.status).toBe(422);
-        expect(refused.body.code).toBe('EFFECTIVE_TIME_IN_FUTURE');
+        expect(refused.status).toBe(400);
+        expect(refused.body.errors).toEqual([
+          expect.objectContaining({ field: 'paidAt', rule: 'effectiveTimeWindow' }),
+        ]);
       })
       .when(topUp('tu-future', { paymentId: 'tu-p11', amount: '20' }))
       .then(

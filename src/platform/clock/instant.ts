@@ -25,3 +25,17 @@ export function utcInstant(value: string | Date): string {
   if (Number.isNaN(time)) throw new RangeError(`not an instant: ${String(value)}`);
   return new Date(time).toISOString();
 }
+
+/**
+ * The range any time given as input must fall in. Outside it a time is a typo or an attack, and some cannot
+ * even be spelled back (9999-12-31T23:59:59Z is already year 10000 in Moscow). A day of margin at each end
+ * keeps every local date, in every time zone, within the years 2000 to 2998.
+ */
+export const SANE_INSTANTS = { from: '2000-01-02T00:00:00Z', until: '2998-12-31T00:00:00Z' } as const;
+
+/** A real instant within SANE_INSTANTS. */
+export function isSaneInstant(value: string): boolean {
+  if (!isRealInstant(value)) return false;
+  const time = Date.parse(value);
+  return time >= Date.parse(SANE_INSTANTS.from) && time < Date.parse(SANE_INSTANTS.until);
+}

@@ -17,6 +17,8 @@ export interface AppConfig {
    * and moves only when ops advance it: a month of billing in seconds, for integration tests and demos.
    */
   clock: { kind: 'system' } | { kind: 'virtual'; start: string };
+  /** How far from the clock input times may lie (EFFECTIVE_TIME_MAX_PAST_DAYS / _MAX_FUTURE_MINUTES). */
+  effectiveTimeWindow: { maxPastDays: number; maxFutureMinutes: number };
 }
 
 export class ConfigError extends Error {
@@ -73,6 +75,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
     );
   }
 
+  // --- effective-time window (issue 17, defect 5) ---
+  const wholeNumber = (name: string, fallback: number, max: number) => {
+    const raw = value(name, String(fallback));
+    const parsed = /^\d{1,7}$/.test(raw) ? Number.parseInt(raw, 10) : NaN;
+    if (parsed >= 0 && parsed <= max) return parsed;
+    problems.push(`${name} must be a whole number from 0 to ${max} (got '${raw}')`);
+    return fallback;
+  };
+  const effectiveTimeWindow = {
+    maxPastDays: wholeNumber('EFFECTIVE_TIME_MAX_PAST_DAYS', 92, 3660),
+    maxFutureMinutes: wholeNumber('EFFECTIVE_TIME_MAX_FUTURE_MINUTES', 5, 1440),
+  };
+  // --- end effective-time window ---
+
   const config: AppConfig = {
     host: value('HOST', '127.0.0.1'),
     port,
@@ -81,6 +97,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     ...(env.POLICY_PROFILES_DIR ? { policyProfilesDir: env.POLICY_PROFILES_DIR } : {}),
     clock,
+    effectiveTimeWindow,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
-import { INSTANT_WITH_OFFSET, isRealInstant } from '../clock/instant.js';
+import { INSTANT_WITH_OFFSET, isRealInstant, isSaneInstant, SANE_INSTANTS } from '../clock/instant.js';
 
 /** Money and quantities travel as decimal strings: never JSON numbers, bounded in size and scale. */
 export const IsDecimalString = (options: {
@@ -22,7 +22,7 @@ export const IsDecimalString = (options: {
 };
 
 /** ISO-8601 instants with an explicit offset (Z or ±hh:mm): a time without a zone is ambiguous. */
-export { INSTANT_WITH_OFFSET, isRealInstant };
+export { INSTANT_WITH_OFFSET, isRealInstant, isSaneInstant, SANE_INSTANTS };
 
 export const IsInstant = () =>
   applyDecorators(
@@ -35,6 +35,13 @@ export const IsInstant = () =>
       validator: {
         validate: (value: unknown) => typeof value === 'string' && isRealInstant(value),
         defaultMessage: () => '$property must be a real calendar time (no 30 February, no hour 24)',
+      },
+    }),
+    ValidateBy({
+      name: 'isWithinSaneRange',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && isSaneInstant(value),
+        defaultMessage: () => `$property must be a time from ${SANE_INSTANTS.from} to ${SANE_INSTANTS.until}`,
       },
     }),
   );
