@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
 import type { CommandMeta } from '../../platform/commands/command-outcome.js';
-import { Roles } from '../../platform/http/auth/roles.js';
+import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { Meta } from '../../platform/http/command-meta.decorator.js';
 import { OpenAccountDto } from './open-account.dto.js';
 import { OpenAccount } from './open-account.command.js';
@@ -16,7 +16,7 @@ export class OpenAccountController {
 
   @Post()
   @HttpCode(201)
-  @Roles('service')
+  @RequireScopes('accounts:write')
   open(@Body() body: OpenAccountDto, @Meta() meta: CommandMeta) {
     return this.commands.execute(
       new OpenAccount(
