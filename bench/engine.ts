@@ -6,6 +6,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { VirtualClock } from '../src/platform/clock/clock.js';
 import type { CommandMeta } from '../src/platform/commands/command-outcome.js';
 import { PersonalDataVault } from '../src/platform/personal-data/personal-data-vault.js';
+import { developmentMasterKey } from '../src/platform/secrets/master-key.js';
 import type { AppDependencies } from '../src/app.module.js';
 import { closeApp, createApp, wireTimelines } from '../src/bootstrap.js';
 import { loadConfig } from '../src/platform/config/config.js';
@@ -75,7 +76,10 @@ export async function startEngine(
     clock,
     apiKeys: new ApiKeyRegistry([apiKeyRecord('bench', { role: 'service' }, hashApiKey(SERVICE_KEY))]),
     idempotency: new IdempotencyStore(join(dir, 'idempotency.sqlite')),
-    vault: new PersonalDataVault(join(dir, 'keys.sqlite')),
+    vault: new PersonalDataVault(
+      join(dir, 'keys.sqlite'),
+      developmentMasterKey(join(dir, 'personal-data-master.key')).key,
+    ),
     projections,
   };
   const app = await createApp(deps);

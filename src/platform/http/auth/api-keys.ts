@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { isRole, isScope, ROLE_SCOPES, ROLES, SCOPES, type Role, type Scope } from './scopes.js';
 
 export { ROLES, SCOPES, type Role, type Scope };
@@ -112,19 +112,28 @@ const storedForm = (record: ApiKeyRecord) =>
   record.role ? { name: record.name, role: record.role, sha256: record.sha256 } : record;
 
 /**
- * On first start without configured keys, creates one key per role in the data directory (0600) and
- * returns the plaintext once, so `npm start` works on a fresh clone without shipping a default secret.
+ * On first start without configured keys, creates one key per role, so `npm start` works on a fresh clone
+ * without shipping a default secret: their hashes in `path` (0600), the keys themselves once in
+ * `api-keys.generated.txt` beside it (0600) for the developer to pick up. Keys never go to a log.
  */
 export function ensureGeneratedKeys(path: string): {
   records: ApiKeyRecord[];
-  created?: Record<Role, string>;
+  created?: { path: string; roles: Role[] };
 } {
   if (existsSync(path)) return { records: parseApiKeyRecords(readFileSync(path, 'utf8'), true) };
-  const created = Object.fromEntries(
+  const keys = Object.fromEntries(
     ROLES.map((role) => [role, `bk_${role}_${randomBytes(24).toString('base64url')}`]),
   ) as Record<Role, string>;
-  const records = ROLES.map((role) => apiKeyRecord(`generated-${role}`, { role }, hashApiKey(created[role])));
+  const records = ROLES.map((role) => apiKeyRecord(`generated-${role}`, { role }, hashApiKey(keys[role])));
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const plainPath = join(dirname(path), 'api-keys.generated.txt');
+  writeFileSync(
+    plainPath,
+    '# API keys generated on the first start, one per role. The service keeps only their hashes\n' +
+      `# (${path}): keep these in your secrets store and delete this file.\n` +
+      ROLES.map((role) => `${role}=${keys[role]}\n`).join(''),
+    { mode: 0o600 },
+  );
   writeFileSync(path, JSON.stringify(records.map(storedForm), null, 2), { mode: 0o600 });
-  return { records, created };
+  return { records, created: { path: plainPath, roles: [...ROLES] } };
 }
