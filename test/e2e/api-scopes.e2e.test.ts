@@ -131,6 +131,20 @@ describe('API keys with scopes: every route × every scope', () => {
     expect(Object.keys(EXPECTED).filter((route) => !served.includes(route))).toEqual([]);
   });
 
+  it('the OpenAPI document names the scopes of each operation (x-required-scopes), as the guard enforces them', async () => {
+    const document = (await (await fetch(`${api.baseUrl}/docs/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { 'x-required-scopes'?: Scope[] }>>;
+    };
+    for (const [route, declaration] of declared) {
+      const [method, path] = route.split(' ') as [string, string];
+      const operation = document.paths[path.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
+      expect([route, operation && [...(operation['x-required-scopes'] ?? [])].sort()]).toEqual([
+        route,
+        declaration === 'public' ? [] : declaration,
+      ]);
+    }
+  });
+
   it('answers 403 to a key without the route scope, and lets a key with it through', async () => {
     const results: string[] = [];
     const wrong: string[] = [];

@@ -75,13 +75,17 @@ export class PersonalDataVault {
    * WAL is truncated and the file vacuumed so the plain keys are gone from the disk, not only from the table.
    */
   private wrapPlainKeys(): number {
-    const plain = this.db
-      .prepare('SELECT account_id, key FROM account_keys WHERE key IS NOT NULL AND length(key) = 32')
-      .all() as Array<{ account_id: string; key: Uint8Array }>;
-    if (plain.length === 0) return 0;
+    const select = this.db.prepare(
+      'SELECT account_id, key FROM account_keys WHERE key IS NOT NULL AND length(key) = 32',
+    );
+    // A cheap look first; then read and wrap under the write lock, so two instances starting together
+    // wrap each key once.
+    if (!select.get()) return 0;
     const update = this.db.prepare('UPDATE account_keys SET key = ? WHERE account_id = ?');
     this.db.exec('BEGIN IMMEDIATE');
+    let plain: Array<{ account_id: string; key: Uint8Array }>;
     try {
+      plain = select.all() as typeof plain;
       for (const row of plain) update.run(this.wrap(row.account_id, Buffer.from(row.key)), row.account_id);
       this.db.exec('COMMIT');
     } catch (error) {

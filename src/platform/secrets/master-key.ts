@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { inspect } from 'node:util';
 import { ensurePrivateDir, isOpenToOthers, makeFilePrivate, PRIVATE_FILE } from '../files/private-files.js';
@@ -73,6 +73,17 @@ export function developmentMasterKey(path: string): { key: MasterKey; created: b
   }
   ensurePrivateDir(dirname(path));
   const key = MasterKey.random();
-  writeFileSync(path, `${key.bytes.toString('base64')}\n`, { mode: PRIVATE_FILE, flag: 'wx' });
+  // Written whole to a temporary file, then linked into place: two instances starting together on a
+  // fresh folder agree on one key (link fails if the file exists), and none reads a half-written file.
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${key.bytes.toString('base64')}\n`, { mode: PRIVATE_FILE });
+  try {
+    linkSync(temporary, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return developmentMasterKey(path);
+  } finally {
+    unlinkSync(temporary);
+  }
   return { key, created: true };
 }
