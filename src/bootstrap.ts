@@ -24,7 +24,7 @@ import {
   makeDataFilesPrivate,
   makeSqliteFilePrivate,
 } from './platform/files/private-files.js';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { ProfileRegistry } from './domain/policies/profile-registry.js';
 import { TimelineEngine } from './timelines/timeline-engine.js';
 import {
@@ -149,10 +149,11 @@ const PRIVATE_NAMES = ['api-keys.json', 'api-keys.generated.txt', 'personal-data
  * not open the vault stops start-up here. `notices` are for the operator's log: never a secret in them.
  */
 export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessEnv = process.env) {
-  // The data folder and every file in it are the service user's only (0700 / 0600).
-  ensurePrivateDir(config.dataDir);
-  if (config.eventStore.kind === 'sqlite') ensureDirCreatedPrivate(dirname(config.eventStore.path));
   const notices: string[] = [];
+  // The data folder and every file in it are the service user's only (0700 / 0600).
+  const notPrivate = ensurePrivateDir(config.dataDir);
+  if (notPrivate) notices.push(notPrivate);
+  if (config.eventStore.kind === 'sqlite') ensureDirCreatedPrivate(dirname(config.eventStore.path));
   const masterKey = openMasterKey(config, notices);
   const eventStore = await createEventStore(config.eventStore);
   const idempotency = new IdempotencyStore(join(config.dataDir, 'idempotency.sqlite'));
@@ -167,6 +168,10 @@ export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessE
   if (!records) {
     const ensured = ensureGeneratedKeys(join(config.dataDir, 'api-keys.json'));
     records = ensured.records;
+    if (!ensured.created && existsSync(join(config.dataDir, 'api-keys.generated.txt')))
+      notices.push(
+        `${join(config.dataDir, 'api-keys.generated.txt')} still holds the generated API keys: keep them elsewhere and delete it`,
+      );
     if (ensured.created) {
       generated = ensured.created;
       notices.push(

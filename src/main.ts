@@ -11,6 +11,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = new JsonLogger(config.logLevel);
   const { deps, notices } = await openInfrastructure(config);
+  // Generated keys and the development master key are announced by where they are, never by value;
+  // before "listening", so whoever waits for that line has seen them.
+  for (const notice of notices) logger.warn(notice, 'Main');
   const app = await createApp(deps, logger);
   const stopTimelines = await startTimelines(app, deps);
   await app.listen(config.port, config.host);
@@ -18,9 +21,6 @@ async function main(): Promise<void> {
   const { port } = app.getHttpServer().address() as AddressInfo;
   const where = config.eventStore.kind === 'sqlite' ? config.eventStore.path : 'EventStoreDB';
   logger.log(`Billing engine listening on http://${config.host}:${port} (event store: ${where})`, 'Main');
-  // Generated keys and the development master key are announced by where they are, never by value.
-  for (const notice of notices) logger.warn(notice, 'Main');
-
   // Graceful shutdown (closeApp): stop taking connections and let in-flight requests finish, stop the
   // timelines and the event-bus feed, then the projections (each commits and hands back its lease), then
   // close the stores.

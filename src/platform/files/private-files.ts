@@ -13,10 +13,22 @@ export const PRIVATE_DIR = 0o700;
 /** Beside each SQLite file: its write-ahead log, shared memory and rollback journal. */
 const SQLITE_COMPANIONS = ['', '-wal', '-shm', '-journal'];
 
-/** Creates the folder 0700 (and any missing parent 0700), or tightens it to 0700 when it exists. */
-export function ensurePrivateDir(path: string): void {
+/**
+ * Creates the folder 0700 (and any missing parent 0700), or tightens it to 0700 when it exists. A folder
+ * this user may not chmod (a mounted volume owned by another user) is used as it is: the returned warning
+ * says so, rather than the service refusing to start on a setup that worked before.
+ */
+export function ensurePrivateDir(path: string): string | undefined {
   mkdirSync(path, { recursive: true, mode: PRIVATE_DIR });
-  chmodSync(path, PRIVATE_DIR);
+  try {
+    chmodSync(path, PRIVATE_DIR);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'EACCES') throw error;
+    const mode = (statSync(path).mode & 0o777).toString(8).padStart(4, '0');
+    return `The data folder ${path} is not this user's: it stays mode ${mode}; make it 0700 and owned by the service user`;
+  }
 }
 
 /** Creates the folder 0700 if missing; an existing folder (perhaps shared, e.g. /var/lib) is left as is. */
