@@ -43,6 +43,7 @@ describe('API key records', () => {
       /entry 1 \(meter\): 'usage:wrte' is not a role \(service, ops, auditor\) or scopes/,
     ],
     [`meter:${SHA}`, false, /entry 1 \(meter\) must have a role .* or scopes/],
+    ['meter:usage:write', false, /entry 1 \(meter\): sha256 must be the SHA-256 of the key/],
     [
       `meter:usage:write:abc`,
       false,

@@ -92,6 +92,9 @@ export function parseApiKeyRecords(source: string, json: boolean): ApiKeyRecord[
     };
     const at = `API key entry ${index + 1}${typeof name === 'string' && name ? ` (${name})` : ''}`;
     if (typeof name !== 'string' || !name.trim()) throw new Error(`${at} must have a name`);
+    // The hash first: `name:usage:write` without one would otherwise read as the scope 'usage'.
+    if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256))
+      throw new Error(`${at}: sha256 must be the SHA-256 of the key as 64 lowercase hex digits`);
     if (role !== undefined && !(typeof role === 'string' && isRole(role)))
       throw new Error(`${at}: role must be one of ${ROLES.join(', ')} (got '${String(role)}')`);
     if (scopes !== undefined && !Array.isArray(scopes))
@@ -101,8 +104,6 @@ export function parseApiKeyRecords(source: string, json: boolean): ApiKeyRecord[
       throw new Error(`${at}: '${unknown.map(String).join("', '")}' is not ${GRANT_RULE}`);
     if (role === undefined && ((scopes ?? []) as unknown[]).length === 0)
       throw new Error(`${at} must have ${GRANT_RULE}`);
-    if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256))
-      throw new Error(`${at}: sha256 must be the SHA-256 of the key as 64 lowercase hex digits`);
     return apiKeyRecord(name, { role: role as Role | undefined, scopes: scopes as Scope[] }, sha256);
   });
 }
