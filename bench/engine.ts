@@ -6,12 +6,13 @@ import { CommandBus } from '@nestjs/cqrs';
 import { VirtualClock } from '../src/platform/clock/clock.js';
 import type { CommandMeta } from '../src/platform/commands/command-outcome.js';
 import { PersonalDataVault } from '../src/platform/personal-data/personal-data-vault.js';
+import { developmentMasterKey } from '../src/platform/secrets/master-key.js';
 import type { AppDependencies } from '../src/app.module.js';
 import { closeApp, createApp, wireTimelines } from '../src/bootstrap.js';
 import { loadConfig } from '../src/platform/config/config.js';
 import type { EventStore } from '../src/platform/event-store/event-store.port.js';
 import { SqliteEventStore } from '../src/platform/event-store/sqlite/sqlite-event-store.js';
-import { ApiKeyRegistry, hashApiKey } from '../src/platform/http/auth/api-keys.js';
+import { ApiKeyRegistry, apiKeyRecord, hashApiKey } from '../src/platform/http/auth/api-keys.js';
 import { IdempotencyStore } from '../src/platform/http/idempotency/idempotency-store.js';
 import { OpenAccount } from '../src/accounts/open-account/open-account.command.js';
 import { namedLedgerCommand } from '../src/ledger/named-ledger-command.js';
@@ -73,9 +74,12 @@ export async function startEngine(
     config,
     eventStore: store as EventStore,
     clock,
-    apiKeys: new ApiKeyRegistry([{ name: 'bench', role: 'service', sha256: hashApiKey(SERVICE_KEY) }]),
+    apiKeys: new ApiKeyRegistry([apiKeyRecord('bench', { role: 'service' }, hashApiKey(SERVICE_KEY))]),
     idempotency: new IdempotencyStore(join(dir, 'idempotency.sqlite')),
-    vault: new PersonalDataVault(join(dir, 'keys.sqlite')),
+    vault: new PersonalDataVault(
+      join(dir, 'keys.sqlite'),
+      developmentMasterKey(join(dir, 'personal-data-master.key')).key,
+    ),
     projections,
   };
   const app = await createApp(deps);

@@ -2,11 +2,9 @@
 // opened, funded, charged through the real catalog, periods closed and reopened), on an in-memory store;
 // each chunk of accounts is then written to the durable store file in one group-committed transaction.
 // The result is exactly what the engine would have stored command by command, minus the per-command fsync.
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import Big from 'big.js';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { CommandBus } from '@nestjs/cqrs';
 import { createEngine } from '../src/bootstrap.js';
 import { OpenAccount } from '../src/accounts/open-account/open-account.command.js';
@@ -16,6 +14,7 @@ import { PayBill } from '../src/ledger/pay-bill/pay-bill.command.js';
 import { PriceCatalogProvider } from '../src/ledger/price-catalog.provider.js';
 import { VirtualClock } from '../src/platform/clock/clock.js';
 import { PersonalDataVault } from '../src/platform/personal-data/personal-data-vault.js';
+import { developmentMasterKey } from '../src/platform/secrets/master-key.js';
 import { ProfileRegistry } from '../src/domain/policies/profile-registry.js';
 import { StreamNotFoundError, WrongExpectedRevisionError } from '../src/platform/event-store/errors.js';
 import type {
@@ -154,8 +153,12 @@ export async function generateLog(dir: string, spec: LogSpec): Promise<Generated
     throw new Error(`${dir} holds another generated log`);
   }
   const ids = Array.from({ length: spec.accounts }, (_, i) => accountId(spec.prefix, i));
-  const vault = new PersonalDataVault(join(dir, 'keys.sqlite'));
-  createKeys(join(dir, 'keys.sqlite'), ids);
+  const vault = new PersonalDataVault(
+    join(dir, 'keys.sqlite'),
+    developmentMasterKey(join(dir, 'personal-data-master.key')).key,
+  );
+  // Every key in one transaction (the vault alone would write each in its own fsynced one).
+  vault.createKeys(ids.filter((_, index) => accountKind(index) !== 'individual'));
   const store = SqliteEventStore.open({ path: join(dir, 'events.sqlite') });
   const started = now();
   let events = 0;
@@ -348,21 +351,4 @@ async function payPreviousBill(
       ),
     );
   }
-}
-
-/**
- * The personal-data vault writes one key per account, each in its own fsynced transaction; the generator
- * writes them all in one transaction first (same table the vault creates), so the vault finds them.
- */
-function createKeys(path: string, ids: string[]): void {
-  const db = new DatabaseSync(path);
-  const insert = db.prepare(
-    'INSERT OR IGNORE INTO account_keys (account_id, key, created_at) VALUES (?, ?, ?)',
-  );
-  db.exec('BEGIN');
-  for (const [index, id] of ids.entries()) {
-    if (accountKind(index) !== 'individual') insert.run(id, randomBytes(32), new Date().toISOString());
-  }
-  db.exec('COMMIT');
-  db.close();
 }

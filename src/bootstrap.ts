@@ -4,7 +4,7 @@ import { Logger, type INestApplication, type INestApplicationContext } from '@ne
 import { CommandBus } from '@nestjs/cqrs';
 import type { Server, ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AppModule, type AppDependencies } from './app.module.js';
 import { SystemClock, VirtualClock, type Clock } from './platform/clock/clock.js';
 import type { EventStore } from './platform/event-store/event-store.port.js';
@@ -16,8 +16,15 @@ import { configureHttp } from './platform/http/http-setup.js';
 import { setupOpenApi } from './platform/http/openapi.js';
 import { JsonLogger } from './platform/http/json-logger.js';
 import { IdempotencyStore } from './platform/http/idempotency/idempotency-store.js';
-import { PersonalDataVault } from './platform/personal-data/personal-data-vault.js';
-import { readFileSync, readdirSync } from 'node:fs';
+import { MasterKeyMismatchError, PersonalDataVault } from './platform/personal-data/personal-data-vault.js';
+import { developmentMasterKey, type MasterKey } from './platform/secrets/master-key.js';
+import {
+  ensureDirCreatedPrivate,
+  ensurePrivateDir,
+  makeDataFilesPrivate,
+  makeSqliteFilePrivate,
+} from './platform/files/private-files.js';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { ProfileRegistry } from './domain/policies/profile-registry.js';
 import { TimelineEngine } from './timelines/timeline-engine.js';
 import {
@@ -137,11 +144,23 @@ export function wireTimelines(
   );
 }
 
-/** Opens everything the configuration names; an unreachable store or a bad key file stops start-up here. */
+/** The files in the data folder besides SQLite files that hold secrets or their hashes. */
+const PRIVATE_NAMES = ['api-keys.json', 'api-keys.generated.txt', 'personal-data-master.key'];
+
+/**
+ * Opens everything the configuration names; an unreachable store, a bad key file or a master key that does
+ * not open the vault stops start-up here. `notices` are for the operator's log: never a secret in them.
+ */
 export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessEnv = process.env) {
+  const notices: string[] = [];
+  // The data folder and every file in it are the service user's only (0700 / 0600).
+  const notPrivate = ensurePrivateDir(config.dataDir);
+  if (notPrivate) notices.push(notPrivate);
+  if (config.eventStore.kind === 'sqlite') ensureDirCreatedPrivate(dirname(config.eventStore.path));
+  const masterKey = openMasterKey(config, notices);
   const eventStore = await createEventStore(config.eventStore);
   const idempotency = new IdempotencyStore(join(config.dataDir, 'idempotency.sqlite'));
-  let generated: Record<string, string> | undefined;
+  let generated: { path: string; roles: string[] } | undefined;
   let records;
   try {
     if (env.API_KEYS) records = parseApiKeyRecords(env.API_KEYS, false);
@@ -152,8 +171,30 @@ export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessE
   if (!records) {
     const ensured = ensureGeneratedKeys(join(config.dataDir, 'api-keys.json'));
     records = ensured.records;
-    generated = ensured.created;
+    if (!ensured.created && existsSync(join(config.dataDir, 'api-keys.generated.txt')))
+      notices.push(
+        `${join(config.dataDir, 'api-keys.generated.txt')} still holds the generated API keys: keep them elsewhere and delete it`,
+      );
+    if (ensured.created) {
+      generated = ensured.created;
+      notices.push(
+        `First start: one API key per role (${generated.roles.join(', ')}) was generated; the keys are in ` +
+          `${generated.path}, readable by this user only. Keep them elsewhere and delete that file: the ` +
+          'service keeps only their hashes (api-keys.json).',
+      );
+    }
   }
+  let vault: PersonalDataVault;
+  try {
+    vault = new PersonalDataVault(join(config.dataDir, 'keys.sqlite'), masterKey);
+  } catch (error) {
+    if (error instanceof MasterKeyMismatchError) throw new ConfigError([error.message]);
+    throw error;
+  }
+  if (vault.keysWrappedOnOpen > 0)
+    notices.push(
+      `keys.sqlite: ${vault.keysWrappedOnOpen} personal-data keys stored before wrapping were wrapped with the master key`,
+    );
   const profiles = new ProfileRegistry();
   if (config.policyProfilesDir) {
     for (const file of readdirSync(config.policyProfilesDir)
@@ -173,6 +214,8 @@ export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessE
     { holder: projectionsConfig.holder, ttlMs: projectionsConfig.leaseTtlMs },
     env,
   );
+  const projections = ProjectionsRuntime.open(eventStore, projectionsConfig, undefined, workers);
+  makeStoreFilesPrivate(config, [projectionsConfig.readModelDb]);
   return {
     deps: {
       config,
@@ -181,12 +224,33 @@ export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessE
       apiKeys: new ApiKeyRegistry(records),
       idempotency,
       profiles,
-      vault: new PersonalDataVault(join(config.dataDir, 'keys.sqlite')),
-      projections: ProjectionsRuntime.open(eventStore, projectionsConfig, undefined, workers),
+      vault,
+      projections,
       workers,
     },
     generated,
+    notices,
   };
+}
+
+/** The configured master key, or in development the generated key file (announced in the notices). */
+function openMasterKey(config: AppConfig, notices: string[]): MasterKey {
+  const setting = config.personalDataMasterKey;
+  if (setting.kind === 'given') return setting.key;
+  const { key, created } = developmentMasterKey(setting.path);
+  notices.push(
+    `${created ? 'Generated' : 'Using'} the development master key ${setting.path} for the personal-data keys: ` +
+      'a key beside the data it protects protects little. In production set NODE_ENV=production and ' +
+      'PERSONAL_DATA_MASTER_KEY or PERSONAL_DATA_MASTER_KEY_FILE (docs/security.md).',
+  );
+  return key;
+}
+
+/** After the stores are open: their files (SQLite creates its own) tightened to 0600. */
+export function makeStoreFilesPrivate(config: AppConfig, extra: readonly string[] = []): void {
+  makeDataFilesPrivate(config.dataDir, PRIVATE_NAMES);
+  if (config.eventStore.kind === 'sqlite') makeSqliteFilePrivate(config.eventStore.path);
+  for (const path of extra) makeSqliteFilePrivate(path);
 }
 
 /**
@@ -225,6 +289,7 @@ export async function startTimelines(
   const db = openReadModelDb(workers.databases.timelines);
   const documentsDb = openReadModelDb(workers.databases.documents);
   const autoTopUpsDb = openReadModelDb(workers.databases['auto-top-ups']);
+  makeStoreFilesPrivate(deps.config, Object.values(workers.databases));
   const engine = wireTimelines(
     app,
     deps,

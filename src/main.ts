@@ -3,11 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { closeApp, createApp, openInfrastructure, startTimelines } from './bootstrap.js';
 import { ConfigError, loadConfig } from './platform/config/config.js';
 import { JsonLogger } from './platform/http/json-logger.js';
+import { restrictUmask } from './platform/files/private-files.js';
 
 async function main(): Promise<void> {
+  // Every file and folder the service creates is its user's only (SQLite's own files included).
+  restrictUmask();
   const config = loadConfig();
   const logger = new JsonLogger(config.logLevel);
-  const { deps, generated } = await openInfrastructure(config);
+  const { deps, notices } = await openInfrastructure(config);
+  // Generated keys and the development master key are announced by where they are, never by value;
+  // before "listening", so whoever waits for that line has seen them.
+  for (const notice of notices) logger.warn(notice, 'Main');
   const app = await createApp(deps, logger);
   const stopTimelines = await startTimelines(app, deps);
   await app.listen(config.port, config.host);
@@ -15,14 +21,6 @@ async function main(): Promise<void> {
   const { port } = app.getHttpServer().address() as AddressInfo;
   const where = config.eventStore.kind === 'sqlite' ? config.eventStore.path : 'EventStoreDB';
   logger.log(`Billing engine listening on http://${config.host}:${port} (event store: ${where})`, 'Main');
-  if (generated) {
-    // Printed once, to the terminal only: the keys are stored hashed.
-    console.log(
-      `First start: API keys were generated (stored hashed in ${config.dataDir}/api-keys.json). Shown once:`,
-    );
-    for (const [role, key] of Object.entries(generated)) console.log(`  ${role.padEnd(8)} ${key}`);
-  }
-
   // Graceful shutdown (closeApp): stop taking connections and let in-flight requests finish, stop the
   // timelines and the event-bus feed, then the projections (each commits and hands back its lease), then
   // close the stores.

@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { CONTROLLERS } from '../../src/app.module.js';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { RequestMethod } from '@nestjs/common';
-import { ROLES, type Role } from '../../src/platform/http/auth/api-keys.js';
-import { PUBLIC_KEY, ROLES_KEY } from '../../src/platform/http/auth/roles.js';
+import { ROLES, type Role, type Scope } from '../../src/platform/http/auth/api-keys.js';
+import { PUBLIC_KEY, SCOPES_KEY } from '../../src/platform/http/auth/roles.js';
+import { ROLE_SCOPES } from '../../src/platform/http/auth/scopes.js';
 import { KEYS, startTestApi, type TestApi } from '../support/api.js';
 import { individual, usage } from '../support/requests.js';
 
@@ -145,7 +146,7 @@ describe('HTTP edge: malformed input, idempotency, authorization, concurrency', 
     expect((await api.call('GET', '/v1/accounts/anna')).body.balance).toBe('997');
   });
 
-  it('walks the whole route table: 401 without a key, 403 for roles a route does not declare', async () => {
+  it('walks the whole route table: 401 without a key, 403 for roles whose preset lacks the route scope', async () => {
     const routes: Array<{ method: string; path: string; roles: Role[] }> = [];
     for (const controller of CONTROLLERS as Array<new (...args: never[]) => object>) {
       const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
@@ -160,7 +161,11 @@ describe('HTTP edge: malformed input, idempotency, authorization, concurrency', 
         routes.push({
           method: RequestMethod[method],
           path,
-          roles: Reflect.getMetadata(ROLES_KEY, handler) ?? [],
+          // The roles whose preset holds every scope the route declares (none if it declares none).
+          roles: ((scopes: Scope[]) =>
+            scopes.length ? ROLES.filter((r) => scopes.every((s) => ROLE_SCOPES[r].includes(s))) : [])(
+            Reflect.getMetadata(SCOPES_KEY, handler) ?? [],
+          ),
         });
       }
     }

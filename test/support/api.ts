@@ -4,7 +4,13 @@ import { closeApp, createApp, wireTimelines } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/platform/config/config.js';
 import type { EventStore } from '../../src/platform/event-store/event-store.port.js';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
-import { ApiKeyRegistry, hashApiKey, type Role } from '../../src/platform/http/auth/api-keys.js';
+import {
+  ApiKeyRegistry,
+  apiKeyRecord,
+  hashApiKey,
+  type Role,
+  type Scope,
+} from '../../src/platform/http/auth/api-keys.js';
 import { IdempotencyStore } from '../../src/platform/http/idempotency/idempotency-store.js';
 import { PersonalDataVault } from '../../src/platform/personal-data/personal-data-vault.js';
 import type { AppDependencies } from '../../src/app.module.js';
@@ -28,7 +34,13 @@ export interface TestApi {
     method: string,
     path: string,
     body?: unknown,
-    options?: { role?: Role | null; headers?: Record<string, string>; rawBody?: string },
+    options?: {
+      role?: Role | null;
+      /** A key given to startTestApi's `scopedKeys`, sent instead of the role's key. */
+      key?: string;
+      headers?: Record<string, string>;
+      rawBody?: string;
+    },
   ): Promise<{ status: number; body: any; headers: Headers }>;
   /** Moves the virtual clock, firing every due deadline (month ends, suspensions …) and issuing documents. */
   advanceTo(to: string): Promise<unknown>;
@@ -39,6 +51,8 @@ export interface TestApi {
 export async function startTestApi(
   now = '2026-03-01T09:00:00.000Z',
   storePath = ':memory:',
+  /** Extra keys with explicit scopes (besides one key per role, KEYS): key → its scopes. */
+  scopedKeys: Record<string, readonly Scope[]> = {},
 ): Promise<TestApi> {
   const store = SqliteEventStore.open({ path: storePath });
   const clock = new VirtualClock(now);
@@ -46,13 +60,14 @@ export async function startTestApi(
     config: loadConfig({}),
     eventStore: store as EventStore,
     clock,
-    apiKeys: new ApiKeyRegistry(
-      (Object.keys(KEYS) as Role[]).map((role) => ({
-        name: `test-${role}`,
-        role,
-        sha256: hashApiKey(KEYS[role]),
-      })),
-    ),
+    apiKeys: new ApiKeyRegistry([
+      ...(Object.keys(KEYS) as Role[]).map((role) =>
+        apiKeyRecord(`test-${role}`, { role }, hashApiKey(KEYS[role])),
+      ),
+      ...Object.entries(scopedKeys).map(([key, scopes]) =>
+        apiKeyRecord(`test-${key}`, { scopes }, hashApiKey(key)),
+      ),
+    ]),
     idempotency: new IdempotencyStore(':memory:'),
     catalog: testCatalog(),
     vault: new PersonalDataVault(':memory:'),
@@ -76,7 +91,8 @@ export async function startTestApi(
     async call(method, path, body, options = {}) {
       const role = options.role === undefined ? 'service' : options.role;
       const headers: Record<string, string> = { ...(options.headers ?? {}) };
-      if (role) headers.authorization = `Bearer ${KEYS[role]}`;
+      if (options.key) headers.authorization = `Bearer ${options.key}`;
+      else if (role) headers.authorization = `Bearer ${KEYS[role]}`;
       if (body !== undefined || options.rawBody !== undefined) headers['content-type'] ??= 'application/json';
       const response = await fetch(baseUrl + path, {
         method,

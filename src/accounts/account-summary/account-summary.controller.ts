@@ -5,7 +5,7 @@ import Big from 'big.js';
 import { AccountBook } from '../account-book.js';
 import { LedgerBook } from '../../ledger/ledger-book.js';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
-import { Roles } from '../../platform/http/auth/roles.js';
+import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { paymentMethodOf, type AccountFacts } from '../../domain/account/account-events.js';
 import { providerStatus } from '../../domain/ledger/provider-status.js';
 import { ProfileRegistry } from '../../domain/policies/profile-registry.js';
@@ -50,7 +50,7 @@ export class AccountSummaryController {
    * it never opens or closes a period, so auditors change nothing by reading.
    */
   @Get()
-  @Roles('service', 'ops', 'auditor')
+  @RequireScopes('read')
   async summary(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Query('asOf') asOf?: string,

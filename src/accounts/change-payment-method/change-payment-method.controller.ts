@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
 import type { CommandMeta } from '../../platform/commands/command-outcome.js';
-import { Roles } from '../../platform/http/auth/roles.js';
+import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { Meta } from '../../platform/http/command-meta.decorator.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { ChangePaymentMethodDto } from './change-payment-method.dto.js';
@@ -18,7 +18,7 @@ export class ChangePaymentMethodController {
 
   @Put('payment-method')
   @HttpCode(200)
-  @Roles('service')
+  @RequireScopes('accounts:write')
   change(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() body: ChangePaymentMethodDto,

@@ -4,7 +4,7 @@ import { LedgerBook } from '../../ledger/ledger-book.js';
 import { PriceCatalogProvider } from '../../ledger/price-catalog.provider.js';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
 import { entitlement } from '../../domain/ledger/entitlement.js';
-import { Roles } from '../../platform/http/auth/roles.js';
+import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { IsExternalIdPipe } from '../../platform/http/external-id.pipe.js';
 
@@ -19,7 +19,7 @@ export class EntitlementController {
 
   /** May the account start or keep consuming this SKU now, and if not, why. */
   @Get()
-  @Roles('service', 'ops', 'auditor')
+  @RequireScopes('read')
   async check(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Param('sku', IsExternalIdPipe) skuId: string,

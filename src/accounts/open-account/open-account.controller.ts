@@ -7,7 +7,7 @@ import {
 } from '../../platform/http/effective-time.js';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
 import type { CommandMeta } from '../../platform/commands/command-outcome.js';
-import { Roles } from '../../platform/http/auth/roles.js';
+import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { Meta } from '../../platform/http/command-meta.decorator.js';
 import { OpenAccountDto } from './open-account.dto.js';
 import { OpenAccount } from './open-account.command.js';
@@ -22,7 +22,7 @@ export class OpenAccountController {
 
   @Post()
   @HttpCode(201)
-  @Roles('service')
+  @RequireScopes('accounts:write')
   open(@Body() body: OpenAccountDto, @Meta() meta: CommandMeta) {
     const now = this.clock.now();
     // An opening in 1900 would back-fill every month since; one in 2100 would refuse every top-up until then.

@@ -4,7 +4,7 @@ import { AccountBook } from '../../accounts/account-book.js';
 import { renderDocumentPdf } from '../document-pdf.js';
 import { DocumentService } from '../document-service.js';
 import { NotFoundError } from '../../platform/commands/command-outcome.js';
-import { Roles } from '../../platform/http/auth/roles.js';
+import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import type { Numbered } from '../../domain/documents/index.js';
 import { documentsProjection } from '../../../projections/documents.projection.js';
@@ -21,7 +21,7 @@ export class AccountDocumentsController {
   ) {}
 
   @Get('documents')
-  @Roles('service', 'ops', 'auditor')
+  @RequireScopes('read')
   async list(@Param('accountId', AccountIdPipe) accountId: string) {
     await this.accounts.account(accountId);
     const documents = await this.issued(accountId);
@@ -35,13 +35,13 @@ export class AccountDocumentsController {
   }
 
   @Get('documents/:number')
-  @Roles('service', 'ops', 'auditor')
+  @RequireScopes('read')
   async get(@Param('accountId', AccountIdPipe) accountId: string, @Param('number') number: string) {
     return this.find(accountId, number);
   }
 
   @Get('documents/:number/pdf')
-  @Roles('service', 'ops', 'auditor')
+  @RequireScopes('read')
   async pdf(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Param('number') number: string,

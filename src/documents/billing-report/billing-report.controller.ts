@@ -14,7 +14,7 @@ import type { PaymentChannel } from '../../domain/policies/policy-profile.js';
 import { nextPeriod, periodById, periodOf } from '../../domain/shared/reporting-period.js';
 import { EVENT_STORE, type EventStore } from '../../platform/event-store/event-store.port.js';
 import { StreamNotFoundError } from '../../platform/event-store/errors.js';
-import { Roles } from '../../platform/http/auth/roles.js';
+import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { problem } from '../../platform/http/problem-details.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { billingReportProjection } from '../../../projections/billing-report.projection.js';
@@ -35,7 +35,7 @@ export class BillingReportController {
 
   /** Детализация: consumption by service, resource and local day, as JSON or CSV. */
   @Get('billing-report')
-  @Roles('service', 'ops', 'auditor')
+  @RequireScopes('read')
   async billingReport(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Res() response: Response,

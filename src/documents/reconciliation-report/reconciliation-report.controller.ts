@@ -13,7 +13,7 @@ import {
 import type { LedgerEventOf } from '../../domain/ledger/ledger-events.js';
 import { addCalendarDays, localDate } from '../../domain/shared/reporting-period.js';
 import { EVENT_STORE, type EventStore } from '../../platform/event-store/event-store.port.js';
-import { Roles } from '../../platform/http/auth/roles.js';
+import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { documentsProjection } from '../../../projections/documents.projection.js';
 import { accountDocuments } from '../../../projections/queries/documents.query.js';
@@ -34,7 +34,7 @@ export class ReconciliationReportController {
 
   /** Акт сверки for any date range: documents (debit) and eligible payments (credit), who owes whom. */
   @Get('reconciliation')
-  @Roles('service', 'ops', 'auditor')
+  @RequireScopes('read')
   async reconciliation(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Query('from') from?: string,

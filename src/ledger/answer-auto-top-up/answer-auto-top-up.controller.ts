@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { CommandMeta } from '../../platform/commands/command-outcome.js';
-import { Roles } from '../../platform/http/auth/roles.js';
+import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { Meta } from '../../platform/http/command-meta.decorator.js';
 import { AnswerAutoTopUp } from './answer-auto-top-up.command.js';
 import { AnswerAutoTopUpDto } from './answer-auto-top-up.dto.js';
@@ -13,7 +13,7 @@ export class AnswerAutoTopUpController {
 
   @Post()
   @HttpCode(200)
-  @Roles('service')
+  @RequireScopes('payments:write')
   answer(@Param('requestId') requestId: string, @Body() body: AnswerAutoTopUpDto, @Meta() meta: CommandMeta) {
     const answer =
       body.status === 'succeeded'

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CommandRejectedError } from '../../platform/commands/command-outcome.js';
-import { Roles } from '../../platform/http/auth/roles.js';
+import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { ClosePeriod } from './close-period.command.js';
 
@@ -15,7 +15,7 @@ export class ClosePeriodController {
   /** Closes a reporting period that has ended (idempotent) and opens the next one with its carry-over. */
   @Post()
   @HttpCode(200)
-  @Roles('service', 'ops')
+  @RequireScopes('periods:write')
   close(@Param('accountId', AccountIdPipe) accountId: string, @Param('periodId') periodId: string) {
     if (!PERIOD_ID.test(periodId)) {
       throw new CommandRejectedError(

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
 import { CommandRejectedError, type CommandMeta } from '../../platform/commands/command-outcome.js';
-import { Roles } from '../../platform/http/auth/roles.js';
+import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { Meta } from '../../platform/http/command-meta.decorator.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { problem } from '../../platform/http/problem-details.js';
@@ -26,7 +26,7 @@ export class ConfigureAutoTopUpController {
 
   @Put()
   @HttpCode(200)
-  @Roles('service')
+  @RequireScopes('accounts:write')
   async configure(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() body: ConfigureAutoTopUpDto,

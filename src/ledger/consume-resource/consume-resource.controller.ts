@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { CommandMeta, CommandOutcome } from '../../platform/commands/command-outcome.js';
-import { Roles } from '../../platform/http/auth/roles.js';
+import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { Meta } from '../../platform/http/command-meta.decorator.js';
 import { toProblem, validationProblem } from '../../platform/http/problem-details.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
@@ -27,7 +27,7 @@ export class ConsumeResourceController {
 
   @Post('v1/accounts/:accountId/usage')
   @HttpCode(201)
-  @Roles('service')
+  @RequireScopes('usage:write')
   consume(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() body: ConsumeResourceDto,
@@ -39,7 +39,7 @@ export class ConsumeResourceController {
   /** Many usage records in one request, each with its own result; records run concurrently. */
   @Post('v1/usage/batch')
   @HttpCode(200)
-  @Roles('service')
+  @RequireScopes('usage:write')
   async batch(@Body() body: UsageBatchDto, @Meta() meta: CommandMeta) {
     const results = await Promise.all(
       body.records.map(async (raw, index): Promise<RecordResult> => {

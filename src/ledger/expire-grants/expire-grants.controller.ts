@@ -2,7 +2,7 @@ import { Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
 import type { CommandMeta } from '../../platform/commands/command-outcome.js';
-import { Roles } from '../../platform/http/auth/roles.js';
+import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { Meta } from '../../platform/http/command-meta.decorator.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { ExpireGrants } from './expire-grants.command.js';
@@ -17,7 +17,7 @@ export class ExpireGrantsController {
 
   @Post()
   @HttpCode(200)
-  @Roles('service', 'ops')
+  @RequireScopes('periods:write')
   expire(@Param('accountId', AccountIdPipe) accountId: string, @Meta() meta: CommandMeta) {
     const at = this.clock.now().toISOString();
     return this.commands.execute(new ExpireGrants(accountId, at, meta));

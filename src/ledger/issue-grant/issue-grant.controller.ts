@@ -7,7 +7,7 @@ import {
 } from '../../platform/http/effective-time.js';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
 import { CommandRejectedError, type CommandMeta } from '../../platform/commands/command-outcome.js';
-import { Roles } from '../../platform/http/auth/roles.js';
+import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { Meta } from '../../platform/http/command-meta.decorator.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { IssueGrant } from './issue-grant.command.js';
@@ -25,7 +25,7 @@ export class IssueGrantController {
 
   @Post()
   @HttpCode(201)
-  @Roles('service')
+  @RequireScopes('grants:write')
   issue(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() body: IssueGrantDto,

@@ -7,7 +7,7 @@ import {
 } from '../../platform/http/effective-time.js';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
 import type { CommandMeta } from '../../platform/commands/command-outcome.js';
-import { Roles } from '../../platform/http/auth/roles.js';
+import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { Meta } from '../../platform/http/command-meta.decorator.js';
 import { IsExternalIdPipe } from '../../platform/http/external-id.pipe.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
@@ -25,7 +25,7 @@ export class PayBillController {
   /** Full, partial or over-payment of a bill; any excess stays on the personal account. */
   @Post()
   @HttpCode(201)
-  @Roles('service')
+  @RequireScopes('payments:write')
   pay(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Param('billId', IsExternalIdPipe) billId: string,

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common'
 import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
 import type { CommandMeta } from '../../platform/commands/command-outcome.js';
-import { Roles } from '../../platform/http/auth/roles.js';
+import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { Meta } from '../../platform/http/command-meta.decorator.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { RequestTopUpBill } from './request-top-up-bill.command.js';
@@ -21,7 +21,7 @@ export class RequestTopUpBillController {
    */
   @Post()
   @HttpCode(201)
-  @Roles('service')
+  @RequireScopes('payments:write')
   request(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() body: RequestTopUpBillDto,

@@ -7,7 +7,7 @@ import {
 } from '../../platform/http/effective-time.js';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
 import type { CommandMeta } from '../../platform/commands/command-outcome.js';
-import { Roles } from '../../platform/http/auth/roles.js';
+import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { Meta } from '../../platform/http/command-meta.decorator.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { TopUp } from './top-up.command.js';
@@ -23,7 +23,7 @@ export class TopUpController {
 
   @Post()
   @HttpCode(201)
-  @Roles('service')
+  @RequireScopes('payments:write')
   topUp(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() body: TopUpDto,

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject, Optional } from '@nestjs/common';
 import { CommandMetrics } from '../../platform/commands/command-metrics.js';
-import { Roles } from '../../platform/http/auth/roles.js';
+import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { ReadModels } from '../../../projections/queries/read-models.js';
 import { ProjectionOperations } from '../projections/projection-operations.js';
 import { EventTypeMetrics } from './event-type-metrics.handler.js';
@@ -19,7 +19,7 @@ export class MetricsController {
   ) {}
 
   @Get('metrics')
-  @Roles('ops')
+  @RequireScopes('ops')
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async metrics() {
     return (

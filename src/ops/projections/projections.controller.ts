@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Roles } from '../../platform/http/auth/roles.js';
+import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { problem } from '../../platform/http/problem-details.js';
 import type { CommandMeta } from '../../platform/commands/command-outcome.js';
 import { Meta } from '../../platform/http/command-meta.decorator.js';
@@ -34,13 +34,13 @@ function replayOptions(requireIdentical: string | undefined): ReplayOptions {
 export class ProjectionsController {
   constructor(@Inject(ProjectionOperations) private readonly ops: ProjectionOperations) {}
 
-  @Roles('ops')
+  @RequireScopes('ops')
   @Get()
   async list() {
     return { projections: await this.ops.status() };
   }
 
-  @Roles('ops')
+  @RequireScopes('ops')
   @Get('requests/:id')
   async request(@Param('id') id: string) {
     const request = /^[0-9a-f-]{36}$/.test(id) ? await this.ops.request(id) : undefined;
@@ -48,7 +48,7 @@ export class ProjectionsController {
     return request;
   }
 
-  @Roles('ops')
+  @RequireScopes('ops')
   @Get(':name')
   async status(@Param('name') name: string) {
     const report = NAME.test(name) ? await this.ops.statusOf(name) : undefined;
@@ -56,7 +56,7 @@ export class ProjectionsController {
     return report;
   }
 
-  @Roles('ops')
+  @RequireScopes('ops')
   @Post('rebuild')
   @HttpCode(202)
   async rebuildAll(
@@ -69,7 +69,7 @@ export class ProjectionsController {
     return { requests };
   }
 
-  @Roles('ops')
+  @RequireScopes('ops')
   @Post(':name/replay')
   @HttpCode(202)
   async replay(
@@ -84,7 +84,7 @@ export class ProjectionsController {
     );
   }
 
-  @Roles('ops')
+  @RequireScopes('ops')
   @Post(':name/resume')
   @HttpCode(202)
   async resume(

@@ -1,4 +1,17 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
+
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    return (error as ConfigError).problems;
+  }
+  return [];
+};
 
 describe('loadConfig', () => {
   it('defaults to the embedded store under ./data on port 3000', () => {
@@ -9,7 +22,23 @@ describe('loadConfig', () => {
       dataDir: './data',
       logLevel: 'info',
       clock: { kind: 'system' },
+      effectiveTimeWindow: { maxPastDays: 92, maxFutureMinutes: 5 },
+      personalDataMasterKey: { kind: 'development', path: './data/personal-data-master.key' },
     });
+  });
+
+  it('bounds input times to a window around the clock, and refuses a window that is not a whole number in range', () => {
+    expect(
+      loadConfig({ EFFECTIVE_TIME_MAX_PAST_DAYS: '400', EFFECTIVE_TIME_MAX_FUTURE_MINUTES: '0' })
+        .effectiveTimeWindow,
+    ).toEqual({ maxPastDays: 400, maxFutureMinutes: 0 });
+    for (const bad of ['-1', '1.5', 'week', '3661'])
+      expect(() => loadConfig({ EFFECTIVE_TIME_MAX_PAST_DAYS: bad })).toThrow(
+        `EFFECTIVE_TIME_MAX_PAST_DAYS must be a whole number from 0 to 3660 (got '${bad}')`,
+      );
+    expect(() => loadConfig({ EFFECTIVE_TIME_MAX_FUTURE_MINUTES: '1441' })).toThrow(
+      "EFFECTIVE_TIME_MAX_FUTURE_MINUTES must be a whole number from 0 to 1440 (got '1441')",
+    );
   });
 
   it('takes a virtual clock with its start time, and refuses a start without an offset or a real date', () => {
@@ -50,5 +79,75 @@ describe('loadConfig', () => {
       "EVENT_STORE must be one of sqlite, esdb (got 'mongo')",
     );
     expect(() => loadConfig({ PORT: '70000' })).toThrow('PORT must be an integer from 0 to 65535');
+  });
+
+  describe('the personal-data master key (secrets at rest)', () => {
+    const HEX = 'ab'.repeat(32);
+    const BASE64 = Buffer.alloc(32, 7).toString('base64');
+    let dir: string;
+    beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'master-key-'))));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const keyFile = (name: string, content: string, mode: number) => {
+      const path = join(dir, name);
+      writeFileSync(path, content);
+      chmodSync(path, mode);
+      return path;
+    };
+
+    it('refuses to start in production (NODE_ENV=production) without one, naming both variables', () => {
+      expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+        expect.stringMatching(
+          /^PERSONAL_DATA_MASTER_KEY or PERSONAL_DATA_MASTER_KEY_FILE is required when NODE_ENV=production/,
+        ),
+      ]);
+      expect(loadConfig({ NODE_ENV: 'development' }).personalDataMasterKey.kind).toBe('development');
+    });
+
+    it('takes 32 bytes as hex or base64, and never echoes a bad value', () => {
+      for (const value of [HEX, BASE64, ` ${BASE64}\n`]) {
+        const setting = loadConfig({
+          NODE_ENV: 'production',
+          PERSONAL_DATA_MASTER_KEY: value,
+        }).personalDataMasterKey;
+        expect(setting).toMatchObject({ kind: 'given', from: 'PERSONAL_DATA_MASTER_KEY' });
+      }
+      const problems = problemsOf({ PERSONAL_DATA_MASTER_KEY: 'secret-but-short' });
+      expect(problems).toEqual([
+        'PERSONAL_DATA_MASTER_KEY must be 32 random bytes as 64 hex digits or as base64 (e.g. the output of `openssl rand -base64 32`) (got 16 characters)',
+      ]);
+      expect(problems.join()).not.toContain('secret-but-short');
+      expect(problemsOf({ PERSONAL_DATA_MASTER_KEY: HEX, PERSONAL_DATA_MASTER_KEY_FILE: '/x' })).toEqual([
+        'Set only one of PERSONAL_DATA_MASTER_KEY and PERSONAL_DATA_MASTER_KEY_FILE',
+      ]);
+    });
+
+    it('takes a key file readable by its owner only, and names the rule a bad one breaks', () => {
+      const good = keyFile('good.key', `${BASE64}\n`, 0o600);
+      expect(
+        loadConfig({ NODE_ENV: 'production', PERSONAL_DATA_MASTER_KEY_FILE: good }).personalDataMasterKey,
+      ).toMatchObject({ kind: 'given', from: 'PERSONAL_DATA_MASTER_KEY_FILE' });
+      const open = keyFile('open.key', BASE64, 0o644);
+      expect(problemsOf({ PERSONAL_DATA_MASTER_KEY_FILE: open })).toEqual([
+        `PERSONAL_DATA_MASTER_KEY_FILE (${open}) must be readable by its owner only: run chmod 600 ${open}`,
+      ]);
+      const junk = keyFile('junk.key', 'not a key', 0o600);
+      expect(problemsOf({ PERSONAL_DATA_MASTER_KEY_FILE: junk })).toEqual([
+        expect.stringContaining(`PERSONAL_DATA_MASTER_KEY_FILE (${junk}) must hold 32 random bytes`),
+      ]);
+      expect(problemsOf({ PERSONAL_DATA_MASTER_KEY_FILE: join(dir, 'missing.key') })).toEqual([
+        `PERSONAL_DATA_MASTER_KEY_FILE names a file that does not exist (${join(dir, 'missing.key')})`,
+      ]);
+    });
+
+    it('keeps the key out of anything that prints the configuration', () => {
+      const config = loadConfig({ PERSONAL_DATA_MASTER_KEY: HEX });
+      for (const printed of [
+        JSON.stringify(config),
+        inspect(config, { depth: 9 }),
+        String(config.personalDataMasterKey),
+      ])
+        expect(printed).not.toMatch(/abab|q6ur/i);
+      expect(JSON.stringify(config)).toContain('[redacted]');
+    });
   });
 });

@@ -1,4 +1,10 @@
 import { INSTANT_WITH_OFFSET, isRealInstant } from '../clock/instant.js';
+import {
+  MASTER_KEY_FORMAT,
+  parseMasterKey,
+  readMasterKeyFile,
+  type MasterKey,
+} from '../secrets/master-key.js';
 
 /**
  * Configuration comes from the environment and is validated once at start-up. Every problem is
@@ -19,6 +25,14 @@ export interface AppConfig {
   clock: { kind: 'system' } | { kind: 'virtual'; start: string };
   /** How far from the clock input times may lie (EFFECTIVE_TIME_MAX_PAST_DAYS / _MAX_FUTURE_MINUTES). */
   effectiveTimeWindow: { maxPastDays: number; maxFutureMinutes: number };
+  /**
+   * The key that wraps the per-account personal-data keys: given (PERSONAL_DATA_MASTER_KEY or
+   * PERSONAL_DATA_MASTER_KEY_FILE, required with NODE_ENV=production), or in development a key file
+   * generated in the data folder.
+   */
+  personalDataMasterKey:
+    | { kind: 'given'; from: 'PERSONAL_DATA_MASTER_KEY' | 'PERSONAL_DATA_MASTER_KEY_FILE'; key: MasterKey }
+    | { kind: 'development'; path: string };
 }
 
 export class ConfigError extends Error {
@@ -88,6 +102,37 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxFutureMinutes: wholeNumber('EFFECTIVE_TIME_MAX_FUTURE_MINUTES', 5, 1440),
   };
   // --- end effective-time window ---
+  // ── Secrets at rest (issue 17): the personal-data master key ─────────────────────────────────────────
+  // Production is NODE_ENV=production (what container images and process managers set); there a key from
+  // outside the data folder is required, and start-up stops without one.
+  const production = env.NODE_ENV?.trim() === 'production';
+  const inline = env.PERSONAL_DATA_MASTER_KEY?.trim() ? env.PERSONAL_DATA_MASTER_KEY : undefined;
+  const keyFile = env.PERSONAL_DATA_MASTER_KEY_FILE?.trim() || undefined;
+  let personalDataMasterKey: AppConfig['personalDataMasterKey'] = {
+    kind: 'development',
+    path: `${dataDir}/personal-data-master.key`,
+  };
+  if (inline !== undefined && keyFile !== undefined) {
+    problems.push('Set only one of PERSONAL_DATA_MASTER_KEY and PERSONAL_DATA_MASTER_KEY_FILE');
+  } else if (inline !== undefined) {
+    const key = parseMasterKey(inline);
+    // Never echo the value: a near-miss of a secret is still a secret.
+    if (key) personalDataMasterKey = { kind: 'given', from: 'PERSONAL_DATA_MASTER_KEY', key };
+    else
+      problems.push(
+        `PERSONAL_DATA_MASTER_KEY must be ${MASTER_KEY_FORMAT} (got ${inline.trim().length} characters)`,
+      );
+  } else if (keyFile !== undefined) {
+    const key = readMasterKeyFile(keyFile, 'PERSONAL_DATA_MASTER_KEY_FILE');
+    if (typeof key === 'string') problems.push(key);
+    else personalDataMasterKey = { kind: 'given', from: 'PERSONAL_DATA_MASTER_KEY_FILE', key };
+  } else if (production) {
+    problems.push(
+      'PERSONAL_DATA_MASTER_KEY or PERSONAL_DATA_MASTER_KEY_FILE is required when NODE_ENV=production: it wraps the personal-data keys in keys.sqlite (' +
+        `${MASTER_KEY_FORMAT}; the file readable by its owner only)`,
+    );
+  }
+  // ── end of secrets at rest ───────────────────────────────────────────────────────────────────────────
 
   const config: AppConfig = {
     host: value('HOST', '127.0.0.1'),
@@ -98,6 +143,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ...(env.POLICY_PROFILES_DIR ? { policyProfilesDir: env.POLICY_PROFILES_DIR } : {}),
     clock,
     effectiveTimeWindow,
+    personalDataMasterKey,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

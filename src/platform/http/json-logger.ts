@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { callerLabel, type Role } from './auth/api-keys.js';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
@@ -50,14 +51,14 @@ export class JsonLogger implements LoggerService {
       request.headers['x-correlation-id'] = correlationId;
       response.setHeader('x-correlation-id', correlationId);
       response.on('finish', () => {
-        const caller = (request as Request & { caller?: { name: string; role: string } }).caller;
+        const caller = (request as Request & { caller?: { name: string; role?: Role } }).caller;
         this.emit(response.statusCode >= 500 ? 'error' : 'info', 'request', 'HTTP', {
           method: request.method,
           path: request.route?.path ?? request.path,
           status: response.statusCode,
           durationMs: Number(process.hrtime.bigint() - started) / 1e6,
           correlationId,
-          ...(caller ? { caller: `${caller.role}:${caller.name}` } : {}),
+          ...(caller ? { caller: callerLabel(caller) } : {}),
         });
       });
       next();

@@ -13,7 +13,12 @@ export function setupOpenApi(app: INestApplication): void {
       'Commands for internal services, queries, ops and audit. See docs/api.md for the walk-through.',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key of a service, ops or auditor' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description:
+        'An API key; each operation names the scopes the key must hold in x-required-scopes (docs/security.md)',
+    })
     .addSecurityRequirements('bearer')
     .build();
   const document = SwaggerModule.createDocument(app, config);

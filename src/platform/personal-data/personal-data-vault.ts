@@ -1,38 +1,144 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { accountIdOfAccountStream } from '../event-store/stream-names.js';
+import { ensureDirCreatedPrivate, makeSqliteFilePrivate } from '../files/private-files.js';
+import { MasterKey } from '../secrets/master-key.js';
 
 const SEALED_PREFIX = 'aes-256-gcm:';
+/** A wrapped key: IV (12 bytes) ‖ GCM tag (16) ‖ the encrypted 32-byte key. */
+const IV = 12;
+const TAG = 16;
+/** What the master key check value wraps: a wrong master key fails here, at start, not at the first read. */
+const CHECK_ID = 'master-key-check';
+
+export class MasterKeyMismatchError extends Error {
+  override readonly name = 'MasterKeyMismatchError';
+}
 
 /**
  * Crypto-shredding: personal data is stored in events only sealed with a per-account key kept outside the
  * event log. Destroying the key makes the data unreadable forever, while the events themselves (amounts,
  * dates, document numbers, and their hash chain) stay untouched and provable.
+ *
+ * The per-account keys are themselves wrapped (AES-256-GCM) with a master key from outside the file, bound
+ * to their account (the account id is the additional authenticated data, so a row moved to another account
+ * does not open): a copy of keys.sqlite alone, or of the whole data folder, reveals nothing. The file is
+ * 0600; deleted or rewritten content is zeroed (secure_delete) and the WAL truncated after a key is
+ * destroyed or unwrapped keys are migrated, so no plaintext or destroyed key lingers on disk.
  */
 export class PersonalDataVault {
   private readonly db: DatabaseSync;
+  private readonly master: Buffer;
+  /** How many unwrapped keys (written before keys were wrapped) this open wrapped. */
+  readonly keysWrappedOnOpen: number;
 
-  constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  /** Without a master key only in memory (tests, the simulation): a random one, gone with the process. */
+  constructor(path: string, masterKey?: MasterKey) {
+    if (!masterKey && path !== ':memory:')
+      throw new Error(`The personal-data vault ${path} needs a master key to wrap its keys`);
+    this.master = (masterKey ?? MasterKey.random()).bytes;
+    if (path !== ':memory:') ensureDirCreatedPrivate(dirname(path));
     this.db = new DatabaseSync(path, { timeout: 5000 });
-    this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+    this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;
       CREATE TABLE IF NOT EXISTS account_keys (
-        account_id TEXT PRIMARY KEY, key BLOB, created_at TEXT NOT NULL, destroyed_at TEXT) STRICT;`);
+        account_id TEXT PRIMARY KEY, key BLOB, created_at TEXT NOT NULL, destroyed_at TEXT) STRICT;
+      CREATE TABLE IF NOT EXISTS vault_meta (name TEXT PRIMARY KEY, value BLOB NOT NULL) STRICT;`);
+    makeSqliteFilePrivate(path);
+    this.checkMasterKey(path);
+    this.keysWrappedOnOpen = this.wrapPlainKeys();
+  }
+
+  /** The first open stores a check value; later opens must unwrap it, or the master key is not this vault's. */
+  private checkMasterKey(path: string): void {
+    // OR IGNORE: two instances opening a new file at once both try; the first check value stands.
+    this.db
+      .prepare('INSERT OR IGNORE INTO vault_meta (name, value) VALUES (?, ?)')
+      .run(CHECK_ID, this.wrap(CHECK_ID, Buffer.alloc(32)));
+    const row = this.db.prepare('SELECT value FROM vault_meta WHERE name = ?').get(CHECK_ID) as {
+      value: Uint8Array;
+    };
+    try {
+      this.unwrap(CHECK_ID, Buffer.from(row.value));
+    } catch {
+      this.db.close();
+      throw new MasterKeyMismatchError(
+        `The personal-data master key does not open ${path}: its keys were wrapped with another master key ` +
+          '(check PERSONAL_DATA_MASTER_KEY or PERSONAL_DATA_MASTER_KEY_FILE; in development, the ' +
+          'personal-data-master.key file in the data folder)',
+      );
+    }
+  }
+
+  /**
+   * Keys stored before wrapping (a plain 32-byte key) are wrapped in place, in one transaction; then the
+   * WAL is truncated and the file vacuumed so the plain keys are gone from the disk, not only from the table.
+   */
+  private wrapPlainKeys(): number {
+    const select = this.db.prepare(
+      'SELECT account_id, key FROM account_keys WHERE key IS NOT NULL AND length(key) = 32',
+    );
+    // A cheap look first; then read and wrap under the write lock, so two instances starting together
+    // wrap each key once.
+    if (!select.get()) return 0;
+    const update = this.db.prepare('UPDATE account_keys SET key = ? WHERE account_id = ?');
+    this.db.exec('BEGIN IMMEDIATE');
+    let plain: Array<{ account_id: string; key: Uint8Array }>;
+    try {
+      plain = select.all() as typeof plain;
+      for (const row of plain) update.run(this.wrap(row.account_id, Buffer.from(row.key)), row.account_id);
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+    this.scrub();
+    this.db.exec('VACUUM');
+    this.scrub();
+    return plain.length;
+  }
+
+  /** Moves everything into the main file and empties the WAL: old page images hold old key bytes. */
+  private scrub(): void {
+    this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  }
+
+  private wrap(accountId: string, key: Buffer): Buffer {
+    const iv = randomBytes(IV);
+    const cipher = createCipheriv('aes-256-gcm', this.master, iv);
+    cipher.setAAD(Buffer.from(accountId, 'utf8'));
+    const wrapped = Buffer.concat([cipher.update(key), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), wrapped]);
+  }
+
+  private unwrap(accountId: string, stored: Buffer): Buffer {
+    const decipher = createDecipheriv('aes-256-gcm', this.master, stored.subarray(0, IV));
+    decipher.setAAD(Buffer.from(accountId, 'utf8'));
+    decipher.setAuthTag(stored.subarray(IV, IV + TAG));
+    return Buffer.concat([decipher.update(stored.subarray(IV + TAG)), decipher.final()]);
   }
 
   private key(accountId: string, create: boolean): Buffer | undefined {
     const row = this.db
       .prepare('SELECT key, destroyed_at FROM account_keys WHERE account_id = ?')
       .get(accountId) as { key: Uint8Array | null; destroyed_at: string | null } | undefined;
-    if (row) return row.key ? Buffer.from(row.key) : undefined;
+    if (row) return row.key ? this.unwrap(accountId, Buffer.from(row.key)) : undefined;
     if (!create) return undefined;
-    const key = randomBytes(32);
     this.db
       .prepare('INSERT OR IGNORE INTO account_keys (account_id, key, created_at) VALUES (?, ?, ?)')
-      .run(accountId, key, new Date().toISOString());
+      .run(accountId, this.wrap(accountId, randomBytes(32)), new Date().toISOString());
     return this.key(accountId, false);
+  }
+
+  /** Creates the keys of many accounts in one transaction (log generators; the vault otherwise creates them on first seal). */
+  createKeys(accountIds: readonly string[]): void {
+    const insert = this.db.prepare(
+      'INSERT OR IGNORE INTO account_keys (account_id, key, created_at) VALUES (?, ?, ?)',
+    );
+    const now = new Date().toISOString();
+    this.db.exec('BEGIN');
+    for (const id of accountIds) insert.run(id, this.wrap(id, randomBytes(32)), now);
+    this.db.exec('COMMIT');
   }
 
   seal(accountId: string, value: unknown): string {
@@ -64,6 +170,8 @@ export class PersonalDataVault {
          ON CONFLICT (account_id) DO UPDATE SET key = NULL, destroyed_at = COALESCE(account_keys.destroyed_at, excluded.destroyed_at)`,
       )
       .run(accountId, at, at);
+    // secure_delete zeroed the wrapped key in the page; the WAL still holds the page as it was.
+    this.scrub();
   }
 
   destroyedAt(accountId: string): string | undefined {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { CLOCK, VirtualClock, type Clock } from '../../platform/clock/clock.js';
-import { Roles } from '../../platform/http/auth/roles.js';
+import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { problem } from '../../platform/http/problem-details.js';
 import { RunningTimelines } from '../running-timelines.js';
 import { AdvanceClockDto } from './advance-clock.dto.js';
@@ -18,7 +18,7 @@ export class AdvanceClockController {
   ) {}
 
   @Get()
-  @Roles('service', 'ops', 'auditor')
+  @RequireScopes('read')
   now() {
     return {
       kind: this.clock instanceof VirtualClock ? 'virtual' : 'system',
@@ -28,7 +28,7 @@ export class AdvanceClockController {
 
   @Post('advance')
   @HttpCode(200)
-  @Roles('ops')
+  @RequireScopes('clock:write')
   async advance(@Body() { to }: AdvanceClockDto) {
     const clock = this.clock;
     if (!(clock instanceof VirtualClock) || !this.timelines.engine) {

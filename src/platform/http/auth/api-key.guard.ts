@@ -2,14 +2,15 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { problem } from '../problem-details.js';
-import { ApiKeyRegistry, type ApiKeyRecord, type Role } from './api-keys.js';
-import { PUBLIC_KEY, ROLES_KEY } from './roles.js';
+import { ApiKeyRegistry, type ApiKeyRecord } from './api-keys.js';
+import { PUBLIC_KEY, SCOPES_KEY } from './roles.js';
+import type { Scope } from './scopes.js';
 
 export interface AuthenticatedRequest extends Request {
   caller?: ApiKeyRecord;
 }
 
-/** Authenticates `Authorization: Bearer <key>` (or `X-Api-Key`) and checks the route's declared roles. */
+/** Authenticates `Authorization: Bearer <key>` (or `X-Api-Key`) and checks the scopes the route declares. */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
@@ -31,13 +32,18 @@ export class ApiKeyGuard implements CanActivate {
         'A valid API key is required',
         'Send Authorization: Bearer <key>',
       );
-    const allowed = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? [];
-    if (!allowed.includes(caller.role)) {
+    const required = this.reflector.getAllAndOverride<Scope[]>(SCOPES_KEY, targets) ?? [];
+    const missing = required.filter((scope) => !caller.scopes.includes(scope));
+    // A route that declares no scope is closed to every key: nothing is open by omission.
+    if (required.length === 0 || missing.length > 0) {
       throw problem(
         403,
         'FORBIDDEN',
         'This key may not call this route',
-        `Allowed roles: ${allowed.join(', ') || 'none'}`,
+        required.length === 0
+          ? 'This route declares no scope'
+          : `This route needs the scope ${required.join(' and ')}; the key lacks ${missing.join(', ')}`,
+        { requiredScopes: required },
       );
     }
     request.caller = caller;
