@@ -137,7 +137,6 @@ export function wireTimelines(
 /** Opens everything the configuration names; an unreachable store or a bad key file stops start-up here. */
 export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessEnv = process.env) {
   const eventStore = await createEventStore(config.eventStore);
-  const idempotency = new IdempotencyStore(join(config.dataDir, 'idempotency.sqlite'));
   let generated: Record<string, string> | undefined;
   let records;
   try {
@@ -164,6 +163,13 @@ export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessE
     }
   }
   const projectionsConfig = loadProjectionsConfig(config.dataDir, env);
+  // Idempotency-Key claims belong to this instance (INSTANCE_ID) under a lease; the ones it left
+  // unfinished when it was killed are released now, so their retries run at once.
+  const idempotency = new IdempotencyStore(join(config.dataDir, 'idempotency.sqlite'), {
+    owner: projectionsConfig.holder,
+    leaseMs: config.transport.idempotencyLeaseMs,
+  });
+  idempotency.releaseOwnClaims();
   const workers = loadWorkersConfig(
     config.dataDir,
     projectionsConfig.readModelDb,

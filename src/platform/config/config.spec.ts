@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, TRANSPORT_DEFAULTS, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('defaults to the embedded store under ./data on port 3000', () => {
@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       dataDir: './data',
       logLevel: 'info',
       clock: { kind: 'system' },
+      transport: TRANSPORT_DEFAULTS,
     });
   });
 
@@ -50,5 +51,43 @@ describe('loadConfig', () => {
       "EVENT_STORE must be one of sqlite, esdb (got 'mongo')",
     );
     expect(() => loadConfig({ PORT: '70000' })).toThrow('PORT must be an integer from 0 to 65535');
+  });
+
+  it('takes the transport limits, naming a bad one with its range', () => {
+    expect(TRANSPORT_DEFAULTS).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      maxJsonDepth: 32,
+      idempotencyLeaseMs: 10_000,
+      readyStorageFailureSeconds: 30,
+    });
+    expect(
+      loadConfig({
+        HTTP_REQUEST_TIMEOUT_MS: '1000',
+        MAX_JSON_DEPTH: '8',
+        IDEMPOTENCY_LEASE_MS: '500',
+        READY_STORAGE_FAILURE_SECONDS: '0',
+      }).transport,
+    ).toEqual({
+      headersTimeoutMs: 1000,
+      requestTimeoutMs: 1000,
+      maxJsonDepth: 8,
+      idempotencyLeaseMs: 500,
+      readyStorageFailureSeconds: 0,
+    });
+    let error: unknown;
+    try {
+      loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '30s', MAX_JSON_DEPTH: '0', IDEMPOTENCY_LEASE_MS: '-1' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      "HTTP_REQUEST_TIMEOUT_MS must be a whole number of milliseconds from 100 to 3600000 (got '30s')",
+      "MAX_JSON_DEPTH must be a whole number of levels from 2 to 512 (got '0')",
+      "IDEMPOTENCY_LEASE_MS must be a whole number of milliseconds from 100 to 3600000 (got '-1')",
+    ]);
+    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_HEADERS_TIMEOUT_MS: '2000' })).toThrow(
+      'HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (got 2000 > 1000)',
+    );
   });
 });
