@@ -40,7 +40,7 @@ import { loadWorkersConfig, type WorkersConfig } from './ops/projections/workers
 export async function createApp(deps: AppDependencies, logger: false | JsonLogger = false) {
   const app = await NestFactory.create(AppModule.register(deps), { bodyParser: false, logger });
   if (logger) app.use(logger.requests());
-  configureHttp(app);
+  configureHttp(app, { keys: deps.apiKeys, transport: deps.config.transport });
   setupOpenApi(app);
   drains.set(app, trackedDrain(app.getHttpServer() as Server));
   return app;

@@ -1,7 +1,12 @@
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { TRANSPORT_DEFAULTS, type TransportConfig } from '../config/config.js';
+import { identifyCaller, type AuthenticatedRequest } from './auth/api-key.guard.js';
+import type { ApiKeyRegistry } from './auth/api-keys.js';
+import { jsonNestingExceeds } from './json-depth.js';
 import {
   ProblemDetailsFilter,
+  ProblemException,
   problem,
   toProblem,
   validationProblem,
@@ -12,19 +17,42 @@ export const MAX_BODY = '2mb';
 
 /**
  * The HTTP edge: strict JSON bodies only, unknown fields refused, every error as problem+json.
- * Malformed input is a 4xx and reaches no handler.
+ * Malformed input is a 4xx and reaches no handler. In order, before any byte of a body is read:
+ * a request with a body must present a valid API key (an unauthenticated body is never read, inflated or
+ * parsed); the body must be JSON; then it is read — at most MAX_BODY, its nesting at most MAX_JSON_DEPTH
+ * deep (counted on the raw bytes, before JSON.parse) — and parsed.
  */
-export function configureHttp(app: INestApplication): void {
+export function configureHttp(
+  app: INestApplication,
+  options: { keys?: ApiKeyRegistry; transport?: TransportConfig } = {},
+): void {
+  const { maxJsonDepth } = options.transport ?? TRANSPORT_DEFAULTS;
+  if (options.keys) app.use(authenticateBeforeBody(options.keys));
   app.use(requireJsonBody);
   const parseJson = express.json({
     limit: MAX_BODY,
     strict: true,
     type: ['application/json', 'application/*+json'],
+    verify: (_request, _response, body) => {
+      if (jsonNestingExceeds(body, maxJsonDepth)) {
+        throw problem(
+          400,
+          'JSON_TOO_DEEP',
+          'The body nests too deeply',
+          `Objects and arrays may nest at most ${maxJsonDepth} levels deep (MAX_JSON_DEPTH)`,
+          {
+            errors: [
+              { field: 'body', rule: 'maxDepth', message: `body nests deeper than ${maxJsonDepth} levels` },
+            ],
+          },
+        );
+      }
+    },
   });
   // Body errors are answered here, before Nest sees the request, so none can turn into a 500.
   app.use((request: Request, response: Response, next: NextFunction) =>
     parseJson(request, response, (error?: unknown) =>
-      error ? sendProblem(response, toProblem(error)) : next(),
+      error ? sendProblem(request, response, bodyProblem(error)) : next(),
     ),
   );
   app.useGlobalPipes(
@@ -39,8 +67,75 @@ export function configureHttp(app: INestApplication): void {
   app.useGlobalFilters(new ProblemDetailsFilter());
 }
 
-function sendProblem(response: Response, body: Problem): void {
+/**
+ * Whatever went wrong while reading a body is the request's fault: a 4xx naming it, never a 500. A body
+ * that does not decode as its Content-Encoding says (a plain body sent as gzip) surfaces as a zlib error.
+ */
+function bodyProblem(error: unknown): Problem {
+  if (error instanceof ProblemException) return error.problem;
+  const known = toProblem(error);
+  if (known.status < 500) {
+    if ((error as { type?: string }).type === 'encoding.unsupported')
+      return problem(
+        415,
+        'UNSUPPORTED_CONTENT_ENCODING',
+        'The body is encoded in a way this service does not read',
+        `${(error as Error).message}; send identity, gzip, deflate or br`,
+        {
+          errors: [
+            { field: 'Content-Encoding', rule: 'supportedEncoding', message: (error as Error).message },
+          ],
+        },
+      ).problem;
+    return known;
+  }
+  const { code, message } = error as { code?: unknown; message?: string };
+  if (typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR__ERROR'))) {
+    return problem(
+      400,
+      'MALFORMED_CONTENT_ENCODING',
+      'The body does not decode as its Content-Encoding says',
+      message,
+      { errors: [{ field: 'Content-Encoding', rule: 'decodes', message: message ?? 'does not decode' }] },
+    ).problem;
+  }
+  return problem(400, 'BAD_BODY', 'The body cannot be read', message).problem;
+}
+
+/**
+ * Sends a problem for a request whose body is not (fully) read: the connection is closed with the answer,
+ * so the server does not go on reading — or waiting for — a body nobody wants.
+ */
+function sendProblem(request: Request, response: Response, body: Problem): void {
+  if (!request.complete) response.setHeader('connection', 'close');
   response.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+}
+
+const hasBody = (request: Request) =>
+  request.headers['transfer-encoding'] !== undefined ||
+  (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0');
+
+/**
+ * A request that carries a body must present a valid API key before a byte of it is read: unauthenticated
+ * callers cannot make the service inflate, parse or validate anything. Roles are checked by the guard
+ * afterwards, as for every route; a request without a body (GET, the public probes) goes on to it as is.
+ */
+function authenticateBeforeBody(keys: ApiKeyRegistry) {
+  return (request: Request, response: Response, next: NextFunction): void => {
+    if (!hasBody(request)) return next();
+    const caller = identifyCaller(request, keys);
+    if (!caller) {
+      sendProblem(
+        request,
+        response,
+        problem(401, 'UNAUTHENTICATED', 'A valid API key is required', 'Send Authorization: Bearer <key>')
+          .problem,
+      );
+      return;
+    }
+    (request as AuthenticatedRequest).caller = caller;
+    next();
+  };
 }
 
 function requireJsonBody(request: Request, response: Response, next: NextFunction): void {
@@ -49,6 +144,7 @@ function requireJsonBody(request: Request, response: Response, next: NextFunctio
   const bodyType = request.is(['application/json', 'application/*+json']);
   if (['POST', 'PUT', 'PATCH'].includes(request.method) && !empty && bodyType === false) {
     sendProblem(
+      request,
       response,
       problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json').problem,
     );

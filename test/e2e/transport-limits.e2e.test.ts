@@ -1,0 +1,134 @@
+import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { KEYS, startTestApi, type TestApi } from '../support/api.js';
+import { individual } from '../support/requests.js';
+
+/** Sends raw bytes on a new connection; resolves with everything the server sent back and when it closed. */
+export function rawExchange(
+  port: number,
+  head: string,
+  options: { body?: Buffer | string; waitMs?: number } = {},
+): Promise<{ text: string; closed: boolean; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ text, closed: false, ms: Date.now() - started });
+    }, options.waitMs ?? 3000);
+    socket.on('data', (chunk) => (text += chunk.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ text, closed: true, ms: Date.now() - started });
+    });
+    socket.write(head);
+    if (options.body !== undefined) socket.write(options.body);
+  });
+}
+
+const statusOf = (raw: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1]);
+const problemOf = (raw: string) => JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as Record<string, any>;
+
+describe('transport limits: input that once answered 500 (issue 17, defect 4)', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi('2026-03-20T09:00:00.000Z');
+    await api.call('POST', '/v1/accounts', individual('anna'));
+  });
+  afterAll(() => api.close());
+
+  const head = async () => (await api.store.headPosition())?.toString();
+  const topUp = { paymentId: 'p-1', amount: '100', currency: 'RUB', channel: 'card' };
+
+  it('refuses JSON nested ~2 000 deep with 400 JSON_TOO_DEEP naming the rule, not 500', async () => {
+    const before = await head();
+    const deep = JSON.stringify({ ...topUp, extra: JSON.parse('['.repeat(2000) + ']'.repeat(2000)) });
+    const response = await api.call('POST', '/v1/accounts/anna/top-ups', undefined, { rawBody: deep });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(response.body).toMatchObject({
+      code: 'JSON_TOO_DEEP',
+      errors: [{ field: 'body', rule: 'maxDepth' }],
+    });
+    expect(await head()).toBe(before);
+  });
+
+  it('refuses a 1.8 MB deeply nested body at once, without blocking the event loop', async () => {
+    const body = `{"records":${'['.repeat(900_000)}${']'.repeat(900_000)}}`;
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 10);
+    const started = Date.now();
+    const response = await api.call('POST', '/v1/usage/batch', undefined, { rawBody: body });
+    const ms = Date.now() - started;
+    clearInterval(ticker);
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('JSON_TOO_DEEP');
+    expect(ms).toBeLessThan(1000);
+    expect(ticks).toBeGreaterThan(0);
+  });
+
+  it('still takes a body nested as deep as the limit (32), and the records of a batch', async () => {
+    let nested: unknown = 1;
+    for (let i = 0; i < 31; i++) nested = [nested];
+    const response = await api.call('POST', '/v1/accounts/anna/top-ups', { ...topUp, extra: nested });
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('VALIDATION_FAILED'); // an unknown field, not a depth problem
+    let tooDeep: unknown = 1;
+    for (let i = 0; i < 32; i++) tooDeep = [tooDeep];
+    const refused = await api.call('POST', '/v1/accounts/anna/top-ups', { ...topUp, extra: tooDeep });
+    expect(refused.body.code).toBe('JSON_TOO_DEEP');
+  });
+
+  it('never reads the body of a request without a valid API key: 401 at once, connection closed', async () => {
+    const port = Number(new URL(api.baseUrl).port);
+    // Promises a megabyte and sends none of it: a server that read bodies first would wait for it.
+    const answer = await rawExchange(
+      port,
+      'POST /v1/accounts/anna/top-ups HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+        'Content-Encoding: gzip\r\nContent-Length: 1000000\r\n\r\n',
+    );
+    expect(statusOf(answer.text)).toBe(401);
+    expect(problemOf(answer.text).code).toBe('UNAUTHENTICATED');
+    expect(answer.text.toLowerCase()).toContain('connection: close');
+    expect(answer.closed).toBe(true);
+    expect(answer.ms).toBeLessThan(1000);
+    // A wrong key is no key.
+    const wrong = await api.call('POST', '/v1/accounts/anna/top-ups', topUp, {
+      role: null,
+      headers: { authorization: 'Bearer nope', 'content-encoding': 'gzip' },
+    });
+    expect([wrong.status, wrong.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+  });
+
+  it('answers a plain body sent as gzip with 400 naming Content-Encoding, and reads real gzip', async () => {
+    const before = await head();
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      const response = await api.call('POST', '/v1/accounts/anna/top-ups', topUp, {
+        headers: { 'content-encoding': encoding },
+      });
+      expect([encoding, response.status, response.body.code]).toEqual([
+        encoding,
+        400,
+        'MALFORMED_CONTENT_ENCODING',
+      ]);
+      expect(response.body.errors[0]).toMatchObject({ field: 'Content-Encoding', rule: 'decodes' });
+    }
+    const unknown = await api.call('POST', '/v1/accounts/anna/top-ups', topUp, {
+      headers: { 'content-encoding': 'compress' },
+    });
+    expect([unknown.status, unknown.body.code]).toEqual([415, 'UNSUPPORTED_CONTENT_ENCODING']);
+    expect(await head()).toBe(before);
+    const gzipped = await fetch(`${api.baseUrl}/v1/accounts/anna/top-ups`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${KEYS.service}`,
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+      },
+      body: gzipSync(JSON.stringify({ ...topUp, paymentId: 'p-gzip' })),
+    });
+    expect(gzipped.status).toBe(201);
+  });
+});
