@@ -69,7 +69,7 @@ describe('transport limits: input that once answered 500 (issue 17, defect 4)', 
     expect(ticks).toBeGreaterThan(0);
   });
 
-  it('still takes a body nested as deep as the limit (32), and the records of a batch', async () => {
+  it('still takes a body nested as deep as the limit (32)', async () => {
     let nested: unknown = 1;
     for (let i = 0; i < 31; i++) nested = [nested];
     const response = await api.call('POST', '/v1/accounts/anna/top-ups', { ...topUp, extra: nested });
@@ -130,5 +130,81 @@ describe('transport limits: input that once answered 500 (issue 17, defect 4)', 
       body: gzipSync(JSON.stringify({ ...topUp, paymentId: 'p-gzip' })),
     });
     expect(gzipped.status).toBe(201);
+  });
+});
+
+describe('slow clients and huge bodies (issue 17, defect 6)', () => {
+  let api: TestApi;
+  let port: number;
+  beforeAll(async () => {
+    api = await startTestApi('2026-03-20T09:00:00.000Z', ':memory:', {
+      HTTP_HEADERS_TIMEOUT_MS: '500',
+      HTTP_REQUEST_TIMEOUT_MS: '1000',
+    });
+    port = Number(new URL(api.baseUrl).port);
+  });
+  afterAll(() => api.close());
+
+  const auth = `Authorization: Bearer ${KEYS.service}\r\n`;
+
+  it('cuts a client that never finishes its headers after HTTP_HEADERS_TIMEOUT_MS', async () => {
+    const answer = await rawExchange(port, `POST /v1/accounts HTTP/1.1\r\nHost: x\r\n${auth}`);
+    expect(answer.closed).toBe(true);
+    expect(statusOf(answer.text)).toBe(408);
+    expect(answer.ms).toBeGreaterThanOrEqual(450);
+    expect(answer.ms).toBeLessThan(2000);
+  });
+
+  it('cuts a body that is still arriving after HTTP_REQUEST_TIMEOUT_MS, however steadily it trickles', async () => {
+    const socket = connect(port, '127.0.0.1');
+    const started = Date.now();
+    let text = '';
+    socket.on('data', (chunk) => (text += chunk.toString('latin1')));
+    socket.on('error', () => undefined);
+    socket.write(
+      `POST /v1/accounts HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`,
+    );
+    // A byte every 100 ms: never idle, never done.
+    const trickle = setInterval(() => socket.writable && socket.write(' '), 100);
+    const ms = await new Promise<number>((resolve) =>
+      socket.on('close', () => resolve(Date.now() - started)),
+    );
+    clearInterval(trickle);
+    expect(statusOf(text)).toBe(408);
+    expect(ms).toBeGreaterThanOrEqual(950);
+    expect(ms).toBeLessThan(2500);
+  });
+
+  it('does not count the time a handler takes: a slow answer to a quick request is not cut', async () => {
+    // The store takes 1.5 s to append: the handler outlives HTTP_REQUEST_TIMEOUT_MS (1 s).
+    const append = api.store.append.bind(api.store);
+    api.store.append = async (...args) => {
+      api.store.append = append;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return append(...args);
+    };
+    const started = Date.now();
+    const response = await api.call('POST', '/v1/accounts', individual('slow'));
+    expect(response.status).toBe(201);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+  });
+
+  it('refuses a Content-Length far over the limit at once with 413 and closes, without draining it', async () => {
+    const answer = await rawExchange(
+      port,
+      `POST /v1/accounts HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nContent-Length: 10000000000\r\n\r\n`,
+      { body: '{"accountId":' },
+    );
+    expect(statusOf(answer.text)).toBe(413);
+    expect(problemOf(answer.text)).toMatchObject({ code: 'BODY_TOO_LARGE' });
+    expect(answer.text.toLowerCase()).toContain('connection: close');
+    expect(answer.closed).toBe(true);
+    expect(answer.ms).toBeLessThan(500);
+  });
+
+  it('keeps serving ordinary requests on the same server', async () => {
+    expect((await fetch(`${api.baseUrl}/health`)).status).toBe(200);
+    const opened = await api.call('POST', '/v1/accounts', individual('quick'));
+    expect(opened.status).toBe(201);
   });
 });

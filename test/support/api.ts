@@ -39,11 +39,13 @@ export interface TestApi {
 export async function startTestApi(
   now = '2026-03-01T09:00:00.000Z',
   storePath = ':memory:',
+  /** Configuration variables (e.g. short HTTP timeouts), validated as at start-up. */
+  env: Record<string, string> = {},
 ): Promise<TestApi> {
   const store = SqliteEventStore.open({ path: storePath });
   const clock = new VirtualClock(now);
   const deps: AppDependencies = {
-    config: loadConfig({}),
+    config: loadConfig(env),
     eventStore: store as EventStore,
     clock,
     apiKeys: new ApiKeyRegistry(

@@ -1,4 +1,5 @@
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { TRANSPORT_DEFAULTS, type TransportConfig } from '../config/config.js';
 import { identifyCaller, type AuthenticatedRequest } from './auth/api-key.guard.js';
@@ -13,7 +14,8 @@ import {
   type Problem,
 } from './problem-details.js';
 
-export const MAX_BODY = '2mb';
+/** The largest body accepted, in bytes (2 MiB), as sent and after decoding. */
+export const MAX_BODY = 2 * 1024 * 1024;
 
 /**
  * The HTTP edge: strict JSON bodies only, unknown fields refused, every error as problem+json.
@@ -26,9 +28,12 @@ export function configureHttp(
   app: INestApplication,
   options: { keys?: ApiKeyRegistry; transport?: TransportConfig } = {},
 ): void {
-  const { maxJsonDepth } = options.transport ?? TRANSPORT_DEFAULTS;
+  const transport = options.transport ?? TRANSPORT_DEFAULTS;
+  const { maxJsonDepth } = transport;
+  limitSlowClients(app.getHttpServer() as Server, transport);
   if (options.keys) app.use(authenticateBeforeBody(options.keys));
   app.use(requireJsonBody);
+  app.use(refuseOversizedBody);
   const parseJson = express.json({
     limit: MAX_BODY,
     strict: true,
@@ -65,6 +70,24 @@ export function configureHttp(
     }),
   );
   app.useGlobalFilters(new ProblemDetailsFilter());
+}
+
+/**
+ * A client must send its headers within HTTP_HEADERS_TIMEOUT_MS and its whole request, body included,
+ * within HTTP_REQUEST_TIMEOUT_MS; otherwise Node answers 408 and closes the connection, so slow (or
+ * stalled) bodies cannot hold sockets. The time a handler takes to answer does not count. Node checks
+ * connections every `connectionsCheckingInterval` (30 s by default, which would let a 1 s limit run to 31 s):
+ * here at most every second, and at least four times per limit. Read by Node when the server starts
+ * listening, so it is set before.
+ */
+function limitSlowClients(server: Server, transport: TransportConfig): void {
+  server.headersTimeout = transport.headersTimeoutMs;
+  server.requestTimeout = transport.requestTimeoutMs;
+  // A createServer option that Node reads from the server when it starts listening (not in its types).
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(
+    25,
+    Math.min(1000, Math.floor(Math.min(transport.headersTimeoutMs, transport.requestTimeoutMs) / 4)),
+  );
 }
 
 /**
@@ -136,6 +159,26 @@ function authenticateBeforeBody(keys: ApiKeyRegistry) {
     (request as AuthenticatedRequest).caller = caller;
     next();
   };
+}
+
+/**
+ * A Content-Length over MAX_BODY is refused before reading anything, and the connection closed with the
+ * answer. (The body parser would answer 413 too, but only after reading the whole body to discard it.)
+ */
+function refuseOversizedBody(request: Request, response: Response, next: NextFunction): void {
+  const length = Number(request.headers['content-length'] ?? 0);
+  if (!(length > MAX_BODY)) return next();
+  sendProblem(
+    request,
+    response,
+    problem(
+      413,
+      'BODY_TOO_LARGE',
+      'The body is too large',
+      `Content-Length ${request.headers['content-length']} is over the limit of ${MAX_BODY} bytes`,
+      { errors: [{ field: 'Content-Length', rule: 'maxBodyBytes', message: `at most ${MAX_BODY} bytes` }] },
+    ).problem,
+  );
 }
 
 function requireJsonBody(request: Request, response: Response, next: NextFunction): void {
