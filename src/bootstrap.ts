@@ -13,6 +13,7 @@ import { ConfigError, type AppConfig } from './platform/config/config.js';
 import { createEventStore } from './platform/event-store/create-event-store.js';
 import { ApiKeyRegistry, ensureGeneratedKeys, parseApiKeyRecords } from './platform/http/auth/api-keys.js';
 import { configureHttp } from './platform/http/http-setup.js';
+import { StorageHealth } from './platform/http/storage-health.js';
 import { setupOpenApi } from './platform/http/openapi.js';
 import { JsonLogger } from './platform/http/json-logger.js';
 import { IdempotencyStore } from './platform/http/idempotency/idempotency-store.js';
@@ -40,7 +41,11 @@ import { loadWorkersConfig, type WorkersConfig } from './ops/projections/workers
 export async function createApp(deps: AppDependencies, logger: false | JsonLogger = false) {
   const app = await NestFactory.create(AppModule.register(deps), { bodyParser: false, logger });
   if (logger) app.use(logger.requests());
-  configureHttp(app, { keys: deps.apiKeys, transport: deps.config.transport });
+  configureHttp(app, {
+    keys: deps.apiKeys,
+    transport: deps.config.transport,
+    storage: app.get(StorageHealth),
+  });
   setupOpenApi(app);
   drains.set(app, trackedDrain(app.getHttpServer() as Server));
   return app;

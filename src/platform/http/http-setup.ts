@@ -5,6 +5,7 @@ import { TRANSPORT_DEFAULTS, type TransportConfig } from '../config/config.js';
 import { identifyCaller, type AuthenticatedRequest } from './auth/api-key.guard.js';
 import type { ApiKeyRegistry } from './auth/api-keys.js';
 import { jsonNestingExceeds } from './json-depth.js';
+import type { StorageHealth } from './storage-health.js';
 import {
   ProblemDetailsFilter,
   ProblemException,
@@ -26,11 +27,12 @@ export const MAX_BODY = 2 * 1024 * 1024;
  */
 export function configureHttp(
   app: INestApplication,
-  options: { keys?: ApiKeyRegistry; transport?: TransportConfig } = {},
+  options: { keys?: ApiKeyRegistry; transport?: TransportConfig; storage?: StorageHealth } = {},
 ): void {
   const transport = options.transport ?? TRANSPORT_DEFAULTS;
   const { maxJsonDepth } = transport;
   limitSlowClients(app.getHttpServer() as Server, transport);
+  if (options.storage) app.use(noteStorageWorking(options.storage));
   if (options.keys) app.use(authenticateBeforeBody(options.keys));
   app.use(requireJsonBody);
   app.use(refuseOversizedBody);
@@ -69,7 +71,21 @@ export function configureHttp(
       exceptionFactory: validationProblem,
     }),
   );
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalFilters(new ProblemDetailsFilter(options.storage));
+}
+
+/**
+ * A request answered without error tells readiness the storage works again: a command (a write) clears any
+ * recorded storage failure, a read clears a read failure. The probes and the docs touch no storage.
+ */
+function noteStorageWorking(storage: StorageHealth) {
+  return (request: Request, response: Response, next: NextFunction): void => {
+    response.once('finish', () => {
+      if (response.statusCode >= 400 || /^\/(health|ready|docs)\b/.test(request.path)) return;
+      storage.recordSuccess(request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write');
+    });
+    next();
+  };
 }
 
 /**
