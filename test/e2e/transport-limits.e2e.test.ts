@@ -171,6 +171,11 @@ describe('slow clients and huge bodies (issue 17, defect 6)', () => {
     );
     clearInterval(trickle);
     expect(statusOf(text)).toBe(408);
+    expect(problemOf(text)).toMatchObject({
+      code: 'REQUEST_TIMEOUT',
+      errors: [{ field: 'body', rule: 'requestTimeout' }],
+    });
+    expect(text.toLowerCase()).toContain('content-type: application/problem+json');
     expect(ms).toBeGreaterThanOrEqual(950);
     expect(ms).toBeLessThan(2500);
   });

@@ -94,7 +94,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
 export interface TransportConfig {
   /** HTTP_HEADERS_TIMEOUT_MS: a client must have sent every header within this time. */
   headersTimeoutMs: number;
-  /** HTTP_REQUEST_TIMEOUT_MS: … and the whole request, body included (slow bodies do not hold sockets). */
+  /** HTTP_REQUEST_TIMEOUT_MS: … and its whole body within this time after the headers (slow bodies do not hold sockets). */
   requestTimeoutMs: number;
   /** MAX_JSON_DEPTH: the deepest nesting of objects and arrays a JSON body may have. */
   maxJsonDepth: number;

@@ -36,6 +36,7 @@ export function configureHttp(
   if (options.keys) app.use(authenticateBeforeBody(options.keys));
   app.use(requireJsonBody);
   app.use(refuseOversizedBody);
+  app.use(limitBodyTime(transport.requestTimeoutMs));
   const parseJson = express.json({
     limit: MAX_BODY,
     strict: true,
@@ -89,21 +90,51 @@ function noteStorageWorking(storage: StorageHealth) {
 }
 
 /**
- * A client must send its headers within HTTP_HEADERS_TIMEOUT_MS and its whole request, body included,
- * within HTTP_REQUEST_TIMEOUT_MS; otherwise Node answers 408 and closes the connection, so slow (or
- * stalled) bodies cannot hold sockets. The time a handler takes to answer does not count. Node checks
- * connections every `connectionsCheckingInterval` (30 s by default, which would let a 1 s limit run to 31 s):
- * here at most every second, and at least four times per limit. Read by Node when the server starts
- * listening, so it is set before.
+ * A client must send its headers within HTTP_HEADERS_TIMEOUT_MS (Node answers a bare 408 and closes the
+ * connection), and then its whole body within HTTP_REQUEST_TIMEOUT_MS (limitBodyTime answers 408
+ * REQUEST_TIMEOUT problem+json and closes), so slow or stalled bodies cannot hold sockets. The time a
+ * handler takes to answer does not count. Node's own whole-request limit is set to both together, plus a
+ * second, as a backstop that never cuts a request first. Node checks connections every
+ * `connectionsCheckingInterval` (30 s by default, which would let a 1 s limit run to 31 s): here at most
+ * every second, and at least four times per limit. Node reads it when the server starts listening.
  */
 function limitSlowClients(server: Server, transport: TransportConfig): void {
   server.headersTimeout = transport.headersTimeoutMs;
-  server.requestTimeout = transport.requestTimeoutMs;
+  server.requestTimeout = transport.headersTimeoutMs + transport.requestTimeoutMs + 1000;
   // A createServer option that Node reads from the server when it starts listening (not in its types).
   (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(
     25,
-    Math.min(1000, Math.floor(Math.min(transport.headersTimeoutMs, transport.requestTimeoutMs) / 4)),
+    Math.min(1000, Math.floor(transport.headersTimeoutMs / 4)),
   );
+}
+
+/**
+ * The body must be in within `ms` of the headers, however steadily it trickles: otherwise 408
+ * REQUEST_TIMEOUT, and the connection is closed with the answer.
+ */
+function limitBodyTime(ms: number) {
+  return (request: Request, response: Response, next: NextFunction): void => {
+    if (!hasBody(request) || request.complete) return next();
+    const timer = setTimeout(() => {
+      if (request.complete) return;
+      sendProblem(
+        request,
+        response,
+        problem(
+          408,
+          'REQUEST_TIMEOUT',
+          'The body did not arrive in time',
+          `The whole body must arrive within ${ms} ms of the headers (HTTP_REQUEST_TIMEOUT_MS)`,
+          { errors: [{ field: 'body', rule: 'requestTimeout', message: `not received within ${ms} ms` }] },
+        ).problem,
+      );
+    }, ms);
+    const stop = () => clearTimeout(timer);
+    request.once('end', stop);
+    request.once('close', stop);
+    response.once('close', stop);
+    next();
+  };
 }
 
 /**
@@ -146,6 +177,8 @@ function bodyProblem(error: unknown): Problem {
  * so the server does not go on reading — or waiting for — a body nobody wants.
  */
 function sendProblem(request: Request, response: Response, body: Problem): void {
+  // Already answered (a body that timed out, whose reading then failed when its connection closed).
+  if (response.headersSent) return;
   if (!request.complete) response.setHeader('connection', 'close');
   response.status(body.status).type('application/problem+json').send(JSON.stringify(body));
 }
