@@ -44,8 +44,9 @@ export async function startTestApi(
 ): Promise<TestApi> {
   const store = SqliteEventStore.open({ path: storePath });
   const clock = new VirtualClock(now);
+  const config = loadConfig(env);
   const deps: AppDependencies = {
-    config: loadConfig(env),
+    config,
     eventStore: store as EventStore,
     clock,
     apiKeys: new ApiKeyRegistry(
@@ -55,7 +56,7 @@ export async function startTestApi(
         sha256: hashApiKey(KEYS[role]),
       })),
     ),
-    idempotency: new IdempotencyStore(':memory:'),
+    idempotency: new IdempotencyStore(':memory:', { leaseMs: config.transport.idempotencyLeaseMs }),
     catalog: testCatalog(),
     vault: new PersonalDataVault(':memory:'),
   };
