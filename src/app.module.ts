@@ -165,7 +165,7 @@ export class AppModule {
         { provide: IdempotencyStore, useValue: deps.idempotency },
         {
           provide: StorageHealth,
-          useValue: new StorageHealth(deps.config.transport.readyStorageFailureSeconds),
+          useValue: new StorageHealth(deps.config?.transport?.readyStorageFailureSeconds),
         },
         { provide: PersonalDataVault, useValue: deps.vault },
         { provide: ProfileRegistry, useValue: deps.profiles ?? new ProfileRegistry() },
