@@ -18,6 +18,7 @@ import { ApiKeyGuard } from './platform/http/auth/api-key.guard.js';
 import { ApiKeyRegistry } from './platform/http/auth/api-keys.js';
 import { IdempotencyInterceptor } from './platform/http/idempotency/idempotency.interceptor.js';
 import { IdempotencyStore } from './platform/http/idempotency/idempotency-store.js';
+import { StorageHealth } from './platform/http/storage-health.js';
 import { AccountSummaryController } from './accounts/account-summary/account-summary.controller.js';
 import { AddLegalDetailsController } from './accounts/add-legal-details/add-legal-details.controller.js';
 import { AddLegalDetailsHandler } from './accounts/add-legal-details/add-legal-details.command.js';
@@ -173,6 +174,10 @@ export class AppModule {
         { provide: CLOCK, useValue: deps.clock },
         { provide: ApiKeyRegistry, useValue: deps.apiKeys },
         { provide: IdempotencyStore, useValue: deps.idempotency },
+        {
+          provide: StorageHealth,
+          useValue: new StorageHealth(deps.config?.transport?.readyStorageFailureSeconds),
+        },
         { provide: PersonalDataVault, useValue: deps.vault },
         { provide: ProfileRegistry, useValue: deps.profiles ?? new ProfileRegistry() },
         { provide: PriceCatalogProvider, useValue: deps.catalog ?? new PriceCatalogProvider() },

@@ -13,6 +13,7 @@ import { ConfigError, type AppConfig } from './platform/config/config.js';
 import { createEventStore } from './platform/event-store/create-event-store.js';
 import { ApiKeyRegistry, ensureGeneratedKeys, parseApiKeyRecords } from './platform/http/auth/api-keys.js';
 import { configureHttp } from './platform/http/http-setup.js';
+import { StorageHealth } from './platform/http/storage-health.js';
 import { setupOpenApi } from './platform/http/openapi.js';
 import { JsonLogger } from './platform/http/json-logger.js';
 import { IdempotencyStore } from './platform/http/idempotency/idempotency-store.js';
@@ -48,7 +49,11 @@ import { loadWorkersConfig, type WorkersConfig } from './ops/projections/workers
 export async function createApp(deps: AppDependencies, logger: false | JsonLogger = false) {
   const app = await NestFactory.create(AppModule.register(deps), { bodyParser: false, logger });
   if (logger) app.use(logger.requests());
-  configureHttp(app);
+  configureHttp(app, {
+    keys: deps.apiKeys,
+    transport: deps.config.transport,
+    storage: app.get(StorageHealth),
+  });
   setupOpenApi(app);
   drains.set(app, trackedDrain(app.getHttpServer() as Server));
   return app;
@@ -159,7 +164,6 @@ export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessE
   if (config.eventStore.kind === 'sqlite') ensureDirCreatedPrivate(dirname(config.eventStore.path));
   const masterKey = openMasterKey(config, notices);
   const eventStore = await createEventStore(config.eventStore);
-  const idempotency = new IdempotencyStore(join(config.dataDir, 'idempotency.sqlite'));
   let generated: { path: string; roles: string[] } | undefined;
   let records;
   try {
@@ -208,6 +212,13 @@ export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessE
     }
   }
   const projectionsConfig = loadProjectionsConfig(config.dataDir, env);
+  // Idempotency-Key claims belong to this instance (INSTANCE_ID) under a lease; the ones it left
+  // unfinished when it was killed are released now, so their retries run at once.
+  const idempotency = new IdempotencyStore(join(config.dataDir, 'idempotency.sqlite'), {
+    owner: projectionsConfig.holder,
+    leaseMs: config.transport.idempotencyLeaseMs,
+  });
+  idempotency.releaseOwnClaims();
   const workers = loadWorkersConfig(
     config.dataDir,
     projectionsConfig.readModelDb,

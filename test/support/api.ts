@@ -53,11 +53,14 @@ export async function startTestApi(
   storePath = ':memory:',
   /** Extra keys with explicit scopes (besides one key per role, KEYS): key → its scopes. */
   scopedKeys: Record<string, readonly Scope[]> = {},
+  /** Configuration variables (e.g. short HTTP timeouts), validated as at start-up. */
+  env: Record<string, string> = {},
 ): Promise<TestApi> {
   const store = SqliteEventStore.open({ path: storePath });
   const clock = new VirtualClock(now);
+  const config = loadConfig(env);
   const deps: AppDependencies = {
-    config: loadConfig({}),
+    config,
     eventStore: store as EventStore,
     clock,
     apiKeys: new ApiKeyRegistry([
@@ -68,7 +71,7 @@ export async function startTestApi(
         apiKeyRecord(`test-${key}`, { scopes }, hashApiKey(key)),
       ),
     ]),
-    idempotency: new IdempotencyStore(':memory:'),
+    idempotency: new IdempotencyStore(':memory:', { leaseMs: config.transport.idempotencyLeaseMs }),
     catalog: testCatalog(),
     vault: new PersonalDataVault(':memory:'),
   };

@@ -2,6 +2,7 @@ import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { EVENT_STORE, type EventStore } from '../../platform/event-store/event-store.port.js';
 import { Public } from '../../platform/http/auth/roles.js';
+import { StorageHealth, type RecordedStorageFailure } from '../../platform/http/storage-health.js';
 import { READY_MAX_LAG_SECONDS } from '../ops.module.js';
 import { ProjectionOperations, type ProjectionReport } from '../projections/projection-operations.js';
 
@@ -19,6 +20,8 @@ interface Readiness {
   reasons?: string[];
   eventStore: { headPosition: string | null } | { error: string };
   projections?: ProjectionReadiness[];
+  /** The recent storage failure that keeps the instance out of rotation, when there is one. */
+  storage?: { lastFailure: RecordedStorageFailure };
 }
 
 @Controller()
@@ -27,6 +30,7 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(ProjectionOperations) private readonly projections: ProjectionOperations,
     @Inject(READY_MAX_LAG_SECONDS) private readonly maxLagSeconds: number,
+    @Inject(StorageHealth) private readonly storage: StorageHealth,
   ) {}
 
   /** Liveness: the process answers. */
@@ -43,17 +47,37 @@ export class HealthController {
   @Get('ready')
   @Public()
   async ready(@Res({ passthrough: true }) response: Response): Promise<Readiness> {
-    const readiness = await this.check();
+    const readiness = this.withStorageFailure(await this.check());
     // Written here rather than thrown: the problem+json filter would drop the reasons (and log a 5xx).
     response.status(readiness.status === 'ready' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     response.setHeader('cache-control', 'no-store');
     return readiness;
   }
 
+  /**
+   * A request that met a failing storage (disk full, I/O error, read-only, the store unreachable) keeps
+   * the instance not ready until storage works again or READY_STORAGE_FAILURE_SECONDS pass.
+   */
+  private withStorageFailure(readiness: Readiness): Readiness {
+    const failure = this.storage.recentFailure();
+    if (!failure) return readiness;
+    const { ageSeconds, ...lastFailure } = failure;
+    const reason =
+      `a storage ${failure.kind} failed ${ageSeconds.toFixed(1)} s ago: ${failure.code} ${failure.message}` +
+      (failure.request ? ` (${failure.request})` : '');
+    return {
+      ...readiness,
+      status: 'not-ready',
+      reasons: [...(readiness.reasons ?? []), reason],
+      storage: { lastFailure },
+    };
+  }
+
   private async check(): Promise<Readiness> {
     let headPosition: string | null;
     try {
       headPosition = (await this.eventStore.headPosition())?.toString() ?? null;
+      this.storage.recordSuccess('read');
     } catch (error) {
       // Projection status needs the store too: its error would only repeat this one.
       return {

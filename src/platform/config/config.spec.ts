@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, TRANSPORT_DEFAULTS, loadConfig } from './config.js';
 
 const problemsOf = (env: Record<string, string>) => {
   try {
@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       clock: { kind: 'system' },
       effectiveTimeWindow: { maxPastDays: 92, maxFutureMinutes: 5 },
       personalDataMasterKey: { kind: 'development', path: './data/personal-data-master.key' },
+      transport: TRANSPORT_DEFAULTS,
     });
   });
 
@@ -149,5 +150,43 @@ describe('loadConfig', () => {
         expect(printed).not.toMatch(/abab|q6ur/i);
       expect(JSON.stringify(config)).toContain('[redacted]');
     });
+  });
+
+  it('takes the transport limits, naming a bad one with its range', () => {
+    expect(TRANSPORT_DEFAULTS).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      maxJsonDepth: 32,
+      idempotencyLeaseMs: 10_000,
+      readyStorageFailureSeconds: 30,
+    });
+    expect(
+      loadConfig({
+        HTTP_REQUEST_TIMEOUT_MS: '1000',
+        MAX_JSON_DEPTH: '8',
+        IDEMPOTENCY_LEASE_MS: '500',
+        READY_STORAGE_FAILURE_SECONDS: '0',
+      }).transport,
+    ).toEqual({
+      headersTimeoutMs: 1000,
+      requestTimeoutMs: 1000,
+      maxJsonDepth: 8,
+      idempotencyLeaseMs: 500,
+      readyStorageFailureSeconds: 0,
+    });
+    let error: unknown;
+    try {
+      loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '30s', MAX_JSON_DEPTH: '0', IDEMPOTENCY_LEASE_MS: '-1' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      "HTTP_REQUEST_TIMEOUT_MS must be a whole number of milliseconds from 100 to 3600000 (got '30s')",
+      "MAX_JSON_DEPTH must be a whole number of levels from 2 to 512 (got '0')",
+      "IDEMPOTENCY_LEASE_MS must be a whole number of milliseconds from 100 to 3600000 (got '-1')",
+    ]);
+    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_HEADERS_TIMEOUT_MS: '2000' })).toThrow(
+      'HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (got 2000 > 1000)',
+    );
   });
 });

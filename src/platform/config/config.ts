@@ -33,6 +33,8 @@ export interface AppConfig {
   personalDataMasterKey:
     | { kind: 'given'; from: 'PERSONAL_DATA_MASTER_KEY' | 'PERSONAL_DATA_MASTER_KEY_FILE'; key: MasterKey }
     | { kind: 'development'; path: string };
+  /** Limits of the HTTP edge and of Idempotency-Key claims (see loadTransportConfig). */
+  transport: TransportConfig;
 }
 
 export class ConfigError extends Error {
@@ -144,7 +146,75 @@ export function loadConfig(env: Env = process.env): AppConfig {
     clock,
     effectiveTimeWindow,
     personalDataMasterKey,
+    transport: loadTransportConfig(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
+
+// ─── Transport limits (issue 17: defects 2, 4, 6) ─────────────────────────────────────────────────────────
+
+export interface TransportConfig {
+  /** HTTP_HEADERS_TIMEOUT_MS: a client must have sent every header within this time. */
+  headersTimeoutMs: number;
+  /** HTTP_REQUEST_TIMEOUT_MS: … and its whole body within this time after the headers (slow bodies do not hold sockets). */
+  requestTimeoutMs: number;
+  /** MAX_JSON_DEPTH: the deepest nesting of objects and arrays a JSON body may have. */
+  maxJsonDepth: number;
+  /** IDEMPOTENCY_LEASE_MS: how long a claimed Idempotency-Key stays claimed without its attempt renewing it. */
+  idempotencyLeaseMs: number;
+  /** READY_STORAGE_FAILURE_SECONDS: how long a storage failure keeps /ready at 503 unless storage works again. */
+  readyStorageFailureSeconds: number;
+}
+
+export const TRANSPORT_DEFAULTS: TransportConfig = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxJsonDepth: 32,
+  idempotencyLeaseMs: 10_000,
+  readyStorageFailureSeconds: 30,
+};
+
+function loadTransportConfig(env: Env, problems: string[]): TransportConfig {
+  const whole = (name: string, fallback: number, min: number, max: number, unit: string): number => {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') return fallback;
+    const parsed = /^\d{1,9}$/.test(raw) ? Number.parseInt(raw, 10) : NaN;
+    if (parsed >= min && parsed <= max) return parsed;
+    problems.push(`${name} must be a whole number of ${unit} from ${min} to ${max} (got '${raw}')`);
+    return fallback;
+  };
+  const d = TRANSPORT_DEFAULTS;
+  const requestTimeoutMs = whole(
+    'HTTP_REQUEST_TIMEOUT_MS',
+    d.requestTimeoutMs,
+    100,
+    3_600_000,
+    'milliseconds',
+  );
+  const headersTimeoutMs = whole(
+    'HTTP_HEADERS_TIMEOUT_MS',
+    Math.min(d.headersTimeoutMs, requestTimeoutMs),
+    100,
+    3_600_000,
+    'milliseconds',
+  );
+  if (headersTimeoutMs > requestTimeoutMs)
+    problems.push(
+      `HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (got ${headersTimeoutMs} > ${requestTimeoutMs})`,
+    );
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    maxJsonDepth: whole('MAX_JSON_DEPTH', d.maxJsonDepth, 2, 512, 'levels'),
+    idempotencyLeaseMs: whole('IDEMPOTENCY_LEASE_MS', d.idempotencyLeaseMs, 100, 3_600_000, 'milliseconds'),
+    readyStorageFailureSeconds: whole(
+      'READY_STORAGE_FAILURE_SECONDS',
+      d.readyStorageFailureSeconds,
+      0,
+      86_400,
+      'seconds',
+    ),
+  };
+}
+// ─── end of transport limits ─────────────────────────────────────────────────────────────────────────────

@@ -7,13 +7,14 @@ import {
   Logger,
   type ExceptionFilter,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { ValidationError } from 'class-validator';
 import {
   CommandRejectedError,
   ConcurrencyConflictError,
   NotFoundError,
 } from '../commands/command-outcome.js';
+import { STORAGE_RETRY_AFTER_SECONDS, storageFailureOf, type StorageHealth } from './storage-health.js';
 
 /** RFC 9457 problem details: every error the API returns has this shape. */
 export interface Problem {
@@ -82,11 +83,21 @@ export function validationProblem(errors: ValidationError[]): ProblemException {
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
+  /** With `storage`, every storage failure answered is recorded there (readiness reports it). */
+  constructor(private readonly storage?: StorageHealth) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    const request = host.switchToHttp().getRequest<Request>();
     const body = toProblem(exception);
     if (body.status >= 500)
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    const storageFailure = storageFailureOf(exception);
+    if (storageFailure) {
+      const kind = request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write';
+      this.storage?.recordFailure(storageFailure, kind, `${request.method} ${request.originalUrl}`);
+      response.setHeader('Retry-After', String(STORAGE_RETRY_AFTER_SECONDS));
+    }
     response.status(body.status).type('application/problem+json').send(JSON.stringify(body));
   }
 }
@@ -112,6 +123,16 @@ export function toProblem(exception: unknown): Problem {
     }
     if (exception instanceof NotFoundError) {
       return problem(HttpStatus.NOT_FOUND, 'NOT_FOUND', 'Not found', exception.message).problem;
+    }
+    const storageFailure = storageFailureOf(exception);
+    if (storageFailure) {
+      return problem(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'STORAGE_UNAVAILABLE',
+        'The storage is failing: try again later',
+        `${storageFailure.code}: ${storageFailure.message}. Retry after ${STORAGE_RETRY_AFTER_SECONDS} s, with the same Idempotency-Key: it runs the command again`,
+        { storage: storageFailure.code },
+      ).problem;
     }
     const bodyParserError = exception as { type?: string; status?: number; message?: string };
     if (bodyParserError?.type === 'entity.parse.failed') {

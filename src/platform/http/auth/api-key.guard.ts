@@ -10,6 +10,13 @@ export interface AuthenticatedRequest extends Request {
   caller?: ApiKeyRecord;
 }
 
+/** The key the request presents (`Authorization: Bearer <key>` or `X-Api-Key`), if it is a known one. */
+export function identifyCaller(request: Request, keys: ApiKeyRegistry): ApiKeyRecord | undefined {
+  const header = request.headers.authorization;
+  const presented = header?.startsWith('Bearer ') ? header.slice(7).trim() : request.headers['x-api-key'];
+  return typeof presented === 'string' && presented ? keys.identify(presented) : undefined;
+}
+
 /** Authenticates `Authorization: Bearer <key>` (or `X-Api-Key`) and checks the scopes the route declares. */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -22,9 +29,7 @@ export class ApiKeyGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.headers.authorization;
-    const presented = header?.startsWith('Bearer ') ? header.slice(7).trim() : request.headers['x-api-key'];
-    const caller = typeof presented === 'string' && presented ? this.keys.identify(presented) : undefined;
+    const caller = identifyCaller(request, this.keys);
     if (!caller)
       throw problem(
         401,

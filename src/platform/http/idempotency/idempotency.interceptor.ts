@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Response } from 'express';
-import { Observable, catchError, from, mergeMap, of, throwError } from 'rxjs';
+import { Observable, catchError, finalize, from, mergeMap, of, throwError } from 'rxjs';
 import type { AuthenticatedRequest } from '../auth/api-key.guard.js';
 import { ProblemException, problem, toProblem, type Problem } from '../problem-details.js';
 import { IdempotencyStore } from './idempotency-store.js';
@@ -12,6 +12,10 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
  * Idempotency-Key on command routes: the first request's response is stored forever and replayed for a
  * retry with the same body; the same key with a different body is refused with 422. The key also becomes
  * the command id, so event ids are deterministic and a retry can never store anything twice.
+ *
+ * While a request runs its claim is renewed (every third of the lease); a request whose process died
+ * leaves a claim that expires, and the next retry takes it over and runs the command again. A retry that
+ * meets a live claim gets 409 with Retry-After (the claim's remaining lease).
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -40,8 +44,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
       );
     }
     if (claim.kind === 'in-flight') {
+      const seconds = Math.max(1, Math.ceil(claim.retryAfterMs / 1000));
+      response.setHeader('Retry-After', String(seconds));
       return throwError(() =>
-        problem(409, 'IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this key is still running'),
+        problem(
+          409,
+          'IDEMPOTENCY_KEY_IN_FLIGHT',
+          'A request with this key is still running',
+          `Retry after ${seconds} s: the running attempt answers it, or its claim expires and the retry runs the command`,
+        ),
       );
     }
     if (claim.kind === 'replay') {
@@ -51,7 +62,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (claim.response.status >= 400) return throwError(() => new ProblemException(body as Problem));
       return of(body);
     }
+    const renewal = setInterval(
+      () => {
+        try {
+          this.store.renew(scope, key);
+        } catch {
+          // A failing store: the outcome's write reports it; the claim then simply expires.
+        }
+      },
+      Math.max(50, Math.floor(this.store.leaseMs / 3)),
+    );
+    renewal.unref();
     return next.handle().pipe(
+      finalize(() => clearInterval(renewal)),
       mergeMap((result: unknown) => {
         this.store.remember(scope, key, {
           status: response.statusCode,
@@ -61,8 +84,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }),
       catchError((error: unknown) => {
         const body = toProblem(error);
-        if (body.status >= 500) this.store.forget(scope, key);
-        else this.store.remember(scope, key, { status: body.status, body: JSON.stringify(body) });
+        try {
+          if (body.status >= 500) this.store.forget(scope, key);
+          else this.store.remember(scope, key, { status: body.status, body: JSON.stringify(body) });
+        } catch {
+          // The store failed too: the claim expires after its lease and a retry runs the command again.
+        }
         return from(Promise.reject(error));
       }),
     );
