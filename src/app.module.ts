@@ -71,6 +71,7 @@ import { OPS_CONTROLLERS, opsProviders } from './ops/ops.module.js';
 import { RunningTimelines } from './timelines/running-timelines.js';
 import type { ProjectionsRuntime } from './ops/projections/projections-runtime.js';
 import type { WorkersConfig } from './ops/projections/workers-config.js';
+import { LogAnchor } from './platform/event-store/anchor/log-anchor.js';
 
 export const APP_CONFIG = Symbol('AppConfig');
 
@@ -137,6 +138,8 @@ export interface AppDependencies {
   workers?: WorkersConfig;
   /** Charges linked cards for auto top-ups; default: answers come only through the callback endpoint. */
   paymentGateway?: PaymentGateway;
+  /** Signed checkpoints of the log (tamper evidence); started before serving. Without it (tests): none. */
+  anchor?: LogAnchor;
 }
 
 @Module({})
@@ -176,6 +179,7 @@ export class AppModule {
         RunningTimelines,
         EventTypeMetrics,
         ...COMMAND_HANDLERS,
+        ...(deps.anchor ? [{ provide: LogAnchor, useValue: deps.anchor }] : []),
         ...(background ? backgroundProviders(deps) : []),
         ...(http
           ? [

@@ -8,6 +8,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = new JsonLogger(config.logLevel);
   const { deps, generated } = await openInfrastructure(config);
+  // The store is compared with its last signed checkpoint before serving; a mismatch keeps /ready at 503.
+  const anchorCheck = await deps.anchor.start();
+  if (!anchorCheck.intact) logger.error(deps.anchor.refusalReason() ?? 'tampered', undefined, 'LogAnchor');
   const app = await createApp(deps, logger);
   const stopTimelines = await startTimelines(app, deps);
   await app.listen(config.port, config.host);

@@ -39,6 +39,8 @@ export interface TestApi {
 export async function startTestApi(
   now = '2026-03-01T09:00:00.000Z',
   storePath = ':memory:',
+  /** More infrastructure for the app (e.g. the log anchor over `store`, built from it). */
+  extra: (store: SqliteEventStore) => Partial<AppDependencies> = () => ({}),
 ): Promise<TestApi> {
   const store = SqliteEventStore.open({ path: storePath });
   const clock = new VirtualClock(now);
@@ -56,6 +58,7 @@ export async function startTestApi(
     idempotency: new IdempotencyStore(':memory:'),
     catalog: testCatalog(),
     vault: new PersonalDataVault(':memory:'),
+    ...extra(store),
   };
   const app = await createApp(deps);
   await app.listen(0, '127.0.0.1');

@@ -1,6 +1,7 @@
-import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, Optional, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { EVENT_STORE, type EventStore } from '../../platform/event-store/event-store.port.js';
+import { LogAnchor } from '../../platform/event-store/anchor/log-anchor.js';
 import { Public } from '../../platform/http/auth/roles.js';
 import { READY_MAX_LAG_SECONDS } from '../ops.module.js';
 import { ProjectionOperations, type ProjectionReport } from '../projections/projection-operations.js';
@@ -27,6 +28,7 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(ProjectionOperations) private readonly projections: ProjectionOperations,
     @Inject(READY_MAX_LAG_SECONDS) private readonly maxLagSeconds: number,
+    @Optional() @Inject(LogAnchor) private readonly anchor?: LogAnchor,
   ) {}
 
   /** Liveness: the process answers. */
@@ -38,7 +40,8 @@ export class HealthController {
 
   /**
    * Readiness: the event store answers and every read model is usable — none stopped at an event it
-   * cannot apply, none further behind than READY_MAX_PROJECTION_LAG_SECONDS. Each reason is reported.
+   * cannot apply, none further behind than READY_MAX_PROJECTION_LAG_SECONDS — and the store matched its last
+   * signed checkpoint at start-up (a tampered log is not served). Each reason is reported.
    */
   @Get('ready')
   @Public()
@@ -51,6 +54,13 @@ export class HealthController {
   }
 
   private async check(): Promise<Readiness> {
+    const readiness = await this.checkStoreAndProjections();
+    const tampered = this.anchor?.refusalReason();
+    if (!tampered) return readiness;
+    return { ...readiness, status: 'not-ready', reasons: [tampered, ...(readiness.reasons ?? [])] };
+  }
+
+  private async checkStoreAndProjections(): Promise<Readiness> {
     let headPosition: string | null;
     try {
       headPosition = (await this.eventStore.headPosition())?.toString() ?? null;
