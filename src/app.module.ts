@@ -72,6 +72,7 @@ import { RunningTimelines } from './timelines/running-timelines.js';
 import type { ProjectionsRuntime } from './ops/projections/projections-runtime.js';
 import type { WorkersConfig } from './ops/projections/workers-config.js';
 import { LogAnchor } from './platform/event-store/anchor/log-anchor.js';
+import { TamperedLogGuard } from './ops/health/tampered-log.guard.js';
 
 export const APP_CONFIG = Symbol('AppConfig');
 
@@ -185,6 +186,8 @@ export class AppModule {
           ? [
               { provide: APP_GUARD, useClass: ApiKeyGuard },
               { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+              // After the key check: a tampered log is not served (docs/security.md).
+              ...(deps.anchor ? [{ provide: APP_GUARD, useClass: TamperedLogGuard }] : []),
             ]
           : []),
       ],

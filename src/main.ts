@@ -12,7 +12,8 @@ async function main(): Promise<void> {
   const anchorCheck = await deps.anchor.start();
   if (!anchorCheck.intact) logger.error(deps.anchor.refusalReason() ?? 'tampered', undefined, 'LogAnchor');
   const app = await createApp(deps, logger);
-  const stopTimelines = await startTimelines(app, deps);
+  // Over a tampered log no deadline is fired either: the timelines would decide on a changed history.
+  const stopTimelines = anchorCheck.intact ? await startTimelines(app, deps) : undefined;
   await app.listen(config.port, config.host);
   // The bound port, not the configured one: PORT=0 lets the system choose.
   const { port } = app.getHttpServer().address() as AddressInfo;

@@ -348,6 +348,11 @@ describe('the service over a tampered store', () => {
       expect(ready.body.reasons[0]).toContain(
         `stream-truncated ledger-anna@2026-03 revision 3 at position ${positionOf('ledger-anna@2026-03', 3)}`,
       );
+      // The instance serves no command and no read over it; the audit trail stays open to investigate.
+      const opening = await api.call('POST', '/v1/accounts', individual('dora'));
+      expect([opening.status, opening.body.code]).toEqual([503, 'LOG_TAMPERED']);
+      expect((await api.call('GET', '/v1/accounts/anna')).status).toBe(503);
+      expect((await api.call('GET', '/v1/audit/verify', undefined, { role: 'auditor' })).status).toBe(200);
       // Nothing is signed over a tampered log, on demand either.
       const signing = await api.call('POST', '/v1/audit/checkpoints', undefined, { role: 'ops' });
       expect(signing.status).toBe(409);
@@ -364,7 +369,7 @@ describe('the service over a tampered store', () => {
       expect((await api.app.get(LogAnchor).start()).intact).toBe(true);
       const ready = await api.call('GET', '/ready', undefined, { role: null });
       expect((ready.body.reasons ?? []).join()).not.toContain('checkpoint');
-      await api.call('POST', '/v1/accounts', individual('carol'));
+      expect((await api.call('POST', '/v1/accounts', individual('carol'))).status).toBe(201);
       const signing = await api.call('POST', '/v1/audit/checkpoints', undefined, { role: 'ops' });
       expect(signing.status).toBe(200);
       expect(signing.body.signed).toMatchObject({ events: positions.size + 2 });
