@@ -8,10 +8,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = new JsonLogger(config.logLevel);
   const { deps, generated } = await openInfrastructure(config);
-  // The store is compared with its last signed checkpoint before serving; a mismatch keeps /ready at 503.
+  const app = await createApp(deps, logger);
+  // The store is compared with its last signed checkpoint before serving (after createApp: its logs are JSON);
+  // a mismatch keeps /ready at 503 and every business route at 503 LOG_TAMPERED.
   const anchorCheck = await deps.anchor.start();
   if (!anchorCheck.intact) logger.error(deps.anchor.refusalReason() ?? 'tampered', undefined, 'LogAnchor');
-  const app = await createApp(deps, logger);
   // Over a tampered log no deadline is fired either: the timelines would decide on a changed history.
   const stopTimelines = anchorCheck.intact ? await startTimelines(app, deps) : undefined;
   await app.listen(config.port, config.host);

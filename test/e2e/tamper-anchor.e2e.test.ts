@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -15,6 +15,7 @@ import { chainEvents, verifyChain } from '../../src/platform/event-store/hash-ch
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
 import { startTestApi } from '../support/api.js';
 import { spawnTs } from '../support/child-process.js';
+import { startService } from '../support/service-process.js';
 import { individual, usage } from '../support/requests.js';
 
 /**
@@ -443,4 +444,41 @@ describe('the service over a tampered store', () => {
       expect.objectContaining({ intact: false }),
     ]);
   }, 30_000);
+});
+
+describe('the service process (npm start)', () => {
+  it('creates its signing key (0600) in dev, signs at a graceful stop, and refuses a store cut short after it', async () => {
+    const dataDir = mkdtempSync(join(root, 'service-'));
+    const first = await startService(dataDir);
+    try {
+      const opened = await fetch(`${first.baseUrl}/v1/accounts`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer svc-key', 'content-type': 'application/json' },
+        body: JSON.stringify(individual('erin')),
+      });
+      expect(opened.status).toBe(201);
+    } finally {
+      first.child.kill('SIGTERM');
+      await first.exited;
+    }
+    expect(statSync(join(dataDir, 'anchor-signing-key.pem')).mode & 0o777).toBe(0o600);
+    // The last event (the period opened with the account) deleted after the stop.
+    tamper(
+      join(dataDir, 'events.sqlite'),
+      `DELETE FROM events WHERE position = (SELECT max(position) FROM events)`,
+    );
+    const second = await startService(dataDir);
+    try {
+      const ready = await fetch(`${second.baseUrl}/ready`);
+      expect(ready.status).toBe(503);
+      const body = (await ready.json()) as { reasons: string[] };
+      expect(body.reasons[0]).toMatch(
+        /does not match checkpoint #\d+ .*stream-(deleted|truncated) ledger-erin@/,
+      );
+      expect(second.logs.some((line) => line.level === 'error' && line.context === 'LogAnchor')).toBe(true);
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
+  }, 60_000);
 });
