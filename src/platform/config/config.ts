@@ -158,8 +158,8 @@ export function loadAnchorConfig(env: Env = process.env, dataDir = loadConfig(en
 /** A PEM as given, or base64 DER wrapped as PEM (an env var is easier to set on one line). */
 function anchorKeyPem(raw: string, kind: 'PRIVATE' | 'PUBLIC'): string {
   if (raw.includes('-----BEGIN')) return raw.replaceAll('\\n', '\n');
-  const body = raw.replace(/\s+/g, '').replace(/(.{64})/g, '$1\n');
-  return `-----BEGIN ${kind} KEY-----\n${body}\n-----END ${kind} KEY-----\n`;
+  const body = raw.replace(/\s+/g, '').match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${kind} KEY-----\n${body.join('\n')}\n-----END ${kind} KEY-----\n`;
 }
 
 function isEd25519Key(pem: string, kind: 'private' | 'public'): boolean {
