@@ -2,8 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, loadAnchorConfig } from './config.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' });
-const publicPem = publicKey.export({ type: 'spki', format: 'pem' });
+const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+const publicPem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
 
 const problemsOf = (env: Record<string, string>): string[] => {
   try {
@@ -42,7 +42,7 @@ describe('loadAnchorConfig: the log anchor’s key and cadence', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({
       type: 'pkcs8',
       format: 'pem',
-    });
+    }) as string;
     expect(
       problemsOf({
         ANCHOR_SIGNING_KEY: rsa,
