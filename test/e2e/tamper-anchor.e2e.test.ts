@@ -379,6 +379,28 @@ describe('the service over a tampered store', () => {
     }
   });
 
+  it('a change made while it runs is found at the next checkpoint: nothing signed, GET /ready 503', async () => {
+    const dir = copyOfFixture();
+    const api = await startOver(dir);
+    try {
+      expect((await api.app.get(LogAnchor).start()).intact).toBe(true);
+      tamper(
+        join(dir, 'events.sqlite'),
+        `UPDATE events SET stored_at = stored_at + 1 WHERE position = ${positionOf('ledger-boris@2026-03', 1)}`,
+      );
+      expect((await api.call('POST', '/v1/accounts', individual('dora'))).status).toBe(201);
+      const signing = await api.call('POST', '/v1/audit/checkpoints', undefined, { role: 'ops' });
+      expect([signing.status, signing.body.code]).toEqual([409, 'LOG_TAMPERED']);
+      const ready = await api.call('GET', '/ready', undefined, { role: null });
+      expect(ready.status).toBe(503);
+      expect(ready.body.reasons[0]).toContain(
+        `stored-at-changed ledger-boris@2026-03 revision 1 at position ${positionOf('ledger-boris@2026-03', 1)}`,
+      );
+    } finally {
+      await api.close();
+    }
+  });
+
   it('the audit routes report the same findings: the whole log, and the account (payment claims included)', async () => {
     const dir = copyOfFixture();
     tamper(

@@ -286,8 +286,27 @@ export class LogAnchor {
         const [tail] = await this.store.readAll({ fromPosition: BigInt(last.position), maxCount: 1 });
         if (!tail || tail.position.toString() !== last.position || storedEventDigest(tail) !== last.digest) {
           this.db.exec('ROLLBACK');
-          this.refusal = await this.verify();
-          if (this.refusal.intact) this.refusal = undefined;
+          const check = await this.verify();
+          // Intact against the checkpoint but not the anchored tail: something changed after it; refuse anyway.
+          this.refusal = check.intact
+            ? {
+                ...check,
+                intact: false,
+                findings: [
+                  {
+                    problem: 'event-edited',
+                    streamId: last.stream_id,
+                    revision: last.revision,
+                    position: last.position,
+                    eventId: last.event_id,
+                    detail: `the last anchored event (position ${last.position}) changed or is gone`,
+                  },
+                ],
+              }
+            : check;
+          this.options.log?.(
+            `The event store no longer matches what was anchored: ${describe(this.refusal)}`,
+          );
           return undefined;
         }
       }
