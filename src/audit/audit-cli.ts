@@ -7,7 +7,7 @@
 //   checkpoint          checks the log, then anchors what was appended since the last checkpoint and signs a new
 //                       one (an ops command, e.g. before a backup). Exit code 1 when the log does not match.
 import { existsSync } from 'node:fs';
-import { loadAnchorConfig, loadConfig } from '../platform/config/config.js';
+import { ConfigError, loadAnchorConfig, loadConfig } from '../platform/config/config.js';
 import { createEventStore } from '../platform/event-store/create-event-store.js';
 import { loadAnchorKeys } from '../platform/event-store/anchor/anchor-keys.js';
 import { LogAnchor } from '../platform/event-store/anchor/log-anchor.js';
@@ -19,18 +19,26 @@ if (!(command === 'verify' && accountId) && command !== 'verify-log' && command 
   console.error(USAGE);
   process.exit(2);
 }
-const config = loadConfig();
-const anchorConfig = loadAnchorConfig(process.env, config.dataDir);
+// A configuration problem (a bad or missing key) is an operator's message, not a stack trace.
+const configured = (() => {
+  try {
+    const config = loadConfig();
+    const anchorConfig = loadAnchorConfig(process.env, config.dataDir);
+    // Verifying never creates the anchor file or a key: an absent anchor is reported, not made up.
+    const anchored = command === 'checkpoint' || existsSync(anchorConfig.db);
+    const keys = anchored
+      ? loadAnchorKeys(anchorConfig, { forSigning: command === 'checkpoint' })
+      : undefined;
+    return { config, anchorConfig, keys };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+})();
+const { config, anchorConfig, keys } = configured;
 const store = await createEventStore(config.eventStore);
-// Verifying never creates the anchor file or a key: an absent anchor is reported, not made up.
-const anchored = command === 'checkpoint' || existsSync(anchorConfig.db);
-const anchor = anchored
-  ? LogAnchor.open(
-      anchorConfig.db,
-      store,
-      loadAnchorKeys(anchorConfig, { forSigning: command === 'checkpoint' }),
-    )
-  : undefined;
+const anchor = keys ? LogAnchor.open(anchorConfig.db, store, keys) : undefined;
 
 let exitCode = 0;
 if (command === 'verify') {
