@@ -76,6 +76,8 @@ import { OPS_CONTROLLERS, opsProviders } from './ops/ops.module.js';
 import { RunningTimelines } from './timelines/running-timelines.js';
 import type { ProjectionsRuntime } from './ops/projections/projections-runtime.js';
 import type { WorkersConfig } from './ops/projections/workers-config.js';
+import { LogAnchor } from './platform/event-store/anchor/log-anchor.js';
+import { TamperedLogGuard } from './ops/health/tampered-log.guard.js';
 
 export const APP_CONFIG = Symbol('AppConfig');
 
@@ -145,6 +147,8 @@ export interface AppDependencies {
   workers?: WorkersConfig;
   /** Charges linked cards for auto top-ups; default: answers come only through the callback endpoint. */
   paymentGateway?: PaymentGateway;
+  /** Signed checkpoints of the log (tamper evidence); started before serving. Without it (tests): none. */
+  anchor?: LogAnchor;
 }
 
 @Module({})
@@ -192,11 +196,14 @@ export class AppModule {
         RunningTimelines,
         EventTypeMetrics,
         ...COMMAND_HANDLERS,
+        ...(deps.anchor ? [{ provide: LogAnchor, useValue: deps.anchor }] : []),
         ...(background ? backgroundProviders(deps) : []),
         ...(http
           ? [
               { provide: APP_GUARD, useClass: ApiKeyGuard },
               { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+              // After the key check: a tampered log is not served (docs/security.md).
+              ...(deps.anchor ? [{ provide: APP_GUARD, useClass: TamperedLogGuard }] : []),
             ]
           : []),
       ],

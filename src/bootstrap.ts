@@ -9,7 +9,9 @@ import { AppModule, type AppDependencies } from './app.module.js';
 import { SystemClock, VirtualClock, type Clock } from './platform/clock/clock.js';
 import type { EventStore } from './platform/event-store/event-store.port.js';
 import { RunningTimelines } from './timelines/running-timelines.js';
-import { ConfigError, type AppConfig } from './platform/config/config.js';
+import { ConfigError, loadAnchorConfig, type AppConfig } from './platform/config/config.js';
+import { loadAnchorKeys } from './platform/event-store/anchor/anchor-keys.js';
+import { LogAnchor } from './platform/event-store/anchor/log-anchor.js';
 import { createEventStore } from './platform/event-store/create-event-store.js';
 import { ApiKeyRegistry, ensureGeneratedKeys, parseApiKeyRecords } from './platform/http/auth/api-keys.js';
 import { configureHttp } from './platform/http/http-setup.js';
@@ -227,6 +229,18 @@ export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessE
   );
   const projections = ProjectionsRuntime.open(eventStore, projectionsConfig, undefined, workers);
   makeStoreFilesPrivate(config, [projectionsConfig.readModelDb]);
+  // Signed checkpoints of the log: the key from outside the store; checked against the store in startAnchor.
+  const anchorConfig = loadAnchorConfig(env, config.dataDir);
+  const anchor = LogAnchor.open(
+    anchorConfig.db,
+    eventStore,
+    loadAnchorKeys(anchorConfig, { forSigning: true }),
+    {
+      everyEvents: anchorConfig.everyEvents,
+      intervalMs: anchorConfig.intervalMs,
+      log: (message) => new Logger('LogAnchor').warn(message),
+    },
+  );
   return {
     deps: {
       config,
@@ -238,6 +252,7 @@ export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessE
       vault,
       projections,
       workers,
+      anchor,
     },
     generated,
     notices,
@@ -282,6 +297,8 @@ export async function closeApp(
   await app.get(EventBusFeed).stop();
   await app.close();
   await deps.projections?.close();
+  // Its last checkpoint covers everything stored until now, so a restart finds nothing unanchored.
+  await deps.anchor?.stop();
   await deps.eventStore.close();
   deps.idempotency.close();
   deps.vault.close();

@@ -15,7 +15,12 @@ async function main(): Promise<void> {
   // before "listening", so whoever waits for that line has seen them.
   for (const notice of notices) logger.warn(notice, 'Main');
   const app = await createApp(deps, logger);
-  const stopTimelines = await startTimelines(app, deps);
+  // The store is compared with its last signed checkpoint before serving (after createApp: its logs are JSON);
+  // a mismatch keeps /ready at 503 and every business route at 503 LOG_TAMPERED.
+  const anchorCheck = await deps.anchor.start();
+  if (!anchorCheck.intact) logger.error(deps.anchor.refusalReason() ?? 'tampered', undefined, 'LogAnchor');
+  // Over a tampered log no deadline is fired either: the timelines would decide on a changed history.
+  const stopTimelines = anchorCheck.intact ? await startTimelines(app, deps) : undefined;
   await app.listen(config.port, config.host);
   // The bound port, not the configured one: PORT=0 lets the system choose.
   const { port } = app.getHttpServer().address() as AddressInfo;

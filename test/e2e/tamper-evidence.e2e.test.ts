@@ -43,6 +43,7 @@ describe('tamper evidence: editing the SQLite file directly is detected', () => 
     expect(result.body.streams.map((s: { streamId: string }) => s.streamId)).toEqual([
       'account-anna',
       'ledger-anna@2026-03',
+      'payment-p1',
     ]);
   });
 
@@ -64,7 +65,12 @@ describe('tamper evidence: editing the SQLite file directly is detected', () => 
     );
     const cli = fileURLToPath(new URL('../../src/audit/audit-cli.ts', import.meta.url));
     const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = spawnTs(cli, ['verify', 'anna'], { EVENT_STORE: 'sqlite', SQLITE_PATH: path });
+      // No anchor here (its file does not exist): the chains alone; tamper-anchor.e2e.test.ts has the anchor.
+      const child = spawnTs(cli, ['verify', 'anna'], {
+        EVENT_STORE: 'sqlite',
+        SQLITE_PATH: path,
+        ANCHOR_DB: join(dir, 'anchor.sqlite'),
+      });
       let stdout = '';
       child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
       child.on('exit', (code) => resolve({ code, stdout }));
@@ -81,6 +87,7 @@ describe('tamper evidence: editing the SQLite file directly is detected', () => 
         intact: false,
         firstBreak: expect.objectContaining({ revision: 2, problem: 'edited' }),
       }),
+      expect.objectContaining({ streamId: 'payment-p1', intact: true }),
     ]);
   }, 30_000);
 

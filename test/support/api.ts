@@ -55,6 +55,8 @@ export async function startTestApi(
   scopedKeys: Record<string, readonly Scope[]> = {},
   /** Configuration variables (e.g. short HTTP timeouts), validated as at start-up. */
   env: Record<string, string> = {},
+  /** More infrastructure for the app (e.g. the log anchor over `store`, built from it). */
+  extra: (store: SqliteEventStore) => Partial<AppDependencies> = () => ({}),
 ): Promise<TestApi> {
   const store = SqliteEventStore.open({ path: storePath });
   const clock = new VirtualClock(now);
@@ -74,6 +76,7 @@ export async function startTestApi(
     idempotency: new IdempotencyStore(':memory:', { leaseMs: config.transport.idempotencyLeaseMs }),
     catalog: testCatalog(),
     vault: new PersonalDataVault(':memory:'),
+    ...extra(store),
   };
   const app = await createApp(deps);
   await app.listen(0, '127.0.0.1');

@@ -1,14 +1,14 @@
-import { Controller, Get, Header, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject, Optional, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import {
   EVENT_STORE,
   type EventStore,
   type RecordedEvent,
 } from '../../platform/event-store/event-store.port.js';
-import { StreamNotFoundError } from '../../platform/event-store/errors.js';
-import { verifyChain } from '../../platform/event-store/hash-chain.js';
 import { accountStream, LEDGER_STREAM_PREFIX } from '../../platform/event-store/stream-names.js';
-import { Roles } from '../../platform/http/auth/roles.js';
+import { LogAnchor } from '../../platform/event-store/anchor/log-anchor.js';
+import { verifyAccount } from './account-verification.js';
+import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { problem } from '../../platform/http/problem-details.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 
@@ -81,7 +81,10 @@ const csvCell = (value: unknown) => {
 /** Read-only access to the history for auditors (and ops): pages, exports and tamper checks. */
 @Controller('v1/audit')
 export class AuditController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() @Inject(LogAnchor) private readonly anchor?: LogAnchor,
+  ) {}
 
   private accountFilter(accountId: string) {
     return { streamPrefixes: [accountStream(accountId), `${LEDGER_STREAM_PREFIX}${accountId}@`] };
@@ -103,7 +106,7 @@ export class AuditController {
 
   /** An account's whole history in log order, paged by position (`after` = last position seen). */
   @Get('accounts/:accountId/events')
-  @Roles('auditor', 'ops')
+  @RequireScopes('audit')
   async accountHistory(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Query('limit') limit?: string,
@@ -115,7 +118,7 @@ export class AuditController {
 
   /** The global feed of every event, paged by position. */
   @Get('events')
-  @Roles('auditor', 'ops')
+  @RequireScopes('audit')
   async feed(@Query('limit') limit?: string, @Query('after') after?: string) {
     const { size, after: afterPosition } = page(limit, after);
     const events = await this.store.readAll({ afterPosition, maxCount: size });
@@ -124,7 +127,7 @@ export class AuditController {
 
   /** Export of an account's history as JSON Lines or CSV. */
   @Get('accounts/:accountId/export')
-  @Roles('auditor', 'ops')
+  @RequireScopes('audit')
   async export(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Res() response: Response,
@@ -173,35 +176,37 @@ export class AuditController {
     response.send(lines.join('\n') + (lines.length ? '\n' : ''));
   }
 
-  /** Recomputes each of the account's stream hash chains and reports the first broken event. */
+  /**
+   * Recomputes each of the account's stream hash chains (its account, its ledger periods and the claims of
+   * its payment ids) and reports the first broken event; with the log anchor, also compares them with the
+   * latest signed checkpoint, which catches what a chain cannot: a stream cut short or deleted, an event edited
+   * with its chain recomputed, a changed stored_at or position.
+   */
   @Get('accounts/:accountId/verify')
-  @Roles('auditor', 'ops')
+  @RequireScopes('audit')
   @Header('cache-control', 'no-store')
-  async verify(@Param('accountId', AccountIdPipe) accountId: string) {
-    const streams = new Set<string>();
-    let after: string | undefined;
-    for (;;) {
-      const events = await this.accountEvents(accountId, String(MAX_PAGE), after);
-      for (const event of events) streams.add(event.streamId);
-      if (events.length < MAX_PAGE) break;
-      after = events.at(-1)!.position.toString();
-    }
-    const results = [];
-    for (const streamId of [...streams].sort()) {
-      let events: RecordedEvent[] = [];
-      try {
-        events = await this.store.readStream(streamId);
-      } catch (error) {
-        if (!(error instanceof StreamNotFoundError)) throw error;
-      }
-      const broken = verifyChain(events);
-      results.push({
-        streamId,
-        events: events.length,
-        intact: !broken,
-        ...(broken ? { firstBreak: broken } : {}),
-      });
-    }
-    return { accountId, intact: results.every((r) => r.intact), streams: results };
+  verify(@Param('accountId', AccountIdPipe) accountId: string) {
+    return verifyAccount(this.store, accountId, this.anchor);
+  }
+
+  /** The whole log against the latest signed checkpoint: every manipulation, by stream and position. */
+  @Get('verify')
+  @RequireScopes('audit')
+  @Header('cache-control', 'no-store')
+  async verifyLog() {
+    if (!this.anchor) return { checkpoint: null, intact: true, findings: [], anchored: false };
+    return { ...(await this.anchor.verify()), anchored: true };
+  }
+
+  /** Signs a checkpoint now (ops), e.g. before a backup or after a batch import. */
+  @Post('checkpoints')
+  @RequireScopes('ops')
+  @HttpCode(200)
+  async checkpointNow() {
+    if (!this.anchor) throw problem(404, 'NOT_FOUND', 'The log anchor is not configured on this instance');
+    const signed = await this.anchor.checkpoint();
+    const refusal = this.anchor.refusalReason();
+    if (refusal) throw problem(409, 'LOG_TAMPERED', 'The log does not match its signed checkpoint', refusal);
+    return { signed: signed ?? null, latest: this.anchor.latestCheckpoint() ?? null };
   }
 }

@@ -291,6 +291,8 @@ describe('GET /v1/audit/accounts/:id/verify', () => {
             streams: [
               { streamId: 'account-au-anna', events: 1, intact: true },
               { streamId: 'ledger-au-anna@2026-03', events: 3, intact: true },
+              // The claim of her top-up's payment id (PaymentBook): a payment claim is covered too.
+              { streamId: 'payment-au-p1', events: 1, intact: true },
             ],
           });
           expect(result.headers.get('cache-control')).toBe('no-store');

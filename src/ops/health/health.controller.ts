@@ -1,6 +1,7 @@
-import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, Optional, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { EVENT_STORE, type EventStore } from '../../platform/event-store/event-store.port.js';
+import { LogAnchor } from '../../platform/event-store/anchor/log-anchor.js';
 import { Public } from '../../platform/http/auth/roles.js';
 import { StorageHealth, type RecordedStorageFailure } from '../../platform/http/storage-health.js';
 import { READY_MAX_LAG_SECONDS } from '../ops.module.js';
@@ -31,6 +32,7 @@ export class HealthController {
     @Inject(ProjectionOperations) private readonly projections: ProjectionOperations,
     @Inject(READY_MAX_LAG_SECONDS) private readonly maxLagSeconds: number,
     @Inject(StorageHealth) private readonly storage: StorageHealth,
+    @Optional() @Inject(LogAnchor) private readonly anchor?: LogAnchor,
   ) {}
 
   /** Liveness: the process answers. */
@@ -42,7 +44,8 @@ export class HealthController {
 
   /**
    * Readiness: the event store answers and every read model is usable — none stopped at an event it
-   * cannot apply, none further behind than READY_MAX_PROJECTION_LAG_SECONDS. Each reason is reported.
+   * cannot apply, none further behind than READY_MAX_PROJECTION_LAG_SECONDS — and the store matched its last
+   * signed checkpoint at start-up (a tampered log is not served). Each reason is reported.
    */
   @Get('ready')
   @Public()
@@ -74,6 +77,13 @@ export class HealthController {
   }
 
   private async check(): Promise<Readiness> {
+    const readiness = await this.checkStoreAndProjections();
+    const tampered = this.anchor?.refusalReason();
+    if (!tampered) return readiness;
+    return { ...readiness, status: 'not-ready', reasons: [tampered, ...(readiness.reasons ?? [])] };
+  }
+
+  private async checkStoreAndProjections(): Promise<Readiness> {
     let headPosition: string | null;
     try {
       headPosition = (await this.eventStore.headPosition())?.toString() ?? null;

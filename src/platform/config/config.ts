@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { INSTANT_WITH_OFFSET, isRealInstant } from '../clock/instant.js';
 import {
   MASTER_KEY_FORMAT,
@@ -218,3 +219,87 @@ function loadTransportConfig(env: Env, problems: string[]): TransportConfig {
   };
 }
 // ─── end of transport limits ─────────────────────────────────────────────────────────────────────────────
+// ─── Tamper evidence: the log anchor (signed checkpoints) ─────────────────────────────────────────────
+// Its own block and its own loader: the signing key must never sit in the store it vouches for, so it is
+// read from the environment or a key file, and checked here so that a bad key stops start-up clearly.
+
+export interface AnchorConfig {
+  /** The anchor's own SQLite file: anchored events and signed checkpoints, beside (not inside) the store. */
+  db: string;
+  /** Where the Ed25519 private key comes from. `create`: write a new key file (0600) when it is absent. */
+  signingKey: { kind: 'env'; pem: string } | { kind: 'file'; path: string; create: boolean };
+  /** A pinned public key (PEM) to verify with; default: the signing key's own. */
+  publicKey?: string;
+  /** A checkpoint is signed after this many new events … */
+  everyEvents: number;
+  /** … or this often when fewer arrived (milliseconds). */
+  intervalMs: number;
+}
+
+/** Reads ANCHOR_* (see README); throws ConfigError naming each bad variable. */
+export function loadAnchorConfig(env: Env = process.env, dataDir = loadConfig(env).dataDir): AnchorConfig {
+  const problems: string[] = [];
+  const value = (name: string) => {
+    const raw = env[name];
+    return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+  };
+  const integer = (name: string, fallback: number, min: number, max: number) => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const parsed = /^\d{1,9}$/.test(raw) ? Number.parseInt(raw, 10) : NaN;
+    if (parsed >= min && parsed <= max) return parsed;
+    problems.push(`${name} must be an integer from ${min} to ${max} (got '${raw}')`);
+    return fallback;
+  };
+  const production = env.NODE_ENV === 'production';
+  const inline = value('ANCHOR_SIGNING_KEY');
+  const file = value('ANCHOR_KEY_FILE');
+  let signingKey: AnchorConfig['signingKey'] = {
+    kind: 'file',
+    path: file ?? `${dataDir}/anchor-signing-key.pem`,
+    // In production a missing key is an error, never silently replaced: a new key would vouch for anything.
+    create: !production,
+  };
+  if (inline !== undefined && file !== undefined) {
+    problems.push('ANCHOR_SIGNING_KEY and ANCHOR_KEY_FILE are both set: set one of them');
+  } else if (inline !== undefined) {
+    const pem = anchorKeyPem(inline, 'PRIVATE');
+    if (!isEd25519Key(pem, 'private')) {
+      problems.push(
+        'ANCHOR_SIGNING_KEY must be an Ed25519 private key: PKCS#8 PEM, or its DER in base64 (got something else)',
+      );
+    }
+    signingKey = { kind: 'env', pem };
+  }
+  const publicRaw = value('ANCHOR_PUBLIC_KEY');
+  const publicKey = publicRaw === undefined ? undefined : anchorKeyPem(publicRaw, 'PUBLIC');
+  if (publicKey !== undefined && !isEd25519Key(publicKey, 'public')) {
+    problems.push('ANCHOR_PUBLIC_KEY must be an Ed25519 public key: SPKI PEM, or its DER in base64');
+  }
+  const config: AnchorConfig = {
+    db: value('ANCHOR_DB') ?? `${dataDir}/anchor.sqlite`,
+    signingKey,
+    ...(publicKey !== undefined ? { publicKey } : {}),
+    everyEvents: integer('ANCHOR_EVERY_EVENTS', 100, 1, 1_000_000),
+    intervalMs: integer('ANCHOR_INTERVAL_MS', 10_000, 100, 86_400_000),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** A PEM as given, or base64 DER wrapped as PEM (an env var is easier to set on one line). */
+function anchorKeyPem(raw: string, kind: 'PRIVATE' | 'PUBLIC'): string {
+  if (raw.includes('-----BEGIN')) return raw.replaceAll('\\n', '\n');
+  const body = raw.replace(/\s+/g, '').match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${kind} KEY-----\n${body.join('\n')}\n-----END ${kind} KEY-----\n`;
+}
+
+function isEd25519Key(pem: string, kind: 'private' | 'public'): boolean {
+  try {
+    const key = kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem);
+    return key.asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
+  }
+}
+// ─── end of the log anchor block ───────────────────────────────────────────────────────────────────────
