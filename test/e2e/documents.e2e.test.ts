@@ -44,13 +44,18 @@ describe('documents over HTTP: from an empty store to a PDF', () => {
         periodId: '2026-03',
         totals: { net: '1000.00', vat: '220.00', gross: '1220.00' },
       },
-      expect.objectContaining({ number: 'RU-MOSCOW-LLC-2026-000002', kind: 'bill', date: '2026-04-01' }),
+      expect.objectContaining({ number: 'RU-MOSCOW-LLC-BILL-2026-000001', kind: 'bill', date: '2026-04-01' }),
     ]);
     // The bill document renders the ledger's own period bill (the one payments are applied to): its id and
     // due date come from the BillIssued of the close.
-    const bill = await api.call('GET', '/v1/accounts/vektor/documents/RU-MOSCOW-LLC-2026-000002', undefined, {
-      role: 'auditor',
-    });
+    const bill = await api.call(
+      'GET',
+      '/v1/accounts/vektor/documents/RU-MOSCOW-LLC-BILL-2026-000001',
+      undefined,
+      {
+        role: 'auditor',
+      },
+    );
     expect(bill.body).toMatchObject({
       documentId: 'vektor/2026-03/bill/vektor-2026-03',
       dueDate: '2026-04-14',

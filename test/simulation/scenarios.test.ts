@@ -60,14 +60,15 @@ describe('docs/scenarios reproduce the seed pages’ cycles', () => {
     expect(story).toEqual([
       // The request resent five minutes later is a retry: one bill, one document.
       '2026-03-02T08:00 top-up bill: vector-tb-1 for 5000, due 2026-03-16',
-      '2026-03-02T08:00 document: top-up bill RU-MOSCOW-LLC-2026-000001 dated 2026-03-02: to pay 5000.00, due 2026-03-16',
+      '2026-03-02T08:00 document: top-up bill RU-MOSCOW-LLC-BILL-2026-000001 dated 2026-03-02: to pay 5000.00, due 2026-03-16',
       '2026-03-04T12:00 top-up: +5000 (bank-transfer) → balance 5000',
       '2026-03-04T12:00 top-up bill paid: vector-tb-1: 5000, in full',
       '2026-03-10T09:00 usage: 2000 compute.vcpu.hour = 2200 (grants —) → balance 2800',
       '2026-03-31T21:00 period closed: 2026-03 consumption 2200, grants 0, closing 2800',
       '2026-03-31T21:00 period opened: 2026-04 balance 2800',
-      '2026-03-31T21:00 document: act RU-MOSCOW-LLC-2026-000002 dated 2026-03-31: 2200.00 (VAT 396.72)',
-      '2026-03-31T21:00 document: vat-invoice RU-MOSCOW-LLC-2026-000003 dated 2026-03-31: 2200.00 (VAT 396.72)',
+      // The bill's own series: the act and the invoice are the year's first accounting documents.
+      '2026-03-31T21:00 document: act RU-MOSCOW-LLC-2026-000001 dated 2026-03-31: 2200.00 (VAT 396.72)',
+      '2026-03-31T21:00 document: vat-invoice RU-MOSCOW-LLC-2026-000002 dated 2026-03-31: 2200.00 (VAT 396.72)',
     ]);
     expect(rejected).toEqual([
       expect.stringContaining('BILL_NOT_OPEN: Bill vector-tb-1 is already paid in full'),

@@ -37,7 +37,7 @@ describe('GET /v1/accounts/:id/documents… from the documents read model', () =
         periodId: '2026-03',
         totals: { net: '1000.00', vat: '220.00', gross: '1220.00' },
       },
-      expect.objectContaining({ number: 'RU-MOSCOW-LLC-2026-000002', kind: 'bill', date: '2026-04-01' }),
+      expect.objectContaining({ number: 'RU-MOSCOW-LLC-BILL-2026-000001', kind: 'bill', date: '2026-04-01' }),
     ]);
     expect(await fallbacks(api, 'account-documents')).toBe(before);
   });
@@ -47,7 +47,7 @@ describe('GET /v1/accounts/:id/documents… from the documents read model', () =
       .given()
       .when({
         method: 'GET',
-        path: '/v1/accounts/dm-vektor/documents/RU-MOSCOW-LLC-2026-000002',
+        path: '/v1/accounts/dm-vektor/documents/RU-MOSCOW-LLC-BILL-2026-000001',
         role: 'auditor',
       })
       .then(
@@ -108,7 +108,7 @@ describe('GET /v1/accounts/:id/documents… from the documents read model', () =
     const paths = [
       '/v1/accounts/dm-vektor/documents',
       '/v1/accounts/dm-vektor/documents/RU-MOSCOW-LLC-2026-000001',
-      '/v1/accounts/dm-vektor/documents/RU-MOSCOW-LLC-2026-000002',
+      '/v1/accounts/dm-vektor/documents/RU-MOSCOW-LLC-BILL-2026-000001',
     ];
     const served = await Promise.all(paths.map((path) => api.call('GET', path, undefined, auditor)));
     const before = await fallbacks(api, 'account-documents');

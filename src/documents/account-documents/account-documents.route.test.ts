@@ -13,12 +13,12 @@ const spec = apiSpecification({ now: '2026-03-02T09:00:00.000Z' });
 afterAll(() => spec.close());
 
 const UPD = 'RU-MOSCOW-LLC-2026-000001';
-const BILL = 'RU-MOSCOW-LLC-2026-000002';
+const BILL = 'RU-MOSCOW-LLC-BILL-2026-000001';
 
 /**
  * March of a postpaid legal entity on the first provider's profile (a UPD and a period bill each month) that
  * used 1220.00 RUB incl. 22% VAT, and of an individual (no documents), closed by the month end: the document
- * issuer numbered the UPD and the bill — the only documents of this file — 000001 and 000002.
+ * issuer numbered the UPD (the series' 000001) and the bill (000001 of the bills' own series).
  */
 const marchClosed = once(async (api: TestApi) => {
   await api.call('POST', '/v1/accounts', {

@@ -109,10 +109,12 @@ async function whenSent(command: Command<unknown>): Promise<Sent> {
 const stored = (events: RecordedEvent[]) =>
   events.map((e) => ({ streamId: e.streamId, type: e.type, data: e.data }));
 
-/** The last number given in the issuer's 2026 series (0 before the first). */
-async function lastNumber(): Promise<number> {
+/** The last number given in the issuer's 2026 series (0 before the first); `bill`: its bills' own series. */
+async function lastNumber(series: 'accounting' | 'bill' = 'accounting'): Promise<number> {
   try {
-    const [last] = await engine.store.readStream('doc-numbers-ru-moscow-llc-2026', {
+    const stream =
+      series === 'bill' ? 'doc-numbers-ru-moscow-llc-bill-2026' : 'doc-numbers-ru-moscow-llc-2026';
+    const [last] = await engine.store.readStream(stream, {
       direction: 'backwards',
       maxCount: 1,
     });
@@ -123,6 +125,8 @@ async function lastNumber(): Promise<number> {
 }
 
 const number = (sequence: number) => `RU-MOSCOW-LLC-2026-${String(sequence).padStart(6, '0')}`;
+/** Bills are numbered in a series of their own (seed 004: not accounting documents). */
+const billNumber = (sequence: number) => `RU-MOSCOW-LLC-BILL-2026-${String(sequence).padStart(6, '0')}`;
 
 async function periodClosedOf(accountId: string): Promise<RecordedEvent> {
   const events = await engine.store.readStream(`ledger-${accountId}@2026-03`);
@@ -130,8 +134,9 @@ async function periodClosedOf(accountId: string): Promise<RecordedEvent> {
 }
 
 describe('IssuePeriodDocuments', () => {
-  it('numbers the closing UPD and the period bill gaplessly, then issues both', async () => {
+  it('numbers the closing UPD and the period bill gaplessly, each in its series, then issues both', async () => {
     const before = await lastNumber();
+    const billsBefore = await lastNumber('bill');
     const closed = await periodClosedOf('id-vektor');
 
     const { outcome, error, newEvents } = await whenSent(new IssuePeriodDocuments('id-vektor', '2026-03'));
@@ -149,13 +154,24 @@ describe('IssuePeriodDocuments', () => {
         data: {
           issuer: 'ru-moscow-llc',
           year: 2026,
-          lastNumber: before + 2,
+          lastNumber: before + 1,
           assignments: [
             { documentId: 'id-vektor/2026-03/upd', number: number(before + 1), sequence: before + 1 },
+          ],
+        },
+      },
+      {
+        streamId: 'doc-numbers-ru-moscow-llc-bill-2026',
+        type: 'DocumentNumbersAssigned',
+        data: {
+          issuer: 'ru-moscow-llc-bill',
+          year: 2026,
+          lastNumber: billsBefore + 1,
+          assignments: [
             {
               documentId: 'id-vektor/2026-03/bill/id-vektor-2026-03',
-              number: number(before + 2),
-              sequence: before + 2,
+              number: billNumber(billsBefore + 1),
+              sequence: billsBefore + 1,
             },
           ],
         },
@@ -180,7 +196,7 @@ describe('IssuePeriodDocuments', () => {
           kind: 'bill',
           billKind: 'period',
           documentId: 'id-vektor/2026-03/bill/id-vektor-2026-03',
-          number: number(before + 2),
+          number: billNumber(billsBefore + 1),
           date: '2026-04-01',
           dueDate: '2026-04-14',
           toPay: '1220.00',
@@ -207,6 +223,7 @@ describe('IssuePeriodDocuments', () => {
 
   it('a legal entity without legal details: the bill goes out without a payer, the UPD is withheld with a DomainError', async () => {
     const before = await lastNumber();
+    const billsBefore = await lastNumber('bill');
 
     const { outcome, error, newEvents } = await whenSent(new IssuePeriodDocuments('id-nodetails', '2026-03'));
 
@@ -220,15 +237,15 @@ describe('IssuePeriodDocuments', () => {
     });
     expect(stored(newEvents)).toEqual([
       {
-        streamId: 'doc-numbers-ru-moscow-llc-2026',
+        streamId: 'doc-numbers-ru-moscow-llc-bill-2026',
         type: 'DocumentNumbersAssigned',
         data: expect.objectContaining({
-          lastNumber: before + 1,
+          lastNumber: billsBefore + 1,
           assignments: [
             {
               documentId: 'id-nodetails/2026-03/bill/id-nodetails-2026-03',
-              number: number(before + 1),
-              sequence: before + 1,
+              number: billNumber(billsBefore + 1),
+              sequence: billsBefore + 1,
             },
           ],
         }),
@@ -259,7 +276,8 @@ describe('IssuePeriodDocuments', () => {
       {
         streamId: 'documents-id-nodetails',
         type: 'DocumentIssued',
-        data: expect.objectContaining({ kind: 'upd', number: number(before + 2), payer: VEKTOR }),
+        // The withheld UPD takes the next number of the accounting series: the bill took none of it.
+        data: expect.objectContaining({ kind: 'upd', number: number(before + 1), payer: VEKTOR }),
       },
     ]);
   });
@@ -308,6 +326,7 @@ describe('IssueMidPeriodBill', () => {
     const { billId, eventId } = await billIdOf('id-credit');
     expect(billId).toBe('id-credit-2026-03-mid-1-2026-03-10');
     const before = await lastNumber();
+    const billsBefore = await lastNumber('bill');
 
     const first = await whenSent(new IssueMidPeriodBill('id-credit', '2026-03', billId));
 
@@ -325,7 +344,7 @@ describe('IssueMidPeriodBill', () => {
         data: {
           issuer: 'ru-moscow-llc',
           year: 2026,
-          lastNumber: before + 3,
+          lastNumber: before + 2,
           assignments: [
             {
               documentId: `id-credit/2026-03/act-mid/${billId}`,
@@ -337,10 +356,21 @@ describe('IssueMidPeriodBill', () => {
               number: number(before + 2),
               sequence: before + 2,
             },
+          ],
+        },
+      },
+      {
+        streamId: 'doc-numbers-ru-moscow-llc-bill-2026',
+        type: 'DocumentNumbersAssigned',
+        data: {
+          issuer: 'ru-moscow-llc-bill',
+          year: 2026,
+          lastNumber: billsBefore + 1,
+          assignments: [
             {
               documentId: `id-credit/2026-03/bill/${billId}`,
-              number: number(before + 3),
-              sequence: before + 3,
+              number: billNumber(billsBefore + 1),
+              sequence: billsBefore + 1,
             },
           ],
         },
@@ -375,7 +405,7 @@ describe('IssueMidPeriodBill', () => {
           kind: 'bill',
           billKind: 'mid-period',
           documentId: `id-credit/2026-03/bill/${billId}`,
-          number: number(before + 3),
+          number: billNumber(billsBefore + 1),
           date: '2026-03-10',
           dueDate: '2026-03-12',
           servicePeriod: upToTheBill,

@@ -12,6 +12,8 @@ const spec = apiSpecification({ now: '2026-03-02T09:00:00.000Z' });
 afterAll(() => spec.close());
 
 const NUMBER = expect.stringMatching(/^RU-MOSCOW-LLC-2026-\d{6}$/);
+/** Bills are numbered in a series of their own (seed 004: not accounting documents). */
+const BILL_NUMBER = expect.stringMatching(/^RU-MOSCOW-LLC-BILL-2026-\d{6}$/);
 const PROVIDER = { id: 'ru-moscow-llc', name: 'ООО «Облачные технологии»', taxId: '7707049388' };
 
 const topUp = (
@@ -125,7 +127,7 @@ describe('GET /v1/accounts/:id/reconciliation', () => {
           closingBalance: '970.00',
           owedBy: 'customer',
           // A bill is not an accounting document: named, never a line.
-          excluded: [{ reference: NUMBER, reason: 'not-a-services-document' }],
+          excluded: [{ reference: BILL_NUMBER, reason: 'not-a-services-document' }],
         }),
         expectNoNewEvents(),
       ));

@@ -90,6 +90,24 @@ describe('assignNumbers', () => {
     );
   });
 
+  it('bills are not accounting documents: a series of their own, so acts and invoices stay gapless (seed 004)', () => {
+    const act = { ...doc('acc/2026-03/act', '2026-03-31'), kind: 'act' };
+    const bill = { ...doc('acc/2026-03/bill', '2026-04-01'), kind: 'bill' };
+    const invoice = { ...doc('acc/2026-04/vat-invoice', '2026-04-30'), kind: 'vat-invoice' };
+    expect(numberingSeriesOf(bill)).toEqual({ issuer: 'ru-moscow-llc-bill', year: 2026 });
+    expect(numberingSeriesOf(act)).toEqual({ issuer: 'ru-moscow-llc', year: 2026 });
+    const { documents, counters } = assignNumbersAcrossSeries([], [act, bill, invoice]);
+    expect(documents.map((d) => d.number)).toEqual([
+      'RU-MOSCOW-LLC-2026-000001',
+      'RU-MOSCOW-LLC-BILL-2026-000001',
+      'RU-MOSCOW-LLC-2026-000002',
+    ]);
+    expect(counters).toEqual([
+      { issuer: 'ru-moscow-llc', year: 2026, lastNumber: 2 },
+      { issuer: 'ru-moscow-llc-bill', year: 2026, lastNumber: 1 },
+    ]);
+  });
+
   it('each issuer has its own series', () => {
     expect(() => assignNumbers(counter2026(), [doc('x', '2026-03-31', 'kz-llp')])).toThrow(
       NumberingSeriesMismatchError,

@@ -1,6 +1,6 @@
 /**
  * Document numbers: sequential and gapless per issuer per year (rules §9), formatted
- * `<ISSUER-PREFIX>-<YEAR>-<000001>`. The allocator is pure: it takes the series' counter and a batch of
+ * `<ISSUER-PREFIX>-<YEAR>-<000001>`; bills in a series of their own (`<ISSUER-PREFIX>-BILL-<YEAR>-…`). The allocator is pure: it takes the series' counter and a batch of
  * documents and returns the numbered documents with the new counter; the caller stores both in one
  * atomic append (the counter stream's expected revision guards against two allocators racing), so a
  * number is never handed out twice nor skipped.
@@ -19,12 +19,21 @@ export interface DocumentNumberCounter {
   readonly lastNumber: number;
 }
 
-/** What numbering needs of a document: its identity, issuer and date. */
+/** What numbering needs of a document: its identity, kind, issuer and date. */
 export interface NumberableDocument {
   readonly documentId: string;
+  /** A bill is numbered in its own series (absent: an accounting document). */
+  readonly kind?: string;
   readonly issuer: { readonly id: string };
   readonly date: LocalDate;
 }
+
+/**
+ * Bills are not accounting documents (seed 004): they get a series of their own per issuer and year, so
+ * acts, VAT invoices and UPDs stay gapless among themselves. The series is named after the issuer with this
+ * suffix: `RU-MOSCOW-LLC-BILL-2026-000001`.
+ */
+export const BILL_SERIES_SUFFIX = '-bill';
 
 export interface NumberedBatch<D> {
   /** In numbering order: by date, documents of the same date in input order. */
@@ -111,7 +120,8 @@ export function formatDocumentNumber(prefix: string, year: number, sequence: num
 /** The series a document is numbered in: its issuer and its date's year. */
 export function numberingSeriesOf(document: NumberableDocument): { issuer: string; year: number } {
   epochDayOf(document.date, `date of document ${document.documentId}`);
-  return { issuer: document.issuer.id, year: Number(document.date.slice(0, 4)) };
+  const series = document.kind === 'bill' ? `${document.issuer.id}${BILL_SERIES_SUFFIX}` : document.issuer.id;
+  return { issuer: series, year: Number(document.date.slice(0, 4)) };
 }
 
 /**
