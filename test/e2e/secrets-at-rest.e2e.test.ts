@@ -8,6 +8,8 @@ import { startService, type Service } from '../support/service-process.js';
  * needs the master key from outside and refuses one that does not open the keys.
  */
 describe('secrets at rest: the service process', () => {
+  // Each test starts real service processes (several in the last one): generous on a loaded machine.
+  jest.setTimeout(120_000);
   let root: string;
   let service: Service | undefined;
   beforeAll(() => (root = mkdtempSync(join(tmpdir(), 'secrets-'))));

@@ -12,14 +12,22 @@ describe('jsonNestingExceeds', () => {
     expect(jsonNestingExceeds(bytes('[[]]'), 1)).toBe(true);
   });
 
-  it('scans a 1.8 MB deeply nested body in milliseconds', () => {
+  it('stops at the first level past the limit: of a 1.8 MB nested body it reads 33 bytes, not the rest', () => {
+    // Counted, not timed (performance is measured by the benchmarks): the scan is one pass that stops early.
     const deep = bytes('['.repeat(900_000) + ']'.repeat(900_000));
-    const started = performance.now();
-    expect(jsonNestingExceeds(deep, 32)).toBe(true);
+    let read = 0;
+    const counted = new Proxy(deep, {
+      get(target, key) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) read++;
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    expect(jsonNestingExceeds(counted, 32)).toBe(true);
+    expect(read).toBe(33);
     const wide = bytes(
       JSON.stringify({ records: Array.from({ length: 20_000 }, (_, i) => ({ id: `r-${i}`, q: '1.5' })) }),
     );
     expect(jsonNestingExceeds(wide, 32)).toBe(false);
-    expect(performance.now() - started).toBeLessThan(200);
   });
 });
