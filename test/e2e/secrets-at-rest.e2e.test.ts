@@ -7,9 +7,8 @@ import { startService, type Service } from '../support/service-process.js';
  * The service process as `npm start` runs it: a fresh data folder in development, then production, which
  * needs the master key from outside and refuses one that does not open the keys.
  */
+// Each test starts real service processes (several in the last one): 120 s each, for a loaded machine.
 describe('secrets at rest: the service process', () => {
-  // Each test starts real service processes (several in the last one): generous on a loaded machine.
-  jest.setTimeout(120_000);
   let root: string;
   let service: Service | undefined;
   beforeAll(() => (root = mkdtempSync(join(tmpdir(), 'secrets-'))));
@@ -84,13 +83,13 @@ describe('secrets at rest: the service process', () => {
       ]),
     );
     expect(files.filter((f) => mode(join(dataDir(), f)) !== 0o600)).toEqual([]);
-  });
+  }, 120_000);
 
   it('production (NODE_ENV=production) refuses to start without a master key, naming the variables', async () => {
     await expect(startService(dataDir(), { ...noKeys, NODE_ENV: 'production' })).rejects.toThrow(
       /PERSONAL_DATA_MASTER_KEY or PERSONAL_DATA_MASTER_KEY_FILE is required when NODE_ENV=production/,
     );
-  });
+  }, 120_000);
 
   it('production starts with the key that wrapped the keys, and refuses another one', async () => {
     const other = join(root, 'other.key');
@@ -110,5 +109,5 @@ describe('secrets at rest: the service process', () => {
     expect(warnings).not.toMatch(/development master key/);
     // Until the developer deletes it, every start reminds them the plain keys are still on disk.
     expect(warnings).toContain('api-keys.generated.txt still holds the generated API keys');
-  });
+  }, 120_000);
 });
