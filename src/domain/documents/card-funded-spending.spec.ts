@@ -22,9 +22,23 @@ const vkDocuments = (
   deposits: string,
   eligible: string,
   basis = profile(VK_PREPAID),
+  /** The unspent deposits the close carries out, by source (FIFO). */
+  funding?: Array<[string, string]>,
 ) =>
   closingDocumentsFor({
-    closed: periodClosed({ byService, deposits, documentEligibleDeposits: eligible }),
+    closed: periodClosed({
+      byService,
+      deposits,
+      documentEligibleDeposits: eligible,
+      ...(funding
+        ? {
+            carried: {
+              ...periodClosed().carried,
+              funding: funding.map(([source, amount]) => ({ source: source as 'card', amount })),
+            },
+          }
+        : {}),
+    }),
     account: ruLegal({ profileId: VK_PREPAID }),
     issuer: RU_ISSUER,
     profile: basis,
@@ -65,12 +79,14 @@ describe('spending paid by card top-ups is left out of legal entities’ documen
       ],
       '1500',
       '1000',
+      profile(VK_PREPAID),
+      [['card', '149.5']],
     );
     const upd = result.documents[0] as UpdDocument;
     expect(result.documents.map((d) => d.kind)).toEqual(['upd']);
     expect(upd.lines.map((l) => [l.service, l.gross])).toEqual([['Compute', '1000.00']]);
     expect(upd.totals).toEqual({ gross: '1000.00', vat: '180.33', net: '819.67' });
-    // All the bank money was spent: nothing is left as an advance.
+    // All the bank money was spent: the 149.50 left is card money, which is no advance in documents.
     expect(result.omitted).toEqual([{ kind: 'advance-vat-invoice', reason: 'no-unconfirmed-advance' }]);
   });
 

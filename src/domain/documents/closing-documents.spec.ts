@@ -326,10 +326,74 @@ describe('advance VAT invoice (RU): eligible deposits of the period − amount c
   it('with act + VAT invoice the act’s total is what is confirmed', () => {
     const result = documents({
       profile: withDocuments(YC_PREPAID, { advanceVatInvoice: true }),
-      closed: periodClosed({ byService: MIXED, documentEligibleDeposits: '1000' }),
+      closed: periodClosed({ byService: MIXED, deposits: '1000', documentEligibleDeposits: '1000' }),
     });
     expect(kinds(result.documents)).toEqual(['act', 'vat-invoice', 'advance-vat-invoice']);
     expect(ofKind(result.documents, 'advance-vat-invoice').totals.gross).toBe('80.00');
+  });
+
+  // §9: min(eligible deposits, max(0, closing balance)). The old formula (eligible − confirmed) said 100 and
+  // 800 for these two periods.
+  it('opening +800, 1 000 deposited, 900 spent: the advance is 900 (the carried 800 was spent first)', () => {
+    const closed = periodClosed({
+      byService: [service('Compute', '900')],
+      openingBalance: '800',
+      deposits: '1000',
+      documentEligibleDeposits: '1000',
+      carried: {
+        ...periodClosed().carried,
+        balance: '900',
+        funding: [{ source: 'bank-transfer', amount: '900' }],
+      },
+    });
+    expect(closed.closingBalance).toBe('900');
+    const advance = ofKind(
+      documents({ account: ruLegal({ profileId: VK_PREPAID }), profile: profile(VK_PREPAID), closed })
+        .documents,
+      'advance-vat-invoice',
+    ) as AdvanceVatInvoiceDocument;
+    expect(advance).toMatchObject({
+      totals: { gross: '900.00' },
+      eligibleDeposits: '1000.00',
+      closingBalance: '900.00',
+    });
+  });
+
+  it('opening −300 (a debt), 1 000 deposited, 200 spent: the advance is 500 (repaying the debt is no advance)', () => {
+    const closed = periodClosed({
+      byService: [service('Compute', '200')],
+      openingBalance: '-300',
+      deposits: '1000',
+      documentEligibleDeposits: '1000',
+      carried: {
+        ...periodClosed().carried,
+        balance: '500',
+        funding: [{ source: 'bank-transfer', amount: '500' }],
+      },
+    });
+    expect(closed.closingBalance).toBe('500');
+    const advance = ofKind(
+      documents({ account: ruLegal({ profileId: VK_PREPAID }), profile: profile(VK_PREPAID), closed })
+        .documents,
+      'advance-vat-invoice',
+    );
+    expect(advance.totals.gross).toBe('500.00');
+  });
+
+  it('a period that ends in debt has no advance, whatever was deposited', () => {
+    const closed = periodClosed({
+      byService: [service('Compute', '1500')],
+      deposits: '1000',
+      documentEligibleDeposits: '1000',
+      carried: { ...periodClosed().carried, balance: '-500', funding: [] },
+    });
+    expect(closed.closingBalance).toBe('-500');
+    const result = documents({
+      account: ruLegal({ profileId: VK_PREPAID }),
+      profile: profile(VK_PREPAID),
+      closed,
+    });
+    expect(result.omitted).toContainEqual({ kind: 'advance-vat-invoice', reason: 'no-unconfirmed-advance' });
   });
 
   it('only in Russia, only for residents', () => {

@@ -16,7 +16,8 @@
  * Individuals get no accounting documents.
  */
 import Big from 'big.js';
-import { excludedFromDocuments } from '../ledger/funding.js';
+import type { PaymentChannel } from '../policies/policy-profile.js';
+import { countsInDocuments, excludedFromDocuments } from '../ledger/funding.js';
 import { CREDIT_LIMIT_EXHAUSTED } from '../ledger/ledger-commands.js';
 import type { LedgerEventOf } from '../ledger/ledger-events.js';
 import { carriedState, serviceTotals, type LedgerState } from '../ledger/ledger-state.js';
@@ -253,8 +254,14 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
   if (policy.advanceVatInvoice && midPeriod) {
     omitted.push({ kind: 'advance-vat-invoice', reason: 'mid-period' });
   } else if (policy.advanceVatInvoice) {
+    // §9: min(eligible deposits, max(0, closing balance)) — the advance still unused at the period's end out
+    // of this period's eligible deposits: money that repaid an earlier debt is no advance, and a prepayment
+    // carried in was invoiced in its own period. Of the closing balance only the unspent money from channels
+    // that count in documents is an advance (card money left over is not, §9 first provider).
     const eligible = toMinorUnits(closed.documentEligibleDeposits, context);
-    const advance = eligible.subtract(confirmed);
+    const closing = toMinorUnits(closed.closingBalance, context);
+    const unused = toMinorUnits(unspentCountingInDocuments(closed, policy.eligibleChannels), context);
+    const advance = eligible.compare(unused) < 0 ? eligible : unused;
     if (context.jurisdiction === 'non-resident') {
       omitted.push({ kind: 'advance-vat-invoice', reason: 'non-resident' });
     } else if (context.jurisdiction !== 'RU') {
@@ -280,6 +287,7 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
         ...common('advance-vat-invoice'),
         eligibleDeposits: printed(eligible),
         confirmedByServices: printed(confirmed),
+        closingBalance: printed(closing),
         ...linesOf(advanceLines),
       };
       documents.push(invoice);
@@ -287,6 +295,25 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
   }
 
   return { periodId: closed.periodId, documents, omitted };
+}
+
+/**
+ * The closing balance above zero made of money that counts in documents: the unspent deposits carried out of
+ * the period by source (FIFO); a close from before sources were tracked counts the whole positive balance.
+ */
+function unspentCountingInDocuments(
+  closed: PeriodClosedData,
+  eligibleChannels: readonly PaymentChannel[],
+): string {
+  const funding = closed.carried.funding;
+  if (!funding) {
+    const closing = new Big(closed.closingBalance);
+    return closing.gt(0) ? closing.toFixed() : '0';
+  }
+  return funding
+    .filter((part) => countsInDocuments(part.source, eligibleChannels))
+    .reduce((sum, part) => sum.plus(part.amount), new Big(0))
+    .toFixed();
 }
 
 function plannedKinds(policy: PolicyProfile['documents']): ClosingDocumentKind[] {

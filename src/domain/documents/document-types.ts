@@ -115,9 +115,14 @@ export interface VatInvoiceDocument extends ClosingDocumentBase {
 /** Advance VAT invoice (RU): prepayments of the period not yet covered by services. */
 export interface AdvanceVatInvoiceDocument extends ClosingDocumentBase {
   readonly kind: 'advance-vat-invoice';
-  /** Document-eligible deposits of the period and the part the act (or UPD) confirmed. */
+  /**
+   * The advance is min(eligible deposits, max(0, closing balance)) (rules §9): the period's document-eligible
+   * deposits, the period's closing balance, and — for the reader — what the act (or UPD) confirmed.
+   */
   readonly eligibleDeposits: DocumentAmount;
   readonly confirmedByServices: DocumentAmount;
+  /** Absent on advance invoices issued before the §9 formula. */
+  readonly closingBalance?: DocumentAmount;
 }
 
 /**

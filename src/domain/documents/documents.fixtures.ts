@@ -138,11 +138,18 @@ export function periodClosed(
   const byService = overrides.byService ?? [];
   const sum = (pick: (s: ServiceTotals) => string) =>
     toPlainString(byService.reduce((total, s) => total.plus(pick(s)), new Decimal('0')));
+  // Unless given, the closing balance follows from the rest: opening + deposits − spent − penalties.
+  const closingBalance = toPlainString(
+    new Decimal(overrides.openingBalance ?? '0')
+      .plus(overrides.deposits ?? '0')
+      .minus(overrides.spentFromBalance ?? sum((s) => s.fromBalance))
+      .minus(overrides.penalties ?? '0'),
+  );
   return {
     periodId: '2026-03',
     closedAt: '2026-03-31T21:00:00.000Z',
     openingBalance: '0',
-    closingBalance: '0',
+    closingBalance,
     deposits: '0',
     documentEligibleDeposits: '0',
     grantsUsed: sum((s) => s.fromGrants),
