@@ -7,36 +7,14 @@
  * or absolute), by default `../shared/edm` beside the checkout. Without the schema or xmllint the suite
  * reports itself skipped with the reason; CI has both (`.ci/run` installs libxml2-utils).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename } from 'node:path';
 import { edmCases, EDM_SIGNER } from '../../domain/documents/edm/edm.fixtures.js';
 import { edmXmlFor, rateOf } from '../../domain/documents/edm/upd-xml.js';
+import {
+  updSchemaSkipReason as skipReason,
+  validateAgainstSchema as validate,
+} from '../../../test/support/edm-schema.js';
 import { encodeEdmXml } from './document-xml.controller.js';
-
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const schemaDir = resolve(repoRoot, process.env.EDM_SCHEMA_DIR ?? '../shared/edm');
-const schema = join(schemaDir, 'upd_2023-1115131_5_03.xsd');
-const xmllintFound = spawnSync('xmllint', ['--version'], { encoding: 'utf8' }).status === 0;
-const skipReason = !existsSync(schema)
-  ? `the schema ${schema} is missing (set EDM_SCHEMA_DIR)`
-  : !xmllintFound
-    ? 'xmllint is not installed (Debian package libxml2-utils)'
-    : null;
-
-function validate(bytes: Buffer, fileName: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'edm-xml-'));
-  try {
-    const path = join(dir, fileName);
-    writeFileSync(path, bytes);
-    const result = spawnSync('xmllint', ['--schema', schema, path, '--noout'], { encoding: 'utf8' });
-    return { status: result.status, output: `${result.stdout}${result.stderr}`, path };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 if (skipReason) {
   // Skipped tests print no title in the default reporter: say why here, so a skip is never silent.
