@@ -1,0 +1,89 @@
+import { Controller, Get, Inject, Optional, Param, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import iconv from 'iconv-lite';
+import { AccountBook } from '../../accounts/account-book.js';
+import { DocumentService } from '../document-service.js';
+import { NotFoundError } from '../../platform/commands/command-outcome.js';
+import { RequireScopes } from '../../platform/http/auth/roles.js';
+import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
+import type { Numbered } from '../../domain/documents/index.js';
+import {
+  edmUnavailableReason,
+  edmXmlFor,
+  shipmentDocumentOf,
+  type EdmXmlFile,
+} from '../../domain/documents/edm/upd-xml.js';
+import { documentsProjection } from '../../../projections/documents.projection.js';
+import { accountDocuments } from '../../../projections/queries/documents.query.js';
+import { ReadModels } from '../../../projections/queries/read-models.js';
+import { edmSignerFor } from './edm-signers.js';
+
+export const EDM_XML_CONTENT_TYPE = 'application/xml; charset=windows-1251';
+
+/** The file's bytes: the XML declares windows-1251, and every character it lacks is already a reference. */
+export function encodeEdmXml(file: Pick<EdmXmlFile, 'xml'>): Buffer {
+  return iconv.encode(file.xml, 'win1251');
+}
+
+/**
+ * An issued UPD or VAT invoice as the tax service's XML (format 5.03), for accounts that use EDM: what the
+ * EDM operator sends the buyer. Acts, bills and advance VAT invoices have none (404), nor has any document
+ * of an account without EDM.
+ */
+@Controller('v1/accounts/:accountId')
+export class DocumentXmlController {
+  constructor(
+    private readonly documents: DocumentService,
+    private readonly accounts: AccountBook,
+    @Optional() @Inject(ReadModels) private readonly readModels?: ReadModels,
+  ) {}
+
+  @Get('documents/:number/xml')
+  @RequireScopes('read')
+  async xml(
+    @Param('accountId', AccountIdPipe) accountId: string,
+    @Param('number') number: string,
+    @Res() response: Response,
+  ) {
+    const facts = await this.accounts.account(accountId);
+    const issued = await this.issued(accountId);
+    const document = issued.find((d) => d.number === number);
+    if (!document) throw new NotFoundError(`Account ${accountId} has no document ${number}`);
+    if (!facts.edm) {
+      throw new NotFoundError(`Account ${accountId} does not use EDM: its documents have no XML`);
+    }
+    const unavailable = edmUnavailableReason(document);
+    if (unavailable || (document.kind !== 'upd' && document.kind !== 'vat-invoice')) {
+      throw new NotFoundError(
+        unavailable === 'kind' || unavailable === null
+          ? `Document ${number} is a ${document.kind}: only UPDs and VAT invoices have the tax service's XML`
+          : `Document ${number} has no tax service's XML: it is not a Russian document in roubles`,
+      );
+    }
+    const basis =
+      document.kind === 'vat-invoice'
+        ? issued.find((d) => d.documentId === document.basisDocumentId)
+        : undefined;
+    const file = edmXmlFor({
+      document,
+      signer: edmSignerFor(document.issuer.id),
+      ...(basis ? { shipmentDocument: shipmentDocumentOf(basis) } : {}),
+    });
+    response
+      .status(200)
+      .setHeader('content-type', EDM_XML_CONTENT_TYPE)
+      .setHeader('content-disposition', `attachment; filename="${file.fileName}"`);
+    response.send(encodeEdmXml(file));
+  }
+
+  /** The account's issued documents: from the documents read model once caught up, else the stream. */
+  private async issued(accountId: string): Promise<Numbered[]> {
+    const read = await this.readModels?.read(
+      'account-documents',
+      documentsProjection,
+      accountDocuments(accountId),
+    );
+    if (read?.served && read.value) return read.value;
+    return this.documents.list(accountId);
+  }
+}
