@@ -1,7 +1,10 @@
 import type { Projection } from './runner/projection.js';
 import { readIssuedDocument } from './support/issued-document.js';
 import { sortablePosition } from './support/streams.js';
-import { DOCUMENTS_STREAM_PREFIX } from '../src/platform/event-store/stream-names.js';
+import {
+  DOCUMENTS_STREAM_PREFIX,
+  accountIdOfDocumentsStream,
+} from '../src/platform/event-store/stream-names.js';
 
 /**
  * The documents index (by account, kind, date, number) and each document's content as issued. Events in
@@ -12,7 +15,8 @@ import { DOCUMENTS_STREAM_PREFIX } from '../src/platform/event-store/stream-name
 export const documentsProjection: Projection = {
   name: 'documents',
   // v2: a repeated document id is recorded as unrecognised; unrecognised events indexed by stream.
-  version: 2,
+  // v3: withheld documents (DocumentsWithheld / WithheldDocumentsReleased) in documents_withheld.
+  version: 3,
   filter: { streamPrefixes: [DOCUMENTS_STREAM_PREFIX] },
 
   async setup(db, table) {
@@ -29,9 +33,30 @@ export const documentsProjection: Projection = {
     await db.run(
       `CREATE INDEX IF NOT EXISTS ${table('documents_unrecognised_by_stream')} ON ${table('documents_unrecognised')} (stream_id)`,
     );
+    await db.run(`CREATE TABLE IF NOT EXISTS ${table('documents_withheld')} (
+      account_id TEXT NOT NULL, withheld_id TEXT NOT NULL, content TEXT NOT NULL, position TEXT NOT NULL,
+      PRIMARY KEY (account_id, withheld_id))`);
   },
 
   async apply(db, recorded, table) {
+    const accountId = accountIdOfDocumentsStream(recorded.streamId);
+    if (recorded.type === 'DocumentsWithheld' && accountId !== undefined) {
+      const { withheldId } = recorded.data as { withheldId: string };
+      await db.run(
+        `INSERT INTO ${table('documents_withheld')} (account_id, withheld_id, content, position)
+         VALUES ($1, $2, $3, $4) ON CONFLICT (account_id, withheld_id) DO UPDATE SET content = excluded.content, position = excluded.position`,
+        [accountId, withheldId, JSON.stringify(recorded.data), recorded.position.toString()],
+      );
+      return;
+    }
+    if (recorded.type === 'WithheldDocumentsReleased' && accountId !== undefined) {
+      const { withheldId } = recorded.data as { withheldId: string };
+      await db.run(`DELETE FROM ${table('documents_withheld')} WHERE account_id = $1 AND withheld_id = $2`, [
+        accountId,
+        withheldId,
+      ]);
+      return;
+    }
     const parsed =
       recorded.type === 'DocumentIssued'
         ? readIssuedDocument(recorded.data)

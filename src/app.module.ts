@@ -42,6 +42,7 @@ import { ReconciliationReportController } from './documents/reconciliation-repor
 import {
   IssueMidPeriodBillHandler,
   IssueTopUpBillHandler,
+  IssueWithheldDocumentsHandler,
   IssuePeriodDocumentsHandler,
 } from './documents/issue-documents/issue-documents.command.js';
 import { ClosePeriodController } from './ledger/close-period/close-period.controller.js';
@@ -129,6 +130,7 @@ export const COMMAND_HANDLERS = [
   IssuePeriodDocumentsHandler,
   IssueMidPeriodBillHandler,
   IssueTopUpBillHandler,
+  IssueWithheldDocumentsHandler,
   ConfigureAutoTopUpHandler,
   AnswerAutoTopUpHandler,
   ...DEADLINE_COMMAND_HANDLERS,

@@ -33,6 +33,7 @@ import { TimelineEngine } from './timelines/timeline-engine.js';
 import {
   IssueMidPeriodBill,
   IssueTopUpBill,
+  IssueWithheldDocuments,
   IssuePeriodDocuments,
 } from './documents/issue-documents/issue-documents.command.js';
 import type { ReadModelDb } from '../projections/runner/read-model-db.js';
@@ -144,6 +145,7 @@ export function wireTimelines(
           commands.execute(new IssueMidPeriodBill(accountId, periodId, billId)),
         issueTopUpBill: (accountId, periodId, billId) =>
           commands.execute(new IssueTopUpBill(accountId, periodId, billId)),
+        issueWithheld: (accountId) => commands.execute(new IssueWithheldDocuments(accountId)),
       },
       db: dbs.documents,
     },

@@ -25,3 +25,16 @@ export const accountDocuments =
       .sort((a, b) => (BigInt(a.position) < BigInt(b.position) ? -1 : 1))
       .map((row) => JSON.parse(row.content) as Numbered);
   };
+
+/** An account's documents withheld now (DocumentsWithheld not yet released), in the order they were withheld. */
+export const withheldDocuments =
+  (accountId: string): ReadModelQuery<unknown[]> =>
+  async (db, table) => {
+    const rows = await db.all<{ content: string; position: string }>(
+      `SELECT content, position FROM ${table('documents_withheld')} WHERE account_id = $1`,
+      [accountId],
+    );
+    return rows
+      .sort((a, b) => (BigInt(a.position) < BigInt(b.position) ? -1 : 1))
+      .map((row) => JSON.parse(row.content) as unknown);
+  };

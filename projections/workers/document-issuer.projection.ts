@@ -1,20 +1,26 @@
 import type { Projection, ProjectionIdentity } from '../runner/projection.js';
 import type { LedgerEventOf } from '../../src/domain/ledger/ledger-events.js';
 import { DomainError } from '../../src/domain/shared/errors.js';
-import { LEDGER_STREAM_PREFIX, ledgerStreamParts } from '../../src/platform/event-store/stream-names.js';
+import {
+  ACCOUNT_STREAM_PREFIX,
+  LEDGER_STREAM_PREFIX,
+  accountIdOfAccountStream,
+  ledgerStreamParts,
+} from '../../src/platform/event-store/stream-names.js';
 
 /**
- * Issues documents from the durable subscription: every PeriodClosed (mid-period BillIssued, TopUpBillIssued) gets its
- * documents exactly once, however the period was closed. A period whose documents cannot be composed (for
+ * Issues documents from the durable subscription: every PeriodClosed (mid-period BillIssued,
+ * TopUpBillIssued) gets its documents exactly once, however the period was closed. A period whose documents cannot be composed (for
  * example a legal entity without legal details) is recorded as withheld, with the reason, instead of
- * stopping the issuer for every other account.
+ * stopping the issuer for every other account; the documents stream records it too (DocumentsWithheld), and
+ * when the account's legal details are added the withheld documents are issued (WithheldDocumentsReleased).
  */
 export const DOCUMENT_ISSUER: ProjectionIdentity = {
   name: 'document-issuer',
   version: 1,
   filter: {
-    streamPrefixes: [LEDGER_STREAM_PREFIX],
-    eventTypes: ['PeriodClosed', 'BillIssued', 'TopUpBillIssued'],
+    streamPrefixes: [LEDGER_STREAM_PREFIX, ACCOUNT_STREAM_PREFIX],
+    eventTypes: ['PeriodClosed', 'BillIssued', 'TopUpBillIssued', 'LegalDetailsAdded'],
   },
 };
 
@@ -23,6 +29,8 @@ export interface DocumentIssuing {
   issueForClosedPeriod(accountId: string, periodId: string): Promise<unknown>;
   issueMidPeriodBill(accountId: string, periodId: string, billId: string): Promise<unknown>;
   issueTopUpBill(accountId: string, periodId: string, billId: string): Promise<unknown>;
+  /** The legal details arrived: issue what was withheld for want of them. */
+  issueWithheld(accountId: string): Promise<unknown>;
 }
 
 export function documentIssuerProjection(documents: DocumentIssuing): Projection {
@@ -33,6 +41,13 @@ export function documentIssuerProjection(documents: DocumentIssuing): Projection
         event_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, period_id TEXT NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL)`);
     },
     async apply(db, recorded, table) {
+      const detailsOf = accountIdOfAccountStream(recorded.streamId);
+      if (detailsOf !== undefined) {
+        // Documents withheld for want of legal details go out now, with their original dates.
+        await documents.issueWithheld(detailsOf);
+        await db.run(`DELETE FROM ${table('withheld')} WHERE account_id = $1`, [detailsOf]);
+        return;
+      }
       const { accountId, periodId } = ledgerStreamParts(recorded.streamId)!;
       try {
         if (recorded.type === 'PeriodClosed') await documents.issueForClosedPeriod(accountId, periodId);

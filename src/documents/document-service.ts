@@ -51,8 +51,32 @@ type NumberingEvent = {
 
 interface DocumentsState {
   issued: Map<string, Numbered>;
+  /** Documents that could not be composed (e.g. legal details missing), by withheld id, until released. */
+  withheld: Map<string, DocumentsWithheld>;
 }
-type DocumentsEvent = { type: 'DocumentIssued'; data: Numbered };
+
+/** Which issue a withheld entry waits on: a period's close, or one bill raised in the period. */
+export interface WithheldSource {
+  periodId: string;
+  source: 'period' | 'mid-period' | 'top-up';
+  billId?: string;
+}
+
+/** The fact that an account's documents for a close or a bill are withheld, with the rule that stops them. */
+export interface DocumentsWithheld extends WithheldSource {
+  withheldId: string;
+  code: string;
+  reason: string;
+  at: string;
+}
+
+type DocumentsEvent =
+  | { type: 'DocumentIssued'; data: Numbered }
+  | { type: 'DocumentsWithheld'; data: DocumentsWithheld }
+  | { type: 'WithheldDocumentsReleased'; data: { withheldId: string; at: string } };
+
+export const withheldIdOf = (entry: WithheldSource) =>
+  `${entry.periodId}/${entry.source}${entry.billId ? `/${entry.billId}` : ''}`;
 
 /**
  * Issues an account's documents when a period closes: computes them (pure domain), numbers them gaplessly
@@ -86,9 +110,11 @@ export class DocumentService {
     this.documents = new AggregateStreams<DocumentsState, DocumentsEvent>(
       store,
       clock,
-      () => ({ issued: new Map() }),
+      () => ({ issued: new Map(), withheld: new Map() }),
       (state, event) => {
-        state.issued.set(event.data.documentId, event.data);
+        if (event.type === 'DocumentIssued') state.issued.set(event.data.documentId, event.data);
+        else if (event.type === 'DocumentsWithheld') state.withheld.set(event.data.withheldId, event.data);
+        else state.withheld.delete(event.data.withheldId);
         return state;
       },
       5_000,
@@ -124,6 +150,7 @@ export class DocumentService {
       if (bill.issued) unnumbered.push(bill.bill);
     }
     const outcome = await this.issue(accountId, unnumbered, closed.id);
+    await this.recordWithheld(accountId, { periodId, source: 'period' }, withheld, closed.id);
     if (withheld) throw withheld;
     return outcome;
   }
@@ -205,6 +232,12 @@ export class DocumentService {
     });
     if (decision.issued) unnumbered.push(decision.bill);
     const outcome = await this.issue(accountId, unnumbered, events[index]!.id);
+    await this.recordWithheld(
+      accountId,
+      { periodId, source: 'mid-period', billId },
+      withheld,
+      events[index]!.id,
+    );
     if (withheld) throw withheld;
     return outcome;
   }
@@ -218,14 +251,99 @@ export class DocumentService {
     if (!issued) throw new Error(`No top-up bill ${billId} in ${periodId} of ${accountId}`);
     const { at: _at, ...bill } = issued.data as LedgerEventOf<'TopUpBillIssued'>['data'];
     const { account, profile } = await this.accountContext(accountId);
-    const document = composeTopUpBill({
-      account,
-      issuer: issuerDetails(account.facts.issuer),
-      profile,
-      bill,
-      agreement: agreementOf(account),
-    });
-    return this.issue(accountId, [document], issued.id);
+    const entry: WithheldSource = { periodId, source: 'top-up', billId };
+    let document: AccountDocument;
+    try {
+      document = composeTopUpBill({
+        account,
+        issuer: issuerDetails(account.facts.issuer),
+        profile,
+        bill,
+        agreement: agreementOf(account),
+      });
+    } catch (error) {
+      if (error instanceof DomainError) await this.recordWithheld(accountId, entry, error, issued.id);
+      throw error;
+    }
+    const outcome = await this.issue(accountId, [document], issued.id);
+    await this.recordWithheld(accountId, entry, undefined, issued.id);
+    return outcome;
+  }
+
+  /**
+   * Issues again what an account's documents were withheld for — once its legal details arrive: each close
+   * or bill is composed from the events as then (so its documents keep their original dates); what still
+   * cannot be composed stays withheld. Answers the withheld ids released.
+   */
+  async issueWithheld(accountId: string): Promise<string[]> {
+    const open = [...(await this.withheldState(accountId)).values()];
+    const released: string[] = [];
+    for (const entry of open) {
+      try {
+        if (entry.source === 'period') await this.issueForClosedPeriod(accountId, entry.periodId);
+        else if (entry.source === 'mid-period')
+          await this.issueMidPeriodBill(accountId, entry.periodId, entry.billId!);
+        else await this.issueTopUpBill(accountId, entry.periodId, entry.billId!);
+        released.push(entry.withheldId);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+      }
+    }
+    return released;
+  }
+
+  /** The account's documents withheld now, oldest first. */
+  async withheldOf(accountId: string): Promise<DocumentsWithheld[]> {
+    return [...(await this.withheldState(accountId)).values()];
+  }
+
+  private async withheldState(accountId: string): Promise<Map<string, DocumentsWithheld>> {
+    const stream = documentsStream(accountId);
+    if (!(await this.documents.exists(stream))) return new Map();
+    return (await this.documents.load(stream)).state.withheld;
+  }
+
+  /**
+   * Records in the account's documents stream that a close's or a bill's documents are withheld (once, with
+   * the rule), or that they were issued after all — so the log, the metrics and the account show it.
+   */
+  private async recordWithheld(
+    accountId: string,
+    entry: WithheldSource,
+    withheld: DomainError | undefined,
+    causationId: string,
+  ): Promise<void> {
+    const withheldId = withheldIdOf(entry);
+    const at = this.clock.now().toISOString();
+    await this.documents.decide(
+      documentsStream(accountId),
+      (state) => {
+        const open = state.withheld.has(withheldId);
+        if (withheld && !open) {
+          const data: DocumentsWithheld = {
+            ...entry,
+            withheldId,
+            code: withheld.code,
+            reason: withheld.message,
+            at,
+          };
+          return { ok: true, events: [{ type: 'DocumentsWithheld' as const, data }] };
+        }
+        if (!withheld && open) {
+          return {
+            ok: true,
+            events: [{ type: 'WithheldDocumentsReleased' as const, data: { withheldId, at } }],
+          };
+        }
+        return { ok: true, events: [] };
+      },
+      {
+        commandId: `${withheld ? 'withhold' : 'release'}/${accountId}/${withheldId}/${causationId}`,
+        actor: 'document-issuer',
+        causationId,
+      },
+      at,
+    );
   }
 
   /** The act/UPD and VAT invoices already issued mid-period in a period (credit limit exhausted). */

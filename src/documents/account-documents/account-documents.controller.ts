@@ -8,7 +8,7 @@ import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import type { Numbered } from '../../domain/documents/index.js';
 import { documentsProjection } from '../../../projections/documents.projection.js';
-import { accountDocuments } from '../../../projections/queries/documents.query.js';
+import { accountDocuments, withheldDocuments } from '../../../projections/queries/documents.query.js';
 import { ReadModels } from '../../../projections/queries/read-models.js';
 
 /** An account's issued documents: the list, one as JSON, one as PDF (read-only). */
@@ -32,6 +32,23 @@ export class AccountDocumentsController {
       periodId: d.periodId,
       totals: d.totals,
     }));
+  }
+
+  /**
+   * Documents withheld now — a close or a bill whose documents cannot be composed yet (legal details
+   * missing …), with the rule and since when; issued with their original dates once the cause is gone.
+   */
+  @Get('withheld-documents')
+  @RequireScopes('read')
+  async withheld(@Param('accountId', AccountIdPipe) accountId: string) {
+    await this.accounts.account(accountId);
+    const read = await this.readModels?.read(
+      'account-documents',
+      documentsProjection,
+      withheldDocuments(accountId),
+    );
+    if (read?.served && read.value) return read.value;
+    return this.documents.withheldOf(accountId);
   }
 
   @Get('documents/:number')

@@ -255,9 +255,20 @@ describe('IssuePeriodDocuments', () => {
         type: 'DocumentIssued',
         data: expect.objectContaining({ kind: 'bill', payer: null, toPay: '122.00' }),
       },
+      // The log says what is withheld and why (the account's withheld documents read it).
+      {
+        streamId: 'documents-id-nodetails',
+        type: 'DocumentsWithheld',
+        data: expect.objectContaining({
+          withheldId: '2026-03/period',
+          periodId: '2026-03',
+          source: 'period',
+          code: 'DOCUMENT_PAYER_DETAILS_REQUIRED',
+        }),
+      },
     ]);
 
-    // Sent again (the issuer retries): still withheld, and the bill is not issued twice.
+    // Sent again (the issuer retries): still withheld, recorded once, and the bill is not issued twice.
     const retried = await whenSent(new IssuePeriodDocuments('id-nodetails', '2026-03'));
     expect(retried.error).toBeInstanceOf(PayerDetailsRequiredError);
     expect(stored(retried.newEvents)).toEqual([]);
@@ -278,6 +289,11 @@ describe('IssuePeriodDocuments', () => {
         type: 'DocumentIssued',
         // The withheld UPD takes the next number of the accounting series: the bill took none of it.
         data: expect.objectContaining({ kind: 'upd', number: number(before + 1), payer: VEKTOR }),
+      },
+      {
+        streamId: 'documents-id-nodetails',
+        type: 'WithheldDocumentsReleased',
+        data: expect.objectContaining({ withheldId: '2026-03/period' }),
       },
     ]);
   });

@@ -61,3 +61,19 @@ export class IssueTopUpBillHandler implements ICommandHandler<IssueTopUpBill> {
     return this.documents.issueTopUpBill(accountId, periodId, billId);
   }
 }
+
+/** The account's legal details arrived: issue the documents withheld for want of them. */
+export class IssueWithheldDocuments extends Command<string[]> {
+  constructor(readonly accountId: string) {
+    super();
+  }
+}
+
+@CommandHandler(IssueWithheldDocuments)
+export class IssueWithheldDocumentsHandler implements ICommandHandler<IssueWithheldDocuments> {
+  constructor(@Inject(DocumentService) private readonly documents: DocumentService) {}
+
+  execute({ accountId }: IssueWithheldDocuments): Promise<string[]> {
+    return this.documents.issueWithheld(accountId);
+  }
+}
