@@ -100,3 +100,4 @@ export {
   type ConsumptionRow,
   type ResourceConsumedData,
 } from './billing-report.js';
+export { AmountInWordsError, amountInWords, integerInWords, pluralForm } from './amount-in-words.js';
