@@ -1,7 +1,11 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import PDFDocument from 'pdfkit';
+import { defaultCatalogVersions, russianNames, type CatalogVersion } from '../domain/catalog/index.js';
 import type { AccountDocument, Numbered } from '../domain/documents/index.js';
+import { renderAct } from './forms/act-form.js';
+import type { FormContext } from './forms/form-common.js';
+import { ISSUERS } from './issuers.js';
 
 const require = createRequire(import.meta.url);
 // DejaVu covers Cyrillic and Kazakh letters; the PDF's standard fonts do not.
@@ -23,8 +27,47 @@ const partyLine = (label: string, party: Party) =>
     ? `${label}: ${party.name}, ИНН/БИН ${party.taxId}${party.kpp ? `, КПП ${party.kpp}` : ''}, ${party.address}`
     : `${label}: —`;
 
-/** Renders a numbered document with all its requisites, lines and totals (domain-rules §8–9). */
-export function renderDocumentPdf(document: Numbered<AccountDocument>): Promise<Buffer> {
+export interface RenderOptions {
+  /** The act a VAT invoice accompanies (its number is printed on line 5а). */
+  readonly basisDocument?: Numbered<AccountDocument>;
+  /** Where the Russian service names and units come from (the default catalog unless given). */
+  readonly catalog?: readonly CatalogVersion[];
+}
+
+let defaultNames: FormContext['names'] | undefined;
+
+function formContext(document: Numbered<AccountDocument>, options: RenderOptions): FormContext {
+  const names = options.catalog
+    ? russianNames(options.catalog)
+    : (defaultNames ??= russianNames(defaultCatalogVersions()));
+  // A document issued before the signatories were configured takes them from the configuration.
+  const signatories = document.issuer.signatories ?? ISSUERS[document.issuer.id]?.signatories;
+  return {
+    names,
+    ...(signatories ? { signatories } : {}),
+    ...(options.basisDocument ? { basisDocument: options.basisDocument } : {}),
+  };
+}
+
+/**
+ * Renders a numbered document as the form a Russian accountant expects for its kind (act, VAT invoice,
+ * advance VAT invoice, UPD, bill), each laid out by the forms' table layout (src/documents/forms).
+ */
+export function renderDocumentPdf(
+  document: Numbered<AccountDocument>,
+  options: RenderOptions = {},
+): Promise<Buffer> {
+  const context = formContext(document, options);
+  switch (document.kind) {
+    case 'act':
+      return renderAct(document, context);
+    default:
+      return renderGeneric(document);
+  }
+}
+
+/** The one-table rendering the forms replace, for kinds without a form of their own. */
+function renderGeneric(document: Numbered<AccountDocument>): Promise<Buffer> {
   const d = document as Numbered<AccountDocument> & Record<string, unknown>;
   const pdf = new PDFDocument({
     size: 'A4',

@@ -17,9 +17,12 @@ export type {
   DocumentParty,
   DocumentTotals,
   IssuerDetails,
+  IssuerSignatories,
   NonResidentBillTerms,
   Numbered,
+  PaymentDocumentReference,
   ServicePeriodDays,
+  Signatory,
   UpdDocument,
   VatInvoiceDocument,
 } from './document-types.js';
