@@ -5,6 +5,7 @@ import { defaultCatalogVersions, russianNames, type CatalogVersion } from '../do
 import type { AccountDocument, Numbered } from '../domain/documents/index.js';
 import { renderAct } from './forms/act-form.js';
 import type { FormContext } from './forms/form-common.js';
+import { renderVatInvoice } from './forms/vat-invoice-form.js';
 import { ISSUERS } from './issuers.js';
 
 const require = createRequire(import.meta.url);
@@ -61,6 +62,9 @@ export function renderDocumentPdf(
   switch (document.kind) {
     case 'act':
       return renderAct(document, context);
+    case 'vat-invoice':
+    case 'advance-vat-invoice':
+      return renderVatInvoice(document, context);
     default:
       return renderGeneric(document);
   }

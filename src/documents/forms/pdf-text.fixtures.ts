@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface RenderedPdf {
-  /** The text layer, whitespace collapsed to single spaces. */
+  /**
+   * The text layer, whitespace collapsed to single spaces: in reading order (a table cell's lines stay
+   * together), then as laid out (a row's cells on one line), so a field is found in either.
+   */
   readonly text: string;
   readonly pages: number;
   /** Size in bytes of the first page as a PNG. */
@@ -22,6 +25,7 @@ export function readPdf(pdf: Buffer, name: string): RenderedPdf {
     const file = join(dir, `${name}.pdf`);
     writeFileSync(file, pdf);
     const raw = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+    const laidOut = execFileSync('pdftotext', ['-enc', 'UTF-8', '-layout', file, '-'], { encoding: 'utf8' });
     const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
     const pages = Number(/Pages:\s+(\d+)/.exec(info)?.[1] ?? 0);
     execFileSync('pdftoppm', [
@@ -38,10 +42,14 @@ export function readPdf(pdf: Buffer, name: string): RenderedPdf {
     ]);
     const png = join(dir, `${name}.png`);
     const keep = process.env['FORMS_PNG_DIR'];
-    if (keep) copyFileSync(png, join(keep, `${name}.png`));
+    if (keep) {
+      copyFileSync(png, join(keep, `${name}.png`));
+      writeFileSync(join(keep, `${name}.txt`), `${raw}\n${laidOut}`);
+    }
     const pngBytes = statSync(png).size;
     expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
-    return { text: raw.replace(/[\s\u00a0]+/g, ' '), pages, pngBytes };
+    const collapse = (text: string) => text.replace(/[\s\u00a0]+/g, ' ');
+    return { text: `${collapse(raw)} | ${collapse(laidOut)}`, pages, pngBytes };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
