@@ -5,6 +5,7 @@ import { defaultCatalogVersions, russianNames, type CatalogVersion } from '../do
 import type { AccountDocument, Numbered } from '../domain/documents/index.js';
 import { renderAct } from './forms/act-form.js';
 import type { FormContext } from './forms/form-common.js';
+import { renderUpd } from './forms/upd-form.js';
 import { renderVatInvoice } from './forms/vat-invoice-form.js';
 import { ISSUERS } from './issuers.js';
 
@@ -65,6 +66,8 @@ export function renderDocumentPdf(
     case 'vat-invoice':
     case 'advance-vat-invoice':
       return renderVatInvoice(document, context);
+    case 'upd':
+      return renderUpd(document, context);
     default:
       return renderGeneric(document);
   }
