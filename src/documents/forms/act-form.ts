@@ -1,4 +1,4 @@
-import { amountInWords, type ActDocument, type Numbered } from '../../domain/documents/index.js';
+import { type ActDocument, type Numbered } from '../../domain/documents/index.js';
 import {
   bankLine,
   basisOf,
@@ -6,6 +6,7 @@ import {
   dateInWords,
   formatAmount,
   formatDate,
+  inWords,
   printedLines,
   signatory,
   taxIdOf,
@@ -98,11 +99,11 @@ export function renderAct(act: Numbered<ActDocument>, context: FormContext): Pro
   layout.text(
     `Всего оказано услуг ${lines.length}, на сумму ${formatAmount(act.totals.gross)} ${currency.short}`,
   );
-  layout.text(amountInWords(act.totals.gross, act.currency), { bold: true });
+  layout.text(inWords(act.totals.gross, act.currency), { bold: true });
   layout.text(
     act.vatJurisdiction === 'non-resident'
       ? 'Без НДС'
-      : `В том числе НДС: ${formatAmount(act.totals.vat)} ${currency.short} (${amountInWords(act.totals.vat, act.currency)})`,
+      : `В том числе НДС: ${formatAmount(act.totals.vat)} ${currency.short} (${inWords(act.totals.vat, act.currency)})`,
     { gap: 6 },
   );
   layout.text(

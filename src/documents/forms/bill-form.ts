@@ -1,4 +1,4 @@
-import { amountInWords, type BillDocument, type Numbered } from '../../domain/documents/index.js';
+import { type BillDocument, type Numbered } from '../../domain/documents/index.js';
 import {
   DASH,
   bankLine,
@@ -7,6 +7,7 @@ import {
   dateInWords,
   formatAmount,
   formatDate,
+  inWords,
   partyLine,
   printedLines,
   signatory,
@@ -158,7 +159,7 @@ export function renderBill(bill: Numbered<BillDocument>, context: FormContext): 
     { bold: true, size: 9 },
   );
   layout.text(`Всего наименований ${rows.length}, на сумму ${formatAmount(bill.toPay)} ${currency.short}`);
-  layout.text(amountInWords(bill.toPay, bill.currency), { bold: true, gap: 6 });
+  layout.text(inWords(bill.toPay, bill.currency), { bold: true, gap: 6 });
   layout.fields([
     ['Оплатить до', formatDate(bill.dueDate)],
     ['Назначение платежа', bill.paymentPurpose],

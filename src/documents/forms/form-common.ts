@@ -1,5 +1,6 @@
 import Big from 'big.js';
 import type { RussianNames } from '../../domain/catalog/index.js';
+import { amountInWords } from '../../domain/documents/index.js';
 import type {
   ContractAgreement,
   DocumentLine,
@@ -159,3 +160,14 @@ export function printedLines(
 
 export const signatory = (context: FormContext, role: keyof IssuerSignatories) =>
   context.signatories?.[role] ?? (role === 'responsible' ? context.signatories?.head : undefined);
+
+/** The amount in words for a form; a negative amount (a credit) is "Минус …"; never throws. */
+export function inWords(amount: string, currency: string): string {
+  const negative = amount.startsWith('-');
+  try {
+    const words = amountInWords(negative ? amount.slice(1) : amount, currency);
+    return negative ? `Минус ${words.charAt(0).toLowerCase()}${words.slice(1)}` : words;
+  } catch {
+    return `${formatAmount(amount)} ${currencyOf(currency).short}`;
+  }
+}
