@@ -53,6 +53,7 @@ describe('the forms table layout', () => {
       for (const number of numbers) expect(text).toMatch(new RegExp(`(^|\\s)${number},00(\\s|$)`));
     }
     expect(texts.at(-1)).toContain('Итоговая строка');
+    texts.forEach((text, index) => expect(text).toContain(`Страница ${index + 1} из ${texts.length}`));
   });
 
   it('spans a cell over columns', async () => {
@@ -61,7 +62,10 @@ describe('the forms table layout', () => {
       [{ width: 1 }, { width: 1 }, { width: 1 }],
       [[{ text: 'через все три колонки одной ячейкой', span: 3 }], ['а', 'б', 'в']],
     );
-    const [text] = pages(await layout.finish());
+    const all = pages(await layout.finish());
+    expect(all).toHaveLength(1);
+    const [text] = all;
+    expect(text).not.toContain('Страница');
     expect(text).toContain('через все три колонки одной ячейкой');
     expect(text!.replace(/\s+/g, ' ')).toContain('а б в');
   });

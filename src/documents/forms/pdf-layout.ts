@@ -80,6 +80,8 @@ export class PdfLayout {
       margin: this.margin,
       info: { Title: options.title },
       autoFirstPage: true,
+      // Kept until the end, so that a form of several pages can number them ("Страница 1 из 3").
+      bufferPages: true,
     });
     this.doc.on('data', (chunk: Buffer) => this.chunks.push(chunk));
     this.done = new Promise<Buffer>((resolve) =>
@@ -195,7 +197,28 @@ export class PdfLayout {
     return this;
   }
 
+  /** Numbers the pages of a form longer than one page (in the bottom margin), then closes the PDF. */
   finish(): Promise<Buffer> {
+    if (this.pages > 1) {
+      for (let index = 0; index < this.pages; index += 1) {
+        this.doc.switchToPage(index);
+        const { bottom } = this.doc.page.margins;
+        // Writing in the margin: keep pdfkit from starting a page of its own for it.
+        this.doc.page.margins.bottom = 0;
+        this.font(false, 6);
+        this.doc.text(
+          `Страница ${index + 1} из ${this.pages}`,
+          this.margin,
+          this.doc.page.height - bottom + 8,
+          {
+            width: this.width,
+            align: 'right',
+            lineBreak: false,
+          },
+        );
+        this.doc.page.margins.bottom = bottom;
+      }
+    }
     this.doc.end();
     return this.done;
   }
