@@ -2,7 +2,9 @@ import type { IssuerDetails } from '../domain/documents/index.js';
 
 /**
  * The legal entities that sign documents and own their numbering, one per region (domain-rules §1).
- * Requisites are reference data; a deployment overrides them by editing this table.
+ * Requisites are reference data; a deployment overrides them by editing this table. `signatories` (position
+ * and name) are printed in the forms' signature blocks; a document issued before they were configured
+ * takes them from here when rendered.
  */
 export const ISSUERS: Record<string, IssuerDetails> = {
   'ru-moscow-llc': {
@@ -17,6 +19,11 @@ export const ISSUERS: Record<string, IssuerDetails> = {
       bik: '044525225',
       correspondentAccount: '30101810400000000225',
     },
+    signatories: {
+      head: { position: 'Генеральный директор', name: 'Иванов И. И.' },
+      chiefAccountant: { position: 'Главный бухгалтер', name: 'Петрова А. С.' },
+      responsible: { position: 'Руководитель отдела расчётов', name: 'Сидоров П. В.' },
+    },
   },
   'kz-llp': {
     id: 'kz-llp',
@@ -27,6 +34,10 @@ export const ISSUERS: Record<string, IssuerDetails> = {
       bankName: 'АО «Народный банк Казахстана»',
       accountNumber: 'KZ946010111000000001',
       swift: 'HSBKKZKX',
+    },
+    signatories: {
+      head: { position: 'Директор', name: 'Сериков А. Б.' },
+      chiefAccountant: { position: 'Главный бухгалтер', name: 'Ахметова Д. К.' },
     },
   },
 };

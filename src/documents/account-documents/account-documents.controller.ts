@@ -65,7 +65,12 @@ export class AccountDocumentsController {
     @Res() response: Response,
   ) {
     const document = await this.find(accountId, number);
-    const pdf = await renderDocumentPdf(document);
+    // A VAT invoice names the act it accompanies (line 5а) by number.
+    const basisDocument =
+      document.kind === 'vat-invoice'
+        ? (await this.issued(accountId)).find((d) => d.documentId === document.basisDocumentId)
+        : undefined;
+    const pdf = await renderDocumentPdf(document, basisDocument ? { basisDocument } : {});
     response
       .type('application/pdf')
       .setHeader('content-disposition', `inline; filename="${document.number}.pdf"`);

@@ -32,6 +32,21 @@ export interface Sku {
   freeQuota?: { quantity: string; per: 'month' };
   /** Storage-like: still charged while the account is frozen or suspended. */
   keptWhileSuspended: boolean;
+  /** The SKU's Russian name on Russian documents, e.g. 'Вычислительные ресурсы: вЦПУ' (optional). */
+  nameRu?: string;
+  /** The Russian name of its service, printed on document lines aggregated per service (optional). */
+  serviceRu?: string;
+  /**
+   * The unit as Russian documents print it, with its OKEI (ОКЕИ) code: { name: 'вЦПУ·ч', okei: '356' }.
+   * OKEI has no compound units: the code is that of the unit the quantity counts (час, месяц, гигабайт…).
+   */
+  unitRu?: SkuUnitRu;
+}
+
+export interface SkuUnitRu {
+  name: string;
+  /** 3–4 digit OKEI code, e.g. '356' (час). */
+  okei: string;
 }
 
 export interface CatalogVersion {
@@ -131,6 +146,7 @@ function validateSkus(skus: readonly Sku[], versionPath: string, issues: Catalog
       issues.push({ path: `${path}.keptWhileSuspended`, message: 'must be a boolean' });
     }
     validatePricing(sku.pricing, `${path}.pricing`, issues);
+    validateRussianNames(sku, path, issues);
     if (sku.freeQuota !== undefined) {
       if (typeof sku.freeQuota !== 'object' || sku.freeQuota === null) {
         issues.push({ path: `${path}.freeQuota`, message: 'must be an object' });
@@ -169,6 +185,28 @@ function validateSkus(skus: readonly Sku[], versionPath: string, issues: Catalog
       }
     }
   });
+}
+
+/** The optional Russian names: absent, or non-empty strings and a 3–4 digit OKEI code. */
+function validateRussianNames(sku: Sku, path: string, issues: CatalogIssue[]): void {
+  for (const field of ['nameRu', 'serviceRu'] as const) {
+    const value = sku[field];
+    if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
+      issues.push({ path: `${path}.${field}`, message: 'must be a non-empty string when given' });
+    }
+  }
+  const unit = sku.unitRu;
+  if (unit === undefined) return;
+  if (typeof unit !== 'object' || unit === null) {
+    issues.push({ path: `${path}.unitRu`, message: 'must be an object { name, okei } when given' });
+    return;
+  }
+  if (typeof unit.name !== 'string' || unit.name.trim() === '') {
+    issues.push({ path: `${path}.unitRu.name`, message: 'must be a non-empty string' });
+  }
+  if (typeof unit.okei !== 'string' || !/^\d{3,4}$/.test(unit.okei)) {
+    issues.push({ path: `${path}.unitRu.okei`, message: 'must be a 3–4 digit OKEI code, e.g. "356"' });
+  }
 }
 
 function validatePricing(pricing: Pricing, path: string, issues: CatalogIssue[]): void {

@@ -1,5 +1,6 @@
 import { CURRENCIES, validateCatalog } from './catalog.js';
 import { defaultCatalog, defaultCatalogVersions } from './default-catalog.js';
+import { russianNames } from './russian-names.js';
 
 describe('defaultCatalog', () => {
   const catalog = defaultCatalog();
@@ -84,5 +85,37 @@ describe('defaultCatalog', () => {
     const data = defaultCatalogVersions();
     data[0].skus[0].pricing = { model: 'flat', unitPrice: '0' };
     expect(defaultCatalogVersions()[0].skus[0].pricing).not.toEqual({ model: 'flat', unitPrice: '0' });
+  });
+
+  it('names every SKU and service in Russian, with a unit and its OKEI code, for Russian documents', () => {
+    const versions = defaultCatalogVersions();
+    for (const sku of versions.flatMap((version) => version.skus)) {
+      expect(sku.nameRu).toMatch(/[А-Яа-я]/);
+      expect(sku.serviceRu).toMatch(/[А-Яа-я]/);
+      expect(sku.unitRu?.okei).toMatch(/^\d{3,4}$/);
+    }
+    const names = russianNames(versions);
+    expect(names.services.get('Cloud Compute')).toBe('Услуги облачных вычислений (Cloud Compute)');
+    expect(names.skus.get('compute.vcpu.hour')).toEqual({
+      name: 'Вычислительные ресурсы: вЦПУ',
+      unit: { name: 'вЦПУ·ч', okei: '356' },
+    });
+    expect(names.skus.get('object-storage.standard.gb.month')?.unit).toEqual({ name: 'ГБ·мес', okei: '362' });
+  });
+
+  it('keeps the Russian names optional (older catalog data stays valid) but checks them when given', () => {
+    const versions = defaultCatalogVersions();
+    for (const sku of versions[0].skus) {
+      delete sku.nameRu;
+      delete sku.serviceRu;
+      delete sku.unitRu;
+    }
+    expect(validateCatalog(versions)).toEqual([]);
+    versions[0].skus[0].unitRu = { name: 'ч', okei: 'hour' };
+    versions[0].skus[0].nameRu = ' ';
+    expect(validateCatalog(versions).map((issue) => issue.path)).toEqual([
+      'versions[0]("2025.1").skus[0]("compute.vcpu.hour"/RUB).nameRu',
+      'versions[0]("2025.1").skus[0]("compute.vcpu.hour"/RUB).unitRu.okei',
+    ]);
   });
 });

@@ -10,6 +10,10 @@
 import { PriceCatalog, type CatalogVersion, type Currency, type Pricing, type Sku } from './catalog.js';
 
 type Description = Omit<Sku, 'currency' | 'pricing'>;
+/*
+ * Russian names and units (nameRu, serviceRu, unitRu) are what Russian documents print. OKEI codes: 356 час,
+ * 362 месяц, 2553 гигабайт, 796 штука (a request).
+ */
 
 const flat = (unitPrice: string): Pricing => ({ model: 'flat', unitPrice });
 /** Egress: the first 100 GB of the month at one price, up to 10 TB cheaper, beyond that cheaper still. */
@@ -29,6 +33,9 @@ const DESCRIPTIONS: Record<string, Description> = {
     category: 'compute',
     unit: 'vCPU·h',
     keptWhileSuspended: false,
+    nameRu: 'Вычислительные ресурсы: вЦПУ',
+    serviceRu: 'Услуги облачных вычислений (Cloud Compute)',
+    unitRu: { name: 'вЦПУ·ч', okei: '356' },
   },
   'compute.ram.gb.hour': {
     sku: 'compute.ram.gb.hour',
@@ -36,6 +43,9 @@ const DESCRIPTIONS: Record<string, Description> = {
     category: 'compute',
     unit: 'GB·h',
     keptWhileSuspended: false,
+    nameRu: 'Вычислительные ресурсы: оперативная память',
+    serviceRu: 'Услуги облачных вычислений (Cloud Compute)',
+    unitRu: { name: 'ГБ·ч', okei: '356' },
   },
   'storage.ssd.gb.hour': {
     sku: 'storage.ssd.gb.hour',
@@ -43,6 +53,9 @@ const DESCRIPTIONS: Record<string, Description> = {
     category: 'storage',
     unit: 'GB·h',
     keptWhileSuspended: true,
+    nameRu: 'Блочное хранилище: SSD-диски',
+    serviceRu: 'Услуги блочного хранилища (Block Storage)',
+    unitRu: { name: 'ГБ·ч', okei: '356' },
   },
   'storage.snapshot.gb.hour': {
     sku: 'storage.snapshot.gb.hour',
@@ -50,6 +63,9 @@ const DESCRIPTIONS: Record<string, Description> = {
     category: 'storage',
     unit: 'GB·h',
     keptWhileSuspended: true,
+    nameRu: 'Блочное хранилище: снимки дисков',
+    serviceRu: 'Услуги блочного хранилища (Block Storage)',
+    unitRu: { name: 'ГБ·ч', okei: '356' },
   },
   'network.public-ip.hour': {
     sku: 'network.public-ip.hour',
@@ -57,6 +73,9 @@ const DESCRIPTIONS: Record<string, Description> = {
     category: 'network-address',
     unit: 'IP·h',
     keptWhileSuspended: true,
+    nameRu: 'Публичный IP-адрес',
+    serviceRu: 'Услуги виртуальной частной сети (Virtual Private Cloud)',
+    unitRu: { name: 'IP·ч', okei: '356' },
   },
   'object-storage.standard.gb.month': {
     sku: 'object-storage.standard.gb.month',
@@ -65,6 +84,9 @@ const DESCRIPTIONS: Record<string, Description> = {
     unit: 'GB·month',
     freeQuota: { quantity: '1', per: 'month' },
     keptWhileSuspended: true,
+    nameRu: 'Объектное хранилище: хранение, стандартный класс',
+    serviceRu: 'Услуги объектного хранилища (Object Storage)',
+    unitRu: { name: 'ГБ·мес', okei: '362' },
   },
   'object-storage.egress.gb': {
     sku: 'object-storage.egress.gb',
@@ -72,6 +94,9 @@ const DESCRIPTIONS: Record<string, Description> = {
     category: 'object-storage',
     unit: 'GB',
     keptWhileSuspended: false,
+    nameRu: 'Объектное хранилище: исходящий трафик',
+    serviceRu: 'Услуги объектного хранилища (Object Storage)',
+    unitRu: { name: 'ГБ', okei: '2553' },
   },
   'object-storage.requests.put': {
     sku: 'object-storage.requests.put',
@@ -79,6 +104,9 @@ const DESCRIPTIONS: Record<string, Description> = {
     category: 'object-storage',
     unit: 'request',
     keptWhileSuspended: false,
+    nameRu: 'Объектное хранилище: запросы PUT',
+    serviceRu: 'Услуги объектного хранилища (Object Storage)',
+    unitRu: { name: 'запрос', okei: '796' },
   },
   'gpu.a100.hour': {
     sku: 'gpu.a100.hour',
@@ -86,6 +114,9 @@ const DESCRIPTIONS: Record<string, Description> = {
     category: 'gpu-cluster',
     unit: 'GPU·h',
     keptWhileSuspended: false,
+    nameRu: 'GPU-кластер: GPU NVIDIA A100',
+    serviceRu: 'Услуги GPU-кластера (GPU Cluster)',
+    unitRu: { name: 'GPU·ч', okei: '356' },
   },
   'support.business.month': {
     sku: 'support.business.month',
@@ -93,6 +124,9 @@ const DESCRIPTIONS: Record<string, Description> = {
     category: 'paid-support',
     unit: 'month',
     keptWhileSuspended: false,
+    nameRu: 'Техническая поддержка, тариф «Бизнес»',
+    serviceRu: 'Услуги технической поддержки',
+    unitRu: { name: 'мес', okei: '362' },
   },
   'marketplace.windows-server.core.hour': {
     sku: 'marketplace.windows-server.core.hour',
@@ -100,6 +134,9 @@ const DESCRIPTIONS: Record<string, Description> = {
     category: 'marketplace',
     unit: 'core·h',
     keptWhileSuspended: false,
+    nameRu: 'Marketplace: Windows Server, лицензия на ядро',
+    serviceRu: 'Marketplace: Windows Server (право использования)',
+    unitRu: { name: 'ядро·ч', okei: '356' },
   },
 };
 

@@ -9,6 +9,7 @@ export {
   type PriceTier,
   type Pricing,
   type Sku,
+  type SkuUnitRu,
 } from './catalog.js';
 export { defaultCatalog, defaultCatalogVersions } from './default-catalog.js';
 export {
@@ -24,3 +25,4 @@ export {
   type RatingRejectionCode,
   type RatingResult,
 } from './rating.js';
+export { russianNames, type RussianNames, type RussianSkuName } from './russian-names.js';

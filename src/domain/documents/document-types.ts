@@ -44,6 +44,23 @@ export interface BankDetails {
 export interface IssuerDetails extends DocumentParty {
   readonly id: string;
   readonly bank?: BankDetails;
+  /** Who signs the issuer's documents (printed in the forms' signature blocks); optional. */
+  readonly signatories?: IssuerSignatories;
+}
+
+/** A person who signs: their position and name as printed ('Генеральный директор', 'Иванов И. И.'). */
+export interface Signatory {
+  readonly position: string;
+  readonly name: string;
+}
+
+export interface IssuerSignatories {
+  /** The head of the organisation or another authorised person. */
+  readonly head: Signatory;
+  /** The chief accountant or another authorised person (VAT invoice, UPD status 1, bill). */
+  readonly chiefAccountant?: Signatory;
+  /** Responsible for the business transaction being recorded correctly (UPD [13]); the head without. */
+  readonly responsible?: Signatory;
 }
 
 export interface ServicePeriodDays {
@@ -67,6 +84,14 @@ export interface DocumentLine {
   readonly net: DocumentAmount;
   readonly vat: DocumentAmount;
   readonly gross: DocumentAmount;
+  /**
+   * Optional detail for the printed forms: the SKU (its Russian name and unit come from the catalog), the
+   * quantity and the net unit price. Without them a form prints one conventional unit (усл. ед.) at the
+   * line's net amount.
+   */
+  readonly sku?: string;
+  readonly quantity?: string;
+  readonly unitPrice?: DocumentAmount;
 }
 
 /** Sums of the (already rounded) lines: never rounded on their own. */
@@ -97,6 +122,8 @@ interface ClosingDocumentBase extends DocumentBase {
   readonly payer: DocumentParty;
   readonly servicePeriod: ServicePeriodDays;
   readonly delivery: DocumentDelivery;
+  /** The account's contract (number and date) when it has one; without it the basis is the public offer. */
+  readonly agreement?: ContractAgreement;
 }
 
 /** Act of services rendered (акт): the services of the period on the profile's act basis. */
@@ -123,6 +150,14 @@ export interface AdvanceVatInvoiceDocument extends ClosingDocumentBase {
   readonly confirmedByServices: DocumentAmount;
   /** Absent on advance invoices issued before the §9 formula. */
   readonly closingBalance?: DocumentAmount;
+  /** The payment documents the advance came with (Tax Code art. 169 p. 5.1, line 5), when known. */
+  readonly paymentDocuments?: readonly PaymentDocumentReference[];
+}
+
+/** A payment order as an advance VAT invoice names it: its number and date. */
+export interface PaymentDocumentReference {
+  readonly number: string;
+  readonly date: LocalDate;
 }
 
 /**

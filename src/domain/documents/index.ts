@@ -17,9 +17,12 @@ export type {
   DocumentParty,
   DocumentTotals,
   IssuerDetails,
+  IssuerSignatories,
   NonResidentBillTerms,
   Numbered,
+  PaymentDocumentReference,
   ServicePeriodDays,
+  Signatory,
   UpdDocument,
   VatInvoiceDocument,
 } from './document-types.js';
@@ -100,3 +103,4 @@ export {
   type ConsumptionRow,
   type ResourceConsumedData,
 } from './billing-report.js';
+export { AmountInWordsError, amountInWords, integerInWords, pluralForm } from './amount-in-words.js';
