@@ -165,6 +165,28 @@ describe("act + VAT invoice (second provider, 'act-and-vat-invoice')", () => {
     });
   });
 
+  it('a Kazakh issuer never issues a UPD (a Russian form): under a UPD profile it issues the act (АВР) and its invoice', () => {
+    for (const closing of ['upd-status-1', 'upd-status-2'] as const) {
+      const result = documents({
+        account: kzLegal(),
+        issuer: KZ_ISSUER,
+        profile: withDocuments(VK_PREPAID, { closing, advanceVatInvoice: false }),
+        closed: periodClosed({
+          periodId: '2026-03',
+          byService: [service('Compute', '116')],
+          deposits: '116',
+        }),
+      });
+      expect(kinds(result.documents)).toEqual(['act', 'vat-invoice']);
+    }
+    // A Russian issuer under the same profile keeps its UPD.
+    const ru = documents({
+      profile: withDocuments(VK_PREPAID, { closing: 'upd-status-1', advanceVatInvoice: false }),
+      closed: periodClosed({ byService: MIXED }),
+    });
+    expect(kinds(ru.documents)).toEqual(['upd-1']);
+  });
+
   it('VAT at the rate in force on the period’s last day: 20% for December 2025, 22% for January 2026', () => {
     const rate = (periodId: string) =>
       ofKind(documents({ closed: periodClosed({ periodId, byService: MIXED }) }).documents, 'act').lines[0]!

@@ -128,8 +128,13 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
   const { closed, account, issuer, profile } = request;
   const facts = account.facts;
   assertAccountIssuer(facts, issuer);
-  const policy = profile.documents;
   const context = vatContextFor(facts, profile, request.vatSchedule ?? VAT_SCHEDULE);
+  // The document set follows the issuer's jurisdiction (§9): the UPD is a Russian form, so a Kazakh issuer
+  // confirms services with an act of completed works (АВР) and its invoice, whatever the profile says.
+  const policy: PolicyProfile['documents'] =
+    context.jurisdiction === 'KZ' && profile.documents.closing !== 'act-and-vat-invoice'
+      ? { ...profile.documents, closing: 'act-and-vat-invoice' }
+      : profile.documents;
   const resident = context.jurisdiction !== 'non-resident';
   const period = periodById(closed.periodId, facts.timeZone);
   const midPeriod = request.midPeriod;
