@@ -77,7 +77,7 @@ describe('POST /v1/accounts/:id/bills (a bill for a top-up amount)', () => {
         expectBillDocument('tb-romashka', {
           kind: 'bill',
           billKind: 'top-up',
-          number: expect.stringMatching(/^RU-MOSCOW-LLC-2026-\d{6}$/),
+          number: expect.stringMatching(/^RU-MOSCOW-LLC-BILL-2026-\d{6}$/),
           documentId: 'tb-romashka/2026-03/bill/tb-romashka-1',
           date: '2026-03-10',
           dueDate: '2026-03-24',
