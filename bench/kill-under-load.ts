@@ -67,6 +67,11 @@ export interface KillUnderLoadFigures {
   inFlightAtKills: number;
   /** Of those, already in the log when the process died: stored, never answered — the retry must not add them. */
   inFlightAtKillsStored: number;
+  /**
+   * How the retries of those were answered: `duplicate` (the command ran again and found the dead attempt's
+   * events), or the dead attempt's own answer replayed (it had finished and stored its response, not sent it).
+   */
+  inFlightAtKillsStoredAnswers: Record<string, number>;
   /** Attempts that got no answer (connection reset or refused by a killed or starting service), retried. */
   unansweredAttempts: number;
   /** Attempts answered 5xx or 409 IDEMPOTENCY_KEY_IN_FLIGHT, retried. */
@@ -95,6 +100,10 @@ interface Command {
   outcome?: 'acknowledged' | 'refused';
   status?: string;
   code?: string;
+  /** Answered from the Idempotency-Key's stored response (the dead attempt had finished, not answered). */
+  replayed?: boolean;
+  /** In flight at a kill, and its effect already stored then. */
+  storedAtKill?: boolean;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -109,20 +118,21 @@ function random(seed: number): () => number {
   };
 }
 
-/** Which of these payment or usage record ids the store file holds (read while no process writes it). */
-function storedIds(dataDir: string, ids: string[]): Set<string> {
+const STORED_IDS = `SELECT COALESCE(json_extract(data, '$.paymentId'), json_extract(data, '$.usageRecordId')) AS id
+  FROM events WHERE type IN ('FundsDeposited', 'ResourceConsumed')
+   AND COALESCE(json_extract(data, '$.paymentId'), json_extract(data, '$.usageRecordId')) IN (SELECT value FROM json_each(?))`;
+
+/** Which of these payment or usage record ids the store file holds. */
+function storedIds(db: DatabaseSync, ids: string[]): Set<string> {
   if (ids.length === 0) return new Set();
+  const rows = db.prepare(STORED_IDS).all(JSON.stringify(ids)) as Array<{ id: string }>;
+  return new Set(rows.map((row) => row.id));
+}
+
+function withStore<T>(dataDir: string, read: (db: DatabaseSync) => T): T {
   const db = new DatabaseSync(join(dataDir, 'events.sqlite'), { readOnly: true });
   try {
-    const rows = db
-      .prepare(
-        `SELECT COALESCE(json_extract(data, '$.paymentId'), json_extract(data, '$.usageRecordId')) AS id
-           FROM events WHERE type IN ('FundsDeposited', 'ResourceConsumed')
-            AND COALESCE(json_extract(data, '$.paymentId'), json_extract(data, '$.usageRecordId')) IN
-                (SELECT value FROM json_each(?))`,
-      )
-      .all(JSON.stringify(ids)) as Array<{ id: string }>;
-    return new Set(rows.map((row) => row.id));
+    return read(db);
   } finally {
     db.close();
   }
@@ -216,6 +226,7 @@ export async function killUnderLoad(options: KillUnderLoadOptions): Promise<Kill
       if (answer.status >= 200 && answer.status < 300) {
         command.outcome = 'acknowledged';
         command.status = answer.body?.status;
+        command.replayed = answer.headers.get('idempotent-replayed') === 'true';
         return;
       }
       if (answer.status >= 500 || answer.body?.code === 'IDEMPOTENCY_KEY_IN_FLIGHT') {
@@ -255,6 +266,23 @@ export async function killUnderLoad(options: KillUnderLoadOptions): Promise<Kill
   try {
     for (; kills < options.kills;) {
       await sleep(minUp + rnd() * (maxUp - minUp));
+      // Every other kill (the 1st, 3rd, …) waits (up to 5 s) for a command whose effect is stored and not
+      // yet answered: the window a random kill rarely hits, where a retry must be recognised as the same one.
+      if (kills % 2 === 0) {
+        const until = Date.now() + 5000;
+        const db = new DatabaseSync(join(options.dataDir, 'events.sqlite'), { readOnly: true });
+        try {
+          while (Date.now() < until) {
+            const unanswered = [...inFlight]
+              .filter((command) => !command.outcome)
+              .map((command) => command.id);
+            if (storedIds(db, unanswered).size > 0) break;
+            await sleep(1);
+          }
+        } finally {
+          db.close();
+        }
+      }
       up = false; // the clients' requests in flight die with the process; new ones wait for the restart
       const before = commands.filter((command) => command.outcome).length;
       const running = [...inFlight];
@@ -263,7 +291,9 @@ export async function killUnderLoad(options: KillUnderLoadOptions): Promise<Kill
       const cut = running.filter((command) => !command.outcome).map((command) => command.id);
       // What the dead process had stored of the commands it was running: their retries must not add them again.
       inFlightAtKills += cut.length;
-      inFlightAtKillsStored += storedIds(options.dataDir, cut).size;
+      const storedAtKill = withStore(options.dataDir, (db) => storedIds(db, cut));
+      inFlightAtKillsStored += storedAtKill.size;
+      for (const command of running) if (storedAtKill.has(command.id)) command.storedAtKill = true;
       log(`${elapsed()}: kill -9 #${kills} after ${before} answered commands, ${cut.length} in flight`);
       service = await options.start(options.dataDir);
       up = true;
@@ -358,6 +388,13 @@ export async function killUnderLoad(options: KillUnderLoadOptions): Promise<Kill
     refusedCodes,
     inFlightAtKills,
     inFlightAtKillsStored,
+    inFlightAtKillsStoredAnswers: commands
+      .filter((command) => command.storedAtKill)
+      .reduce<Record<string, number>>((answers, command) => {
+        const answer = `${command.kind} ${command.status ?? command.code}${command.replayed ? ' (replayed)' : ''}`;
+        answers[answer] = (answers[answer] ?? 0) + 1;
+        return answers;
+      }, {}),
     unansweredAttempts,
     retriedAnswers,
     lost: acknowledged.filter((command) => (stored.get(command.id) ?? 0) === 0).length,
