@@ -62,6 +62,8 @@ export interface KillUnderLoadFigures {
   acknowledgedAsDuplicate: number;
   /** Commands answered 4xx (a business refusal): must have stored nothing. */
   refused: number;
+  /** Commands sent to be refused (top-ups below the minimum) that were not answered 422 TOP_UP_BELOW_MINIMUM. */
+  notRefusedAsExpected: number;
   refusedCodes: Record<string, number>;
   /** Commands in flight (sent, not answered) at the kills, summed over the kills. */
   inFlightAtKills: number;
@@ -100,6 +102,8 @@ interface Command {
   outcome?: 'acknowledged' | 'refused';
   status?: string;
   code?: string;
+  /** Sent to be refused (a top-up below the profile's minimum): its answer must be 422, nothing stored. */
+  belowMinimum?: boolean;
   /** Answered from the Idempotency-Key's stored response (the dead attempt had finished, not answered). */
   replayed?: boolean;
   /** In flight at a kill, and its effect already stored then. */
@@ -204,7 +208,12 @@ export async function killUnderLoad(options: KillUnderLoadOptions): Promise<Kill
         : `/v1/accounts/${command.account}/usage`;
     const body =
       command.kind === 'top-up'
-        ? { paymentId: command.id, amount: TOP_UP_AMOUNT, currency: 'RUB', channel: 'card' }
+        ? {
+            paymentId: command.id,
+            amount: command.belowMinimum ? '0.01' : TOP_UP_AMOUNT,
+            currency: 'RUB',
+            channel: 'card',
+          }
         : { usageRecordId: command.id, sku: 'compute.vcpu.hour', quantity: '1', ...USAGE_WINDOW };
     const headers = { 'idempotency-key': `key-${command.id}` };
     for (;;) {
@@ -243,11 +252,14 @@ export async function killUnderLoad(options: KillUnderLoadOptions): Promise<Kill
 
   const client = async (c: number) => {
     for (let n = 0; !stopping; n++) {
-      const kind: Kind = n % 3 === 0 ? 'top-up' : 'usage';
+      // Two usage records for each top-up; one command in ten a top-up of 0.01 ₽, below the minimum (10 ₽).
+      const belowMinimum = n % 10 === 5;
+      const kind: Kind = n % 3 === 0 || belowMinimum ? 'top-up' : 'usage';
       const command: Command = {
         id: `${kind === 'top-up' ? 'pay' : 'use'}-c${c}-${n}`,
         kind,
         account: accounts[(c + n) % accounts.length]!,
+        ...(belowMinimum ? { belowMinimum } : {}),
       };
       commands.push(command);
       await send(command);
@@ -326,6 +338,7 @@ export async function killUnderLoad(options: KillUnderLoadOptions): Promise<Kill
   // The log itself, read from the store file once the service has stopped.
   const db = new DatabaseSync(join(options.dataDir, 'events.sqlite'), { readOnly: true });
   const stored = new Map<string, number>();
+  const mentioned = new Set<string>();
   const folds = new Map<string, Big>(accounts.map((account) => [account, new Big(0)]));
   try {
     const rows = db
@@ -344,6 +357,14 @@ export async function killUnderLoad(options: KillUnderLoadOptions): Promise<Kill
       amount: string;
       fromBalance: string | null;
     }>;
+    // Any event naming a refused command's id, in any stream (a payment claim too), is stored-on-reject.
+    for (const row of db
+      .prepare(
+        `SELECT DISTINCT COALESCE(json_extract(data, '$.paymentId'), json_extract(data, '$.usageRecordId')) AS id
+           FROM events WHERE json_valid(data)`,
+      )
+      .all() as Array<{ id: string | null }>)
+      if (row.id) mentioned.add(row.id);
     for (const row of rows) {
       const id = (row.type === 'FundsDeposited' ? row.paymentId : row.usageRecordId) ?? '';
       stored.set(id, (stored.get(id) ?? 0) + 1);
@@ -386,6 +407,9 @@ export async function killUnderLoad(options: KillUnderLoadOptions): Promise<Kill
     acknowledgedAsDuplicate: acknowledged.filter((command) => command.status === 'duplicate').length,
     refused: refused.length,
     refusedCodes,
+    notRefusedAsExpected: commands.filter(
+      (command) => command.belowMinimum && command.code !== 'TOP_UP_BELOW_MINIMUM',
+    ).length,
     inFlightAtKills,
     inFlightAtKillsStored,
     inFlightAtKillsStoredAnswers: commands
@@ -399,7 +423,7 @@ export async function killUnderLoad(options: KillUnderLoadOptions): Promise<Kill
     retriedAnswers,
     lost: acknowledged.filter((command) => (stored.get(command.id) ?? 0) === 0).length,
     duplicated: [...stored.values()].filter((count) => count > 1).length,
-    storedOnReject: refused.filter((command) => (stored.get(command.id) ?? 0) > 0).length,
+    storedOnReject: refused.filter((command) => mentioned.has(command.id)).length,
     unexplained: [...stored.keys()].filter((id) => !sent.has(id)).length,
     balances,
     balancesAgree,

@@ -67,6 +67,7 @@ export async function measureReliability() {
       figures.lost > 0 ||
       figures.duplicated > 0 ||
       figures.storedOnReject > 0 ||
+      figures.notRefusedAsExpected > 0 ||
       figures.unexplained > 0 ||
       !figures.balancesAgree ||
       figures.verifyFindings !== 0;
@@ -74,7 +75,7 @@ export async function measureReliability() {
     return {
       method:
         `${figures.clients} concurrent clients send top-ups and usage records (each with its own id and ` +
-        `Idempotency-Key) to the service (dist/src/main.js) on ${figures.accounts} accounts; it is killed ` +
+        `Idempotency-Key; one in ten a top-up below the minimum, to be refused) to the service (dist/src/main.js) on ${figures.accounts} accounts; it is killed ` +
         `with SIGKILL ${kills} times at random moments (every other kill just after a command's events ` +
         `are stored, before its answer) and restarted on the same DATA_DIR; a request without an answer is ` +
         `sent again unchanged until answered. Then: each acknowledged command counted in the log, the ` +
