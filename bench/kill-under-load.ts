@@ -11,8 +11,13 @@ import { hashApiKey } from '../src/platform/http/auth/api-keys.js';
 
 export const RELIABILITY_KEYS = { service: 'reliability-service-key', ops: 'reliability-ops-key' };
 
-/** The environment every start of the service gets (the same each time: the same DATA_DIR, clock, instance). */
-export const reliabilityEnv = (dataDir: string): Record<string, string> => ({
+/**
+ * The environment of the `start`-th start of the service (0 first): the same DATA_DIR and clock each time.
+ * `newInstance`: each start is another instance (INSTANCE_ID) and the dead one's Idempotency-Key claims are
+ * taken over only once their lease (IDEMPOTENCY_LEASE_MS, default 10 s) has run out: retries meet 409 until then.
+ * Otherwise the same INSTANCE_ID every time: the restarted instance releases the dead one's claims at once.
+ */
+export const reliabilityEnv = (dataDir: string, start = 0, newInstance = false): Record<string, string> => ({
   DATA_DIR: dataDir,
   HOST: '127.0.0.1',
   PORT: '0',
@@ -22,8 +27,7 @@ export const reliabilityEnv = (dataDir: string): Record<string, string> => ({
     `reliability-ops:ops:${hashApiKey(RELIABILITY_KEYS.ops)}`,
   // A fixed business time: no month end, no deadline fires while the clients run.
   CLOCK: 'virtual:2026-03-10T12:00:00+03:00',
-  // The same instance id at every restart: the restarted instance releases the dead one's claims at once.
-  INSTANCE_ID: 'reliability-1',
+  ...(newInstance ? { INSTANCE_ID: `reliability-${start + 1}` } : { INSTANCE_ID: 'reliability-1' }),
 });
 
 export interface RunningService {
@@ -36,7 +40,8 @@ export interface RunningService {
 
 export interface KillUnderLoadOptions {
   dataDir: string;
-  start: (dataDir: string) => Promise<RunningService>;
+  /** Starts the service on dataDir; `start` counts the starts (0 first, then one per kill). */
+  start: (dataDir: string, start: number) => Promise<RunningService>;
   kills: number;
   clients?: number;
   accounts?: number;
@@ -154,7 +159,7 @@ export async function killUnderLoad(options: KillUnderLoadOptions): Promise<Kill
   const rnd = random(options.seed ?? 17);
   const accounts = Array.from({ length: accountCount }, (_, i) => `kill-${i}`);
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-  let service = await options.start(options.dataDir);
+  let service = await options.start(options.dataDir, 0);
   let up = true;
   log(`${elapsed()}: started`);
 
@@ -276,7 +281,13 @@ export async function killUnderLoad(options: KillUnderLoadOptions): Promise<Kill
   const loops = Array.from({ length: clients }, (_, c) => client(c));
   let kills = 0;
   try {
+    const answered = () => commands.filter((command) => command.outcome).length;
     for (; kills < options.kills;) {
+      // The load back first (each client answered at least once since the restart; a new instance makes
+      // them wait for the dead claims' lease), so that every kill cuts requests in flight.
+      const resumed = answered() + clients;
+      const resumeBy = Date.now() + 30_000;
+      while (answered() < resumed && Date.now() < resumeBy) await sleep(20);
       await sleep(minUp + rnd() * (maxUp - minUp));
       // Every other kill (the 1st, 3rd, …) waits (up to 5 s) for a command whose effect is stored and not
       // yet answered: the window a random kill rarely hits, where a retry must be recognised as the same one.
@@ -307,7 +318,7 @@ export async function killUnderLoad(options: KillUnderLoadOptions): Promise<Kill
       inFlightAtKillsStored += storedAtKill.size;
       for (const command of running) if (storedAtKill.has(command.id)) command.storedAtKill = true;
       log(`${elapsed()}: kill -9 #${kills} after ${before} answered commands, ${cut.length} in flight`);
-      service = await options.start(options.dataDir);
+      service = await options.start(options.dataDir, kills);
       up = true;
       log(`${elapsed()}: restarted`);
     }

@@ -1,6 +1,7 @@
 // `npm run bench -- reliability`: kill -9 under load with more kills than the test
 // (test/e2e/kill-under-load.e2e.test.ts), the service run as `npm start` runs it (dist/src/main.js).
-// BENCH_RELIABILITY_KILLS (default 10) sets the number of kills. The route fuzz and the tamper matrix are
+// BENCH_RELIABILITY_KILLS (default 10) sets the number of kills; BENCH_RELIABILITY_NEW_INSTANCE=1 restarts
+// each time as another instance (the dead claims then expire after their lease: retries meet 409 first). The route fuzz and the tamper matrix are
 // tests (test/api/every-route.test.ts, test/e2e/tamper-anchor.e2e.test.ts): docs/security.md cites them.
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -11,9 +12,9 @@ import { freshDir, workDir } from './support.js';
 const main = fileURLToPath(new URL('../src/main.js', import.meta.url));
 
 /** Starts dist/src/main.js and resolves once it logs the address it listens on. */
-function startService(dataDir: string): Promise<RunningService> {
+function startService(dataDir: string, start: number, newInstance: boolean): Promise<RunningService> {
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, NODE_ENV: 'development', ...reliabilityEnv(dataDir) },
+    env: { ...process.env, NODE_ENV: 'development', ...reliabilityEnv(dataDir, start, newInstance) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -52,12 +53,13 @@ function startService(dataDir: string): Promise<RunningService> {
 
 export async function measureReliability() {
   const kills = Number(process.env.BENCH_RELIABILITY_KILLS ?? 10);
+  const newInstance = process.env.BENCH_RELIABILITY_NEW_INSTANCE === '1';
   const { dir, cleanup } = workDir();
   try {
     const loadBefore = loadavg().map((load) => Math.round(load * 100) / 100);
     const figures = await killUnderLoad({
       dataDir: freshDir(dir, 'reliability'),
-      start: startService,
+      start: (dataDir, start) => startService(dataDir, start, newInstance),
       kills,
       upMs: [1000, 4000],
       tailMs: 2000,
@@ -80,6 +82,9 @@ export async function measureReliability() {
         `are stored, before its answer) and restarted on the same DATA_DIR; a request without an answer is ` +
         `sent again unchanged until answered. Then: each acknowledged command counted in the log, the ` +
         `balances compared in the read model, the log as of now and a fold of the events, GET /v1/audit/verify`,
+      restartedAs: newInstance
+        ? 'a new INSTANCE_ID each time (dead claims expire after their 10 s lease)'
+        : 'the same INSTANCE_ID (dead claims released at start-up)',
       loadAverage: { before: loadBefore, after: loadavg().map((load) => Math.round(load * 100) / 100) },
       ...figures,
       fuzz: 'test/api/every-route.test.ts (see docs/security.md, "What each reliability figure proves")',

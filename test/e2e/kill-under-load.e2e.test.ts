@@ -26,36 +26,41 @@ describe('kill -9 under load (concurrent clients, the service restarted on the s
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const start = async (dir: string): Promise<RunningService> => {
-    const service = await startService(dir, reliabilityEnv(dir));
-    running.push(service);
-    return {
-      baseUrl: service.baseUrl,
-      kill: async () => {
-        service.child.kill('SIGKILL');
-        const { signal } = await service.exited;
-        expect(signal).toBe('SIGKILL');
-      },
-      stop: async () => {
-        service.child.kill('SIGTERM');
-        const { code } = await service.exited;
-        expect({ code, stderr: code === 0 ? '' : service.stderr() }).toEqual({ code: 0, stderr: '' });
-      },
+  const starter =
+    (newInstance: boolean) =>
+    async (dir: string, n: number): Promise<RunningService> => {
+      const service = await startService(dir, reliabilityEnv(dir, n, newInstance));
+      running.push(service);
+      return {
+        baseUrl: service.baseUrl,
+        kill: async () => {
+          service.child.kill('SIGKILL');
+          const { signal } = await service.exited;
+          expect(signal).toBe('SIGKILL');
+        },
+        stop: async () => {
+          service.child.kill('SIGTERM');
+          const { code } = await service.exited;
+          expect({ code, stderr: code === 0 ? '' : service.stderr() }).toEqual({ code: 0, stderr: '' });
+        },
+      };
     };
-  };
 
-  it(
-    `${KILLS} kills: every acknowledged command stored exactly once, none duplicated, balances agree in every view`,
-    async () => {
+  it.each([
+    ['restarted as the same instance (its dead claims released at start-up)', false],
+    ['restarted as a new instance (the dead claims expire after their 10 s lease: 409 first)', true],
+  ])(
+    `${KILLS} kills, %s: every acknowledged command stored exactly once, none duplicated, balances agree in every view`,
+    async (_name, newInstance: boolean) => {
       const figures = await killUnderLoad({
         dataDir,
-        start,
+        start: starter(newInstance),
         kills: KILLS,
         upMs: [1500, 3500],
         tailMs: 1500,
         log: (line) => process.stderr.write(`[kill-under-load] ${line}\n`),
       });
-      console.log(`kill -9 under load: ${JSON.stringify(figures, null, 2)}`);
+      console.log(`kill -9 under load (${_name}): ${JSON.stringify(figures, null, 2)}`);
 
       expect(figures.kills).toBe(KILLS);
       // The clients got through: most commands acknowledged, and some attempts did die with the process.
@@ -64,6 +69,8 @@ describe('kill -9 under load (concurrent clients, the service restarted on the s
       expect(figures.acknowledgedUsage).toBeGreaterThan(0);
       expect(figures.unansweredAttempts).toBeGreaterThan(0);
       expect(figures.inFlightAtKills).toBeGreaterThan(0);
+      // A new instance finds the dead attempts' claims live: the retries wait (409, Retry-After) for the lease.
+      if (newInstance) expect(figures.retriedAnswers).toBeGreaterThan(0);
       // Some kills cut a command after its events were stored and before its answer: the retry must find them.
       expect(figures.inFlightAtKillsStored).toBeGreaterThan(0);
       expect(figures.acknowledged + figures.refused).toBe(figures.commands);
