@@ -131,6 +131,11 @@ export function printTable(output: {
       'new account',
       fmt(r('age')?.ageRatio),
     ],
+    reliability: () => [
+      `${fmt(r('reliability')?.kills)} kills, ${fmt(r('reliability')?.acknowledged)} acknowledged, lost ${fmt(r('reliability')?.lost)}, duplicated ${fmt(r('reliability')?.duplicated)}, balances agree ${String(r('reliability')?.balancesAgree ?? '—')}`,
+      `${fmt(r('reliability')?.inFlightAtKillsStored)} stored but unanswered at a kill`,
+      '',
+    ],
     memory: () => [
       `${fmt(r('memory')?.accounts)} accounts, ${fmt(r('memory')?.commandsPerSec)} commands/s`,
       '',

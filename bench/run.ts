@@ -31,6 +31,11 @@ const BENCHMARKS: Record<
   replay: { run: async () => (await import('./replay.bench.js')).measureReplay(), needs: 'log' },
   close: { run: async () => (await import('./close.bench.js')).measureClose(), needs: 'log' },
   age: { run: async () => (await import('./age.bench.js')).measureAge() },
+  /** Not in the default set (minutes of kill -9 and restarts): `npm run bench -- reliability`. */
+  reliability: {
+    run: async () => (await import('./reliability.bench.js')).measureReliability(),
+    optional: true,
+  },
   'memory-log': { run: async () => (await import('./memory.bench.js')).prepareMemoryLog(), step: true },
   memory: { run: async () => (await import('./memory.bench.js')).measureMemory(), needs: 'memory-log' },
 };
