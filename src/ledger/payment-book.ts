@@ -12,6 +12,7 @@ import {
 import { AggregateStreams } from '../platform/commands/aggregate-streams.js';
 import {
   CommandRejectedError,
+  ConcurrencyConflictError,
   type CommandMeta,
   type CommandOutcome,
 } from '../platform/commands/command-outcome.js';
@@ -63,12 +64,21 @@ export class PaymentBook {
     try {
       return await this.ledger.decide(accountId, bookedAt, command, meta, takeClaim);
     } catch (error) {
-      if (claimTaken && error instanceof CommandRejectedError) {
+      // Refused, or given up after conflicts with other writers: either way no payment was booked.
+      if (
+        claimTaken &&
+        (error instanceof CommandRejectedError || error instanceof ConcurrencyConflictError)
+      ) {
         await this.claims.decide(
           stream,
           (state) =>
             decideReleaseClaim(
-              { paymentId: command.paymentId, accountId, reason: error.code, at: now },
+              {
+                paymentId: command.paymentId,
+                accountId,
+                reason: error instanceof CommandRejectedError ? error.code : 'CONCURRENT_MODIFICATION',
+                at: now,
+              },
               state,
             ),
           { ...meta, commandId: `${meta.commandId}/release-claim` },

@@ -85,7 +85,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
       catchError((error: unknown) => {
         const body = toProblem(error);
         try {
-          if (body.status >= 500) this.store.forget(scope, key);
+          // A 5xx, or a conflict with concurrent writers (nothing stored — the documented answer is to retry),
+          // is not the command's outcome: the retry under the same key runs it again.
+          if (body.status >= 500 || body.code === 'CONCURRENT_MODIFICATION') this.store.forget(scope, key);
           else this.store.remember(scope, key, { status: body.status, body: JSON.stringify(body) });
         } catch {
           // The store failed too: the claim expires after its lease and a retry runs the command again.
