@@ -37,6 +37,7 @@ import { LedgerBook } from './ledger/ledger-book.js';
 import { PaymentBook } from './ledger/payment-book.js';
 import { AccountDocumentsController } from './documents/account-documents/account-documents.controller.js';
 import { BillingReportController } from './documents/billing-report/billing-report.controller.js';
+import { DocumentEsfController } from './documents/document-esf/document-esf.controller.js';
 import { DocumentXmlController } from './documents/document-xml/document-xml.controller.js';
 import { ReconciliationReportController } from './documents/reconciliation-report/reconciliation-report.controller.js';
 import {
@@ -103,6 +104,7 @@ export const CONTROLLERS = [
   EntitlementController,
   AccountDocumentsController,
   DocumentXmlController,
+  DocumentEsfController,
   ReconciliationReportController,
   BillingReportController,
   AdvanceClockController,

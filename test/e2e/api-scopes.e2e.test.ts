@@ -36,6 +36,7 @@ const EXPECTED: Record<string, Scope[] | 'public'> = {
   'GET /v1/accounts/:accountId/documents/:number': ['read'],
   'GET /v1/accounts/:accountId/documents/:number/pdf': ['read'],
   'GET /v1/accounts/:accountId/documents/:number/xml': ['read'],
+  'GET /v1/accounts/:accountId/documents/:number/esf': ['read'],
   'GET /v1/accounts/:accountId/billing-report': ['read'],
   'GET /v1/accounts/:accountId/reconciliation': ['read'],
   'GET /v1/ops/clock': ['read'],
