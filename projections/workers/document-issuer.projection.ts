@@ -13,14 +13,15 @@ import {
  * TopUpBillIssued) gets its documents exactly once, however the period was closed. A period whose documents cannot be composed (for
  * example a legal entity without legal details) is recorded as withheld, with the reason, instead of
  * stopping the issuer for every other account; the documents stream records it too (DocumentsWithheld), and
- * when the account's legal details are added the withheld documents are issued (WithheldDocumentsReleased).
+ * when the account's legal details are added or its contract changes the withheld documents are issued
+ * (WithheldDocumentsReleased).
  */
 export const DOCUMENT_ISSUER: ProjectionIdentity = {
   name: 'document-issuer',
   version: 1,
   filter: {
     streamPrefixes: [LEDGER_STREAM_PREFIX, ACCOUNT_STREAM_PREFIX],
-    eventTypes: ['PeriodClosed', 'BillIssued', 'TopUpBillIssued', 'LegalDetailsAdded'],
+    eventTypes: ['PeriodClosed', 'BillIssued', 'TopUpBillIssued', 'LegalDetailsAdded', 'ContractChanged'],
   },
 };
 
@@ -43,7 +44,8 @@ export function documentIssuerProjection(documents: DocumentIssuing): Projection
     async apply(db, recorded, table) {
       const detailsOf = accountIdOfAccountStream(recorded.streamId);
       if (detailsOf !== undefined) {
-        // Documents withheld for want of legal details go out now, with their original dates.
+        // Documents withheld for want of legal details (or of a registered agreement) go out now, with their
+        // original dates.
         await documents.issueWithheld(detailsOf);
         await db.run(`DELETE FROM ${table('withheld')} WHERE account_id = $1`, [detailsOf]);
         return;

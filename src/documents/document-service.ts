@@ -28,7 +28,6 @@ import {
 } from '../domain/documents/index.js';
 import type { LedgerEvent, LedgerEventOf } from '../domain/ledger/ledger-events.js';
 import { evolveLedger, initialLedgerState } from '../domain/ledger/ledger-state.js';
-import { localDate } from '../domain/shared/reporting-period.js';
 import { DomainError } from '../domain/shared/errors.js';
 import { documentsStream, ledgerStream, numberingStream } from '../platform/event-store/stream-names.js';
 import { issuerDetails } from './issuers.js';
@@ -140,14 +139,20 @@ export class DocumentService {
         if (!(error instanceof DomainError)) throw error;
         withheld = error;
       }
-      const bill = billForClosedPeriod(closed.data, {
-        account,
-        issuer,
-        profile,
-        ledgerBill,
-        agreement: agreementOf(account),
-      });
-      if (bill.issued) unnumbered.push(bill.bill);
+      try {
+        const bill = billForClosedPeriod(closed.data, {
+          account,
+          issuer,
+          profile,
+          ledgerBill,
+          agreement: agreementOf(account),
+        });
+        if (bill.issued) unnumbered.push(bill.bill);
+      } catch (error) {
+        // A non-resident's bill without a registered agreement waits too; the closing documents still go.
+        if (!(error instanceof DomainError)) throw error;
+        withheld ??= error;
+      }
     }
     const outcome = await this.issue(accountId, unnumbered, closed.id);
     await this.recordWithheld(accountId, { periodId, source: 'period' }, withheld, closed.id);
@@ -217,20 +222,25 @@ export class DocumentService {
         withheld = error;
       }
     }
-    const decision = composeBill({
-      kind: 'mid-period',
-      issuedOn: ledgerBill.issuedOn,
-      dueDate: ledgerBill.dueDate,
-      ledgerBillId: billId,
-      account,
-      issuer,
-      profile,
-      periodId,
-      basis,
-      alreadyBilled,
-      agreement: agreementOf(account),
-    });
-    if (decision.issued) unnumbered.push(decision.bill);
+    try {
+      const decision = composeBill({
+        kind: 'mid-period',
+        issuedOn: ledgerBill.issuedOn,
+        dueDate: ledgerBill.dueDate,
+        ledgerBillId: billId,
+        account,
+        issuer,
+        profile,
+        periodId,
+        basis,
+        alreadyBilled,
+        agreement: agreementOf(account),
+      });
+      if (decision.issued) unnumbered.push(decision.bill);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      withheld ??= error;
+    }
     const outcome = await this.issue(accountId, unnumbered, events[index]!.id);
     await this.recordWithheld(
       accountId,
@@ -451,13 +461,7 @@ export class DocumentService {
   }
 }
 
-/**
- * Non-residents' bills name their individual contract. The engine does not store contract numbers yet, so
- * the account id and opening date stand for it.
- */
+/** The agreement in the account's contract register; none registered: undefined (a non-resident's bill waits). */
 function agreementOf(account: DocumentAccount) {
-  return {
-    number: `IC-${account.facts.accountId}`,
-    date: localDate(account.facts.openedAt, account.facts.timeZone),
-  };
+  return account.facts.agreement ? { ...account.facts.agreement } : undefined;
 }

@@ -7,9 +7,11 @@ import {
   IsString,
   Matches,
   MaxLength,
+  ValidateBy,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { isLocalDate } from '../../domain/shared/calendar.js';
 import { IsInstant } from '../../platform/http/validators.js';
 
 export class PayerBankDetailsDto {
@@ -53,6 +55,25 @@ export class LegalDetailsDto {
   bank?: PayerBankDetailsDto;
 }
 
+/** An individual agreement as the contract register holds it. */
+export class AgreementDto {
+  @IsString()
+  @Matches(/^\S(.{0,62}\S)?$/, {
+    message: 'number must be 1–64 characters, not starting or ending with a space',
+  })
+  number!: string;
+
+  @IsString()
+  @ValidateBy({
+    name: 'isCalendarDate',
+    validator: {
+      validate: (value: unknown) => isLocalDate(value) && value >= '2000-01-01' && value <= '2998-12-31',
+      defaultMessage: () => 'date must be a calendar date YYYY-MM-DD from 2000-01-01 to 2998-12-31',
+    },
+  })
+  date!: string;
+}
+
 export class OpenAccountDto {
   @IsString()
   @Matches(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, {
@@ -87,6 +108,13 @@ export class OpenAccountDto {
   @ValidateNested()
   @Type(() => LegalDetailsDto)
   legalDetails?: LegalDetailsDto;
+
+  /** The individual agreement to register (non-residents' bills and invoices name it). */
+  @ValidateIf((body: OpenAccountDto) => body.agreement !== undefined)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AgreementDto)
+  agreement?: AgreementDto;
 
   /** Bank transfer or card; default by payer type (individuals: card; the others: bank transfer). */
   @IsOptional()

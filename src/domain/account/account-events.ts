@@ -47,6 +47,17 @@ export interface AccountFacts {
    * through `paymentMethodOf`).
    */
   paymentMethod?: PaymentMethod;
+  /**
+   * The contract register: the individual agreement the account is served under (number and date), set at
+   * opening or by a contract change; non-residents' bills and invoices name it. Absent: none registered.
+   */
+  agreement?: AccountAgreement;
+}
+
+/** An agreement as the contract register holds it: its number and its date (a local date). */
+export interface AccountAgreement {
+  number: string;
+  date: string;
 }
 
 export type AccountEvent =
@@ -66,6 +77,8 @@ export type AccountEvent =
         paymentScheme: PaymentScheme;
         profileId: string;
         profileVersion: number;
+        /** The agreement registered with the change, when one is given. */
+        agreement?: AccountAgreement;
       };
     };
 

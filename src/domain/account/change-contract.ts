@@ -1,6 +1,6 @@
 import type { ContractKind, PaymentScheme } from '../policies/policy-profile.js';
 import type { ProfileRegistry } from '../policies/profile-registry.js';
-import type { AccountEvent, LegalDetails } from './account-events.js';
+import type { AccountAgreement, AccountEvent, LegalDetails } from './account-events.js';
 import type { AccountState } from './account-state.js';
 import { checkLegalDetails, kppRequired } from './legal-details.js';
 import { checkCombination } from './open-account.js';
@@ -13,6 +13,8 @@ export interface ChangeContractCommand {
   contract: ContractKind;
   paymentScheme: PaymentScheme;
   profileId: string;
+  /** An agreement to register with the change (the contract register); absent: the registered one stays. */
+  agreement?: AccountAgreement;
   at: string;
 }
 
@@ -36,7 +38,10 @@ export function decideChangeContract(
     facts.contract === command.contract &&
     facts.paymentScheme === command.paymentScheme &&
     facts.profileId === profile.id &&
-    facts.profileVersion === profile.version
+    facts.profileVersion === profile.version &&
+    (command.agreement === undefined ||
+      (facts.agreement?.number === command.agreement.number &&
+        facts.agreement.date === command.agreement.date))
   ) {
     return { ok: true, events: [] };
   }
@@ -52,6 +57,7 @@ export function decideChangeContract(
           paymentScheme: command.paymentScheme,
           profileId: profile.id,
           profileVersion: profile.version,
+          ...(command.agreement ? { agreement: { ...command.agreement } } : {}),
         },
       },
     ],

@@ -4,6 +4,7 @@ import { periodOf } from '../shared/reporting-period.js';
 import {
   PAYMENT_METHODS,
   defaultPaymentMethod,
+  type AccountAgreement,
   type AccountEvent,
   type Currency,
   type LegalDetails,
@@ -26,6 +27,8 @@ export interface OpenAccountCommand {
   legalDetails?: LegalDetails;
   /** Default: by payer type (`defaultPaymentMethod`). */
   paymentMethod?: PaymentMethod;
+  /** The individual agreement to register (number and date). */
+  agreement?: AccountAgreement;
   at: string;
 }
 
@@ -170,6 +173,7 @@ export function decideOpenAccount(
           openedAt: command.at,
           openingPeriodId: periodOf(command.at, region.timeZone).id,
           paymentMethod,
+          ...(command.agreement ? { agreement: { ...command.agreement } } : {}),
           ...(command.legalDetails ? { personal: command.legalDetails } : {}),
         },
       },
