@@ -187,6 +187,20 @@ describe("act + VAT invoice (second provider, 'act-and-vat-invoice')", () => {
     expect(kinds(ru.documents)).toEqual(['upd-1']);
   });
 
+  it('the act names the agreement registered under an individual contract; under the public offer none', () => {
+    const agreement = { number: 'ОБЛ-2026/3', date: '2026-01-20' };
+    const withAgreement = documents({
+      account: ruLegal({ agreement, contract: 'individual-contract' }),
+      closed: periodClosed({ byService: MIXED }),
+    });
+    expect(ofKind(withAgreement.documents, 'act').agreement).toEqual(agreement);
+    const offer = documents({
+      account: ruLegal({ agreement, contract: 'public-offer' }),
+      closed: periodClosed({ byService: MIXED }),
+    });
+    expect(ofKind(offer.documents, 'act').agreement).toBeUndefined();
+  });
+
   it('VAT at the rate in force on the period’s last day: 20% for December 2025, 22% for January 2026', () => {
     const rate = (periodId: string) =>
       ofKind(documents({ closed: periodClosed({ periodId, byService: MIXED }) }).documents, 'act').lines[0]!

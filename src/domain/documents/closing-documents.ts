@@ -192,6 +192,10 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
     payer: payer(kind),
     servicePeriod,
     delivery: facts.edm ? ('edm' as const) : ('post' as const),
+    // The basis the forms print: the registered agreement under an individual contract, else the offer.
+    ...(facts.agreement && facts.contract === 'individual-contract'
+      ? { agreement: { ...facts.agreement } }
+      : {}),
   });
   // Resolved lazily: a legal entity with nothing to document needs no requisites.
   let payerDetails: DocumentParty | undefined;
