@@ -3,12 +3,13 @@ import type { Response } from 'express';
 import { AccountBook } from '../../accounts/account-book.js';
 import { renderDocumentPdf } from '../document-pdf.js';
 import { DocumentService } from '../document-service.js';
+import { issuedDocuments } from '../issued-documents.js';
 import { NotFoundError } from '../../platform/commands/command-outcome.js';
 import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import type { Numbered } from '../../domain/documents/index.js';
+import { withheldDocuments } from '../../../projections/queries/documents.query.js';
 import { documentsProjection } from '../../../projections/documents.projection.js';
-import { accountDocuments, withheldDocuments } from '../../../projections/queries/documents.query.js';
 import { ReadModels } from '../../../projections/queries/read-models.js';
 
 /** An account's issued documents: the list, one as JSON, one as PDF (read-only). */
@@ -84,17 +85,7 @@ export class AccountDocumentsController {
     return document;
   }
 
-  /**
-   * The account's documents in the order they were issued (only those numbered `number`, if given): from
-   * the documents read model once it has caught up with the log, else from the documents stream.
-   */
-  private async issued(accountId: string, number?: string): Promise<Numbered[]> {
-    const read = await this.readModels?.read(
-      'account-documents',
-      documentsProjection,
-      accountDocuments(accountId, number),
-    );
-    if (read?.served && read.value) return read.value;
-    return this.documents.list(accountId);
+  private issued(accountId: string, number?: string): Promise<Numbered[]> {
+    return issuedDocuments(this.readModels, this.documents, accountId, number);
   }
 }

@@ -1,13 +1,12 @@
 import { Controller, Get, Inject, Optional, Param } from '@nestjs/common';
 import { AccountBook } from '../../accounts/account-book.js';
 import { DocumentService } from '../document-service.js';
+import { issuedDocuments } from '../issued-documents.js';
 import { NotFoundError } from '../../platform/commands/command-outcome.js';
 import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import type { Numbered } from '../../domain/documents/index.js';
 import { EsfUnavailableError, esfDataFor } from '../../domain/documents/esf/esf-data.js';
-import { documentsProjection } from '../../../projections/documents.projection.js';
-import { accountDocuments } from '../../../projections/queries/documents.query.js';
 import { ReadModels } from '../../../projections/queries/read-models.js';
 
 /**
@@ -36,14 +35,7 @@ export class DocumentEsfController {
     }
   }
 
-  /** The account's issued documents: from the documents read model once caught up, else the stream. */
-  private async issued(accountId: string): Promise<Numbered[]> {
-    const read = await this.readModels?.read(
-      'account-documents',
-      documentsProjection,
-      accountDocuments(accountId),
-    );
-    if (read?.served && read.value) return read.value;
-    return this.documents.list(accountId);
+  private issued(accountId: string): Promise<Numbered[]> {
+    return issuedDocuments(this.readModels, this.documents, accountId);
   }
 }

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import iconv from 'iconv-lite';
 import { AccountBook } from '../../accounts/account-book.js';
 import { DocumentService } from '../document-service.js';
+import { issuedDocuments } from '../issued-documents.js';
 import { NotFoundError } from '../../platform/commands/command-outcome.js';
 import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
@@ -13,8 +14,6 @@ import {
   shipmentDocumentOf,
   type EdmXmlFile,
 } from '../../domain/documents/edm/upd-xml.js';
-import { documentsProjection } from '../../../projections/documents.projection.js';
-import { accountDocuments } from '../../../projections/queries/documents.query.js';
 import { ReadModels } from '../../../projections/queries/read-models.js';
 import { edmSignerFor } from './edm-signers.js';
 
@@ -76,14 +75,7 @@ export class DocumentXmlController {
     response.send(encodeEdmXml(file));
   }
 
-  /** The account's issued documents: from the documents read model once caught up, else the stream. */
-  private async issued(accountId: string): Promise<Numbered[]> {
-    const read = await this.readModels?.read(
-      'account-documents',
-      documentsProjection,
-      accountDocuments(accountId),
-    );
-    if (read?.served && read.value) return read.value;
-    return this.documents.list(accountId);
+  private issued(accountId: string): Promise<Numbered[]> {
+    return issuedDocuments(this.readModels, this.documents, accountId);
   }
 }
