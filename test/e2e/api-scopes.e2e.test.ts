@@ -47,7 +47,7 @@ const EXPECTED: Record<string, Scope[] | 'public'> = {
   'GET /v1/audit/accounts/:accountId/verify': ['audit'],
   'GET /v1/audit/verify': ['audit'],
   'POST /v1/audit/checkpoints': ['ops'],
-  'GET /metrics': ['ops'],
+  'GET /metrics': ['metrics'],
   'GET /v1/ops/projections': ['ops'],
   'GET /v1/ops/projections/requests/:id': ['ops'],
   'GET /v1/ops/projections/:name': ['ops'],

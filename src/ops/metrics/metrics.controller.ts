@@ -19,7 +19,7 @@ export class MetricsController {
   ) {}
 
   @Get('metrics')
-  @RequireScopes('ops')
+  @RequireScopes('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async metrics() {
     return (

@@ -104,4 +104,5 @@ const order = (scope: string) =>
     'read',
     'audit',
     'ops',
+    'metrics',
   ].indexOf(scope);

@@ -20,8 +20,10 @@ export const SCOPES = [
   'read',
   /** The audit trail: history, exports, hash-chain verification. */
   'audit',
-  /** Operations: projections (status, replay, rebuild, resume) and /metrics. */
+  /** Operations: projections (status, replay, rebuild, resume), signing checkpoints. */
   'ops',
+  /** Read /metrics and nothing else: the key a Prometheus scraper holds (`prometheus:metrics:<sha256>`). */
+  'metrics',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -31,7 +33,7 @@ export const ROLES: readonly Role[] = ['service', 'ops', 'auditor'];
 /** What each role of before could call, as scopes (docs/api.md prints this table). */
 export const ROLE_SCOPES: Readonly<Record<Role, readonly Scope[]>> = {
   service: ['usage:write', 'payments:write', 'accounts:write', 'grants:write', 'periods:write', 'read'],
-  ops: ['periods:write', 'clock:write', 'ops', 'audit', 'read'],
+  ops: ['periods:write', 'clock:write', 'ops', 'metrics', 'audit', 'read'],
   auditor: ['audit', 'read'],
 };
 
