@@ -78,6 +78,9 @@ import type { ProjectionsRuntime } from './ops/projections/projections-runtime.j
 import type { WorkersConfig } from './ops/projections/workers-config.js';
 import { LogAnchor } from './platform/event-store/anchor/log-anchor.js';
 import { TamperedLogGuard } from './ops/health/tampered-log.guard.js';
+// ── Delivery (issue 13, item 7) ──────────────────────────────────────────────────────────────────────
+import { DELIVERY_COMMAND_HANDLERS, DELIVERY_CONTROLLERS } from './delivery/delivery.module.js';
+// ── end of delivery ──────────────────────────────────────────────────────────────────────────────────
 
 export const APP_CONFIG = Symbol('AppConfig');
 
@@ -106,6 +109,8 @@ export const CONTROLLERS = [
   ConfigureAutoTopUpController,
   AnswerAutoTopUpController,
   ...OPS_CONTROLLERS,
+  // Delivery (issue 13, item 7): the owner's e-mail, webhooks, the delivery log
+  ...DELIVERY_CONTROLLERS,
 ];
 
 /** Every command handler: one named command per use case, all on the one CommandBus. */
@@ -130,6 +135,8 @@ export const COMMAND_HANDLERS = [
   ConfigureAutoTopUpHandler,
   AnswerAutoTopUpHandler,
   ...DEADLINE_COMMAND_HANDLERS,
+  // Delivery (issue 13, item 7)
+  ...DELIVERY_COMMAND_HANDLERS,
 ];
 
 export interface AppDependencies {

@@ -18,6 +18,7 @@ const EXPECTED: Record<string, Scope[] | 'public'> = {
   'PUT /v1/accounts/:accountId/contract': ['accounts:write'],
   'PUT /v1/accounts/:accountId/payment-method': ['accounts:write'],
   'PUT /v1/accounts/:accountId/legal-details': ['accounts:write'],
+  'PUT /v1/accounts/:accountId/owner-email': ['accounts:write'],
   'PUT /v1/accounts/:accountId/credit-limit': ['accounts:write'],
   'PUT /v1/accounts/:accountId/auto-top-up': ['accounts:write'],
   'POST /v1/accounts/:accountId/usage': ['usage:write'],
