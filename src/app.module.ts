@@ -79,7 +79,11 @@ import type { WorkersConfig } from './ops/projections/workers-config.js';
 import { LogAnchor } from './platform/event-store/anchor/log-anchor.js';
 import { TamperedLogGuard } from './ops/health/tampered-log.guard.js';
 // ── Delivery (issue 13, item 7) ──────────────────────────────────────────────────────────────────────
-import { DELIVERY_COMMAND_HANDLERS, DELIVERY_CONTROLLERS } from './delivery/delivery.module.js';
+import {
+  DELIVERY_COMMAND_HANDLERS,
+  DELIVERY_CONTROLLERS,
+  deliveryProviders,
+} from './delivery/delivery.module.js';
 // ── end of delivery ──────────────────────────────────────────────────────────────────────────────────
 
 export const APP_CONFIG = Symbol('AppConfig');
@@ -203,6 +207,15 @@ export class AppModule {
         RunningTimelines,
         EventTypeMetrics,
         ...COMMAND_HANDLERS,
+        // ── Delivery (issue 13, item 7): webhooks, the outbox and, with background work, its worker ──
+        ...deliveryProviders({
+          eventStore: deps.eventStore,
+          config: deps.config?.delivery,
+          db: () => openReadModelDb(deps.workers?.databases['document-delivery'] ?? ':memory:'),
+          run: background,
+          lease: deps.workers?.lease,
+        }),
+        // ── end of delivery ──
         ...(deps.anchor ? [{ provide: LogAnchor, useValue: deps.anchor }] : []),
         ...(background ? backgroundProviders(deps) : []),
         ...(http

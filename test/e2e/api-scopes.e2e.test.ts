@@ -52,6 +52,12 @@ const EXPECTED: Record<string, Scope[] | 'public'> = {
   'POST /v1/ops/projections/rebuild': ['ops'],
   'POST /v1/ops/projections/:name/replay': ['ops'],
   'POST /v1/ops/projections/:name/resume': ['ops'],
+  'POST /v1/ops/webhooks': ['ops'],
+  'GET /v1/ops/webhooks': ['ops'],
+  'DELETE /v1/ops/webhooks/:subscriptionId': ['ops'],
+  'GET /v1/ops/deliveries': ['ops'],
+  'GET /v1/ops/deliveries/:deliveryId': ['ops'],
+  'POST /v1/ops/deliveries/:deliveryId/redeliver': ['ops'],
 };
 
 /** What each controller method declares, by `METHOD /path` (the Nest metadata the guard reads). */
