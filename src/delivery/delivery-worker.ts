@@ -58,7 +58,16 @@ export class DeliveryWorker {
   async start(): Promise<void> {
     await this.leased.tend();
     const pollMs = this.options.pollMs ?? 1_000;
-    this.timer = setInterval(() => void this.dispatchDue().catch(() => undefined), pollMs);
+    this.timer = setInterval(
+      () =>
+        void this.dispatchDue().catch((error: unknown) =>
+          // The round is retried at the next tick; the message names no secret (senders scrub theirs).
+          this.options.log?.(
+            `document-delivery: a dispatch round failed: ${(error as Error)?.message ?? error}`,
+          ),
+        ),
+      pollMs,
+    );
     this.timer.unref?.();
     if (this.options.lease) {
       this.upkeep = setInterval(
