@@ -5,12 +5,21 @@
  *   src/platform    infrastructure (event store, command handling, clock, HTTP edge, config, vault):
  *                   imports the domain and itself, never a capability or projections
  *   projections/    read models, workers and their runner: the domain and the store port only
- *   capabilities    src/ledger < src/accounts < src/documents < src/timelines < src/audit, src/ops:
+ *   capabilities    src/ledger < src/accounts < src/documents < src/delivery < src/timelines < src/audit, src/ops:
  *                   each may use the ones to its left, never one to its right (the ledger reads
  *                   account facts through its AccountDirectory port, implemented in src/accounts)
  *   everywhere      no import cycle, between files or between folders; nothing in src imports tests
  */
-const CAPABILITIES = ['accounts', 'ledger', 'documents', 'timelines', 'audit', 'ops', 'simulation'];
+const CAPABILITIES = [
+  'accounts',
+  'ledger',
+  'documents',
+  'delivery',
+  'timelines',
+  'audit',
+  'ops',
+  'simulation',
+];
 const capability = (names) => `^src/(${names.join('|')})/`;
 /** Tests and their fixtures beside the code (excluded from the build). */
 const TEST_CODE = '\\.(spec|test|fixtures)\\.ts$';
@@ -51,18 +60,28 @@ module.exports = {
       name: 'ledger-uses-no-higher-capability',
       severity: 'error',
       from: { path: '^src/ledger/' },
-      to: { path: capability(['accounts', 'documents', 'timelines', 'audit', 'ops', 'simulation']) },
+      to: {
+        path: capability(['accounts', 'documents', 'delivery', 'timelines', 'audit', 'ops', 'simulation']),
+      },
     },
     {
       name: 'accounts-use-no-higher-capability',
       severity: 'error',
       from: { path: '^src/accounts/' },
-      to: { path: capability(['documents', 'timelines', 'audit', 'ops', 'simulation']) },
+      to: { path: capability(['documents', 'delivery', 'timelines', 'audit', 'ops', 'simulation']) },
     },
     {
       name: 'documents-use-no-higher-capability',
       severity: 'error',
       from: { path: '^src/documents/' },
+      to: { path: capability(['delivery', 'timelines', 'audit', 'ops', 'simulation']) },
+    },
+    {
+      name: 'delivery-uses-no-higher-capability',
+      comment:
+        'Delivery (e-mail and webhooks of issued documents) stands on documents, accounts and the platform.',
+      severity: 'error',
+      from: { path: '^src/delivery/' },
       to: { path: capability(['timelines', 'audit', 'ops', 'simulation']) },
     },
     {
@@ -75,7 +94,9 @@ module.exports = {
       name: 'capabilities-do-not-import-the-composition-root',
       comment: 'Only main.ts, the CLIs, the simulation, tests and benchmarks start the application.',
       severity: 'error',
-      from: { path: capability(['accounts', 'ledger', 'documents', 'timelines', 'audit', 'ops']) },
+      from: {
+        path: capability(['accounts', 'ledger', 'documents', 'delivery', 'timelines', 'audit', 'ops']),
+      },
       to: { path: COMPOSITION_ROOT },
     },
     {

@@ -81,6 +81,13 @@ import type { ProjectionsRuntime } from './ops/projections/projections-runtime.j
 import type { WorkersConfig } from './ops/projections/workers-config.js';
 import { LogAnchor } from './platform/event-store/anchor/log-anchor.js';
 import { TamperedLogGuard } from './ops/health/tampered-log.guard.js';
+// ── Delivery (issue 13, item 7) ──────────────────────────────────────────────────────────────────────
+import {
+  DELIVERY_COMMAND_HANDLERS,
+  DELIVERY_CONTROLLERS,
+  deliveryProviders,
+} from './delivery/delivery.module.js';
+// ── end of delivery ──────────────────────────────────────────────────────────────────────────────────
 
 export const APP_CONFIG = Symbol('AppConfig');
 
@@ -111,6 +118,8 @@ export const CONTROLLERS = [
   ConfigureAutoTopUpController,
   AnswerAutoTopUpController,
   ...OPS_CONTROLLERS,
+  // Delivery (issue 13, item 7): the owner's e-mail, webhooks, the delivery log
+  ...DELIVERY_CONTROLLERS,
 ];
 
 /** Every command handler: one named command per use case, all on the one CommandBus. */
@@ -136,6 +145,8 @@ export const COMMAND_HANDLERS = [
   ConfigureAutoTopUpHandler,
   AnswerAutoTopUpHandler,
   ...DEADLINE_COMMAND_HANDLERS,
+  // Delivery (issue 13, item 7)
+  ...DELIVERY_COMMAND_HANDLERS,
 ];
 
 export interface AppDependencies {
@@ -202,6 +213,15 @@ export class AppModule {
         RunningTimelines,
         EventTypeMetrics,
         ...COMMAND_HANDLERS,
+        // ── Delivery (issue 13, item 7): webhooks, the outbox and, with background work, its worker ──
+        ...deliveryProviders({
+          eventStore: deps.eventStore,
+          config: deps.config?.delivery,
+          db: () => openReadModelDb(deps.workers?.databases['document-delivery'] ?? ':memory:'),
+          run: background,
+          lease: deps.workers?.lease,
+        }),
+        // ── end of delivery ──
         ...(deps.anchor ? [{ provide: LogAnchor, useValue: deps.anchor }] : []),
         ...(background ? backgroundProviders(deps) : []),
         ...(http

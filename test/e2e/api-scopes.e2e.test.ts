@@ -18,6 +18,7 @@ const EXPECTED: Record<string, Scope[] | 'public'> = {
   'PUT /v1/accounts/:accountId/contract': ['accounts:write'],
   'PUT /v1/accounts/:accountId/payment-method': ['accounts:write'],
   'PUT /v1/accounts/:accountId/legal-details': ['accounts:write'],
+  'PUT /v1/accounts/:accountId/owner-email': ['accounts:write'],
   'PUT /v1/accounts/:accountId/credit-limit': ['accounts:write'],
   'PUT /v1/accounts/:accountId/auto-top-up': ['accounts:write'],
   'POST /v1/accounts/:accountId/usage': ['usage:write'],
@@ -54,6 +55,12 @@ const EXPECTED: Record<string, Scope[] | 'public'> = {
   'POST /v1/ops/projections/rebuild': ['ops'],
   'POST /v1/ops/projections/:name/replay': ['ops'],
   'POST /v1/ops/projections/:name/resume': ['ops'],
+  'POST /v1/ops/webhooks': ['ops'],
+  'GET /v1/ops/webhooks': ['ops'],
+  'DELETE /v1/ops/webhooks/:subscriptionId': ['ops'],
+  'GET /v1/ops/deliveries': ['ops'],
+  'GET /v1/ops/deliveries/:deliveryId': ['ops'],
+  'POST /v1/ops/deliveries/:deliveryId/redeliver': ['ops'],
 };
 
 /** What each controller method declares, by `METHOD /path` (the Nest metadata the guard reads). */

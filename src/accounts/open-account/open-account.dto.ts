@@ -13,6 +13,11 @@ import {
 } from 'class-validator';
 import { isLocalDate } from '../../domain/shared/calendar.js';
 import { IsInstant } from '../../platform/http/validators.js';
+import {
+  OWNER_EMAIL_MAX_LENGTH,
+  OWNER_EMAIL_PATTERN,
+  OWNER_EMAIL_RULE,
+} from '../../domain/account/owner-email.js';
 
 export class PayerBankDetailsDto {
   @IsString()
@@ -120,6 +125,13 @@ export class OpenAccountDto {
   @IsOptional()
   @IsIn(['bank-transfer', 'card'])
   paymentMethod?: 'bank-transfer' | 'card';
+
+  /** The owner's e-mail: issued documents are delivered to it (personal data, sealed at rest). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(OWNER_EMAIL_MAX_LENGTH)
+  @Matches(OWNER_EMAIL_PATTERN, { message: `ownerEmail must be ${OWNER_EMAIL_RULE}` })
+  ownerEmail?: string;
 
   /** When the account was opened; defaults to now. */
   @IsOptional()

@@ -68,6 +68,8 @@ export type AccountEvent =
   | { type: 'AccountOpened'; data: AccountFacts & { personal?: LegalDetails } }
   | { type: 'LegalDetailsAdded'; data: { accountId: string; at: string; personal: LegalDetails } }
   | { type: 'PaymentMethodChanged'; data: { accountId: string; at: string; paymentMethod: PaymentMethod } }
+  /** The account owner's e-mail (documents are delivered to it): personal data, sealed at rest. */
+  | { type: 'OwnerEmailChanged'; data: { accountId: string; at: string; personal: { ownerEmail: string } } }
   | {
       type: 'ContractChanged';
       data: {

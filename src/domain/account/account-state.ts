@@ -3,6 +3,8 @@ import type { AccountEvent, AccountFacts, LegalDetails } from './account-events.
 export interface AccountState {
   facts?: AccountFacts;
   legalDetails?: LegalDetails;
+  /** Where documents are e-mailed (OwnerEmailChanged); gone with the personal data on deletion. */
+  ownerEmail?: string;
   /** Set once personal data has been erased (keys destroyed); the financial history stays. */
   deletedAt?: string;
 }
@@ -19,8 +21,11 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       return { ...state, facts: state.facts && { ...state.facts, paymentMethod: event.data.paymentMethod } };
     case 'LegalDetailsAdded':
       return { ...state, legalDetails: event.data.personal };
+    case 'OwnerEmailChanged':
+      // Unsealed on read; once the account's key is destroyed the e-mail reads as absent.
+      return { ...state, ownerEmail: event.data.personal?.ownerEmail };
     case 'AccountDeleted':
-      return { ...state, legalDetails: undefined, deletedAt: event.data.at };
+      return { ...state, legalDetails: undefined, ownerEmail: undefined, deletedAt: event.data.at };
     case 'ContractChanged': {
       const { accountId: _id, at: _at, ...change } = event.data;
       return { ...state, facts: state.facts && { ...state.facts, ...change } };

@@ -14,6 +14,7 @@ import {
 } from './account-events.js';
 import type { AccountState } from './account-state.js';
 import { checkLegalDetails } from './legal-details.js';
+import { checkOwnerEmail } from './owner-email.js';
 
 export interface OpenAccountCommand {
   accountId: string;
@@ -29,6 +30,8 @@ export interface OpenAccountCommand {
   paymentMethod?: PaymentMethod;
   /** The individual agreement to register (number and date). */
   agreement?: AccountAgreement;
+  /** The owner's e-mail, where documents are delivered (sealed at rest, in its own OwnerEmailChanged). */
+  ownerEmail?: string;
   at: string;
 }
 
@@ -149,6 +152,10 @@ export function decideOpenAccount(
       'paymentMethod',
     );
   }
+  if (command.ownerEmail !== undefined) {
+    const problem = checkOwnerEmail(command.ownerEmail);
+    if (problem) return no(problem.code, problem.message, problem.field);
+  }
   const region = REGIONS[command.region];
   const opened = Date.parse(command.at);
   if (Number.isNaN(opened)) return no('INVALID_TIME', 'at must be an ISO-8601 time', 'at');
@@ -177,6 +184,18 @@ export function decideOpenAccount(
           ...(command.legalDetails ? { personal: command.legalDetails } : {}),
         },
       },
+      ...(command.ownerEmail === undefined
+        ? []
+        : [
+            {
+              type: 'OwnerEmailChanged' as const,
+              data: {
+                accountId: command.accountId,
+                at: command.at,
+                personal: { ownerEmail: command.ownerEmail },
+              },
+            },
+          ]),
     ],
   };
 }

@@ -55,6 +55,7 @@ describe('npm run projections', () => {
       ['document-issuer', 'worker'],
       ['event-bus', 'worker'],
       ['auto-top-ups', 'worker'],
+      ['document-delivery', 'worker'],
     ]);
     expect(reports[0]).toMatchObject({
       name: 'account-balances',

@@ -213,6 +213,7 @@ async function status(
             : ''),
       );
     }
+    for (const r of all.filter((r) => r.notes?.length)) io.out(`\n${r.name}: ${r.notes!.join('; ')}\n`);
   }
   return all.some((r) => r.state === 'failed') ? 1 : 0;
 }

@@ -21,6 +21,8 @@ export interface WorkerSource {
   identity: ProjectionIdentity;
   /** Where its checkpoint, state and lease are kept. */
   db: ReadModelDb;
+  /** What status says about it besides its progress (e.g. that e-mail delivery is disabled). */
+  notes?: string[];
 }
 
 export interface ProjectionReport {
@@ -41,6 +43,8 @@ export interface ProjectionReport {
   lagSeconds: number;
   eventsApplied: number;
   lastError: ProjectionError | null;
+  /** A worker's notes (configuration ops should know about), when it has any. */
+  notes?: string[];
   rebuild: {
     requestId: string;
     state: string;
@@ -105,7 +109,7 @@ export class ProjectionOperations {
     const head = await this.store.headPosition();
     const reports = [];
     for (const p of this.projections) reports.push(await this.report(p, head));
-    for (const w of this.workers) reports.push(await this.report(w.identity, head, w.db));
+    for (const w of this.workers) reports.push(withNotes(await this.report(w.identity, head, w.db), w));
     return reports;
   }
 
@@ -113,7 +117,7 @@ export class ProjectionOperations {
     const p = this.projection(name);
     const w = this.worker(name);
     if (p) return this.report(p, await this.store.headPosition());
-    return w && this.report(w.identity, await this.store.headPosition(), w.db);
+    return w && withNotes(await this.report(w.identity, await this.store.headPosition(), w.db), w);
   }
 
   private async report(
@@ -304,3 +308,7 @@ function progressOf(position: string | null, head: bigint | undefined): number {
   if (position === null) return 0;
   return Math.min(1, Number(BigInt(position)) / Number(head));
 }
+
+/** A worker's notes join its report (only when it has some: the other reports keep their shape). */
+const withNotes = (report: ProjectionReport, worker: WorkerSource): ProjectionReport =>
+  worker.notes?.length ? { ...report, notes: worker.notes } : report;

@@ -16,6 +16,7 @@ import { TIMELINE_PLANNER } from '../../../projections/workers/timeline-planner.
 import { DOCUMENT_ISSUER } from '../../../projections/workers/document-issuer.projection.js';
 import { EVENT_BUS_FEED } from '../../../projections/workers/event-bus-feed.projection.js';
 import { AUTO_TOP_UP_REQUESTER } from '../../../projections/workers/auto-top-up.projection.js';
+import { DOCUMENT_DELIVERY } from '../../../projections/workers/document-delivery.projection.js';
 
 export interface ProjectionsConfig {
   /** A SQLite file path or a postgres:// URL. */
@@ -162,5 +163,10 @@ export function workerSources(
     { identity: DOCUMENT_ISSUER, db: dbFor(workers.databases.documents) },
     { identity: EVENT_BUS_FEED, db: dbFor(workers.databases['event-bus']) },
     { identity: AUTO_TOP_UP_REQUESTER, db: dbFor(workers.databases['auto-top-ups']) },
+    {
+      identity: DOCUMENT_DELIVERY,
+      db: dbFor(workers.databases['document-delivery']),
+      ...(workers.notes?.['document-delivery'] ? { notes: workers.notes['document-delivery'] } : {}),
+    },
   ];
 }

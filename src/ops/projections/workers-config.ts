@@ -1,14 +1,17 @@
 import { join } from 'node:path';
-import { ConfigError } from '../../platform/config/config.js';
+import { ConfigError, loadDeliveryConfig } from '../../platform/config/config.js';
+import { emailDeliveryStatus } from '../../delivery/delivery-runtime.js';
 import type { LeaseOptions } from '../../../projections/runner/leased-runner.js';
 
 /** The checkpointed consumers that act rather than build tables; each runs on one instance at a time. */
-export type WorkerName = 'timelines' | 'documents' | 'event-bus' | 'auto-top-ups';
+export type WorkerName = 'timelines' | 'documents' | 'event-bus' | 'auto-top-ups' | 'document-delivery';
 
 export interface WorkersConfig {
   /** A SQLite file path or a postgres:// URL per worker; each worker opens its own connection. */
   databases: Record<WorkerName, string>;
   lease: LeaseOptions;
+  /** What ops status says about a worker besides its progress (e.g. e-mail delivery disabled). */
+  notes?: Partial<Record<WorkerName, string[]>>;
 }
 
 const isPostgres = (target: string) => /^postgres(ql)?:\/\//.test(target);
@@ -32,13 +35,21 @@ export function loadWorkersConfig(
   const shared = configured || (isPostgres(readModelDb) ? readModelDb : undefined);
   return {
     databases: shared
-      ? { timelines: shared, documents: shared, 'event-bus': shared, 'auto-top-ups': shared }
+      ? {
+          timelines: shared,
+          documents: shared,
+          'event-bus': shared,
+          'auto-top-ups': shared,
+          'document-delivery': shared,
+        }
       : {
           timelines: join(dataDir, 'timelines.sqlite'),
           documents: join(dataDir, 'documents.sqlite'),
           'event-bus': join(dataDir, 'event-bus.sqlite'),
           'auto-top-ups': join(dataDir, 'auto-top-ups.sqlite'),
+          'document-delivery': join(dataDir, 'document-delivery.sqlite'),
         },
     lease,
+    notes: { 'document-delivery': [`e-mail ${emailDeliveryStatus(loadDeliveryConfig(env))}`] },
   };
 }

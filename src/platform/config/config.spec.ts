@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { ConfigError, TRANSPORT_DEFAULTS, loadConfig } from './config.js';
+import { ConfigError, DELIVERY_DEFAULTS, TRANSPORT_DEFAULTS, loadConfig } from './config.js';
 
 const problemsOf = (env: Record<string, string>) => {
   try {
@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       effectiveTimeWindow: { maxPastDays: 92, maxFutureMinutes: 5 },
       personalDataMasterKey: { kind: 'development', path: './data/personal-data-master.key' },
       transport: TRANSPORT_DEFAULTS,
+      delivery: DELIVERY_DEFAULTS,
     });
   });
 
@@ -187,6 +188,46 @@ describe('loadConfig', () => {
     ]);
     expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_HEADERS_TIMEOUT_MS: '2000' })).toThrow(
       'HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (got 2000 > 1000)',
+    );
+  });
+});
+
+describe('loadConfig: delivery (issue 13, item 7)', () => {
+  it('without SMTP_URL e-mail delivery is disabled; with it DELIVERY_FROM is required', () => {
+    expect(loadConfig({}).delivery?.smtp).toBeUndefined();
+    expect(() => loadConfig({ SMTP_URL: 'smtp://mail.example.com:25' })).toThrow(
+      'DELIVERY_FROM is required with SMTP_URL',
+    );
+    const config = loadConfig({
+      SMTP_URL: 'smtp://billing:s3cr3t-pw@mail.example.com:587',
+      DELIVERY_FROM: 'Billing <billing@example.com>',
+    });
+    expect(config.delivery?.smtp?.display).toBe('smtp://mail.example.com:587');
+    expect(config.delivery?.from).toBe('Billing <billing@example.com>');
+  });
+
+  it('a bad SMTP_URL is refused without printing it (it may hold the password)', () => {
+    let message = '';
+    try {
+      loadConfig({ SMTP_URL: 'http://user:s3cr3t-pw@mail.example.com', DELIVERY_FROM: 'b@example.com' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('SMTP_URL must be smtp://');
+    expect(message).not.toContain('s3cr3t-pw');
+  });
+
+  it('refuses a bad sender, worker switch or back-off, naming the variable', () => {
+    expect(() => loadConfig({ DELIVERY_FROM: 'billing' })).toThrow('DELIVERY_FROM must be an e-mail address');
+    expect(() => loadConfig({ DELIVERY_WORKER: 'maybe' })).toThrow('DELIVERY_WORKER must be one of run, off');
+    expect(() => loadConfig({ DELIVERY_RETRY_BASE_MS: '1.5' })).toThrow(
+      'DELIVERY_RETRY_BASE_MS must be a whole number',
+    );
+    expect(() => loadConfig({ DELIVERY_RETRY_BASE_MS: '5000', DELIVERY_RETRY_MAX_MS: '100' })).toThrow(
+      'DELIVERY_RETRY_MAX_MS must not be below DELIVERY_RETRY_BASE_MS',
+    );
+    expect(() => loadConfig({ DELIVERY_MAX_ATTEMPTS: '0' })).toThrow(
+      'DELIVERY_MAX_ATTEMPTS must be a whole number',
     );
   });
 });

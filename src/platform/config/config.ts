@@ -36,6 +36,8 @@ export interface AppConfig {
     | { kind: 'development'; path: string };
   /** Limits of the HTTP edge and of Idempotency-Key claims (see loadTransportConfig). */
   transport: TransportConfig;
+  /** Delivery of issued documents: SMTP, the worker, retries (see loadDeliveryConfig; issue 13 item 7). */
+  delivery?: DeliveryConfig;
 }
 
 export class ConfigError extends Error {
@@ -148,6 +150,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     effectiveTimeWindow,
     personalDataMasterKey,
     transport: loadTransportConfig(env, problems),
+    delivery: loadDeliveryConfig(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -303,3 +306,92 @@ function isEd25519Key(pem: string, kind: 'private' | 'public'): boolean {
   }
 }
 // ─── end of the log anchor block ───────────────────────────────────────────────────────────────────────
+
+// ─── Delivery of issued documents (issue 13, item 7) ─────────────────────────────────────────────────────
+
+export interface DeliveryConfig {
+  /**
+   * SMTP_URL: `smtp://[user:password@]host:port` (or `smtps://` for TLS from the start). Absent: e-mail
+   * delivery is disabled (each e-mail delivery is recorded as skipped, and ops status says so).
+   * `url` holds the credentials and is never printed; `display` is the same without them.
+   */
+  smtp?: { url: string; display: string };
+  /** DELIVERY_FROM: the sender of the e-mails (`billing@example.com` or `Billing <billing@example.com>`). */
+  from?: string;
+  /** DELIVERY_WORKER: `run` (default) or `off` (this instance sends nothing; another one does). */
+  worker: 'run' | 'off';
+  /** DELIVERY_RETRY_BASE_MS, DELIVERY_RETRY_MAX_MS, DELIVERY_MAX_ATTEMPTS: exponential back-off. */
+  retry: { baseMs: number; maxMs: number; maxAttempts: number };
+  /** DELIVERY_WEBHOOK_TIMEOUT_MS: how long a webhook receiver may take to answer. */
+  webhookTimeoutMs: number;
+  /** DELIVERY_POLL_MS: how often the holder looks for due deliveries. */
+  pollMs: number;
+}
+
+export const DELIVERY_DEFAULTS: DeliveryConfig = {
+  worker: 'run',
+  retry: { baseMs: 5_000, maxMs: 3_600_000, maxAttempts: 12 },
+  webhookTimeoutMs: 10_000,
+  pollMs: 1_000,
+};
+
+const MAILBOX = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+$/;
+
+export function loadDeliveryConfig(env: Env = process.env, problems: string[] = []): DeliveryConfig {
+  const whole = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') return fallback;
+    const parsed = /^\d{1,10}$/.test(raw) ? Number.parseInt(raw, 10) : NaN;
+    if (parsed >= min && parsed <= max) return parsed;
+    problems.push(`${name} must be a whole number from ${min} to ${max} (got '${raw}')`);
+    return fallback;
+  };
+  const d = DELIVERY_DEFAULTS;
+  const workerRaw = env.DELIVERY_WORKER?.trim() || 'run';
+  if (workerRaw !== 'run' && workerRaw !== 'off')
+    problems.push(`DELIVERY_WORKER must be one of run, off (got '${workerRaw}')`);
+  const baseMs = whole('DELIVERY_RETRY_BASE_MS', d.retry.baseMs, 10, 86_400_000);
+  const maxMs = whole('DELIVERY_RETRY_MAX_MS', Math.max(d.retry.maxMs, baseMs), 10, 604_800_000);
+  if (maxMs < baseMs)
+    problems.push(
+      `DELIVERY_RETRY_MAX_MS must not be below DELIVERY_RETRY_BASE_MS (got ${maxMs} < ${baseMs})`,
+    );
+  const config: DeliveryConfig = {
+    worker: workerRaw === 'off' ? 'off' : 'run',
+    retry: { baseMs, maxMs, maxAttempts: whole('DELIVERY_MAX_ATTEMPTS', d.retry.maxAttempts, 1, 100) },
+    webhookTimeoutMs: whole('DELIVERY_WEBHOOK_TIMEOUT_MS', d.webhookTimeoutMs, 100, 300_000),
+    pollMs: whole('DELIVERY_POLL_MS', d.pollMs, 10, 60_000),
+  };
+  const smtpRaw = env.SMTP_URL?.trim();
+  if (smtpRaw) {
+    let url: URL | undefined;
+    try {
+      url = new URL(smtpRaw);
+    } catch {
+      url = undefined;
+    }
+    // Never echo the value: it may hold the SMTP password.
+    if (!url || !['smtp:', 'smtps:'].includes(url.protocol) || !url.hostname)
+      problems.push(
+        'SMTP_URL must be smtp://[user:password@]host:port or smtps://[user:password@]host:port (the value given is not; it is not printed, it may hold a password)',
+      );
+    else
+      config.smtp = {
+        url: smtpRaw,
+        display: `${url.protocol}//${url.hostname}${url.port ? `:${url.port}` : ''}`,
+      };
+  }
+  const from = env.DELIVERY_FROM?.trim();
+  if (from) {
+    const address = /<([^<>]+)>\s*$/.exec(from)?.[1] ?? from;
+    if (!MAILBOX.test(address) || /[\r\n]/.test(from))
+      problems.push(
+        `DELIVERY_FROM must be an e-mail address, e.g. billing@example.com or "Billing <billing@example.com>" (got '${from}')`,
+      );
+    else config.from = from;
+  } else if (config.smtp) {
+    problems.push('DELIVERY_FROM is required with SMTP_URL: the sender of the e-mailed documents');
+  }
+  return config;
+}
+// ─── end of delivery ─────────────────────────────────────────────────────────────────────────────────────

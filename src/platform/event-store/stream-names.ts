@@ -7,12 +7,14 @@
  * - `payment-<paymentId>`            the claim of a payment system's id (takes effect once, forever)
  * - `documents-<accountId>`          the account's issued documents
  * - `doc-numbers-<issuer>-<year>`    an issuer's gapless document numbering series
+ * - `webhook-<subscriptionId>`       a webhook subscription to document deliveries (its secret sealed)
  */
 export const ACCOUNT_STREAM_PREFIX = 'account-';
 export const LEDGER_STREAM_PREFIX = 'ledger-';
 export const PAYMENT_STREAM_PREFIX = 'payment-';
 export const DOCUMENTS_STREAM_PREFIX = 'documents-';
 export const NUMBERING_STREAM_PREFIX = 'doc-numbers-';
+export const WEBHOOK_STREAM_PREFIX = 'webhook-';
 
 export const accountStream = (accountId: string) => `${ACCOUNT_STREAM_PREFIX}${accountId}`;
 /** '@' cannot occur in account ids, so 'ledger-<id>@' selects exactly one account's periods. */
@@ -47,3 +49,10 @@ export const accountIdOfAccountStream = (streamId: string): string | undefined =
 /** `documents-<accountId>` → the account id; undefined for any other stream. */
 export const accountIdOfDocumentsStream = (streamId: string): string | undefined =>
   streamId.startsWith(DOCUMENTS_STREAM_PREFIX) ? streamId.slice(DOCUMENTS_STREAM_PREFIX.length) : undefined;
+
+/** `webhook-<subscriptionId>`: one webhook subscription to document deliveries. */
+export const webhookStream = (subscriptionId: string) => `${WEBHOOK_STREAM_PREFIX}${subscriptionId}`;
+
+/** `webhook-<subscriptionId>` → the subscription id; undefined for any other stream. */
+export const subscriptionIdOfWebhookStream = (streamId: string): string | undefined =>
+  streamId.startsWith(WEBHOOK_STREAM_PREFIX) ? streamId.slice(WEBHOOK_STREAM_PREFIX.length) : undefined;

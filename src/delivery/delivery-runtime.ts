@@ -1,0 +1,60 @@
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { EventStore } from '../platform/event-store/event-store.port.js';
+import type { DeliveryConfig } from '../platform/config/config.js';
+import type { LeaseOptions } from '../../projections/runner/leased-runner.js';
+import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
+import { DeliveryOutbox } from '../../projections/workers/document-delivery.projection.js';
+import type { AccountBook } from '../accounts/account-book.js';
+import { EMAIL_DISABLED, documentSender } from './document-sender.js';
+import { DeliveryWorker } from './delivery-worker.js';
+import type { WebhookBook } from './webhooks/webhook-book.js';
+
+/** What ops status says about e-mail delivery (never the SMTP credentials). */
+export function emailDeliveryStatus(config: DeliveryConfig): string {
+  return config.smtp ? `enabled: ${config.smtp.display} from ${config.from}` : `disabled: ${EMAIL_DISABLED}`;
+}
+
+/**
+ * Delivery in one process: the outbox tables (the delivery log, redelivery — any instance) and, when this
+ * instance runs background work and DELIVERY_WORKER is not off, the worker that plans and sends (under its
+ * lease). Started with the application, stopped (lease handed back) on shutdown.
+ */
+export class DeliveryRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly outbox: DeliveryOutbox;
+  readonly worker?: DeliveryWorker;
+  private readonly sender?: ReturnType<typeof documentSender>;
+
+  constructor(
+    store: EventStore,
+    private readonly db: ReadModelDb,
+    readonly config: DeliveryConfig,
+    books: { accounts: Pick<AccountBook, 'state'>; webhooks: Pick<WebhookBook, 'subscription'> },
+    options: { run: boolean; lease?: LeaseOptions; log?: (message: string) => void },
+  ) {
+    const retry = config.retry;
+    this.outbox = new DeliveryOutbox(db, retry);
+    if (options.run && config.worker === 'run') {
+      this.sender = documentSender({ store, ...books, config });
+      this.worker = new DeliveryWorker(store, db, this.sender, {
+        lease: options.lease,
+        log: options.log,
+        retry,
+        pollMs: config.pollMs,
+      });
+    }
+  }
+
+  get emailStatus(): string {
+    return emailDeliveryStatus(this.config);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.worker?.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.stop();
+    this.sender?.close();
+    await this.db.close();
+  }
+}
