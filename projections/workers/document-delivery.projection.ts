@@ -65,7 +65,12 @@ export const OUTBOX_TABLE = tableOf('delivery_outbox');
 export const ATTEMPTS_TABLE = tableOf('delivery_attempts');
 export const SUBSCRIPTIONS_TABLE = tableOf('delivery_subscriptions');
 
-export function documentDeliveryProjection(): Projection {
+/**
+ * `since`: documents issued (stored) before this instant are not delivered — a first deployment on an
+ * existing log must not e-mail every document ever issued (DELIVERY_SINCE).
+ */
+export function documentDeliveryProjection(options: { since?: string } = {}): Projection {
+  const since = options.since === undefined ? undefined : Date.parse(options.since);
   return {
     ...DOCUMENT_DELIVERY,
     async setup(db, table) {
@@ -100,6 +105,7 @@ export function documentDeliveryProjection(): Projection {
         );
         return;
       }
+      if (since !== undefined && recorded.storedAt.getTime() < since) return;
       const accountId = accountIdOfDocumentsStream(recorded.streamId)!;
       const document = (recorded as unknown as DocumentIssued).data;
       const subscriptions = await db.all<{ subscription_id: string }>(

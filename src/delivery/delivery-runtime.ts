@@ -40,6 +40,7 @@ export class DeliveryRuntime implements OnApplicationBootstrap, OnApplicationShu
         log: options.log,
         retry,
         pollMs: config.pollMs,
+        ...(config.since ? { since: config.since } : {}),
       });
     }
   }

@@ -18,6 +18,8 @@ export interface DeliveryWorkerOptions {
   pollMs?: number;
   /** Real time for back-off (deliveries meet real networks, whatever the engine's clock). */
   now?: () => number;
+  /** Documents stored before this instant are not delivered (DELIVERY_SINCE). */
+  since?: string;
 }
 
 /**
@@ -38,7 +40,7 @@ export class DeliveryWorker {
     private readonly sending: DeliverySending,
     private readonly options: DeliveryWorkerOptions = {},
   ) {
-    this.leased = new LeasedRunner(store, db, documentDeliveryProjection(), {
+    this.leased = new LeasedRunner(store, db, documentDeliveryProjection({ since: options.since }), {
       lease: options.lease,
       log: options.log,
       batchSize: 100,

@@ -230,4 +230,14 @@ describe('loadConfig: delivery (issue 13, item 7)', () => {
       'DELIVERY_MAX_ATTEMPTS must be a whole number',
     );
   });
+
+  it('DELIVERY_SINCE: an instant with an offset, normalised; anything else refused naming the variable', () => {
+    expect(loadConfig({ DELIVERY_SINCE: '2026-12-01T03:00:00+03:00' }).delivery?.since).toBe(
+      '2026-12-01T00:00:00.000Z',
+    );
+    expect(loadConfig({}).delivery?.since).toBeUndefined();
+    expect(() => loadConfig({ DELIVERY_SINCE: '2026-12-01' })).toThrow(
+      "DELIVERY_SINCE must be an ISO-8601 time with an offset, e.g. 2026-12-01T00:00:00Z (got '2026-12-01')",
+    );
+  });
 });

@@ -326,6 +326,11 @@ export interface DeliveryConfig {
   webhookTimeoutMs: number;
   /** DELIVERY_POLL_MS: how often the holder looks for due deliveries. */
   pollMs: number;
+  /**
+   * DELIVERY_SINCE: documents stored before this instant are not delivered — set it on the first deployment
+   * over an existing log, or every document ever issued is e-mailed and announced.
+   */
+  since?: string;
 }
 
 export const DELIVERY_DEFAULTS: DeliveryConfig = {
@@ -362,6 +367,15 @@ export function loadDeliveryConfig(env: Env = process.env, problems: string[] = 
     webhookTimeoutMs: whole('DELIVERY_WEBHOOK_TIMEOUT_MS', d.webhookTimeoutMs, 100, 300_000),
     pollMs: whole('DELIVERY_POLL_MS', d.pollMs, 10, 60_000),
   };
+  const sinceRaw = env.DELIVERY_SINCE?.trim();
+  if (sinceRaw) {
+    if (INSTANT_WITH_OFFSET.test(sinceRaw) && isRealInstant(sinceRaw))
+      config.since = new Date(sinceRaw).toISOString();
+    else
+      problems.push(
+        `DELIVERY_SINCE must be an ISO-8601 time with an offset, e.g. 2026-12-01T00:00:00Z (got '${sinceRaw}')`,
+      );
+  }
   const smtpRaw = env.SMTP_URL?.trim();
   if (smtpRaw) {
     let url: URL | undefined;
