@@ -170,6 +170,7 @@ describe('GET /ready with a runtime that runs no projections', () => {
       ['document-issuer', 'never-run'],
       ['event-bus', 'failed'],
       ['auto-top-ups', 'never-run'],
+      ['document-delivery', 'never-run'],
     ]);
   });
 

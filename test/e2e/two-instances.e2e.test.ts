@@ -80,9 +80,10 @@ describe('two instances of the service sharing PostgreSQL and one event log', ()
         'worker:document-issuer',
         'worker:event-bus',
         'worker:auto-top-ups',
+        'worker:document-delivery',
       ]),
     );
-    expect(names).toHaveLength(10);
+    expect(names).toHaveLength(11);
     // Instance b has fed its event bus nothing: instance a holds the feed.
     expect((await call(b, 'GET', '/metrics', undefined, KEYS.ops)).text).not.toContain(
       'billing_events_total{type="FundsDeposited"}',
