@@ -36,6 +36,9 @@ export interface RunningService {
   kill(): Promise<void>;
   /** SIGTERM (graceful), resolved once the process is gone. */
   stop(): Promise<void>;
+  /** SIGSTOP / SIGCONT: freeze the process so that what it stored and what it answered stand still. */
+  pause(): void;
+  resume(): void;
 }
 
 export interface KillUnderLoadOptions {
@@ -291,16 +294,22 @@ export async function killUnderLoad(options: KillUnderLoadOptions): Promise<Kill
       await sleep(minUp + rnd() * (maxUp - minUp));
       // Every other kill (the 1st, 3rd, …) waits (up to 5 s) for a command whose effect is stored and not
       // yet answered: the window a random kill rarely hits, where a retry must be recognised as the same one.
+      // The process is frozen (SIGSTOP) while it is looked at, so no answer can slip out between finding a
+      // stored-but-unanswered command and the kill; found none, it runs on a moment and is looked at again.
       if (kills % 2 === 0) {
         const until = Date.now() + 5000;
         const db = new DatabaseSync(join(options.dataDir, 'events.sqlite'), { readOnly: true });
         try {
           while (Date.now() < until) {
+            service.pause();
+            // Answers already on their way reach the clients first.
+            await sleep(15);
             const unanswered = [...inFlight]
               .filter((command) => !command.outcome)
               .map((command) => command.id);
             if (storedIds(db, unanswered).size > 0) break;
-            await sleep(1);
+            service.resume();
+            await sleep(1 + rnd() * 10);
           }
         } finally {
           db.close();

@@ -33,6 +33,8 @@ function startService(dataDir: string, start: number, newInstance: boolean): Pro
         if (!url) continue;
         resolve({
           baseUrl: url,
+          pause: () => child.kill('SIGSTOP'),
+          resume: () => child.kill('SIGCONT'),
           kill: async () => {
             child.kill('SIGKILL');
             await exited;

@@ -38,6 +38,8 @@ describe('kill -9 under load (concurrent clients, the service restarted on the s
           const { signal } = await service.exited;
           expect(signal).toBe('SIGKILL');
         },
+        pause: () => service.child.kill('SIGSTOP'),
+        resume: () => service.child.kill('SIGCONT'),
         stop: async () => {
           service.child.kill('SIGTERM');
           const { code } = await service.exited;
