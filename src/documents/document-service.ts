@@ -29,6 +29,7 @@ import {
 import type { LedgerEvent, LedgerEventOf } from '../domain/ledger/ledger-events.js';
 import { evolveLedger, initialLedgerState } from '../domain/ledger/ledger-state.js';
 import { DomainError } from '../domain/shared/errors.js';
+import { localDate } from '../domain/shared/reporting-period.js';
 import { documentsStream, ledgerStream, numberingStream } from '../platform/event-store/stream-names.js';
 import { issuerDetails } from './issuers.js';
 import type { CommandOutcome } from '../platform/commands/command-outcome.js';
@@ -120,6 +121,20 @@ export class DocumentService {
     );
   }
 
+  /**
+   * The period's payments that count in documents, as the advance VAT invoice names them (Tax Code art. 169
+   * p. 5.1): the payment id as the payment document's number, the local date it was paid. Read only for
+   * profiles that issue advance VAT invoices (the whole period's stream).
+   */
+  private async paymentDocumentsOf(accountId: string, periodId: string, timeZone: string) {
+    const events = await this.store.readStream(ledgerStream(accountId, periodId));
+    return events
+      .filter((e) => e.type === 'FundsDeposited')
+      .map((e) => e.data as LedgerEventOf<'FundsDeposited'>['data'])
+      .filter((d) => d.countsInDocuments)
+      .map((d) => ({ number: d.paymentId, date: localDate(d.at, timeZone) }));
+  }
+
   /** The documents of a closed period: closing documents per the profile and the period bill. */
   async issueForClosedPeriod(accountId: string, periodId: string): Promise<CommandOutcome> {
     const { closed, ledgerBill } = await this.closeOf(accountId, periodId);
@@ -130,9 +145,18 @@ export class DocumentService {
     if (account.facts.payerType !== 'individual') {
       try {
         const alreadyDocumented = await this.midPeriodClosingDocuments(accountId, periodId);
+        const paymentDocuments = profile.documents.advanceVatInvoice
+          ? await this.paymentDocumentsOf(accountId, periodId, account.facts.timeZone)
+          : undefined;
         unnumbered.push(
-          ...closingDocumentsFor({ closed: closed.data, account, issuer, profile, alreadyDocumented })
-            .documents,
+          ...closingDocumentsFor({
+            closed: closed.data,
+            account,
+            issuer,
+            profile,
+            alreadyDocumented,
+            ...(paymentDocuments ? { paymentDocuments } : {}),
+          }).documents,
         );
       } catch (error) {
         // The bill is still issued (it may go without full requisites); the closing documents wait.

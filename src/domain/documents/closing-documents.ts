@@ -42,6 +42,7 @@ import type {
   ClosingDocument,
   DocumentAccount,
   DocumentParty,
+  PaymentDocumentReference,
   IssuerDetails,
   ServicePeriodDays,
   UpdDocument,
@@ -87,6 +88,11 @@ export interface ClosingDocumentsRequest {
    * confirmed again (per service, in minor units), so no service is counted twice within a period.
    */
   readonly alreadyDocumented?: readonly ClosingDocument[];
+  /**
+   * The period's document-eligible payments (payment id as the payment document's number, and its local
+   * date): the advance VAT invoice names them (Tax Code art. 169 p. 5.1).
+   */
+  readonly paymentDocuments?: readonly PaymentDocumentReference[];
 }
 
 export interface ClosingDocuments {
@@ -297,6 +303,9 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
         eligibleDeposits: printed(eligible),
         confirmedByServices: printed(confirmed),
         closingBalance: printed(closing),
+        ...(request.paymentDocuments?.length
+          ? { paymentDocuments: request.paymentDocuments.map((p) => ({ ...p })) }
+          : {}),
         ...linesOf(advanceLines),
       };
       documents.push(invoice);
