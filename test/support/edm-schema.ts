@@ -1,8 +1,9 @@
 /**
  * The tax service's EDM schema and a real validator for it (libxml2's xmllint), for the tests that check the
  * generated XML. The schemas are reference data outside the repository: EDM_SCHEMA_DIR (absolute, or relative
- * to the repository root), by default `../shared/edm` beside the checkout. `skipReason` says why validation
- * cannot run here (no schema, no xmllint), so a test reports itself skipped instead of passing silently.
+ * to the repository root), by default `../shared/edm` beside the checkout. `updSchemaUnavailable` says why
+ * validation cannot run here (no schema, no xmllint): the tests that need it fail with that reason — CI has
+ * both (`.ci/run` installs libxml2-utils), so a validation never passes silently nor goes missing.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ export const UPD_SCHEMA = join(EDM_SCHEMA_DIR, 'upd_2023-1115131_5_03.xsd');
 const xmllintFound = spawnSync('xmllint', ['--version'], { encoding: 'utf8' }).status === 0;
 
 /** Why the UPD schema validation cannot run here, or null when it can. */
-export const updSchemaSkipReason: string | null = !existsSync(UPD_SCHEMA)
+export const updSchemaUnavailable: string | null = !existsSync(UPD_SCHEMA)
   ? `the schema ${UPD_SCHEMA} is missing (set EDM_SCHEMA_DIR)`
   : !xmllintFound
     ? 'xmllint is not installed (Debian package libxml2-utils)'
