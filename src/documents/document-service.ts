@@ -1,3 +1,4 @@
+import Big from 'big.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../platform/clock/clock.js';
 import { AggregateStreams } from '../platform/commands/aggregate-streams.js';
@@ -145,9 +146,11 @@ export class DocumentService {
     if (account.facts.payerType !== 'individual') {
       try {
         const alreadyDocumented = await this.midPeriodClosingDocuments(accountId, periodId);
-        const paymentDocuments = profile.documents.advanceVatInvoice
-          ? await this.paymentDocumentsOf(accountId, periodId, account.facts.timeZone)
-          : undefined;
+        // An advance is at most the eligible deposits: without any, no advance invoice, no read of the period.
+        const paymentDocuments =
+          profile.documents.advanceVatInvoice && new Big(closed.data.documentEligibleDeposits).gt(0)
+            ? await this.paymentDocumentsOf(accountId, periodId, account.facts.timeZone)
+            : undefined;
         unnumbered.push(
           ...closingDocumentsFor({
             closed: closed.data,
@@ -348,9 +351,12 @@ export class DocumentService {
     causationId: string,
   ): Promise<void> {
     const withheldId = withheldIdOf(entry);
+    const stream = documentsStream(accountId);
+    // The common case — issued, nothing withheld before — records nothing: no pass through the stream's queue.
+    if (!withheld && !(await this.withheldState(accountId)).has(withheldId)) return;
     const at = this.clock.now().toISOString();
     await this.documents.decide(
-      documentsStream(accountId),
+      stream,
       (state) => {
         const open = state.withheld.has(withheldId);
         if (withheld && !open) {

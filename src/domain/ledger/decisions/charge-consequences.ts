@@ -1,3 +1,4 @@
+import type Big from 'big.js';
 import {
   CREDIT_LIMIT_EXHAUSTED,
   DEBT_BILL_REASON,
@@ -62,19 +63,8 @@ export function consequencesOfCharge(
     const amount = roundDecimal(after.balance.neg().minus(outstandingBills(after)), 2, profile.rounding.mode);
     if (amount.gt('0')) {
       const issuedOn = localDate(at, context.timeZone);
-      const count = [...after.openBills.values()].filter((b) => b.kind === 'mid-period').length;
-      events.push({
-        type: 'BillIssued',
-        data: {
-          billId: `${after.accountId}-${after.periodId}-mid-${count + 1}-${issuedOn}`,
-          kind: 'mid-period',
-          amount: amount.toFixed(),
-          paid: '0',
-          issuedOn,
-          dueDate: addCalendarDays(issuedOn, profile.billing.midPeriodBillDueDays),
-          reason: CREDIT_LIMIT_EXHAUSTED,
-        },
-      });
+      const dueDate = addCalendarDays(issuedOn, profile.billing.midPeriodBillDueDays);
+      events.push(midPeriodBill(after, amount, issuedOn, dueDate, CREDIT_LIMIT_EXHAUSTED));
     }
   }
   const debtBill = debtBillOf(before, after, events, context, at);
@@ -105,6 +95,23 @@ function debtBillOf(
   const suspendAt = sameDecision.reduce(evolveLedger, after).suspension?.suspendAt;
   const termDue = addCalendarDays(issuedOn, profile.billing.midPeriodBillDueDays);
   const suspensionDue = suspendAt ? localDate(suspendAt, context.timeZone) : termDue;
+  return midPeriodBill(
+    after,
+    amount,
+    issuedOn,
+    suspensionDue > termDue ? suspensionDue : termDue,
+    DEBT_BILL_REASON,
+  );
+}
+
+/** A mid-period bill, numbered after the period's mid-period bills so far (its id is its place and day). */
+function midPeriodBill(
+  after: LedgerState,
+  amount: Big,
+  issuedOn: string,
+  dueDate: string,
+  reason: string,
+): LedgerEvent {
   const count = [...after.openBills.values()].filter((b) => b.kind === 'mid-period').length;
   return {
     type: 'BillIssued',
@@ -114,8 +121,8 @@ function debtBillOf(
       amount: amount.toFixed(),
       paid: '0',
       issuedOn,
-      dueDate: suspensionDue > termDue ? suspensionDue : termDue,
-      reason: DEBT_BILL_REASON,
+      dueDate,
+      reason,
     },
   };
 }

@@ -4,6 +4,7 @@ import type { LedgerCommandOf, LedgerContext } from '../ledger-commands.js';
 import type { LedgerState } from '../ledger-state.js';
 import { amountField } from './amounts.js';
 import { accept, duplicate, reject, type Decision } from './decision.js';
+import { belowMinimumTopUp } from './top-up.js';
 
 /**
  * A legal entity asks for a bill to top up its balance (rules §8; seed 004: a legal entity that does not
@@ -37,14 +38,8 @@ export function decideRequestTopUpBill(
   if (amount.round(2, Big.roundDown).lt(amount)) {
     return reject('INVALID_AMOUNT', 'amount of a bill has at most 2 fractional digits', 'amount');
   }
-  const minimum = context.profile.minimumTopUp[state.currency as 'RUB' | 'KZT' | 'USD'];
-  if (minimum !== undefined && amount.lt(minimum)) {
-    return reject(
-      'TOP_UP_BELOW_MINIMUM',
-      `amount must be at least ${minimum} ${state.currency} (got ${amount.toFixed()})`,
-      'amount',
-    );
-  }
+  const belowMinimum = belowMinimumTopUp(amount, state, context);
+  if (belowMinimum) return belowMinimum;
   const issuedOn = localDate(command.at, context.timeZone);
   return accept([
     {
