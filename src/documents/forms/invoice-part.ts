@@ -16,6 +16,7 @@ import {
   formatAmount,
   formatDate,
   printedLines,
+  signatory,
   taxIdOf,
   type FormContext,
 } from './form-common.js';
@@ -144,4 +145,23 @@ export function invoiceTable(
     { text: '', span: 3 },
   ]);
   layout.table(columns, rows, { header, fontSize: 7 });
+}
+
+/** The invoice part's signatures (the head and the chief accountant), as the VAT invoice and the UPD print them. */
+export function invoiceSignatures(layout: PdfLayout, context: FormContext) {
+  const head = signatory(context, 'head');
+  const accountant = signatory(context, 'chiefAccountant');
+  layout.signatures([
+    {
+      caption: 'Руководитель организации или иное уполномоченное лицо',
+      position: head?.position,
+      name: head?.name,
+    },
+    {
+      caption: 'Главный бухгалтер или иное уполномоченное лицо',
+      position: accountant?.position,
+      name: accountant?.name,
+    },
+  ]);
+  return { head, accountant };
 }

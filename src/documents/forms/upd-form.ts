@@ -8,7 +8,7 @@ import {
   taxIdOf,
   type FormContext,
 } from './form-common.js';
-import { invoiceHeaderRows, invoiceTable } from './invoice-part.js';
+import { invoiceHeaderRows, invoiceSignatures, invoiceTable } from './invoice-part.js';
 import { PdfLayout, type Cell } from './pdf-layout.js';
 import { FORM_1137 } from './vat-invoice-form.js';
 
@@ -51,21 +51,8 @@ export function renderUpd(upd: Numbered<UpdDocument>, context: FormContext): Pro
   );
   layout.gap(3);
   invoiceTable(layout, upd, context, { upd: true });
-  const head = signatory(context, 'head');
-  const accountant = signatory(context, 'chiefAccountant');
+  const { head } = invoiceSignatures(layout, context);
   const responsible = signatory(context, 'responsible');
-  layout.signatures([
-    {
-      caption: 'Руководитель организации или иное уполномоченное лицо',
-      position: head?.position,
-      name: head?.name,
-    },
-    {
-      caption: 'Главный бухгалтер или иное уполномоченное лицо',
-      position: accountant?.position,
-      name: accountant?.name,
-    },
-  ]);
 
   // The transfer part.
   const seller = taxIdOf(upd.issuer, upd.vatJurisdiction);

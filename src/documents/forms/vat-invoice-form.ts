@@ -3,8 +3,8 @@ import type {
   Numbered,
   VatInvoiceDocument,
 } from '../../domain/documents/index.js';
-import { DASH, signatory, type FormContext } from './form-common.js';
-import { invoiceHeaderRows, invoiceTable } from './invoice-part.js';
+import { DASH, type FormContext } from './form-common.js';
+import { invoiceHeaderRows, invoiceSignatures, invoiceTable } from './invoice-part.js';
 import { PdfLayout } from './pdf-layout.js';
 
 export const FORM_1137 =
@@ -38,20 +38,7 @@ export function renderVatInvoice(
   layout.gap(4);
   invoiceTable(layout, invoice, context);
   layout.gap(6);
-  const head = signatory(context, 'head');
-  const accountant = signatory(context, 'chiefAccountant');
-  layout.signatures([
-    {
-      caption: 'Руководитель организации или иное уполномоченное лицо',
-      position: head?.position,
-      name: head?.name,
-    },
-    {
-      caption: 'Главный бухгалтер или иное уполномоченное лицо',
-      position: accountant?.position,
-      name: accountant?.name,
-    },
-  ]);
+  invoiceSignatures(layout, context);
   layout.text(
     `Индивидуальный предприниматель или иное уполномоченное лицо: ${DASH}. Реквизиты свидетельства о ` +
       `государственной регистрации индивидуального предпринимателя: ${DASH}`,
