@@ -10,7 +10,7 @@ import { PersonalDataVault } from './platform/personal-data/personal-data-vault.
 import { PriceCatalogProvider } from './ledger/price-catalog.provider.js';
 import { CLOCK, type Clock } from './platform/clock/clock.js';
 import { DEFAULT_EFFECTIVE_TIME_WINDOW, EFFECTIVE_TIME_WINDOW } from './platform/http/effective-time.js';
-import type { AppConfig } from './platform/config/config.js';
+import { TRANSPORT_DEFAULTS, type AppConfig } from './platform/config/config.js';
 import { ProfileRegistry } from './domain/policies/profile-registry.js';
 import { EVENT_STORE, type EventStore } from './platform/event-store/event-store.port.js';
 import { HealthController } from './ops/health/health.controller.js';
@@ -18,6 +18,10 @@ import { ApiKeyGuard } from './platform/http/auth/api-key.guard.js';
 import { ApiKeyRegistry } from './platform/http/auth/api-keys.js';
 import { IdempotencyInterceptor } from './platform/http/idempotency/idempotency.interceptor.js';
 import { IdempotencyStore } from './platform/http/idempotency/idempotency-store.js';
+import {
+  IDEMPOTENCY_RETENTION_DAYS,
+  IdempotencyRetention,
+} from './platform/http/idempotency/idempotency-retention.js';
 import { StorageHealth } from './platform/http/storage-health.js';
 import { AccountSummaryController } from './accounts/account-summary/account-summary.controller.js';
 import { AddLegalDetailsController } from './accounts/add-legal-details/add-legal-details.controller.js';
@@ -228,6 +232,13 @@ export class AppModule {
           ? [
               { provide: APP_GUARD, useClass: ApiKeyGuard },
               { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+              {
+                provide: IDEMPOTENCY_RETENTION_DAYS,
+                useValue:
+                  deps.config?.transport?.idempotencyRetentionDays ??
+                  TRANSPORT_DEFAULTS.idempotencyRetentionDays,
+              },
+              IdempotencyRetention,
               // After the key check: a tampered log is not served (docs/security.md).
               ...(deps.anchor ? [{ provide: APP_GUARD, useClass: TamperedLogGuard }] : []),
             ]

@@ -42,6 +42,7 @@ import { EventBusFeed } from '../projections/workers/event-bus-feed.js';
 import { PAYMENT_GATEWAY, type PaymentGateway } from './ledger/payment-gateway/payment-gateway.port.js';
 import { requestAutoTopUp } from './ledger/payment-gateway/request-auto-top-up.js';
 import {
+  isSharedDatabase,
   loadProjectionsConfig,
   openReadModelDb,
   ProjectionsRuntime,
@@ -218,11 +219,16 @@ export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessE
   const projectionsConfig = loadProjectionsConfig(config.dataDir, env);
   // Idempotency-Key claims belong to this instance (INSTANCE_ID) under a lease; the ones it left
   // unfinished when it was killed are released now, so their retries run at once.
-  const idempotency = new IdempotencyStore(join(config.dataDir, 'idempotency.sqlite'), {
+  // With PostgreSQL read models the records live there, shared: a retry that reaches another instance
+  // replays the first answer instead of running the command again.
+  const idempotencyOptions = {
     owner: projectionsConfig.holder,
     leaseMs: config.transport.idempotencyLeaseMs,
-  });
-  idempotency.releaseOwnClaims();
+  };
+  const idempotency = isSharedDatabase(projectionsConfig.readModelDb)
+    ? await IdempotencyStore.shared(openReadModelDb(projectionsConfig.readModelDb), idempotencyOptions)
+    : new IdempotencyStore(join(config.dataDir, 'idempotency.sqlite'), idempotencyOptions);
+  await idempotency.releaseOwnClaims();
   const workers = loadWorkersConfig(
     config.dataDir,
     projectionsConfig.readModelDb,
@@ -302,7 +308,7 @@ export async function closeApp(
   // Its last checkpoint covers everything stored until now, so a restart finds nothing unanchored.
   await deps.anchor?.stop();
   await deps.eventStore.close();
-  deps.idempotency.close();
+  await deps.idempotency.close();
   deps.vault.close();
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPgCluster, type PgCluster } from '../projections/support/pg-cluster.js';
@@ -99,5 +99,47 @@ describe('two instances of the service sharing PostgreSQL and one event log', ()
     expect(metrics).toContain('billing_events_total{type="FundsDeposited"} 1');
     expect(metrics).not.toContain('billing_events_total{type="AccountOpened"}');
     expect((await call(b, 'GET', '/v1/accounts/anna')).body).toMatchObject({ balance: '200' });
+  }, 90_000);
+
+  it('a retry with the same Idempotency-Key that reaches the other instance replays the first answer', async () => {
+    const shared = {
+      SQLITE_PATH: join(dir, 'events-idempotency.sqlite'),
+      READ_MODEL_DB: await cluster.freshSchema(),
+    };
+    const a = await startService(join(dir, 'ia'), { ...shared, INSTANCE_ID: 'instance-a' });
+    services.push(a);
+    const b = await startService(join(dir, 'ib'), { ...shared, INSTANCE_ID: 'instance-b' });
+    services.push(b);
+    const { openedAt: _, ...boris } = individual('boris');
+    expect((await call(a, 'POST', '/v1/accounts', boris)).status).toBe(201);
+    const send = async (service: Service, body: unknown) => {
+      const response = await fetch(`${service.baseUrl}/v1/accounts/boris/top-ups`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${KEYS.service}`,
+          'content-type': 'application/json',
+          'idempotency-key': 'top-up-once',
+        },
+        body: JSON.stringify(body),
+      });
+      return {
+        status: response.status,
+        replayed: response.headers.get('idempotent-replayed'),
+        text: await response.text(),
+      };
+    };
+    const topUp = { paymentId: 'p-idem', amount: '100.00', currency: 'RUB', channel: 'card' };
+    const first = await send(a, topUp);
+    expect([first.status, first.replayed]).toEqual([201, null]);
+    // The retry lands on instance b: the first answer, byte for byte, marked as a replay.
+    const retry = await send(b, topUp);
+    expect([retry.status, retry.replayed, retry.text]).toEqual([201, 'true', first.text]);
+    // The same key with another request is refused on b too.
+    const reused = await send(b, { ...topUp, amount: '200.00' });
+    expect(reused.status).toBe(422);
+    expect(JSON.parse(reused.text)).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    // Neither instance keeps a file of its own for the records.
+    expect(existsSync(join(dir, 'ia', 'idempotency.sqlite'))).toBe(false);
+    expect(existsSync(join(dir, 'ib', 'idempotency.sqlite'))).toBe(false);
   }, 90_000);
 });

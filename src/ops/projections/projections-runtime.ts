@@ -73,8 +73,11 @@ export function loadProjectionsConfig(
 /** A read that waits longer than this for a read model would rather be answered from the log. */
 const MAX_READ_MODEL_WAIT_MS = 60_000;
 
+/** A postgres:// URL: a database several instances share (a SQLite path is this instance's own). */
+export const isSharedDatabase = (target: string): boolean => /^postgres(ql)?:\/\//.test(target);
+
 export function openReadModelDb(target: string): ReadModelDb {
-  return /^postgres(ql)?:\/\//.test(target) ? new PostgresReadModelDb(target) : new SqliteReadModelDb(target);
+  return isSharedDatabase(target) ? new PostgresReadModelDb(target) : new SqliteReadModelDb(target);
 }
 
 /** The read models of one process: the database, the operations on them and, when it runs them, the host. */

@@ -29,6 +29,19 @@ describe('loadConfig', () => {
     });
   });
 
+  it('keeps idempotency records 400 days by default, longer than any effective-time window, never within it', () => {
+    expect(loadConfig({}).transport.idempotencyRetentionDays).toBe(400);
+    expect(loadConfig({ IDEMPOTENCY_RETENTION_DAYS: '93' }).transport.idempotencyRetentionDays).toBe(93);
+    // Unset, it follows a wider window.
+    expect(loadConfig({ EFFECTIVE_TIME_MAX_PAST_DAYS: '500' }).transport.idempotencyRetentionDays).toBe(501);
+    expect(() => loadConfig({ IDEMPOTENCY_RETENTION_DAYS: '92' })).toThrow(
+      'IDEMPOTENCY_RETENTION_DAYS must exceed EFFECTIVE_TIME_MAX_PAST_DAYS (92)',
+    );
+    expect(() => loadConfig({ IDEMPOTENCY_RETENTION_DAYS: 'forever' })).toThrow(
+      "IDEMPOTENCY_RETENTION_DAYS must be a whole number of days from 1 to 36500 (got 'forever')",
+    );
+  });
+
   it('bounds input times to a window around the clock, and refuses a window that is not a whole number in range', () => {
     expect(
       loadConfig({ EFFECTIVE_TIME_MAX_PAST_DAYS: '400', EFFECTIVE_TIME_MAX_FUTURE_MINUTES: '0' })
@@ -159,6 +172,7 @@ describe('loadConfig', () => {
       requestTimeoutMs: 30_000,
       maxJsonDepth: 32,
       idempotencyLeaseMs: 10_000,
+      idempotencyRetentionDays: 400,
       readyStorageFailureSeconds: 30,
     });
     expect(
@@ -166,6 +180,7 @@ describe('loadConfig', () => {
         HTTP_REQUEST_TIMEOUT_MS: '1000',
         MAX_JSON_DEPTH: '8',
         IDEMPOTENCY_LEASE_MS: '500',
+        IDEMPOTENCY_RETENTION_DAYS: '120',
         READY_STORAGE_FAILURE_SECONDS: '0',
       }).transport,
     ).toEqual({
@@ -173,6 +188,7 @@ describe('loadConfig', () => {
       requestTimeoutMs: 1000,
       maxJsonDepth: 8,
       idempotencyLeaseMs: 500,
+      idempotencyRetentionDays: 120,
       readyStorageFailureSeconds: 0,
     });
     let error: unknown;

@@ -152,6 +152,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
     transport: loadTransportConfig(env, problems),
     delivery: loadDeliveryConfig(env, problems),
   };
+  // Unset, the retention follows a wider effective-time window; set, it must exceed it.
+  if (!env.IDEMPOTENCY_RETENTION_DAYS?.trim())
+    config.transport.idempotencyRetentionDays = Math.max(
+      config.transport.idempotencyRetentionDays,
+      effectiveTimeWindow.maxPastDays + 1,
+    );
+  if (config.transport.idempotencyRetentionDays <= effectiveTimeWindow.maxPastDays)
+    problems.push(
+      `IDEMPOTENCY_RETENTION_DAYS must exceed EFFECTIVE_TIME_MAX_PAST_DAYS (${effectiveTimeWindow.maxPastDays}): ` +
+        `a retry of a command that could still be accepted must find its first answer (got ${config.transport.idempotencyRetentionDays})`,
+    );
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -167,6 +178,12 @@ export interface TransportConfig {
   maxJsonDepth: number;
   /** IDEMPOTENCY_LEASE_MS: how long a claimed Idempotency-Key stays claimed without its attempt renewing it. */
   idempotencyLeaseMs: number;
+  /**
+   * IDEMPOTENCY_RETENTION_DAYS: how long an answered Idempotency-Key replays its first answer. More than the
+   * effective-time window, so any retry whose command could still be accepted finds its record; the
+   * command itself never takes effect twice whatever this is (event ids, payment and usage ids).
+   */
+  idempotencyRetentionDays: number;
   /** READY_STORAGE_FAILURE_SECONDS: how long a storage failure keeps /ready at 503 unless storage works again. */
   readyStorageFailureSeconds: number;
 }
@@ -176,6 +193,7 @@ export const TRANSPORT_DEFAULTS: TransportConfig = {
   requestTimeoutMs: 30_000,
   maxJsonDepth: 32,
   idempotencyLeaseMs: 10_000,
+  idempotencyRetentionDays: 400,
   readyStorageFailureSeconds: 30,
 };
 
@@ -212,6 +230,13 @@ function loadTransportConfig(env: Env, problems: string[]): TransportConfig {
     requestTimeoutMs,
     maxJsonDepth: whole('MAX_JSON_DEPTH', d.maxJsonDepth, 2, 512, 'levels'),
     idempotencyLeaseMs: whole('IDEMPOTENCY_LEASE_MS', d.idempotencyLeaseMs, 100, 3_600_000, 'milliseconds'),
+    idempotencyRetentionDays: whole(
+      'IDEMPOTENCY_RETENTION_DAYS',
+      d.idempotencyRetentionDays,
+      1,
+      36_500,
+      'days',
+    ),
     readyStorageFailureSeconds: whole(
       'READY_STORAGE_FAILURE_SECONDS',
       d.readyStorageFailureSeconds,

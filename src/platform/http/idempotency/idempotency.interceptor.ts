@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Response } from 'express';
-import { Observable, catchError, finalize, from, mergeMap, of, throwError } from 'rxjs';
+import { Observable, catchError, finalize, from, map, mergeMap, of, throwError } from 'rxjs';
 import type { AuthenticatedRequest } from '../auth/api-key.guard.js';
 import { ProblemException, problem, toProblem, type Problem } from '../problem-details.js';
-import { IdempotencyStore } from './idempotency-store.js';
+import { IdempotencyStore, type IdempotencyClaim } from './idempotency-store.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
@@ -37,7 +37,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .digest('hex');
     request.commandId = createHash('sha256').update(`${scope}\n${key}`).digest('hex').slice(0, 32);
 
-    const claim = this.store.claim(scope, key, requestHash, new Date().toISOString());
+    return from(this.store.claim(scope, key, requestHash, new Date().toISOString())).pipe(
+      mergeMap((claim) => this.answer(claim, scope, key, response, next)),
+    );
+  }
+
+  private answer(
+    claim: IdempotencyClaim,
+    scope: string,
+    key: string,
+    response: Response,
+    next: CallHandler,
+  ): Observable<unknown> {
     if (claim.kind === 'mismatch') {
       return throwError(() =>
         problem(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request'),
@@ -64,35 +75,33 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const renewal = setInterval(
       () => {
-        try {
-          this.store.renew(scope, key);
-        } catch {
-          // A failing store: the outcome's write reports it; the claim then simply expires.
-        }
+        // A failing store: the outcome's write reports it; the claim then simply expires.
+        this.store.renew(scope, key).catch(() => undefined);
       },
       Math.max(50, Math.floor(this.store.leaseMs / 3)),
     );
     renewal.unref();
     return next.handle().pipe(
       finalize(() => clearInterval(renewal)),
-      mergeMap((result: unknown) => {
-        this.store.remember(scope, key, {
-          status: response.statusCode,
-          body: JSON.stringify(result ?? null),
-        });
-        return of(result);
-      }),
+      mergeMap((result: unknown) =>
+        // The answer goes out only once it is remembered: a retry on any instance then replays it.
+        from(
+          this.store.remember(scope, key, {
+            status: response.statusCode,
+            body: JSON.stringify(result ?? null),
+          }),
+        ).pipe(map(() => result)),
+      ),
       catchError((error: unknown) => {
         const body = toProblem(error);
-        try {
-          // A 5xx, or a conflict with concurrent writers (nothing stored — the documented answer is to retry),
-          // is not the command's outcome: the retry under the same key runs it again.
-          if (body.status >= 500 || body.code === 'CONCURRENT_MODIFICATION') this.store.forget(scope, key);
-          else this.store.remember(scope, key, { status: body.status, body: JSON.stringify(body) });
-        } catch {
-          // The store failed too: the claim expires after its lease and a retry runs the command again.
-        }
-        return from(Promise.reject(error));
+        // A 5xx, or a conflict with concurrent writers (nothing stored — the documented answer is to retry),
+        // is not the command's outcome: the retry under the same key runs it again.
+        const settled =
+          body.status >= 500 || body.code === 'CONCURRENT_MODIFICATION'
+            ? this.store.forget(scope, key)
+            : this.store.remember(scope, key, { status: body.status, body: JSON.stringify(body) });
+        // The store failing too: the claim expires after its lease and a retry runs the command again.
+        return from(settled.catch(() => undefined).then(() => Promise.reject(error)));
       }),
     );
   }
