@@ -1,8 +1,10 @@
+import { REGIONS } from '../domain/account/open-account.js';
 import { defaultCatalogVersions, russianNames, type CatalogVersion } from '../domain/catalog/index.js';
 import type { AccountDocument, Numbered } from '../domain/documents/index.js';
 import { renderAct } from './forms/act-form.js';
 import type { FormContext } from './forms/form-common.js';
 import { renderBill } from './forms/bill-form.js';
+import { renderKzAct } from './forms/kz-act-form.js';
 import { renderUpd } from './forms/upd-form.js';
 import { renderVatInvoice } from './forms/vat-invoice-form.js';
 import { ISSUERS } from './issuers.js';
@@ -30,8 +32,17 @@ function formContext(document: Numbered<AccountDocument>, options: RenderOptions
 }
 
 /**
- * Renders a numbered document as the form a Russian accountant expects for its kind (act, VAT invoice,
- * advance VAT invoice, UPD, bill), each laid out by the forms' table layout (src/documents/forms).
+ * A Kazakh issuer — the one that issues the documents of the region `kz` — prints the Kazakh statutory forms
+ * (its act is form Р-1), whatever the customer's residency; a Kazakh VAT jurisdiction implies it too.
+ */
+export function isKazakhIssuer(document: Numbered<AccountDocument>): boolean {
+  return document.vatJurisdiction === 'KZ' || document.issuer.id === REGIONS.kz.issuer;
+}
+
+/**
+ * Renders a numbered document as the form an accountant expects for its kind (act, VAT invoice, advance VAT
+ * invoice, UPD, bill), each laid out by the forms' table layout (src/documents/forms): a Russian issuer's act
+ * is the Russian act, a Kazakh issuer's act the act of completed works in form Р-1.
  */
 export function renderDocumentPdf(
   document: Numbered<AccountDocument>,
@@ -40,7 +51,7 @@ export function renderDocumentPdf(
   const context = formContext(document, options);
   switch (document.kind) {
     case 'act':
-      return renderAct(document, context);
+      return isKazakhIssuer(document) ? renderKzAct(document, context) : renderAct(document, context);
     case 'vat-invoice':
     case 'advance-vat-invoice':
       return renderVatInvoice(document, context);

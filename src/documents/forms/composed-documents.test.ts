@@ -68,7 +68,7 @@ describe('the forms over composed documents', () => {
     ).toEqual([]);
   });
 
-  it('a Kazakh act prints БИН/ИИН and tenge in words; a non-resident act prints the Tax ID and dollars', async () => {
+  it('a Kazakh act is form Р-1 with ИИН/БИН and tenge in words; a non-resident act prints the Tax ID and dollars', async () => {
     const kz = closingDocumentsFor({
       closed: periodClosed({ byService: [service('Cloud Compute', '11200', '0')] }),
       account: kzLegal({ profileId: 'yc-legal-prepaid' }),
@@ -79,8 +79,11 @@ describe('the forms over composed documents', () => {
     const kzText = await textOf(kzAct);
     expect(
       missingFields(kzText, [
-        'Акт выполненных работ (оказанных услуг)',
-        'БИН/ИИН',
+        'Форма Р-1',
+        'АКТ ВЫПОЛНЕННЫХ РАБОТ (ОКАЗАННЫХ УСЛУГ)',
+        'ИИН/БИН',
+        'Dala LLP, Almaty, Abaya 1',
+        '971240001315',
         'Одиннадцать тысяч двести тенге 00 тиын',
       ]),
     ).toEqual([]);

@@ -1,7 +1,8 @@
 /**
  * What the VAT invoice (постановление № 1137) and the UPD share: the header rows 1–8 and the table with
- * columns 1–11. Services have no consignor, consignee, excise, country of origin or customs declaration:
- * those cells print "—".
+ * columns 1–14 of the current form (columns 12–13 added by постановление № 534 of 2021, column 14 by
+ * постановление № 1096 of 2024: the traceability columns). Services have no consignor, consignee, excise,
+ * country of origin, customs declaration or traceability: those cells print "—".
  */
 import type {
   AdvanceVatInvoiceDocument,
@@ -66,23 +67,45 @@ export function invoiceHeaderRows(document: InvoiceLike, context: FormContext): 
   ];
 }
 
-/** [heading, column number, width; the group heading above it when two columns share one]. */
+const TRACEABILITY_UNIT =
+  'Количественная единица измерения товара, используемая в целях осуществления прослеживаемости';
+
+/**
+ * [heading, column number, width; the group heading above it when two columns share one]. Widths are points
+ * of the landscape page (the layout scales them to the page): each fits the longest word of its heading at
+ * 5 pt, so that no word is broken; the name of the service (1а) takes the rest.
+ */
 const HEADINGS: Array<[string, string, number, string?]> = [
-  ['№ п/п', '1', 4],
-  ['Наименование товара (описание выполненных работ, оказанных услуг), имущественного права', '1а', 22],
-  ['Код вида товара', '1б', 5],
-  ['код', '2', 5, 'Единица измерения'],
-  ['условное обозначение (национальное)', '2а', 10, 'Единица измерения'],
-  ['Количество (объём)', '3', 8],
-  ['Цена (тариф) за единицу измерения', '4', 8],
-  ['Стоимость товаров (работ, услуг), имущественных прав без налога — всего', '5', 9],
-  ['В том числе сумма акциза', '6', 6],
-  ['Налоговая ставка', '7', 6],
-  ['Сумма налога, предъявляемая покупателю', '8', 8],
-  ['Стоимость товаров (работ, услуг), имущественных прав с налогом — всего', '9', 9],
-  ['цифровой код', '10', 6, 'Страна происхождения товара'],
-  ['краткое наименование', '10а', 9, 'Страна происхождения товара'],
-  ['Регистрационный номер декларации на товары или партии товара, подлежащего прослеживаемости', '11', 9],
+  ['№ п/п', '1', 14],
+  ['Наименование товара (описание выполненных работ, оказанных услуг), имущественного права', '1а', 131],
+  ['Код вида товара', '1б', 23],
+  ['код', '2', 22, 'Единица измерения'],
+  ['условное обозначение (национальное)', '2а', 44, 'Единица измерения'],
+  ['Количество (объём)', '3', 34],
+  ['Цена (тариф) за единицу измерения', '4', 39],
+  ['Стоимость товаров (работ, услуг), имущественных прав без налога — всего', '5', 45],
+  ['В том числе сумма акциза', '6', 29],
+  ['Налоговая ставка', '7', 31],
+  ['Сумма налога, предъявляемая покупателю', '8', 44],
+  ['Стоимость товаров (работ, услуг), имущественных прав с налогом — всего', '9', 45],
+  ['цифровой код', '10', 30, 'Страна происхождения товара'],
+  ['краткое наименование', '10а', 41, 'Страна происхождения товара'],
+  [
+    'Регистрационный номер декларации на товары или регистрационный номер партии товара, подлежащего ' +
+      'прослеживаемости',
+    '11',
+    52,
+  ],
+  // The traceability columns: services are never traceable goods, so they print "—".
+  ['код', '12', 16, TRACEABILITY_UNIT],
+  ['условное обозначение', '12а', 38, TRACEABILITY_UNIT],
+  [
+    'Количество товара, подлежащего прослеживаемости, в количественной единице измерения товара, ' +
+      'используемой в целях осуществления прослеживаемости',
+    '13',
+    54,
+  ],
+  ['Стоимость товара, подлежащего прослеживаемости, без налога на добавленную стоимость, в рублях', '14', 54],
 ];
 
 const RIGHT = new Set(['3', '4', '5', '8', '9']);
@@ -99,22 +122,32 @@ export function invoiceTable(
 ): void {
   const advance = document.kind === 'advance-vat-invoice';
   const headings: Array<[string, string, number, string?]> = options.upd
-    ? [['Код товара/ работ, услуг', 'А', 5], ...HEADINGS]
+    ? [
+        ['Код товара/ работ, услуг', 'А', 24],
+        // Column А takes its width from the name's, so the table still fills the page.
+        ...HEADINGS.map(([title, code, width, group]): [string, string, number, string?] => [
+          title,
+          code,
+          code === '1а' ? width - 24 : width,
+          group,
+        ]),
+      ]
     : HEADINGS;
   const columns: Column[] = headings.map(([, code, width]) => ({
     width,
     align: RIGHT.has(code) ? 'right' : code === '1а' ? 'left' : 'center',
   }));
-  // Two heading rows: a group heading spans its columns above their own headings.
+  // Two heading rows: a group heading spans its columns above their own headings. Regular (not bold) type,
+  // as on the form, keeps the long headings of columns 11–14 whole in their narrow columns.
   const groups: Cell[] = [];
   headings.forEach(([, , , group], index) => {
     if (group && headings[index - 1]?.[3] === group) return;
     const span = group ? headings.filter((heading) => heading[3] === group).length : 1;
-    groups.push({ text: group ?? '', span, bold: true, size: 5.5, align: 'center' });
+    groups.push({ text: group ?? '', span, size: 5, align: 'center' });
   });
   const header: Cell[][] = [
     groups,
-    headings.map(([title]) => ({ text: title, bold: true, size: 5.5, align: 'center' })),
+    headings.map(([title]) => ({ text: title, size: 5, align: 'center' })),
     headings.map(([, code]) => ({ text: code, size: 6, align: 'center' })),
   ];
   const rows: Cell[][] = printedLines(document.lines, context, { advance }).map((line) => [
@@ -131,9 +164,8 @@ export function invoiceTable(
     line.rate,
     line.vat,
     line.gross,
-    DASH,
-    DASH,
-    DASH,
+    // 10, 10а, 11: country of origin and customs declaration; 12, 12а, 13, 14: traceability.
+    ...Array.from({ length: 7 }, () => DASH),
   ]);
   const lead = options.upd ? 8 : 7;
   rows.push([
@@ -142,7 +174,7 @@ export function invoiceTable(
     { text: 'X', span: 2, align: 'center' },
     { text: formatAmount(document.totals.vat), bold: true, align: 'right' },
     { text: formatAmount(document.totals.gross), bold: true, align: 'right' },
-    { text: '', span: 3 },
+    { text: '', span: 7 },
   ]);
   layout.table(columns, rows, { header, fontSize: 7 });
 }

@@ -17,7 +17,7 @@ const SIGN_LINE = '________________ / ____________________';
 /**
  * The universal transfer document (УПД) in the tax service's recommended form (letter ММВ-20-3/96@):
  * the status box (1 — VAT invoice and transfer document, 2 — transfer document only), the invoice part
- * (rows 1–8, columns А and 1–11, signatures) and the transfer part (rows 8–19: basis, who handed over and
+ * (rows 1–8, columns А and 1–14, signatures) and the transfer part (rows 8–19: basis, who handed over and
  * who received, dates, the people responsible, the parties).
  */
 export function renderUpd(upd: Numbered<UpdDocument>, context: FormContext): Promise<Buffer> {

@@ -22,7 +22,13 @@ const FORM_1137 = [
   'Налоговая ставка',
   'Сумма налога, предъявляемая покупателю',
   'краткое наименование',
-  '1 1а 1б 2 2а 3 4 5 6 7 8 9 10 10а 11',
+  // columns 11–14 of the current form (постановления № 534 and № 1096): customs declaration and traceability
+  'Регистрационный номер декларации на товары или регистрационный номер партии товара, подлежащего прослеживаемости',
+  'Количественная единица измерения товара, используемая в целях осуществления прослеживаемости',
+  'условное обозначение',
+  'Количество товара, подлежащего прослеживаемости, в количественной единице измерения товара, используемой в целях осуществления прослеживаемости',
+  'Стоимость товара, подлежащего прослеживаемости, без налога на добавленную стоимость, в рублях',
+  '1 1а 1б 2 2а 3 4 5 6 7 8 9 10 10а 11 12 12а 13 14',
   'Всего к оплате (9)',
   'Руководитель организации или иное уполномоченное лицо',
   'Главный бухгалтер или иное уполномоченное лицо',
@@ -31,7 +37,7 @@ const FORM_1137 = [
 ];
 
 describe('the VAT invoice (счёт-фактура, постановление № 1137) as PDF', () => {
-  it('prints rows 1–8, columns 1–11 with dashes where not applicable, "Всего к оплате" and signatures', async () => {
+  it('prints rows 1–8, columns 1–14 with dashes where not applicable, "Всего к оплате" and signatures', async () => {
     const pdf = readPdf(await renderDocumentPdf(VAT_INVOICE, { basisDocument: ACT }), 'vat-invoice');
     expect(pdf.pngBytes).toBeGreaterThan(10_000);
     expect(
@@ -52,6 +58,8 @@ describe('the VAT invoice (счёт-фактура, постановление �
         '39 752,98',
       ]),
     ).toEqual([]);
+    // a service line: columns 10–14 (origin, declaration, traceability) are dashes
+    expect(pdf.text).toMatch(/12 200,00 — — — — — — —/);
     expect(pdf.text).not.toContain('ИНН/БИН');
   });
 

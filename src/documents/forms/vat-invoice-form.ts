@@ -11,7 +11,7 @@ export const FORM_1137 =
   'Приложение № 1 к постановлению Правительства Российской Федерации от 26 декабря 2011 г. № 1137';
 
 /**
- * The VAT invoice (счёт-фактура) per постановление № 1137: header rows 1–8, the table with columns 1–11,
+ * The VAT invoice (счёт-фактура) per постановление № 1137: header rows 1–8, the table with columns 1–14,
  * "Всего к оплате", and the signatures of the head and the chief accountant. The advance VAT invoice is the
  * same form: the payment documents on line 5, no shipping document, the calculated rate (22/122).
  */
