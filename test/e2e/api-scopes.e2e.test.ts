@@ -40,6 +40,7 @@ const EXPECTED: Record<string, Scope[] | 'public'> = {
   'GET /v1/accounts/:accountId/documents/:number/esf': ['read'],
   'GET /v1/accounts/:accountId/billing-report': ['read'],
   'GET /v1/accounts/:accountId/reconciliation': ['read'],
+  'GET /v1/accounts/:accountId/reconciliation.pdf': ['read'],
   'GET /v1/ops/clock': ['read'],
   'POST /v1/ops/clock/advance': ['clock:write'],
   'GET /v1/audit/accounts/:accountId/events': ['audit'],

@@ -1,13 +1,16 @@
-import { Controller, Get, Inject, Optional, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { AccountBook } from '../../accounts/account-book.js';
 import { LedgerBook } from '../../ledger/ledger-book.js';
 import { DocumentService } from '../document-service.js';
+import { renderReconciliation } from '../forms/reconciliation-form.js';
 import { issuerDetails } from '../issuers.js';
 import { accountLedgerPrefix } from '../../platform/event-store/stream-names.js';
 import {
   documentEntry,
   paymentEntry,
   reconcile,
+  vatJurisdictionOf,
   type ReconciliationEntry,
 } from '../../domain/documents/index.js';
 import type { LedgerEventOf } from '../../domain/ledger/ledger-events.js';
@@ -21,7 +24,7 @@ import { ReadModels } from '../../../projections/queries/read-models.js';
 
 import { dateRange } from '../date-range.js';
 
-/** The reconciliation report (акт сверки) for any date range (read-only). */
+/** The reconciliation report (акт сверки) for any date range, as JSON and as the PDF form (read-only). */
 @Controller('v1/accounts/:accountId')
 export class ReconciliationReportController {
   constructor(
@@ -40,13 +43,47 @@ export class ReconciliationReportController {
     @Query('from') from?: string,
     @Query('to') to?: string,
   ) {
+    return (await this.report(accountId, from, to)).report;
+  }
+
+  /** The same report as the form both parties sign (PDF): the same numbers, rendered, never recomputed. */
+  @Get('reconciliation.pdf')
+  @RequireScopes('read')
+  async reconciliationPdf(
+    @Param('accountId', AccountIdPipe) accountId: string,
+    @Res() response: Response,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+  ) {
+    const { report, account, entries } = await this.report(accountId, from, to);
+    const issuer = issuerDetails(account.issuer);
+    const pdf = await renderReconciliation(report, {
+      jurisdiction: vatJurisdictionOf(account),
+      entries,
+      ...(account.agreement ? { agreement: { ...account.agreement } } : {}),
+      ...(issuer.signatories ? { signatories: issuer.signatories } : {}),
+    });
+    response
+      .type('application/pdf')
+      .setHeader(
+        'content-disposition',
+        `inline; filename="reconciliation-${accountId}-${report.from}-${report.to}.pdf"`,
+      );
+    response.send(pdf);
+  }
+
+  /**
+   * The one computation both routes answer: the opening balance from everything before the range, then the
+   * range's documents and payments; also the account and the range's entries, for the form.
+   */
+  private async report(accountId: string, from?: string, to?: string) {
     const range = dateRange(from, to);
     const account = await this.accounts.account(accountId);
     const state = await this.accounts.state(accountId);
     const profile = this.ledger.contextFor(account).profile;
-    const entries = await this.entries(accountId, account.timeZone);
+    const all = await this.entries(accountId, account.timeZone);
     const opened = localDate(account.openedAt, account.timeZone);
-    const before = entries.filter((e) => e.date < range.from);
+    const before = all.filter((e) => e.date < range.from);
     const base = {
       accountId,
       currency: account.currency,
@@ -62,15 +99,17 @@ export class ReconciliationReportController {
             entries: before,
           }).closingBalance
         : '0.00';
-    return reconcile({
+    const entries = all.filter((e) => e.date >= range.from && e.date <= range.to);
+    const report = reconcile({
       ...base,
       from: range.from,
       to: range.to,
       openingBalance: opening,
-      entries: entries.filter((e) => e.date >= range.from && e.date <= range.to),
+      entries,
       provider: issuerDetails(account.issuer),
       customer: state.legalDetails,
     });
+    return { report, account, entries };
   }
 
   /**

@@ -3,8 +3,12 @@ import {
   expectNoNewEvents,
   expectProblem,
   expectResponse,
+  type Expectation,
 } from '../../../test/support/api-specification.js';
-import type { TestApi } from '../../../test/support/api.js';
+import { KEYS, type TestApi } from '../../../test/support/api.js';
+import type { ReconciliationReport } from '../../domain/documents/index.js';
+import { formatAmount, formatDate } from '../forms/form-common.js';
+import { missingFields, readPdf } from '../forms/pdf-text.fixtures.js';
 import { once } from '../../../test/support/once.js';
 import { creditLegal, individual, usage } from '../../../test/support/requests.js';
 
@@ -37,8 +41,9 @@ const topUp = (
  * - rr-vektor, postpaid on the first provider (UPD + bill; only bank transfers count in its documents):
  *   paid 200.00 by bank transfer on 5 March and 50.00 by card on 6 March, used 1220.00 on 10 March — of
  *   which the card paid 50.00, left out of its documents with the card payment (the UPD says 1170.00);
- * - rr-romashka, on the second provider (act + VAT invoice; cards count too): paid 1000.00 by bank transfer
- *   and 500.00 by card, used 1220.00 — it paid 280.00 more than it used;
+ * - rr-romashka, on the second provider (act + VAT invoice; cards count too), under contract ОБЛ-2026/7 of
+ *   20 February: paid 1000.00 by bank transfer and 500.00 by card, used 1220.00 — it paid 280.00 more than it
+ *   used;
  * - rr-anna, an individual (no documents, no channel counts): paid 100.00 by card.
  */
 const marchClosed = once(async (api: TestApi) => {
@@ -48,7 +53,10 @@ const marchClosed = once(async (api: TestApi) => {
     profileId: 'vk-legal-postpaid',
     legalDetails,
   });
-  await api.call('POST', '/v1/accounts', creditLegal('rr-romashka'));
+  await api.call('POST', '/v1/accounts', {
+    ...creditLegal('rr-romashka'),
+    agreement: { number: 'ОБЛ-2026/7', date: '2026-02-20' },
+  });
   await api.call('POST', '/v1/accounts', individual('rr-anna'));
   await api.advanceTo('2026-03-10T12:00:00+03:00');
   await topUp(api, 'rr-vektor', 'rr-p1', '200.00', 'bank-transfer', '2026-03-05T10:00:00+03:00');
@@ -220,5 +228,160 @@ describe('GET /v1/accounts/:id/reconciliation', () => {
     spec
       .given(marchClosed)
       .when(reconciliation('rr-vektor', '?from=2026-03-01&to=2026-03-31', null))
+      .then(expectProblem(401, 'UNAUTHENTICATED'), expectNoNewEvents()));
+});
+
+const reconciliationPdf = (
+  accountId: string,
+  query: string,
+  role: 'service' | 'ops' | 'auditor' | null = 'auditor',
+) => ({ method: 'GET' as const, path: `/v1/accounts/${accountId}/reconciliation.pdf${query}`, role });
+
+/** The served PDF's bytes (the test client reads bodies as text) and the JSON report of the same range. */
+async function pdfAndReport(api: TestApi, accountId: string, query: string) {
+  const headers = { authorization: `Bearer ${KEYS.auditor}` };
+  const base = `${api.baseUrl}/v1/accounts/${accountId}`;
+  const pdf = Buffer.from(
+    await (await fetch(`${base}/reconciliation.pdf${query}`, { headers })).arrayBuffer(),
+  );
+  const json = (await (
+    await fetch(`${base}/reconciliation${query}`, { headers })
+  ).json()) as ReconciliationReport;
+  return { pdf, json };
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The PDF's text layer carries the JSON report's numbers — opening, every line (by reference and amount),
+ * turnovers, closing, who owes whom — so the two renderings of the one computation cannot drift apart.
+ */
+const expectPdfOfTheReport =
+  (accountId: string, query: string, required: readonly string[]): Expectation =>
+  async (result, api) => {
+    expect(result.status).toBe(200);
+    expect(result.headers.get('content-type')).toBe('application/pdf');
+    const { pdf, json } = await pdfAndReport(api, accountId, query);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const { text } = readPdf(pdf, `reconciliation-${accountId}`);
+    expect(
+      missingFields(text, [
+        `за период с ${formatDate(json.from)} по ${formatDate(json.to)}`,
+        `Сальдо начальное ${formatAmount(json.opening.debit)} ${formatAmount(json.opening.credit)}`,
+        `Обороты за период ${formatAmount(json.turnover.debit)} ${formatAmount(json.turnover.credit)}`,
+        `Сальдо конечное ${formatAmount(json.closing.debit)} ${formatAmount(json.closing.credit)}`,
+        json.owedBy === 'nobody'
+          ? 'задолженность отсутствует'
+          : `составляет ${formatAmount(json.owedAmount)} руб.`,
+        ...required,
+      ]),
+    ).toEqual([]);
+    // Every line: its date, its document or payment by reference, its one amount (the other side is blank).
+    for (const line of json.lines) {
+      // The text layer's spaces are collapsed: the amount's non-breaking spaces too.
+      const amount = formatAmount(line.entryType === 'payment' ? line.credit : line.debit).replace(
+        /\u00a0/g,
+        ' ',
+      );
+      expect(text).toMatch(
+        new RegExp(
+          `${escape(formatDate(line.date))} (Оплата|Акт|УПД) № ${escape(line.reference)}( \\([^)]+\\))? ${escape(amount)} `,
+        ),
+      );
+    }
+    // What the report leaves out is not on the form either.
+    for (const { reference } of json.excluded) expect(text).not.toContain(reference);
+  };
+
+describe('GET /v1/accounts/:id/reconciliation.pdf', () => {
+  it('the customer owes: the form prints the JSON report’s numbers, the offer as the basis, in favour of the issuer', () =>
+    spec
+      .given(marchClosed)
+      .when(reconciliationPdf('rr-vektor', '?from=2026-03-01&to=2026-03-31'))
+      .then(
+        (result) =>
+          expect(result.headers.get('content-disposition')).toBe(
+            'inline; filename="reconciliation-rr-vektor-2026-03-01-2026-03-31.pdf"',
+          ),
+        expectPdfOfTheReport('rr-vektor', '?from=2026-03-01&to=2026-03-31', [
+          'между ООО «Облачные технологии» и ООО «Вектор»',
+          'Публичная оферта',
+          '05.03.2026 Оплата № rr-p1 (банковский перевод) 200,00',
+          'УПД № RU-MOSCOW-LLC-2026-',
+          'Обороты за период 1 170,00 200,00',
+          'Сальдо конечное 970,00 0,00',
+          'На 31.03.2026 задолженность в пользу ООО «Облачные технологии» составляет 970,00 руб. ' +
+            '(Девятьсот семьдесят рублей 00 копеек).',
+          'От исполнителя: ООО «Облачные технологии»',
+          'Иванов И. И.',
+          'От заказчика: ООО «Вектор»',
+        ]),
+        expectNoNewEvents(),
+      ));
+
+  it('a later range opens with the earlier balance', () =>
+    spec
+      .given(marchClosed)
+      .when(reconciliationPdf('rr-vektor', '?from=2026-04-01&to=2026-04-30'))
+      .then(
+        expectPdfOfTheReport('rr-vektor', '?from=2026-04-01&to=2026-04-30', [
+          'Сальдо начальное 970,00 0,00',
+          'Обороты за период 0,00 0,00',
+          'На 30.04.2026 задолженность в пользу ООО «Облачные технологии» составляет 970,00 руб.',
+        ]),
+        expectNoNewEvents(),
+      ));
+
+  it('the provider owes (a prepayment): the registered contract as the basis, in favour of the customer', () =>
+    spec
+      .given(marchClosed)
+      .when(reconciliationPdf('rr-romashka', '?from=2026-03-01&to=2026-04-30', 'service'))
+      .then(
+        expectPdfOfTheReport('rr-romashka', '?from=2026-03-01&to=2026-04-30', [
+          'Договор № ОБЛ-2026/7 от 20.02.2026',
+          '06.03.2026 Оплата № rr-p4 (банковская карта) 500,00',
+          'Акт № RU-MOSCOW-LLC-2026-',
+          'Сальдо конечное 0,00 280,00',
+          'На 30.04.2026 задолженность в пользу ООО «Ромашка» составляет 280,00 руб. ' +
+            '(Двести восемьдесят рублей 00 копеек).',
+        ]),
+        expectNoNewEvents(),
+      ));
+
+  it('nobody owes: the form says there is no debt', () =>
+    spec
+      .given(marchClosed)
+      .when(reconciliationPdf('rr-anna', '?from=2026-03-01&to=2026-03-31', 'ops'))
+      .then(
+        expectPdfOfTheReport('rr-anna', '?from=2026-03-01&to=2026-03-31', [
+          'Сальдо конечное 0,00 0,00',
+          'На 31.03.2026 задолженность отсутствует.',
+        ]),
+        expectNoNewEvents(),
+      ));
+
+  it.each([
+    ['from is missing', '?to=2026-03-31', 'from'],
+    ['from is not a date', '?from=2026-13-01&to=2026-03-31', 'from'],
+    ['to is missing', '?from=2026-03-01', 'to'],
+    ['to is a day that does not exist', '?from=2026-03-01&to=2026-04-31', 'to'],
+    ['from is after to', '?from=2026-04-01&to=2026-03-31', 'from'],
+  ])('400 naming the field when %s, as the JSON route; nothing stored', (_case, query, field) =>
+    spec
+      .given(marchClosed)
+      .when(reconciliationPdf('rr-vektor', query))
+      .then(expectProblem(400, 'VALIDATION_FAILED', field), expectNoNewEvents()),
+  );
+
+  it('404 for an unknown account', () =>
+    spec
+      .given()
+      .when(reconciliationPdf('rr-nobody', '?from=2026-03-01&to=2026-03-31'))
+      .then(expectProblem(404, 'NOT_FOUND'), expectNoNewEvents()));
+
+  it('401 without an API key', () =>
+    spec
+      .given(marchClosed)
+      .when(reconciliationPdf('rr-vektor', '?from=2026-03-01&to=2026-03-31', null))
       .then(expectProblem(401, 'UNAUTHENTICATED'), expectNoNewEvents()));
 });
