@@ -155,6 +155,8 @@ describe('IssuePeriodDocuments', () => {
           issuer: 'ru-moscow-llc',
           year: 2026,
           lastNumber: before + 1,
+          // The series keeps its latest date: a later document dated earlier is drawn up late (numbering.ts).
+          latestDate: '2026-03-31',
           assignments: [
             { documentId: 'id-vektor/2026-03/upd', number: number(before + 1), sequence: before + 1 },
           ],
@@ -353,6 +355,9 @@ describe('IssueMidPeriodBill', () => {
       eventTypes: ['DocumentIssued', 'DocumentIssued', 'DocumentIssued'],
     });
     const upToTheBill = { firstDay: '2026-03-01', lastDay: '2026-03-10' };
+    // The document issuer runs on 2 April, after the other accounts' March documents (dated 31 March) took
+    // numbers of the series: the act and the VAT invoice are drawn up that day and keep the shipment date,
+    // 10 March, and their service period. The bill, in a series of its own, keeps its date.
     expect(stored(first.newEvents)).toEqual([
       {
         streamId: 'doc-numbers-ru-moscow-llc-2026',
@@ -361,16 +366,19 @@ describe('IssueMidPeriodBill', () => {
           issuer: 'ru-moscow-llc',
           year: 2026,
           lastNumber: before + 2,
+          latestDate: '2026-04-02',
           assignments: [
             {
               documentId: `id-credit/2026-03/act-mid/${billId}`,
               number: number(before + 1),
               sequence: before + 1,
+              date: '2026-04-02',
             },
             {
               documentId: `id-credit/2026-03/vat-invoice-mid/${billId}`,
               number: number(before + 2),
               sequence: before + 2,
+              date: '2026-04-02',
             },
           ],
         },
@@ -397,7 +405,9 @@ describe('IssueMidPeriodBill', () => {
         data: expect.objectContaining({
           kind: 'act',
           documentId: `id-credit/2026-03/act-mid/${billId}`,
-          date: '2026-03-10',
+          number: number(before + 1),
+          date: '2026-04-02',
+          shipmentDate: '2026-03-10',
           servicePeriod: upToTheBill,
           totals: { net: '122.95', vat: '27.05', gross: '150.00' },
           payer: VEKTOR,
@@ -410,7 +420,10 @@ describe('IssueMidPeriodBill', () => {
           kind: 'vat-invoice',
           documentId: `id-credit/2026-03/vat-invoice-mid/${billId}`,
           basisDocumentId: `id-credit/2026-03/act-mid/${billId}`,
-          date: '2026-03-10',
+          number: number(before + 2),
+          date: '2026-04-02',
+          shipmentDate: '2026-03-10',
+          servicePeriod: upToTheBill,
           totals: { net: '122.95', vat: '27.05', gross: '150.00' },
         }),
       },
