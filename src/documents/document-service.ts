@@ -22,6 +22,7 @@ import {
   initialNumberCounter,
   periodSoFar,
   numberingSeriesOf,
+  redate,
   type AccountDocument,
   type ClosingDocument,
   type DocumentAccount,
@@ -29,6 +30,7 @@ import {
 } from '../domain/documents/index.js';
 import type { LedgerEvent, LedgerEventOf } from '../domain/ledger/ledger-events.js';
 import { evolveLedger, initialLedgerState } from '../domain/ledger/ledger-state.js';
+import type { LocalDate } from '../domain/shared/calendar.js';
 import { DomainError } from '../domain/shared/errors.js';
 import { localDate } from '../domain/shared/reporting-period.js';
 import { documentsStream, ledgerStream, numberingStream } from '../platform/event-store/stream-names.js';
@@ -37,8 +39,10 @@ import type { CommandOutcome } from '../platform/commands/command-outcome.js';
 
 interface NumberingState {
   lastNumber: number;
-  /** Numbers already given, by document id: a retried batch gets the same numbers, never new ones. */
-  assigned: Map<string, { number: string; sequence: number }>;
+  /** The latest accounting document date numbered (absent: a bills' series, or numbered before dates were kept). */
+  latestDate?: LocalDate;
+  /** Numbers already given, by document id: a retried batch gets the same numbers (and dates), never new ones. */
+  assigned: Map<string, { number: string; sequence: number; date?: LocalDate }>;
 }
 type NumberingEvent = {
   type: 'DocumentNumbersAssigned';
@@ -46,7 +50,10 @@ type NumberingEvent = {
     issuer: string;
     year: number;
     lastNumber: number;
-    assignments: Array<{ documentId: string; number: string; sequence: number }>;
+    /** The series' latest date after the batch; absent on bills' series and on events from before it was kept. */
+    latestDate?: LocalDate;
+    /** `date` only for a late document: the day it was drawn up on (numbering.ts), instead of its own. */
+    assignments: Array<{ documentId: string; number: string; sequence: number; date?: LocalDate }>;
   };
 };
 
@@ -102,8 +109,13 @@ export class DocumentService {
       () => ({ lastNumber: 0, assigned: new Map() }),
       (state, event) => {
         state.lastNumber = event.data.lastNumber;
+        if (event.data.latestDate !== undefined) state.latestDate = event.data.latestDate;
         for (const a of event.data.assignments)
-          state.assigned.set(a.documentId, { number: a.number, sequence: a.sequence });
+          state.assigned.set(a.documentId, {
+            number: a.number,
+            sequence: a.sequence,
+            ...(a.date !== undefined ? { date: a.date } : {}),
+          });
         return state;
       },
       100,
@@ -181,7 +193,7 @@ export class DocumentService {
         withheld ??= error;
       }
     }
-    const outcome = await this.issue(accountId, unnumbered, closed.id);
+    const outcome = await this.issue(accountId, unnumbered, closed.id, this.today(account));
     await this.recordWithheld(accountId, { periodId, source: 'period' }, withheld, closed.id);
     if (withheld) throw withheld;
     return outcome;
@@ -268,7 +280,7 @@ export class DocumentService {
       if (!(error instanceof DomainError)) throw error;
       withheld ??= error;
     }
-    const outcome = await this.issue(accountId, unnumbered, events[index]!.id);
+    const outcome = await this.issue(accountId, unnumbered, events[index]!.id, this.today(account));
     await this.recordWithheld(
       accountId,
       { periodId, source: 'mid-period', billId },
@@ -302,15 +314,17 @@ export class DocumentService {
       if (error instanceof DomainError) await this.recordWithheld(accountId, entry, error, issued.id);
       throw error;
     }
-    const outcome = await this.issue(accountId, [document], issued.id);
+    const outcome = await this.issue(accountId, [document], issued.id, this.today(account));
     await this.recordWithheld(accountId, entry, undefined, issued.id);
     return outcome;
   }
 
   /**
    * Issues again what an account's documents were withheld for — once its legal details arrive: each close
-   * or bill is composed from the events as then (so its documents keep their original dates); what still
-   * cannot be composed stays withheld. Answers the withheld ids released.
+   * or bill is composed from the events as then, with its original date; numbered after later-dated documents
+   * of its series, an accounting document is drawn up on the day of the release instead (numbering.ts), its
+   * service period and shipment date unchanged. What still cannot be composed stays withheld. Answers the
+   * withheld ids released.
    */
   async issueWithheld(accountId: string): Promise<string[]> {
     const open = [...(await this.withheldState(accountId)).values()];
@@ -406,22 +420,33 @@ export class DocumentService {
     };
   }
 
+  /** The local day in the account's time zone: a late document is drawn up on it (numbering.ts). */
+  private today(account: DocumentAccount): LocalDate {
+    return localDate(this.clock.now().toISOString(), account.facts.timeZone);
+  }
+
   private async issue(
     accountId: string,
     unnumbered: AccountDocument[],
     causationId: string,
+    today: LocalDate,
   ): Promise<CommandOutcome> {
     const stream = documentsStream(accountId);
     const already = (await this.documents.load(stream)).state.issued;
     const pending = unnumbered.filter((d) => !already.has(d.documentId));
     const numbered: Numbered[] = [];
     const bySeries = new Map<string, AccountDocument[]>();
-    for (const document of pending) {
+    const enqueue = (document: AccountDocument) => {
       const { issuer, year } = numberingSeriesOf(document);
       const key = `${issuer}|${year}`;
       bySeries.set(key, [...(bySeries.get(key) ?? []), document]);
-    }
-    for (const [key, documents] of bySeries) {
+    };
+    pending.forEach(enqueue);
+    // Series one at a time; a late document re-dated into a later year is queued for that year's series.
+    for (let next = bySeries.keys().next(); !next.done; next = bySeries.keys().next()) {
+      const key = next.value;
+      const documents = bySeries.get(key)!;
+      bySeries.delete(key);
       const [issuer, yearText] = key.split('|') as [string, string];
       const year = Number(yearText);
       const series = numberingStream(issuer, year);
@@ -431,9 +456,16 @@ export class DocumentService {
           const fresh = documents.filter((d) => !state.assigned.has(d.documentId));
           if (fresh.length === 0) return { ok: true, events: [] };
           const result = assignNumbers(
-            { ...initialNumberCounter(issuer, year), lastNumber: state.lastNumber },
+            {
+              ...initialNumberCounter(issuer, year),
+              lastNumber: state.lastNumber,
+              ...(state.latestDate !== undefined ? { latestDate: state.latestDate } : {}),
+            },
             fresh,
+            { today },
           );
+          if (result.documents.length === 0) return { ok: true, events: [] };
+          const composedDate = new Map(fresh.map((d) => [d.documentId, d.date]));
           return {
             ok: true,
             events: [
@@ -443,10 +475,14 @@ export class DocumentService {
                   issuer,
                   year,
                   lastNumber: result.counter.lastNumber,
+                  ...(result.counter.latestDate !== undefined
+                    ? { latestDate: result.counter.latestDate }
+                    : {}),
                   assignments: result.documents.map((d) => ({
                     documentId: d.documentId,
                     number: d.number,
                     sequence: d.sequence,
+                    ...(d.date !== composedDate.get(d.documentId) ? { date: d.date } : {}),
                   })),
                 },
               },
@@ -461,8 +497,20 @@ export class DocumentService {
         this.clock.now().toISOString(),
       );
       const { state } = await this.numbering.load(series);
-      for (const document of documents)
-        numbered.push({ ...document, ...state.assigned.get(document.documentId)! } as Numbered);
+      for (const document of documents) {
+        const assigned = state.assigned.get(document.documentId);
+        if (assigned) {
+          const { date, ...number } = assigned;
+          numbered.push({ ...redate(document, date ?? document.date), ...number } as Numbered);
+          continue;
+        }
+        // Not numbered here: late, and drawn up in a later year — that year's series numbers it.
+        const drawnUpOn =
+          state.latestDate !== undefined && state.latestDate > today ? state.latestDate : today;
+        if (Number(drawnUpOn.slice(0, 4)) <= year)
+          throw new Error(`document ${document.documentId} was not numbered in ${series}`);
+        enqueue(redate(document, drawnUpOn));
+      }
     }
     return this.documents.decide(
       stream,

@@ -37,7 +37,7 @@ export class AccountDocumentsController {
 
   /**
    * Documents withheld now — a close or a bill whose documents cannot be composed yet (legal details
-   * missing …), with the rule and since when; issued with their original dates once the cause is gone.
+   * missing …), with the rule and since when; issued once the cause is gone (dated as numbering allows).
    */
   @Get('withheld-documents')
   @RequireScopes('read')

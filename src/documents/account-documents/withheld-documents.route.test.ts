@@ -91,4 +91,61 @@ describe('GET /v1/accounts/:id/withheld-documents', () => {
       .then(expectProblem(404, 'NOT_FOUND'));
     await spec.given().when(withheld(null)).then(expectProblem(401, 'UNAUTHENTICATED'));
   });
+
+  /**
+   * Numbering in the order of dates (issue 13): wd-late's April UPD is withheld (no legal details) while
+   * wd-prompt's April and May UPDs take numbers; the details arrive on 3 June.
+   */
+  const withheldWhileOthersAreNumbered = once(async (api: TestApi) => {
+    const april = '2026-04-03T09:00:00+03:00';
+    await api.advanceTo(april);
+    const { legalDetails: _none, ...withoutDetails } = postpaidLegal('wd-late');
+    await api.call('POST', '/v1/accounts', { ...withoutDetails, openedAt: april });
+    await api.call('POST', '/v1/accounts', { ...postpaidLegal('wd-prompt'), openedAt: april });
+    const tenth = '2026-04-10T12:00:00+03:00';
+    await api.advanceTo(tenth);
+    await api.call('POST', '/v1/accounts/wd-late/usage', usage('wd-late-u1', 'test.unit', '1220', tenth));
+    await api.call('POST', '/v1/accounts/wd-prompt/usage', usage('wd-prompt-u1', 'test.unit', '610', tenth));
+    const may = '2026-05-10T12:00:00+03:00';
+    await api.advanceTo(may);
+    await settle(api);
+    await api.call('POST', '/v1/accounts/wd-prompt/usage', usage('wd-prompt-u2', 'test.unit', '122', may));
+    await api.advanceTo('2026-06-03T12:00:00+03:00');
+    await settle(api);
+  });
+
+  it('released after later documents were numbered, the withheld UPD takes the next number and is drawn up on the day of release', () =>
+    spec
+      .given(withheldWhileOthersAreNumbered)
+      .when({ method: 'PUT', path: '/v1/accounts/wd-late/legal-details', body: LEGAL_DETAILS })
+      .then(expectResponse(200), async (_result, api) => {
+        await settle(api);
+        const read = (path: string) => api.call('GET', path, undefined, { role: 'auditor' });
+        const prompt = (await read('/v1/accounts/wd-prompt/documents')).body as Array<{
+          kind: string;
+          number: string;
+          date: string;
+        }>;
+        const promptUpds = prompt.filter((d) => d.kind === 'upd');
+        expect(promptUpds.map((d) => d.date)).toEqual(['2026-04-30', '2026-05-31']);
+        const late = (await read('/v1/accounts/wd-late/documents')).body as Array<{
+          kind: string;
+          number: string;
+        }>;
+        const released = late.find((d) => d.kind === 'upd')!;
+        const upd = (await read(`/v1/accounts/wd-late/documents/${released.number}`)).body;
+        const sequenceOf = (number: string) => Number(number.slice(-6));
+        // The next number of the series, after wd-prompt's May UPD; dated the day of release (not 30 April),
+        // so no later-numbered document is dated earlier. The services and their shipment stay April's.
+        expect(sequenceOf(upd.number)).toBe(sequenceOf(promptUpds[1]!.number) + 1);
+        expect(upd).toMatchObject({
+          kind: 'upd',
+          periodId: '2026-04',
+          date: '2026-06-03',
+          shipmentDate: '2026-04-30',
+          servicePeriod: { firstDay: '2026-04-01', lastDay: '2026-04-30' },
+          payer: expect.objectContaining({ name: LEGAL_DETAILS.name }),
+        });
+        expect((await read('/v1/accounts/wd-late/withheld-documents')).body).toEqual([]);
+      }));
 });

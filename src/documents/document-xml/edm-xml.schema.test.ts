@@ -8,7 +8,7 @@
  * fails naming what is missing; CI has both (`.ci/run` installs libxml2-utils).
  */
 import { basename } from 'node:path';
-import { edmCases, EDM_SIGNER } from '../../domain/documents/edm/edm.fixtures.js';
+import { edmCases, EDM_SIGNER, lateEdmCases } from '../../domain/documents/edm/edm.fixtures.js';
 import { edmXmlFor, rateOf } from '../../domain/documents/edm/upd-xml.js';
 import { updSchemaUnavailable, validateAgainstSchema as validate } from '../../../test/support/edm-schema.js';
 import { encodeEdmXml } from './document-xml.controller.js';
@@ -40,6 +40,18 @@ describe("EDM XML against the tax service's schema (xmllint --schema, format 5.0
     expect(result.status).toBe(0);
     // The schema's own rule: the file name is the file id plus `.xml`.
     expect(basename(result.path).toUpperCase()).toBe(`${file.fileId}.xml`.toUpperCase());
+  });
+
+  // Drawn up late (numbering in date order): another ДатаДок and the shipment date in ИнфПолФХЖ1.
+  it.each(lateEdmCases().map((c) => [c.label, c] as const))('%s validates', (_label, c) => {
+    const file = edmXmlFor({
+      document: c.document,
+      signer: EDM_SIGNER,
+      ...(c.shipmentDocument ? { shipmentDocument: c.shipmentDocument } : {}),
+    });
+    const result = validate(encodeEdmXml(file), file.fileName);
+    expect(result.output).toContain('validates');
+    expect(result.status).toBe(0);
   });
 
   it('the validator does reject a file that breaks the schema (the check is real)', () => {

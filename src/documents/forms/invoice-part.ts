@@ -39,9 +39,11 @@ function shippingDocumentLine(document: InvoiceLike, context: FormContext): stri
   const range = document.lines.length > 1 ? `1–${document.lines.length}` : '1';
   if (document.kind === 'upd') return `№ п/п ${range} № ${document.number} от ${formatDate(document.date)}`;
   const act = context.basisDocument;
-  return act
+  const named = act
     ? `№ п/п ${range} Акт № ${act.number} от ${formatDate(act.date)}`
     : `№ п/п ${range} Акт от ${formatDate(document.date)}`;
+  // Drawn up late (Tax Code art. 168 p. 3): the invoice is dated the day it was drawn up and names the shipment.
+  return document.shipmentDate ? `${named}, дата отгрузки ${formatDate(document.shipmentDate)}` : named;
 }
 
 /** The header rows 1–8 as [text, row code] pairs. */

@@ -81,7 +81,8 @@ export function renderUpd(upd: Numbered<UpdDocument>, context: FormContext): Pro
       ),
       [signed(head?.position, head?.name), SIGN_LINE],
       pair('Дата отгрузки, передачи (сдачи) [11]', 'Дата получения (приёмки) [16]'),
-      [dateInWords(upd.date), '«____» ______________ 20___ г.'],
+      // The day of the shipment, which a UPD drawn up late (numbering in date order) keeps apart from its date.
+      [dateInWords(upd.shipmentDate ?? upd.date), '«____» ______________ 20___ г.'],
       pair('Иные сведения об отгрузке, передаче [12]', 'Иные сведения о получении, приёмке [17]'),
       [`Лицевой счёт ${upd.accountId}; услуги оказаны за период ${period}`, DASH],
       pair(

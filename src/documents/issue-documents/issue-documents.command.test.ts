@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Command } from '@nestjs/cqrs';
 import { buildEngine, type TestEngine } from '../../../test/support/engine.js';
 import { AddLegalDetails } from '../../accounts/add-legal-details/add-legal-details.command.js';
@@ -6,6 +7,7 @@ import { PayerDetailsRequiredError } from '../../domain/documents/index.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { ClosePeriod } from '../../ledger/close-period/close-period.command.js';
 import type { RecordedEvent } from '../../platform/event-store/event-store.port.js';
+import { chainEvents } from '../../platform/event-store/hash-chain.js';
 import { IssueMidPeriodBill, IssuePeriodDocuments } from './issue-documents.command.js';
 
 /**
@@ -34,7 +36,7 @@ beforeAll(async () => {
     ...(legalDetails ? { legalDetails } : {}),
     at: engine.now(),
   });
-  for (const id of ['id-vektor', 'id-again', 'id-open'])
+  for (const id of ['id-vektor', 'id-again', 'id-open', 'id-retry'])
     await engine.open(legal(id, 'vk-legal-postpaid', VEKTOR));
   await engine.open(legal('id-nodetails', 'vk-legal-postpaid'));
   await engine.open(legal('id-idle', 'vk-legal-postpaid', VEKTOR));
@@ -63,7 +65,7 @@ beforeAll(async () => {
       windowStart: engine.now(),
       windowEnd: engine.now(),
     });
-  for (const id of ['id-vektor', 'id-again', 'id-open']) await use(id, '1220');
+  for (const id of ['id-vektor', 'id-again', 'id-open', 'id-retry']) await use(id, '1220');
   await use('id-nodetails', '122');
   await use('id-anna', '100');
   // A credit limit of 100.00 runs out at 150.00 used: the ledger issues a mid-period bill for the debt.
@@ -81,7 +83,7 @@ beforeAll(async () => {
   });
 
   engine.clock.set('2026-04-02T09:00:00.000Z');
-  for (const id of ['id-vektor', 'id-again', 'id-open', 'id-nodetails', 'id-idle', 'id-anna'])
+  for (const id of ['id-vektor', 'id-again', 'id-open', 'id-nodetails', 'id-idle', 'id-anna', 'id-retry'])
     await engine.commands.execute(new ClosePeriod(id, '2026-03'));
 });
 afterAll(() => engine.close());
@@ -155,6 +157,8 @@ describe('IssuePeriodDocuments', () => {
           issuer: 'ru-moscow-llc',
           year: 2026,
           lastNumber: before + 1,
+          // The series keeps its latest date: a later document dated earlier is drawn up late (numbering.ts).
+          latestDate: '2026-03-31',
           assignments: [
             { documentId: 'id-vektor/2026-03/upd', number: number(before + 1), sequence: before + 1 },
           ],
@@ -298,6 +302,56 @@ describe('IssuePeriodDocuments', () => {
     ]);
   });
 
+  it('a retry after a stop between numbering and issuing gives the number and the date recorded, nothing new', async () => {
+    const before = await lastNumber();
+    // The issuer numbered id-retry's UPD on 1 April, late (drawn up that day), and stopped before issuing it.
+    const series = 'doc-numbers-ru-moscow-llc-2026';
+    const [last] = await engine.store.readStream(series, { direction: 'backwards', maxCount: 1 });
+    const recorded = {
+      issuer: 'ru-moscow-llc',
+      year: 2026,
+      lastNumber: before + 1,
+      latestDate: '2026-04-01',
+      assignments: [
+        {
+          documentId: 'id-retry/2026-03/upd',
+          number: number(before + 1),
+          sequence: before + 1,
+          date: '2026-04-01',
+        },
+      ],
+    };
+    await engine.store.append(
+      series,
+      chainEvents(series, last!.revision + 1, last!.metadata.hash as string, [
+        {
+          id: randomUUID(),
+          type: 'DocumentNumbersAssigned',
+          data: recorded,
+          metadata: {
+            commandId: 'number/id-retry/before-the-stop',
+            actor: 'document-issuer',
+            schemaVersion: 1,
+          },
+        },
+      ]),
+      last!.revision,
+    );
+
+    // Retried on 2 April: the number and the date of 1 April, not a new number nor the day of the retry.
+    const { error, newEvents } = await whenSent(new IssuePeriodDocuments('id-retry', '2026-03'));
+
+    expect(error).toBeUndefined();
+    expect(stored(newEvents).filter((e) => e.streamId === series)).toEqual([]);
+    expect(stored(newEvents).find((e) => e.streamId === 'documents-id-retry')?.data).toMatchObject({
+      kind: 'upd',
+      number: number(before + 1),
+      date: '2026-04-01',
+      shipmentDate: '2026-03-31',
+      servicePeriod: { firstDay: '2026-03-01', lastDay: '2026-03-31' },
+    });
+  });
+
   it('a period with nothing to confirm and nothing to pay issues nothing', async () => {
     const { outcome, error, newEvents } = await whenSent(new IssuePeriodDocuments('id-idle', '2026-03'));
 
@@ -353,6 +407,9 @@ describe('IssueMidPeriodBill', () => {
       eventTypes: ['DocumentIssued', 'DocumentIssued', 'DocumentIssued'],
     });
     const upToTheBill = { firstDay: '2026-03-01', lastDay: '2026-03-10' };
+    // The document issuer runs on 2 April, after the other accounts' March documents (dated 31 March) took
+    // numbers of the series: the act and the VAT invoice are drawn up that day and keep the shipment date,
+    // 10 March, and their service period. The bill, in a series of its own, keeps its date.
     expect(stored(first.newEvents)).toEqual([
       {
         streamId: 'doc-numbers-ru-moscow-llc-2026',
@@ -361,16 +418,19 @@ describe('IssueMidPeriodBill', () => {
           issuer: 'ru-moscow-llc',
           year: 2026,
           lastNumber: before + 2,
+          latestDate: '2026-04-02',
           assignments: [
             {
               documentId: `id-credit/2026-03/act-mid/${billId}`,
               number: number(before + 1),
               sequence: before + 1,
+              date: '2026-04-02',
             },
             {
               documentId: `id-credit/2026-03/vat-invoice-mid/${billId}`,
               number: number(before + 2),
               sequence: before + 2,
+              date: '2026-04-02',
             },
           ],
         },
@@ -397,7 +457,9 @@ describe('IssueMidPeriodBill', () => {
         data: expect.objectContaining({
           kind: 'act',
           documentId: `id-credit/2026-03/act-mid/${billId}`,
-          date: '2026-03-10',
+          number: number(before + 1),
+          date: '2026-04-02',
+          shipmentDate: '2026-03-10',
           servicePeriod: upToTheBill,
           totals: { net: '122.95', vat: '27.05', gross: '150.00' },
           payer: VEKTOR,
@@ -410,7 +472,10 @@ describe('IssueMidPeriodBill', () => {
           kind: 'vat-invoice',
           documentId: `id-credit/2026-03/vat-invoice-mid/${billId}`,
           basisDocumentId: `id-credit/2026-03/act-mid/${billId}`,
-          date: '2026-03-10',
+          number: number(before + 2),
+          date: '2026-04-02',
+          shipmentDate: '2026-03-10',
+          servicePeriod: upToTheBill,
           totals: { net: '122.95', vat: '27.05', gross: '150.00' },
         }),
       },

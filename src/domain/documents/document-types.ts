@@ -124,6 +124,12 @@ interface ClosingDocumentBase extends DocumentBase {
   readonly delivery: DocumentDelivery;
   /** The account's contract (number and date) when it has one; without it the basis is the public offer. */
   readonly agreement?: ContractAgreement;
+  /**
+   * The day of the shipment (transfer): the service period's last day. Present only when the document was
+   * drawn up later — numbered after a later-dated document of its series, it is dated the day it was numbered
+   * (numbering.ts); absent, the shipment date is the document date.
+   */
+  readonly shipmentDate?: LocalDate;
 }
 
 /** Act of services rendered (акт): the services of the period on the profile's act basis. */

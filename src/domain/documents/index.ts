@@ -65,8 +65,10 @@ export {
   initialNumberCounter,
   issuerNumberPrefix,
   numberingSeriesOf,
+  redate,
   type DocumentNumberCounter,
   type NumberableDocument,
+  type NumberingOptions,
   type NumberedBatch,
   type NumberedBatches,
 } from './numbering.js';

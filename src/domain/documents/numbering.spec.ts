@@ -11,6 +11,7 @@ import {
   initialNumberCounter,
   issuerNumberPrefix,
   numberingSeriesOf,
+  redate,
   type DocumentNumberCounter,
   type NumberableDocument,
 } from './numbering.js';
@@ -35,7 +36,7 @@ describe('assignNumbers', () => {
     expect(documents).toEqual([
       { ...doc('act', '2026-03-31'), number: 'RU-MOSCOW-LLC-2026-000001', sequence: 1 },
     ]);
-    expect(counter).toEqual({ issuer: 'ru-moscow-llc', year: 2026, lastNumber: 1 });
+    expect(counter).toEqual({ issuer: 'ru-moscow-llc', year: 2026, lastNumber: 1, latestDate: '2026-03-31' });
   });
 
   it('continues the series without gaps', () => {
@@ -68,7 +69,11 @@ describe('assignNumbers', () => {
   });
 
   it('an empty batch leaves the counter as it was', () => {
-    expect(assignNumbers(counter2026(7), [])).toEqual({ documents: [], counter: counter2026(7) });
+    expect(assignNumbers(counter2026(7), [])).toEqual({
+      documents: [],
+      counter: counter2026(7),
+      carriedOver: [],
+    });
   });
 
   it('does not modify its inputs', () => {
@@ -103,7 +108,8 @@ describe('assignNumbers', () => {
       'RU-MOSCOW-LLC-2026-000002',
     ]);
     expect(counters).toEqual([
-      { issuer: 'ru-moscow-llc', year: 2026, lastNumber: 2 },
+      { issuer: 'ru-moscow-llc', year: 2026, lastNumber: 2, latestDate: '2026-04-30' },
+      // Bills keep their dates: their series does not order by date.
       { issuer: 'ru-moscow-llc-bill', year: 2026, lastNumber: 1 },
     ]);
   });
@@ -142,9 +148,9 @@ describe('assignNumbers', () => {
   });
 
   it('uses a given prefix instead of the issuer id', () => {
-    expect(assignNumbers(counter2026(), [doc('x', '2026-03-31')], 'VK').documents[0]!.number).toBe(
-      'VK-2026-000001',
-    );
+    expect(
+      assignNumbers(counter2026(), [doc('x', '2026-03-31')], { prefix: 'VK' }).documents[0]!.number,
+    ).toBe('VK-2026-000001');
   });
 });
 
@@ -173,14 +179,17 @@ describe('assignNumbersAcrossSeries', () => {
       ['vat-invoice', 'RU-MOSCOW-LLC-2026-000122'],
       ['bill', 'RU-MOSCOW-LLC-2027-000001'],
     ]);
-    expect(counters).toEqual([counter2026(122), { issuer: 'ru-moscow-llc', year: 2027, lastNumber: 1 }]);
+    expect(counters).toEqual([
+      { ...counter2026(122), latestDate: '2026-12-31' },
+      { issuer: 'ru-moscow-llc', year: 2027, lastNumber: 1, latestDate: '2027-01-01' },
+    ]);
   });
 
   it('keeps counters it was given but did not use, and refuses the same series twice', () => {
     const kz = { issuer: 'kz-llp', year: 2026, lastNumber: 5 };
     expect(assignNumbersAcrossSeries([kz, counter2026(1)], [doc('x', '2026-03-31')]).counters).toEqual([
       kz,
-      counter2026(2),
+      { ...counter2026(2), latestDate: '2026-03-31' },
     ]);
     expect(() => assignNumbersAcrossSeries([counter2026(1), counter2026(2)], [])).toThrow(
       InvalidNumberCounterError,
@@ -220,6 +229,212 @@ describe('assignNumbersAcrossSeries', () => {
           expect(last.lastNumber).toBe(sequences.length);
         }
         expect(new Set(all.map((e) => e.number)).size).toBe(all.length);
+      }),
+    );
+  });
+});
+
+/**
+ * Numbers in the order of dates (issue 13): a document dated earlier than the latest date already numbered
+ * in its series (a late close, a late release of withheld documents) is drawn up on the day it is numbered.
+ */
+describe('numbering in the order of dates', () => {
+  const MARCH = { firstDay: '2026-03-01', lastDay: '2026-03-31' };
+  /** An account's closing documents for March, as a close composes them (dated the period's last day). */
+  const closing = (account: string, kind: string, date = '2026-03-31') => ({
+    ...doc(`${account}/2026-03/${kind}`, date),
+    kind,
+    servicePeriod: MARCH,
+  });
+  /** Account B's April documents were numbered first: the series' latest date is 30 April. */
+  const afterApril = { ...counter2026(41), latestDate: '2026-04-30' };
+
+  it('in order: documents not earlier than the series’ latest date keep their dates', () => {
+    const { documents, counter, carriedOver } = assignNumbers(
+      { ...counter2026(41), latestDate: '2026-03-31' },
+      [
+        closing('acc-a', 'act'),
+        closing('acc-a', 'vat-invoice'),
+        { ...doc('acc-b/2026-04/act', '2026-04-30') },
+      ],
+      { today: '2026-05-02' },
+    );
+    expect(documents.map((d) => [d.documentId, d.sequence, d.date, d.shipmentDate])).toEqual([
+      ['acc-a/2026-03/act', 42, '2026-03-31', undefined],
+      ['acc-a/2026-03/vat-invoice', 43, '2026-03-31', undefined],
+      ['acc-b/2026-04/act', 44, '2026-04-30', undefined],
+    ]);
+    expect(counter).toEqual({ ...counter2026(44), latestDate: '2026-04-30' });
+    expect(carriedOver).toEqual([]);
+  });
+
+  it('a late one is drawn up on the day it is numbered: the number follows, period and shipment date stay', () => {
+    // Account A's March close runs on 6 May, after B's April documents were numbered.
+    const { documents, counter } = assignNumbers(
+      afterApril,
+      [closing('acc-a', 'act'), closing('acc-a', 'vat-invoice')],
+      { today: '2026-05-06' },
+    );
+    expect(documents).toEqual([
+      {
+        ...closing('acc-a', 'act'),
+        date: '2026-05-06',
+        shipmentDate: '2026-03-31',
+        number: 'RU-MOSCOW-LLC-2026-000042',
+        sequence: 42,
+      },
+      {
+        ...closing('acc-a', 'vat-invoice'),
+        date: '2026-05-06',
+        shipmentDate: '2026-03-31',
+        number: 'RU-MOSCOW-LLC-2026-000043',
+        sequence: 43,
+      },
+    ]);
+    expect(documents.every((d) => d.servicePeriod === MARCH)).toBe(true);
+    // Gapless, and the series now runs to the day A's documents were drawn up.
+    expect(counter).toEqual({ ...counter2026(43), latestDate: '2026-05-06' });
+  });
+
+  it('never dated before the series’ latest date, even when that is later than the local day', () => {
+    // Another account, a time zone ahead, numbered a document dated 7 May while it is 6 May here.
+    const { documents, counter } = assignNumbers(
+      { ...counter2026(41), latestDate: '2026-05-07' },
+      [closing('acc-a', 'act')],
+      { today: '2026-05-06' },
+    );
+    expect(documents[0]).toMatchObject({ date: '2026-05-07', shipmentDate: '2026-03-31', sequence: 42 });
+    expect(counter.latestDate).toBe('2026-05-07');
+  });
+
+  it('in one batch, the documents that keep their dates are numbered first, then the late ones', () => {
+    const { documents } = assignNumbers(
+      afterApril,
+      [
+        closing('acc-a', 'act'),
+        doc('acc-c/2026-05/act', '2026-05-05'),
+        closing('acc-d', 'act', '2026-04-30'),
+      ],
+      { today: '2026-05-06' },
+    );
+    expect(documents.map((d) => [d.documentId, d.sequence, d.date, d.shipmentDate])).toEqual([
+      ['acc-d/2026-03/act', 42, '2026-04-30', undefined],
+      ['acc-c/2026-05/act', 43, '2026-05-05', undefined],
+      ['acc-a/2026-03/act', 44, '2026-05-06', '2026-03-31'],
+    ]);
+  });
+
+  it('an advance VAT invoice is re-dated too, without a shipment date (an advance is no shipment)', () => {
+    const advance = closing('acc-a', 'advance-vat-invoice');
+    const [numbered] = assignNumbers(afterApril, [advance], { today: '2026-05-06' }).documents;
+    expect(numbered).toEqual({
+      ...advance,
+      date: '2026-05-06',
+      number: 'RU-MOSCOW-LLC-2026-000042',
+      sequence: 42,
+    });
+  });
+
+  it('without the day it runs on, a late document takes the series’ latest date', () => {
+    const [numbered] = assignNumbers(afterApril, [closing('acc-a', 'act')]).documents;
+    expect(numbered).toMatchObject({ date: '2026-04-30', shipmentDate: '2026-03-31' });
+  });
+
+  it('bills keep their dates in their own series, whatever was numbered before', () => {
+    const billSeries = { issuer: 'ru-moscow-llc-bill', year: 2026, lastNumber: 9 };
+    const bill = { ...doc('acc-a/2026-03/bill', '2026-03-01'), kind: 'bill' };
+    const later = { ...doc('acc-b/2026-05/bill', '2026-05-01'), kind: 'bill' };
+    const first = assignNumbers(billSeries, [later], { today: '2026-05-06' });
+    const { documents } = assignNumbers(first.counter, [bill], { today: '2026-05-06' });
+    expect(documents).toEqual([{ ...bill, number: 'RU-MOSCOW-LLC-BILL-2026-000011', sequence: 11 }]);
+  });
+
+  it('a late document re-dated into the next year is numbered in that year’s series', () => {
+    const december = { ...counter2026(300), latestDate: '2026-12-31' };
+    const november = { ...doc('acc-a/2026-11/act', '2026-11-30'), kind: 'act' };
+    const one = assignNumbers(december, [november], { today: '2027-01-12' });
+    expect(one.documents).toEqual([]);
+    expect(one.counter).toEqual(december);
+    expect(one.carriedOver).toEqual([{ ...november, date: '2027-01-12', shipmentDate: '2026-11-30' }]);
+
+    const across = assignNumbersAcrossSeries([december], [november], { today: '2027-01-12' });
+    expect(across.documents).toEqual([
+      {
+        ...november,
+        date: '2027-01-12',
+        shipmentDate: '2026-11-30',
+        number: 'RU-MOSCOW-LLC-2027-000001',
+        sequence: 1,
+      },
+    ]);
+    expect(across.counters).toEqual([
+      december,
+      { issuer: 'ru-moscow-llc', year: 2027, lastNumber: 1, latestDate: '2027-01-12' },
+    ]);
+  });
+
+  it('re-dating keeps the first shipment date and leaves a document already on that day as it is', () => {
+    const act = { ...doc('a', '2026-03-31'), kind: 'act' };
+    expect(redate(redate(act, '2026-05-06'), '2026-05-07')).toEqual({
+      ...act,
+      date: '2026-05-07',
+      shipmentDate: '2026-03-31',
+    });
+    expect(redate(act, '2026-03-31')).toBe(act);
+  });
+
+  it('refuses a counter whose latest date is not in its year', () => {
+    expect(() => assignNumbers({ ...counter2026(), latestDate: '2025-12-31' }, [])).toThrow(
+      InvalidNumberCounterError,
+    );
+    expect(() => assignNumbers({ ...counter2026(), latestDate: '2026-02-30' }, [])).toThrow(
+      expect.objectContaining({ code: 'LOCAL_DATE_INVALID' }),
+    );
+  });
+
+  it('property: batch after batch, days going on, each series is gapless and its dates rise with its numbers', () => {
+    const day = fc
+      .tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }))
+      .map(([m, d]) => `2026-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+    const entry = fc.tuple(day, fc.constantFrom('act', 'vat-invoice', 'upd', 'bill'));
+    const run = fc.array(fc.tuple(fc.array(entry, { maxLength: 6 }), fc.integer({ min: 0, max: 40 })), {
+      maxLength: 8,
+    });
+    fc.assert(
+      fc.property(run, (batches) => {
+        let counters: DocumentNumberCounter[] = [];
+        let today = '2026-01-01';
+        const all: Array<{ series: string; sequence: number; date: string; kept: boolean }> = [];
+        batches.forEach(([entries, daysLater], batchIndex) => {
+          // The day numbering runs on only goes forward; a document is never dated after it.
+          const next = new Date(Date.parse(`${today}T00:00:00Z`) + daysLater * 86_400_000)
+            .toISOString()
+            .slice(0, 10);
+          today = next > '2026-12-31' ? '2026-12-31' : next;
+          const docs = entries.map(([date, kind], i) => ({
+            ...doc(`b${batchIndex}-${i}`, date < today ? date : today),
+            kind,
+          }));
+          const result = assignNumbersAcrossSeries(counters, docs, { today });
+          counters = result.counters;
+          for (const d of result.documents) {
+            const original = docs.find((o) => o.documentId === d.documentId)!;
+            all.push({ series: d.kind!, sequence: d.sequence, date: d.date, kept: d.date === original.date });
+            // A re-dated document keeps its original day as the shipment date; a bill is never re-dated.
+            if (d.date !== original.date) {
+              expect(d.kind).not.toBe('bill');
+              expect(d.shipmentDate).toBe(original.date);
+              expect(d.date > original.date).toBe(true);
+            }
+          }
+        });
+        const accounting = all.filter((e) => e.series !== 'bill').sort((a, b) => a.sequence - b.sequence);
+        expect(accounting.map((e) => e.sequence)).toEqual(accounting.map((_, i) => i + 1));
+        const dates = accounting.map((e) => e.date);
+        expect(dates).toEqual([...dates].sort());
+        const bills = all.filter((e) => e.series === 'bill');
+        expect(bills.every((e) => e.kept)).toBe(true);
+        expect(bills.map((e) => e.sequence).sort((a, b) => a - b)).toEqual(bills.map((_, i) => i + 1));
       }),
     );
   });

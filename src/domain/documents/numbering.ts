@@ -7,6 +7,14 @@
  *
  * The year is the document date's year. Document dates are already local dates in the account's time
  * zone (closing documents: the period's last day), so no instant is converted here.
+ *
+ * Numbers rise with dates (rules §9; issue 13): an accounting document (act, VAT invoice, UPD, advance VAT
+ * invoice) dated earlier than the latest date already numbered in its series — a close run late, a withheld
+ * document released weeks later — is drawn up on the day it is numbered: its date becomes the later of that
+ * day and the series' latest date, while its service period and shipment date stay (`shipmentDate`). A number,
+ * once given, never changes, so this is the only way a late document can join a gapless series in date order.
+ * Russian practice: a VAT invoice drawn up after the 5 days of Tax Code art. 168 p. 3 is dated the day it is
+ * drawn up and names the shipment. Bills (a series of their own) keep their dates.
  */
 import { epochDayOf, type LocalDate } from '../shared/calendar.js';
 import { DomainError, describeValue } from '../shared/errors.js';
@@ -17,6 +25,12 @@ export interface DocumentNumberCounter {
   readonly issuer: string;
   readonly year: number;
   readonly lastNumber: number;
+  /**
+   * The latest document date numbered in the series (bounded state: only this, not every date). Absent
+   * before the first accounting document, in a bills' series, and in a series numbered only before dates were
+   * recorded.
+   */
+  readonly latestDate?: LocalDate;
 }
 
 /** What numbering needs of a document: its identity, kind, issuer and date. */
@@ -26,6 +40,18 @@ export interface NumberableDocument {
   readonly kind?: string;
   readonly issuer: { readonly id: string };
   readonly date: LocalDate;
+  /** Set when numbering re-dates a late document: the shipment (transfer) date it keeps. */
+  readonly shipmentDate?: LocalDate;
+}
+
+export interface NumberingOptions {
+  /**
+   * The local day the numbering runs on (the account's time zone): a late document is drawn up on it.
+   * Without it a late document takes the series' latest date.
+   */
+  readonly today?: LocalDate;
+  /** The number prefix; default from the issuer id. */
+  readonly prefix?: string;
 }
 
 /**
@@ -36,12 +62,21 @@ export interface NumberableDocument {
 export const BILL_SERIES_SUFFIX = '-bill';
 
 export interface NumberedBatch<D> {
-  /** In numbering order: by date, documents of the same date in input order. */
+  /**
+   * In numbering order: first the documents that keep their dates (by date, then input order), then the
+   * late ones, re-dated (by their original date, then input order) — so numbers and dates rise together.
+   */
   readonly documents: Array<Numbered<D>>;
   readonly counter: DocumentNumberCounter;
+  /**
+   * Late documents re-dated into a later year (numbered after the year turned): they belong to that year's
+   * series and are not numbered here. Each carries its new date and its shipment date.
+   */
+  readonly carriedOver: D[];
 }
 
 export interface NumberedBatches<D> {
+  /** By date; of one date, series by series (in order of appearance) and by number within a series. */
   readonly documents: Array<Numbered<D>>;
   /** Every series touched or passed in, with its new last number, sorted by issuer then year. */
   readonly counters: DocumentNumberCounter[];
@@ -125,44 +160,87 @@ export function numberingSeriesOf(document: NumberableDocument): { issuer: strin
 }
 
 /**
- * Numbers a batch of one series. Every document must belong to the counter's issuer and year; the
- * batch is numbered in date order (stable), continuing from `counter.lastNumber` without gaps.
+ * Numbers a batch of one series. Every document must belong to the counter's issuer and year; the batch
+ * continues from `counter.lastNumber` without gaps. A document dated earlier than the series' latest date is
+ * late: it is drawn up on `options.today` (or the series' latest date, if later) and numbered after the
+ * documents that keep their dates; re-dated into a later year, it is carried over to that year's series.
  */
 export function assignNumbers<D extends NumberableDocument>(
   counter: DocumentNumberCounter,
   documents: readonly D[],
-  prefix: string = issuerNumberPrefix(counter.issuer),
+  options: NumberingOptions = {},
 ): NumberedBatch<D> {
   assertNumberCounter(counter);
   assertNumberable(documents);
+  if (options.today !== undefined) epochDayOf(options.today, 'today');
   for (const document of documents) {
     const series = numberingSeriesOf(document);
     if (series.issuer !== counter.issuer || series.year !== counter.year) {
       throw new NumberingSeriesMismatchError(document.documentId, series, counter);
     }
   }
+  const prefix = options.prefix ?? issuerNumberPrefix(counter.issuer);
+  const since = counter.latestDate;
+  const isLate = (document: D) => document.kind !== 'bill' && since !== undefined && document.date < since;
   let lastNumber = counter.lastNumber;
-  const numbered = inDateOrder(documents).map((document): Numbered<D> => {
+  let latestDate = counter.latestDate;
+  const numbered: Array<Numbered<D>> = [];
+  const number = (document: D) => {
     lastNumber += 1;
-    return {
+    // Bills keep their dates in a series of their own: the order of dates is the accounting documents'.
+    if (document.kind !== 'bill' && (latestDate === undefined || document.date > latestDate))
+      latestDate = document.date;
+    numbered.push({
       ...document,
       number: formatDocumentNumber(prefix, counter.year, lastNumber),
       sequence: lastNumber,
-    };
-  });
-  return { documents: numbered, counter: { ...counter, lastNumber } };
+    });
+  };
+  inDateOrder(documents.filter((document) => !isLate(document))).forEach(number);
+  const carriedOver: D[] = [];
+  const late = inDateOrder(documents.filter(isLate));
+  if (late.length > 0) {
+    const drawnUpOn = laterOf(options.today ?? latestDate!, latestDate!);
+    for (const document of late) {
+      const redated = redate(document, drawnUpOn);
+      if (Number(drawnUpOn.slice(0, 4)) !== counter.year) carriedOver.push(redated);
+      else number(redated);
+    }
+  }
+  const next: DocumentNumberCounter = { ...counter, lastNumber };
+  return {
+    documents: numbered,
+    counter: latestDate === undefined ? next : { ...next, latestDate },
+    carriedOver,
+  };
+}
+
+/**
+ * A late document drawn up on `date`: the document date moves, the service period stays, and an act, VAT
+ * invoice or UPD keeps the day of the shipment (transfer) as `shipmentDate` — its original date — to print
+ * it. An advance VAT invoice has no shipment: only its date moves.
+ */
+export function redate<D extends NumberableDocument>(document: D, date: LocalDate): D {
+  if (date === document.date) return document;
+  const withShipment = document.kind !== 'advance-vat-invoice' && document.kind !== 'bill';
+  return {
+    ...document,
+    date,
+    ...(withShipment ? { shipmentDate: document.shipmentDate ?? document.date } : {}),
+  };
 }
 
 /**
  * Numbers documents of any issuers and years (a December period's bill is dated in January): each
- * goes to its series' counter, a series without a counter starts at 1. Documents come back in date
- * order, then input order.
+ * goes to its series' counter, a series without a counter starts at 1; a late document re-dated into a later
+ * year is numbered in that year's series.
  */
 export function assignNumbersAcrossSeries<D extends NumberableDocument>(
   counters: readonly DocumentNumberCounter[],
   documents: readonly D[],
-  prefixFor: (issuer: string) => string = issuerNumberPrefix,
+  options: { today?: LocalDate; prefixFor?: (issuer: string) => string } = {},
 ): NumberedBatches<D> {
+  const prefixFor = options.prefixFor ?? issuerNumberPrefix;
   const bySeries = new Map<string, DocumentNumberCounter>();
   for (const counter of counters) {
     assertNumberCounter(counter);
@@ -171,26 +249,61 @@ export function assignNumbersAcrossSeries<D extends NumberableDocument>(
     bySeries.set(key, counter);
   }
   assertNumberable(documents);
-  const numbered = inDateOrder(documents).map((document): Numbered<D> => {
-    const series = numberingSeriesOf(document);
-    const key = seriesKey(series);
+  // Series in order of appearance; a year's carried-over documents join a later year, so years go ascending.
+  const pending = new Map<string, D[]>();
+  for (const document of documents) {
+    const key = seriesKey(numberingSeriesOf(document));
+    pending.set(key, [...(pending.get(key) ?? []), document]);
+  }
+  const rank = new Map<string, number>();
+  const numbered: Array<{ document: Numbered<D>; rank: number }> = [];
+  while (pending.size > 0) {
+    const key = [...pending.keys()].reduce((a, b) => (compareSeries(b, a) < 0 ? b : a));
+    const batch = pending.get(key)!;
+    pending.delete(key);
+    if (!rank.has(key)) rank.set(key, rank.size);
+    const series = numberingSeriesOf(batch[0]!);
     const counter = bySeries.get(key) ?? initialNumberCounter(series.issuer, series.year);
-    const lastNumber = counter.lastNumber + 1;
-    bySeries.set(key, { ...counter, lastNumber });
-    return {
-      ...document,
-      number: formatDocumentNumber(prefixFor(series.issuer), series.year, lastNumber),
-      sequence: lastNumber,
-    };
-  });
+    const result = assignNumbers(counter, batch, {
+      prefix: prefixFor(series.issuer),
+      ...(options.today !== undefined ? { today: options.today } : {}),
+    });
+    bySeries.set(key, result.counter);
+    for (const document of result.documents) numbered.push({ document, rank: rank.get(key)! });
+    for (const document of result.carriedOver) {
+      const next = seriesKey(numberingSeriesOf(document));
+      pending.set(next, [...(pending.get(next) ?? []), document]);
+    }
+  }
+  numbered.sort(
+    (a, b) =>
+      compareText(a.document.date, b.document.date) ||
+      a.rank - b.rank ||
+      a.document.sequence - b.document.sequence,
+  );
   const updated = [...bySeries.values()].sort((a, b) =>
     a.issuer < b.issuer ? -1 : a.issuer > b.issuer ? 1 : a.year - b.year,
   );
-  return { documents: numbered, counters: updated };
+  return { documents: numbered.map(({ document }) => document), counters: updated };
 }
 
 function seriesKey(series: { issuer: string; year: number }): string {
   return `${series.issuer}|${series.year}`;
+}
+
+/** Issuer, then year (ascending): a year's carried-over documents are numbered after it. */
+function compareSeries(a: string, b: string): number {
+  const [issuerA, yearA] = a.split('|') as [string, string];
+  const [issuerB, yearB] = b.split('|') as [string, string];
+  return compareText(issuerA, issuerB) || Number(yearA) - Number(yearB);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function laterOf(a: LocalDate, b: LocalDate): LocalDate {
+  return a > b ? a : b;
 }
 
 /** Stable: equal dates keep their input order. */
@@ -222,5 +335,15 @@ function assertNumberCounter(counter: DocumentNumberCounter): void {
   }
   if (!Number.isSafeInteger(counter.lastNumber) || counter.lastNumber < 0) {
     throw new InvalidNumberCounterError('lastNumber', counter.lastNumber, 'must be a whole number ≥ 0');
+  }
+  if (counter.latestDate !== undefined) {
+    epochDayOf(counter.latestDate, 'counter latestDate');
+    if (Number(counter.latestDate.slice(0, 4)) !== counter.year) {
+      throw new InvalidNumberCounterError(
+        'latestDate',
+        counter.latestDate,
+        `must be a date in ${counter.year}`,
+      );
+    }
   }
 }

@@ -150,7 +150,8 @@ describe('from PeriodClosed to numbered documents', () => {
       ['bill', 'RU-MOSCOW-LLC-BILL-2026-000001'],
     ]);
     expect(counters).toEqual([
-      { issuer: 'ru-moscow-llc', year: 2025, lastNumber: 59 },
+      // The accounting series keeps its latest date (numbering in date order); bills' series do not.
+      { issuer: 'ru-moscow-llc', year: 2025, lastNumber: 59, latestDate: '2025-12-31' },
       { issuer: 'ru-moscow-llc-bill', year: 2026, lastNumber: 1 },
     ]);
     expect(JSON.parse(JSON.stringify(issued))).toEqual(issued);

@@ -7,6 +7,7 @@ import type { LegalDetails } from '../../account/account-events.js';
 import { closingDocumentsFor } from '../closing-documents.js';
 import { RU_ISSUER, periodClosed, ruLegal, service, withDocuments } from '../documents.fixtures.js';
 import type { ClosingDocument, Numbered } from '../document-types.js';
+import { redate } from '../numbering.js';
 import type { EdmDocument, EdmSigner, ShipmentDocument } from './upd-xml.js';
 
 export const EDM_SIGNER: EdmSigner = {
@@ -99,4 +100,19 @@ export function edmCases(): EdmCase[] {
     }
   }
   return cases;
+}
+
+/**
+ * The March 2026 documents of both buyers drawn up late (numbering in date order): numbered on 6 May after
+ * later-dated documents, they are dated 6 May and keep the shipment date, 31 March.
+ */
+export function lateEdmCases(drawnUpOn = '2026-05-06'): EdmCase[] {
+  return edmCases()
+    .filter((c) => c.document.periodId === '2026-03')
+    .map((c) => ({
+      label: `${c.label}, drawn up on ${drawnUpOn}`,
+      document: redate(c.document, drawnUpOn),
+      // The UPD a VAT invoice accompanies was drawn up with it, the same day.
+      ...(c.shipmentDocument ? { shipmentDocument: { ...c.shipmentDocument, date: drawnUpOn } } : {}),
+    }));
 }

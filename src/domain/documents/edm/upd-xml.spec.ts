@@ -1,6 +1,13 @@
 import Big from 'big.js';
 import type { Numbered } from '../document-types.js';
-import { EDM_SIGNER, edmCases, issuedDocuments, LEGAL_ENTITY, SOLE_PROPRIETOR } from './edm.fixtures.js';
+import {
+  EDM_SIGNER,
+  edmCases,
+  issuedDocuments,
+  lateEdmCases,
+  LEGAL_ENTITY,
+  SOLE_PROPRIETOR,
+} from './edm.fixtures.js';
 import { nameBasedUuid, sha1, utf8Bytes } from './name-based-uuid.js';
 import {
   EdmRequisitesError,
@@ -8,6 +15,7 @@ import {
   edmFunctionOf,
   edmXmlFor,
   proprietorName,
+  SHIPMENT_DATE_INFO,
   shipmentDocumentOf,
   type EdmDocument,
   type EdmXmlFile,
@@ -327,5 +335,52 @@ describe('escaping', () => {
     expect(legal.file.xml).toContain('НаимОрг="ООО «Ромашка &amp; Партнёры» &lt;&quot;Север&quot;&gt;"');
     expect(legal.file.xml).toContain('офис «&#937;-3»');
     expect(legal.file.xml).toContain('НаимТов="Compute Cloud &lt;vCPU &amp; RAM&gt;"');
+  });
+});
+
+/** Numbering in the order of dates (issue 13): a document drawn up after its shipment. */
+describe('a document drawn up late: its date and the shipment’s', () => {
+  const late = lateEdmCases('2026-05-06').map((c) => ({
+    ...c,
+    file: build(c.document, c.shipmentDocument ? { shipmentDocument: c.shipmentDocument } : {}),
+  }));
+  const shipmentInfo = (file: EdmXmlFile) =>
+    all(one(file.root, 'Документ')!, 'СвСчФакт/ИнфПолФХЖ1/ТекстИнф').map((t) => [
+      attr(t, 'Идентиф'),
+      attr(t, 'Значен'),
+    ]);
+
+  it('covers every function', () => {
+    expect(new Set(late.map((c) => c.file.function))).toEqual(new Set(['СЧФДОП', 'ДОП', 'СЧФ']));
+  });
+
+  it('ДатаДок and the moment formed are the day it was drawn up; the shipment date is named apart', () => {
+    for (const { file } of late) {
+      const doc = one(file.root, 'Документ')!;
+      expect(attr(one(doc, 'СвСчФакт'), 'ДатаДок')).toBe('06.05.2026');
+      expect(attr(doc, 'ДатаИнфПр')).toBe('06.05.2026');
+      expect(file.fileId).toContain('_20260506_');
+      expect(shipmentInfo(file)).toEqual([[SHIPMENT_DATE_INFO, '31.03.2026']]);
+    }
+  });
+
+  it('a UPD’s transfer keeps the service period, so it ends on the shipment date', () => {
+    for (const { file } of late.filter((c) => c.file.function !== 'СЧФ')) {
+      const transfer = one(file.root, 'Документ/СвПродПер/СвПер')!;
+      expect(attr(transfer, 'ДатаНачПер')).toBe('01.03.2026');
+      expect(attr(transfer, 'ДатаОконПер')).toBe('31.03.2026');
+    }
+  });
+
+  it('line 5a names the shipment document by its own date: the UPD itself, or the UPD a VAT invoice accompanies', () => {
+    for (const { file, document } of late.filter((c) => c.file.function !== 'ДОП')) {
+      const line5a = one(file.root, 'Документ/СвСчФакт/ДокПодтвОтгрНом')!;
+      expect(attr(line5a, 'РеквДатаДок')).toBe('06.05.2026');
+      if (file.function === 'СЧФДОП') expect(attr(line5a, 'РеквНомерДок')).toBe(document.number);
+    }
+  });
+
+  it('a document drawn up on time carries no separate shipment date', () => {
+    for (const { file } of files) expect(shipmentInfo(file)).toEqual([]);
   });
 });

@@ -152,6 +152,13 @@ const KPP = /^([0-9][1-9]|[1-9][0-9])[0-9]{2}[0-9A-Z]{2}[0-9]{3}$/;
 const BIK = /^[0-9]{9}$/;
 const TIME = /^([0-1]\d|2[0-3])(\.[0-5]\d){2}$/;
 
+/**
+ * The information field (`ИнфПолФХЖ1/ТекстИнф`) that carries the shipment date of a document drawn up after
+ * it; the format has no attribute of its own for it in a VAT invoice. A UPD also states it as the transfer's
+ * period (`СвПер/@ДатаОконПер`).
+ */
+export const SHIPMENT_DATE_INFO = 'ДатаОтгрузки';
+
 /** How a VAT invoice names the act or UPD it accompanies (line 5a, the shipment document). */
 export function shipmentDocumentOf(basis: Pick<Numbered, 'kind' | 'number' | 'date'>): ShipmentDocument {
   const name = basis.kind === 'upd' ? UPD_DOCUMENT_NAME : 'Акт об оказании услуг';
@@ -243,6 +250,18 @@ export function edmXmlFor(request: EdmXmlRequest): EdmXmlFile {
           }),
         buyer,
         element('ДенИзм', { КодОКВ: '643', НаимОКВ: 'Российский рубль' }),
+        // Drawn up late (numbering in date order): ДатаДок is the day it was drawn up; the shipment's own day
+        // goes with it, as a VAT invoice dated after the shipment names it (Tax Code art. 168 p. 3).
+        document.shipmentDate !== undefined
+          ? element(
+              'ИнфПолФХЖ1',
+              {},
+              element('ТекстИнф', {
+                Идентиф: SHIPMENT_DATE_INFO,
+                Значен: printedDate(document.shipmentDate),
+              }),
+            )
+          : undefined,
       ),
       goodsTable(document.lines, document.totals),
       transfer &&
