@@ -3,13 +3,19 @@ import type { DocumentParty, Numbered } from './document-types.js';
 import { hasSealedPayer, openPayer, sealPayer } from './sealed-payer.js';
 
 const PROPRIETOR: DocumentParty = {
-  name: 'ИП Иванов Иван Иванович',
+  name: 'ИП Кузнецова Мария Сергеевна',
   taxId: '500100732259',
-  address: 'Москва, ул. Ленина, 1',
-  bank: { bankName: 'ПАО Сбербанк', bik: '044525225', accountNumber: '40802810938000012345' },
+  address: 'Москва, ул. Садовая, 5',
+  bank: { bankName: 'ПАО Сбербанк', bik: '044525225', accountNumber: '40802810938000012300' },
 };
 const act = (payer: DocumentParty) =>
-  ({ documentId: 'd-1', accountId: 'ivanov', kind: 'act', date: '2026-03-31', payer }) as unknown as Numbered;
+  ({
+    documentId: 'd-1',
+    accountId: 'kuznetsova',
+    kind: 'act',
+    date: '2026-03-31',
+    payer,
+  }) as unknown as Numbered;
 /** A stand-in cipher: the seal is opaque text the pure functions only carry. */
 const vault = new Map<string, unknown>();
 const seal = (value: unknown) => {
@@ -23,7 +29,7 @@ describe('A person’s requisites in issued documents: sealed at rest, opened on
   it('a sole proprietor’s name, address and bank are sealed; the INN stays; reading opens them', () => {
     const stored = sealPayer(act(PROPRIETOR), 'sole-proprietor', seal);
     expect(stored.payer).toEqual({ taxId: '500100732259', personal: { retained: expect.any(String) } });
-    expect(JSON.stringify(stored)).not.toMatch(/Иванов|Ленина|40802810938000012345/);
+    expect(JSON.stringify(stored)).not.toMatch(/Кузнецова|Садовая|40802810938000012300/);
     expect(hasSealedPayer(stored)).toBe(true);
     expect(openPayer(stored, unseal)).toEqual(act(PROPRIETOR));
   });
