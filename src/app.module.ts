@@ -5,6 +5,7 @@ import { EventBusFeed } from '../projections/workers/event-bus-feed.js';
 import { EventTypeMetrics } from './ops/metrics/event-type-metrics.handler.js';
 import { openReadModelDb } from './ops/projections/projections-runtime.js';
 import { DocumentService } from './documents/document-service.js';
+import { DocumentRetention } from './documents/document-retention.js';
 import { CommandMetrics } from './platform/commands/command-metrics.js';
 import { PersonalDataVault } from './platform/personal-data/personal-data-vault.js';
 import { PriceCatalogProvider } from './ledger/price-catalog.provider.js';
@@ -31,6 +32,7 @@ import { ChangeContractHandler } from './accounts/change-contract/change-contrac
 import { ChangePaymentMethodController } from './accounts/change-payment-method/change-payment-method.controller.js';
 import { ChangePaymentMethodHandler } from './accounts/change-payment-method/change-payment-method.command.js';
 import { DeleteAccountHandler } from './accounts/delete-account/delete-account.command.js';
+import { EndDocumentRetentionHandler } from './accounts/end-document-retention/end-document-retention.command.js';
 import { EntitlementController } from './accounts/entitlement/entitlement.controller.js';
 import { OpenAccountController } from './accounts/open-account/open-account.controller.js';
 import { OpenAccountHandler } from './accounts/open-account/open-account.command.js';
@@ -133,6 +135,7 @@ export const COMMAND_HANDLERS = [
   ChangePaymentMethodHandler,
   AddLegalDetailsHandler,
   DeleteAccountHandler,
+  EndDocumentRetentionHandler,
   TopUpHandler,
   ConsumeResourceHandler,
   PayBillHandler,
@@ -211,6 +214,7 @@ export class AppModule {
         { provide: ACCOUNT_DIRECTORY, useExisting: AccountBook },
         LedgerBook,
         PaymentBook,
+        DocumentRetention,
         DocumentService,
         { provide: CommandMetrics, useValue: new CommandMetrics() },
         InstrumentedCommandBus,

@@ -2,7 +2,12 @@ import type { AccountEvent } from '../../src/domain/account/account-events.js';
 import type { LedgerEvent } from '../../src/domain/ledger/ledger-events.js';
 import type { ProfileRegistry } from '../../src/domain/policies/profile-registry.js';
 import type { Projection, ProjectionIdentity } from '../runner/projection.js';
-import { closeDeadlineId, deadlinesFor } from '../../src/domain/timelines/deadline-plan.js';
+import {
+  closeDeadlineId,
+  deadlinesFor,
+  retentionDeadlineFor,
+  type Deadline,
+} from '../../src/domain/timelines/deadline-plan.js';
 import {
   ACCOUNT_STREAM_PREFIX,
   LEDGER_STREAM_PREFIX,
@@ -46,6 +51,25 @@ export function timelinePlannerProjection(profiles: ProfileRegistry): Projection
         );
         return;
       }
+      const plan = async (deadlines: Deadline[]) => {
+        for (const deadline of deadlines) {
+          await db.run(
+            `INSERT INTO ${table('timeline_deadlines')} (id, account_id, kind, due_at, ord, action, planned_by, status)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending') ON CONFLICT (id) DO NOTHING`,
+            [
+              deadline.id,
+              deadline.accountId,
+              deadline.kind,
+              deadline.dueAt,
+              deadline.order,
+              JSON.stringify(deadline.action),
+              recorded.id,
+            ],
+          );
+        }
+      };
+      // A deletion that keeps documents' personal data plans the end of their retention.
+      if (event.type === 'AccountDeleted') return plan(retentionDeadlineFor(event, recorded.id));
       const ledger = ledgerStreamParts(recorded.streamId);
       if (!ledger) return;
       const { accountId, periodId } = ledger;
@@ -63,26 +87,14 @@ export function timelinePlannerProjection(profiles: ProfileRegistry): Projection
         );
       }
       const profile = profiles.get(account.profile_id, Number(account.profile_version));
-      for (const deadline of deadlinesFor(
-        event as LedgerEvent,
-        { accountId, timeZone: account.time_zone, profile },
-        recorded.id,
-        recorded.metadata.effectiveAt,
-      )) {
-        await db.run(
-          `INSERT INTO ${table('timeline_deadlines')} (id, account_id, kind, due_at, ord, action, planned_by, status)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending') ON CONFLICT (id) DO NOTHING`,
-          [
-            deadline.id,
-            deadline.accountId,
-            deadline.kind,
-            deadline.dueAt,
-            deadline.order,
-            JSON.stringify(deadline.action),
-            recorded.id,
-          ],
-        );
-      }
+      await plan(
+        deadlinesFor(
+          event as LedgerEvent,
+          { accountId, timeZone: account.time_zone, profile },
+          recorded.id,
+          recorded.metadata.effectiveAt,
+        ),
+      );
     },
   };
 }

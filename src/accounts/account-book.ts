@@ -13,7 +13,11 @@ import {
 import { EVENT_STORE, type EventStore } from '../platform/event-store/event-store.port.js';
 import { accountStream } from '../platform/event-store/stream-names.js';
 import type { AccountDirectory } from '../ledger/account-directory.js';
-import { PersonalDataVault, personalDataCodec } from '../platform/personal-data/personal-data-vault.js';
+import {
+  PersonalDataVault,
+  personalDataCodec,
+  type RetentionKeyInfo,
+} from '../platform/personal-data/personal-data-vault.js';
 
 /**
  * The account book: each account's own stream (`account-<id>`) — who the customer is, the contract and
@@ -70,6 +74,16 @@ export class AccountBook implements AccountDirectory {
     effectiveAt: string,
   ): Promise<CommandOutcome> {
     return this.streams.decide(accountStream(accountId), decision, meta, effectiveAt);
+  }
+
+  /** The account's retention key (issued documents' personal requisites): until when and why; destroyed when. */
+  retention(accountId: string): RetentionKeyInfo | undefined {
+    return this.vault.retention(accountId);
+  }
+
+  /** Destroys the account's retention key: its documents' sealed requisites read as erased from now on. */
+  endRetention(accountId: string, at: string): void {
+    this.vault.destroyRetention(accountId, at);
   }
 
   /** Destroys the account's personal-data key: its sealed legal details become unreadable, forever. */

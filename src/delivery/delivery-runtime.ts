@@ -5,7 +5,7 @@ import type { LeaseOptions } from '../../projections/runner/leased-runner.js';
 import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
 import { DeliveryOutbox } from '../../projections/workers/document-delivery.projection.js';
 import type { AccountBook } from '../accounts/account-book.js';
-import { EMAIL_DISABLED, documentSender } from './document-sender.js';
+import { EMAIL_DISABLED, documentSender, type DocumentSenderDeps } from './document-sender.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import type { WebhookBook } from './webhooks/webhook-book.js';
 
@@ -28,7 +28,11 @@ export class DeliveryRuntime implements OnApplicationBootstrap, OnApplicationShu
     store: EventStore,
     private readonly db: ReadModelDb,
     readonly config: DeliveryConfig,
-    books: { accounts: Pick<AccountBook, 'state'>; webhooks: Pick<WebhookBook, 'subscription'> },
+    books: {
+      accounts: Pick<AccountBook, 'state'>;
+      webhooks: Pick<WebhookBook, 'subscription'>;
+      retention?: DocumentSenderDeps['retention'];
+    },
     options: { run: boolean; lease?: LeaseOptions; log?: (message: string) => void },
   ) {
     const retry = config.retry;

@@ -5,6 +5,7 @@ import { DELIVERY_DEFAULTS, type DeliveryConfig } from '../platform/config/confi
 import type { LeaseOptions } from '../../projections/runner/leased-runner.js';
 import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
 import { AccountBook } from '../accounts/account-book.js';
+import { DocumentRetention } from '../documents/document-retention.js';
 import { ChangeOwnerEmailController } from './change-owner-email/change-owner-email.controller.js';
 import { ChangeOwnerEmailHandler } from './change-owner-email/change-owner-email.command.js';
 import { DeliveryLogController } from './delivery-log/delivery-log.controller.js';
@@ -39,19 +40,19 @@ export function deliveryProviders(deps: {
     WebhookBook,
     {
       provide: DeliveryRuntime,
-      useFactory: (accounts: AccountBook, webhooks: WebhookBook) =>
+      useFactory: (accounts: AccountBook, webhooks: WebhookBook, retention: DocumentRetention) =>
         new DeliveryRuntime(
           deps.eventStore,
           deps.db(),
           deps.config ?? DELIVERY_DEFAULTS,
-          { accounts, webhooks },
+          { accounts, webhooks, retention },
           {
             run: deps.run,
             lease: deps.lease,
             log: (message) => new Logger('Delivery').log(message),
           },
         ),
-      inject: [AccountBook, WebhookBook],
+      inject: [AccountBook, WebhookBook, DocumentRetention],
     },
   ];
 }

@@ -42,6 +42,8 @@ export interface DocumentSenderDeps {
   accounts: Pick<AccountBook, 'state'>;
   webhooks: Pick<WebhookBook, 'subscription'>;
   config: DeliveryConfig;
+  /** Opens a person's sealed requisites in a stored document (DocumentRetention.open); as stored without. */
+  retention?: { open<D extends Numbered>(documents: D[]): D[] };
   /** Default: a nodemailer SMTP transport from `config.smtp`; none without it (e-mail disabled). */
   transport?: Transporter;
 }
@@ -61,7 +63,8 @@ export function documentSender(deps: DocumentSenderDeps): DeliverySending & { cl
     const event = events.find((e) => e.id === delivery.eventId);
     if (!event)
       throw new Error(`document event ${delivery.eventId} is not in ${documentsStream(delivery.accountId)}`);
-    return event.data as Numbered<AccountDocument>;
+    const stored = event.data as Numbered<AccountDocument>;
+    return deps.retention ? deps.retention.open([stored])[0]! : stored;
   };
 
   const email = async (delivery: Delivery): Promise<DeliveryResult> => {

@@ -35,6 +35,7 @@ import { DomainError } from '../domain/shared/errors.js';
 import { localDate } from '../domain/shared/reporting-period.js';
 import { documentsStream, ledgerStream, numberingStream } from '../platform/event-store/stream-names.js';
 import { issuerDetails } from './issuers.js';
+import { DocumentRetention } from './document-retention.js';
 import type { CommandOutcome } from '../platform/commands/command-outcome.js';
 
 interface NumberingState {
@@ -102,6 +103,8 @@ export class DocumentService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(AccountBook) private readonly accounts: AccountBook,
     @Inject(LedgerBook) private readonly ledger: LedgerBook,
+    /** Seals a person's requisites in what is stored and opens them on every read. */
+    @Inject(DocumentRetention) readonly retention: DocumentRetention,
   ) {
     this.numbering = new AggregateStreams<NumberingState, NumberingEvent>(
       store,
@@ -512,11 +515,13 @@ export class DocumentService {
         enqueue(redate(document, drawnUpOn));
       }
     }
+    // A person's requisites are stored sealed under the account's retention key (document-retention.ts).
+    const stored = await this.retention.sealForIssue(accountId, numbered);
     return this.documents.decide(
       stream,
       (state) => ({
         ok: true,
-        events: numbered
+        events: stored
           .filter((d) => !state.issued.has(d.documentId))
           .map((d) => ({ type: 'DocumentIssued' as const, data: d })),
       }),
@@ -529,9 +534,11 @@ export class DocumentService {
     );
   }
 
+  /** The account's issued documents as issued (a person's sealed requisites opened, or read as erased). */
   async list(accountId: string): Promise<Numbered[]> {
     try {
-      return [...(await this.documents.load(documentsStream(accountId))).state.issued.values()];
+      const stored = [...(await this.documents.load(documentsStream(accountId))).state.issued.values()];
+      return this.retention.open(stored);
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
       throw error;

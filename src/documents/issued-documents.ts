@@ -20,7 +20,8 @@ export async function issuedDocuments(
     documentsProjection,
     accountDocuments(accountId, number),
   );
-  if (read?.served && read.value) return read.value;
+  // The read model holds documents as stored: a person's requisites sealed, opened here.
+  if (read?.served && read.value) return documents.retention.open(read.value);
   const all = await documents.list(accountId);
   return number === undefined ? all : all.filter((d) => d.number === number);
 }

@@ -21,6 +21,7 @@ import {
 import { ClosePeriod } from '../ledger/close-period/close-period.command.js';
 import { ExpireGrants } from '../ledger/expire-grants/expire-grants.command.js';
 import { DeleteAccount } from '../accounts/delete-account/delete-account.command.js';
+import { EndDocumentRetention } from '../accounts/end-document-retention/end-document-retention.command.js';
 import { deadlineCommand } from '../ledger/deadline-commands/deadline-commands.js';
 
 interface DeadlineRow {
@@ -265,6 +266,9 @@ export class TimelineEngine {
       } else if (action.kind === 'close-period') {
         await this.commands.execute(new ClosePeriod(row.account_id, action.periodId));
         outcome = 'closed';
+      } else if (action.kind === 'end-document-retention') {
+        const result = await this.commands.execute(new EndDocumentRetention(row.account_id, row.due_at));
+        outcome = `${result.status}: ${result.reason}`;
       } else {
         const result = await this.commands.execute(new DeleteAccount(row.account_id, row.due_at, meta));
         outcome = result.eventTypes.join(',') || 'no-op';

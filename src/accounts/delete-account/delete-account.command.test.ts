@@ -32,7 +32,12 @@ describe('DeleteAccount (sent by the deletion deadline)', () => {
           accountId: 'da-romashka',
           at: NOW,
           reason: 'blocked: debt unpaid 60 days after suspension',
-          erased: ['legal details (name, tax id, KPP, address)', 'personal data encryption key'],
+          erased: [
+            'legal details in the account stream (name, tax id, KPP, address, bank)',
+            'the account’s personal-data key (everything sealed with it is unreadable)',
+          ],
+          // A legal entity's requisites in documents are not personal data: nothing personal is kept.
+          kept: [],
         },
       },
     ]);

@@ -5,8 +5,9 @@ import { AccountBook } from '../account-book.js';
 import type { CommandMeta, CommandOutcome } from '../../platform/commands/command-outcome.js';
 
 /**
- * Deletes the account's personal data irreversibly (its key is destroyed) and records what was erased and
- * when; amounts, dates and document numbers stay in the history for auditors. Sent by the deletion deadline.
+ * Deletes the account's personal data irreversibly (its key is destroyed) and records what was erased, and
+ * what the law makes us keep (a person's requisites in issued documents, under the retention key) until when
+ * and why; amounts, dates and document numbers stay in the history for auditors. Sent by the deletion deadline.
  */
 export class DeleteAccount extends Command<CommandOutcome> {
   constructor(
@@ -24,9 +25,12 @@ export class DeleteAccountHandler implements ICommandHandler<DeleteAccount> {
 
   async execute({ accountId, at, meta }: DeleteAccount): Promise<CommandOutcome> {
     await this.accounts.account(accountId);
+    // The retention key is not the account key: deletion keeps it, and states until when and why.
+    const kept = this.accounts.retention(accountId);
+    const retention = kept && !kept.destroyedAt ? kept : undefined;
     const outcome = await this.accounts.decide(
       accountId,
-      (state) => decideDeleteAccount({ accountId, at }, state),
+      (state) => decideDeleteAccount({ accountId, at, ...(retention ? { retention } : {}) }, state),
       meta,
       at,
     );

@@ -54,6 +54,13 @@ export interface AccountFacts {
   agreement?: AccountAgreement;
 }
 
+/** Personal data kept after deletion because the law requires it: what, until when (an instant), why. */
+export interface RetainedPersonalData {
+  what: string;
+  until: string;
+  why: string;
+}
+
 /** An agreement as the contract register holds it: its number and its date (a local date). */
 export interface AccountAgreement {
   number: string;
@@ -63,7 +70,18 @@ export interface AccountAgreement {
 export type AccountEvent =
   | {
       type: 'AccountDeleted';
-      data: { accountId: string; at: string; reason: string; erased: string[] };
+      data: {
+        accountId: string;
+        at: string;
+        reason: string;
+        /** What was erased, exactly (the account stream's sealed data and its key). */
+        erased: string[];
+        /**
+         * What personal data is kept, until when and why (the law); absent on deletions recorded before
+         * retention keys, empty when nothing personal is kept (a legal entity's requisites are not personal).
+         */
+        kept?: RetainedPersonalData[];
+      };
     }
   | { type: 'AccountOpened'; data: AccountFacts & { personal?: LegalDetails } }
   | { type: 'LegalDetailsAdded'; data: { accountId: string; at: string; personal: LegalDetails } }

@@ -27,7 +27,9 @@ export type DeadlineKind =
   /** A suspended account still in debt is blocked and its data deleted. */
   | 'delete-account'
   /** A card auto top-up the gateway refused is asked again (the profile's retry policy). */
-  | 'auto-top-up-retry';
+  | 'auto-top-up-retry'
+  /** A deleted account's documents have been kept as long as the law requires: their personal data is erased. */
+  | 'end-document-retention';
 
 const EVERY_KIND: Record<DeadlineKind, true> = {
   'period-close': true,
@@ -41,6 +43,7 @@ const EVERY_KIND: Record<DeadlineKind, true> = {
   'delete-object-storage': true,
   'delete-account': true,
   'auto-top-up-retry': true,
+  'end-document-retention': true,
 };
 
 /** Every kind, for checks at run time (e.g. of rows read back from a table). */

@@ -3,6 +3,7 @@ import type { LedgerEvent } from '../ledger/ledger-events.js';
 import type { PolicyProfile } from '../policies/policy-profile.js';
 import { addCalendarDays, localDate, startOfLocalDay } from '../shared/reporting-period.js';
 import type { DeadlineKind } from './deadline-kinds.js';
+import type { AccountEvent } from '../account/account-events.js';
 
 const DAY_MS = 86_400_000;
 const plusDays = (instant: string, days: number) =>
@@ -28,7 +29,8 @@ export interface Deadline {
   action:
     | { kind: 'ledger'; command: DeadlineLedgerCommand }
     | { kind: 'close-period'; periodId: string }
-    | { kind: 'delete-account' };
+    | { kind: 'delete-account' }
+    | { kind: 'end-document-retention' };
 }
 
 export interface AccountTimelineContext {
@@ -204,4 +206,29 @@ export function deadlinesFor(
     default:
       return [];
   }
+}
+
+/**
+ * The deadline a deletion sets when it keeps personal data (a person's requisites in issued documents): at
+ * the latest instant it is kept until, the retention key is destroyed (EndDocumentRetention).
+ */
+export function retentionDeadlineFor(
+  event: Extract<AccountEvent, { type: 'AccountDeleted' }>,
+  eventId: string,
+): Deadline[] {
+  const until = (event.data.kept ?? [])
+    .map((k) => k.until)
+    .sort()
+    .at(-1);
+  if (until === undefined) return [];
+  return [
+    {
+      id: `${event.data.accountId}/end-document-retention/${eventId}`,
+      accountId: event.data.accountId,
+      kind: 'end-document-retention',
+      dueAt: new Date(Date.parse(until)).toISOString(),
+      order: 8,
+      action: { kind: 'end-document-retention' },
+    },
+  ];
 }

@@ -6,6 +6,10 @@ import { ensureDirCreatedPrivate, makeSqliteFilePrivate } from '../files/private
 import { MasterKey } from '../secrets/master-key.js';
 
 const SEALED_PREFIX = 'aes-256-gcm:';
+/** Values sealed under an account's retention key (issued documents' personal requisites). */
+const RETAINED_PREFIX = 'retained:aes-256-gcm:';
+/** A retention key is wrapped bound to this id, so an account key row and a retention row never open each other. */
+const retentionKeyId = (accountId: string) => `retention/${accountId}`;
 /** A wrapped key: IV (12 bytes) ‖ GCM tag (16) ‖ the encrypted 32-byte key. */
 const IV = 12;
 const TAG = 16;
@@ -43,7 +47,10 @@ export class PersonalDataVault {
     this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;
       CREATE TABLE IF NOT EXISTS account_keys (
         account_id TEXT PRIMARY KEY, key BLOB, created_at TEXT NOT NULL, destroyed_at TEXT) STRICT;
-      CREATE TABLE IF NOT EXISTS vault_meta (name TEXT PRIMARY KEY, value BLOB NOT NULL) STRICT;`);
+      CREATE TABLE IF NOT EXISTS vault_meta (name TEXT PRIMARY KEY, value BLOB NOT NULL) STRICT;
+      CREATE TABLE IF NOT EXISTS retention_keys (
+        account_id TEXT PRIMARY KEY, key BLOB, retain_until TEXT NOT NULL, basis TEXT NOT NULL,
+        created_at TEXT NOT NULL, destroyed_at TEXT) STRICT;`);
     makeSqliteFilePrivate(path);
     this.checkMasterKey(path);
     this.keysWrappedOnOpen = this.wrapPlainKeys();
@@ -145,22 +152,87 @@ export class PersonalDataVault {
     const key = this.key(accountId, true);
     if (!key)
       throw new Error(`The personal data key of ${accountId} was destroyed: nothing personal can be stored`);
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
-    const ciphertext = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-    return `${SEALED_PREFIX}${iv.toString('base64')}:${cipher.getAuthTag().toString('base64')}:${ciphertext.toString('base64')}`;
+    return SEALED_PREFIX + encrypt(key, value);
   }
 
   /** The value, or undefined once the account's key is destroyed. */
   unseal(accountId: string, sealed: string): unknown {
     const key = this.key(accountId, false);
     if (!key || !sealed.startsWith(SEALED_PREFIX)) return undefined;
-    const [iv, tag, ciphertext] = sealed.slice(SEALED_PREFIX.length).split(':') as [string, string, string];
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64'));
-    return JSON.parse(
-      Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64')), decipher.final()]).toString('utf8'),
-    );
+    return decrypt(key, sealed.slice(SEALED_PREFIX.length));
+  }
+
+  /**
+   * The account's retention key — for personal data the law makes us keep after the account is deleted
+   * (issued documents' payer requisites) — kept until `until` at least: created on first use, its date only
+   * ever moves later (the latest document sets it), with the law that sets it. Refused once destroyed.
+   */
+  retain(accountId: string, until: string, basis: string): void {
+    const row = this.retentionRow(accountId);
+    if (row?.destroyed_at)
+      throw new Error(`The retention key of ${accountId} was destroyed: nothing personal can be retained`);
+    if (row && row.retain_until >= until) return;
+    this.db
+      .prepare(
+        `INSERT INTO retention_keys (account_id, key, retain_until, basis, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (account_id) DO UPDATE SET retain_until = excluded.retain_until, basis = excluded.basis
+         WHERE excluded.retain_until > retention_keys.retain_until`,
+      )
+      .run(
+        accountId,
+        this.wrap(retentionKeyId(accountId), randomBytes(32)),
+        until,
+        basis,
+        new Date().toISOString(),
+      );
+  }
+
+  /** How long the account's retained data is kept and why; undefined when nothing was ever retained. */
+  retention(accountId: string): RetentionKeyInfo | undefined {
+    const row = this.retentionRow(accountId);
+    if (!row) return undefined;
+    return {
+      retainUntil: row.retain_until,
+      basis: row.basis,
+      ...(row.destroyed_at ? { destroyedAt: row.destroyed_at } : {}),
+    };
+  }
+
+  /** Seals under the retention key (`retain` first: without a retention key nothing is sealed). */
+  sealRetained(accountId: string, value: unknown): string {
+    const key = this.retentionKey(accountId);
+    if (!key) throw new Error(`${accountId} has no live retention key: retain(...) the data first`);
+    return RETAINED_PREFIX + encrypt(key, value);
+  }
+
+  /** The retained value, or undefined once the retention key is destroyed. */
+  unsealRetained(accountId: string, sealed: string): unknown {
+    const key = this.retentionKey(accountId);
+    if (!key || !sealed.startsWith(RETAINED_PREFIX)) return undefined;
+    return decrypt(key, sealed.slice(RETAINED_PREFIX.length));
+  }
+
+  /** Destroys the retention key (its period is over): the retained data becomes unreadable, forever. */
+  destroyRetention(accountId: string, at: string): void {
+    this.db
+      .prepare(
+        `UPDATE retention_keys SET key = NULL, destroyed_at = COALESCE(destroyed_at, ?) WHERE account_id = ?`,
+      )
+      .run(at, accountId);
+    this.scrub();
+  }
+
+  private retentionRow(accountId: string) {
+    return this.db
+      .prepare('SELECT key, retain_until, basis, destroyed_at FROM retention_keys WHERE account_id = ?')
+      .get(accountId) as
+      | { key: Uint8Array | null; retain_until: string; basis: string; destroyed_at: string | null }
+      | undefined;
+  }
+
+  private retentionKey(accountId: string): Buffer | undefined {
+    const row = this.retentionRow(accountId);
+    return row?.key ? this.unwrap(retentionKeyId(accountId), Buffer.from(row.key)) : undefined;
   }
 
   destroy(accountId: string, at: string): void {
@@ -184,6 +256,33 @@ export class PersonalDataVault {
   close(): void {
     this.db.close();
   }
+}
+
+/** An account's retention key as the vault records it. */
+export interface RetentionKeyInfo {
+  /** The instant the retained data may be destroyed (the end of its legal retention period). */
+  retainUntil: string;
+  /** The law that sets the period. */
+  basis: string;
+  /** When the key was destroyed; absent while it lives. */
+  destroyedAt?: string;
+}
+
+/** `iv:tag:ciphertext` (base64) of the value's JSON under the key (AES-256-GCM). */
+function encrypt(key: Buffer, value: unknown): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
+  return `${iv.toString('base64')}:${cipher.getAuthTag().toString('base64')}:${ciphertext.toString('base64')}`;
+}
+
+function decrypt(key: Buffer, sealed: string): unknown {
+  const [iv, tag, ciphertext] = sealed.split(':') as [string, string, string];
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
+  decipher.setAuthTag(Buffer.from(tag, 'base64'));
+  return JSON.parse(
+    Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64')), decipher.final()]).toString('utf8'),
+  );
 }
 
 /** Event data codec for account streams: `data.personal` is sealed at rest and unsealed on read. */
