@@ -85,7 +85,7 @@ export interface ServiceAmount {
   readonly amount: string;
   /**
    * The service's SKUs, when the close recorded them (PeriodClosed.bySku): the service's line becomes one
-   * line per SKU, its rounded amount allocated over them (skuAllocation). Absent: one line per service.
+   * line per SKU, its rounded amount allocated over them (skuGrossLines). Absent: one line per service.
    */
   readonly skus?: readonly SkuAmount[];
 }
