@@ -23,9 +23,11 @@ import {
   kzLegal,
   nonResident,
   periodClosed,
+  periodClosedBySku,
   profile,
   ruLegal,
   service,
+  skuTotal,
 } from './documents.fixtures.js';
 
 const YC_CREDIT = 'yc-legal-credit';
@@ -543,10 +545,103 @@ describe('rendering the ledger’s own bills', () => {
     expect(bill).toMatchObject({ toPay: '1000.00', date: '2026-03-10', dueDate: '2026-03-12' });
   });
 
+  it('from the ledger (issue 13): a period with two SKUs of one service and one of another bills them with their quantities', () => {
+    const emitted = runLedger(
+      YC_CREDIT,
+      [periodOpened({}, YC_CREDIT)],
+      [
+        consume('u1', 'compute.vcpu', '1.5'),
+        consume('u2', 'compute.ram', '4'),
+        consume('u3', 'compute.vcpu', '2.25'),
+        consume('u4', 'storage.disk', '10'),
+        close,
+      ],
+    );
+    const closedEvent = emitted.find((e) => e.event.type === 'PeriodClosed')!.event as PeriodClosedEvent;
+    const ledgerBill = emitted.find((e) => e.event.type === 'BillIssued')!
+      .event as LedgerEventOf<'BillIssued'>;
+    const fromLedger = issued(
+      billForClosedPeriod(closedEvent.data, {
+        account,
+        issuer: RU_ISSUER,
+        profile: profile(YC_CREDIT),
+        ledgerBill: ledgerBill.data,
+      }),
+    );
+    // Flat test prices: 1 rouble a unit, VAT 22% inside.
+    expect(fromLedger.lines.map((l) => [l.sku, l.quantity, l.gross, l.unitPrice])).toEqual([
+      ['storage.disk', '10', '10.00', '0.82'],
+      ['compute.ram', '4', '4.00', '0.82'],
+      ['compute.vcpu', '3.75', '3.75', '0.818667'],
+    ]);
+    expect(fromLedger.toPay).toBe('17.75');
+  });
+
+  it('a mid-period bill from the ledger state has the SKU lines so far (issue 13)', () => {
+    const emitted = runLedger(
+      YC_CREDIT,
+      [periodOpened({ creditLimit: '1000' }, YC_CREDIT)],
+      [consume('u1', 'compute.ram', '400'), consume('u2', 'compute.vcpu', '700')],
+    );
+    const { event, before } = emitted.find((e) => e.event.type === 'BillIssued')!;
+    const { basis: figures, alreadyBilled } = billBasisFromLedgerState(before);
+    const ledgerBill = (event as LedgerEventOf<'BillIssued'>).data;
+    const bill = issued(
+      composeBill({
+        kind: 'mid-period',
+        issuedOn: ledgerBill.issuedOn,
+        account,
+        issuer: RU_ISSUER,
+        profile: profile(YC_CREDIT),
+        periodId: '2026-03',
+        basis: figures,
+        alreadyBilled,
+      }),
+    );
+    expect(bill.lines.map((l) => [l.sku, l.quantity, l.gross])).toEqual([
+      ['compute.ram', '400', '400.00'],
+      ['compute.vcpu', '700', '700.00'],
+    ]);
+  });
+
   it('without the ledger bill, PeriodClosed alone still gives the formula', () => {
     const closed = periodClosed({ byService: [service('Compute', '1400', '1000')] });
     expect(
       issued(billForClosedPeriod(closed, { account, issuer: RU_ISSUER, profile: profile(YC_CREDIT) })).toPay,
     ).toBe('400.00');
+  });
+});
+
+describe('bill lines per SKU with quantity and unit price (issue 13)', () => {
+  const closed = periodClosedBySku([
+    skuTotal('compute.vcpu.hour', 'Cloud Compute', '720', '1000.005'),
+    skuTotal('compute.ram.gb.hour', 'Cloud Compute', '2880.5', '220.005'),
+    skuTotal('storage.ssd.gb.hour', 'Block Storage', '1000', '116', '0', 'storage'),
+  ]);
+  const { bySku: _bySku, ...withoutSkus } = closed;
+  const request = { account: ruLegal(), issuer: RU_ISSUER, profile: profile(YC_CREDIT) };
+  const bill = issued(billForClosedPeriod(closed, request));
+  const perService = issued(billForClosedPeriod(withoutSkus, request));
+
+  it('one line per SKU: its quantity and net unit price, the service’s gross allocated by the largest remainder', () => {
+    expect(bill.lines.map((l) => [l.service, l.sku, l.quantity, l.unitPrice, l.net, l.gross])).toEqual([
+      ['Block Storage', 'storage.ssd.gb.hour', '1000', '0.09508', '95.08', '116.00'],
+      ['Cloud Compute', 'compute.ram.gb.hour', '2880.5', '0.062607', '180.34', '220.01'],
+      ['Cloud Compute', 'compute.vcpu.hour', '720', '1.138431', '819.67', '1000.00'],
+    ]);
+  });
+
+  it('money does not move: the consumption billed, to pay and its VAT are what per-service lines give', () => {
+    expect(perService.lines.map((l) => [l.service, l.gross, l.quantity])).toEqual([
+      ['Block Storage', '116.00', undefined],
+      ['Cloud Compute', '1220.01', undefined],
+    ]);
+    expect(bill.totals.gross).toBe(perService.totals.gross);
+    expect(bill.settlement).toEqual(perService.settlement);
+    expect([bill.toPay, bill.toPayVat, bill.paymentPurpose]).toEqual([
+      perService.toPay,
+      perService.toPayVat,
+      perService.paymentPurpose,
+    ]);
   });
 });

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { Decimal } from '../shared/decimal.js';
 import { vatPercent, type VatSchedule } from '../shared/vat.js';
 import { closingDocumentsFor, type ClosingDocumentsRequest } from './closing-documents.js';
 import {
@@ -17,9 +19,11 @@ import {
   kzLegal,
   nonResident,
   periodClosed,
+  periodClosedBySku,
   profile,
   ruLegal,
   service,
+  skuTotal,
   withDocuments,
   type PeriodClosedData,
 } from './documents.fixtures.js';
@@ -494,4 +498,245 @@ it('documents are plain data: a JSON round trip changes nothing', () => {
     closed: periodClosed({ byService: MIXED, documentEligibleDeposits: '5000' }),
   });
   expect(JSON.parse(JSON.stringify(result.documents))).toEqual(result.documents);
+});
+
+describe('lines per SKU with quantity and unit price (issue 13)', () => {
+  /**
+   * Two SKUs of Cloud Compute and one of Block Storage. The compute SKUs' amounts are both half a kopeck
+   * over: rounded on their own they would make 1 220.02, one kopeck more than the service's 1 220.01.
+   */
+  const SKUS = [
+    skuTotal('compute.vcpu.hour', 'Cloud Compute', '720', '1000.005'),
+    skuTotal('compute.ram.gb.hour', 'Cloud Compute', '2880.5', '220.005'),
+    skuTotal('storage.ssd.gb.hour', 'Block Storage', '1000', '116', '0', 'storage'),
+  ];
+  const closed = periodClosedBySku(SKUS);
+  const { bySku: _bySku, ...withoutSkus } = closed;
+  const act = ofKind(documents({ closed }).documents, 'act');
+
+  it('the act has one line per SKU: the SKU, its quantity and its net unit price, in service then SKU order', () => {
+    expect(
+      act.lines.map(({ sku, quantity, unitPrice, net, vat, gross }) => ({
+        sku,
+        quantity,
+        unitPrice,
+        net,
+        vat,
+        gross,
+      })),
+    ).toEqual([
+      {
+        sku: 'storage.ssd.gb.hour',
+        quantity: '1000',
+        unitPrice: '0.09508',
+        net: '95.08',
+        vat: '20.92',
+        gross: '116.00',
+      },
+      // The service's 1 220.01 by the largest remainder: a tie, so the earlier SKU gets the kopeck.
+      {
+        sku: 'compute.ram.gb.hour',
+        quantity: '2880.5',
+        unitPrice: '0.062607',
+        net: '180.34',
+        vat: '39.67',
+        gross: '220.01',
+      },
+      {
+        sku: 'compute.vcpu.hour',
+        quantity: '720',
+        unitPrice: '1.138431',
+        net: '819.67',
+        vat: '180.33',
+        gross: '1000.00',
+      },
+    ]);
+    expect(act.lines.map((l) => [l.service, l.category, l.description])).toEqual([
+      ['Block Storage', 'storage', 'Block Storage: storage.ssd.gb.hour'],
+      ['Cloud Compute', 'compute', 'Cloud Compute: compute.ram.gb.hour'],
+      ['Cloud Compute', 'compute', 'Cloud Compute: compute.vcpu.hour'],
+    ]);
+  });
+
+  it('money does not move: every service’s gross and the document’s gross are what one line per service gives', () => {
+    const perService = ofKind(documents({ closed: withoutSkus }).documents, 'act');
+    expect(perService.lines.every((l) => l.sku === undefined && l.quantity === undefined)).toBe(true);
+    const grossOf = (lines: readonly { service: string | null; gross: string }[], name: string) =>
+      lines
+        .filter((l) => l.service === name)
+        .reduce((sum, l) => sum.plus(l.gross), new Decimal('0'))
+        .toFixed(2);
+    for (const name of ['Cloud Compute', 'Block Storage']) {
+      expect(grossOf(act.lines, name)).toBe(grossOf(perService.lines, name));
+    }
+    expect(grossOf(act.lines, 'Cloud Compute')).toBe('1220.01');
+    expect(act.totals).toEqual(perService.totals);
+  });
+
+  it('the VAT invoice and the UPD carry the same SKU lines', () => {
+    const invoice = ofKind(documents({ closed }).documents, 'vat-invoice');
+    expect(invoice.lines).toEqual(act.lines);
+    const upd = ofKind(
+      documents({ closed, account: ruLegal({ profileId: VK_PREPAID }), profile: profile(VK_PREPAID) })
+        .documents,
+      'upd',
+    );
+    expect(upd.lines.map((l) => [l.sku, l.quantity, l.gross])).toEqual(
+      act.lines.map((l) => [l.sku, l.quantity, l.gross]),
+    );
+  });
+
+  it('on the spent-from-balance basis a SKU’s line is what the balance paid, allocated the same way', () => {
+    const granted = periodClosedBySku([
+      skuTotal('compute.vcpu.hour', 'Cloud Compute', '10', '100', '100'),
+      skuTotal('compute.ram.gb.hour', 'Cloud Compute', '40', '61', '0'),
+    ]);
+    const lines = ofKind(documents({ closed: granted }).documents, 'act').lines;
+    // The grant paid all of the vCPU hours: no line for them; the RAM line is the whole 61.00.
+    expect(lines.map((l) => [l.sku, l.quantity, l.gross, l.unitPrice])).toEqual([
+      ['compute.ram.gb.hour', '40', '61.00', '1.25'],
+    ]);
+  });
+
+  it('a close recorded before SKUs were (no bySku) keeps one line per service at 1 conventional unit', () => {
+    const lines = ofKind(documents({ closed: withoutSkus }).documents, 'act').lines;
+    expect(lines.map((l) => [l.service, l.gross, l.sku, l.quantity, l.unitPrice])).toEqual([
+      ['Block Storage', '116.00', undefined, undefined, undefined],
+      ['Cloud Compute', '1220.01', undefined, undefined, undefined],
+    ]);
+  });
+
+  it("under 'split-by-day' a SKU line split by rate splits its quantity in the same proportion", () => {
+    const schedule: VatSchedule = {
+      RU: [
+        { from: null, until: '2026-03-15', rate: vatPercent('20'), basis: 'test' },
+        { from: '2026-03-16', until: null, rate: vatPercent('22'), basis: 'test' },
+      ],
+      KZ: [{ from: null, until: null, rate: vatPercent('16'), basis: 'test' }],
+      'non-resident': [{ from: null, until: null, rate: { kind: 'none' }, basis: 'test' }],
+    };
+    const split = documents({
+      closed: periodClosedBySku([skuTotal('compute.vcpu.hour', 'Cloud Compute', '31', '310')]),
+      profile: { ...profile(YC_PREPAID), vat: { midMonthChange: 'split-by-day' } },
+      vatSchedule: schedule,
+    });
+    const lines = ofKind(split.documents, 'act').lines;
+    expect(lines.map((l) => [l.vatRate, l.gross, l.quantity, l.unitPrice])).toEqual([
+      // 150.00 at 20%: net 125.00 for 15 units; 160.00 at 22%: net 131.15 for 16 units.
+      [vatPercent('20'), '150.00', '15', '8.333333'],
+      [vatPercent('22'), '160.00', '16', '8.196875'],
+    ]);
+  });
+
+  it('after mid-period documents each SKU confirms only its rest: amount and quantity less the earlier lines', () => {
+    const account = ruLegal({ profileId: YC_PREPAID });
+    const soFar = periodClosedBySku([
+      skuTotal('compute.vcpu.hour', 'Cloud Compute', '10', '100'),
+      skuTotal('compute.ram.gb.hour', 'Cloud Compute', '4', '20'),
+    ]);
+    const midPeriod = documents({
+      closed: soFar,
+      account,
+      midPeriod: { issuedOn: '2026-03-15', billId: 'b1' },
+    });
+    const monthEnd = documents({
+      closed: periodClosedBySku([
+        skuTotal('compute.vcpu.hour', 'Cloud Compute', '25', '250'),
+        skuTotal('compute.ram.gb.hour', 'Cloud Compute', '4', '20'),
+      ]),
+      account,
+      alreadyDocumented: midPeriod.documents,
+    });
+    expect(ofKind(monthEnd.documents, 'act').lines.map((l) => [l.sku, l.quantity, l.gross])).toEqual([
+      ['compute.vcpu.hour', '15', '150.00'],
+    ]);
+  });
+
+  it('after mid-period documents without SKU lines the rest of the service stays one line', () => {
+    const account = ruLegal({ profileId: YC_PREPAID });
+    const midPeriod = documents({
+      closed: periodClosed({ byService: [service('Cloud Compute', '100')] }),
+      account,
+      midPeriod: { issuedOn: '2026-03-15', billId: 'b1' },
+    });
+    const monthEnd = documents({
+      closed: periodClosedBySku([
+        skuTotal('compute.vcpu.hour', 'Cloud Compute', '25', '250'),
+        skuTotal('compute.ram.gb.hour', 'Cloud Compute', '4', '20'),
+      ]),
+      account,
+      alreadyDocumented: midPeriod.documents,
+    });
+    expect(ofKind(monthEnd.documents, 'act').lines.map((l) => [l.service, l.sku, l.gross])).toEqual([
+      ['Cloud Compute', undefined, '170.00'],
+    ]);
+  });
+
+  it('property: over random usage, the SKU lines of each service add up to the service’s line as before', () => {
+    const amount = fc
+      .tuple(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 999_999 }))
+      .map(([whole, micros]) => `${whole}.${String(micros).padStart(6, '0')}`);
+    const quantity = fc
+      .tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 999_999_999 }))
+      .map(([whole, nanos]) => new Decimal(`${whole}.${String(nanos).padStart(9, '0')}`).toFixed());
+    const usage = fc.uniqueArray(
+      fc.record({
+        sku: fc.constantFrom('a.1', 'a.2', 'a.3', 'b.1', 'b.2', 'c.1'),
+        quantity,
+        consumption: amount,
+        grantShare: fc.integer({ min: 0, max: 100 }),
+      }),
+      { selector: (u) => u.sku, minLength: 1, maxLength: 6 },
+    );
+    fc.assert(
+      fc.property(
+        usage,
+        fc.constantFrom(YC_PREPAID, VK_PREPAID),
+        fc.constantFrom('act-date' as const, 'split-by-day' as const),
+        fc.constantFrom('half-up' as const, 'half-even' as const),
+        (records, profileId, midMonthChange, mode) => {
+          const skus = records.map((r) => {
+            const grants = new Decimal(r.consumption)
+              .times(String(r.grantShare))
+              .div('100')
+              .round(6, 0)
+              .toFixed();
+            return skuTotal(r.sku, `Service ${r.sku[0]}`, r.quantity, r.consumption, grants);
+          });
+          const withSkus = periodClosedBySku(skus);
+          const { bySku: _ignored, ...perService } = withSkus;
+          const policy = {
+            ...profile(profileId),
+            rounding: { mode, subMinorChargesRoundUp: false },
+            vat: { midMonthChange },
+          };
+          const request = { account: ruLegal({ profileId }), profile: policy };
+          const after = documents({ ...request, closed: withSkus }).documents;
+          const before = documents({ ...request, closed: perService }).documents;
+          expect(after.map((d) => d.kind)).toEqual(before.map((d) => d.kind));
+          after.forEach((document, index) => {
+            const was = before[index]!;
+            expect(document.totals.gross).toBe(was.totals.gross);
+            const byService = (lines: typeof document.lines) => {
+              const sums = new Map<string, string>();
+              for (const line of lines) {
+                const key = `${line.service} ${line.vatRate.kind === 'percent' ? line.vatRate.percent : '-'}`;
+                sums.set(key, new Decimal(sums.get(key) ?? '0').plus(line.gross).toFixed(2));
+              }
+              return Object.fromEntries(sums);
+            };
+            expect(byService(document.lines)).toEqual(byService(was.lines));
+            for (const line of document.lines.filter((l) => l.service !== null)) {
+              expect(line.sku).toBeDefined();
+              if (line.quantity !== undefined) {
+                expect(new Decimal(line.quantity).gt(new Decimal('0'))).toBe(true);
+                expect(line.unitPrice).toMatch(/^\d+\.\d{2,6}$/);
+              }
+            }
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 });

@@ -19,8 +19,8 @@ import Big from 'big.js';
 import type { PaymentChannel } from '../policies/policy-profile.js';
 import { countsInDocuments, excludedFromDocuments } from '../ledger/funding.js';
 import { CREDIT_LIMIT_EXHAUSTED } from '../ledger/ledger-commands.js';
-import type { LedgerEventOf } from '../ledger/ledger-events.js';
-import { carriedState, serviceTotals, type LedgerState } from '../ledger/ledger-state.js';
+import type { LedgerEventOf, ServiceTotals, SkuTotals } from '../ledger/ledger-events.js';
+import { carriedState, serviceTotals, skuTotals, type LedgerState } from '../ledger/ledger-state.js';
 import type { DocumentKind, PolicyProfile } from '../policies/policy-profile.js';
 import { Money } from '../shared/money.js';
 import type { LocalDate } from '../shared/calendar.js';
@@ -35,6 +35,7 @@ import {
   toMinorUnits,
   vatContextFor,
   type LinesAndTotals,
+  type SkuAmount,
 } from './document-lines.js';
 import type {
   ActDocument,
@@ -121,6 +122,7 @@ export function periodSoFar(state: LedgerState): PeriodClosedData {
     spentFromBalance: state.consumption.minus(state.grantsUsed).toFixed(),
     penalties: state.penalties.toFixed(),
     byService: serviceTotals(state),
+    bySku: skuTotals(state),
     carried: carriedState(state),
   };
 }
@@ -164,13 +166,21 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
   }
 
   let excludedSpending = Money.zero(context.currency);
+  // What documents confirm of a service or a SKU: its basis less the spending paid through excluded channels.
+  const documentAmount = (s: Pick<ServiceTotals, 'consumption' | 'fromBalance' | 'fromBalanceBy'>) =>
+    new Big(policy.actBasis === 'spent-from-balance' ? s.fromBalance : s.consumption).minus(
+      excludedFromDocuments(s.fromBalanceBy, policy.eligibleChannels),
+    );
   const services = serviceLines(
     closed.byService.map((s) => {
       const excluded = excludedFromDocuments(s.fromBalanceBy, policy.eligibleChannels);
       excludedSpending = excludedSpending.add(Money.of(excluded.toFixed(), context.currency));
-      const basis = new Big(policy.actBasis === 'spent-from-balance' ? s.fromBalance : s.consumption);
-      const amount = basis.minus(excluded).toFixed();
-      if (earlier.length === 0) return { service: s.service, category: s.category, amount };
+      const amount = documentAmount(s);
+      const skus = skuAmounts(s.service, amount, closed.bySku, documentAmount, earlier);
+      const withSkus = skus ? { skus } : {};
+      if (earlier.length === 0) {
+        return { service: s.service, category: s.category, amount: amount.toFixed(), ...withSkus };
+      }
       // What is left to confirm: the service's total in minor units less what earlier documents confirmed.
       const confirmedBefore = earlier
         .flatMap((d) => d.lines)
@@ -179,7 +189,8 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
       return {
         service: s.service,
         category: s.category,
-        amount: printed(toMinorUnits(amount, context).subtract(confirmedBefore)),
+        amount: printed(toMinorUnits(amount.toFixed(), context).subtract(confirmedBefore)),
+        ...withSkus,
       };
     }),
     servicePeriod,
@@ -313,6 +324,38 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
   }
 
   return { periodId: closed.periodId, documents, omitted };
+}
+
+/**
+ * A service's SKUs for per-SKU lines (issue 13), or null for one line per service: a close recorded before
+ * SKUs were (no bySku), or SKU amounts that do not add up to the service's (never expected; the money
+ * follows the service). After documents issued mid-period in the period, each SKU confirms what is left of
+ * it — its amount and quantity less those of the earlier lines for the same SKU; an earlier line without a
+ * SKU leaves nothing to split by, so the service stays one line.
+ */
+function skuAmounts(
+  service: string,
+  amount: Big,
+  bySku: readonly SkuTotals[] | undefined,
+  documentAmount: (s: SkuTotals) => Big,
+  earlier: readonly ClosingDocument[],
+): SkuAmount[] | null {
+  const skus = (bySku ?? []).filter((s) => s.service === service);
+  if (skus.length === 0) return null;
+  const amounts = skus.map(documentAmount);
+  if (!amounts.reduce((sum, a) => sum.plus(a), new Big(0)).eq(amount)) return null;
+  const earlierLines = earlier.flatMap((d) => d.lines).filter((line) => line.service === service);
+  if (earlierLines.some((line) => line.sku === undefined)) return null;
+  return skus.map((s, index) => {
+    const before = earlierLines.filter((line) => line.sku === s.sku);
+    const quantityKnown = before.every((line) => line.quantity !== undefined);
+    const quantity = before.reduce((rest, line) => rest.minus(line.quantity ?? '0'), new Big(s.quantity));
+    return {
+      sku: s.sku,
+      amount: before.reduce((rest, line) => rest.minus(line.gross), amounts[index]!).toFixed(),
+      ...(quantityKnown && quantity.gt(0) ? { quantity: quantity.toFixed() } : {}),
+    };
+  });
 }
 
 /**

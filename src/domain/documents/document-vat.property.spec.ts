@@ -4,9 +4,10 @@
  * jurisdiction, rounding mode and VAT rate-change policy. Each line's VAT is also checked against an
  * independent integer computation of gross × r / (100 + r), rounded half-up to kopecks.
  */
+import type Big from 'big.js';
 import fc from 'fast-check';
 
-import type { ServiceTotals } from '../ledger/ledger-events.js';
+import type { ServiceTotals, SkuTotals } from '../ledger/ledger-events.js';
 import { Decimal } from '../shared/decimal.js';
 import { vatPercent, type VatSchedule } from '../shared/vat.js';
 import { composeBill } from './bill.js';
@@ -106,9 +107,31 @@ function checkDocument(document: AccountDocument, mode: 'half-up' | 'half-even')
   expect(kopecks(document.totals.net) + kopecks(document.totals.vat)).toBe(kopecks(document.totals.gross));
 }
 
-it('Σ line VAT = document VAT; net + VAT = gross per line and per document', () => {
+/** Each service as two SKUs (issue 13): a share of it and the rest, with quantities. */
+function twoSkusEach(byService: readonly ServiceTotals[], share: number): SkuTotals[] {
+  return byService.flatMap((s) => {
+    const part = (value: string) => new Decimal(value).times(String(share)).div('100').round(6, 0);
+    const sku = (name: string, pick: (value: string) => Big): SkuTotals => ({
+      sku: `${s.service}.${name}`,
+      service: s.service,
+      category: s.category,
+      unit: 'unit',
+      quantity: '3.5',
+      consumption: pick(s.consumption).toFixed(),
+      fromGrants: pick(s.fromGrants).toFixed(),
+      fromBalance: pick(s.fromBalance).toFixed(),
+      fromBalanceBy: [],
+    });
+    return [sku('a', part), sku('b', (value) => new Decimal(value).minus(part(value)))];
+  });
+}
+
+it.each([
+  ['one line per service', false],
+  ['one line per SKU (issue 13)', true],
+])('Σ line VAT = document VAT; net + VAT = gross per line and per document: %s', (_label, perSku) => {
   fc.assert(
-    fc.property(scenario, (s) => {
+    fc.property(scenario, fc.integer({ min: 0, max: 100 }), (s, share) => {
       const account = s.account === 'RU' ? ruLegal() : s.account === 'KZ' ? kzLegal() : nonResident();
       const issuer = s.account === 'KZ' ? KZ_ISSUER : RU_ISSUER;
       const base = withDocuments('vk-legal-prepaid', { actBasis: s.actBasis });
@@ -120,6 +143,7 @@ it('Σ line VAT = document VAT; net + VAT = gross per line and per document', ()
       const closed = periodClosed({
         periodId: s.periodId,
         byService: s.byService,
+        ...(perSku ? { bySku: twoSkusEach(s.byService, share) } : {}),
         documentEligibleDeposits: s.deposits,
       });
       const schedule = s.periodId === '2026-03' ? MID_MONTH : undefined;
@@ -131,7 +155,12 @@ it('Σ line VAT = document VAT; net + VAT = gross per line and per document', ()
         profile: policy,
         ...(schedule ? { vatSchedule: schedule } : {}),
       });
-      for (const document of closing.documents) checkDocument(document, s.mode);
+      for (const document of closing.documents) {
+        checkDocument(document, s.mode);
+        // The SKU variant really prints SKU lines (every service line names its SKU).
+        if (perSku)
+          for (const line of document.lines.filter((l) => l.service !== null)) expect(line.sku).toBeDefined();
+      }
 
       const bill = composeBill({
         kind: 'period',

@@ -1,6 +1,6 @@
 /** Test data for the document specs: issuers, accounts of every kind, profiles and closed periods. */
 import type { AccountFacts, LegalDetails } from '../account/account-events.js';
-import type { LedgerEventOf, ServiceTotals } from '../ledger/ledger-events.js';
+import type { LedgerEventOf, ServiceTotals, SkuTotals } from '../ledger/ledger-events.js';
 import type { PolicyProfile } from '../policies/policy-profile.js';
 import { BUILT_IN_PROFILES } from '../policies/profiles.js';
 import { Decimal, toPlainString } from '../shared/decimal.js';
@@ -169,4 +169,60 @@ export function periodClosed(
     },
     ...overrides,
   };
+}
+
+/** One SKU's totals for a close (issue 13); paid from the balance by bank transfer unless grants paid a part. */
+export function skuTotal(
+  sku: string,
+  serviceName: string,
+  quantity: string,
+  consumption: string,
+  fromGrants = '0',
+  category = 'compute',
+): SkuTotals {
+  const fromBalance = toPlainString(new Decimal(consumption).minus(fromGrants));
+  return {
+    sku,
+    service: serviceName,
+    category,
+    unit: 'unit',
+    quantity,
+    consumption,
+    fromGrants,
+    fromBalance,
+    fromBalanceBy: new Decimal(fromBalance).gt(new Decimal('0'))
+      ? [{ source: 'bank-transfer', amount: fromBalance }]
+      : [],
+  };
+}
+
+/** A close with per-SKU totals and the per-service totals the ledger would record with them. */
+export function periodClosedBySku(
+  bySku: SkuTotals[],
+  overrides: Partial<PeriodClosedData> = {},
+): PeriodClosedData {
+  const services = new Map<string, ServiceTotals>();
+  for (const s of bySku) {
+    const before = services.get(s.service);
+    const add = (a: string | undefined, b: string) => toPlainString(new Decimal(a ?? '0').plus(b));
+    const fromBalanceBy = [...(before?.fromBalanceBy ?? [])];
+    for (const part of s.fromBalanceBy) {
+      const same = fromBalanceBy.findIndex((p) => p.source === part.source);
+      if (same < 0) fromBalanceBy.push({ ...part });
+      else
+        fromBalanceBy[same] = { source: part.source, amount: add(fromBalanceBy[same]!.amount, part.amount) };
+    }
+    services.set(s.service, {
+      service: s.service,
+      category: before?.category ?? s.category,
+      consumption: add(before?.consumption, s.consumption),
+      fromGrants: add(before?.fromGrants, s.fromGrants),
+      fromBalance: add(before?.fromBalance, s.fromBalance),
+      fromBalanceBy,
+    });
+  }
+  const byService = [...services.values()].sort((a, b) => a.service.localeCompare(b.service));
+  // In the ledger's order: service, then SKU.
+  const ordered = [...bySku].sort((a, b) => a.service.localeCompare(b.service) || a.sku.localeCompare(b.sku));
+  return periodClosed({ byService, bySku: ordered, ...overrides });
 }

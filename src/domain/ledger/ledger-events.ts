@@ -94,6 +94,23 @@ export interface ServiceTotals {
   fromBalanceBy?: FundingPart[];
 }
 
+/**
+ * What one SKU of one service consumed in a period and how it was paid (issue 13): the documents print a
+ * line per SKU with its quantity. The SKU totals of a service add up exactly to its ServiceTotals.
+ */
+export interface SkuTotals {
+  sku: string;
+  service: string;
+  category: string;
+  /** The unit the SKU is metered in (its first usage record's), and the quantity summed exactly. */
+  unit: string;
+  quantity: string;
+  consumption: string;
+  fromGrants: string;
+  fromBalance: string;
+  fromBalanceBy: FundingPart[];
+}
+
 export type LedgerEvent =
   | {
       type: 'PeriodOpened';
@@ -253,6 +270,8 @@ export type LedgerEvent =
         /** Late-payment penalties charged in the period. */
         penalties: string;
         byService: ServiceTotals[];
+        /** Per SKU, in service then SKU order; absent on periods closed before it was recorded. */
+        bySku?: SkuTotals[];
         carried: CarriedState;
       };
     };

@@ -8,6 +8,7 @@ import {
   drawFunding,
   fundingOf,
   fundingParts,
+  type FundingPart,
   type FundingQueue,
   type FundingSource,
 } from './funding.js';
@@ -20,6 +21,7 @@ import type {
   LedgerEventOf,
   OpenBill,
   ServiceTotals,
+  SkuTotals,
   TopUpBill,
 } from './ledger-events.js';
 
@@ -32,6 +34,16 @@ export interface ServiceAccumulator {
   readonly fromBalance: Big;
   readonly fromBalanceBy: ReadonlyMap<FundingSource, Big>;
 }
+
+/** What one SKU of one service consumed this period: the service's totals, split by SKU, with the quantity. */
+export interface SkuAccumulator extends ServiceAccumulator {
+  readonly sku: string;
+  readonly unit: string;
+  readonly quantity: Big;
+}
+
+/** SKUs are kept per service too, so every SKU entry adds to exactly one service's totals. */
+export const skuKey = (service: string, sku: string) => `${service}\u0000${sku}`;
 
 /**
  * The current period of an account's ledger. Immutable: evolveLedger returns a new state that shares every
@@ -75,6 +87,8 @@ export interface LedgerState {
   readonly grantsExpired: Big;
   readonly consumption: Big;
   readonly byService: ReadonlyMap<string, ServiceAccumulator>;
+  /** The same charges per service and SKU (`skuKey`), with the quantities: the documents' lines. */
+  readonly bySku: ReadonlyMap<string, SkuAccumulator>;
   readonly billsIssuedThisPeriod: Big;
   /** Late-payment penalties charged this period. */
   readonly penalties: Big;
@@ -124,6 +138,7 @@ export const initialLedgerState = (): LedgerState => ({
   grantsExpired: new Big(0),
   consumption: new Big(0),
   byService: new Map(),
+  bySku: new Map(),
   billsIssuedThisPeriod: new Big(0),
   penalties: new Big(0),
 });
@@ -357,6 +372,9 @@ function consumed(state: LedgerState, d: LedgerEventOf<'ResourceConsumed'>['data
     grants = drawn;
   }
   const service = state.byService.get(d.service);
+  const key = skuKey(d.service, d.sku);
+  const sku = state.bySku.get(key);
+  const parts = d.fromBalanceBy ?? [{ source: 'unattributed' as const, amount: d.fromBalance }];
   let hourlyCharges = state.hourlyCharges;
   if (d.billingHour !== undefined && d.ratedAmount !== undefined) {
     const key = hourlyChargeKey(d.sku, d.billingHour);
@@ -382,15 +400,32 @@ function consumed(state: LedgerState, d: LedgerEventOf<'ResourceConsumed'>['data
     ),
     byService: withEntry(state.byService, d.service, {
       service: d.service,
-      category: service?.category ?? d.category,
-      consumption: (service?.consumption ?? new Big(0)).plus(amount),
-      fromGrants: (service?.fromGrants ?? new Big(0)).plus(amount.minus(d.fromBalance)),
-      fromBalance: (service?.fromBalance ?? new Big(0)).plus(d.fromBalance),
-      fromBalanceBy: addParts(
-        service?.fromBalanceBy ?? new Map(),
-        d.fromBalanceBy ?? [{ source: 'unattributed', amount: d.fromBalance }],
-      ),
+      ...charged(service, d.category, amount, d.fromBalance, parts),
     }),
+    bySku: withEntry(state.bySku, key, {
+      service: d.service,
+      sku: d.sku,
+      unit: sku?.unit ?? d.unit,
+      quantity: (sku?.quantity ?? new Big(0)).plus(d.quantity),
+      ...charged(sku, d.category, amount, d.fromBalance, parts),
+    }),
+  };
+}
+
+/** A service's or a SKU's totals with one more charge (its category stays the one its first charge had). */
+function charged(
+  before: ServiceAccumulator | undefined,
+  category: string,
+  amount: Big,
+  fromBalance: string,
+  parts: readonly FundingPart[],
+): Omit<ServiceAccumulator, 'service'> {
+  return {
+    category: before?.category ?? category,
+    consumption: (before?.consumption ?? new Big(0)).plus(amount),
+    fromGrants: (before?.fromGrants ?? new Big(0)).plus(amount.minus(fromBalance)),
+    fromBalance: (before?.fromBalance ?? new Big(0)).plus(fromBalance),
+    fromBalanceBy: addParts(before?.fromBalanceBy ?? new Map(), parts),
   };
 }
 
@@ -451,10 +486,31 @@ export function serviceTotals(state: LedgerState): ServiceTotals[] {
       consumption: s.consumption.toFixed(),
       fromGrants: s.fromGrants.toFixed(),
       fromBalance: s.fromBalance.toFixed(),
-      fromBalanceBy: [...s.fromBalanceBy]
-        .filter(([, amount]) => !amount.eq('0'))
-        .map(([source, amount]) => ({ source, amount: amount.toFixed() })),
+      fromBalanceBy: nonZeroParts(s.fromBalanceBy),
     }));
+}
+
+/** Per service and SKU, in service then SKU order (PeriodClosed.bySku). */
+export function skuTotals(state: LedgerState): SkuTotals[] {
+  return [...state.bySku.values()]
+    .sort((a, b) => a.service.localeCompare(b.service) || a.sku.localeCompare(b.sku))
+    .map((s) => ({
+      sku: s.sku,
+      service: s.service,
+      category: s.category,
+      unit: s.unit,
+      quantity: s.quantity.toFixed(),
+      consumption: s.consumption.toFixed(),
+      fromGrants: s.fromGrants.toFixed(),
+      fromBalance: s.fromBalance.toFixed(),
+      fromBalanceBy: nonZeroParts(s.fromBalanceBy),
+    }));
+}
+
+function nonZeroParts(parts: ReadonlyMap<FundingSource, Big>): FundingPart[] {
+  return [...parts]
+    .filter(([, amount]) => !amount.eq('0'))
+    .map(([source, amount]) => ({ source, amount: amount.toFixed() }));
 }
 
 /** Balance plus credit limit: what consumption may still spend from the personal account. */

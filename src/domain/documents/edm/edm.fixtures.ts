@@ -5,7 +5,15 @@
  */
 import type { LegalDetails } from '../../account/account-events.js';
 import { closingDocumentsFor } from '../closing-documents.js';
-import { RU_ISSUER, periodClosed, ruLegal, service, withDocuments } from '../documents.fixtures.js';
+import {
+  RU_ISSUER,
+  periodClosed,
+  periodClosedBySku,
+  ruLegal,
+  service,
+  skuTotal,
+  withDocuments,
+} from '../documents.fixtures.js';
 import type { ClosingDocument, Numbered } from '../document-types.js';
 import { redate } from '../numbering.js';
 import type { EdmDocument, EdmSigner, ShipmentDocument } from './upd-xml.js';
@@ -52,13 +60,28 @@ export function issuedDocuments(
   closing: 'upd-status-1' | 'upd-status-2',
   period: (typeof PERIODS)[number],
   buyer: (typeof BUYERS)[number],
+  lines: 'per-service' | 'per-sku' = 'per-service',
 ): Numbered<ClosingDocument>[] {
+  const when = { periodId: period.periodId, closedAt: period.closedAt };
   const { documents } = closingDocumentsFor({
-    closed: periodClosed({
-      periodId: period.periodId,
-      closedAt: period.closedAt,
-      byService: [service('Compute Cloud <vCPU & RAM>', '1220.00'), service('Object Storage', '305.10')],
-    }),
+    closed:
+      lines === 'per-sku'
+        ? // Issue 13: SKUs of the default catalog (Russian names and OKEI units), fractional quantities.
+          periodClosedBySku(
+            [
+              skuTotal('compute.vcpu.hour', 'Cloud Compute', '720.5', '1000.005'),
+              skuTotal('compute.ram.gb.hour', 'Cloud Compute', '2882.000000001', '220.005'),
+              skuTotal('storage.ssd.gb.hour', 'Block Storage', '36000', '305.1', '0', 'storage'),
+            ],
+            when,
+          )
+        : periodClosed({
+            ...when,
+            byService: [
+              service('Compute Cloud <vCPU & RAM>', '1220.00'),
+              service('Object Storage', '305.10'),
+            ],
+          }),
     account: ruLegal(
       { accountId: `acc-edm-${buyer.payerType}`, payerType: buyer.payerType, edm: true },
       buyer.details,
@@ -73,31 +96,36 @@ export function issuedDocuments(
   }));
 }
 
-/** Every combination: 3 functions × 2 rates × 2 buyers = 12 documents. */
+/**
+ * Every combination: 3 functions × 2 rates × 2 buyers = 12 documents with a line per service, and the 3
+ * functions at 22 % for a legal entity with a line per SKU (quantity, unit, price: issue 13).
+ */
 export function edmCases(): EdmCase[] {
   const cases: EdmCase[] = [];
-  for (const period of PERIODS) {
-    for (const buyer of BUYERS) {
-      const label = `${period.rate}% VAT (${period.periodId}), ${buyer.who}`;
-      const [status1] = issuedDocuments('upd-status-1', period, buyer);
-      const [status2, invoice] = issuedDocuments('upd-status-2', period, buyer);
-      if (status1?.kind !== 'upd' || status2?.kind !== 'upd' || invoice?.kind !== 'vat-invoice') {
-        throw new Error(`unexpected documents for ${label}`);
-      }
-      cases.push(
-        { label: `UPD status 1, ${label}`, document: status1 },
-        { label: `UPD status 2, ${label}`, document: status2 },
-        {
-          label: `VAT invoice, ${label}`,
-          document: invoice,
-          shipmentDocument: {
-            name: 'Универсальный передаточный документ',
-            number: status2.number,
-            date: status2.date,
-          },
-        },
-      );
+  const combinations = [
+    ...PERIODS.flatMap((period) => BUYERS.map((buyer) => ({ period, buyer, lines: 'per-service' as const }))),
+    { period: PERIODS[1], buyer: BUYERS[0], lines: 'per-sku' as const },
+  ];
+  for (const { period, buyer, lines } of combinations) {
+    const label = `${period.rate}% VAT (${period.periodId}), ${buyer.who}${lines === 'per-sku' ? ', SKU lines' : ''}`;
+    const [status1] = issuedDocuments('upd-status-1', period, buyer, lines);
+    const [status2, invoice] = issuedDocuments('upd-status-2', period, buyer, lines);
+    if (status1?.kind !== 'upd' || status2?.kind !== 'upd' || invoice?.kind !== 'vat-invoice') {
+      throw new Error(`unexpected documents for ${label}`);
     }
+    cases.push(
+      { label: `UPD status 1, ${label}`, document: status1 },
+      { label: `UPD status 2, ${label}`, document: status2 },
+      {
+        label: `VAT invoice, ${label}`,
+        document: invoice,
+        shipmentDocument: {
+          name: 'Универсальный передаточный документ',
+          number: status2.number,
+          date: status2.date,
+        },
+      },
+    );
   }
   return cases;
 }

@@ -219,13 +219,16 @@ describe("the schema's conditional (Schematron) rules for each Функция", 
       lines.forEach((line, index) => {
         const source = document.lines[index]!;
         expect(attr(line, 'НомСтр')).toBe(String(index + 1));
-        expect(attr(line, 'НаимТов')).toBe(source.description);
         expect(attr(line, 'НалСт')).toBe(`${(source.vatRate as { percent: string }).percent}%`);
         const vat = text(one(line, 'СумНал/СумНал'));
         expect(new Big(attr(line, 'СтТовБезНДС')!).plus(vat!).eq(attr(line, 'СтТовУчНал')!)).toBe(true);
-        // НаимЕдИзм would need ОКЕИ_Тов (0001.950.471); КолТов must be > 0 (0001.950.612): neither is given.
-        expect(attr(line, 'НаимЕдИзм')).toBeUndefined();
-        expect(attr(line, 'КолТов')).toBeUndefined();
+        if (source.sku === undefined) {
+          expect(attr(line, 'НаимТов')).toBe(source.description);
+          // A line for a whole service has no unit: НаимЕдИзм would need ОКЕИ_Тов (0001.950.471), and КолТов
+          // must be > 0 (0001.950.612): none is given.
+          for (const name of ['НаимЕдИзм', 'ОКЕИ_Тов', 'КолТов', 'ЦенаТов'])
+            expect(attr(line, name)).toBeUndefined();
+        }
       });
       const total = one(table, 'ВсегоОпл')!;
       const sum = (pick: (l: XmlElement) => string) =>
@@ -234,6 +237,41 @@ describe("the schema's conditional (Schematron) rules for each Функция", 
       expect(attr(total, 'СтТовУчНалВсего')).toBe(sum((l) => attr(l, 'СтТовУчНал')!));
       expect(text(one(total, 'СумНалВсего/СумНал'))).toBe(sum((l) => text(one(l, 'СумНал/СумНал'))!));
       expect(attr(total, 'СтТовУчНалВсего')).toBe(document.totals.gross);
+    }
+  });
+
+  it('a SKU line (issue 13): the SKU’s Russian name, OKEI unit, quantity and net unit price from the line', () => {
+    const skuFiles = files.filter((f) => f.document.lines.some((l) => l.sku !== undefined));
+    expect(new Set(skuFiles.map((f) => f.file.function))).toEqual(new Set(['СЧФДОП', 'ДОП', 'СЧФ']));
+    for (const { file, document } of skuFiles) {
+      const lines = all(one(one(file.root, 'Документ')!, 'ТаблСчФакт')!, 'СведТов');
+      expect(
+        lines.map((line) =>
+          ['НаимТов', 'ОКЕИ_Тов', 'НаимЕдИзм', 'КолТов', 'ЦенаТов'].map((name) => attr(line, name)),
+        ),
+      ).toEqual([
+        ['Блочное хранилище: SSD-диски', '356', 'ГБ·ч', '36000', document.lines[0]!.unitPrice],
+        [
+          'Вычислительные ресурсы: оперативная память',
+          '356',
+          'ГБ·ч',
+          '2882.000000001',
+          document.lines[1]!.unitPrice,
+        ],
+        ['Вычислительные ресурсы: вЦПУ', '356', 'вЦПУ·ч', '720.5', document.lines[2]!.unitPrice],
+      ]);
+      // The price is the line's: net ÷ quantity to at most 6 decimals (250.09 ÷ 36000 = 0.006947 at 22 %).
+      expect(document.lines[0]!.unitPrice).toBe('0.006947');
+    }
+  });
+
+  it('a SKU the names do not know, or a line without a quantity, gives no unit, quantity or price', () => {
+    const { document } = files.find((f) => f.document.lines.some((l) => l.sku !== undefined))!;
+    const file = build(document, { skuNames: new Map() });
+    for (const line of all(one(one(file.root, 'Документ')!, 'ТаблСчФакт')!, 'СведТов')) {
+      expect(attr(line, 'НаимТов')).toMatch(/^(Block Storage|Cloud Compute): /);
+      for (const name of ['НаимЕдИзм', 'ОКЕИ_Тов', 'КолТов', 'ЦенаТов'])
+        expect(attr(line, name)).toBeUndefined();
     }
   });
 

@@ -14,15 +14,19 @@
  *   default is the party's INN followed by its KPP (`participants` overrides);
  * - addresses: the requisites keep one free-text address, so they go into `АдрИнф` (country 643, Russia)
  *   rather than the structured `АдрРФ`/`АдрГАР`;
- * - lines: services for a period have no quantity, unit or price in the engine, so `КолТов`, `ЦенаТов`,
- *   `ОКЕИ_Тов` and `НаимЕдИзм` are left out (the format and Tax Code art. 169 §5 ask for them only where
- *   they can be given) and the line carries its amounts and rate;
+ * - lines: a SKU line (issue 13) whose SKU has a Russian unit in the catalog carries its quantity (`КолТов`),
+ *   net unit price (`ЦенаТов`), the unit's OKEI code (`ОКЕИ_Тов`) and name (`НаимЕдИзм`), and the SKU's
+ *   Russian name (`НаимТов`), as the printed forms do; a line for a whole service (closes recorded before
+ *   SKUs were) has no quantity, unit or price, so those are left out (the format and Tax Code art. 169 §5 ask
+ *   for them only where they can be given) and the line carries its amounts and rate;
  * - the transfer (`СвПродПер`): «Услуги оказаны в полном объеме» over the service period, without a basis
  *   document (`БезДокОснПер`), since the contract's number and date are not recorded;
  * - the signer (`Подписант`): reference data given by the caller, with authority «in accordance with the
  *   electronic signature» (`СпосПодтПолном` = 1).
  */
 import Big from 'big.js';
+import { defaultCatalogVersions } from '../../catalog/default-catalog.js';
+import { russianNames, type RussianSkuName } from '../../catalog/russian-names.js';
 import type { LocalDate } from '../../shared/calendar.js';
 import { DomainError } from '../../shared/errors.js';
 import type { VatRate } from '../../shared/vat.js';
@@ -72,7 +76,11 @@ export interface EdmXmlRequest {
   readonly formedAt?: { readonly date: LocalDate; readonly time: string };
   /** `ВерсПрог`: the program that formed the file. */
   readonly program?: string;
+  /** SKU → its Russian name and unit (russianNames of the catalog); default: the default catalog's, as the PDF. */
+  readonly skuNames?: ReadonlyMap<string, RussianSkuName>;
 }
+
+let defaultSkuNames: ReadonlyMap<string, RussianSkuName> | undefined;
 
 export interface EdmXmlFile {
   /** `ИдФайл`, which is also the file name without `.xml`. */
@@ -263,7 +271,11 @@ export function edmXmlFor(request: EdmXmlRequest): EdmXmlFile {
             )
           : undefined,
       ),
-      goodsTable(document.lines, document.totals),
+      goodsTable(
+        document.lines,
+        document.totals,
+        request.skuNames ?? (defaultSkuNames ??= russianNames(defaultCatalogVersions()).skus),
+      ),
       transfer &&
         element(
           'СвПродПер',
@@ -288,7 +300,11 @@ export function edmXmlFor(request: EdmXmlRequest): EdmXmlFile {
   return { fileId, fileName: `${fileId}.xml`, function: fn, root, xml: renderXml(root) };
 }
 
-function goodsTable(lines: readonly DocumentLine[], totals: EdmDocument['totals']): XmlElement {
+function goodsTable(
+  lines: readonly DocumentLine[],
+  totals: EdmDocument['totals'],
+  skuNames: ReadonlyMap<string, RussianSkuName>,
+): XmlElement {
   const anyVat = lines.some((line) => line.vatRate.kind === 'percent');
   return element(
     'ТаблСчФакт',
@@ -298,7 +314,7 @@ function goodsTable(lines: readonly DocumentLine[], totals: EdmDocument['totals'
         'СведТов',
         {
           НомСтр: index + 1,
-          НаимТов: limit(line.description, 2000),
+          ...goodsOf(line, skuNames),
           СтТовБезНДС: line.net,
           НалСт: rateOf(line.vatRate),
           СтТовУчНал: line.gross,
@@ -312,6 +328,26 @@ function goodsTable(lines: readonly DocumentLine[], totals: EdmDocument['totals'
       element('СумНалВсего', {}, vatAmount(anyVat, totals.vat)),
     ),
   );
+}
+
+/**
+ * A line's name and, for a SKU line whose unit the catalog knows, its unit, quantity and price (issue 13):
+ * a quantity is only given with its unit, as on the printed forms.
+ */
+function goodsOf(
+  line: DocumentLine,
+  skuNames: ReadonlyMap<string, RussianSkuName>,
+): Record<string, string | undefined> {
+  const sku = line.sku !== undefined ? skuNames.get(line.sku) : undefined;
+  const name = limit(sku?.name ?? line.description, 2000);
+  if (!sku?.unit || line.quantity === undefined || line.unitPrice === undefined) return { НаимТов: name };
+  return {
+    НаимТов: name,
+    ОКЕИ_Тов: sku.unit.okei,
+    НаимЕдИзм: limit(sku.unit.name, 255),
+    КолТов: line.quantity,
+    ЦенаТов: line.unitPrice,
+  };
 }
 
 function vatAmount(withVat: boolean, amount: string): XmlElement {

@@ -6,10 +6,12 @@ import {
   KZ_ISSUER,
   kzLegal,
   periodClosed,
+  periodClosedBySku,
   profile,
   ruLegal,
   RU_ISSUER,
   service,
+  skuTotal,
 } from '../documents.fixtures.js';
 import { esfDataFor, EsfUnavailableError } from './esf-data.js';
 
@@ -75,5 +77,27 @@ describe('the Kazakh electronic invoice (ЭСФ) data', () => {
       profile: profile('yc-legal-prepaid'),
     }).documents.find((d) => d.kind === 'vat-invoice')!;
     expect(() => esfDataFor(numbered(ru, 'RU-MOSCOW-LLC-2026-000001'))).toThrow(/Kazakh issuer/);
+  });
+});
+
+describe('ЭСФ lines per SKU (issue 13)', () => {
+  it('take the quantity and the net unit price from the invoice line; the amounts stay the line’s', () => {
+    const invoice = closingDocumentsFor({
+      closed: periodClosedBySku([
+        skuTotal('compute.vcpu.hour', 'Cloud Compute', '720', '1160'),
+        skuTotal('compute.ram.gb.hour', 'Cloud Compute', '1440.5', '232'),
+      ]),
+      account: kzLegal(),
+      issuer: KZ_ISSUER,
+      profile: profile('yc-legal-prepaid'),
+    }).documents.find((d) => d.kind === 'vat-invoice')!;
+    const esf = esfDataFor(numbered(invoice, 'KZ-LLP-2026-000002'));
+    expect(
+      esf.lines.map((l) => [l.unit, l.quantity, l.unitPrice, l.turnoverWithoutVat, l.turnoverWithVat]),
+    ).toEqual([
+      ['ед.', '1440.5', '0.138841', '200.00', '232.00'],
+      ['ед.', '720', '1.388889', '1000.00', '1160.00'],
+    ]);
+    expect(esf.totals.turnoverWithVat).toBe('1392.00');
   });
 });

@@ -7,6 +7,7 @@ import {
   evolveLedger,
   outstandingBills,
   serviceTotals,
+  skuTotals,
   type LedgerState,
 } from '../ledger-state.js';
 import { accept, reject, type Decision } from './decision.js';
@@ -70,6 +71,7 @@ export function decideClosePeriod(
       spentFromBalance: preview.consumption.minus(preview.grantsUsed).toFixed(),
       penalties: preview.penalties.toFixed(),
       byService: serviceTotals(preview),
+      bySku: skuTotals(preview),
       carried: carriedState(preview),
     },
   });
