@@ -1,3 +1,4 @@
+import Big from 'big.js';
 import { decideLedger } from '../ledger/ledger-decide.js';
 import type { LedgerCommand } from '../ledger/ledger-commands.js';
 import type { LedgerEvent, LedgerEventOf } from '../ledger/ledger-events.js';
@@ -545,7 +546,7 @@ describe('rendering the ledger’s own bills', () => {
     expect(bill).toMatchObject({ toPay: '1000.00', date: '2026-03-10', dueDate: '2026-03-12' });
   });
 
-  it('from the ledger (issue 13): a period with two SKUs of one service and one of another bills them with their quantities', () => {
+  it('from the ledger: a period with two SKUs of one service and one of another is billed per service (rules §8)', () => {
     const emitted = runLedger(
       YC_CREDIT,
       [periodOpened({}, YC_CREDIT)],
@@ -568,16 +569,22 @@ describe('rendering the ledger’s own bills', () => {
         ledgerBill: ledgerBill.data,
       }),
     );
-    // Flat test prices: 1 rouble a unit, VAT 22% inside.
-    expect(fromLedger.lines.map((l) => [l.sku, l.quantity, l.gross, l.unitPrice])).toEqual([
-      ['storage.disk', '10', '10.00', '0.82'],
-      ['compute.ram', '4', '4.00', '0.82'],
-      ['compute.vcpu', '3.75', '3.75', '0.818667'],
-    ]);
+    // Flat test prices: 1 rouble a unit. One line per service, no SKU quantities on a bill.
+    expect(fromLedger.lines.map((l) => [l.service, l.sku, l.quantity, l.gross])).toEqual(
+      closedEvent.data.byService.map((s) => [
+        s.service,
+        undefined,
+        undefined,
+        new Big(s.consumption).toFixed(2),
+      ]),
+    );
+    expect(fromLedger.lines.map((l) => l.gross)).toEqual(['10.00', '7.75']);
+    expect(fromLedger.lines).toHaveLength(2);
+    expect(closedEvent.data.bySku).toHaveLength(3);
     expect(fromLedger.toPay).toBe('17.75');
   });
 
-  it('a mid-period bill from the ledger state has the SKU lines so far (issue 13)', () => {
+  it('a mid-period bill from the ledger state has the service lines so far (rules §8)', () => {
     const emitted = runLedger(
       YC_CREDIT,
       [periodOpened({ creditLimit: '1000' }, YC_CREDIT)],
@@ -598,10 +605,7 @@ describe('rendering the ledger’s own bills', () => {
         alreadyBilled,
       }),
     );
-    expect(bill.lines.map((l) => [l.sku, l.quantity, l.gross])).toEqual([
-      ['compute.ram', '400', '400.00'],
-      ['compute.vcpu', '700', '700.00'],
-    ]);
+    expect(bill.lines.map((l) => [l.sku, l.quantity, l.gross])).toEqual([[undefined, undefined, '1100.00']]);
   });
 
   it('without the ledger bill, PeriodClosed alone still gives the formula', () => {
@@ -612,7 +616,7 @@ describe('rendering the ledger’s own bills', () => {
   });
 });
 
-describe('bill lines per SKU with quantity and unit price (issue 13)', () => {
+describe('bill lines stay per service when the close recorded SKUs (rules §8)', () => {
   const closed = periodClosedBySku([
     skuTotal('compute.vcpu.hour', 'Cloud Compute', '720', '1000.005'),
     skuTotal('compute.ram.gb.hour', 'Cloud Compute', '2880.5', '220.005'),
@@ -623,25 +627,11 @@ describe('bill lines per SKU with quantity and unit price (issue 13)', () => {
   const bill = issued(billForClosedPeriod(closed, request));
   const perService = issued(billForClosedPeriod(withoutSkus, request));
 
-  it('one line per SKU: its quantity and net unit price, the service’s gross allocated by the largest remainder', () => {
-    expect(bill.lines.map((l) => [l.service, l.sku, l.quantity, l.unitPrice, l.net, l.gross])).toEqual([
-      ['Block Storage', 'storage.ssd.gb.hour', '1000', '0.09508', '95.08', '116.00'],
-      ['Cloud Compute', 'compute.ram.gb.hour', '2880.5', '0.062607', '180.34', '220.01'],
-      ['Cloud Compute', 'compute.vcpu.hour', '720', '1.138431', '819.67', '1000.00'],
+  it('one line per service, no quantities: the same bill as without the SKUs', () => {
+    expect(bill.lines.map((l) => [l.service, l.sku, l.quantity, l.gross])).toEqual([
+      ['Block Storage', undefined, undefined, '116.00'],
+      ['Cloud Compute', undefined, undefined, '1220.01'],
     ]);
-  });
-
-  it('money does not move: the consumption billed, to pay and its VAT are what per-service lines give', () => {
-    expect(perService.lines.map((l) => [l.service, l.gross, l.quantity])).toEqual([
-      ['Block Storage', '116.00', undefined],
-      ['Cloud Compute', '1220.01', undefined],
-    ]);
-    expect(bill.totals.gross).toBe(perService.totals.gross);
-    expect(bill.settlement).toEqual(perService.settlement);
-    expect([bill.toPay, bill.toPayVat, bill.paymentPurpose]).toEqual([
-      perService.toPay,
-      perService.toPayVat,
-      perService.paymentPurpose,
-    ]);
+    expect(bill).toEqual(perService);
   });
 });

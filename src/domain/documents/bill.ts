@@ -10,8 +10,8 @@
  */
 import { paymentMethodOf } from '../account/account-events.js';
 import { billsBankTransferPayer } from '../ledger/ledger-commands.js';
-import type { LedgerEventOf, OpenBill, ServiceTotals, SkuTotals } from '../ledger/ledger-events.js';
-import { outstandingBills, serviceTotals, skuTotals, type LedgerState } from '../ledger/ledger-state.js';
+import type { LedgerEventOf, OpenBill, ServiceTotals } from '../ledger/ledger-events.js';
+import { outstandingBills, serviceTotals, type LedgerState } from '../ledger/ledger-state.js';
 import type { PolicyProfile } from '../policies/policy-profile.js';
 import { addCalendarDays, daysBetween, epochDayOf, type LocalDate } from '../shared/calendar.js';
 import { Decimal, toPlainString } from '../shared/decimal.js';
@@ -26,7 +26,6 @@ import {
   serviceLines,
   toMinorUnits,
   vatContextFor,
-  type SkuAmount,
 } from './document-lines.js';
 import type {
   BillDocument,
@@ -44,10 +43,11 @@ export interface BillBasis {
   readonly openingBalance: string;
   readonly deposits: string;
   readonly grantsUsed: string;
-  /** Per service; the bill's lines and its consumption figure come from here. */
+  /**
+   * Per service; the bill's lines and its consumption figure come from here. A bill's lines stay per service
+   * (rules §8) even when the close recorded SKUs: the accounting documents carry the per-SKU detail.
+   */
   readonly byService: readonly Pick<ServiceTotals, 'service' | 'category' | 'consumption'>[];
-  /** Per SKU, when recorded: the lines are then one per SKU with its quantity (issue 13). */
-  readonly bySku?: readonly Pick<SkuTotals, 'sku' | 'service' | 'quantity' | 'consumption'>[];
   /** Late-payment penalties charged in the period: debt, though not a service. */
   readonly penalties?: string;
 }
@@ -146,7 +146,6 @@ export function composeBill(request: BillRequest): BillDecision {
       service: s.service,
       category: s.category,
       amount: s.consumption,
-      ...skusOf(s, request.basis.bySku),
     })),
     servicePeriod,
     context,
@@ -277,24 +276,9 @@ export function billBasisFromLedgerState(state: LedgerState): { basis: BillBasis
       grantsUsed: state.grantsUsed.toFixed(),
       penalties: state.penalties.toFixed(),
       byService: serviceTotals(state),
-      bySku: skuTotals(state),
     },
     alreadyBilled: outstandingBills(state).toFixed(),
   };
-}
-
-/**
- * A service's SKUs for per-SKU lines (issue 13): none for a basis recorded before SKUs were, or when they do
- * not add up to the service's consumption (the money follows the service, one line).
- */
-function skusOf(
-  service: Pick<ServiceTotals, 'service' | 'consumption'>,
-  bySku: BillBasis['bySku'],
-): { skus?: SkuAmount[] } {
-  const skus = (bySku ?? []).filter((s) => s.service === service.service);
-  const sum = skus.reduce((total, s) => total.plus(s.consumption), new Decimal('0'));
-  if (skus.length === 0 || !sum.eq(new Decimal(service.consumption))) return {};
-  return { skus: skus.map((s) => ({ sku: s.sku, quantity: s.quantity, amount: s.consumption })) };
 }
 
 function unpaid(bills: readonly OpenBill[]): string {
