@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto';
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Optional,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { Observable, catchError, finalize, from, mergeMap, of, throwError } from 'rxjs';
 import type { AuthenticatedRequest } from '../auth/api-key.guard.js';
 import { ProblemException, problem, toProblem, type Problem } from '../problem-details.js';
+import { ServiceMetrics } from '../../metrics/service-metrics.js';
+import { routeTemplate } from '../http-metrics.js';
 import { IdempotencyStore } from './idempotency-store.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -19,7 +28,10 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly store: IdempotencyStore) {}
+  constructor(
+    @Inject(IdempotencyStore) private readonly store: IdempotencyStore,
+    @Optional() @Inject(ServiceMetrics) private readonly metrics?: ServiceMetrics,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest & { commandId?: string }>();
@@ -56,6 +68,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       );
     }
     if (claim.kind === 'replay') {
+      this.metrics?.idempotentReplays.inc({ route: routeTemplate(request) });
       response.setHeader('Idempotent-Replayed', 'true');
       response.status(claim.response.status);
       const body = JSON.parse(claim.response.body) as unknown;
