@@ -1,17 +1,26 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 /**
  * `promtool check metrics` (Debian package `prometheus`; .ci/run installs it) over a scrape: its exit status
- * and what it printed — nothing, for a clean exposition. Without promtool it throws, naming what is missing:
+ * and what it printed — nothing, for a clean exposition. Without promtool it rejects, naming what is missing:
  * the check is never skipped.
  */
-export function promtoolCheckMetrics(exposition: string): { status: number | null; output: string } {
-  const result = spawnSync('promtool', ['check', 'metrics'], { input: exposition, encoding: 'utf8' });
-  if (result.error)
-    throw new Error(
-      `promtool is required for this test (apt-get install prometheus, as .ci/run does): ${result.error.message}`,
+export function promtoolCheckMetrics(exposition: string): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('promtool', ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', (error) =>
+      reject(
+        new Error(
+          `promtool is required for this test (apt-get install prometheus, as .ci/run does): ${error.message}`,
+        ),
+      ),
     );
-  return { status: result.status, output: `${result.stdout}${result.stderr}`.trim() };
+    child.once('close', (status) => resolve({ status, output: output.trim() }));
+    child.stdin.end(exposition);
+  });
 }
 
 /** The value of one sample (`name{labels}` exactly as exposed), or 0 when the series is not there yet. */

@@ -187,7 +187,7 @@ describe('GET /metrics', () => {
       'nodejs_version_info gauge',
     ])
       expect(metrics).toContain(`# TYPE ${family}\n`);
-    expect(promtoolCheckMetrics(metrics)).toEqual({ status: 0, output: '' });
+    expect(await promtoolCheckMetrics(metrics)).toEqual({ status: 0, output: '' });
   });
 
   it.each(['service', 'auditor'] as const)('403 for the %s role', (role) =>
