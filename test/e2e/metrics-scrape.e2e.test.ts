@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { hashApiKey } from '../../src/platform/http/auth/api-keys.js';
 import { eventually, startReceiver } from '../delivery/support/receivers.js';
 import { KEYS } from '../support/api.js';
-import { promtoolCheckMetrics, sample } from '../support/metrics.js';
+import { promtool, promtoolCheckMetrics, sample } from '../support/metrics.js';
 import { startService, type Service } from '../support/service-process.js';
 
 /**
@@ -209,5 +210,28 @@ describe('GET /metrics of the running service', () => {
     expect(sample(after, 'process_resident_memory_bytes')).toBeGreaterThan(0);
     expect(after).toContain('# TYPE nodejs_eventloop_lag_seconds gauge\n');
     expect(after).toContain('# TYPE nodejs_gc_duration_seconds histogram\n');
+  });
+});
+
+describe('docs/operations.md', () => {
+  it("its scrape configuration is valid Prometheus configuration (promtool check config), with the scraper's key", async () => {
+    const doc = readFileSync(fileURLToPath(new URL('../../docs/operations.md', import.meta.url)), 'utf8');
+    const config = /```yaml\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf('## Metrics')))?.[1];
+    expect(config).toContain('credentials_file: /etc/prometheus/billing-metrics.key');
+    // The key file as an operator writes it (promtool checks that it exists).
+    const keyFile = join(dir, 'billing-metrics.key');
+    writeFileSync(keyFile, SCRAPER_KEY, { mode: 0o600 });
+    const configFile = join(dir, 'prometheus.yml');
+    writeFileSync(configFile, config!.replace('/etc/prometheus/billing-metrics.key', keyFile));
+    const checked = await promtool(['check', 'config', configFile]);
+    expect({ status: checked.status, output: checked.output }).toEqual({
+      status: 0,
+      output: expect.stringContaining('SUCCESS'),
+    });
+    // The key the configuration names is one GET /metrics takes.
+    const response = await fetch(`${service.baseUrl}/metrics`, {
+      headers: { authorization: `Bearer ${readFileSync(keyFile, 'utf8')}` },
+    });
+    expect(response.status).toBe(200);
   });
 });

@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 
 /**
- * `promtool check metrics` (Debian package `prometheus`; .ci/run installs it) over a scrape: its exit status
- * and what it printed — nothing, for a clean exposition. Without promtool it rejects, naming what is missing:
- * the check is never skipped.
+ * Runs promtool (Debian package `prometheus`; .ci/run installs it) with `args` and `input` on its standard
+ * input: its exit status and what it printed. Without promtool it rejects, naming what is missing: the checks
+ * that use it are never skipped.
  */
-export function promtoolCheckMetrics(exposition: string): Promise<{ status: number | null; output: string }> {
+export function promtool(args: string[], input = ''): Promise<{ status: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('promtool', ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('promtool', args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -19,9 +19,12 @@ export function promtoolCheckMetrics(exposition: string): Promise<{ status: numb
       ),
     );
     child.once('close', (status) => resolve({ status, output: output.trim() }));
-    child.stdin.end(exposition);
+    child.stdin.end(input);
   });
 }
+
+/** `promtool check metrics` over a scrape: exit 0 and nothing printed for a clean exposition. */
+export const promtoolCheckMetrics = (exposition: string) => promtool(['check', 'metrics'], exposition);
 
 /** The value of one sample (`name{labels}` exactly as exposed), or 0 when the series is not there yet. */
 export function sample(exposition: string, series: string): number {
