@@ -2,11 +2,11 @@ import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule, EventBus } from '@nestjs/cqrs';
 import { EventBusFeed } from '../projections/workers/event-bus-feed.js';
-import { EventTypeMetrics } from './ops/metrics/event-type-metrics.handler.js';
+import { StoredEventMetrics } from './ops/metrics/stored-event-metrics.handler.js';
 import { openReadModelDb } from './ops/projections/projections-runtime.js';
 import { DocumentService } from './documents/document-service.js';
 import { DocumentRetention } from './documents/document-retention.js';
-import { CommandMetrics } from './platform/commands/command-metrics.js';
+import { ServiceMetrics } from './platform/metrics/service-metrics.js';
 import { PersonalDataVault } from './platform/personal-data/personal-data-vault.js';
 import { PriceCatalogProvider } from './ledger/price-catalog.provider.js';
 import { CLOCK, type Clock } from './platform/clock/clock.js';
@@ -216,10 +216,11 @@ export class AppModule {
         PaymentBook,
         DocumentRetention,
         DocumentService,
-        { provide: CommandMetrics, useValue: new CommandMetrics() },
+        // One registry per application: the metrics of the service that serves them.
+        { provide: ServiceMetrics, useValue: new ServiceMetrics() },
         InstrumentedCommandBus,
         RunningTimelines,
-        EventTypeMetrics,
+        StoredEventMetrics,
         ...COMMAND_HANDLERS,
         // ── Delivery (issue 13, item 7): webhooks, the outbox and, with background work, its worker ──
         ...deliveryProviders({

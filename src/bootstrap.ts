@@ -15,6 +15,7 @@ import { LogAnchor } from './platform/event-store/anchor/log-anchor.js';
 import { createEventStore } from './platform/event-store/create-event-store.js';
 import { ApiKeyRegistry, ensureGeneratedKeys, parseApiKeyRecords } from './platform/http/auth/api-keys.js';
 import { configureHttp } from './platform/http/http-setup.js';
+import { ServiceMetrics } from './platform/metrics/service-metrics.js';
 import { StorageHealth } from './platform/http/storage-health.js';
 import { setupOpenApi } from './platform/http/openapi.js';
 import { JsonLogger } from './platform/http/json-logger.js';
@@ -57,6 +58,7 @@ export async function createApp(deps: AppDependencies, logger: false | JsonLogge
     keys: deps.apiKeys,
     transport: deps.config.transport,
     storage: app.get(StorageHealth),
+    metrics: app.get(ServiceMetrics),
   });
   setupOpenApi(app);
   drains.set(app, trackedDrain(app.getHttpServer() as Server));
@@ -150,7 +152,7 @@ export function wireTimelines(
       },
       db: dbs.documents,
     },
-    { ...options, autoTopUps },
+    { ...options, autoTopUps, metrics: app.get(ServiceMetrics) },
   );
 }
 

@@ -139,15 +139,4 @@ export class ReadModels {
   fallbacksOf(read: ReadName): number {
     return this.fallbacks.get(read) ?? 0;
   }
-
-  /** Prometheus text: `billing_read_model_fallbacks_total{read="…"}`. */
-  render(): string {
-    const lines = [
-      '# HELP billing_read_model_fallbacks_total Reads answered from the log because their read model was not caught up (failed, stopped, rebuilding or lagging beyond READ_MODEL_WAIT_MS).',
-      '# TYPE billing_read_model_fallbacks_total counter',
-    ];
-    for (const [read, count] of this.fallbacks)
-      lines.push(`billing_read_model_fallbacks_total{read="${read}"} ${count}`);
-    return `${lines.join('\n')}\n`;
-  }
 }

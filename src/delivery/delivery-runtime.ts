@@ -1,9 +1,13 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { EventStore } from '../platform/event-store/event-store.port.js';
 import type { DeliveryConfig } from '../platform/config/config.js';
+import type { ServiceMetrics } from '../platform/metrics/service-metrics.js';
 import type { LeaseOptions } from '../../projections/runner/leased-runner.js';
 import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
-import { DeliveryOutbox } from '../../projections/workers/document-delivery.projection.js';
+import {
+  DeliveryOutbox,
+  type DeliverySending,
+} from '../../projections/workers/document-delivery.projection.js';
 import type { AccountBook } from '../accounts/account-book.js';
 import { EMAIL_DISABLED, documentSender, type DocumentSenderDeps } from './document-sender.js';
 import { DeliveryWorker } from './delivery-worker.js';
@@ -33,13 +37,19 @@ export class DeliveryRuntime implements OnApplicationBootstrap, OnApplicationShu
       webhooks: Pick<WebhookBook, 'subscription'>;
       retention?: DocumentSenderDeps['retention'];
     },
-    options: { run: boolean; lease?: LeaseOptions; log?: (message: string) => void },
+    options: {
+      run: boolean;
+      lease?: LeaseOptions;
+      log?: (message: string) => void;
+      metrics?: Pick<ServiceMetrics, 'documentDeliveries'>;
+    },
   ) {
     const retry = config.retry;
     this.outbox = new DeliveryOutbox(db, retry);
     if (options.run && config.worker === 'run') {
       this.sender = documentSender({ store, ...books, config });
-      this.worker = new DeliveryWorker(store, db, this.sender, {
+      const sending = options.metrics ? countDeliveries(this.sender, options.metrics) : this.sender;
+      this.worker = new DeliveryWorker(store, db, sending, {
         lease: options.lease,
         log: options.log,
         retry,
@@ -62,4 +72,21 @@ export class DeliveryRuntime implements OnApplicationBootstrap, OnApplicationShu
     this.sender?.close();
     await this.db.close();
   }
+}
+
+/** Counts every attempt by channel and outcome: delivered, skipped (nothing to send to), failed (to be retried or given up). */
+function countDeliveries(
+  send: DeliverySending,
+  metrics: Pick<ServiceMetrics, 'documentDeliveries'>,
+): DeliverySending {
+  return async (delivery) => {
+    try {
+      const result = await send(delivery);
+      metrics.documentDeliveries.inc({ channel: delivery.channel, outcome: result.outcome });
+      return result;
+    } catch (error) {
+      metrics.documentDeliveries.inc({ channel: delivery.channel, outcome: 'failed' });
+      throw error;
+    }
+  };
 }

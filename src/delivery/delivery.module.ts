@@ -1,6 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import type { EventStore } from '../platform/event-store/event-store.port.js';
+import { ServiceMetrics } from '../platform/metrics/service-metrics.js';
 import { DELIVERY_DEFAULTS, type DeliveryConfig } from '../platform/config/config.js';
 import type { LeaseOptions } from '../../projections/runner/leased-runner.js';
 import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
@@ -40,7 +41,12 @@ export function deliveryProviders(deps: {
     WebhookBook,
     {
       provide: DeliveryRuntime,
-      useFactory: (accounts: AccountBook, webhooks: WebhookBook, retention: DocumentRetention) =>
+      useFactory: (
+        accounts: AccountBook,
+        webhooks: WebhookBook,
+        retention: DocumentRetention,
+        metrics: ServiceMetrics,
+      ) =>
         new DeliveryRuntime(
           deps.eventStore,
           deps.db(),
@@ -50,9 +56,10 @@ export function deliveryProviders(deps: {
             run: deps.run,
             lease: deps.lease,
             log: (message) => new Logger('Delivery').log(message),
+            metrics,
           },
         ),
-      inject: [AccountBook, WebhookBook, DocumentRetention],
+      inject: [AccountBook, WebhookBook, DocumentRetention, ServiceMetrics],
     },
   ];
 }

@@ -5,6 +5,7 @@ import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db
 import { ReadModels } from '../../projections/queries/read-models.js';
 import { ProjectionOperations } from './projections/projection-operations.js';
 import { MetricsController } from './metrics/metrics.controller.js';
+import { ProjectionMetrics } from './metrics/projection-metrics.js';
 import { ProjectionsController } from './projections/projections.controller.js';
 import { ProjectionsRuntime } from './projections/projections-runtime.js';
 
@@ -41,5 +42,6 @@ export function opsProviders(eventStore: EventStore, runtime?: ProjectionsRuntim
     { provide: ReadModels, useValue: chosen.readModels },
     { provide: READY_MAX_LAG_SECONDS, useValue: chosen.readyMaxLagSeconds },
     ProjectionsLifecycle,
+    ProjectionMetrics,
   ];
 }

@@ -1,5 +1,6 @@
 import type { Command } from '@nestjs/cqrs';
 import type { Clock } from '../platform/clock/clock.js';
+import type { ServiceMetrics } from '../platform/metrics/service-metrics.js';
 import { utcInstant } from '../platform/clock/instant.js';
 import { CommandRejectedError, NotFoundError } from '../platform/commands/command-outcome.js';
 import type { ProfileRegistry } from '../domain/policies/profile-registry.js';
@@ -27,6 +28,7 @@ import { deadlineCommand } from '../ledger/deadline-commands/deadline-commands.j
 interface DeadlineRow {
   id: string;
   account_id: string;
+  kind: DeadlineKind;
   due_at: string;
   action: string;
 }
@@ -59,6 +61,7 @@ export class TimelineEngine {
   private leaseUpkeep?: NodeJS.Timeout;
   private readonly lease?: LeaseOptions;
   private readonly concurrency: number;
+  private readonly metrics?: Pick<ServiceMetrics, 'deadlinesFired'>;
   private firing: Promise<unknown> = Promise.resolve();
   readonly fired: FiredDeadline[] = [];
 
@@ -78,10 +81,13 @@ export class TimelineEngine {
       concurrency?: number;
       /** The auto top-up worker: sends each request to the payment gateway (its own connection too). */
       autoTopUps?: { requesting: AutoTopUpRequesting; db: ReadModelDb };
+      /** Counts each fired deadline by kind and outcome (`billing_deadlines_fired_total`). */
+      metrics?: Pick<ServiceMetrics, 'deadlinesFired'>;
     } = {},
   ) {
     const { lease, log } = options;
     this.lease = lease;
+    this.metrics = options.metrics;
     this.concurrency = options.concurrency ?? 16;
     this.planning = new LeasedRunner(store, db, timelinePlannerProjection(profiles), { lease, log });
     if (documents)
@@ -230,7 +236,7 @@ export class TimelineEngine {
   /** The earliest due deadline of each account (up to a few hundred accounts per round). */
   private async dueRound(until: string): Promise<DeadlineRow[]> {
     const rows = await this.db.all<DeadlineRow>(
-      `SELECT id, account_id, due_at, action FROM ${this.deadlines()} WHERE status = 'pending' AND due_at <= $1
+      `SELECT id, account_id, kind, due_at, action FROM ${this.deadlines()} WHERE status = 'pending' AND due_at <= $1
        ORDER BY due_at, ord, id LIMIT 2048`,
       [until],
     );
@@ -244,7 +250,7 @@ export class TimelineEngine {
 
   private nextDue(until: string): Promise<DeadlineRow | undefined> {
     return this.db.get<DeadlineRow>(
-      `SELECT id, account_id, due_at, action FROM ${this.deadlines()} WHERE status = 'pending' AND due_at <= $1
+      `SELECT id, account_id, kind, due_at, action FROM ${this.deadlines()} WHERE status = 'pending' AND due_at <= $1
        ORDER BY due_at, ord, id LIMIT 1`,
       [until],
     );
@@ -254,6 +260,8 @@ export class TimelineEngine {
     const action = JSON.parse(row.action) as Deadline['action'];
     const meta = { commandId: `deadline/${row.id}`, actor: 'timeline', causationId: row.id };
     let outcome: string;
+    // The metric's outcome is coarse (the deadline's own names the events): a label value per event list would not do.
+    let counted: 'acted' | 'no-op' | 'rejected';
     try {
       if (action.kind === 'ledger') {
         const { command } = action;
@@ -263,19 +271,28 @@ export class TimelineEngine {
             : deadlineCommand(row.account_id, row.due_at, command, meta),
         );
         outcome = result.eventTypes.length ? result.eventTypes.join(',') : 'no-op';
+        counted = result.eventTypes.length ? 'acted' : 'no-op';
       } else if (action.kind === 'close-period') {
         await this.commands.execute(new ClosePeriod(row.account_id, action.periodId));
         outcome = 'closed';
+        counted = 'acted';
       } else if (action.kind === 'end-document-retention') {
         const result = await this.commands.execute(new EndDocumentRetention(row.account_id, row.due_at));
         outcome = `${result.status}: ${result.reason}`;
+        counted = result.status === 'destroyed' ? 'acted' : 'no-op';
       } else {
         const result = await this.commands.execute(new DeleteAccount(row.account_id, row.due_at, meta));
         outcome = result.eventTypes.join(',') || 'no-op';
+        counted = result.eventTypes.length ? 'acted' : 'no-op';
       }
     } catch (error) {
-      if (!(error instanceof CommandRejectedError || error instanceof NotFoundError)) throw error;
+      if (!(error instanceof CommandRejectedError || error instanceof NotFoundError)) {
+        // Left pending: the next round fires it again.
+        this.metrics?.deadlinesFired.inc({ kind: row.kind, outcome: 'error' });
+        throw error;
+      }
       outcome = `rejected: ${error instanceof CommandRejectedError ? error.code : 'NOT_FOUND'}`;
+      counted = 'rejected';
     }
     // Fenced: an instance that lost the timelines mid-fire marks nothing (its command was idempotent). The
     // fence comes last, as in the planner's batches: both lock the deadline row before the lease row, so
@@ -288,6 +305,7 @@ export class TimelineEngine {
       await this.planning.lease?.fence(tx);
     });
     const fired = { id: row.id, dueAt: row.due_at, outcome };
+    this.metrics?.deadlinesFired.inc({ kind: row.kind, outcome: counted });
     this.fired.push(fired);
     return fired;
   }

@@ -11,7 +11,7 @@ import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-e
 import { ProjectionOperations } from '../../src/ops/projections/projection-operations.js';
 import { timelinePlannerProjection } from '../../projections/workers/timeline-planner.projection.js';
 import { EventBusFeed } from '../../projections/workers/event-bus-feed.js';
-import { EventTypeMetrics } from '../../src/ops/metrics/event-type-metrics.handler.js';
+import { StoredEventMetrics } from '../../src/ops/metrics/stored-event-metrics.handler.js';
 import { startService, type Service } from '../support/service-process.js';
 import { individual, usage } from '../support/requests.js';
 import { KEYS, startTestApi } from '../support/api.js';
@@ -280,6 +280,6 @@ describe('graceful shutdown of the service (SIGTERM)', () => {
     await store.close();
     expect(fed.length).toBeGreaterThan(0);
     // What the feed checkpointed counts as delivered for good: a handler that missed it never sees it.
-    expect(api.app.get(EventTypeMetrics).count('ResourceConsumed')).toBe(fed.length);
+    expect(await api.app.get(StoredEventMetrics).count('ResourceConsumed')).toBe(fed.length);
   });
 });

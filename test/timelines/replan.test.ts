@@ -1,5 +1,6 @@
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
+import { ServiceMetrics } from '../../src/platform/metrics/service-metrics.js';
 import { buildEngine } from '../support/engine.js';
 import { generateHistory } from '../projections/support/history.js';
 
@@ -23,6 +24,24 @@ describe('re-planning from the log (a new planner version)', () => {
       const outcomes = new Set(fired.map((f) => f.outcome.replace(/: .*/, '')));
       expect([...outcomes].every((o) => ['no-op', 'closed', 'rejected'].includes(o))).toBe(true);
       expect(await store.headPosition()).toBe(head);
+      // billing_deadlines_fired_total agrees with what fired: a close acted, the rest were no-ops or rejected.
+      const { values } = await engine.context.get(ServiceMetrics).deadlinesFired.get();
+      const counted = (outcome: string) =>
+        values.filter((v) => v.labels.outcome === outcome).reduce((sum, v) => sum + v.value, 0);
+      const firedAs = (prefix: string) => fired.filter((f) => f.outcome.startsWith(prefix)).length;
+      expect({
+        acted: counted('acted'),
+        noOp: counted('no-op'),
+        rejected: counted('rejected'),
+        error: counted('error'),
+      }).toEqual({
+        acted: firedAs('closed'),
+        noOp: firedAs('no-op'),
+        rejected: firedAs('rejected'),
+        error: 0,
+      });
+      expect(counted('no-op') + counted('rejected')).toBeGreaterThan(0);
+      expect(values.every((v) => v.labels.kind !== undefined && v.labels.kind !== 'unknown')).toBe(true);
     } finally {
       await timelines.stop();
       await engine.close();

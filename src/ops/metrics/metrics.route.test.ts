@@ -8,6 +8,7 @@ import type { TestApi } from '../../../test/support/api.js';
 import { once } from '../../../test/support/once.js';
 import { projectionsCaughtUp } from '../../../test/support/read-models.js';
 import { individual } from '../../../test/support/requests.js';
+import { promtoolCheckMetrics, sample } from '../../../test/support/metrics.js';
 import { EventBusFeed } from '../../../projections/workers/event-bus-feed.js';
 
 const spec = apiSpecification({ now: '2026-03-10T09:00:00.000Z' });
@@ -37,11 +38,18 @@ const history = once(async (api: TestApi) => {
   await projectionsCaughtUp(api);
 });
 
+const scrape = async (api: TestApi) =>
+  (await api.call('GET', '/metrics', undefined, { role: 'ops' })).body as string;
+
+const topUp = (paymentId: string, amount = '10') => ({
+  paymentId,
+  amount,
+  currency: 'RUB',
+  channel: 'card',
+});
+
 describe('GET /metrics', () => {
-  const counter = (metrics: string, line: string) =>
-    Number(
-      new RegExp(`^${line.replace(/[{}"=,]/g, (c) => `\\${c}`)} (\\d+)$`, 'm').exec(metrics)?.[1] ?? '0',
-    );
+  const counter = sample;
   const TOP_UPS = 'billing_commands_total{type="TopUp",outcome="accepted"}';
 
   it('counts each command by its class name and outcome: a top-up through the API is a TopUp', async () => {
@@ -84,7 +92,7 @@ describe('GET /metrics', () => {
       );
   });
 
-  it('a rejected command is counted under its code', () =>
+  it('a rejected command is counted as rejected, with its code apart', () =>
     spec
       .given(history, (api) =>
         api.call('POST', '/v1/accounts/pj-anna/top-ups', {
@@ -99,10 +107,88 @@ describe('GET /metrics', () => {
         expectResponse(200),
         (result) =>
           expect(result.body).toMatch(
-            /^billing_commands_total\{type="TopUp",outcome="rejected:WRONG_CURRENCY"\} 1$/m,
+            /^billing_commands_total\{type="TopUp",outcome="rejected",code="WRONG_CURRENCY"\} 1$/m,
           ),
         expectNoNewEvents(),
       ));
+
+  it('a retried payment is counted as duplicate: accepted once, stored once', async () => {
+    const api = await spec.api();
+    await history(api);
+    const before = await scrape(api);
+    const retried = await api.call('POST', '/v1/accounts/pj-anna/top-ups', topUp('pj-p1', '100'));
+    expect(retried.body).toMatchObject({ status: 'duplicate' });
+    const after = await scrape(api);
+    expect(sample(after, 'billing_commands_total{type="TopUp",outcome="duplicate"}')).toBe(
+      sample(before, 'billing_commands_total{type="TopUp",outcome="duplicate"}') + 1,
+    );
+    expect(sample(after, TOP_UPS)).toBe(sample(before, TOP_UPS));
+  });
+
+  it('counts and times each HTTP request by method, route template and status — never by the raw path', async () => {
+    const api = await spec.api();
+    await history(api);
+    const TOP_UP_201 = '{method="POST",route="/v1/accounts/:accountId/top-ups",status="201"}';
+    const SUMMARY_401 = '{method="GET",route="/v1/accounts/:accountId",status="401"}';
+    const UNKNOWN_404 = '{method="GET",route="unmatched",status="404"}';
+    const before = await scrape(api);
+    expect((await api.call('POST', '/v1/accounts/pj-anna/top-ups', topUp('pj-http'))).status).toBe(201);
+    expect((await api.call('GET', '/v1/accounts/pj-anna', undefined, { role: null })).status).toBe(401);
+    expect((await api.call('GET', '/v1/no-such-route/pj-anna')).status).toBe(404);
+    const after = await scrape(api);
+    for (const labels of [TOP_UP_201, SUMMARY_401, UNKNOWN_404]) {
+      expect(sample(after, `billing_http_requests_total${labels}`)).toBe(
+        sample(before, `billing_http_requests_total${labels}`) + 1,
+      );
+      expect(sample(after, `billing_http_request_duration_seconds_count${labels}`)).toBe(
+        sample(before, `billing_http_request_duration_seconds_count${labels}`) + 1,
+      );
+    }
+    expect(after).toMatch(
+      /^billing_http_request_duration_seconds_bucket\{le="\+Inf",method="POST",route="\/v1\/accounts\/:accountId\/top-ups",status="201"\} \d+$/m,
+    );
+    // Account ids never become label values: a series per account would grow without bound.
+    expect(
+      after.split('\n').filter((line) => line.startsWith('billing_http') && line.includes('pj-anna')),
+    ).toEqual([]);
+  });
+
+  it('a request answered from its Idempotency-Key is counted as a replay, by route, and sends no command', async () => {
+    const api = await spec.api();
+    await history(api);
+    const REPLAYS = 'billing_idempotent_replays_total{route="/v1/accounts/:accountId/top-ups"}';
+    const send = () =>
+      api.call('POST', '/v1/accounts/pj-anna/top-ups', topUp('pj-idem'), {
+        headers: { 'idempotency-key': 'pj-idem-key' },
+      });
+    expect((await send()).status).toBe(201);
+    const before = await scrape(api);
+    const replayed = await send();
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    const after = await scrape(api);
+    expect(sample(after, REPLAYS)).toBe(sample(before, REPLAYS) + 1);
+    expect(sample(after, TOP_UPS)).toBe(sample(before, TOP_UPS));
+    expect(sample(after, 'billing_commands_total{type="TopUp",outcome="duplicate"}')).toBe(
+      sample(before, 'billing_commands_total{type="TopUp",outcome="duplicate"}'),
+    );
+  });
+
+  it('carries the process and Node runtime metrics, and passes promtool check metrics', async () => {
+    const api = await spec.api();
+    await history(api);
+    const metrics = await scrape(api);
+    for (const family of [
+      'process_cpu_user_seconds_total counter',
+      'process_resident_memory_bytes gauge',
+      'process_start_time_seconds gauge',
+      'nodejs_eventloop_lag_seconds gauge',
+      'nodejs_heap_size_used_bytes gauge',
+      'nodejs_gc_duration_seconds histogram',
+      'nodejs_version_info gauge',
+    ])
+      expect(metrics).toContain(`# TYPE ${family}\n`);
+    expect(await promtoolCheckMetrics(metrics)).toEqual({ status: 0, output: '' });
+  });
 
   it.each(['service', 'auditor'] as const)('403 for the %s role', (role) =>
     spec.given().when(get('/metrics', role)).then(expectProblem(403, 'FORBIDDEN'), expectNoNewEvents()),

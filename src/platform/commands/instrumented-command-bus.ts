@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { CommandMetrics } from './command-metrics.js';
+import { ServiceMetrics } from '../metrics/service-metrics.js';
+import { measureCommand } from './command-metrics.js';
 
 /**
  * Every command — from HTTP, the usage batch, a CLI or a fired deadline — is executed by the one
@@ -11,13 +12,13 @@ import { CommandMetrics } from './command-metrics.js';
 export class InstrumentedCommandBus implements OnModuleInit {
   constructor(
     @Inject(CommandBus) private readonly bus: CommandBus,
-    @Inject(CommandMetrics) private readonly metrics: CommandMetrics,
+    @Inject(ServiceMetrics) private readonly metrics: ServiceMetrics,
   ) {}
 
   onModuleInit(): void {
     const execute = this.bus.execute.bind(this.bus);
     this.bus.execute = ((command: object, context?: unknown) =>
-      this.metrics.measure(command.constructor.name, () =>
+      measureCommand(this.metrics, command.constructor.name, () =>
         (execute as (c: object, x?: unknown) => Promise<unknown>)(command, context),
       )) as CommandBus['execute'];
   }

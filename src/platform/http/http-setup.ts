@@ -6,6 +6,8 @@ import { identifyCaller, type AuthenticatedRequest } from './auth/api-key.guard.
 import type { ApiKeyRegistry } from './auth/api-keys.js';
 import { jsonNestingExceeds } from './json-depth.js';
 import type { StorageHealth } from './storage-health.js';
+import type { ServiceMetrics } from '../metrics/service-metrics.js';
+import { countRequests } from './http-metrics.js';
 import {
   ProblemDetailsFilter,
   ProblemException,
@@ -27,11 +29,18 @@ export const MAX_BODY = 2 * 1024 * 1024;
  */
 export function configureHttp(
   app: INestApplication,
-  options: { keys?: ApiKeyRegistry; transport?: TransportConfig; storage?: StorageHealth } = {},
+  options: {
+    keys?: ApiKeyRegistry;
+    transport?: TransportConfig;
+    storage?: StorageHealth;
+    metrics?: ServiceMetrics;
+  } = {},
 ): void {
   const transport = options.transport ?? TRANSPORT_DEFAULTS;
   const { maxJsonDepth } = transport;
   limitSlowClients(app.getHttpServer() as Server, transport);
+  // First, so that every answer is counted, refusals at the edge included.
+  if (options.metrics) app.use(countRequests(options.metrics));
   if (options.storage) app.use(noteStorageWorking(options.storage));
   if (options.keys) app.use(authenticateBeforeBody(options.keys));
   app.use(requireJsonBody);

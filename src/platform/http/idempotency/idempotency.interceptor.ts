@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto';
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Optional,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { Observable, catchError, finalize, from, map, mergeMap, of, throwError } from 'rxjs';
 import type { AuthenticatedRequest } from '../auth/api-key.guard.js';
 import { ProblemException, problem, toProblem, type Problem } from '../problem-details.js';
+import { ServiceMetrics } from '../../metrics/service-metrics.js';
+import { routeTemplate } from '../http-metrics.js';
 import { IdempotencyStore, type IdempotencyClaim } from './idempotency-store.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -19,7 +28,10 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly store: IdempotencyStore) {}
+  constructor(
+    @Inject(IdempotencyStore) private readonly store: IdempotencyStore,
+    @Optional() @Inject(ServiceMetrics) private readonly metrics?: ServiceMetrics,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest & { commandId?: string }>();
@@ -38,7 +50,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     request.commandId = createHash('sha256').update(`${scope}\n${key}`).digest('hex').slice(0, 32);
 
     return from(this.store.claim(scope, key, requestHash, new Date().toISOString())).pipe(
-      mergeMap((claim) => this.answer(claim, scope, key, response, next)),
+      mergeMap((claim) => this.answer(claim, scope, key, routeTemplate(request), response, next)),
     );
   }
 
@@ -46,6 +58,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     claim: IdempotencyClaim,
     scope: string,
     key: string,
+    route: string,
     response: Response,
     next: CallHandler,
   ): Observable<unknown> {
@@ -67,6 +80,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       );
     }
     if (claim.kind === 'replay') {
+      this.metrics?.idempotentReplays.inc({ route });
       response.setHeader('Idempotent-Replayed', 'true');
       response.status(claim.response.status);
       const body = JSON.parse(claim.response.body) as unknown;
