@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPgCluster, type PgCluster } from '../projections/support/pg-cluster.js';
 import { PostgresReadModelDb } from '../../projections/runner/postgres-read-model-db.js';
-import { IdempotencyStore, type IdempotencyStoreOptions } from '../../src/platform/http/idempotency/idempotency-store.js';
+import {
+  IdempotencyStore,
+  type IdempotencyStoreOptions,
+} from '../../src/platform/http/idempotency/idempotency-store.js';
 
 const T0 = '2026-03-01T10:00:00.000Z';
 const at = (ms: number) => new Date(Date.parse(T0) + ms).toISOString();
