@@ -1,3 +1,4 @@
+import { Command, CommanderError, Option } from 'commander';
 import { loadConfig } from '../../platform/config/config.js';
 import { createEventStore } from '../../platform/event-store/create-event-store.js';
 import type { EventStore } from '../../platform/event-store/event-store.port.js';
@@ -20,22 +21,12 @@ import { hostname } from 'node:os';
 import { ProgressLine } from './progress.js';
 import { allProjections } from '../../../projections/all-projections.js';
 
-const USAGE = `Usage: npm run projections -- <command>
-
-  list                       the projections, their code version and live build
-  status [<name>] [--json]   position, head, lag, state, holder and last error of each projection
-  replay <name>              rebuild one projection beside the live one, compare, switch (blue/green)
-  rebuild --all              replay every projection
-  resume <name>              restart a failed projection or worker from its checkpoint (after a fix or an outage)
-
-  Options for replay and rebuild:
-    --require-identical      keep the live build if the new one differs (default: switch anyway)
-    --no-wait                record the request and return; the holder of each projection carries it out
-
-  Reads the same environment as the app: DATA_DIR, EVENT_STORE, SQLITE_PATH, ESDB_CONNECTION_STRING,
-  READ_MODEL_DB, WORKERS_DB. When no running instance holds a projection, this command runs the rebuild
-  itself. Status also lists the workers (timeline-deadlines, document-issuer, event-bus): they act rather
-  than build read models, so they can be resumed but not replayed.`;
+/** What every command reads, printed under `--help`. */
+const ENVIRONMENT = `
+Reads the same environment as the app: DATA_DIR, EVENT_STORE, SQLITE_PATH, ESDB_CONNECTION_STRING,
+READ_MODEL_DB, WORKERS_DB. When no running instance holds a projection, this command runs the rebuild
+itself. Status also lists the workers (timeline-deadlines, document-issuer, event-bus, auto-top-ups,
+document-delivery): they act rather than build read models, so they can be resumed but not replayed.`;
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -46,15 +37,108 @@ export interface CliIo {
   pollMs?: number;
 }
 
+/** One command line, parsed: what to do, before any store is opened. */
+type Intent =
+  | { command: 'list' }
+  | { command: 'status'; name?: string; json: boolean }
+  | { command: 'replay' | 'resume'; name: string; requireIdentical: boolean; wait: boolean }
+  | { command: 'rebuild'; requireIdentical: boolean; wait: boolean };
+
+interface RequestOptions {
+  requireIdentical?: boolean;
+  wait: boolean;
+}
+
+/** Usage errors (unknown command or option, missing argument) exit 2, as before commander parsed them. */
+const USAGE_ERROR = 2;
+
+/**
+ * The command line, described once for parsing and `--help` (commander). Nothing runs here: the chosen
+ * action only records the intent, so `--help` and usage errors need no configuration or database.
+ */
+function projectionsProgram(io: CliIo, choose: (intent: Intent) => void): Command {
+  const program = new Command('npm run projections --')
+    .description('Watch, replay and resume the read models (projections) and workers of the billing engine.')
+    .addHelpText('after', ENVIRONMENT)
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  // Each command gets its own Option objects (commander keeps per-command state on them).
+  const requireIdentical = () =>
+    new Option('--require-identical', 'keep the live build if the new one differs (default: switch anyway)');
+  const noWait = () =>
+    new Option('--no-wait', 'record the request and return; the holder of each projection carries it out');
+  program
+    .command('list')
+    .description('the projections, their code version and live build')
+    .action(() => choose({ command: 'list' }));
+  program
+    .command('status')
+    .description(
+      'position, head, lag, state, holder and last error of each projection (exit 1 if one failed)',
+    )
+    .argument('[name]', 'one projection or worker')
+    .option('--json', 'print JSON instead of a table')
+    .action((name: string | undefined, options: { json?: boolean }) =>
+      choose({ command: 'status', name, json: options.json === true }),
+    );
+  program
+    .command('replay')
+    .description('rebuild one projection beside the live one, compare, switch (blue/green)')
+    .argument('<name>', 'the projection')
+    .addOption(requireIdentical())
+    .addOption(noWait())
+    .action((name: string, options: RequestOptions) =>
+      choose({
+        command: 'replay',
+        name,
+        requireIdentical: options.requireIdentical === true,
+        wait: options.wait,
+      }),
+    );
+  program
+    .command('rebuild')
+    .description('replay every projection')
+    .option('--all', 'every projection (required: to rebuild one, use replay <name>)')
+    .addOption(requireIdentical())
+    .addOption(noWait())
+    .action((options: RequestOptions & { all?: boolean }, command: Command) => {
+      if (!options.all)
+        command.error('rebuild needs --all (or use replay <name>)', {
+          exitCode: USAGE_ERROR,
+          code: 'projections.rebuildNeedsAll',
+        });
+      choose({ command: 'rebuild', requireIdentical: options.requireIdentical === true, wait: options.wait });
+    });
+  program
+    .command('resume')
+    .description('restart a failed projection or worker from its checkpoint (after a fix or an outage)')
+    .argument('<name>', 'the projection or worker')
+    .addOption(noWait())
+    .action((name: string, options: RequestOptions) =>
+      choose({ command: 'resume', name, requireIdentical: false, wait: options.wait }),
+    );
+  return program;
+}
+
+/** Parses the command line: the intent, or the exit code when it was help or a usage error. */
+function parse(args: string[], io: CliIo): Intent | number {
+  let intent: Intent | undefined;
+  const program = projectionsProgram(io, (chosen) => (intent = chosen));
+  try {
+    program.parse(args, { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    // Help asked for is a success; help shown because no command was given is a usage error.
+    return error.exitCode === 0 ? 0 : USAGE_ERROR;
+  }
+  return intent ?? USAGE_ERROR;
+}
+
 /** Runs one CLI command; returns the process exit code. */
 export async function runProjectionsCli(args: string[], io: CliIo): Promise<number> {
-  const [command, ...rest] = args;
-  const flags = new Set(rest.filter((a) => a.startsWith('--')));
-  const positional = rest.filter((a) => !a.startsWith('--'));
-  if (!command || command === 'help' || flags.has('--help')) {
-    io.out(`${USAGE}\n`);
-    return command ? 0 : 2;
-  }
+  const intent = parse(args, io);
+  if (typeof intent === 'number') return intent;
   const config = loadConfig(io.env);
   const projectionsConfig = loadProjectionsConfig(config.dataDir, io.env);
   const store = await createEventStore(config.eventStore);
@@ -75,54 +159,40 @@ export async function runProjectionsCli(args: string[], io: CliIo): Promise<numb
   const ops = runtime.operations;
   try {
     await runtime.start();
-    switch (command) {
+    switch (intent.command) {
       case 'list':
         return await list(ops, io);
       case 'status':
-        return await status(ops, io, positional[0], flags.has('--json'));
+        return await status(ops, io, intent.name, intent.json);
       case 'replay':
       case 'rebuild':
       case 'resume': {
-        const names =
-          command === 'rebuild' && flags.has('--all')
-            ? ops.projections.map((p) => p.name)
-            : positional.slice(0, 1);
-        if (names.length === 0 || (command === 'rebuild' && !flags.has('--all'))) {
-          io.err(
-            command === 'rebuild'
-              ? 'rebuild needs --all (or use replay <name>)\n'
-              : `${command} needs a projection name\n`,
-          );
-          return 2;
-        }
+        const names = intent.command === 'rebuild' ? ops.projections.map((p) => p.name) : [intent.name];
         const worker = ops.workers.find((w) => w.identity.name === names[0]);
-        if (worker && command !== 'resume') {
+        if (worker && intent.command !== 'resume') {
           io.err(`${names[0]} is a worker, not a read model: it can be resumed, not replayed\n`);
           return 2;
         }
-        if (worker) return await resumeWorker(ops, worker, io, flags.has('--no-wait'));
+        if (worker) return await resumeWorker(ops, worker, io, !intent.wait);
         const unknown = names.find((n) => !ops.projection(n));
         if (unknown) {
           io.err(`No projection named ${unknown}; known: ${ops.projections.map((p) => p.name).join(', ')}\n`);
           return 2;
         }
         const by = `cli:${hostname()}:${process.pid}`;
-        const options = flags.has('--require-identical') ? { onDifference: 'keep-live' as const } : {};
+        const options = intent.requireIdentical ? { onDifference: 'keep-live' as const } : {};
         const requests: RequestRow[] = [];
         for (const name of names) {
           requests.push(
-            command === 'resume'
+            intent.command === 'resume'
               ? await ops.requestResume(name, by)
               : await ops.requestReplay(name, by, options),
           );
         }
         for (const r of requests) io.out(`requested ${r.kind} of ${r.name}: ${r.id}\n`);
-        if (flags.has('--no-wait')) return 0;
+        if (!intent.wait) return 0;
         return await carryOut(store, db, ops, requests, io, projectionsConfig.leaseTtlMs);
       }
-      default:
-        io.err(`Unknown command ${command}\n\n${USAGE}\n`);
-        return 2;
     }
   } finally {
     await runtime.close();

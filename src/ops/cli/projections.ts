@@ -1,6 +1,10 @@
 /** Entry point of `npm run projections -- …` (see projections-cli.ts for the commands). */
-import { ConfigError } from '../../platform/config/config.js';
-import { runProjectionsCli } from './projections-cli.js';
+import { exitUnlessSupportedNode } from '../../platform/runtime/node-version.js';
+
+// Before the commands' modules load: they import node:sqlite (see node-version.ts).
+exitUnlessSupportedNode();
+const { ConfigError } = await import('../../platform/config/config.js');
+const { runProjectionsCli } = await import('./projections-cli.js');
 
 runProjectionsCli(process.argv.slice(2), {
   env: process.env,
