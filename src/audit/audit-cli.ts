@@ -2,11 +2,10 @@
 // command. Exit codes: 0 intact, 1 something broken or unsigned, 2 a usage or configuration error.
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { ConfigError, loadAnchorConfig, loadConfig } from '../platform/config/config.js';
-import { createEventStore } from '../platform/event-store/create-event-store.js';
-import { loadAnchorKeys } from '../platform/event-store/anchor/anchor-keys.js';
-import { LogAnchor } from '../platform/event-store/anchor/log-anchor.js';
-import { verifyAccount } from './audit-trail/account-verification.js';
+import { exitUnlessSupportedNode } from '../platform/runtime/node-version.js';
+
+// Before the commands' modules load: they import node:sqlite (see node-version.ts).
+exitUnlessSupportedNode();
 
 // Usage errors (unknown command or option, missing account) exit 2; help exits 0.
 const program = new Command('npm run audit --')
@@ -48,6 +47,12 @@ if (command === undefined) {
   program.outputHelp({ error: true });
   process.exit(2);
 }
+// Loaded once the command line is valid: help and usage errors need no store.
+const { ConfigError, loadAnchorConfig, loadConfig } = await import('../platform/config/config.js');
+const { createEventStore } = await import('../platform/event-store/create-event-store.js');
+const { loadAnchorKeys } = await import('../platform/event-store/anchor/anchor-keys.js');
+const { LogAnchor } = await import('../platform/event-store/anchor/log-anchor.js');
+const { verifyAccount } = await import('./audit-trail/account-verification.js');
 // A configuration problem (a bad or missing key) is an operator's message, not a stack trace.
 const configured = (() => {
   try {

@@ -2,7 +2,11 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { formatTimeline, runScenario, type Scenario } from './scenario.js';
+import { exitUnlessSupportedNode } from '../platform/runtime/node-version.js';
+import type { Scenario } from './scenario.js';
+
+// The engine it runs needs Node 24 (see node-version.ts).
+exitUnlessSupportedNode();
 
 const SCENARIOS_DIR = resolve('docs/scenarios');
 const scenarioNames = existsSync(SCENARIOS_DIR)
@@ -28,6 +32,8 @@ if (!existsSync(path)) {
   process.exit(2);
 }
 const scenario = JSON.parse(readFileSync(path, 'utf8')) as Scenario;
+// Loaded once the command line is valid: help and usage errors run no engine.
+const { formatTimeline, runScenario } = await import('./scenario.js');
 const { lines, rejected } = await runScenario(scenario);
 console.log(`# ${scenario.name}${scenario.description ? `\n# ${scenario.description}` : ''}\n`);
 console.log(formatTimeline(lines));

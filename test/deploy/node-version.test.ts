@@ -44,10 +44,15 @@ describe('the Node.js version guard', () => {
       expect(result.stdout).toBe('');
     });
 
-    it('the projections CLI does the same', () => {
-      const result = run('src/ops/cli/projections.js', 'status');
+    it.each([
+      ['src/ops/cli/projections.js', 'status'],
+      ['src/audit/audit-cli.js', 'verify-log'],
+      ['src/simulation/simulate.js', 'yc-trial'],
+    ])('the CLI %s does the same', (script, command) => {
+      const result = run(script, command);
       expect(result.status).toBe(1);
       expect(result.stderr).toContain(`needs Node.js ${REQUIRED_NODE_RANGE}`);
+      expect(result.stderr).not.toMatch(/No such built-in module/);
     });
 
     it('without the guard the same modules fail to link on node:sqlite (what the guard prevents)', () => {
