@@ -23,7 +23,7 @@ const CAPABILITIES = [
 const capability = (names) => `^src/(${names.join('|')})/`;
 /** Tests and their fixtures beside the code (excluded from the build). */
 const TEST_CODE = '\\.(spec|test|fixtures)\\.ts$';
-const COMPOSITION_ROOT = '^src/(app\\.module|bootstrap|main)\\.ts$';
+const COMPOSITION_ROOT = '^src/(app\\.module|bootstrap|main|service)\\.ts$';
 
 module.exports = {
   forbidden: [

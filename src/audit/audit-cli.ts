@@ -1,24 +1,58 @@
-// The audit CLI (`npm run audit -- <command>`), against the configured event store:
-//   verify <accountId>  recomputes the hash chains of the account's streams (account, ledger periods, payment
-//                       claims) and, with the log anchor, compares them with the latest signed checkpoint; one
-//                       JSON line per stream. Exit code 1 when anything is broken.
-//   verify-log          the whole log against the latest signed checkpoint: one JSON line per finding, then a
-//                       summary. Exit code 1 when anything was tampered with, or nothing was ever signed.
-//   checkpoint          checks the log, then anchors what was appended since the last checkpoint and signs a new
-//                       one (an ops command, e.g. before a backup). Exit code 1 when the log does not match.
+// The audit CLI (`npm run audit -- <command>`, against the configured event store); `--help` describes each
+// command. Exit codes: 0 intact, 1 something broken or unsigned, 2 a usage or configuration error.
 import { existsSync } from 'node:fs';
-import { ConfigError, loadAnchorConfig, loadConfig } from '../platform/config/config.js';
-import { createEventStore } from '../platform/event-store/create-event-store.js';
-import { loadAnchorKeys } from '../platform/event-store/anchor/anchor-keys.js';
-import { LogAnchor } from '../platform/event-store/anchor/log-anchor.js';
-import { verifyAccount } from './audit-trail/account-verification.js';
+import { Command } from 'commander';
+import { exitUnlessSupportedNode } from '../platform/runtime/node-version.js';
 
-const USAGE = 'Usage: npm run audit -- verify <accountId> | verify-log | checkpoint';
-const [command, accountId] = process.argv.slice(2);
-if (!(command === 'verify' && accountId) && command !== 'verify-log' && command !== 'checkpoint') {
-  console.error(USAGE);
+// Before the commands' modules load: they import node:sqlite (see node-version.ts).
+exitUnlessSupportedNode();
+
+// Usage errors (unknown command or option, missing account) exit 2; help exits 0.
+const program = new Command('npm run audit --')
+  .description(
+    'Check the event log against its hash chains and signed checkpoints (reads the same environment as the app).',
+  )
+  .showHelpAfterError('(add --help for usage)')
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+let command: 'verify' | 'verify-log' | 'checkpoint' | undefined;
+let accountId: string | undefined;
+program
+  .command('verify')
+  .description(
+    "recompute the hash chains of the account's streams and compare them with the latest signed checkpoint; one JSON line per stream (exit 1 when anything is broken)",
+  )
+  .argument('<accountId>', 'the account')
+  .action((id: string) => {
+    command = 'verify';
+    accountId = id;
+  });
+program
+  .command('verify-log')
+  .description(
+    'the whole log against the latest signed checkpoint: one JSON line per finding, then a summary (exit 1 when tampered with, or nothing was ever signed)',
+  )
+  .action(() => {
+    command = 'verify-log';
+  });
+program
+  .command('checkpoint')
+  .description(
+    'check the log, then anchor what was appended since the last checkpoint and sign a new one (exit 1 when the log does not match)',
+  )
+  .action(() => {
+    command = 'checkpoint';
+  });
+program.parse();
+if (command === undefined) {
+  program.outputHelp({ error: true });
   process.exit(2);
 }
+// Loaded once the command line is valid: help and usage errors need no store.
+const { ConfigError, loadAnchorConfig, loadConfig } = await import('../platform/config/config.js');
+const { createEventStore } = await import('../platform/event-store/create-event-store.js');
+const { loadAnchorKeys } = await import('../platform/event-store/anchor/anchor-keys.js');
+const { LogAnchor } = await import('../platform/event-store/anchor/log-anchor.js');
+const { verifyAccount } = await import('./audit-trail/account-verification.js');
 // A configuration problem (a bad or missing key) is an operator's message, not a stack trace.
 const configured = (() => {
   try {

@@ -19,42 +19,18 @@ import { loadWorkersConfig } from '../projections/workers-config.js';
 import { hostname } from 'node:os';
 import { ProgressLine } from './progress.js';
 import { allProjections } from '../../../projections/all-projections.js';
+import { parseProjectionsCommandLine, type CliIo, type Intent } from './projections-command-line.js';
 
-const USAGE = `Usage: npm run projections -- <command>
-
-  list                       the projections, their code version and live build
-  status [<name>] [--json]   position, head, lag, state, holder and last error of each projection
-  replay <name>              rebuild one projection beside the live one, compare, switch (blue/green)
-  rebuild --all              replay every projection
-  resume <name>              restart a failed projection or worker from its checkpoint (after a fix or an outage)
-
-  Options for replay and rebuild:
-    --require-identical      keep the live build if the new one differs (default: switch anyway)
-    --no-wait                record the request and return; the holder of each projection carries it out
-
-  Reads the same environment as the app: DATA_DIR, EVENT_STORE, SQLITE_PATH, ESDB_CONNECTION_STRING,
-  READ_MODEL_DB, WORKERS_DB. When no running instance holds a projection, this command runs the rebuild
-  itself. Status also lists the workers (timeline-deadlines, document-issuer, event-bus): they act rather
-  than build read models, so they can be resumed but not replayed.`;
-
-export interface CliIo {
-  env: NodeJS.ProcessEnv;
-  out: (text: string) => void;
-  err: (text: string) => void;
-  tty: boolean;
-  /** How often progress is polled, in milliseconds. */
-  pollMs?: number;
-}
+export type { CliIo } from './projections-command-line.js';
 
 /** Runs one CLI command; returns the process exit code. */
 export async function runProjectionsCli(args: string[], io: CliIo): Promise<number> {
-  const [command, ...rest] = args;
-  const flags = new Set(rest.filter((a) => a.startsWith('--')));
-  const positional = rest.filter((a) => !a.startsWith('--'));
-  if (!command || command === 'help' || flags.has('--help')) {
-    io.out(`${USAGE}\n`);
-    return command ? 0 : 2;
-  }
+  const intent = parseProjectionsCommandLine(args, io);
+  return typeof intent === 'number' ? intent : await runProjectionsIntent(intent, io);
+}
+
+/** Carries out a parsed command line; returns the process exit code. */
+export async function runProjectionsIntent(intent: Intent, io: CliIo): Promise<number> {
   const config = loadConfig(io.env);
   const projectionsConfig = loadProjectionsConfig(config.dataDir, io.env);
   const store = await createEventStore(config.eventStore);
@@ -75,54 +51,40 @@ export async function runProjectionsCli(args: string[], io: CliIo): Promise<numb
   const ops = runtime.operations;
   try {
     await runtime.start();
-    switch (command) {
+    switch (intent.command) {
       case 'list':
         return await list(ops, io);
       case 'status':
-        return await status(ops, io, positional[0], flags.has('--json'));
+        return await status(ops, io, intent.name, intent.json);
       case 'replay':
       case 'rebuild':
       case 'resume': {
-        const names =
-          command === 'rebuild' && flags.has('--all')
-            ? ops.projections.map((p) => p.name)
-            : positional.slice(0, 1);
-        if (names.length === 0 || (command === 'rebuild' && !flags.has('--all'))) {
-          io.err(
-            command === 'rebuild'
-              ? 'rebuild needs --all (or use replay <name>)\n'
-              : `${command} needs a projection name\n`,
-          );
-          return 2;
-        }
+        const names = intent.command === 'rebuild' ? ops.projections.map((p) => p.name) : [intent.name];
         const worker = ops.workers.find((w) => w.identity.name === names[0]);
-        if (worker && command !== 'resume') {
+        if (worker && intent.command !== 'resume') {
           io.err(`${names[0]} is a worker, not a read model: it can be resumed, not replayed\n`);
           return 2;
         }
-        if (worker) return await resumeWorker(ops, worker, io, flags.has('--no-wait'));
+        if (worker) return await resumeWorker(ops, worker, io, !intent.wait);
         const unknown = names.find((n) => !ops.projection(n));
         if (unknown) {
           io.err(`No projection named ${unknown}; known: ${ops.projections.map((p) => p.name).join(', ')}\n`);
           return 2;
         }
         const by = `cli:${hostname()}:${process.pid}`;
-        const options = flags.has('--require-identical') ? { onDifference: 'keep-live' as const } : {};
+        const options = intent.requireIdentical ? { onDifference: 'keep-live' as const } : {};
         const requests: RequestRow[] = [];
         for (const name of names) {
           requests.push(
-            command === 'resume'
+            intent.command === 'resume'
               ? await ops.requestResume(name, by)
               : await ops.requestReplay(name, by, options),
           );
         }
         for (const r of requests) io.out(`requested ${r.kind} of ${r.name}: ${r.id}\n`);
-        if (flags.has('--no-wait')) return 0;
+        if (!intent.wait) return 0;
         return await carryOut(store, db, ops, requests, io, projectionsConfig.leaseTtlMs);
       }
-      default:
-        io.err(`Unknown command ${command}\n\n${USAGE}\n`);
-        return 2;
     }
   } finally {
     await runtime.close();
