@@ -33,7 +33,7 @@ COPY --from=dependencies --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist/src ./dist/src
 COPY --from=build --chown=root:root /app/dist/projections ./dist/projections
 COPY --chown=root:root package.json ./
-# The only folder the service writes: the event store (SQLite), keys, checkpoints, idempotency claims.
+# The only folder the service writes: the event store (SQLite), keys, checkpoints, idempotency records (SQLite).
 RUN mkdir -m 0700 /data && chown node:node /data
 USER node
 VOLUME ["/data"]
