@@ -75,11 +75,11 @@ describe('docs/api.md: from an empty store to a PDF act', () => {
         number: 'RU-MOSCOW-LLC-2026-000001',
         kind: 'act',
         date: '2026-03-31',
-        totals: { net: '317.11', vat: '69.77', gross: '386.88' },
+        totals: { net: '317.12', vat: '69.76', gross: '386.88' },
       }),
       expect.objectContaining({
         kind: 'vat-invoice',
-        totals: { net: '317.11', vat: '69.77', gross: '386.88' },
+        totals: { net: '317.12', vat: '69.76', gross: '386.88' },
       }),
       expect.objectContaining({ kind: 'bill', date: '2026-04-01' }),
     ]);
