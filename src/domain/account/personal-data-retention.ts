@@ -39,8 +39,8 @@ export const RETENTION_BASIS: Record<Region, string> = {
     'art. 23 p. 1 pp. 8 (five years)',
   kz:
     'Law of the Republic of Kazakhstan No. 234-III of 28.02.2007 «О бухгалтерском учёте и финансовой ' +
-    'отчётности», art. 8 (primary documents are kept for the archival periods, at least five years); it ' +
-    'exceeds the Tax Code of the Republic of Kazakhstan’s three-year limitation period',
+    'отчётности» (primary documents are kept for the periods of the archival legislation; five years after ' +
+    'the reporting year taken as the minimum — the article and period to be confirmed by the issuer’s counsel)',
 };
 
 /** Both countries keep primary documents at least five years after the end of the document's year. */
