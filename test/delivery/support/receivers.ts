@@ -63,6 +63,39 @@ export function mimeParts(raw: string): {
   return { headers: unfolded, parts };
 }
 
+/**
+ * A MIME header parameter's value (`filename`, `name`): quoted or bare, or split in RFC 2231 continuations
+ * (`filename*0=…; filename*1=…`, a `*` after the index marking a percent-encoded piece) as mailers do with
+ * long names.
+ */
+export function mimeParameter(headers: string, name: string): string | undefined {
+  const whole = new RegExp(`;\\s*${name}=(?:"([^"]*)"|([^;\\s]+))`, 'i').exec(headers);
+  if (whole) return whole[1] ?? whole[2];
+  const pieces = [
+    ...headers.matchAll(new RegExp(`;\\s*${name}\\*(\\d+)?(\\*?)=(?:"([^"]*)"|([^;\\s]+))`, 'gi')),
+  ]
+    .map((m) => ({ index: Number(m[1] ?? 0), encoded: m[2] === '*', value: m[3] ?? m[4] ?? '' }))
+    .sort((a, b) => a.index - b.index);
+  if (pieces.length === 0) return undefined;
+  return pieces
+    .map(({ index, encoded, value }) => {
+      const text = index === 0 && encoded ? value.replace(/^[^']*'[^']*'/, '') : value;
+      return encoded ? decodeURIComponent(text) : text;
+    })
+    .join('');
+}
+
+/** The attached files of a message, in order: the file name its Content-Disposition gives, and the bytes. */
+export function attachmentsOf(raw: string): Array<{ filename: string; headers: string; body: Buffer }> {
+  return mimeParts(raw)
+    .parts.filter((p) => /content-disposition:\s*attachment/i.test(p.headers))
+    .map((p) => {
+      // The part's headers are unfolded: one header a line.
+      const disposition = /^content-disposition:(.*)$/im.exec(p.headers)?.[1] ?? '';
+      return { filename: mimeParameter(disposition, 'filename') ?? '', headers: p.headers, body: p.body };
+    });
+}
+
 export interface ReceivedCall {
   headers: IncomingHttpHeaders;
   body: string;
