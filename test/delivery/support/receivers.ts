@@ -9,9 +9,20 @@ export interface ReceivedMail {
   raw: string;
 }
 
-/** A real SMTP server in this process (no TLS, no auth): what the engine's nodemailer sends lands here. */
-export async function startSmtp(): Promise<{ url: string; mails: ReceivedMail[]; close(): Promise<void> }> {
+/**
+ * A real SMTP server in this process (no TLS, no auth): what the engine's nodemailer sends lands here.
+ * `onMail` is called with each message once its data has arrived and before the server answers 250 (the
+ * answer waits for a promise it returns): a crash test kills the sender there — the message is received,
+ * the sender never hears so.
+ */
+export async function startSmtp(): Promise<{
+  url: string;
+  mails: ReceivedMail[];
+  onMail: ((mail: ReceivedMail) => unknown) | undefined;
+  close(): Promise<void>;
+}> {
   const mails: ReceivedMail[] = [];
+  let onMail: ((mail: ReceivedMail) => unknown) | undefined;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -20,12 +31,17 @@ export async function startSmtp(): Promise<{ url: string; mails: ReceivedMail[];
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        mails.push({
+        const mail = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
+        };
+        mails.push(mail);
+        // Answering a connection the sender has already lost writes nothing (smtp-server checks the socket).
+        void Promise.resolve(onMail?.(mail)).then(
+          () => callback(),
+          (error: Error) => callback(error),
+        );
       });
     },
   });
@@ -34,8 +50,19 @@ export async function startSmtp(): Promise<{ url: string; mails: ReceivedMail[];
   return {
     url: `smtp://127.0.0.1:${port}`,
     mails,
+    get onMail() {
+      return onMail;
+    },
+    set onMail(handler) {
+      onMail = handler;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** A header of a message (its first value), e.g. `x-billing-delivery-id`. */
+export function headerOf(raw: string, name: string): string | undefined {
+  return new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(mimeParts(raw).headers)?.[1]?.trim();
 }
 
 /** The headers, then each MIME part of a message: its headers and decoded body. */
