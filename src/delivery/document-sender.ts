@@ -12,6 +12,7 @@ import type {
   DeliverySending,
 } from '../../projections/workers/document-delivery.projection.js';
 import type { WebhookBook } from './webhooks/webhook-book.js';
+import { edmAttachment } from './edm-attachment.js';
 
 /** The headers of a webhook call: the receiver deduplicates by the delivery id and checks the signature. */
 export const WEBHOOK_HEADERS = {
@@ -49,7 +50,8 @@ export interface DocumentSenderDeps {
 }
 
 /**
- * Sends one delivery: the document's PDF by e-mail to the account owner (SMTP), or a signed JSON call to a
+ * Sends one delivery: the document's PDF (and, for an account that uses EDM, the tax service's XML of a UPD
+ * or VAT invoice) by e-mail to the account owner (SMTP), or a signed JSON call to a
  * webhook subscription. Resolves with what happened; throws for a failure worth retrying. Nothing secret
  * (the webhook secret, the SMTP password) ever goes into an error message.
  */
@@ -58,22 +60,36 @@ export function documentSender(deps: DocumentSenderDeps): DeliverySending & { cl
     deps.transport ?? (deps.config.smtp ? nodemailer.createTransport(deps.config.smtp.url) : undefined);
   const scrub = secretScrubber(deps.config.smtp?.url);
 
-  const documentOf = async (delivery: Delivery): Promise<Numbered<AccountDocument>> => {
+  const issuedOf = async (
+    delivery: Delivery,
+  ): Promise<{
+    document: Numbered<AccountDocument>;
+    basisOf: (documentId: string) => Numbered | undefined;
+  }> => {
     const events = await deps.store.readStream(documentsStream(delivery.accountId));
     const event = events.find((e) => e.id === delivery.eventId);
     if (!event)
       throw new Error(`document event ${delivery.eventId} is not in ${documentsStream(delivery.accountId)}`);
     const stored = event.data as Numbered<AccountDocument>;
-    return deps.retention ? deps.retention.open([stored])[0]! : stored;
+    const document = deps.retention ? deps.retention.open([stored])[0]! : stored;
+    // The act or UPD a VAT invoice accompanies: only its kind, number and date are used (no personal data).
+    const basisOf = (documentId: string) =>
+      events.find((e) => e.type === 'DocumentIssued' && (e.data as Numbered).documentId === documentId)
+        ?.data as Numbered | undefined;
+    return { document, basisOf };
   };
+  const documentOf = async (delivery: Delivery) => (await issuedOf(delivery)).document;
 
   const email = async (delivery: Delivery): Promise<DeliveryResult> => {
     if (!transport) return { outcome: 'skipped', reason: EMAIL_DISABLED };
     const account = await deps.accounts.state(delivery.accountId);
     if (account.deletedAt) return { outcome: 'skipped', reason: 'the account is deleted' };
     if (!account.ownerEmail) return { outcome: 'skipped', reason: 'the account has no owner e-mail' };
-    const document = await documentOf(delivery);
+    const { document, basisOf } = await issuedOf(delivery);
     const pdf = await renderDocumentPdf(document);
+    // EDM customers get the tax service's XML beside the PDF (the kinds that have one); the fact is read at
+    // sending time, as GET …/xml reads it.
+    const xml = account.facts?.edm ? edmAttachment(document, basisOf) : undefined;
     const title = `${TITLES[document.kind] ?? document.kind} № ${document.number} от ${document.date}`;
     try {
       const sent = await transport.sendMail({
@@ -83,11 +99,16 @@ export function documentSender(deps: DocumentSenderDeps): DeliverySending & { cl
         text:
           `${title}\n` +
           `Лицевой счёт ${document.accountId}, период ${document.periodId}, итого ${document.totals.gross} ${document.currency}.\n` +
-          `Документ во вложении (PDF).\n`,
+          (xml
+            ? `Документ во вложении: PDF и файл ЭДО в формате ФНС (${xml.filename}).\n`
+            : `Документ во вложении (PDF).\n`),
         // A repeated delivery carries the same ids: mail systems and people can tell it is the same one.
         messageId: `<${delivery.deliveryId}@billing-engine>`,
         headers: { 'X-Billing-Delivery-Id': delivery.deliveryId },
-        attachments: [{ filename: `${document.number}.pdf`, content: pdf, contentType: 'application/pdf' }],
+        attachments: [
+          { filename: `${document.number}.pdf`, content: pdf, contentType: 'application/pdf' },
+          ...(xml ? [xml] : []),
+        ],
       });
       return { outcome: 'delivered', detail: `smtp ${scrub(String(sent.response ?? 'accepted'))}` };
     } catch (error) {

@@ -1,6 +1,7 @@
 /**
  * The document delivery worker alone in a child process, for the kill -9 test.
- * argv: <event store path> <vault path> <delivery db path>; env: MASTER_KEY (64 hex digits).
+ * argv: <event store path> <vault path> <delivery db path>; env: MASTER_KEY (64 hex digits), and for e-mail
+ * SMTP_URL and DELIVERY_FROM (without them e-mail deliveries are recorded as skipped, as in the service).
  * Prints `held` once it holds the worker's lease, then delivers until killed (SIGTERM: stops cleanly).
  */
 import 'reflect-metadata';
@@ -8,7 +9,7 @@ import { SqliteEventStore } from '../../../src/platform/event-store/sqlite/sqlit
 import { PersonalDataVault } from '../../../src/platform/personal-data/personal-data-vault.js';
 import { parseMasterKey } from '../../../src/platform/secrets/master-key.js';
 import { SystemClock } from '../../../src/platform/clock/clock.js';
-import { DELIVERY_DEFAULTS } from '../../../src/platform/config/config.js';
+import { loadDeliveryConfig } from '../../../src/platform/config/config.js';
 import { AccountBook } from '../../../src/accounts/account-book.js';
 import { WebhookBook } from '../../../src/delivery/webhooks/webhook-book.js';
 import { documentSender } from '../../../src/delivery/document-sender.js';
@@ -19,7 +20,16 @@ const [storePath, vaultPath, dbPath] = process.argv.slice(2) as [string, string,
 const store = SqliteEventStore.open({ path: storePath });
 const vault = new PersonalDataVault(vaultPath, parseMasterKey(process.env.MASTER_KEY!)!);
 const clock = new SystemClock();
-const config = { ...DELIVERY_DEFAULTS, retry: { baseMs: 100, maxMs: 1_000, maxAttempts: 20 } };
+// E-mail goes out when the test gives SMTP_URL (and DELIVERY_FROM), read as the service reads them.
+const problems: string[] = [];
+const config = {
+  ...loadDeliveryConfig(
+    { SMTP_URL: process.env.SMTP_URL, DELIVERY_FROM: process.env.DELIVERY_FROM },
+    problems,
+  ),
+  retry: { baseMs: 100, maxMs: 1_000, maxAttempts: 20 },
+};
+if (problems.length > 0) throw new Error(problems.join('; '));
 const sender = documentSender({
   store,
   accounts: new AccountBook(store, clock, vault),

@@ -9,9 +9,20 @@ export interface ReceivedMail {
   raw: string;
 }
 
-/** A real SMTP server in this process (no TLS, no auth): what the engine's nodemailer sends lands here. */
-export async function startSmtp(): Promise<{ url: string; mails: ReceivedMail[]; close(): Promise<void> }> {
+/**
+ * A real SMTP server in this process (no TLS, no auth): what the engine's nodemailer sends lands here.
+ * `onMail` is called with each message once its data has arrived and before the server answers 250 (the
+ * answer waits for a promise it returns): a crash test kills the sender there — the message is received,
+ * the sender never hears so.
+ */
+export async function startSmtp(): Promise<{
+  url: string;
+  mails: ReceivedMail[];
+  onMail: ((mail: ReceivedMail) => unknown) | undefined;
+  close(): Promise<void>;
+}> {
   const mails: ReceivedMail[] = [];
+  let onMail: ((mail: ReceivedMail) => unknown) | undefined;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -20,12 +31,17 @@ export async function startSmtp(): Promise<{ url: string; mails: ReceivedMail[];
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        mails.push({
+        const mail = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
+        };
+        mails.push(mail);
+        // Answering a connection the sender has already lost writes nothing (smtp-server checks the socket).
+        void Promise.resolve(onMail?.(mail)).then(
+          () => callback(),
+          (error: Error) => callback(error),
+        );
       });
     },
   });
@@ -34,8 +50,19 @@ export async function startSmtp(): Promise<{ url: string; mails: ReceivedMail[];
   return {
     url: `smtp://127.0.0.1:${port}`,
     mails,
+    get onMail() {
+      return onMail;
+    },
+    set onMail(handler) {
+      onMail = handler;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** A header of a message (its first value), e.g. `x-billing-delivery-id`. */
+export function headerOf(raw: string, name: string): string | undefined {
+  return new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(mimeParts(raw).headers)?.[1]?.trim();
 }
 
 /** The headers, then each MIME part of a message: its headers and decoded body. */
@@ -61,6 +88,39 @@ export function mimeParts(raw: string): {
       return { headers: partHeaders, body };
     });
   return { headers: unfolded, parts };
+}
+
+/**
+ * A MIME header parameter's value (`filename`, `name`): quoted or bare, or split in RFC 2231 continuations
+ * (`filename*0=…; filename*1=…`, a `*` after the index marking a percent-encoded piece) as mailers do with
+ * long names.
+ */
+export function mimeParameter(headers: string, name: string): string | undefined {
+  const whole = new RegExp(`;\\s*${name}=(?:"([^"]*)"|([^;\\s]+))`, 'i').exec(headers);
+  if (whole) return whole[1] ?? whole[2];
+  const pieces = [
+    ...headers.matchAll(new RegExp(`;\\s*${name}\\*(\\d+)?(\\*?)=(?:"([^"]*)"|([^;\\s]+))`, 'gi')),
+  ]
+    .map((m) => ({ index: Number(m[1] ?? 0), encoded: m[2] === '*', value: m[3] ?? m[4] ?? '' }))
+    .sort((a, b) => a.index - b.index);
+  if (pieces.length === 0) return undefined;
+  return pieces
+    .map(({ index, encoded, value }) => {
+      const text = index === 0 && encoded ? value.replace(/^[^']*'[^']*'/, '') : value;
+      return encoded ? decodeURIComponent(text) : text;
+    })
+    .join('');
+}
+
+/** The attached files of a message, in order: the file name its Content-Disposition gives, and the bytes. */
+export function attachmentsOf(raw: string): Array<{ filename: string; headers: string; body: Buffer }> {
+  return mimeParts(raw)
+    .parts.filter((p) => /content-disposition:\s*attachment/i.test(p.headers))
+    .map((p) => {
+      // The part's headers are unfolded: one header a line.
+      const disposition = /^content-disposition:(.*)$/im.exec(p.headers)?.[1] ?? '';
+      return { filename: mimeParameter(disposition, 'filename') ?? '', headers: p.headers, body: p.body };
+    });
 }
 
 export interface ReceivedCall {
