@@ -1,7 +1,6 @@
 import type { Numbered } from '../domain/documents/index.js';
-import { edmUnavailableReason, edmXmlFor, shipmentDocumentOf } from '../domain/documents/edm/upd-xml.js';
-import { EDM_XML_CONTENT_TYPE, encodeEdmXml } from '../documents/document-xml/document-xml.controller.js';
-import { edmSignerFor } from '../documents/document-xml/edm-signers.js';
+import { edmUnavailableReason } from '../domain/documents/edm/upd-xml.js';
+import { edmFileOf } from '../documents/document-xml/edm-file.js';
 
 export interface MailAttachment {
   readonly filename: string;
@@ -22,13 +21,8 @@ export function edmAttachment(
 ): MailAttachment | undefined {
   if (edmUnavailableReason(document) !== null) return undefined;
   if (document.kind !== 'upd' && document.kind !== 'vat-invoice') return undefined;
-  const basis = document.kind === 'vat-invoice' ? basisOf(document.basisDocumentId) : undefined;
   // A requisite that does not fit the format, or an issuer without a signer, throws: the delivery is retried
   // and, when it gives up, shows as failed in the log — never an EDM customer's e-mail silently without XML.
-  const file = edmXmlFor({
-    document,
-    signer: edmSignerFor(document.issuer.id),
-    ...(basis ? { shipmentDocument: shipmentDocumentOf(basis) } : {}),
-  });
-  return { filename: file.fileName, content: encodeEdmXml(file), contentType: EDM_XML_CONTENT_TYPE };
+  const file = edmFileOf(document, basisOf);
+  return { filename: file.fileName, content: file.content, contentType: file.contentType };
 }

@@ -1,6 +1,5 @@
 import { Controller, Get, Inject, Optional, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import iconv from 'iconv-lite';
 import { AccountBook } from '../../accounts/account-book.js';
 import { DocumentService } from '../document-service.js';
 import { issuedDocuments } from '../issued-documents.js';
@@ -8,21 +7,9 @@ import { NotFoundError } from '../../platform/commands/command-outcome.js';
 import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import type { Numbered } from '../../domain/documents/index.js';
-import {
-  edmUnavailableReason,
-  edmXmlFor,
-  shipmentDocumentOf,
-  type EdmXmlFile,
-} from '../../domain/documents/edm/upd-xml.js';
+import { edmUnavailableReason } from '../../domain/documents/edm/upd-xml.js';
 import { ReadModels } from '../../../projections/queries/read-models.js';
-import { edmSignerFor } from './edm-signers.js';
-
-export const EDM_XML_CONTENT_TYPE = 'application/xml; charset=windows-1251';
-
-/** The file's bytes: the XML declares windows-1251, and every character it lacks is already a reference. */
-export function encodeEdmXml(file: Pick<EdmXmlFile, 'xml'>): Buffer {
-  return iconv.encode(file.xml, 'win1251');
-}
+import { edmFileOf } from './edm-file.js';
 
 /**
  * An issued UPD or VAT invoice as the tax service's XML (format 5.03), for accounts that use EDM: what the
@@ -59,20 +46,12 @@ export class DocumentXmlController {
           : `Document ${number} has no tax service's XML: it is not a Russian document in roubles`,
       );
     }
-    const basis =
-      document.kind === 'vat-invoice'
-        ? issued.find((d) => d.documentId === document.basisDocumentId)
-        : undefined;
-    const file = edmXmlFor({
-      document,
-      signer: edmSignerFor(document.issuer.id),
-      ...(basis ? { shipmentDocument: shipmentDocumentOf(basis) } : {}),
-    });
+    const file = edmFileOf(document, (id) => issued.find((d) => d.documentId === id));
     response
       .status(200)
-      .setHeader('content-type', EDM_XML_CONTENT_TYPE)
+      .setHeader('content-type', file.contentType)
       .setHeader('content-disposition', `attachment; filename="${file.fileName}"`);
-    response.send(encodeEdmXml(file));
+    response.send(file.content);
   }
 
   private issued(accountId: string): Promise<Numbered[]> {

@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 import { edmCases, EDM_SIGNER, lateEdmCases } from '../../domain/documents/edm/edm.fixtures.js';
 import { edmXmlFor, rateOf } from '../../domain/documents/edm/upd-xml.js';
 import { updSchemaUnavailable, validateAgainstSchema as validate } from '../../../test/support/edm-schema.js';
-import { encodeEdmXml } from './document-xml.controller.js';
+import { encodeEdmXml } from './edm-file.js';
 
 describe("EDM XML against the tax service's schema (xmllint --schema, format 5.03)", () => {
   const cases = edmCases();
