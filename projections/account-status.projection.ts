@@ -71,7 +71,8 @@ export const accountStatusProjection: Projection = {
   async apply(db, recorded, table) {
     const summarised = await accountSummaryTable.apply(db, recorded, table);
     const event = { type: recorded.type, data: recorded.data } as LedgerEvent | AccountEvent;
-    if (summarised) await accountListTable.balanceChanged(db, table, summarised.accountId, summarised.balance);
+    if (summarised)
+      await accountListTable.balanceChanged(db, table, summarised.accountId, summarised.balance);
     if (event.type === 'AccountOpened') await accountListTable.opened(db, table, event.data);
     if (event.type === 'ContractChanged')
       await accountListTable.profileChanged(db, table, event.data.accountId, event.data.profileId);

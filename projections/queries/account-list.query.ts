@@ -65,9 +65,7 @@ export const accountListPage =
     if (filters.statusSince !== undefined) where.push(`status_since >= ${param(filters.statusSince)}`);
     if (filters.statusBefore !== undefined) where.push(`status_since < ${param(filters.statusBefore)}`);
     if (filters.idPrefix !== undefined)
-      where.push(
-        `substr(account_id, 1, ${param(filters.idPrefix.length)}) = ${param(filters.idPrefix)}`,
-      );
+      where.push(`substr(account_id, 1, ${param(filters.idPrefix.length)}) = ${param(filters.idPrefix)}`);
     if (after !== undefined) where.push(`account_id > ${param(after)}`);
     const rows = await db.all<Row>(
       `SELECT account_id, status, status_since, profile_id, region, payer_type, currency, balance, debt, opened_at

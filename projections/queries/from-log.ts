@@ -21,7 +21,11 @@ export async function queryFromLog<T>(
     await projection.setup(db, table);
     let after: bigint | undefined;
     for (;;) {
-      const events = await store.readAll({ afterPosition: after, maxCount: BATCH, filter: projection.filter });
+      const events = await store.readAll({
+        afterPosition: after,
+        maxCount: BATCH,
+        filter: projection.filter,
+      });
       if (events.length === 0) break;
       for (const event of events) await projection.apply(db, event, table);
       after = events.at(-1)!.position;

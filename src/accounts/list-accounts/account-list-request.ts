@@ -110,7 +110,12 @@ export function accountListRequest(
   const q = single('q');
   if (q !== undefined) {
     if (ACCOUNT_ID_PATTERN.test(q)) filters.idPrefix = q;
-    else fail('q', 'pattern', 'q is an account id prefix: 1–64 letters, digits, _ . or -, from a letter or digit');
+    else
+      fail(
+        'q',
+        'pattern',
+        'q is an account id prefix: 1–64 letters, digits, _ . or -, from a letter or digit',
+      );
   }
 
   let limit = DEFAULT_LIMIT;
@@ -127,14 +132,24 @@ export function accountListRequest(
     const decoded = decodeCursor(cursor);
     if (!decoded) fail('cursor', 'isCursor', 'cursor must be the nextCursor of a previous page, unchanged');
     else if (decoded.filters !== filterKey(filters))
-      fail('cursor', 'matchesFilters', 'cursor belongs to a listing with other filters: repeat them unchanged');
+      fail(
+        'cursor',
+        'matchesFilters',
+        'cursor belongs to a listing with other filters: repeat them unchanged',
+      );
     else after = decoded.after;
   }
 
   if (errors.length > 0)
-    throw problem(400, 'VALIDATION_FAILED', 'The request is invalid', errors.map((e) => e.message).join('; '), {
-      errors,
-    });
+    throw problem(
+      400,
+      'VALIDATION_FAILED',
+      'The request is invalid',
+      errors.map((e) => e.message).join('; '),
+      {
+        errors,
+      },
+    );
   return { filters, limit, ...(after === undefined ? {} : { after }) };
 }
 

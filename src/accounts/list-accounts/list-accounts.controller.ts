@@ -42,7 +42,9 @@ export class ListAccountsController {
     const request = accountListRequest(query, (id) => this.profiles.list().some((p) => p.id === id));
     const page = accountListPage(request.filters, request.after, request.limit);
     const read = await this.readModels.read('account-list', accountStatusProjection, page);
-    const { rows, more } = read.served ? read.value : await queryFromLog(this.store, accountStatusProjection, page);
+    const { rows, more } = read.served
+      ? read.value
+      : await queryFromLog(this.store, accountStatusProjection, page);
     const last = rows.at(-1);
     return {
       accounts: rows,

@@ -39,7 +39,10 @@ export function profileOverviews(profiles: readonly PolicyProfile[]): ProfileOve
   for (const profile of profiles) byId.set(profile.id, [...(byId.get(profile.id) ?? []), profile]);
   return [...byId.keys()].sort().map((id) => {
     const versions = byId.get(id)!.sort((a, b) => a.version - b.version);
-    return overviewOf(versions.at(-1)!, versions.map((p) => p.version));
+    return overviewOf(
+      versions.at(-1)!,
+      versions.map((p) => p.version),
+    );
   });
 }
 
