@@ -206,18 +206,7 @@ export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessE
     notices.push(
       `keys.sqlite: ${vault.keysWrappedOnOpen} personal-data keys stored before wrapping were wrapped with the master key`,
     );
-  const profiles = new ProfileRegistry();
-  if (config.policyProfilesDir) {
-    for (const file of readdirSync(config.policyProfilesDir)
-      .filter((f) => f.endsWith('.json'))
-      .sort()) {
-      try {
-        profiles.add(JSON.parse(readFileSync(join(config.policyProfilesDir, file), 'utf8')));
-      } catch (error) {
-        throw new ConfigError([`POLICY_PROFILES_DIR: ${file}: ${(error as Error).message}`]);
-      }
-    }
-  }
+  const profiles = loadProfileRegistry(config.policyProfilesDir);
   const projectionsConfig = loadProjectionsConfig(config.dataDir, env);
   // Idempotency-Key claims belong to this instance (INSTANCE_ID) under a lease; the ones it left
   // unfinished when it was killed are released now, so their retries run at once.
@@ -283,6 +272,22 @@ function openMasterKey(config: AppConfig, notices: string[]): MasterKey {
 }
 
 /** After the stores are open: their files (SQLite creates its own) tightened to 0600. */
+/** The built-in profiles plus every *.json in POLICY_PROFILES_DIR (in name order), each validated. */
+export function loadProfileRegistry(dir: string | undefined): ProfileRegistry {
+  const profiles = new ProfileRegistry();
+  if (!dir) return profiles;
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
+    try {
+      profiles.add(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+    } catch (error) {
+      throw new ConfigError([`POLICY_PROFILES_DIR: ${file}: ${(error as Error).message}`]);
+    }
+  }
+  return profiles;
+}
+
 export function makeStoreFilesPrivate(config: AppConfig, extra: readonly string[] = []): void {
   makeDataFilesPrivate(config.dataDir, PRIVATE_NAMES);
   if (config.eventStore.kind === 'sqlite') makeSqliteFilePrivate(config.eventStore.path);
