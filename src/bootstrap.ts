@@ -28,8 +28,9 @@ import {
   makeDataFilesPrivate,
   makeSqliteFilePrivate,
 } from './platform/files/private-files.js';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { ProfileRegistry } from './domain/policies/profile-registry.js';
+import { loadProfileRegistry } from './platform/config/policy-profiles.js';
 import { TimelineEngine } from './timelines/timeline-engine.js';
 import {
   IssueMidPeriodBill,
@@ -272,22 +273,6 @@ function openMasterKey(config: AppConfig, notices: string[]): MasterKey {
 }
 
 /** After the stores are open: their files (SQLite creates its own) tightened to 0600. */
-/** The built-in profiles plus every *.json in POLICY_PROFILES_DIR (in name order), each validated. */
-export function loadProfileRegistry(dir: string | undefined): ProfileRegistry {
-  const profiles = new ProfileRegistry();
-  if (!dir) return profiles;
-  for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()) {
-    try {
-      profiles.add(JSON.parse(readFileSync(join(dir, file), 'utf8')));
-    } catch (error) {
-      throw new ConfigError([`POLICY_PROFILES_DIR: ${file}: ${(error as Error).message}`]);
-    }
-  }
-  return profiles;
-}
-
 export function makeStoreFilesPrivate(config: AppConfig, extra: readonly string[] = []): void {
   makeDataFilesPrivate(config.dataDir, PRIVATE_NAMES);
   if (config.eventStore.kind === 'sqlite') makeSqliteFilePrivate(config.eventStore.path);

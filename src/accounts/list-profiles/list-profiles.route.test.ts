@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadProfileRegistry } from '../../bootstrap.js';
+import { loadProfileRegistry } from '../../platform/config/policy-profiles.js';
 import { BUILT_IN_PROFILES } from '../../domain/policies/profiles.js';
 import { startTestApi, type TestApi } from '../../../test/support/api.js';
 
