@@ -162,6 +162,15 @@ describe('the account list read model', () => {
            VALUES ($1, 'active', '2026-01-01T00:00:00.000Z', 'p', 'zz', 'individual', 'RUB', '0', '0', 0, '2026-01-01T00:00:00.000Z')`,
           [id],
         );
+      if (db.dialect === 'postgres') {
+        // This cluster's own locale may well be C already: the column must say so itself.
+        const column = await db.get<{ collation_name: string | null }>(
+          `SELECT collation_name FROM information_schema.columns
+           WHERE table_schema = current_schema() AND table_name = $1 AND column_name = 'account_id'`,
+          [table],
+        );
+        expect(column?.collation_name).toBe('C');
+      }
       const listed = (await walk(db, { region: 'zz' }, 2)).map((r) => r.accountId);
       expect({ dialect: db.dialect, listed }).toEqual({ dialect: db.dialect, listed: [...ids].sort() });
       await db.run(`DELETE FROM ${table} WHERE region = 'zz'`);
