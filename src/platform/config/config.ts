@@ -1,12 +1,5 @@
 import { MASTER_KEY_FORMAT, type MasterKey } from '../secrets/master-key.js';
-import {
-  CONFIG_SCHEMA,
-  isSet,
-  readVariable,
-  type ConfigName,
-  type ConfigValue,
-  type Env,
-} from './schema.js';
+import { CONFIG_SCHEMA, isSet, readVariable, type ConfigName, type ConfigValue, type Env } from './schema.js';
 
 export { ConfigProblem, CONFIG_SCHEMA, type Env } from './schema.js';
 

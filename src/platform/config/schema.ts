@@ -105,7 +105,8 @@ function databaseTarget(raw: string): string | undefined {
 /** A file the service reads at start-up: it must exist and be readable now. */
 function readableFile(name: string, raw: string): string | ConfigProblem {
   const existing = statSync(raw, { throwIfNoEntry: false });
-  if (!existing?.isFile()) return new ConfigProblem(`${name} must be a readable file (got '${raw}': no such file)`);
+  if (!existing?.isFile())
+    return new ConfigProblem(`${name} must be a readable file (got '${raw}': no such file)`);
   try {
     accessSync(raw, constants.R_OK);
   } catch {
@@ -115,7 +116,8 @@ function readableFile(name: string, raw: string): string | ConfigProblem {
 }
 
 // RFC 1123 host names: labels of letters, digits and inner hyphens.
-const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 /** A PEM as given, or base64 DER wrapped as PEM (an env var is easier to set on one line). */
 export function anchorKeyPem(raw: string, kind: 'PRIVATE' | 'PUBLIC'): string {
@@ -175,12 +177,17 @@ export const CONFIG_SCHEMA = {
     default: './data',
     description: 'where the embedded files are kept',
   }),
-  EVENT_STORE: oneOf(['sqlite', 'esdb'], 'sqlite', 'the event store: embedded SQLite or EventStoreDB / KurrentDB'),
+  EVENT_STORE: oneOf(
+    ['sqlite', 'esdb'],
+    'sqlite',
+    'the event store: embedded SQLite or EventStoreDB / KurrentDB',
+  ),
   SQLITE_PATH: path('the embedded event store file (default $DATA_DIR/events.sqlite)'),
   ESDB_CONNECTION_STRING: variable<string>({
     rule: 'an esdb:// or kurrentdb:// connection string',
+    // Not parsed as a URL: a cluster's string lists several hosts (esdb://a:2113,b:2113).
     parse: (raw) =>
-      urlWithScheme(['esdb', 'kurrentdb', 'kdb', 'esdb+discover', 'kurrentdb+discover'], raw) ? raw : undefined,
+      /^(esdb|kurrentdb|kdb|esdb\+discover|kurrentdb\+discover):\/\/[^\s/?]+/.test(raw) ? raw : undefined,
     description: 'EventStoreDB / KurrentDB, required with EVENT_STORE=esdb',
   }),
   CLOCK: variable<{ kind: 'system' } | { kind: 'virtual'; start: string }, { kind: 'system' }>({
