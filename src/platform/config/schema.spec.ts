@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from './config.js';
 import { CONFIG_SCHEMA, environmentProblems, type ConfigName } from './schema.js';
-import { loadProjectionsConfig } from '../../ops/projections/projections-runtime.js';
-import { loadWorkersConfig } from '../../ops/projections/workers-config.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -103,32 +101,6 @@ describe('the configuration schema', () => {
 });
 
 describe('URLs by scheme', () => {
-  it.each(['mysql://x/y', 'http://db/read', 'postgres://', 'sqlite://file'])(
-    'READ_MODEL_DB refuses %p rather than creating a file of that name',
-    (target) => {
-      expect(problemsOf(() => loadProjectionsConfig('/data', { READ_MODEL_DB: target }))).toEqual([
-        `READ_MODEL_DB must be a SQLite file path or a postgres:// (postgresql://) URL (got '${target}')`,
-      ]);
-    },
-  );
-
-  it.each(['postgres://billing@db:5432/billing', 'postgresql://db/billing', './data/rm.sqlite', ':memory:'])(
-    'READ_MODEL_DB takes %p',
-    (target) => {
-      expect(loadProjectionsConfig('/data', { READ_MODEL_DB: target }).readModelDb).toBe(target);
-    },
-  );
-
-  it('WORKERS_DB takes only PostgreSQL (each worker a connection of its own)', () => {
-    const lease = { holder: 'a', leaseTtlMs: 15_000 };
-    expect(
-      problemsOf(() => loadWorkersConfig('/d', '/d/rm.sqlite', lease, { WORKERS_DB: 'mysql://x/y' })),
-    ).toEqual(["WORKERS_DB must be a postgres:// (postgresql://) URL (got 'mysql://x/y')"]);
-    expect(
-      loadWorkersConfig('/d', '/d/rm.sqlite', lease, { WORKERS_DB: 'postgresql://db/w' }).databases.timelines,
-    ).toBe('postgresql://db/w');
-  });
-
   it('ESDB_CONNECTION_STRING must be esdb:// or kurrentdb://, even when EVENT_STORE is sqlite', () => {
     expect(problemsOf(() => loadConfig({ ESDB_CONNECTION_STRING: 'http://localhost:2113' }))).toEqual([
       "ESDB_CONNECTION_STRING must be an esdb:// or kurrentdb:// connection string (got 'http://localhost:2113')",
@@ -199,11 +171,5 @@ describe('paths', () => {
     writeFileSync(missing, '[]');
     chmodSync(missing, 0o600);
     expect(problemsOf(() => loadConfig({ API_KEYS_FILE: missing, POLICY_PROFILES_DIR: dir }))).toEqual([]);
-  });
-
-  it('API_KEYS is checked at start-up, with the parser’s own message', () => {
-    expect(problemsOf(() => loadConfig({ API_KEYS: 'just-a-name' }))).toEqual([
-      expect.stringMatching(/^API_KEYS: /),
-    ]);
   });
 });

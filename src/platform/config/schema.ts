@@ -8,7 +8,6 @@ import {
   readMasterKeyFile,
   type MasterKey,
 } from '../secrets/master-key.js';
-import { parseApiKeyRecords } from '../http/auth/api-keys.js';
 
 /**
  * The one table of every environment variable the service reads: its rule, parser, default and meaning.
@@ -208,16 +207,10 @@ export const CONFIG_SCHEMA = {
     description: 'policy profile JSON files added to the built-in ones',
   }),
   // Keys and secrets
+  // The records themselves are parsed where the keys are loaded (bootstrap), with the parser's own messages.
   API_KEYS: variable<string>({
     rule: 'comma-separated name:role-or-scopes:sha256 records',
-    parse: (raw) => {
-      try {
-        parseApiKeyRecords(raw, false);
-        return raw;
-      } catch (error) {
-        return new ConfigProblem(`API_KEYS: ${(error as Error).message}`);
-      }
-    },
+    parse: (raw) => raw,
     description: 'the hashed API keys',
   }),
   API_KEYS_FILE: variable<string>({
