@@ -62,7 +62,8 @@ export async function startEngine(
 ): Promise<BenchEngine> {
   const store = SqliteEventStore.open({ path: join(dir, 'events.sqlite') });
   const clock = new VirtualClock(options.now);
-  const config = loadConfig({ DATA_DIR: dir });
+  // A benchmark measures the service, not the per-key rate limit.
+  const config = loadConfig({ DATA_DIR: dir, RATE_LIMIT_PER_MINUTE: '0' });
   const projections = ProjectionsRuntime.open(
     store,
     loadProjectionsConfig(dir, {

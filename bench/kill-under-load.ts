@@ -27,6 +27,8 @@ export const reliabilityEnv = (dataDir: string, start = 0, newInstance = false):
     `reliability-ops:ops:${hashApiKey(RELIABILITY_KEYS.ops)}`,
   // A fixed business time: no month end, no deadline fires while the clients run.
   CLOCK: 'virtual:2026-03-10T12:00:00+03:00',
+  // A load test measures the service, not the per-key rate limit.
+  RATE_LIMIT_PER_MINUTE: '0',
   ...(newInstance ? { INSTANCE_ID: `reliability-${start + 1}` } : { INSTANCE_ID: 'reliability-1' }),
 });
 

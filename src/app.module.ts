@@ -17,6 +17,7 @@ import { EVENT_STORE, type EventStore } from './platform/event-store/event-store
 import { HealthController } from './ops/health/health.controller.js';
 import { ApiKeyGuard } from './platform/http/auth/api-key.guard.js';
 import { ApiKeyRegistry } from './platform/http/auth/api-keys.js';
+import { rateLimit } from './platform/http/rate-limit.js';
 import { IdempotencyInterceptor } from './platform/http/idempotency/idempotency.interceptor.js';
 import { IdempotencyStore } from './platform/http/idempotency/idempotency-store.js';
 import {
@@ -192,9 +193,12 @@ export class AppModule {
   ): DynamicModule {
     const http = options.http ?? true;
     const background = options.background ?? true;
+    const limit = http
+      ? rateLimit(deps.config?.rateLimit?.perMinute ?? 0, deps.apiKeys)
+      : { imports: [], guards: [] };
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot()],
+      imports: [CqrsModule.forRoot(), ...limit.imports],
       controllers: http ? CONTROLLERS : [],
       providers: [
         { provide: APP_CONFIG, useValue: deps.config },
@@ -239,6 +243,8 @@ export class AppModule {
         ...(background ? backgroundProviders(deps) : []),
         ...(http
           ? [
+              // The rate limit first: it counts requests with a wrong key too (by address).
+              ...limit.guards,
               { provide: APP_GUARD, useClass: ApiKeyGuard },
               { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
               {

@@ -248,7 +248,7 @@ describe('READY_MAX_PROJECTION_LAG_SECONDS', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([
-      `READY_MAX_PROJECTION_LAG_SECONDS must be a whole number ≥ 0 (got '${value}')`,
+      `READY_MAX_PROJECTION_LAG_SECONDS must be a whole number of seconds from 0 to 31536000 (got '${value}')`,
     ]);
   });
 
@@ -264,7 +264,9 @@ describe('READY_MAX_PROJECTION_LAG_SECONDS', () => {
       child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect(code).toBe(1);
-      expect(stderr).toContain("READY_MAX_PROJECTION_LAG_SECONDS must be a whole number ≥ 0 (got 'soon')");
+      expect(stderr).toContain(
+        "READY_MAX_PROJECTION_LAG_SECONDS must be a whole number of seconds from 0 to 31536000 (got 'soon')",
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,14 +2,14 @@ import { Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { EventStore } from '../../platform/event-store/event-store.port.js';
-import { ConfigError } from '../../platform/config/config.js';
+import { ConfigError, readerOf } from '../../platform/config/config.js';
 import { allProjections } from '../../../projections/all-projections.js';
 import type { Projection } from '../../../projections/runner/projection.js';
 import { ProjectionHost, type HostOptions } from '../../../projections/runner/projection-host.js';
 import { PostgresReadModelDb } from '../../../projections/runner/postgres-read-model-db.js';
 import type { ReadModelDb } from '../../../projections/runner/read-model-db.js';
 import { SqliteReadModelDb } from '../../../projections/runner/sqlite-read-model-db.js';
-import { DEFAULT_READ_MODEL_WAIT_MS, ReadModels } from '../../../projections/queries/read-models.js';
+import { ReadModels } from '../../../projections/queries/read-models.js';
 import { ProjectionOperations, type WorkerSource } from './projection-operations.js';
 import type { WorkersConfig } from './workers-config.js';
 import { TIMELINE_PLANNER } from '../../../projections/workers/timeline-planner.projection.js';
@@ -43,35 +43,18 @@ export function loadProjectionsConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): ProjectionsConfig {
   const problems: string[] = [];
-  const run = env.PROJECTIONS?.trim() || 'run';
-  if (run !== 'run' && run !== 'off') problems.push(`PROJECTIONS must be one of run, off (got '${run}')`);
-  const ttlRaw = env.PROJECTION_LEASE_TTL_MS?.trim() || '15000';
-  const leaseTtlMs = /^\d+$/.test(ttlRaw) ? Number(ttlRaw) : NaN;
-  if (!(leaseTtlMs >= 1000))
-    problems.push(`PROJECTION_LEASE_TTL_MS must be a whole number ≥ 1000 (got '${ttlRaw}')`);
-  const lagRaw = env.READY_MAX_PROJECTION_LAG_SECONDS?.trim() || String(DEFAULT_READY_MAX_LAG_SECONDS);
-  const readyMaxLagSeconds = /^\d+$/.test(lagRaw) ? Number(lagRaw) : NaN;
-  if (!Number.isSafeInteger(readyMaxLagSeconds))
-    problems.push(`READY_MAX_PROJECTION_LAG_SECONDS must be a whole number ≥ 0 (got '${lagRaw}')`);
-  const waitRaw = env.READ_MODEL_WAIT_MS?.trim() || String(DEFAULT_READ_MODEL_WAIT_MS);
-  const readModelWaitMs = /^\d+$/.test(waitRaw) ? Number(waitRaw) : NaN;
-  if (!(readModelWaitMs <= MAX_READ_MODEL_WAIT_MS))
-    problems.push(
-      `READ_MODEL_WAIT_MS must be a whole number of milliseconds from 0 to ${MAX_READ_MODEL_WAIT_MS} (got '${waitRaw}')`,
-    );
-  if (problems.length > 0) throw new ConfigError(problems);
-  return {
-    readModelDb: env.READ_MODEL_DB?.trim() || join(dataDir, 'read-models.sqlite'),
-    run: run === 'run',
-    holder: env.INSTANCE_ID?.trim() || `${hostname()}:${process.pid}`,
-    leaseTtlMs,
-    readyMaxLagSeconds,
-    readModelWaitMs,
+  const read = readerOf(env, problems);
+  const config: ProjectionsConfig = {
+    readModelDb: read('READ_MODEL_DB') ?? join(dataDir, 'read-models.sqlite'),
+    run: read('PROJECTIONS') === 'run',
+    holder: read('INSTANCE_ID') ?? `${hostname()}:${process.pid}`,
+    leaseTtlMs: read('PROJECTION_LEASE_TTL_MS'),
+    readyMaxLagSeconds: read('READY_MAX_PROJECTION_LAG_SECONDS'),
+    readModelWaitMs: read('READ_MODEL_WAIT_MS'),
   };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
 }
-
-/** A read that waits longer than this for a read model would rather be answered from the log. */
-const MAX_READ_MODEL_WAIT_MS = 60_000;
 
 /** A postgres:// URL: a database several instances share (a SQLite path is this instance's own). */
 export const isSharedDatabase = (target: string): boolean => /^postgres(ql)?:\/\//.test(target);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConfigError, loadDeliveryConfig } from '../../platform/config/config.js';
+import { ConfigError, loadDeliveryConfig, readerOf } from '../../platform/config/config.js';
 import { emailDeliveryStatus } from '../../delivery/delivery-runtime.js';
 import type { LeaseOptions } from '../../../projections/runner/leased-runner.js';
 
@@ -29,9 +29,9 @@ export function loadWorkersConfig(
   lease: LeaseOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): WorkersConfig {
-  const configured = env.WORKERS_DB?.trim();
-  if (configured && !isPostgres(configured))
-    throw new ConfigError([`WORKERS_DB must be a postgres:// URL (got '${configured}')`]);
+  const problems: string[] = [];
+  const configured = readerOf(env, problems)('WORKERS_DB');
+  if (problems.length > 0) throw new ConfigError(problems);
   const shared = configured || (isPostgres(readModelDb) ? readModelDb : undefined);
   return {
     databases: shared

@@ -51,10 +51,10 @@ describe('loadAnchorConfig: the log anchor’s key and cadence', () => {
         ANCHOR_INTERVAL_MS: 'soon',
       }),
     ).toEqual([
-      'ANCHOR_SIGNING_KEY must be an Ed25519 private key: PKCS#8 PEM, or its DER in base64 (got something else)',
-      'ANCHOR_PUBLIC_KEY must be an Ed25519 public key: SPKI PEM, or its DER in base64',
-      "ANCHOR_EVERY_EVENTS must be an integer from 1 to 1000000 (got '0')",
-      "ANCHOR_INTERVAL_MS must be an integer from 100 to 86400000 (got 'soon')",
+      'ANCHOR_SIGNING_KEY must be an Ed25519 private key: PKCS#8 PEM, or its DER in base64 (got something else; the value is not printed, it may be a secret)',
+      'ANCHOR_PUBLIC_KEY must be an Ed25519 public key: SPKI PEM, or its DER in base64 (got 9 characters)',
+      "ANCHOR_EVERY_EVENTS must be a whole number of events from 1 to 1000000 (got '0')",
+      "ANCHOR_INTERVAL_MS must be a whole number of milliseconds from 100 to 86400000 (got 'soon')",
     ]);
     expect(problemsOf({ ANCHOR_SIGNING_KEY: privatePem, ANCHOR_KEY_FILE: '/etc/anchor.pem' })).toEqual([
       'ANCHOR_SIGNING_KEY and ANCHOR_KEY_FILE are both set: set one of them',

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       personalDataMasterKey: { kind: 'development', path: './data/personal-data-master.key' },
       transport: TRANSPORT_DEFAULTS,
       delivery: DELIVERY_DEFAULTS,
+      rateLimit: { perMinute: 6000 },
     });
   });
 
@@ -86,14 +87,14 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
     expect(problems).toEqual([
-      "PORT must be an integer from 0 to 65535 (got 'eighty')",
+      "PORT must be a whole number from 0 to 65535 (got 'eighty')",
       "ESDB_CONNECTION_STRING must be an esdb:// or kurrentdb:// connection string when EVENT_STORE=esdb (got '')",
       "LOG_LEVEL must be one of debug, info, warn, error (got 'loud')",
     ]);
     expect(() => loadConfig({ EVENT_STORE: 'mongo' })).toThrow(
       "EVENT_STORE must be one of sqlite, esdb (got 'mongo')",
     );
-    expect(() => loadConfig({ PORT: '70000' })).toThrow('PORT must be an integer from 0 to 65535');
+    expect(() => loadConfig({ PORT: '70000' })).toThrow('PORT must be a whole number from 0 to 65535');
   });
 
   describe('the personal-data master key (secrets at rest)', () => {

@@ -1,11 +1,7 @@
-import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { INSTANT_WITH_OFFSET, isRealInstant } from '../clock/instant.js';
-import {
-  MASTER_KEY_FORMAT,
-  parseMasterKey,
-  readMasterKeyFile,
-  type MasterKey,
-} from '../secrets/master-key.js';
+import { MASTER_KEY_FORMAT, type MasterKey } from '../secrets/master-key.js';
+import { CONFIG_SCHEMA, isSet, readVariable, type ConfigName, type ConfigValue, type Env } from './schema.js';
+
+export { ConfigProblem, CONFIG_SCHEMA, type Env } from './schema.js';
 
 /**
  * Configuration comes from the environment and is validated once at start-up. Every problem is
@@ -38,6 +34,8 @@ export interface AppConfig {
   transport: TransportConfig;
   /** Delivery of issued documents: SMTP, the worker, retries (see loadDeliveryConfig; issue 13 item 7). */
   delivery?: DeliveryConfig;
+  /** RATE_LIMIT_PER_MINUTE: requests a minute per API key (per IP without one); 0 turns the limit off. */
+  rateLimit?: { perMinute: number };
 }
 
 export class ConfigError extends Error {
@@ -47,90 +45,56 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
-
+/**
+ * The service's configuration. Besides its own variables it checks every other one in the schema
+ * (read models, workers, the anchor, keys …), so a start-up reports all the problems of the environment
+ * together rather than one loader at a time.
+ */
 export function loadConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
-  const value = (name: string, fallback: string) => {
-    const raw = env[name];
-    return raw === undefined || raw.trim() === '' ? fallback : raw.trim();
-  };
-  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
-    const raw = value(name, fallback);
-    if ((allowed as readonly string[]).includes(raw)) return raw as T;
-    problems.push(`${name} must be one of ${allowed.join(', ')} (got '${raw}')`);
-    return fallback;
-  };
+  const read = readerOf(env, problems);
 
-  const portRaw = value('PORT', '3000');
-  const port = /^\d{1,5}$/.test(portRaw) ? Number.parseInt(portRaw, 10) : NaN;
-  if (!(port >= 0 && port <= 65535))
-    problems.push(`PORT must be an integer from 0 to 65535 (got '${portRaw}')`);
-
-  const dataDir = value('DATA_DIR', './data');
-  const kind = oneOf('EVENT_STORE', ['sqlite', 'esdb'] as const, 'sqlite');
+  const host = read('HOST');
+  const port = read('PORT');
+  const dataDir = read('DATA_DIR');
+  const kind = read('EVENT_STORE');
   let eventStore: AppConfig['eventStore'] = {
     kind: 'sqlite',
-    path: value('SQLITE_PATH', `${dataDir}/events.sqlite`),
+    path: read('SQLITE_PATH') ?? `${dataDir}/events.sqlite`,
   };
+  const connectionString = read('ESDB_CONNECTION_STRING');
   if (kind === 'esdb') {
-    const connectionString = value('ESDB_CONNECTION_STRING', '');
-    if (!/^(esdb|kurrentdb|kdb|esdb\+discover|kurrentdb\+discover):\/\/.+/.test(connectionString)) {
+    if (!isSet(env, 'ESDB_CONNECTION_STRING'))
       problems.push(
-        `ESDB_CONNECTION_STRING must be an esdb:// or kurrentdb:// connection string when EVENT_STORE=esdb (got '${connectionString}')`,
+        `ESDB_CONNECTION_STRING must be an esdb:// or kurrentdb:// connection string when EVENT_STORE=esdb (got '')`,
       );
-    }
-    eventStore = { kind: 'esdb', connectionString };
-  }
-
-  const clockRaw = value('CLOCK', 'system');
-  let clock: AppConfig['clock'] = { kind: 'system' };
-  const virtualStart = /^virtual:(.+)$/.exec(clockRaw)?.[1];
-  if (virtualStart !== undefined && INSTANT_WITH_OFFSET.test(virtualStart) && isRealInstant(virtualStart)) {
-    clock = { kind: 'virtual', start: new Date(virtualStart).toISOString() };
-  } else if (clockRaw !== 'system') {
-    problems.push(
-      `CLOCK must be system or virtual:<ISO-8601 time with an offset>, e.g. virtual:2026-03-01T00:00:00+03:00 (got '${clockRaw}')`,
-    );
+    eventStore = { kind: 'esdb', connectionString: connectionString ?? '' };
   }
 
   // --- effective-time window (issue 17, defect 5) ---
-  const wholeNumber = (name: string, fallback: number, max: number) => {
-    const raw = value(name, String(fallback));
-    const parsed = /^\d{1,7}$/.test(raw) ? Number.parseInt(raw, 10) : NaN;
-    if (parsed >= 0 && parsed <= max) return parsed;
-    problems.push(`${name} must be a whole number from 0 to ${max} (got '${raw}')`);
-    return fallback;
-  };
   const effectiveTimeWindow = {
-    maxPastDays: wholeNumber('EFFECTIVE_TIME_MAX_PAST_DAYS', 92, 3660),
-    maxFutureMinutes: wholeNumber('EFFECTIVE_TIME_MAX_FUTURE_MINUTES', 5, 1440),
+    maxPastDays: read('EFFECTIVE_TIME_MAX_PAST_DAYS'),
+    maxFutureMinutes: read('EFFECTIVE_TIME_MAX_FUTURE_MINUTES'),
   };
   // --- end effective-time window ---
   // ── Secrets at rest (issue 17): the personal-data master key ─────────────────────────────────────────
   // Production is NODE_ENV=production (what container images and process managers set); there a key from
   // outside the data folder is required, and start-up stops without one.
-  const production = env.NODE_ENV?.trim() === 'production';
-  const inline = env.PERSONAL_DATA_MASTER_KEY?.trim() ? env.PERSONAL_DATA_MASTER_KEY : undefined;
-  const keyFile = env.PERSONAL_DATA_MASTER_KEY_FILE?.trim() || undefined;
+  const production = read('NODE_ENV') === 'production';
   let personalDataMasterKey: AppConfig['personalDataMasterKey'] = {
     kind: 'development',
     path: `${dataDir}/personal-data-master.key`,
   };
-  if (inline !== undefined && keyFile !== undefined) {
+  if (isSet(env, 'PERSONAL_DATA_MASTER_KEY') && isSet(env, 'PERSONAL_DATA_MASTER_KEY_FILE')) {
     problems.push('Set only one of PERSONAL_DATA_MASTER_KEY and PERSONAL_DATA_MASTER_KEY_FILE');
-  } else if (inline !== undefined) {
-    const key = parseMasterKey(inline);
-    // Never echo the value: a near-miss of a secret is still a secret.
+    // One problem is enough: which of the two was meant is the operator's choice.
+    read.names.add('PERSONAL_DATA_MASTER_KEY').add('PERSONAL_DATA_MASTER_KEY_FILE');
+  } else if (isSet(env, 'PERSONAL_DATA_MASTER_KEY')) {
+    const key = read('PERSONAL_DATA_MASTER_KEY');
     if (key) personalDataMasterKey = { kind: 'given', from: 'PERSONAL_DATA_MASTER_KEY', key };
-    else
-      problems.push(
-        `PERSONAL_DATA_MASTER_KEY must be ${MASTER_KEY_FORMAT} (got ${inline.trim().length} characters)`,
-      );
-  } else if (keyFile !== undefined) {
-    const key = readMasterKeyFile(keyFile, 'PERSONAL_DATA_MASTER_KEY_FILE');
-    if (typeof key === 'string') problems.push(key);
-    else personalDataMasterKey = { kind: 'given', from: 'PERSONAL_DATA_MASTER_KEY_FILE', key };
+  } else if (isSet(env, 'PERSONAL_DATA_MASTER_KEY_FILE')) {
+    const key = read('PERSONAL_DATA_MASTER_KEY_FILE');
+    if (key) personalDataMasterKey = { kind: 'given', from: 'PERSONAL_DATA_MASTER_KEY_FILE', key };
   } else if (production) {
     problems.push(
       'PERSONAL_DATA_MASTER_KEY or PERSONAL_DATA_MASTER_KEY_FILE is required when NODE_ENV=production: it wraps the personal-data keys in keys.sqlite (' +
@@ -139,21 +103,23 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   // ── end of secrets at rest ───────────────────────────────────────────────────────────────────────────
 
+  const policyProfilesDir = read('POLICY_PROFILES_DIR');
   const config: AppConfig = {
-    host: value('HOST', '127.0.0.1'),
+    host,
     port,
     eventStore,
     dataDir,
-    logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
-    ...(env.POLICY_PROFILES_DIR ? { policyProfilesDir: env.POLICY_PROFILES_DIR } : {}),
-    clock,
+    logLevel: read('LOG_LEVEL'),
+    ...(policyProfilesDir ? { policyProfilesDir } : {}),
+    clock: read('CLOCK'),
     effectiveTimeWindow,
     personalDataMasterKey,
-    transport: loadTransportConfig(env, problems),
-    delivery: loadDeliveryConfig(env, problems),
+    transport: loadTransportConfig(env, read),
+    delivery: loadDeliveryConfig(env, problems, read),
+    rateLimit: { perMinute: read('RATE_LIMIT_PER_MINUTE') },
   };
   // Unset, the retention follows a wider effective-time window; set, it must exceed it.
-  if (!env.IDEMPOTENCY_RETENTION_DAYS?.trim())
+  if (!isSet(env, 'IDEMPOTENCY_RETENTION_DAYS'))
     config.transport.idempotencyRetentionDays = Math.max(
       config.transport.idempotencyRetentionDays,
       effectiveTimeWindow.maxPastDays + 1,
@@ -163,9 +129,24 @@ export function loadConfig(env: Env = process.env): AppConfig {
       `IDEMPOTENCY_RETENTION_DAYS must exceed EFFECTIVE_TIME_MAX_PAST_DAYS (${effectiveTimeWindow.maxPastDays}): ` +
         `a retry of a command that could still be accepted must find its first answer (got ${config.transport.idempotencyRetentionDays})`,
     );
+  // The variables other loaders read: checked here too, so every problem is reported at once.
+  for (const name of Object.keys(CONFIG_SCHEMA) as ConfigName[])
+    if (!read.names.has(name)) readVariable(env, name, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
+
+/** Reads variables through the schema into one list of problems, remembering which it read. */
+export function readerOf(env: Env, problems: string[]) {
+  const names = new Set<ConfigName>();
+  const read = <N extends ConfigName>(name: N): ConfigValue<N> => {
+    names.add(name);
+    return readVariable(env, name, problems);
+  };
+  return Object.assign(read, { names, problems });
+}
+
+export type ConfigReader = ReturnType<typeof readerOf>;
 
 // ─── Transport limits (issue 17: defects 2, 4, 6) ─────────────────────────────────────────────────────────
 
@@ -197,53 +178,23 @@ export const TRANSPORT_DEFAULTS: TransportConfig = {
   readyStorageFailureSeconds: 30,
 };
 
-function loadTransportConfig(env: Env, problems: string[]): TransportConfig {
-  const whole = (name: string, fallback: number, min: number, max: number, unit: string): number => {
-    const raw = env[name]?.trim();
-    if (raw === undefined || raw === '') return fallback;
-    const parsed = /^\d{1,9}$/.test(raw) ? Number.parseInt(raw, 10) : NaN;
-    if (parsed >= min && parsed <= max) return parsed;
-    problems.push(`${name} must be a whole number of ${unit} from ${min} to ${max} (got '${raw}')`);
-    return fallback;
-  };
-  const d = TRANSPORT_DEFAULTS;
-  const requestTimeoutMs = whole(
-    'HTTP_REQUEST_TIMEOUT_MS',
-    d.requestTimeoutMs,
-    100,
-    3_600_000,
-    'milliseconds',
-  );
-  const headersTimeoutMs = whole(
-    'HTTP_HEADERS_TIMEOUT_MS',
-    Math.min(d.headersTimeoutMs, requestTimeoutMs),
-    100,
-    3_600_000,
-    'milliseconds',
-  );
+function loadTransportConfig(env: Env, read: ConfigReader): TransportConfig {
+  const requestTimeoutMs = read('HTTP_REQUEST_TIMEOUT_MS');
+  // Unset, the headers' time is at most the request's.
+  const headersTimeoutMs = isSet(env, 'HTTP_HEADERS_TIMEOUT_MS')
+    ? read('HTTP_HEADERS_TIMEOUT_MS')
+    : Math.min(read('HTTP_HEADERS_TIMEOUT_MS'), requestTimeoutMs);
   if (headersTimeoutMs > requestTimeoutMs)
-    problems.push(
+    read.problems.push(
       `HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (got ${headersTimeoutMs} > ${requestTimeoutMs})`,
     );
   return {
     headersTimeoutMs,
     requestTimeoutMs,
-    maxJsonDepth: whole('MAX_JSON_DEPTH', d.maxJsonDepth, 2, 512, 'levels'),
-    idempotencyLeaseMs: whole('IDEMPOTENCY_LEASE_MS', d.idempotencyLeaseMs, 100, 3_600_000, 'milliseconds'),
-    idempotencyRetentionDays: whole(
-      'IDEMPOTENCY_RETENTION_DAYS',
-      d.idempotencyRetentionDays,
-      1,
-      36_500,
-      'days',
-    ),
-    readyStorageFailureSeconds: whole(
-      'READY_STORAGE_FAILURE_SECONDS',
-      d.readyStorageFailureSeconds,
-      0,
-      86_400,
-      'seconds',
-    ),
+    maxJsonDepth: read('MAX_JSON_DEPTH'),
+    idempotencyLeaseMs: read('IDEMPOTENCY_LEASE_MS'),
+    idempotencyRetentionDays: read('IDEMPOTENCY_RETENTION_DAYS'),
+    readyStorageFailureSeconds: read('READY_STORAGE_FAILURE_SECONDS'),
   };
 }
 // ─── end of transport limits ─────────────────────────────────────────────────────────────────────────────
@@ -267,68 +218,31 @@ export interface AnchorConfig {
 /** Reads ANCHOR_* (see README); throws ConfigError naming each bad variable. */
 export function loadAnchorConfig(env: Env = process.env, dataDir = loadConfig(env).dataDir): AnchorConfig {
   const problems: string[] = [];
-  const value = (name: string) => {
-    const raw = env[name];
-    return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
-  };
-  const integer = (name: string, fallback: number, min: number, max: number) => {
-    const raw = value(name);
-    if (raw === undefined) return fallback;
-    const parsed = /^\d{1,9}$/.test(raw) ? Number.parseInt(raw, 10) : NaN;
-    if (parsed >= min && parsed <= max) return parsed;
-    problems.push(`${name} must be an integer from ${min} to ${max} (got '${raw}')`);
-    return fallback;
-  };
-  const production = env.NODE_ENV === 'production';
-  const inline = value('ANCHOR_SIGNING_KEY');
-  const file = value('ANCHOR_KEY_FILE');
+  const read = readerOf(env, problems);
+  const production = read('NODE_ENV') === 'production';
+  const file = read('ANCHOR_KEY_FILE');
   let signingKey: AnchorConfig['signingKey'] = {
     kind: 'file',
     path: file ?? `${dataDir}/anchor-signing-key.pem`,
     // In production a missing key is an error, never silently replaced: a new key would vouch for anything.
     create: !production,
   };
-  if (inline !== undefined && file !== undefined) {
+  if (isSet(env, 'ANCHOR_SIGNING_KEY') && file !== undefined) {
     problems.push('ANCHOR_SIGNING_KEY and ANCHOR_KEY_FILE are both set: set one of them');
-  } else if (inline !== undefined) {
-    const pem = anchorKeyPem(inline, 'PRIVATE');
-    if (!isEd25519Key(pem, 'private')) {
-      problems.push(
-        'ANCHOR_SIGNING_KEY must be an Ed25519 private key: PKCS#8 PEM, or its DER in base64 (got something else)',
-      );
-    }
-    signingKey = { kind: 'env', pem };
+  } else if (isSet(env, 'ANCHOR_SIGNING_KEY')) {
+    const pem = read('ANCHOR_SIGNING_KEY');
+    if (pem !== undefined) signingKey = { kind: 'env', pem };
   }
-  const publicRaw = value('ANCHOR_PUBLIC_KEY');
-  const publicKey = publicRaw === undefined ? undefined : anchorKeyPem(publicRaw, 'PUBLIC');
-  if (publicKey !== undefined && !isEd25519Key(publicKey, 'public')) {
-    problems.push('ANCHOR_PUBLIC_KEY must be an Ed25519 public key: SPKI PEM, or its DER in base64');
-  }
+  const publicKey = read('ANCHOR_PUBLIC_KEY');
   const config: AnchorConfig = {
-    db: value('ANCHOR_DB') ?? `${dataDir}/anchor.sqlite`,
+    db: read('ANCHOR_DB') ?? `${dataDir}/anchor.sqlite`,
     signingKey,
     ...(publicKey !== undefined ? { publicKey } : {}),
-    everyEvents: integer('ANCHOR_EVERY_EVENTS', 100, 1, 1_000_000),
-    intervalMs: integer('ANCHOR_INTERVAL_MS', 10_000, 100, 86_400_000),
+    everyEvents: read('ANCHOR_EVERY_EVENTS'),
+    intervalMs: read('ANCHOR_INTERVAL_MS'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
-}
-
-/** A PEM as given, or base64 DER wrapped as PEM (an env var is easier to set on one line). */
-function anchorKeyPem(raw: string, kind: 'PRIVATE' | 'PUBLIC'): string {
-  if (raw.includes('-----BEGIN')) return raw.replaceAll('\\n', '\n');
-  const body = raw.replace(/\s+/g, '').match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${kind} KEY-----\n${body.join('\n')}\n-----END ${kind} KEY-----\n`;
-}
-
-function isEd25519Key(pem: string, kind: 'private' | 'public'): boolean {
-  try {
-    const key = kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem);
-    return key.asymmetricKeyType === 'ed25519';
-  } catch {
-    return false;
-  }
 }
 // ─── end of the log anchor block ───────────────────────────────────────────────────────────────────────
 
@@ -365,72 +279,34 @@ export const DELIVERY_DEFAULTS: DeliveryConfig = {
   pollMs: 1_000,
 };
 
-const MAILBOX = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+$/;
-
-export function loadDeliveryConfig(env: Env = process.env, problems: string[] = []): DeliveryConfig {
-  const whole = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name]?.trim();
-    if (raw === undefined || raw === '') return fallback;
-    const parsed = /^\d{1,10}$/.test(raw) ? Number.parseInt(raw, 10) : NaN;
-    if (parsed >= min && parsed <= max) return parsed;
-    problems.push(`${name} must be a whole number from ${min} to ${max} (got '${raw}')`);
-    return fallback;
-  };
-  const d = DELIVERY_DEFAULTS;
-  const workerRaw = env.DELIVERY_WORKER?.trim() || 'run';
-  if (workerRaw !== 'run' && workerRaw !== 'off')
-    problems.push(`DELIVERY_WORKER must be one of run, off (got '${workerRaw}')`);
-  const baseMs = whole('DELIVERY_RETRY_BASE_MS', d.retry.baseMs, 10, 86_400_000);
-  const maxMs = whole('DELIVERY_RETRY_MAX_MS', Math.max(d.retry.maxMs, baseMs), 10, 604_800_000);
+export function loadDeliveryConfig(
+  env: Env = process.env,
+  problems: string[] = [],
+  read: ConfigReader = readerOf(env, problems),
+): DeliveryConfig {
+  const baseMs = read('DELIVERY_RETRY_BASE_MS');
+  // Unset, the longest wait is at least the first one.
+  const maxMs = isSet(env, 'DELIVERY_RETRY_MAX_MS')
+    ? read('DELIVERY_RETRY_MAX_MS')
+    : Math.max(read('DELIVERY_RETRY_MAX_MS'), baseMs);
   if (maxMs < baseMs)
-    problems.push(
+    read.problems.push(
       `DELIVERY_RETRY_MAX_MS must not be below DELIVERY_RETRY_BASE_MS (got ${maxMs} < ${baseMs})`,
     );
   const config: DeliveryConfig = {
-    worker: workerRaw === 'off' ? 'off' : 'run',
-    retry: { baseMs, maxMs, maxAttempts: whole('DELIVERY_MAX_ATTEMPTS', d.retry.maxAttempts, 1, 100) },
-    webhookTimeoutMs: whole('DELIVERY_WEBHOOK_TIMEOUT_MS', d.webhookTimeoutMs, 100, 300_000),
-    pollMs: whole('DELIVERY_POLL_MS', d.pollMs, 10, 60_000),
+    worker: read('DELIVERY_WORKER'),
+    retry: { baseMs, maxMs, maxAttempts: read('DELIVERY_MAX_ATTEMPTS') },
+    webhookTimeoutMs: read('DELIVERY_WEBHOOK_TIMEOUT_MS'),
+    pollMs: read('DELIVERY_POLL_MS'),
   };
-  const sinceRaw = env.DELIVERY_SINCE?.trim();
-  if (sinceRaw) {
-    if (INSTANT_WITH_OFFSET.test(sinceRaw) && isRealInstant(sinceRaw))
-      config.since = new Date(sinceRaw).toISOString();
-    else
-      problems.push(
-        `DELIVERY_SINCE must be an ISO-8601 time with an offset, e.g. 2026-12-01T00:00:00Z (got '${sinceRaw}')`,
-      );
-  }
-  const smtpRaw = env.SMTP_URL?.trim();
-  if (smtpRaw) {
-    let url: URL | undefined;
-    try {
-      url = new URL(smtpRaw);
-    } catch {
-      url = undefined;
-    }
-    // Never echo the value: it may hold the SMTP password.
-    if (!url || !['smtp:', 'smtps:'].includes(url.protocol) || !url.hostname)
-      problems.push(
-        'SMTP_URL must be smtp://[user:password@]host:port or smtps://[user:password@]host:port (the value given is not; it is not printed, it may hold a password)',
-      );
-    else
-      config.smtp = {
-        url: smtpRaw,
-        display: `${url.protocol}//${url.hostname}${url.port ? `:${url.port}` : ''}`,
-      };
-  }
-  const from = env.DELIVERY_FROM?.trim();
-  if (from) {
-    const address = /<([^<>]+)>\s*$/.exec(from)?.[1] ?? from;
-    if (!MAILBOX.test(address) || /[\r\n]/.test(from))
-      problems.push(
-        `DELIVERY_FROM must be an e-mail address, e.g. billing@example.com or "Billing <billing@example.com>" (got '${from}')`,
-      );
-    else config.from = from;
-  } else if (config.smtp) {
-    problems.push('DELIVERY_FROM is required with SMTP_URL: the sender of the e-mailed documents');
-  }
+  const since = read('DELIVERY_SINCE');
+  if (since !== undefined) config.since = since;
+  const smtp = read('SMTP_URL');
+  if (smtp !== undefined) config.smtp = smtp;
+  const from = read('DELIVERY_FROM');
+  if (from !== undefined) config.from = from;
+  else if (config.smtp && !isSet(env, 'DELIVERY_FROM'))
+    read.problems.push('DELIVERY_FROM is required with SMTP_URL: the sender of the e-mailed documents');
   return config;
 }
 // ─── end of delivery ─────────────────────────────────────────────────────────────────────────────────────

@@ -1,0 +1,65 @@
+import { ConfigError } from '../../platform/config/config.js';
+import { loadProjectionsConfig } from './projections-runtime.js';
+import { loadWorkersConfig } from './workers-config.js';
+
+function problemsOf(load: () => unknown): string[] {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('READ_MODEL_DB and WORKERS_DB: databases by scheme (the configuration schema)', () => {
+  it.each(['mysql://x/y', 'http://db/read', 'postgres://', 'sqlite://file'])(
+    'READ_MODEL_DB refuses %p rather than creating a file of that name',
+    (target) => {
+      expect(problemsOf(() => loadProjectionsConfig('/data', { READ_MODEL_DB: target }))).toEqual([
+        `READ_MODEL_DB must be a SQLite file path or a postgres:// (postgresql://) URL (got '${target}')`,
+      ]);
+    },
+  );
+
+  it.each(['postgres://billing@db:5432/billing', 'postgresql://db/billing', './data/rm.sqlite', ':memory:'])(
+    'READ_MODEL_DB takes %p',
+    (target) => {
+      expect(loadProjectionsConfig('/data', { READ_MODEL_DB: target }).readModelDb).toBe(target);
+    },
+  );
+
+  it('WORKERS_DB takes only PostgreSQL (each worker a connection of its own)', () => {
+    const lease = { holder: 'a', ttlMs: 15_000 };
+    expect(
+      problemsOf(() => loadWorkersConfig('/d', '/d/rm.sqlite', lease, { WORKERS_DB: 'mysql://x/y' })),
+    ).toEqual(["WORKERS_DB must be a postgres:// (postgresql://) URL (got 'mysql://x/y')"]);
+    expect(
+      loadWorkersConfig('/d', '/d/rm.sqlite', lease, { WORKERS_DB: 'postgresql://db/w' }).databases.timelines,
+    ).toBe('postgresql://db/w');
+  });
+
+  it('reads the projections variables through the schema, defaults included', () => {
+    expect(loadProjectionsConfig('/data', { INSTANCE_ID: 'a-1' })).toEqual({
+      readModelDb: '/data/read-models.sqlite',
+      run: true,
+      holder: 'a-1',
+      leaseTtlMs: 15_000,
+      readyMaxLagSeconds: 60,
+      readModelWaitMs: 2000,
+    });
+    expect(
+      problemsOf(() =>
+        loadProjectionsConfig('/data', {
+          PROJECTIONS: 'sometimes',
+          PROJECTION_LEASE_TTL_MS: '999',
+          INSTANCE_ID: 'a b',
+        }),
+      ),
+    ).toEqual([
+      "PROJECTIONS must be one of run, off (got 'sometimes')",
+      "INSTANCE_ID must be 1 to 200 visible characters (got 'a b')",
+      "PROJECTION_LEASE_TTL_MS must be a whole number of milliseconds from 1000 to 3600000 (got '999')",
+    ]);
+  });
+});
