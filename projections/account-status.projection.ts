@@ -1,5 +1,6 @@
 import type { AccountEvent } from '../src/domain/account/account-events.js';
 import type { LedgerEvent } from '../src/domain/ledger/ledger-events.js';
+import { accountListTable } from './account-list.js';
 import { accountSummaryTable } from './account-summary.js';
 import type { Projection } from './runner/projection.js';
 import { ledgerStreamParts, sortablePosition } from './support/streams.js';
@@ -52,8 +53,9 @@ function statusChange(event: LedgerEvent | AccountEvent): StatusChange | undefin
  */
 export const accountStatusProjection: Projection = {
   name: 'account-status',
-  // v2: the account_summary table; v3: its payment_method (the second provider's statuses need it).
-  version: 3,
+  // v2: the account_summary table; v3: its payment_method (the second provider's statuses need it);
+  // v4: the account_list table (GET /v1/accounts).
+  version: 4,
   filter: { streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX] },
 
   async setup(db, table) {
@@ -63,11 +65,17 @@ export const accountStatusProjection: Projection = {
       account_id TEXT NOT NULL, position TEXT NOT NULL, status TEXT NOT NULL, since TEXT NOT NULL,
       reason TEXT NOT NULL, event_type TEXT NOT NULL, PRIMARY KEY (account_id, position))`);
     await accountSummaryTable.setup(db, table);
+    await accountListTable.setup(db, table);
   },
 
   async apply(db, recorded, table) {
-    await accountSummaryTable.apply(db, recorded, table);
+    const summarised = await accountSummaryTable.apply(db, recorded, table);
     const event = { type: recorded.type, data: recorded.data } as LedgerEvent | AccountEvent;
+    if (summarised)
+      await accountListTable.balanceChanged(db, table, summarised.accountId, summarised.balance);
+    if (event.type === 'AccountOpened') await accountListTable.opened(db, table, event.data);
+    if (event.type === 'ContractChanged')
+      await accountListTable.profileChanged(db, table, event.data.accountId, event.data.profileId);
     const change = statusChange(event);
     if (!change) return;
     const accountId =
@@ -86,5 +94,6 @@ export const accountStatusProjection: Projection = {
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
       [accountId, sortablePosition(recorded), change.status, change.since, change.reason, recorded.type],
     );
+    await accountListTable.statusChanged(db, table, accountId, change.status, change.since);
   },
 };

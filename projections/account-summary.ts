@@ -9,6 +9,7 @@ import {
 import type { RecordedEvent } from '../src/platform/event-store/event-store.port.js';
 import { ledgerStreamParts } from '../src/platform/event-store/stream-names.js';
 import type { Projection } from './runner/projection.js';
+import type { ReadModelDb } from './runner/read-model-db.js';
 
 /** A period's state as a PeriodOpened would carry it in: what the summary is a pure function of. */
 export type LedgerSnapshot = LedgerEventOf<'PeriodOpened'>['data'];
@@ -25,7 +26,14 @@ export const UNREADABLE_TIME = '9999-12-31T23:59:59.999Z';
  * latest effective time folded in: a summary as of an earlier instant (an event dated ahead) is answered
  * from the log.
  */
-export const accountSummaryTable: Pick<Projection, 'setup' | 'apply'> = {
+export const accountSummaryTable: Pick<Projection, 'setup'> & {
+  /** Applies the event; for a ledger event folded into the latest period, the balance it leaves. */
+  apply(
+    db: ReadModelDb,
+    recorded: RecordedEvent,
+    table: (name: string) => string,
+  ): Promise<{ accountId: string; balance: string } | undefined>;
+} = {
   async setup(db, table) {
     await db.run(`CREATE TABLE IF NOT EXISTS ${table('account_summary')} (
       account_id TEXT PRIMARY KEY, currency TEXT NOT NULL, payer_type TEXT NOT NULL, profile_id TEXT NOT NULL,
@@ -53,14 +61,14 @@ export const accountSummaryTable: Pick<Projection, 'setup' | 'apply'> = {
           d.paymentMethod ?? null,
         ],
       );
-      return;
+      return undefined;
     }
     if (event.type === 'PaymentMethodChanged') {
       await db.run(
         `UPDATE ${table('account_summary')} SET payment_method = $2, position = $3 WHERE account_id = $1`,
         [event.data.accountId, event.data.paymentMethod, position],
       );
-      return;
+      return undefined;
     }
     if (event.type === 'ContractChanged') {
       await db.run(
@@ -68,10 +76,10 @@ export const accountSummaryTable: Pick<Projection, 'setup' | 'apply'> = {
          WHERE account_id = $1`,
         [event.data.accountId, event.data.profileId, event.data.profileVersion, position],
       );
-      return;
+      return undefined;
     }
     const ledger = ledgerStreamParts(recorded.streamId);
-    if (!ledger) return;
+    if (!ledger) return undefined;
     const row = await db.get<{
       period_id: string | null;
       ledger: string | null;
@@ -82,7 +90,7 @@ export const accountSummaryTable: Pick<Projection, 'setup' | 'apply'> = {
     );
     // An account never opened has no summary (the log answers 404); the summary reads the latest period
     // only, so an earlier one changes nothing it shows.
-    if (!row || (row.period_id !== null && ledger.periodId < row.period_id)) return;
+    if (!row || (row.period_id !== null && ledger.periodId < row.period_id)) return undefined;
     // Replaying a period's stream starts from the initial state (its PeriodOpened carries the rest in).
     const samePeriod = row.period_id === ledger.periodId && row.ledger !== null;
     const state = evolveLedger(
@@ -97,6 +105,7 @@ export const accountSummaryTable: Pick<Projection, 'setup' | 'apply'> = {
        WHERE account_id = $1`,
       [ledger.accountId, ledger.periodId, JSON.stringify(snapshotOf(state)), latest, position],
     );
+    return { accountId: ledger.accountId, balance: state.balance.toFixed() };
   },
 };
 

@@ -25,6 +25,8 @@ import {
 } from './platform/http/idempotency/idempotency-retention.js';
 import { StorageHealth } from './platform/http/storage-health.js';
 import { AccountSummaryController } from './accounts/account-summary/account-summary.controller.js';
+import { ListAccountsController } from './accounts/list-accounts/list-accounts.controller.js';
+import { ListProfilesController } from './accounts/list-profiles/list-profiles.controller.js';
 import { AddLegalDetailsController } from './accounts/add-legal-details/add-legal-details.controller.js';
 import { AddLegalDetailsHandler } from './accounts/add-legal-details/add-legal-details.command.js';
 import { ChangeContractController } from './accounts/change-contract/change-contract.controller.js';
@@ -110,6 +112,8 @@ export const CONTROLLERS = [
   RequestTopUpBillController,
   ClosePeriodController,
   AccountSummaryController,
+  ListAccountsController,
+  ListProfilesController,
   AuditController,
   ChangeContractController,
   ChangePaymentMethodController,

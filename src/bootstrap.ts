@@ -29,8 +29,9 @@ import {
   makeDataFilesPrivate,
   makeSqliteFilePrivate,
 } from './platform/files/private-files.js';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { ProfileRegistry } from './domain/policies/profile-registry.js';
+import { loadProfileRegistry } from './platform/config/policy-profiles.js';
 import { TimelineEngine } from './timelines/timeline-engine.js';
 import {
   IssueMidPeriodBill,
@@ -208,18 +209,7 @@ export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessE
     notices.push(
       `keys.sqlite: ${vault.keysWrappedOnOpen} personal-data keys stored before wrapping were wrapped with the master key`,
     );
-  const profiles = new ProfileRegistry();
-  if (config.policyProfilesDir) {
-    for (const file of readdirSync(config.policyProfilesDir)
-      .filter((f) => f.endsWith('.json'))
-      .sort()) {
-      try {
-        profiles.add(JSON.parse(readFileSync(join(config.policyProfilesDir, file), 'utf8')));
-      } catch (error) {
-        throw new ConfigError([`POLICY_PROFILES_DIR: ${file}: ${(error as Error).message}`]);
-      }
-    }
-  }
+  const profiles = loadProfileRegistry(config.policyProfilesDir);
   const projectionsConfig = loadProjectionsConfig(config.dataDir, env);
   // Idempotency-Key claims belong to this instance (INSTANCE_ID) under a lease; the ones it left
   // unfinished when it was killed are released now, so their retries run at once.

@@ -10,6 +10,7 @@ export const READS = [
   'account-documents',
   'billing-report',
   'reconciliation-report',
+  'account-list',
 ] as const;
 export type ReadName = (typeof READS)[number];
 

@@ -30,6 +30,8 @@ const EXPECTED: Record<string, Scope[] | 'public'> = {
   'POST /v1/accounts/:accountId/grants': ['grants:write'],
   'POST /v1/accounts/:accountId/grants/expire': ['periods:write'],
   'POST /v1/accounts/:accountId/periods/:periodId/close': ['periods:write'],
+  'GET /v1/accounts': ['read'],
+  'GET /v1/profiles': ['read'],
   'GET /v1/accounts/:accountId': ['read'],
   'GET /v1/accounts/:accountId/entitlements/:sku': ['read'],
   'GET /v1/accounts/:accountId/documents': ['read'],

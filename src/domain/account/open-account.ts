@@ -44,6 +44,11 @@ export const REGIONS: Record<Region, { issuer: string; timeZone: string; residen
   kz: { issuer: 'kz-llp', timeZone: 'Asia/Almaty', residentCurrency: 'KZT' },
 };
 
+/** An account's currency: its region's for residents, US dollars for non-residents (§1). */
+export function accountCurrency(region: Region, residency: Residency): Currency {
+  return residency === 'resident' ? REGIONS[region].residentCurrency : 'USD';
+}
+
 export const ACCOUNT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 const no = (code: string, message: string, field?: string): Decision => ({ ok: false, code, message, field });
@@ -172,7 +177,7 @@ export function decideOpenAccount(
           contract: command.contract,
           paymentScheme: command.paymentScheme,
           edm: command.edm,
-          currency: command.residency === 'resident' ? region.residentCurrency : 'USD',
+          currency: accountCurrency(command.region, command.residency),
           issuer: region.issuer,
           timeZone: region.timeZone,
           profileId: profile.id,
