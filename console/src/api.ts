@@ -100,6 +100,13 @@ export interface AccountRow {
   openedAt: string;
 }
 
+export interface ProfileOverview {
+  id: string;
+  name: string;
+  version: number;
+  availableIn: Array<{ region: string; residency: string; currency: string }>;
+}
+
 export interface AccountSummary {
   accountId: string;
   asOf: string;

@@ -158,6 +158,15 @@ describe('the console in Chromium', () => {
       '2026-03-01 06:00:00 UTC',
     ]);
     expect(await rowOf('accounts', 'vektor').count()).toBe(1);
+    // Search by id prefix, then filter by payer type and profile: only the legal entity is left.
+    await page.locator('input[name=q]').fill('vek');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await romashka.waitFor({ state: 'detached' });
+    expect(await page.getByTestId('accounts').locator('tbody tr td:first-child').allInnerTexts()).toEqual([
+      'vektor',
+    ]);
+    await page.locator('input[name=q]').fill('');
+    await page.locator('select[name=profile]').selectOption('yc-legal-credit');
     await page.locator('select[name=payerType]').selectOption('legal-entity');
     await page.getByRole('button', { name: 'Search' }).click();
     await rowOf('accounts', 'vektor').waitFor({ state: 'detached' });

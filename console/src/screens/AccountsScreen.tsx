@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError, getJson, query, type AccountRow } from '../api';
+import { ApiError, getJson, query, type AccountRow, type ProfileOverview } from '../api';
 import { Failure, useLoad } from '../load';
 import { formatMoney, formatTime } from '../money';
 import { navigate } from '../router';
@@ -30,17 +30,15 @@ export function AccountsScreen() {
       ),
     JSON.stringify([filters, cursor]),
   );
+  // The profiles (GET /v1/profiles) give the profile and region choices.
   const profiles = useLoad(
     () =>
-      getJson<{ profiles?: Array<{ id?: string; profileId?: string }> } | Array<{ id?: string }>>(
-        '/v1/profiles',
-      ).then((answer) =>
-        (Array.isArray(answer) ? answer : (answer.profiles ?? [])).map(
-          (p) => (p as { id?: string; profileId?: string }).id ?? (p as { profileId?: string }).profileId ?? '',
-        ),
-      ),
+      getJson<{ profiles: ProfileOverview[] }>('/v1/profiles').then((answer) => answer.profiles),
     'profiles',
   );
+  const regions = [
+    ...new Set((profiles.data ?? []).flatMap((p) => p.availableIn.map((where) => where.region))),
+  ].sort();
   const [openId, setOpenId] = useState('');
   const apply = (event: FormEvent) => {
     event.preventDefault();
@@ -79,7 +77,7 @@ export function AccountsScreen() {
           Status
           <select {...field('status')}>
             <option value="">any</option>
-            {['active', 'trial', 'grace', 'restricted', 'suspended', 'closed'].map((s) => (
+            {['active', 'frozen', 'payment-required', 'suspended', 'blocked', 'deleted'].map((s) => (
               <option key={s}>{s}</option>
             ))}
           </select>
@@ -88,14 +86,21 @@ export function AccountsScreen() {
           Profile
           <select {...field('profile')}>
             <option value="">any</option>
-            {(profiles.data ?? []).map((id) => (
-              <option key={id}>{id}</option>
+            {(profiles.data ?? []).map((profile) => (
+              <option key={profile.id} value={profile.id}>
+                {profile.id} — {profile.name}
+              </option>
             ))}
           </select>
         </label>
         <label>
           Region
-          <input {...field('region')} placeholder="ru-moscow" />
+          <select {...field('region')}>
+            <option value="">any</option>
+            {regions.map((region) => (
+              <option key={region}>{region}</option>
+            ))}
+          </select>
         </label>
         <label>
           Payer
