@@ -77,7 +77,9 @@ function Login({ onSubmit, error }: { onSubmit: (key: string) => Promise<void>; 
           {error}
         </p>
       )}
-      <p className="muted">The key stays in this browser tab only (session storage) and goes with every API call.</p>
+      <p className="muted">
+        The key stays in this browser tab only (session storage) and goes with every API call.
+      </p>
     </main>
   );
 }

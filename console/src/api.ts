@@ -56,7 +56,11 @@ export async function postJson<T>(path: string, body?: unknown): Promise<T> {
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const answer = (await response.json().catch(() => ({}))) as T & { title?: string; detail?: string; code?: string };
+  const answer = (await response.json().catch(() => ({}))) as T & {
+    title?: string;
+    detail?: string;
+    code?: string;
+  };
   if (!response.ok)
     throw new ApiError(
       response.status,
@@ -123,7 +127,13 @@ export interface AccountSummary {
   availableFunds: string;
   debt: string;
   grants: Array<{ grantId: string; kind?: string; remaining?: string; amount?: string; expiresAt?: string }>;
-  openBills: Array<{ billId: string; amount?: string; outstanding?: string; dueAt?: string; dueDate?: string }>;
+  openBills: Array<{
+    billId: string;
+    amount?: string;
+    outstanding?: string;
+    dueAt?: string;
+    dueDate?: string;
+  }>;
   outstandingBills: string;
   nextDeadlines: Array<{ kind: string; dueAt: string; periodId?: string; billId?: string }>;
 }
@@ -169,7 +179,13 @@ export interface ProjectionReport {
   lagPositions: number;
   lagSeconds: number;
   eventsApplied: number;
-  lastError: { message: string; eventId?: string; eventType?: string; position?: string; streamId?: string } | null;
+  lastError: {
+    message: string;
+    eventId?: string;
+    eventType?: string;
+    position?: string;
+    streamId?: string;
+  } | null;
   notes?: string[];
   rebuild: { requestId: string; state: string; progress: number } | null;
 }

@@ -22,7 +22,6 @@ export function useLoad<T>(load: () => Promise<T>, key: string): Loaded<T> {
       current = false;
     };
     // `key` stands for what `load` reads; `load` itself is a new closure on every render.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, round]);
   const reload = useCallback(() => setRound((n) => n + 1), []);
   return { ...state, reload };

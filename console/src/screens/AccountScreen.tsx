@@ -17,7 +17,15 @@ import { navigate } from '../router';
  * One account: status and why, money, grants, credit, bills, next deadlines (GET /v1/accounts/:id, now or
  * as of a chosen time), the event timeline (audit scope) and the documents with PDF preview and XML.
  */
-export function AccountScreen({ accountId, who, asOf }: { accountId: string; who: Whoami; asOf: string | null }) {
+export function AccountScreen({
+  accountId,
+  who,
+  asOf,
+}: {
+  accountId: string;
+  who: Whoami;
+  asOf: string | null;
+}) {
   const [basis, setBasis] = useState('effective');
   const id = encodeURIComponent(accountId);
   const summary = useLoad(
@@ -115,7 +123,12 @@ export function AccountScreen({ accountId, who, asOf }: { accountId: string; who
   );
 }
 
-function AsOfPicker(props: { accountId: string; asOf: string | null; basis: string; onBasis: (b: string) => void }) {
+function AsOfPicker(props: {
+  accountId: string;
+  asOf: string | null;
+  basis: string;
+  onBasis: (b: string) => void;
+}) {
   // datetime-local has no zone: the console reads and writes UTC, as the API's times are.
   const [value, setValue] = useState(props.asOf ? props.asOf.slice(0, 16) : '');
   const path = `/accounts/${encodeURIComponent(props.accountId)}`;
@@ -127,7 +140,12 @@ function AsOfPicker(props: { accountId: string; asOf: string | null; basis: stri
     <form className="inline" onSubmit={submit}>
       <label>
         As of (UTC)
-        <input name="asOf" type="datetime-local" value={value} onChange={(event) => setValue(event.target.value)} />
+        <input
+          name="asOf"
+          type="datetime-local"
+          value={value}
+          onChange={(event) => setValue(event.target.value)}
+        />
       </label>
       <label>
         Basis
@@ -210,7 +228,10 @@ function Documents({ accountId }: { accountId: string }) {
       {preview && (
         <figure>
           <figcaption data-testid="pdf-caption">
-            {preview.number} · PDF, {Math.ceil(preview.size / 1024)} KB
+            {preview.number} · PDF, {Math.ceil(preview.size / 1024)} KB ·{' '}
+            <a href={preview.url} target="_blank" rel="noreferrer">
+              open in a new tab
+            </a>
           </figcaption>
           <iframe title={`PDF ${preview.number}`} src={preview.url} className="pdf" />
         </figure>
@@ -224,7 +245,9 @@ function XmlLink({ accountId, number }: { accountId: string; number: string }) {
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
     let current = true;
-    getBlobUrl(`/v1/accounts/${encodeURIComponent(accountId)}/documents/${encodeURIComponent(number)}/xml`).then(
+    getBlobUrl(
+      `/v1/accounts/${encodeURIComponent(accountId)}/documents/${encodeURIComponent(number)}/xml`,
+    ).then(
       (xml) => current && setUrl(xml.url),
       () => current && setUrl(null),
     );
@@ -259,7 +282,6 @@ function Timeline({ accountId }: { accountId: string }) {
   };
   useEffect(() => {
     void load();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [accountId]);
   return (
     <div className="card wide">

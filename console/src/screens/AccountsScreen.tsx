@@ -32,8 +32,7 @@ export function AccountsScreen() {
   );
   // The profiles (GET /v1/profiles) give the profile and region choices.
   const profiles = useLoad(
-    () =>
-      getJson<{ profiles: ProfileOverview[] }>('/v1/profiles').then((answer) => answer.profiles),
+    () => getJson<{ profiles: ProfileOverview[] }>('/v1/profiles').then((answer) => answer.profiles),
     'profiles',
   );
   const regions = [

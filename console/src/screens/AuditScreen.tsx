@@ -14,7 +14,9 @@ export function AuditScreen({ initialAccount }: { initialAccount: string }) {
     setError(undefined);
     setResult(null);
     try {
-      setResult(await getJson<Verification>(`/v1/audit/accounts/${encodeURIComponent(accountId.trim())}/verify`));
+      setResult(
+        await getJson<Verification>(`/v1/audit/accounts/${encodeURIComponent(accountId.trim())}/verify`),
+      );
     } catch (failure) {
       setError(failure as Error);
     } finally {
@@ -28,7 +30,11 @@ export function AuditScreen({ initialAccount }: { initialAccount: string }) {
       <form className="inline" onSubmit={verify}>
         <label>
           Account id
-          <input name="verifyAccountId" value={accountId} onChange={(event) => setAccountId(event.target.value)} />
+          <input
+            name="verifyAccountId"
+            value={accountId}
+            onChange={(event) => setAccountId(event.target.value)}
+          />
         </label>
         <button type="submit" disabled={busy || !accountId.trim()}>
           Verify hash chain

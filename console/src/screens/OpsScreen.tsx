@@ -1,5 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { getJson, postJson, type ClockView, type ProjectionReport, type ProjectionRequest, type Whoami } from '../api';
+import {
+  getJson,
+  postJson,
+  type ClockView,
+  type ProjectionReport,
+  type ProjectionRequest,
+  type Whoami,
+} from '../api';
 import { can } from '../App';
 import { Failure, useLoad } from '../load';
 import { formatTime } from '../money';
@@ -54,7 +61,9 @@ export function OpsScreen({ who }: { who: Whoami }) {
         <p data-testid="request" className={request.state === 'failed' ? 'error' : ''}>
           {request.kind} of {request.name} by {request.requestedBy}: <strong>{request.state}</strong>
           {request.detail.comparison &&
-            (request.detail.comparison.identical ? ' (identical to the live build)' : ' (differs from the live build)')}
+            (request.detail.comparison.identical
+              ? ' (identical to the live build)'
+              : ' (differs from the live build)')}
           {request.detail.error && ` — ${request.detail.error}`}
         </p>
       )}
@@ -176,7 +185,12 @@ function TestClock({ canMove, onMoved }: { canMove: boolean; onMoved: () => void
         <form className="inline" onSubmit={advance}>
           <label>
             Advance to (UTC)
-            <input name="clockTo" type="datetime-local" value={to} onChange={(event) => setTo(event.target.value)} />
+            <input
+              name="clockTo"
+              type="datetime-local"
+              value={to}
+              onChange={(event) => setTo(event.target.value)}
+            />
           </label>
           <button type="submit" data-write disabled={!to}>
             Advance
