@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const source = join(root, 'console');
-const out = join(root, 'dist', 'console');
+// BUILD_CONSOLE_OUT: another folder (the build-scripts test builds into a temporary one).
+const out = process.env.BUILD_CONSOLE_OUT ?? join(root, 'dist', 'console');
 const stamp = join(out, '.inputs-sha256');
 
 function files(dir) {
@@ -36,7 +37,11 @@ export async function buildConsole({ quiet = false } = {}) {
     return { built: false };
   }
   const { build } = await import('vite');
-  await build({ configFile: join(source, 'vite.config.ts'), logLevel: quiet ? 'error' : 'warn' });
+  await build({
+    configFile: join(source, 'vite.config.ts'),
+    logLevel: quiet ? 'error' : 'warn',
+    build: { outDir: out },
+  });
   // Written last: an interrupted build leaves no stamp, so the next run builds again.
   writeFileSync(stamp, inputs);
   return { built: true };
@@ -44,5 +49,5 @@ export async function buildConsole({ quiet = false } = {}) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { built } = await buildConsole();
-  if (built) console.log('console built into dist/console');
+  if (built) console.log(`console built into ${out}`);
 }
