@@ -3,9 +3,11 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import playwright, { type Browser, type Page } from 'playwright-core';
 import { hashApiKey } from '../../src/platform/http/auth/api-keys.js';
+import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
 import { KEYS } from '../support/api.js';
 import { startService, type Service } from '../support/service-process.js';
 
@@ -261,7 +263,7 @@ describe('the console in Chromium', () => {
   );
 
   it(
-    'ops: projections with lag, a replay followed to done, no poison event, the test clock advanced',
+    'ops: projections with lag, a replay followed to done, the test clock advanced, then a poison event',
     async () => {
       await signIn(KEYS.ops);
       await page.getByRole('link', { name: 'Ops' }).click();
@@ -284,6 +286,42 @@ describe('the console in Chromium', () => {
       await page.getByRole('button', { name: 'Advance' }).click();
       await page.getByTestId('clock').filter({ hasText: '2026-04-02 00:00:00 UTC' }).waitFor();
       expect(await text('fired')).toBe('No deadline was due.');
+
+      // Another process appends a payment for a bill never issued to vektor's ledger: the balances
+      // projection cannot apply it and stops there (the service picks up other processes' appends).
+      const store = SqliteEventStore.open({ path: join(dir, 'data', 'events.sqlite') });
+      const { position } = await store.append('ledger-vektor@2026-04', [
+        {
+          id: randomUUID(),
+          type: 'BillPaymentApplied',
+          data: {
+            billId: 'no-such-bill',
+            paymentId: 'p-none',
+            amount: '1',
+            remaining: '0',
+            fullyPaid: true,
+            at: '2026-04-01T12:00:00Z',
+          },
+        },
+      ]);
+      await store.close();
+      const poison = rowOf('poison', 'account-balances');
+      // The screen shows what the service reports when asked again (Refresh), as a person would click.
+      while (!(await poison.count())) {
+        await Promise.all([
+          page.waitForResponse((response) => response.url().endsWith('/v1/ops/projections')),
+          page.getByRole('button', { name: 'Refresh' }).click(),
+        ]);
+      }
+      const [, event, stream, at, error] = await poison.locator('td').allInnerTexts();
+      expect([event!.split(' ')[0], stream, at]).toEqual([
+        'BillPaymentApplied',
+        'ledger-vektor@2026-04',
+        position.toString(),
+      ]);
+      expect(error).toMatch(/never issued/);
+      const balances = page.getByTestId('projections').locator('tr[data-name=account-balances]');
+      expect(await balances.getByRole('button', { name: 'Resume' }).count()).toBe(1);
       await screenshot('ops');
     },
     TEST_TIMEOUT,
