@@ -27,7 +27,7 @@ export const UNREADABLE_TIME = '9999-12-31T23:59:59.999Z';
  * from the log.
  */
 export const accountSummaryTable: Pick<Projection, 'setup'> & {
-  /** Applies the event; for a ledger event folded into the latest period, the balance it leaves. */
+  /** Applies the event; when it changes the latest period's balance (or opens a period), the balance now. */
   apply(
     db: ReadModelDb,
     recorded: RecordedEvent,
@@ -93,10 +93,10 @@ export const accountSummaryTable: Pick<Projection, 'setup'> & {
     if (!row || (row.period_id !== null && ledger.periodId < row.period_id)) return undefined;
     // Replaying a period's stream starts from the initial state (its PeriodOpened carries the rest in).
     const samePeriod = row.period_id === ledger.periodId && row.ledger !== null;
-    const state = evolveLedger(
-      samePeriod ? restoreLedgerState(JSON.parse(row.ledger!) as LedgerSnapshot) : initialLedgerState(),
-      event as LedgerEvent,
-    );
+    const before = samePeriod
+      ? restoreLedgerState(JSON.parse(row.ledger!) as LedgerSnapshot)
+      : initialLedgerState();
+    const state = evolveLedger(before, event as LedgerEvent);
     const latest = samePeriod
       ? later(row.latest_effective_at, effectiveTime(recorded))
       : effectiveTime(recorded);
@@ -105,6 +105,8 @@ export const accountSummaryTable: Pick<Projection, 'setup'> & {
        WHERE account_id = $1`,
       [ledger.accountId, ledger.periodId, JSON.stringify(snapshotOf(state)), latest, position],
     );
+    // A new period restates the balance; within one, only a change of it is news.
+    if (samePeriod && state.balance.eq(before.balance)) return undefined;
     return { accountId: ledger.accountId, balance: state.balance.toFixed() };
   },
 };

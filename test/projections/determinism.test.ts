@@ -61,6 +61,7 @@ describe('projections are deterministic: a rebuild from scratch equals live proc
       'account-balances/balance_grants',
       'account-balances/balance_bills',
       'account-status/account_status_history',
+      'account-status/account_list',
       'deadlines/account_deadlines',
       'documents/documents',
       'document-registers/document_register',

@@ -42,7 +42,12 @@ describe('reads from read models answer exactly as the log does', () => {
     // The timelines and the document issuer of the new process replay the log (issuing nothing twice).
     await api.app.get(RunningTimelines).engine!.settle();
     await readModelsCaughtUp(api);
-    paths = [];
+    // The account list, limited to the history's accounts (the late one opened below is the log's only).
+    paths = [
+      '/v1/accounts?q=acc-',
+      '/v1/accounts?q=acc-&status=frozen,suspended,blocked',
+      '/v1/accounts?q=acc-&hasDebt=true&limit=5',
+    ];
     for (const accountId of ACCOUNTS) {
       const base = `/v1/accounts/${accountId}`;
       paths.push(base, `${base}/documents`, `${base}/reconciliation?from=2026-01-01&to=2026-04-30`);

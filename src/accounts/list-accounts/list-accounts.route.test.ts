@@ -10,7 +10,9 @@ import { liveTable } from '../../../test/support/read-models.js';
 import {
   creditLimitSet,
   opened,
+  publicOfferLegal,
   settle,
+  succeeded,
   suspendableLegal,
   testMeta,
   toppedUp,
@@ -194,6 +196,23 @@ describe('GET /v1/accounts: the accounts, in account id order', () => {
     expect(ids(body)).toEqual(['la-owing']);
   });
 
+  it('a contract change moves the account to its new profile in the list', async () => {
+    const api = await spec.api();
+    await opened(publicOfferLegal('lc-romashka'))(api);
+    const before = await api.call('GET', '/v1/accounts?q=lc-&profile=vk-legal-prepaid');
+    expect(ids(before.body)).toEqual(['lc-romashka']);
+    await succeeded('PUT', '/v1/accounts/lc-romashka/contract', {
+      contract: 'individual-contract',
+      paymentScheme: 'postpaid',
+      profileId: 'vk-legal-postpaid',
+    })(api);
+    expect(ids((await api.call('GET', '/v1/accounts?q=lc-&profile=vk-legal-prepaid')).body)).toEqual([]);
+    const after = await api.call('GET', '/v1/accounts?q=lc-&profile=vk-legal-postpaid');
+    expect(after.body.accounts).toEqual([
+      expect.objectContaining({ accountId: 'lc-romashka', profileId: 'vk-legal-postpaid' }),
+    ]);
+  });
+
   it.each(['ops', 'auditor'] as const)('the %s role may read too', (role) =>
     spec
       .given()
@@ -362,5 +381,40 @@ describe('403 for a key without the read scope', () => {
     } finally {
       await api.close();
     }
+  });
+});
+
+// Last: moves the file's clock on (every deadline on the way fires).
+describe('suspended since', () => {
+  it('accounts suspended for want of payment show as suspended since their suspension, as their summaries say', async () => {
+    const api = await spec.api();
+    // la-credit's mid-period bill falls overdue (due 12 March); la-owing's 7 days of payment required run out.
+    await api.advanceTo('2026-03-20T09:00:00.000Z');
+    const since: Record<string, string> = {};
+    for (const id of ['la-credit', 'la-owing']) {
+      const summary = await api.call('GET', `/v1/accounts/${id}`);
+      expect([id, summary.body.status.value]).toEqual([id, 'suspended']);
+      since[id] = summary.body.status.since;
+    }
+    expect(since['la-credit']! < since['la-owing']!).toBe(true);
+    const listed = await api.call('GET', '/v1/accounts?q=la-&status=suspended');
+    expect(listed.body.accounts).toEqual([
+      expect.objectContaining({
+        accountId: 'la-credit',
+        status: 'suspended',
+        statusSince: since['la-credit'],
+      }),
+      expect.objectContaining({ accountId: 'la-owing', status: 'suspended', statusSince: since['la-owing'] }),
+    ]);
+    const suspended = async (filter: string) =>
+      ids((await api.call('GET', `/v1/accounts?q=la-&status=suspended&${filter}`)).body);
+    const justAfter = (at: string) => new Date(Date.parse(at) + 1).toISOString();
+    expect(await suspended(`statusSince=${since['la-owing']}`)).toEqual(['la-owing']);
+    expect(await suspended(`statusSince=${justAfter(since['la-owing']!)}`)).toEqual([]);
+    expect(await suspended(`statusBefore=${since['la-owing']}`)).toEqual(['la-credit']);
+    expect(await suspended(`statusBefore=${justAfter(since['la-owing']!)}`)).toEqual([
+      'la-credit',
+      'la-owing',
+    ]);
   });
 });
