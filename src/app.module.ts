@@ -85,6 +85,7 @@ import { InstrumentedCommandBus } from './platform/commands/instrumented-command
 import { DEADLINE_COMMAND_HANDLERS } from './ledger/deadline-commands/deadline-commands.js';
 import { AdvanceClockController } from './timelines/advance-clock/advance-clock.controller.js';
 import { OPS_CONTROLLERS, opsProviders } from './ops/ops.module.js';
+import { WhoamiController } from './ops/console/whoami.controller.js';
 import { RunningTimelines } from './timelines/running-timelines.js';
 import type { ProjectionsRuntime } from './ops/projections/projections-runtime.js';
 import type { WorkersConfig } from './ops/projections/workers-config.js';
@@ -129,6 +130,8 @@ export const CONTROLLERS = [
   ConfigureAutoTopUpController,
   AnswerAutoTopUpController,
   ...OPS_CONTROLLERS,
+  // The console (issue 16): what the presented key may do
+  WhoamiController,
   // Delivery (issue 13, item 7): the owner's e-mail, webhooks, the delivery log
   ...DELIVERY_CONTROLLERS,
 ];

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { serveConsole } from './ops/console/console-static.js';
 import { NestFactory } from '@nestjs/core';
 import { Logger, type INestApplication, type INestApplicationContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
@@ -62,6 +63,7 @@ export async function createApp(deps: AppDependencies, logger: false | JsonLogge
     metrics: app.get(ServiceMetrics),
   });
   setupOpenApi(app);
+  serveConsole(app);
   drains.set(app, trackedDrain(app.getHttpServer() as Server));
   return app;
 }

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './support/compiled-tree.js';
 
@@ -13,8 +15,9 @@ const buildConfig = JSON.parse(readFileSync(join(REPO, 'tsconfig.build.json'), '
 const baseConfig = JSON.parse(readFileSync(join(REPO, 'tsconfig.json'), 'utf8'));
 
 describe('build scripts', () => {
-  it('build is incremental: tsc -b, its build info inside dist (deleting dist rebuilds everything)', () => {
-    expect(scripts.build).toBe('tsc -b tsconfig.build.json');
+  it('build is incremental: tsc -b, its build info inside dist (deleting dist rebuilds everything), then the console', () => {
+    // Changed by issue 16: the console's Vite build is chained after tsc (it is skipped when unchanged, below).
+    expect(scripts.build).toBe('tsc -b tsconfig.build.json && node scripts/build-console.mjs');
     expect(buildConfig.compilerOptions.incremental).toBe(true);
     expect(buildConfig.compilerOptions.tsBuildInfoFile).toMatch(
       new RegExp(`^${baseConfig.compilerOptions.outDir}/`),
@@ -37,8 +40,33 @@ describe('build scripts', () => {
     expect(dev).toContain("['--watch', 'dist/src/main.js']");
   });
 
-  it('typecheck still covers the tests (the build config leaves them out)', () => {
-    expect(scripts.typecheck).toBe('tsc -p tsconfig.json --noEmit');
+  it('the console is built only when its inputs changed: a second build is skipped, a changed input rebuilds', () => {
+    const out = mkdtempSync(join(tmpdir(), 'console-build-'));
+    const build = () =>
+      spawnSync(process.execPath, [join(REPO, 'scripts/build-console.mjs')], {
+        env: { ...process.env, BUILD_CONSOLE_OUT: out },
+        encoding: 'utf8',
+      });
+    try {
+      const first = build();
+      expect([first.status, first.stdout.trim()]).toEqual([0, `console built into ${out}`]);
+      const built = statSync(join(out, 'index.html')).mtimeMs;
+      const again = build();
+      expect([again.status, again.stdout.trim()]).toEqual([0, '']);
+      expect(statSync(join(out, 'index.html')).mtimeMs).toBe(built);
+      // The stamp is the hash of console/ and the toolchain's versions: a different one means changed inputs.
+      writeFileSync(join(out, '.inputs-sha256'), 'an older build');
+      const changed = build();
+      expect([changed.status, changed.stdout.trim()]).toEqual([0, `console built into ${out}`]);
+      expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('/console/assets/');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('typecheck still covers the tests (the build config leaves them out), and the console with its own config', () => {
+    // Changed by issue 16: console/ (DOM, JSX) has its own tsconfig, checked after the service's.
+    expect(scripts.typecheck).toBe('tsc -p tsconfig.json --noEmit && tsc -p console/tsconfig.json');
     expect(baseConfig.include).toContain('test');
   });
 });

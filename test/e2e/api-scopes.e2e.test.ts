@@ -1,7 +1,7 @@
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { RequestMethod } from '@nestjs/common';
 import { CONTROLLERS } from '../../src/app.module.js';
-import { PUBLIC_KEY, SCOPES_KEY } from '../../src/platform/http/auth/roles.js';
+import { ANY_KEY, PUBLIC_KEY, SCOPES_KEY } from '../../src/platform/http/auth/roles.js';
 import { SCOPES, type Scope } from '../../src/platform/http/auth/scopes.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { individual, usage } from '../support/requests.js';
@@ -11,9 +11,11 @@ import { individual, usage } from '../support/requests.js';
  * is deliberate), then every served route called with a key per scope — 403 unless the key holds the
  * route's scope. Routes come from the running app's router, so a new route without a declared scope fails.
  */
-const EXPECTED: Record<string, Scope[] | 'public'> = {
+const EXPECTED: Record<string, Declaration> = {
   'GET /health': 'public',
   'GET /ready': 'public',
+  // The console asks which scopes the key it was given holds: any valid key may ask (401 without one).
+  'GET /v1/whoami': 'any-key',
   'POST /v1/accounts': ['accounts:write'],
   'PUT /v1/accounts/:accountId/contract': ['accounts:write'],
   'PUT /v1/accounts/:accountId/payment-method': ['accounts:write'],
@@ -66,9 +68,12 @@ const EXPECTED: Record<string, Scope[] | 'public'> = {
   'POST /v1/ops/deliveries/:deliveryId/redeliver': ['ops'],
 };
 
+/** A route is public, open to any valid key, or needs scopes. */
+type Declaration = Scope[] | 'public' | 'any-key';
+
 /** What each controller method declares, by `METHOD /path` (the Nest metadata the guard reads). */
-function declarations(): Map<string, Scope[] | 'public'> {
-  const declared = new Map<string, Scope[] | 'public'>();
+function declarations(): Map<string, Declaration> {
+  const declared = new Map<string, Declaration>();
   for (const controller of CONTROLLERS as Array<new (...args: never[]) => object>) {
     const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
     for (const name of Object.getOwnPropertyNames(controller.prototype)) {
@@ -82,7 +87,11 @@ function declarations(): Map<string, Scope[] | 'public'> {
         Reflect.getMetadata(SCOPES_KEY, controller)) as Scope[] | undefined;
       declared.set(
         `${RequestMethod[method]} ${path}`,
-        Reflect.getMetadata(PUBLIC_KEY, handler) ? 'public' : [...(scopes ?? [])].sort(),
+        Reflect.getMetadata(PUBLIC_KEY, handler)
+          ? 'public'
+          : Reflect.getMetadata(ANY_KEY, handler)
+            ? 'any-key'
+            : [...(scopes ?? [])].sort(),
       );
     }
   }
@@ -111,7 +120,7 @@ describe('API keys with scopes: every route × every scope', () => {
     ...new Map(
       [
         ...SCOPES.map((s) => [s]),
-        ...[...declared.values()].filter((d): d is Scope[] => d !== 'public' && d.length > 1),
+        ...[...declared.values()].filter((d): d is Scope[] => Array.isArray(d) && d.length > 1),
       ].map((scopes) => [keyOf(scopes), scopes]),
     ).values(),
   ];
@@ -133,13 +142,13 @@ describe('API keys with scopes: every route × every scope', () => {
       const declaration = declared.get(route);
       expect([
         route,
-        declaration === undefined || (declaration !== 'public' && declaration.length === 0),
+        declaration === undefined || (Array.isArray(declaration) && declaration.length === 0),
       ]).toEqual([route, false]);
       // A route not in the table yet is checked against what it declares below; a pinned one must match.
       if (route in EXPECTED)
         expect([route, declaration]).toEqual([
           route,
-          EXPECTED[route] === 'public' ? 'public' : [...(EXPECTED[route] as Scope[])].sort(),
+          typeof EXPECTED[route] === 'string' ? EXPECTED[route] : [...(EXPECTED[route] as Scope[])].sort(),
         ]);
     }
     // The table names no route that is gone.
@@ -155,7 +164,7 @@ describe('API keys with scopes: every route × every scope', () => {
       const operation = document.paths[path.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
       expect([route, operation && [...(operation['x-required-scopes'] ?? [])].sort()]).toEqual([
         route,
-        declaration === 'public' ? [] : declaration,
+        typeof declaration === 'string' ? [] : declaration,
       ]);
     }
   });
@@ -164,8 +173,10 @@ describe('API keys with scopes: every route × every scope', () => {
     const results: string[] = [];
     const wrong: string[] = [];
     for (const route of servedRoutes(api)) {
-      const needs = declared.get(route);
-      if (needs === 'public' || !needs) continue;
+      const declaration = declared.get(route);
+      if (declaration === 'public' || !declaration) continue;
+      // Any valid key: every scope set is let through.
+      const needs = declaration === 'any-key' ? [] : declaration;
       const [method, template] = route.split(' ') as [string, string];
       // Placeholders: the guard runs before any pipe or handler, so an unknown account is fine either way.
       const path = template.replace(/:\w+/g, (name) => (name === ':accountId' ? 'anna' : 'x'));

@@ -3,7 +3,7 @@ import { CONTROLLERS } from '../../src/app.module.js';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { RequestMethod } from '@nestjs/common';
 import { ROLES, type Role, type Scope } from '../../src/platform/http/auth/api-keys.js';
-import { PUBLIC_KEY, SCOPES_KEY } from '../../src/platform/http/auth/roles.js';
+import { ANY_KEY, PUBLIC_KEY, SCOPES_KEY } from '../../src/platform/http/auth/roles.js';
 import { ROLE_SCOPES } from '../../src/platform/http/auth/scopes.js';
 import { KEYS, startTestApi, type TestApi } from '../support/api.js';
 import { individual, usage } from '../support/requests.js';
@@ -161,11 +161,14 @@ describe('HTTP edge: malformed input, idempotency, authorization, concurrency', 
         routes.push({
           method: RequestMethod[method],
           path,
-          // The roles whose preset holds every scope the route declares (none if it declares none).
-          roles: ((scopes: Scope[]) =>
-            scopes.length ? ROLES.filter((r) => scopes.every((s) => ROLE_SCOPES[r].includes(s))) : [])(
-            Reflect.getMetadata(SCOPES_KEY, handler) ?? [],
-          ),
+          // The roles whose preset holds every scope the route declares (none if it declares none);
+          // every role for a route open to any valid key (GET /v1/whoami).
+          roles: Reflect.getMetadata(ANY_KEY, handler)
+            ? [...ROLES]
+            : ((scopes: Scope[]) =>
+                scopes.length ? ROLES.filter((r) => scopes.every((s) => ROLE_SCOPES[r].includes(s))) : [])(
+                Reflect.getMetadata(SCOPES_KEY, handler) ?? [],
+              ),
         });
       }
     }

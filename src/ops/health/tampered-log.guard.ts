@@ -3,8 +3,15 @@ import type { Request } from 'express';
 import { LogAnchor } from '../../platform/event-store/anchor/log-anchor.js';
 import { problem } from '../../platform/http/problem-details.js';
 
-/** Routes that stay open over a tampered log: the probes and the tools that investigate it. */
-const INVESTIGATION = [/^\/health$/, /^\/ready$/, /^\/metrics$/, /^\/v1\/audit\//, /^\/v1\/ops\//];
+/** Routes that stay open over a tampered log: the probes, the tools that investigate it, and who the key is. */
+const INVESTIGATION = [
+  /^\/health$/,
+  /^\/v1\/whoami$/,
+  /^\/ready$/,
+  /^\/metrics$/,
+  /^\/v1\/audit\//,
+  /^\/v1\/ops\//,
+];
 
 /**
  * A service whose log does not match its last signed checkpoint refuses to serve: no command is decided on,

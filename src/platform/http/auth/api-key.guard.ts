@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { problem } from '../problem-details.js';
 import { ApiKeyRegistry, type ApiKeyRecord } from './api-keys.js';
-import { PUBLIC_KEY, SCOPES_KEY } from './roles.js';
+import { ANY_KEY, PUBLIC_KEY, SCOPES_KEY } from './roles.js';
 import type { Scope } from './scopes.js';
 
 export interface AuthenticatedRequest extends Request {
@@ -37,6 +37,10 @@ export class ApiKeyGuard implements CanActivate {
         'A valid API key is required',
         'Send Authorization: Bearer <key>',
       );
+    if (this.reflector.getAllAndOverride<boolean>(ANY_KEY, targets)) {
+      request.caller = caller;
+      return true;
+    }
     const required = this.reflector.getAllAndOverride<Scope[]>(SCOPES_KEY, targets) ?? [];
     const missing = required.filter((scope) => !caller.scopes.includes(scope));
     // A route that declares no scope is closed to every key: nothing is open by omission.

@@ -5,6 +5,7 @@ import { scopesSharedBy, type Role, type Scope } from './scopes.js';
 export const SCOPES_KEY = 'billing:scopes';
 export const ROLES_KEY = 'billing:roles';
 export const PUBLIC_KEY = 'billing:public';
+export const ANY_KEY = 'billing:any-key';
 
 /**
  * Declares the scopes a key must hold to call a route (all of them; routes declare one). A route that
@@ -26,3 +27,10 @@ export const Roles = (...roles: Role[]) =>
 
 /** Health probes: no key needed. */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/**
+ * Any valid key, whatever its scopes: only for a route that tells the caller about its own key (GET
+ * /v1/whoami), so a client can show what the key allows before it tries.
+ */
+export const AnyValidKey = () =>
+  applyDecorators(SetMetadata(ANY_KEY, true), ApiExtension('x-required-scopes', []));
