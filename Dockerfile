@@ -15,6 +15,10 @@ COPY src ./src
 COPY projections ./projections
 # tsc directly, not `npm run build`: npm scripts would look for that second Node first on the PATH.
 RUN node node_modules/typescript/bin/tsc -b tsconfig.build.json
+# The browser console (Vite) into dist/console, served by the service under /console.
+COPY console ./console
+COPY scripts/build-console.mjs ./scripts/build-console.mjs
+RUN node scripts/build-console.mjs
 
 FROM ${NODE_IMAGE} AS dependencies
 WORKDIR /app
@@ -32,6 +36,7 @@ WORKDIR /app
 COPY --from=dependencies --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist/src ./dist/src
 COPY --from=build --chown=root:root /app/dist/projections ./dist/projections
+COPY --from=build --chown=root:root /app/dist/console ./dist/console
 COPY --chown=root:root package.json ./
 # The only folder the service writes: the event store (SQLite), keys, checkpoints, idempotency records (SQLite).
 RUN mkdir -m 0700 /data && chown node:node /data
