@@ -35,6 +35,8 @@ describe('Dockerfile', () => {
     const copies = all(runtime, 'COPY');
     expect(copies).toContain('--from=dependencies --chown=root:root /app/node_modules ./node_modules');
     expect(copies.some((c) => c.includes('--from=build') && c.includes('/app/dist/src'))).toBe(true);
+    // The browser console, served under /console, is built in the build stage and shipped.
+    expect(copies.some((c) => c.includes('--from=build') && c.includes('/app/dist/console'))).toBe(true);
     expect(copies.filter((c) => c.includes('--from=build') && !c.includes('/app/dist/'))).toEqual([]);
   });
 
