@@ -1,3 +1,11 @@
+import {
+  ARRAY,
+  ApiCapability,
+  ApiCommand,
+  ApiRead,
+  OBJECT,
+  objectWith,
+} from '../../platform/http/api-contract.js';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { RequireScopes } from '../../platform/http/auth/roles.js';
@@ -30,18 +38,29 @@ function replayOptions(requireIdentical: string | undefined): ReplayOptions {
  * carries out (replay as a blue/green rebuild, resume after a failure). Requests answer 202 with where to
  * follow them.
  */
+@ApiCapability('Ops', 400, 404, 409)
 @Controller('v1/ops/projections')
 export class ProjectionsController {
   constructor(@Inject(ProjectionOperations) private readonly ops: ProjectionOperations) {}
 
   @RequireScopes('ops')
   @Get()
+  @ApiRead({
+    summary: 'Projections and workers',
+    description: 'State, holder and lag of each.',
+    response: objectWith({ projections: ARRAY }),
+  })
   async list() {
     return { projections: await this.ops.status() };
   }
 
   @RequireScopes('ops')
   @Get('requests/:id')
+  @ApiRead({
+    summary: 'A replay or rebuild request',
+    params: [{ name: 'id', description: 'The request id (a UUID)' }],
+    response: OBJECT,
+  })
   async request(@Param('id') id: string) {
     const request = /^[0-9a-f-]{36}$/.test(id) ? await this.ops.request(id) : undefined;
     if (!request) throw problem(404, 'NOT_FOUND', 'Not found', `No projection request ${id}`);
@@ -50,6 +69,11 @@ export class ProjectionsController {
 
   @RequireScopes('ops')
   @Get(':name')
+  @ApiRead({
+    summary: 'One projection',
+    params: [{ name: 'name', description: 'A projection or worker', example: 'account-status' }],
+    response: OBJECT,
+  })
   async status(@Param('name') name: string) {
     const report = NAME.test(name) ? await this.ops.statusOf(name) : undefined;
     if (!report) throw this.unknown(name);
@@ -59,6 +83,19 @@ export class ProjectionsController {
   @RequireScopes('ops')
   @Post('rebuild')
   @HttpCode(202)
+  @ApiCommand({
+    summary: 'Rebuild every read model',
+    description: 'Each is rebuilt from the log beside the live one and swapped in when caught up.',
+    status: 202,
+    query: [
+      {
+        name: 'requireIdentical',
+        description: 'true: refuse to swap in a rebuilt read model that differs',
+        schema: { type: 'string', enum: ['true', 'false'] },
+      },
+    ],
+    response: objectWith({ requests: ARRAY }),
+  })
   async rebuildAll(
     @Meta() meta: CommandMeta,
     @Res({ passthrough: true }) response: Response,
@@ -72,6 +109,19 @@ export class ProjectionsController {
   @RequireScopes('ops')
   @Post(':name/replay')
   @HttpCode(202)
+  @ApiCommand({
+    summary: 'Replay one read model',
+    status: 202,
+    params: [{ name: 'name', description: 'A projection or worker', example: 'account-status' }],
+    query: [
+      {
+        name: 'requireIdentical',
+        description: 'true: refuse to swap in a rebuilt read model that differs',
+        schema: { type: 'string', enum: ['true', 'false'] },
+      },
+    ],
+    response: OBJECT,
+  })
   async replay(
     @Param('name') name: string,
     @Meta() meta: CommandMeta,
@@ -87,6 +137,13 @@ export class ProjectionsController {
   @RequireScopes('ops')
   @Post(':name/resume')
   @HttpCode(202)
+  @ApiCommand({
+    summary: 'Resume a stopped projection',
+    description: 'After its poison event was dealt with.',
+    status: 202,
+    params: [{ name: 'name', description: 'A projection or worker', example: 'account-status' }],
+    response: OBJECT,
+  })
   async resume(
     @Param('name') name: string,
     @Meta() meta: CommandMeta,
