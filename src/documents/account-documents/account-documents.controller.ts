@@ -1,4 +1,11 @@
-import { ApiCapability, ApiRead, BINARY, OBJECT } from '../../platform/http/api-contract.js';
+import {
+  ApiCapability,
+  ApiRead,
+  BINARY,
+  OBJECT,
+  STRING,
+  objectWith,
+} from '../../platform/http/api-contract.js';
 import { Controller, Get, Inject, Optional, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { AccountBook } from '../../accounts/account-book.js';
@@ -29,7 +36,10 @@ export class AccountDocumentsController {
     summary: "An account's documents",
     description: 'Acts, VAT invoices and bills issued to the account.',
     params: [{ name: 'accountId', description: 'The account', example: 'romashka' }],
-    response: OBJECT,
+    response: {
+      type: 'array',
+      items: objectWith({ number: STRING, kind: STRING, date: STRING, periodId: STRING, totals: OBJECT }),
+    },
   })
   async list(@Param('accountId', AccountIdPipe) accountId: string) {
     await this.accounts.account(accountId);

@@ -1,4 +1,4 @@
-import { ApiCapability, ApiCommand } from '../../platform/http/api-contract.js';
+import { ApiCapability, ApiCommand, objectWith, STRING } from '../../platform/http/api-contract.js';
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CommandRejectedError } from '../../platform/commands/command-outcome.js';
@@ -27,6 +27,7 @@ export class ClosePeriodController {
       { name: 'accountId', description: 'The account', example: 'romashka' },
       { name: 'periodId', description: 'The month, YYYY-MM', example: '2026-03' },
     ],
+    response: objectWith({ accountId: STRING, closedPeriod: STRING, openPeriod: STRING }),
   })
   close(@Param('accountId', AccountIdPipe) accountId: string, @Param('periodId') periodId: string) {
     if (!PERIOD_ID.test(periodId)) {

@@ -79,6 +79,22 @@ export class ConsumeResourceController {
               windowEnd: '2026-03-10T11:00:00+03:00',
             },
             {
+              accountId: 'anna',
+              usageRecordId: 'anna-vm-1',
+              sku: 'compute.vcpu.hour',
+              quantity: '400',
+              windowStart: '2026-03-10T10:00:00+03:00',
+              windowEnd: '2026-03-10T11:00:00+03:00',
+            },
+            {
+              accountId: 'kaz-tech',
+              usageRecordId: 'kz-vm-1',
+              sku: 'compute.vcpu.hour',
+              quantity: '100',
+              windowStart: '2026-03-10T10:00:00+03:00',
+              windowEnd: '2026-03-10T11:00:00+03:00',
+            },
+            {
               accountId: 'romashka',
               usageRecordId: 'disk-7-1',
               sku: 'storage.ssd.gb.hour',
