@@ -342,7 +342,11 @@ describe('the OpenAPI document', () => {
           failures.push(`${method} ${path} (${name}) → ${response.status} ${JSON.stringify(response.body)}`);
           continue;
         }
-        const schema = resolve(answer.content?.['application/json']?.schema);
+        // The answer's media type is one the operation documents, and its schema's fields are there.
+        const type = response.headers.get('content-type')?.split(';')[0] ?? '';
+        if (answer.content && !answer.content[type])
+          failures.push(`${method} ${path} (${name}) → ${type}, documented ${Object.keys(answer.content)}`);
+        const schema = resolve(answer.content?.[type]?.schema);
         for (const field of schema?.required ?? [])
           if (typeof response.body !== 'object' || !(field in response.body))
             failures.push(`${method} ${path} (${name}) → ${response.status} without ${field}`);

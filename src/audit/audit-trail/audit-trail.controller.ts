@@ -3,8 +3,8 @@ import {
   ApiCapability,
   ApiCommand,
   ApiRead,
-  OBJECT,
   PAGE_QUERIES,
+  STRING,
   TEXT,
   objectWith,
 } from '../../platform/http/api-contract.js';
@@ -227,7 +227,7 @@ export class AuditController {
     description:
       "Each stream's hash chain (account, periods, payment claims) and, with a signed checkpoint, whether anything was cut or rewritten.",
     params: [{ name: 'accountId', description: 'The account', example: 'romashka' }],
-    response: OBJECT,
+    response: objectWith({ accountId: STRING, intact: { type: 'boolean' }, streams: ARRAY }),
   })
   verify(@Param('accountId', AccountIdPipe) accountId: string) {
     return verifyAccount(this.store, accountId, this.anchor);

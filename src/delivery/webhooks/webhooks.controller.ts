@@ -1,8 +1,8 @@
 import {
+  ARRAY,
   ApiCapability,
   ApiCommand,
   ApiRead,
-  OBJECT,
   STRING,
   objectWith,
 } from '../../platform/http/api-contract.js';
@@ -54,7 +54,7 @@ export class WebhooksController {
   @ApiRead({
     summary: 'The webhook subscriptions',
     description: 'Id, url, active, since — never the secrets.',
-    response: OBJECT,
+    response: objectWith({ subscriptions: ARRAY }),
   })
   async list() {
     return { subscriptions: await this.webhooks.list() };

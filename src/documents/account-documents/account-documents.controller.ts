@@ -63,7 +63,7 @@ export class AccountDocumentsController {
     summary: 'Documents withheld now',
     description: 'Closes or bills whose documents wait (legal details missing …): the rule and since when.',
     params: [{ name: 'accountId', description: 'The account', example: 'romashka' }],
-    response: OBJECT,
+    response: { type: 'array', items: OBJECT },
   })
   async withheld(@Param('accountId', AccountIdPipe) accountId: string) {
     await this.accounts.account(accountId);
@@ -80,11 +80,19 @@ export class AccountDocumentsController {
   @RequireScopes('read')
   @ApiRead({
     summary: 'One document',
+    description: 'Its parties, lines and totals, as issued.',
     params: [
       { name: 'accountId', description: 'The account', example: 'romashka' },
       { name: 'number', description: 'The document number', example: 'RU-MOSCOW-LLC-2026-000001' },
     ],
-    response: OBJECT,
+    response: objectWith({
+      kind: STRING,
+      documentId: STRING,
+      accountId: STRING,
+      periodId: STRING,
+      date: STRING,
+      currency: STRING,
+    }),
   })
   async get(@Param('accountId', AccountIdPipe) accountId: string, @Param('number') number: string) {
     return this.find(accountId, number);

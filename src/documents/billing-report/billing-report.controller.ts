@@ -1,4 +1,12 @@
-import { ApiCapability, ApiRead, OBJECT, TEXT, dateQuery } from '../../platform/http/api-contract.js';
+import {
+  ARRAY,
+  ApiCapability,
+  ApiRead,
+  STRING,
+  TEXT,
+  dateQuery,
+  objectWith,
+} from '../../platform/http/api-contract.js';
 import { Controller, Get, Inject, Optional, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { AccountBook } from '../../accounts/account-book.js';
@@ -53,7 +61,17 @@ export class BillingReportController {
         schema: { type: 'string', enum: ['json', 'csv'], default: 'json' },
       },
     ],
-    produces: { 'application/json': OBJECT, ...TEXT('text/csv') },
+    produces: {
+      'application/json': objectWith({
+        accountId: STRING,
+        currency: STRING,
+        timeZone: STRING,
+        from: STRING,
+        to: STRING,
+        rows: ARRAY,
+      }),
+      ...TEXT('text/csv'),
+    },
   })
   async billingReport(
     @Param('accountId', AccountIdPipe) accountId: string,

@@ -1,4 +1,11 @@
-import { ApiCapability, ApiRead, OBJECT } from '../../platform/http/api-contract.js';
+import {
+  ARRAY,
+  ApiCapability,
+  ApiRead,
+  OBJECT,
+  STRING,
+  objectWith,
+} from '../../platform/http/api-contract.js';
 import { Controller, Get, Inject, Optional, Param } from '@nestjs/common';
 import { AccountBook } from '../../accounts/account-book.js';
 import { DocumentService } from '../document-service.js';
@@ -32,7 +39,16 @@ export class DocumentEsfController {
       { name: 'accountId', description: 'The account', example: 'kaz-tech' },
       { name: 'number', description: 'The document number' },
     ],
-    response: OBJECT,
+    response: objectWith({
+      format: STRING,
+      number: STRING,
+      date: STRING,
+      seller: OBJECT,
+      customer: OBJECT,
+      currencyCode: STRING,
+      lines: ARRAY,
+      totals: OBJECT,
+    }),
   })
   async esf(@Param('accountId', AccountIdPipe) accountId: string, @Param('number') number: string) {
     await this.accounts.account(accountId);

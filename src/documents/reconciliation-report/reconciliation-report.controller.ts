@@ -1,4 +1,11 @@
-import { ApiCapability, ApiRead, BINARY, OBJECT, dateQuery } from '../../platform/http/api-contract.js';
+import {
+  ApiCapability,
+  ApiRead,
+  BINARY,
+  STRING,
+  dateQuery,
+  objectWith,
+} from '../../platform/http/api-contract.js';
 import { Controller, Get, Inject, Optional, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { AccountBook } from '../../accounts/account-book.js';
@@ -48,7 +55,7 @@ export class ReconciliationReportController {
       dateQuery('from', 'First local date (YYYY-MM-DD)'),
       dateQuery('to', 'Last local date (YYYY-MM-DD)'),
     ],
-    response: OBJECT,
+    response: objectWith({ accountId: STRING, currency: STRING, from: STRING, to: STRING }),
   })
   async reconciliation(
     @Param('accountId', AccountIdPipe) accountId: string,

@@ -1,11 +1,4 @@
-import {
-  ARRAY,
-  ApiCapability,
-  ApiCommand,
-  ApiRead,
-  OBJECT,
-  objectWith,
-} from '../../platform/http/api-contract.js';
+import { ApiCapability, ApiCommand, ApiRead, STRING, objectWith } from '../../platform/http/api-contract.js';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { RequireScopes } from '../../platform/http/auth/roles.js';
@@ -33,6 +26,24 @@ function replayOptions(requireIdentical: string | undefined): ReplayOptions {
   );
 }
 
+/** A replay, rebuild or resume request (ProjectionOperations). */
+const PROJECTION_REQUEST = objectWith({
+  id: { type: 'string', format: 'uuid' },
+  name: STRING,
+  kind: STRING,
+  requestedAt: { type: 'string', format: 'date-time' },
+  state: STRING,
+});
+/** One projection or worker: where it is and how far behind. */
+const PROJECTION = objectWith({
+  name: STRING,
+  kind: { type: 'string', enum: ['projection', 'worker'] },
+  state: STRING,
+  holder: { type: 'string', nullable: true },
+  lagPositions: { type: 'integer' },
+  lagSeconds: { type: 'number' },
+});
+
 /**
  * Projections for ops: status with lag and the last error, and the requests the holder of each projection
  * carries out (replay as a blue/green rebuild, resume after a failure). Requests answer 202 with where to
@@ -48,7 +59,7 @@ export class ProjectionsController {
   @ApiRead({
     summary: 'Projections and workers',
     description: 'State, holder and lag of each.',
-    response: objectWith({ projections: ARRAY }),
+    response: objectWith({ projections: { type: 'array', items: PROJECTION } }),
   })
   async list() {
     return { projections: await this.ops.status() };
@@ -59,7 +70,7 @@ export class ProjectionsController {
   @ApiRead({
     summary: 'A replay or rebuild request',
     params: [{ name: 'id', description: 'The request id (a UUID)' }],
-    response: OBJECT,
+    response: PROJECTION_REQUEST,
   })
   async request(@Param('id') id: string) {
     const request = /^[0-9a-f-]{36}$/.test(id) ? await this.ops.request(id) : undefined;
@@ -72,7 +83,7 @@ export class ProjectionsController {
   @ApiRead({
     summary: 'One projection',
     params: [{ name: 'name', description: 'A projection or worker', example: 'account-status' }],
-    response: OBJECT,
+    response: PROJECTION,
   })
   async status(@Param('name') name: string) {
     const report = NAME.test(name) ? await this.ops.statusOf(name) : undefined;
@@ -94,7 +105,7 @@ export class ProjectionsController {
         schema: { type: 'string', enum: ['true', 'false'] },
       },
     ],
-    response: objectWith({ requests: ARRAY }),
+    response: objectWith({ requests: { type: 'array', items: PROJECTION_REQUEST } }),
   })
   async rebuildAll(
     @Meta() meta: CommandMeta,
@@ -120,7 +131,7 @@ export class ProjectionsController {
         schema: { type: 'string', enum: ['true', 'false'] },
       },
     ],
-    response: OBJECT,
+    response: PROJECTION_REQUEST,
   })
   async replay(
     @Param('name') name: string,
@@ -142,7 +153,7 @@ export class ProjectionsController {
     description: 'After its poison event was dealt with.',
     status: 202,
     params: [{ name: 'name', description: 'A projection or worker', example: 'account-status' }],
-    response: OBJECT,
+    response: PROJECTION_REQUEST,
   })
   async resume(
     @Param('name') name: string,

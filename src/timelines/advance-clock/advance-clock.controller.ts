@@ -1,4 +1,4 @@
-import { ApiCapability, ApiCommand, ApiRead, OBJECT, objectWith } from '../../platform/http/api-contract.js';
+import { ARRAY, ApiCapability, ApiCommand, ApiRead, objectWith } from '../../platform/http/api-contract.js';
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { CLOCK, VirtualClock, type Clock } from '../../platform/clock/clock.js';
 import { RequireScopes } from '../../platform/http/auth/roles.js';
@@ -47,7 +47,11 @@ export class AdvanceClockController {
     examples: {
       monthEnd: { summary: 'Past the March month end', value: { to: '2026-04-01T09:00:00+03:00' } },
     },
-    response: OBJECT,
+    response: objectWith({
+      kind: { type: 'string', enum: ['system', 'virtual'] },
+      now: { type: 'string', format: 'date-time' },
+      fired: ARRAY,
+    }),
   })
   async advance(@Body() { to }: AdvanceClockDto) {
     const clock = this.clock;
