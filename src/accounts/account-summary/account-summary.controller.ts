@@ -1,3 +1,14 @@
+import {
+  ARRAY,
+  AS_OF_QUERY,
+  ApiCapability,
+  ApiRead,
+  BASIS_QUERY,
+  DECIMAL,
+  OBJECT,
+  STRING,
+  objectWith,
+} from '../../platform/http/api-contract.js';
 import { Controller, Get, Inject, Optional, Param, Query } from '@nestjs/common';
 import { problem } from '../../platform/http/problem-details.js';
 import { isSaneInstant, SANE_INSTANTS } from '../../platform/http/validators.js';
@@ -24,6 +35,7 @@ type SummaryFacts = Pick<
 
 const ASOF_RULE = `asOf must be an ISO-8601 time with an offset, from ${SANE_INSTANTS.from} to ${SANE_INSTANTS.until}`;
 
+@ApiCapability('Accounts', 400, 404)
 @Controller('v1/accounts/:accountId')
 export class AccountSummaryController {
   constructor(
@@ -51,6 +63,27 @@ export class AccountSummaryController {
    */
   @Get()
   @RequireScopes('read')
+  @ApiRead({
+    summary: "An account's state",
+    description:
+      'Status and why, balance, grants, credit, debt, open bills and the next deadlines — now, or as of a past time (`asOf`, by effective or recorded time).',
+    params: [{ name: 'accountId', description: 'The account', example: 'romashka' }],
+    query: [AS_OF_QUERY, BASIS_QUERY],
+    response: objectWith({
+      accountId: STRING,
+      asOf: { type: 'string', format: 'date-time' },
+      basis: { type: 'string', enum: ['effective', 'recorded'] },
+      currency: STRING,
+      status: OBJECT,
+      balance: DECIMAL,
+      creditLimit: DECIMAL,
+      availableFunds: DECIMAL,
+      debt: DECIMAL,
+      grants: ARRAY,
+      openBills: ARRAY,
+      nextDeadlines: ARRAY,
+    }),
+  })
   async summary(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Query('asOf') asOf?: string,

@@ -1,3 +1,4 @@
+import { ApiCapability, ApiCommand } from '../../platform/http/api-contract.js';
 import { Body, Controller, HttpCode, Inject, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
@@ -9,6 +10,7 @@ import { LegalDetailsDto } from '../open-account/open-account.dto.js';
 import { AddLegalDetails } from './add-legal-details.command.js';
 
 /** Legal details added after opening (a legal entity's closing documents wait for them). */
+@ApiCapability('Accounts', 400, 404, 409, 422)
 @Controller('v1/accounts/:accountId/legal-details')
 export class AddLegalDetailsController {
   constructor(
@@ -19,6 +21,24 @@ export class AddLegalDetailsController {
   @Put()
   @HttpCode(200)
   @RequireScopes('accounts:write')
+  @ApiCommand({
+    method: 'PUT',
+    summary: "Set a payer's legal details",
+    description:
+      'Name, INN/BIN, KPP and address printed on documents; documents withheld for missing details are issued once they are given.',
+    params: [{ name: 'accountId', description: 'The account', example: 'romashka' }],
+    body: LegalDetailsDto,
+    examples: {
+      llc: {
+        value: {
+          name: 'ООО «Ромашка»',
+          taxId: '7707083893',
+          kpp: '773601001',
+          address: 'Москва, ул. Ленина, 1',
+        },
+      },
+    },
+  })
   add(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() body: LegalDetailsDto,

@@ -1,3 +1,4 @@
+import { ApiCapability, ApiRead, STRING, objectWith } from '../../platform/http/api-contract.js';
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { AccountBook } from '../account-book.js';
 import { LedgerBook } from '../../ledger/ledger-book.js';
@@ -8,6 +9,7 @@ import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { IsExternalIdPipe } from '../../platform/http/external-id.pipe.js';
 
+@ApiCapability('Accounts', 400, 404)
 @Controller('v1/accounts/:accountId/entitlements/:sku')
 export class EntitlementController {
   constructor(
@@ -20,6 +22,20 @@ export class EntitlementController {
   /** May the account start or keep consuming this SKU now, and if not, why. */
   @Get()
   @RequireScopes('read')
+  @ApiRead({
+    summary: 'May the account consume a SKU now',
+    description: 'Allowed now, and if not, why (status, funds, grant restrictions). Read-only.',
+    params: [
+      { name: 'accountId', description: 'The account', example: 'romashka' },
+      { name: 'sku', description: 'A catalog SKU id', example: 'compute.vcpu.hour' },
+    ],
+    response: objectWith({
+      accountId: STRING,
+      sku: STRING,
+      at: { type: 'string', format: 'date-time' },
+      allowed: { type: 'boolean' },
+    }),
+  })
   async check(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Param('sku', IsExternalIdPipe) skuId: string,

@@ -1,3 +1,13 @@
+import {
+  ARRAY,
+  ApiCapability,
+  ApiCommand,
+  ApiRead,
+  PAGE_QUERIES,
+  STRING,
+  TEXT,
+  objectWith,
+} from '../../platform/http/api-contract.js';
 import { Controller, Get, Header, HttpCode, Inject, Optional, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import {
@@ -79,6 +89,7 @@ const csvCell = (value: unknown) => {
 };
 
 /** Read-only access to the history for auditors (and ops): pages, exports and tamper checks. */
+@ApiCapability('Audit', 400, 404)
 @Controller('v1/audit')
 export class AuditController {
   constructor(
@@ -107,6 +118,14 @@ export class AuditController {
   /** An account's whole history in log order, paged by position (`after` = last position seen). */
   @Get('accounts/:accountId/events')
   @RequireScopes('audit')
+  @ApiRead({
+    summary: "An account's event history",
+    description:
+      'Every event of the account and its ledger periods in log order, with metadata (who, when recorded, when effective), paged by position.',
+    params: [{ name: 'accountId', description: 'The account', example: 'romashka' }],
+    query: PAGE_QUERIES,
+    response: objectWith({ events: ARRAY, next: { type: 'string', nullable: true } }),
+  })
   async accountHistory(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Query('limit') limit?: string,
@@ -119,6 +138,11 @@ export class AuditController {
   /** The global feed of every event, paged by position. */
   @Get('events')
   @RequireScopes('audit')
+  @ApiRead({
+    summary: 'The global event feed',
+    query: PAGE_QUERIES,
+    response: objectWith({ events: ARRAY, next: { type: 'string', nullable: true } }),
+  })
   async feed(@Query('limit') limit?: string, @Query('after') after?: string) {
     const { size, after: afterPosition } = page(limit, after);
     const events = await this.store.readAll({ afterPosition, maxCount: size });
@@ -128,6 +152,19 @@ export class AuditController {
   /** Export of an account's history as JSON Lines or CSV. */
   @Get('accounts/:accountId/export')
   @RequireScopes('audit')
+  @ApiRead({
+    summary: "Export an account's history",
+    description: 'JSON Lines (default) or CSV, every event with its metadata.',
+    params: [{ name: 'accountId', description: 'The account', example: 'romashka' }],
+    query: [
+      {
+        name: 'format',
+        description: 'jsonl (default) or csv',
+        schema: { type: 'string', enum: ['jsonl', 'csv'], default: 'jsonl' },
+      },
+    ],
+    produces: { ...TEXT('application/x-ndjson'), ...TEXT('text/csv') },
+  })
   async export(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Res() response: Response,
@@ -185,6 +222,13 @@ export class AuditController {
   @Get('accounts/:accountId/verify')
   @RequireScopes('audit')
   @Header('cache-control', 'no-store')
+  @ApiRead({
+    summary: "Verify an account's hash chains",
+    description:
+      "Each stream's hash chain (account, periods, payment claims) and, with a signed checkpoint, whether anything was cut or rewritten.",
+    params: [{ name: 'accountId', description: 'The account', example: 'romashka' }],
+    response: objectWith({ accountId: STRING, intact: { type: 'boolean' }, streams: ARRAY }),
+  })
   verify(@Param('accountId', AccountIdPipe) accountId: string) {
     return verifyAccount(this.store, accountId, this.anchor);
   }
@@ -193,6 +237,11 @@ export class AuditController {
   @Get('verify')
   @RequireScopes('audit')
   @Header('cache-control', 'no-store')
+  @ApiRead({
+    summary: 'Verify the whole log',
+    description: 'The log against the latest signed checkpoint: findings by stream, revision and position.',
+    response: objectWith({ intact: { type: 'boolean' }, findings: ARRAY, anchored: { type: 'boolean' } }),
+  })
   async verifyLog() {
     if (!this.anchor) return { checkpoint: null, intact: true, findings: [], anchored: false };
     return { ...(await this.anchor.verify()), anchored: true };
@@ -202,6 +251,16 @@ export class AuditController {
   @Post('checkpoints')
   @RequireScopes('ops')
   @HttpCode(200)
+  @ApiCommand({
+    summary: 'Sign a checkpoint of the log',
+    description:
+      '404 when this instance has no log anchor; 409 LOG_TAMPERED when the log does not match the last checkpoint.',
+    status: 200,
+    response: objectWith({
+      signed: { type: 'object', nullable: true },
+      latest: { type: 'object', nullable: true },
+    }),
+  })
   async checkpointNow() {
     if (!this.anchor) throw problem(404, 'NOT_FOUND', 'The log anchor is not configured on this instance');
     const signed = await this.anchor.checkpoint();

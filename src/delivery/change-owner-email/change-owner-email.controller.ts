@@ -1,3 +1,4 @@
+import { ApiCapability, ApiCommand } from '../../platform/http/api-contract.js';
 import { Body, Controller, HttpCode, Inject, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
@@ -9,6 +10,7 @@ import { ChangeOwnerEmailDto } from './change-owner-email.dto.js';
 import { ChangeOwnerEmail } from './change-owner-email.command.js';
 
 /** Sets or changes the owner's e-mail: the act, VAT invoice and bill are e-mailed there (seeds 003/004). */
+@ApiCapability('Delivery', 400, 404, 409, 422)
 @Controller('v1/accounts/:accountId/owner-email')
 export class ChangeOwnerEmailController {
   constructor(
@@ -19,6 +21,14 @@ export class ChangeOwnerEmailController {
   @Put()
   @HttpCode(200)
   @RequireScopes('accounts:write')
+  @ApiCommand({
+    method: 'PUT',
+    summary: "Change the owner's e-mail",
+    description: 'Where issued documents are e-mailed (sealed at rest).',
+    params: [{ name: 'accountId', description: 'The account', example: 'romashka' }],
+    body: ChangeOwnerEmailDto,
+    examples: { accounting: { value: { ownerEmail: 'accounting@romashka.example' } } },
+  })
   change(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() body: ChangeOwnerEmailDto,

@@ -1,3 +1,11 @@
+import {
+  ARRAY,
+  ApiCapability,
+  ApiCommand,
+  ApiRead,
+  STRING,
+  objectWith,
+} from '../../platform/http/api-contract.js';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { problem } from '../../platform/http/problem-details.js';
@@ -23,13 +31,51 @@ const invalid = (field: string, rule: string) =>
     errors: [{ field, rule: 'format', message: `${field} must be ${rule}` }],
   });
 
+/** One delivery as the log shows it. */
+const DELIVERY = objectWith({
+  deliveryId: STRING,
+  accountId: STRING,
+  documentNumber: STRING,
+  channel: STRING,
+  recipient: STRING,
+  status: STRING,
+  attempts: { type: 'integer' },
+  history: ARRAY,
+});
+
 /** The delivery log: each document's delivery to each recipient, its attempts, and redelivery on request. */
+@ApiCapability('Delivery', 400, 404, 422)
 @Controller('v1/ops/deliveries')
 export class DeliveryLogController {
   constructor(@Inject(DeliveryRuntime) private readonly delivery: DeliveryRuntime) {}
 
   @Get()
   @RequireScopes('ops')
+  @ApiRead({
+    summary: 'The delivery log',
+    description: "Each document's delivery to each recipient: status, attempts, next attempt.",
+    query: [
+      { name: 'accountId', description: 'Only this account', schema: { type: 'string' } },
+      {
+        name: 'channel',
+        description: 'email or webhook',
+        schema: { type: 'string', enum: ['email', 'webhook'] },
+      },
+      { name: 'recipient', description: '`owner` or a subscription id', schema: { type: 'string' } },
+      {
+        name: 'status',
+        description: 'The delivery status',
+        schema: { type: 'string', enum: ['pending', 'delivered', 'skipped', 'failed'] },
+      },
+      { name: 'documentNumber', description: 'One document', schema: { type: 'string' } },
+      {
+        name: 'limit',
+        description: 'At most this many (1–1000)',
+        schema: { type: 'string', pattern: '^\\d{1,4}$', example: '100' },
+      },
+    ],
+    response: objectWith({ email: STRING, deliveries: ARRAY }),
+  })
   async log(@Query() query: Record<string, unknown>) {
     for (const [field, value] of Object.entries(query)) {
       const check = QUERY[field];
@@ -42,6 +88,11 @@ export class DeliveryLogController {
 
   @Get(':deliveryId')
   @RequireScopes('ops')
+  @ApiRead({
+    summary: 'One delivery and its attempts',
+    params: [{ name: 'deliveryId', description: 'From the delivery log' }],
+    response: DELIVERY,
+  })
   async one(@Param('deliveryId') deliveryId: string) {
     if (!DELIVERY_ID.test(deliveryId)) throw invalid('deliveryId', 'dlv_ and 32 hex digits');
     const entry = await this.delivery.outbox.get(deliveryId);
@@ -53,6 +104,13 @@ export class DeliveryLogController {
   @Post(':deliveryId/redeliver')
   @HttpCode(202)
   @RequireScopes('ops')
+  @ApiCommand({
+    summary: 'Deliver a document again',
+    description: 'Sent again with the same delivery id at the worker’s next round.',
+    status: 202,
+    params: [{ name: 'deliveryId', description: 'From the delivery log' }],
+    response: DELIVERY,
+  })
   async redeliver(@Param('deliveryId') deliveryId: string) {
     if (!DELIVERY_ID.test(deliveryId)) throw invalid('deliveryId', 'dlv_ and 32 hex digits');
     const entry = await this.delivery.outbox.redeliver(deliveryId);

@@ -1,3 +1,11 @@
+import {
+  ARRAY,
+  ApiCapability,
+  ApiCommand,
+  ApiRead,
+  STRING,
+  objectWith,
+} from '../../platform/http/api-contract.js';
 import { createHash } from 'node:crypto';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
@@ -11,6 +19,7 @@ import { SubscribeWebhook, UnsubscribeWebhook } from './webhooks.command.js';
 import { WebhookBook } from './webhook-book.js';
 
 /** Webhook subscriptions to issued documents, configured by ops (secrets are write-only). */
+@ApiCapability('Delivery', 400, 404, 409, 422)
 @Controller('v1/ops/webhooks')
 export class WebhooksController {
   constructor(
@@ -22,6 +31,15 @@ export class WebhooksController {
   @Post()
   @HttpCode(201)
   @RequireScopes('ops')
+  @ApiCommand({
+    summary: 'Subscribe a webhook',
+    description: 'Issued documents are announced to the URL, signed with the secret (write-only).',
+    body: SubscribeWebhookDto,
+    examples: {
+      erp: { value: { url: 'https://erp.example.com/billing/hooks', secret: 'a-long-shared-secret-2026' } },
+    },
+    response: objectWith({ subscriptionId: STRING }),
+  })
   async subscribe(@Body() body: SubscribeWebhookDto, @Meta() meta: CommandMeta) {
     // From the command id: a retry with the same Idempotency-Key names the same subscription.
     const subscriptionId = `wh_${createHash('sha256').update(meta.commandId).digest('hex').slice(0, 20)}`;
@@ -33,6 +51,11 @@ export class WebhooksController {
 
   @Get()
   @RequireScopes('ops')
+  @ApiRead({
+    summary: 'The webhook subscriptions',
+    description: 'Id, url, active, since — never the secrets.',
+    response: objectWith({ subscriptions: ARRAY }),
+  })
   async list() {
     return { subscriptions: await this.webhooks.list() };
   }
@@ -40,6 +63,11 @@ export class WebhooksController {
   @Delete(':subscriptionId')
   @HttpCode(200)
   @RequireScopes('ops')
+  @ApiCommand({
+    method: 'DELETE',
+    summary: 'Unsubscribe a webhook',
+    params: [{ name: 'subscriptionId', description: 'From the subscription' }],
+  })
   unsubscribe(@Param('subscriptionId', IsExternalIdPipe) subscriptionId: string, @Meta() meta: CommandMeta) {
     return this.commands.execute(
       new UnsubscribeWebhook(subscriptionId, this.clock.now().toISOString(), meta),

@@ -1,3 +1,11 @@
+import {
+  ApiCapability,
+  ApiRead,
+  BINARY,
+  OBJECT,
+  STRING,
+  objectWith,
+} from '../../platform/http/api-contract.js';
 import { Controller, Get, Inject, Optional, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { AccountBook } from '../../accounts/account-book.js';
@@ -13,6 +21,7 @@ import { documentsProjection } from '../../../projections/documents.projection.j
 import { ReadModels } from '../../../projections/queries/read-models.js';
 
 /** An account's issued documents: the list, one as JSON, one as PDF (read-only). */
+@ApiCapability('Documents', 400, 404)
 @Controller('v1/accounts/:accountId')
 export class AccountDocumentsController {
   constructor(
@@ -23,6 +32,15 @@ export class AccountDocumentsController {
 
   @Get('documents')
   @RequireScopes('read')
+  @ApiRead({
+    summary: "An account's documents",
+    description: 'Acts, VAT invoices and bills issued to the account.',
+    params: [{ name: 'accountId', description: 'The account', example: 'romashka' }],
+    response: {
+      type: 'array',
+      items: objectWith({ number: STRING, kind: STRING, date: STRING, periodId: STRING, totals: OBJECT }),
+    },
+  })
   async list(@Param('accountId', AccountIdPipe) accountId: string) {
     await this.accounts.account(accountId);
     const documents = await this.issued(accountId);
@@ -41,6 +59,12 @@ export class AccountDocumentsController {
    */
   @Get('withheld-documents')
   @RequireScopes('read')
+  @ApiRead({
+    summary: 'Documents withheld now',
+    description: 'Closes or bills whose documents wait (legal details missing …): the rule and since when.',
+    params: [{ name: 'accountId', description: 'The account', example: 'romashka' }],
+    response: { type: 'array', items: OBJECT },
+  })
   async withheld(@Param('accountId', AccountIdPipe) accountId: string) {
     await this.accounts.account(accountId);
     const read = await this.readModels?.read(
@@ -54,12 +78,36 @@ export class AccountDocumentsController {
 
   @Get('documents/:number')
   @RequireScopes('read')
+  @ApiRead({
+    summary: 'One document',
+    description: 'Its parties, lines and totals, as issued.',
+    params: [
+      { name: 'accountId', description: 'The account', example: 'romashka' },
+      { name: 'number', description: 'The document number', example: 'RU-MOSCOW-LLC-2026-000001' },
+    ],
+    response: objectWith({
+      kind: STRING,
+      documentId: STRING,
+      accountId: STRING,
+      periodId: STRING,
+      date: STRING,
+      currency: STRING,
+    }),
+  })
   async get(@Param('accountId', AccountIdPipe) accountId: string, @Param('number') number: string) {
     return this.find(accountId, number);
   }
 
   @Get('documents/:number/pdf')
   @RequireScopes('read')
+  @ApiRead({
+    summary: 'A document as PDF',
+    params: [
+      { name: 'accountId', description: 'The account', example: 'romashka' },
+      { name: 'number', description: 'The document number', example: 'RU-MOSCOW-LLC-2026-000001' },
+    ],
+    produces: BINARY('application/pdf'),
+  })
   async pdf(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Param('number') number: string,

@@ -1,3 +1,12 @@
+import {
+  ARRAY,
+  ApiCapability,
+  ApiRead,
+  STRING,
+  TEXT,
+  dateQuery,
+  objectWith,
+} from '../../platform/http/api-contract.js';
 import { Controller, Get, Inject, Optional, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { AccountBook } from '../../accounts/account-book.js';
@@ -24,6 +33,7 @@ import { ReadModels } from '../../../projections/queries/read-models.js';
 import { dateRange } from '../date-range.js';
 
 /** The billing report (детализация): consumption by service, resource and local day (read-only). */
+@ApiCapability('Documents', 400, 404)
 @Controller('v1/accounts/:accountId')
 export class BillingReportController {
   constructor(
@@ -36,6 +46,33 @@ export class BillingReportController {
   /** Детализация: consumption by service, resource and local day, as JSON or CSV. */
   @Get('billing-report')
   @RequireScopes('read')
+  @ApiRead({
+    summary: 'The billing report',
+    description: 'Consumption per local day, service, SKU and unit; JSON or CSV.',
+    params: [{ name: 'accountId', description: 'The account', example: 'romashka' }],
+    query: [
+      ...[
+        dateQuery('from', 'First local date (YYYY-MM-DD)'),
+        dateQuery('to', 'Last local date (YYYY-MM-DD)'),
+      ],
+      {
+        name: 'format',
+        description: 'json (default) or csv',
+        schema: { type: 'string', enum: ['json', 'csv'], default: 'json' },
+      },
+    ],
+    produces: {
+      'application/json': objectWith({
+        accountId: STRING,
+        currency: STRING,
+        timeZone: STRING,
+        from: STRING,
+        to: STRING,
+        rows: ARRAY,
+      }),
+      ...TEXT('text/csv'),
+    },
+  })
   async billingReport(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Res() response: Response,

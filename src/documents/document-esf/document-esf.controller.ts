@@ -1,3 +1,11 @@
+import {
+  ARRAY,
+  ApiCapability,
+  ApiRead,
+  OBJECT,
+  STRING,
+  objectWith,
+} from '../../platform/http/api-contract.js';
 import { Controller, Get, Inject, Optional, Param } from '@nestjs/common';
 import { AccountBook } from '../../accounts/account-book.js';
 import { DocumentService } from '../document-service.js';
@@ -13,6 +21,7 @@ import { ReadModels } from '../../../projections/queries/read-models.js';
  * A Kazakh issuer's VAT invoice as the data of the electronic invoice (ЭСФ) the state system takes — what an
  * integration submits to ИС ЭСФ (the submission itself is outside the engine). Other documents: 404.
  */
+@ApiCapability('Documents', 400, 404)
 @Controller('v1/accounts/:accountId')
 export class DocumentEsfController {
   constructor(
@@ -23,6 +32,24 @@ export class DocumentEsfController {
 
   @Get('documents/:number/esf')
   @RequireScopes('read')
+  @ApiRead({
+    summary: 'A Kazakh VAT invoice as ESF data',
+    description: 'The electronic invoice (ЭСФ) data as JSON; 404 for any other document.',
+    params: [
+      { name: 'accountId', description: 'The account', example: 'kaz-tech' },
+      { name: 'number', description: 'The document number' },
+    ],
+    response: objectWith({
+      format: STRING,
+      number: STRING,
+      date: STRING,
+      seller: OBJECT,
+      customer: OBJECT,
+      currencyCode: STRING,
+      lines: ARRAY,
+      totals: OBJECT,
+    }),
+  })
   async esf(@Param('accountId', AccountIdPipe) accountId: string, @Param('number') number: string) {
     await this.accounts.account(accountId);
     const document = (await this.issued(accountId)).find((d) => d.number === number);

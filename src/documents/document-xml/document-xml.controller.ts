@@ -1,3 +1,4 @@
+import { ApiCapability, ApiRead, TEXT } from '../../platform/http/api-contract.js';
 import { Controller, Get, Inject, Optional, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { AccountBook } from '../../accounts/account-book.js';
@@ -16,6 +17,7 @@ import { edmFileOf } from './edm-file.js';
  * EDM operator sends the buyer. Acts, bills and advance VAT invoices have none (404), nor has any document
  * of an account without EDM.
  */
+@ApiCapability('Documents', 400, 404)
 @Controller('v1/accounts/:accountId')
 export class DocumentXmlController {
   constructor(
@@ -26,6 +28,15 @@ export class DocumentXmlController {
 
   @Get('documents/:number/xml')
   @RequireScopes('read')
+  @ApiRead({
+    summary: "A document as the tax service's XML",
+    description: 'For accounts on electronic document management (EDM).',
+    params: [
+      { name: 'accountId', description: 'The account', example: 'romashka' },
+      { name: 'number', description: 'The document number', example: 'RU-MOSCOW-LLC-2026-000001' },
+    ],
+    produces: TEXT('application/xml'),
+  })
   async xml(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Param('number') number: string,

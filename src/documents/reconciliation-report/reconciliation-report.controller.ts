@@ -1,3 +1,11 @@
+import {
+  ApiCapability,
+  ApiRead,
+  BINARY,
+  STRING,
+  dateQuery,
+  objectWith,
+} from '../../platform/http/api-contract.js';
 import { Controller, Get, Inject, Optional, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { AccountBook } from '../../accounts/account-book.js';
@@ -25,6 +33,7 @@ import { ReadModels } from '../../../projections/queries/read-models.js';
 import { dateRange } from '../date-range.js';
 
 /** The reconciliation report (акт сверки) for any date range, as JSON and as the PDF form (read-only). */
+@ApiCapability('Documents', 400, 404)
 @Controller('v1/accounts/:accountId')
 export class ReconciliationReportController {
   constructor(
@@ -38,6 +47,16 @@ export class ReconciliationReportController {
   /** Акт сверки for any date range: documents (debit) and eligible payments (credit), who owes whom. */
   @Get('reconciliation')
   @RequireScopes('read')
+  @ApiRead({
+    summary: 'The reconciliation report',
+    description: 'Documents and payments between the dates, with opening and closing balances.',
+    params: [{ name: 'accountId', description: 'The account', example: 'romashka' }],
+    query: [
+      dateQuery('from', 'First local date (YYYY-MM-DD)'),
+      dateQuery('to', 'Last local date (YYYY-MM-DD)'),
+    ],
+    response: objectWith({ accountId: STRING, currency: STRING, from: STRING, to: STRING }),
+  })
   async reconciliation(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Query('from') from?: string,
@@ -49,6 +68,16 @@ export class ReconciliationReportController {
   /** The same report as the form both parties sign (PDF): the same numbers, rendered, never recomputed. */
   @Get('reconciliation.pdf')
   @RequireScopes('read')
+  @ApiRead({
+    summary: 'The reconciliation report as PDF',
+    description: 'The form both parties sign.',
+    params: [{ name: 'accountId', description: 'The account', example: 'romashka' }],
+    query: [
+      dateQuery('from', 'First local date (YYYY-MM-DD)'),
+      dateQuery('to', 'Last local date (YYYY-MM-DD)'),
+    ],
+    produces: BINARY('application/pdf'),
+  })
   async reconciliationPdf(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Res() response: Response,

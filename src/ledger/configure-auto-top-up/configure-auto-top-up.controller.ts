@@ -1,3 +1,4 @@
+import { ApiCapability, ApiCommand } from '../../platform/http/api-contract.js';
 import { Body, Controller, HttpCode, Inject, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
@@ -17,6 +18,7 @@ const BAD_INPUT = new Set([
   'INVALID_AMOUNT',
 ]);
 
+@ApiCapability('Ledger', 400, 404, 409, 422)
 @Controller('v1/accounts/:accountId/auto-top-up')
 export class ConfigureAutoTopUpController {
   constructor(
@@ -27,6 +29,17 @@ export class ConfigureAutoTopUpController {
   @Put()
   @HttpCode(200)
   @RequireScopes('accounts:write')
+  @ApiCommand({
+    method: 'PUT',
+    summary: 'Configure card auto top-up',
+    description:
+      'When the balance falls below the threshold, the card is charged the amount (bounds per profile).',
+    params: [{ name: 'accountId', description: 'The account', example: 'anna' }],
+    body: ConfigureAutoTopUpDto,
+    examples: {
+      enabled: { value: { threshold: '100.00', amount: '500.00', currency: 'RUB', enabled: true } },
+    },
+  })
   async configure(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() body: ConfigureAutoTopUpDto,

@@ -1,3 +1,4 @@
+import { ARRAY, ApiCapability, ApiCommand, objectWith } from '../../platform/http/api-contract.js';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { plainToInstance } from 'class-transformer';
@@ -21,6 +22,7 @@ type RecordResult =
       field?: string;
     };
 
+@ApiCapability('Ledger', 400, 404, 409, 422)
 @Controller()
 export class ConsumeResourceController {
   constructor(private readonly commands: CommandBus) {}
@@ -28,6 +30,24 @@ export class ConsumeResourceController {
   @Post('v1/accounts/:accountId/usage')
   @HttpCode(201)
   @RequireScopes('usage:write')
+  @ApiCommand({
+    summary: 'Record usage',
+    description:
+      'One usage record, charged at the catalog price of its window; the same record id twice is charged once.',
+    params: [{ name: 'accountId', description: 'The account', example: 'romashka' }],
+    body: ConsumeResourceDto,
+    examples: {
+      vcpu: {
+        value: {
+          usageRecordId: 'vm-42-2026-03-10T10',
+          sku: 'compute.vcpu.hour',
+          quantity: '1000',
+          windowStart: '2026-03-10T10:00:00+03:00',
+          windowEnd: '2026-03-10T11:00:00+03:00',
+        },
+      },
+    },
+  })
   consume(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() body: ConsumeResourceDto,
@@ -40,6 +60,54 @@ export class ConsumeResourceController {
   @Post('v1/usage/batch')
   @HttpCode(200)
   @RequireScopes('usage:write')
+  @ApiCommand({
+    summary: 'Record usage in a batch',
+    description:
+      'Up to 1 000 records for any accounts, each answered accepted, duplicate or rejected with a reason.',
+    status: 200,
+    body: UsageBatchDto,
+    examples: {
+      twoRecords: {
+        value: {
+          records: [
+            {
+              accountId: 'romashka',
+              usageRecordId: 'vm-42-ram-1',
+              sku: 'compute.ram.gb.hour',
+              quantity: '1000',
+              windowStart: '2026-03-10T10:00:00+03:00',
+              windowEnd: '2026-03-10T11:00:00+03:00',
+            },
+            {
+              accountId: 'anna',
+              usageRecordId: 'anna-vm-1',
+              sku: 'compute.vcpu.hour',
+              quantity: '400',
+              windowStart: '2026-03-10T10:00:00+03:00',
+              windowEnd: '2026-03-10T11:00:00+03:00',
+            },
+            {
+              accountId: 'kaz-tech',
+              usageRecordId: 'kz-vm-1',
+              sku: 'compute.vcpu.hour',
+              quantity: '100',
+              windowStart: '2026-03-10T10:00:00+03:00',
+              windowEnd: '2026-03-10T11:00:00+03:00',
+            },
+            {
+              accountId: 'romashka',
+              usageRecordId: 'disk-7-1',
+              sku: 'storage.ssd.gb.hour',
+              quantity: '100',
+              windowStart: '2026-03-10T10:00:00+03:00',
+              windowEnd: '2026-03-10T11:00:00+03:00',
+            },
+          ],
+        },
+      },
+    },
+    response: objectWith({ results: ARRAY }),
+  })
   async batch(@Body() body: UsageBatchDto, @Meta() meta: CommandMeta) {
     const results = await Promise.all(
       body.records.map(async (raw, index): Promise<RecordResult> => {

@@ -1,3 +1,4 @@
+import { JSONSchema } from 'class-validator-jsonschema';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsString, Matches, MaxLength } from 'class-validator';
 import { IsDecimalString, IsExternalId, IsInstant } from '../../platform/http/validators.js';
 
@@ -35,5 +36,7 @@ export class UsageBatchDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_BATCH)
   @IsObject({ each: true, message: 'each of records must be an object' })
+  // Each record is validated on its own (its own result); the schema says what a record is.
+  @JSONSchema((schema) => ({ ...schema, items: { $ref: '#/components/schemas/UsageRecordDto' } }))
   records!: object[];
 }

@@ -1,3 +1,4 @@
+import { ApiCapability, ApiCommand } from '../../platform/http/api-contract.js';
 import { Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
@@ -8,6 +9,7 @@ import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { ExpireGrants } from './expire-grants.command.js';
 
 /** Records GrantExpired for every grant whose expiry has passed (the timeline scheduler calls this too). */
+@ApiCapability('Ledger', 400, 404, 409, 422)
 @Controller('v1/accounts/:accountId/grants/expire')
 export class ExpireGrantsController {
   constructor(
@@ -18,6 +20,12 @@ export class ExpireGrantsController {
   @Post()
   @HttpCode(200)
   @RequireScopes('periods:write')
+  @ApiCommand({
+    summary: "Expire an account's grants",
+    description: 'Grants past their expiry are written off (the deadline does this by itself).',
+    status: 200,
+    params: [{ name: 'accountId', description: 'The account', example: 'romashka' }],
+  })
   expire(@Param('accountId', AccountIdPipe) accountId: string, @Meta() meta: CommandMeta) {
     const at = this.clock.now().toISOString();
     return this.commands.execute(new ExpireGrants(accountId, at, meta));

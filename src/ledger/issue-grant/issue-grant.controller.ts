@@ -1,3 +1,4 @@
+import { ApiCapability, ApiCommand } from '../../platform/http/api-contract.js';
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
@@ -15,6 +16,7 @@ import { IssueGrantDto, START_GRANT_DAYS, START_GRANT_EXCLUDED } from './issue-g
 
 const DAY_MS = 86_400_000;
 
+@ApiCapability('Ledger', 400, 404, 409, 422)
 @Controller('v1/accounts/:accountId/grants')
 export class IssueGrantController {
   constructor(
@@ -26,6 +28,14 @@ export class IssueGrantController {
   @Post()
   @HttpCode(201)
   @RequireScopes('grants:write')
+  @ApiCommand({
+    summary: 'Issue a grant',
+    description:
+      'Money spent before the balance: start grants last 60 days and exclude GPU clusters, paid support and marketplace.',
+    params: [{ name: 'accountId', description: 'The account', example: 'romashka' }],
+    body: IssueGrantDto,
+    examples: { start: { value: { grantId: 'start-1', kind: 'start', amount: '1000.00', currency: 'RUB' } } },
+  })
   issue(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() body: IssueGrantDto,

@@ -1,3 +1,4 @@
+import { ApiCapability, ApiCommand } from '../../platform/http/api-contract.js';
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
@@ -14,6 +15,7 @@ import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { PayBill } from './pay-bill.command.js';
 import { PayBillDto } from './pay-bill.dto.js';
 
+@ApiCapability('Ledger', 400, 404, 409, 422)
 @Controller('v1/accounts/:accountId/bills/:billId/payments')
 export class PayBillController {
   constructor(
@@ -26,6 +28,21 @@ export class PayBillController {
   @Post()
   @HttpCode(201)
   @RequireScopes('payments:write')
+  @ApiCommand({
+    summary: 'Pay a bill',
+    description:
+      'Full, partial or more (the excess stays on the balance); a period, mid-period or top-up bill.',
+    params: [
+      { name: 'accountId', description: 'The account', example: 'romashka' },
+      { name: 'billId', description: 'The bill', example: 'romashka-2026-03' },
+    ],
+    body: PayBillDto,
+    examples: {
+      bankTransfer: {
+        value: { paymentId: 'pp-1', amount: '386.88', currency: 'RUB', channel: 'bank-transfer' },
+      },
+    },
+  })
   pay(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Param('billId', IsExternalIdPipe) billId: string,

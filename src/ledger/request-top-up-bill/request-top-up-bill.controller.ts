@@ -1,3 +1,4 @@
+import { ApiCapability, ApiCommand } from '../../platform/http/api-contract.js';
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
@@ -8,6 +9,7 @@ import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { RequestTopUpBill } from './request-top-up-bill.command.js';
 import { RequestTopUpBillDto } from './request-top-up-bill.dto.js';
 
+@ApiCapability('Ledger', 400, 404, 409, 422)
 @Controller('v1/accounts/:accountId/bills')
 export class RequestTopUpBillController {
   constructor(
@@ -22,6 +24,13 @@ export class RequestTopUpBillController {
   @Post()
   @HttpCode(201)
   @RequireScopes('payments:write')
+  @ApiCommand({
+    summary: 'Request a bill for a top-up',
+    description: 'A legal entity asks for a bill to pay an advance by bank transfer; its document follows.',
+    params: [{ name: 'accountId', description: 'The account', example: 'vector' }],
+    body: RequestTopUpBillDto,
+    examples: { advance: { value: { billId: 'vector-advance-1', amount: '50000.00', currency: 'RUB' } } },
+  })
   request(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() body: RequestTopUpBillDto,

@@ -1,3 +1,4 @@
+import { ApiCapability, ApiCommand } from '../../platform/http/api-contract.js';
 import { Body, Controller, HttpCode, Inject, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
@@ -8,6 +9,7 @@ import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { SetCreditLimit } from './set-credit-limit.command.js';
 import { SetCreditLimitDto } from './set-credit-limit.dto.js';
 
+@ApiCapability('Ledger', 400, 404, 409, 422)
 @Controller('v1/accounts/:accountId/credit-limit')
 export class SetCreditLimitController {
   constructor(
@@ -18,6 +20,13 @@ export class SetCreditLimitController {
   @Put()
   @HttpCode(200)
   @RequireScopes('accounts:write')
+  @ApiCommand({
+    method: 'PUT',
+    summary: 'Set the credit limit',
+    params: [{ name: 'accountId', description: 'The account', example: 'romashka' }],
+    body: SetCreditLimitDto,
+    examples: { limit: { value: { creditLimit: '100000.00' } } },
+  })
   set(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() body: SetCreditLimitDto,

@@ -1,3 +1,4 @@
+import { ApiCapability, ApiCommand } from '../../platform/http/api-contract.js';
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
@@ -13,6 +14,7 @@ import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { TopUp } from './top-up.command.js';
 import { TopUpDto } from './top-up.dto.js';
 
+@ApiCapability('Ledger', 400, 404, 409, 422)
 @Controller('v1/accounts/:accountId/top-ups')
 export class TopUpController {
   constructor(
@@ -24,6 +26,15 @@ export class TopUpController {
   @Post()
   @HttpCode(201)
   @RequireScopes('payments:write')
+  @ApiCommand({
+    summary: 'Top up an account',
+    description: 'Money received; the same payment id twice takes effect once. `paidAt` defaults to now.',
+    params: [{ name: 'accountId', description: 'The account', example: 'anna' }],
+    body: TopUpDto,
+    examples: {
+      card: { value: { paymentId: 'pay-2026-0001', amount: '500.00', currency: 'RUB', channel: 'card' } },
+    },
+  })
   topUp(
     @Param('accountId', AccountIdPipe) accountId: string,
     @Body() body: TopUpDto,

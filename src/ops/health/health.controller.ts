@@ -1,3 +1,5 @@
+import { ApiPublic, ApiRead, OBJECT, objectWith } from '../../platform/http/api-contract.js';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, HttpStatus, Inject, Optional, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { EVENT_STORE, type EventStore } from '../../platform/event-store/event-store.port.js';
@@ -25,6 +27,7 @@ interface Readiness {
   storage?: { lastFailure: RecordedStorageFailure };
 }
 
+@ApiTags('Ops')
 @Controller()
 export class HealthController {
   constructor(
@@ -38,6 +41,8 @@ export class HealthController {
   /** Liveness: the process answers. */
   @Get('health')
   @Public()
+  @ApiPublic()
+  @ApiRead({ summary: 'Liveness', response: objectWith({ status: { type: 'string', enum: ['ok'] } }) })
   health() {
     return { status: 'ok' };
   }
@@ -49,6 +54,14 @@ export class HealthController {
    */
   @Get('ready')
   @Public()
+  @ApiPublic()
+  @ApiRead({
+    summary: 'Readiness',
+    description:
+      '200 when the event store answers and every read model is usable; 503 with `reasons` otherwise.',
+    response: objectWith({ status: { type: 'string', enum: ['ready', 'not-ready'] }, eventStore: OBJECT }),
+  })
+  @ApiResponse({ status: 503, description: 'Not ready: `reasons` says why' })
   async ready(@Res({ passthrough: true }) response: Response): Promise<Readiness> {
     const readiness = this.withStorageFailure(await this.check());
     // Written here rather than thrown: the problem+json filter would drop the reasons (and log a 5xx).

@@ -1,3 +1,4 @@
+import { ApiCapability, ApiRead, TEXT } from '../../platform/http/api-contract.js';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { prometheusContentType } from 'prom-client';
 import { ServiceMetrics } from '../../platform/metrics/service-metrics.js';
@@ -8,6 +9,7 @@ import { RequireScopes } from '../../platform/http/auth/roles.js';
  * deadlines, documents, events, idempotent replays, projections and workers, the process and the runtime);
  * scrape with a key holding the `metrics` scope (Authorization: Bearer …).
  */
+@ApiCapability('Ops')
 @Controller()
 export class MetricsController {
   constructor(@Inject(ServiceMetrics) private readonly metrics: ServiceMetrics) {}
@@ -15,6 +17,7 @@ export class MetricsController {
   @Get('metrics')
   @RequireScopes('metrics')
   @Header('Content-Type', prometheusContentType)
+  @ApiRead({ summary: 'Prometheus metrics', produces: TEXT('text/plain') })
   scrape(): Promise<string> {
     return this.metrics.scrape();
   }

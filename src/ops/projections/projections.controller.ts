@@ -1,3 +1,4 @@
+import { ApiCapability, ApiCommand, ApiRead, STRING, objectWith } from '../../platform/http/api-contract.js';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { RequireScopes } from '../../platform/http/auth/roles.js';
@@ -25,23 +26,52 @@ function replayOptions(requireIdentical: string | undefined): ReplayOptions {
   );
 }
 
+/** A replay, rebuild or resume request (ProjectionOperations). */
+const PROJECTION_REQUEST = objectWith({
+  id: { type: 'string', format: 'uuid' },
+  name: STRING,
+  kind: STRING,
+  requestedAt: { type: 'string', format: 'date-time' },
+  state: STRING,
+});
+/** One projection or worker: where it is and how far behind. */
+const PROJECTION = objectWith({
+  name: STRING,
+  kind: { type: 'string', enum: ['projection', 'worker'] },
+  state: STRING,
+  holder: { type: 'string', nullable: true },
+  lagPositions: { type: 'integer' },
+  lagSeconds: { type: 'number' },
+});
+
 /**
  * Projections for ops: status with lag and the last error, and the requests the holder of each projection
  * carries out (replay as a blue/green rebuild, resume after a failure). Requests answer 202 with where to
  * follow them.
  */
+@ApiCapability('Ops', 400, 404, 409)
 @Controller('v1/ops/projections')
 export class ProjectionsController {
   constructor(@Inject(ProjectionOperations) private readonly ops: ProjectionOperations) {}
 
   @RequireScopes('ops')
   @Get()
+  @ApiRead({
+    summary: 'Projections and workers',
+    description: 'State, holder and lag of each.',
+    response: objectWith({ projections: { type: 'array', items: PROJECTION } }),
+  })
   async list() {
     return { projections: await this.ops.status() };
   }
 
   @RequireScopes('ops')
   @Get('requests/:id')
+  @ApiRead({
+    summary: 'A replay or rebuild request',
+    params: [{ name: 'id', description: 'The request id (a UUID)' }],
+    response: PROJECTION_REQUEST,
+  })
   async request(@Param('id') id: string) {
     const request = /^[0-9a-f-]{36}$/.test(id) ? await this.ops.request(id) : undefined;
     if (!request) throw problem(404, 'NOT_FOUND', 'Not found', `No projection request ${id}`);
@@ -50,6 +80,11 @@ export class ProjectionsController {
 
   @RequireScopes('ops')
   @Get(':name')
+  @ApiRead({
+    summary: 'One projection',
+    params: [{ name: 'name', description: 'A projection or worker', example: 'account-status' }],
+    response: PROJECTION,
+  })
   async status(@Param('name') name: string) {
     const report = NAME.test(name) ? await this.ops.statusOf(name) : undefined;
     if (!report) throw this.unknown(name);
@@ -59,6 +94,19 @@ export class ProjectionsController {
   @RequireScopes('ops')
   @Post('rebuild')
   @HttpCode(202)
+  @ApiCommand({
+    summary: 'Rebuild every read model',
+    description: 'Each is rebuilt from the log beside the live one and swapped in when caught up.',
+    status: 202,
+    query: [
+      {
+        name: 'requireIdentical',
+        description: 'true: refuse to swap in a rebuilt read model that differs',
+        schema: { type: 'string', enum: ['true', 'false'] },
+      },
+    ],
+    response: objectWith({ requests: { type: 'array', items: PROJECTION_REQUEST } }),
+  })
   async rebuildAll(
     @Meta() meta: CommandMeta,
     @Res({ passthrough: true }) response: Response,
@@ -72,6 +120,19 @@ export class ProjectionsController {
   @RequireScopes('ops')
   @Post(':name/replay')
   @HttpCode(202)
+  @ApiCommand({
+    summary: 'Replay one read model',
+    status: 202,
+    params: [{ name: 'name', description: 'A projection or worker', example: 'account-status' }],
+    query: [
+      {
+        name: 'requireIdentical',
+        description: 'true: refuse to swap in a rebuilt read model that differs',
+        schema: { type: 'string', enum: ['true', 'false'] },
+      },
+    ],
+    response: PROJECTION_REQUEST,
+  })
   async replay(
     @Param('name') name: string,
     @Meta() meta: CommandMeta,
@@ -87,6 +148,13 @@ export class ProjectionsController {
   @RequireScopes('ops')
   @Post(':name/resume')
   @HttpCode(202)
+  @ApiCommand({
+    summary: 'Resume a stopped projection',
+    description: 'After its poison event was dealt with.',
+    status: 202,
+    params: [{ name: 'name', description: 'A projection or worker', example: 'account-status' }],
+    response: PROJECTION_REQUEST,
+  })
   async resume(
     @Param('name') name: string,
     @Meta() meta: CommandMeta,

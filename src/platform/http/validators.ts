@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
+import { JSONSchema } from 'class-validator-jsonschema';
 import { INSTANT_WITH_OFFSET, isRealInstant, isSaneInstant, SANE_INSTANTS } from '../clock/instant.js';
 
 /** Money and quantities travel as decimal strings: never JSON numbers, bounded in size and scale. */
@@ -15,8 +16,19 @@ export const IsDecimalString = (options: {
     Matches(pattern, {
       message: `$property must be a non-negative decimal string with at most ${integer} integer and ${options.maxFractionDigits} fractional digits`,
     }),
+    // Not a second Matches: the OpenAPI schema keeps one `pattern` per property, and a second one overwrote
+    // the decimal rule above with `[1-9]`. A zero amount's 400 now names the rule `isGreaterThanZero`.
     ...(options.allowZero === false
-      ? [Matches(/[1-9]/, { message: '$property must be greater than 0' })]
+      ? [
+          ValidateBy({
+            name: 'isGreaterThanZero',
+            validator: {
+              validate: (value: unknown) => typeof value === 'string' && /[1-9]/.test(value),
+              defaultMessage: () => '$property must be greater than 0',
+            },
+          }),
+          JSONSchema({ description: 'A decimal string greater than 0' }),
+        ]
       : []),
   );
 };
@@ -26,6 +38,8 @@ export { INSTANT_WITH_OFFSET, isRealInstant, isSaneInstant, SANE_INSTANTS };
 
 export const IsInstant = () =>
   applyDecorators(
+    // Swagger UI fills a date-time, not a string generated from the pattern.
+    JSONSchema({ format: 'date-time', example: '2026-03-10T12:00:00+03:00' }),
     IsString({ message: '$property must be an ISO-8601 time string' }),
     Matches(INSTANT_WITH_OFFSET, {
       message: '$property must be an ISO-8601 time with an offset, e.g. 2026-03-01T12:00:00+03:00',

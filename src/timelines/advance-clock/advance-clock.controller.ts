@@ -1,3 +1,4 @@
+import { ARRAY, ApiCapability, ApiCommand, ApiRead, objectWith } from '../../platform/http/api-contract.js';
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { CLOCK, VirtualClock, type Clock } from '../../platform/clock/clock.js';
 import { RequireScopes } from '../../platform/http/auth/roles.js';
@@ -10,6 +11,7 @@ import { AdvanceClockDto } from './advance-clock.dto.js';
  * deadline due on the way — month ends, notices, suspensions, deletions — fires in order, as if the time
  * had passed. On the system clock it can only be read.
  */
+@ApiCapability('Ops', 400, 409, 422)
 @Controller('v1/ops/clock')
 export class AdvanceClockController {
   constructor(
@@ -19,6 +21,13 @@ export class AdvanceClockController {
 
   @Get()
   @RequireScopes('read')
+  @ApiRead({
+    summary: "The engine's time",
+    response: objectWith({
+      now: { type: 'string', format: 'date-time' },
+      kind: { type: 'string', enum: ['system', 'virtual'] },
+    }),
+  })
   now() {
     return {
       kind: this.clock instanceof VirtualClock ? 'virtual' : 'system',
@@ -29,6 +38,21 @@ export class AdvanceClockController {
   @Post('advance')
   @HttpCode(200)
   @RequireScopes('clock:write')
+  @ApiCommand({
+    summary: 'Advance the test clock',
+    description:
+      'Only with CLOCK=virtual:<start>: fires every deadline due on the way, in order; never back.',
+    status: 200,
+    body: AdvanceClockDto,
+    examples: {
+      monthEnd: { summary: 'Past the March month end', value: { to: '2026-04-01T09:00:00+03:00' } },
+    },
+    response: objectWith({
+      kind: { type: 'string', enum: ['system', 'virtual'] },
+      now: { type: 'string', format: 'date-time' },
+      fired: ARRAY,
+    }),
+  })
   async advance(@Body() { to }: AdvanceClockDto) {
     const clock = this.clock;
     if (!(clock instanceof VirtualClock) || !this.timelines.engine) {
