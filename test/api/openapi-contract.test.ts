@@ -136,6 +136,9 @@ const STEPS: Step[] = [
   { op: 'POST /v1/ops/deliveries/{deliveryId}/redeliver', params: (s) => ({ deliveryId: s.deliveryId! }) },
   { op: 'DELETE /v1/ops/webhooks/{subscriptionId}', params: (s) => ({ subscriptionId: s.subscriptionId! }) },
   { op: 'GET /v1/ops/projections' },
+  { op: 'GET /v1/accounts' },
+  { op: 'GET /v1/profiles' },
+  { op: 'GET /v1/whoami' },
   { op: 'GET /v1/ops/projections/{name}', params: { name: 'account-status' } },
   { op: 'POST /v1/ops/projections/{name}/replay', params: { name: 'account-status' } },
   { op: 'POST /v1/ops/projections/rebuild' },
@@ -252,15 +255,19 @@ describe('the OpenAPI document', () => {
       ids.add(operation.operationId);
       if (!operation.tags?.length) fail('no tag');
       const isPublic = Array.isArray(operation.security) && operation.security.length === 0;
-      if (!isPublic && !operation['x-required-scopes']?.length) fail('neither public nor x-required-scopes');
+      // A route for any valid key (GET /v1/whoami) says so; every other one names its scopes.
+      if (!isPublic && !operation['x-required-scopes']?.length && operation['x-any-valid-key'] !== true)
+        fail('neither public nor x-required-scopes');
       const statuses = Object.keys(operation.responses);
       const success = statuses.filter((s) => s.startsWith('2'));
       if (success.length === 0) fail('no success response');
       for (const status of success)
         if (!Object.values(operation.responses[status].content ?? {}).some((c: any) => c.schema))
           fail(`${status} without a schema`);
+      // Every route with a key can meet the rate limit, except /metrics (exempt, like the public probes).
+      const rateLimited = !isPublic && key !== 'GET /metrics';
       if (!isPublic)
-        for (const status of ['401', '403'])
+        for (const status of rateLimited ? ['401', '403', '429'] : ['401', '403'])
           if (
             operation.responses[status]?.content?.['application/problem+json']?.schema?.$ref !==
             '#/components/schemas/Problem'

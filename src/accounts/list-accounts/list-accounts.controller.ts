@@ -1,3 +1,4 @@
+import { ApiCapability, ApiRead, DECIMAL, STRING, objectWith } from '../../platform/http/api-contract.js';
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ProfileRegistry } from '../../domain/policies/profile-registry.js';
 import { EVENT_STORE, type EventStore } from '../../platform/event-store/event-store.port.js';
@@ -8,6 +9,7 @@ import { queryFromLog } from '../../../projections/queries/from-log.js';
 import { ReadModels } from '../../../projections/queries/read-models.js';
 import { accountListRequest, encodeCursor, type RawQuery } from './account-list-request.js';
 
+@ApiCapability('Accounts', 400)
 @Controller('v1/accounts')
 export class ListAccountsController {
   constructor(
@@ -25,20 +27,70 @@ export class ListAccountsController {
    */
   @Get()
   @RequireScopes('read')
-  async list(
-    @Query() query: RawQuery,
-    // Named so that the OpenAPI document lists each filter.
-    @Query('status') _status?: string,
-    @Query('profile') _profile?: string,
-    @Query('region') _region?: string,
-    @Query('payerType') _payerType?: string,
-    @Query('hasDebt') _hasDebt?: string,
-    @Query('statusSince') _statusSince?: string,
-    @Query('statusBefore') _statusBefore?: string,
-    @Query('q') _q?: string,
-    @Query('limit') _limit?: string,
-    @Query('cursor') _cursor?: string,
-  ) {
+  @ApiRead({
+    summary: 'List accounts',
+    description:
+      'Accounts in account id order, filtered, a page at a time; `nextCursor` continues with the same filters.',
+    query: [
+      {
+        name: 'status',
+        description: 'Current status; repeat or comma-separate for several',
+        schema: { type: 'string', example: 'active' },
+      },
+      {
+        name: 'profile',
+        description: 'Policy profile id',
+        schema: { type: 'string', example: 'yc-legal-credit' },
+      },
+      { name: 'region', description: 'Region', schema: { type: 'string', example: 'ru-moscow' } },
+      {
+        name: 'payerType',
+        description: 'Payer type',
+        schema: { type: 'string', enum: ['individual', 'sole-proprietor', 'legal-entity'] },
+      },
+      {
+        name: 'hasDebt',
+        description: 'Only accounts with (true) or without (false) debt',
+        schema: { type: 'string', enum: ['true', 'false'] },
+      },
+      {
+        name: 'statusSince',
+        description: 'In the current status since this instant or later (ISO-8601 with an offset)',
+        schema: { type: 'string', format: 'date-time' },
+      },
+      {
+        name: 'statusBefore',
+        description: 'Entered the current status before this instant',
+        schema: { type: 'string', format: 'date-time' },
+      },
+      { name: 'q', description: 'Account id prefix', schema: { type: 'string', example: 'rom' } },
+      {
+        name: 'limit',
+        description: 'Page size, 1–500 (default 50)',
+        schema: { type: 'string', pattern: '^\\d+$', example: '50' },
+      },
+      { name: 'cursor', description: 'The previous page’s nextCursor', schema: { type: 'string' } },
+    ],
+    response: objectWith({
+      accounts: {
+        type: 'array',
+        items: objectWith({
+          accountId: STRING,
+          status: STRING,
+          statusSince: { type: 'string', format: 'date-time' },
+          profileId: STRING,
+          region: STRING,
+          payerType: STRING,
+          currency: STRING,
+          balance: DECIMAL,
+          debt: DECIMAL,
+          openedAt: { type: 'string', format: 'date-time' },
+        }),
+      },
+      nextCursor: { type: 'string', nullable: true },
+    }),
+  })
+  async list(@Query() query: RawQuery) {
     const request = accountListRequest(query, (id) => this.profiles.list().some((p) => p.id === id));
     const page = accountListPage(request.filters, request.after, request.limit);
     const read = await this.readModels.read('account-list', accountStatusProjection, page);

@@ -1,4 +1,5 @@
-import { ApiCapability, ApiRead, TEXT } from '../../platform/http/api-contract.js';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiProblems, ApiRead, TEXT } from '../../platform/http/api-contract.js';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { prometheusContentType } from 'prom-client';
 import { ServiceMetrics } from '../../platform/metrics/service-metrics.js';
@@ -9,7 +10,9 @@ import { RequireScopes } from '../../platform/http/auth/roles.js';
  * deadlines, documents, events, idempotent replays, projections and workers, the process and the runtime);
  * scrape with a key holding the `metrics` scope (Authorization: Bearer …).
  */
-@ApiCapability('Ops')
+// Not ApiCapability: /metrics is exempt from the rate limit, so it never answers 429.
+@ApiTags('Ops')
+@ApiProblems(401, 403)
 @Controller()
 export class MetricsController {
   constructor(@Inject(ServiceMetrics) private readonly metrics: ServiceMetrics) {}

@@ -85,8 +85,9 @@ const PROBLEM_WHEN: Record<ProblemStatus, string> = {
   404: 'No such account or resource',
   409: 'A concurrent change or an in-flight idempotent request: retry',
   422: 'A business rule refused the command (`code` names it); nothing is stored',
+  429: 'RATE_LIMITED: this key sent more than RATE_LIMIT_PER_MINUTE requests; retry after Retry-After seconds',
 };
-export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 422;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 422 | 429;
 
 /** The problem+json answers a route can give, as responses referring to the shared Problem schema. */
 export const ApiProblems = (...statuses: ProblemStatus[]) =>
@@ -100,9 +101,12 @@ export const ApiProblems = (...statuses: ProblemStatus[]) =>
     ),
   );
 
-/** Per controller: the capability tag and the problems its routes can answer (401 and 403 always). */
-export const ApiCapability = (tag: string, ...problems: Exclude<ProblemStatus, 401 | 403>[]) =>
-  applyDecorators(ApiTags(tag), ApiProblems(401, 403, ...problems));
+/**
+ * Per controller: the capability tag and the problems its routes can answer (401, 403 and the rate limit's
+ * 429 always).
+ */
+export const ApiCapability = (tag: string, ...problems: Exclude<ProblemStatus, 401 | 403 | 429>[]) =>
+  applyDecorators(ApiTags(tag), ApiProblems(401, 403, 429, ...problems));
 
 /** Public routes (health probes): listed without a security requirement (openapi.ts reads the mark). */
 export const API_PUBLIC = 'x-public';

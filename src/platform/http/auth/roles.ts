@@ -33,4 +33,8 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
  * /v1/whoami), so a client can show what the key allows before it tries.
  */
 export const AnyValidKey = () =>
-  applyDecorators(SetMetadata(ANY_KEY, true), ApiExtension('x-required-scopes', []));
+  applyDecorators(
+    SetMetadata(ANY_KEY, true),
+    ApiExtension('x-required-scopes', []),
+    ApiExtension('x-any-valid-key', true),
+  );
