@@ -37,6 +37,8 @@ import { EntitlementController } from './accounts/entitlement/entitlement.contro
 import { OpenAccountController } from './accounts/open-account/open-account.controller.js';
 import { OpenAccountHandler } from './accounts/open-account/open-account.command.js';
 import { AuditController } from './audit/audit-trail/audit-trail.controller.js';
+import { DocumentDerivationController } from './audit/document-derivation/document-derivation.controller.js';
+import { DocumentDerivations } from './audit/document-derivation/document-derivations.js';
 import { AccountBook } from './accounts/account-book.js';
 import { ACCOUNT_DIRECTORY } from './ledger/account-directory.js';
 import { LedgerBook } from './ledger/ledger-book.js';
@@ -110,6 +112,7 @@ export const CONTROLLERS = [
   ClosePeriodController,
   AccountSummaryController,
   AuditController,
+  DocumentDerivationController,
   ChangeContractController,
   ChangePaymentMethodController,
   AddLegalDetailsController,
@@ -216,6 +219,7 @@ export class AppModule {
         PaymentBook,
         DocumentRetention,
         DocumentService,
+        DocumentDerivations,
         // One registry per application: the metrics of the service that serves them.
         { provide: ServiceMetrics, useValue: new ServiceMetrics() },
         InstrumentedCommandBus,

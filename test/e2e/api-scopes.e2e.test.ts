@@ -48,6 +48,7 @@ const EXPECTED: Record<string, Scope[] | 'public'> = {
   'GET /v1/audit/accounts/:accountId/export': ['audit'],
   'GET /v1/audit/accounts/:accountId/verify': ['audit'],
   'GET /v1/audit/verify': ['audit'],
+  'GET /v1/audit/documents/:number/derivation': ['audit'],
   'POST /v1/audit/checkpoints': ['ops'],
   'GET /metrics': ['metrics'],
   'GET /v1/ops/projections': ['ops'],
