@@ -37,6 +37,7 @@ import { EntitlementController } from './accounts/entitlement/entitlement.contro
 import { OpenAccountController } from './accounts/open-account/open-account.controller.js';
 import { OpenAccountHandler } from './accounts/open-account/open-account.command.js';
 import { AuditController } from './audit/audit-trail/audit-trail.controller.js';
+import { BalanceDerivationController } from './audit/balance-derivation/balance-derivation.controller.js';
 import { DocumentDerivationController } from './audit/document-derivation/document-derivation.controller.js';
 import { DocumentDerivations } from './audit/document-derivation/document-derivations.js';
 import { AccountBook } from './accounts/account-book.js';
@@ -113,6 +114,7 @@ export const CONTROLLERS = [
   AccountSummaryController,
   AuditController,
   DocumentDerivationController,
+  BalanceDerivationController,
   ChangeContractController,
   ChangePaymentMethodController,
   AddLegalDetailsController,
