@@ -14,8 +14,9 @@ const program = new Command('npm run audit --')
   )
   .showHelpAfterError('(add --help for usage)')
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
-let command: 'verify' | 'verify-log' | 'checkpoint' | undefined;
+let command: 'verify' | 'verify-log' | 'checkpoint' | 'recompute' | undefined;
 let accountId: string | undefined;
+let periodId: string | undefined;
 program
   .command('verify')
   .description(
@@ -42,6 +43,18 @@ program
   .action(() => {
     command = 'checkpoint';
   });
+program
+  .command('recompute')
+  .description(
+    "rebuild the period's documents from the log in a scratch in-memory store and compare them with what was issued (the log and the read model): one JSON line per difference, then a summary (exit 1 and an AUDIT_RECOMPUTE_MISMATCH line on stderr when anything differs)",
+  )
+  .argument('<accountId>', 'the account')
+  .argument('<periodId>', 'the reporting period, YYYY-MM')
+  .action((id: string, period: string) => {
+    command = 'recompute';
+    accountId = id;
+    periodId = period;
+  });
 program.parse();
 if (command === undefined) {
   program.outputHelp({ error: true });
@@ -59,7 +72,7 @@ const configured = (() => {
     const config = loadConfig();
     const anchorConfig = loadAnchorConfig(process.env, config.dataDir);
     // Verifying never creates the anchor file or a key: an absent anchor is reported, not made up.
-    const anchored = command === 'checkpoint' || existsSync(anchorConfig.db);
+    const anchored = command !== 'recompute' && (command === 'checkpoint' || existsSync(anchorConfig.db));
     const keys = anchored
       ? loadAnchorKeys(anchorConfig, { forSigning: command === 'checkpoint' })
       : undefined;
@@ -72,6 +85,15 @@ const configured = (() => {
 })();
 const { config, anchorConfig, keys } = configured;
 const store = await createEventStore(config.eventStore);
+if (command === 'recompute') {
+  const { runRecompute } = await import('./recompute/recompute-command.js');
+  const code = await runRecompute(store, config, accountId!, periodId!).catch((error: unknown) => {
+    console.error((error as Error).message);
+    return 2;
+  });
+  await store.close();
+  process.exit(code);
+}
 const anchor = keys ? LogAnchor.open(anchorConfig.db, store, keys) : undefined;
 
 let exitCode = 0;

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { apiSpecification } from '../../../test/support/api-specification.js';
 import type { TestApi } from '../../../test/support/api.js';
 import { projectionsCaughtUp, projectionsOf } from '../../../test/support/read-models.js';
@@ -7,7 +8,14 @@ import { documentsProjection } from '../../../projections/documents.projection.j
 import { ProfileRegistry } from '../../domain/policies/profile-registry.js';
 import { PriceCatalogProvider } from '../../ledger/price-catalog.provider.js';
 import { PersonalDataVault } from '../../platform/personal-data/personal-data-vault.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { AppConfig } from '../../platform/config/config.js';
+import { documentsStream } from '../../platform/event-store/stream-names.js';
 import { compareDocuments, issuedInLog, recomputePeriodDocuments } from './recompute.js';
+import { runRecompute } from './recompute-command.js';
 
 const spec = apiSpecification({ now: '2026-03-02T09:00:00.000Z' });
 afterAll(() => spec.close());
@@ -114,5 +122,66 @@ describe('recompute and compare (npm run audit -- recompute)', () => {
     expect(compareDocuments('log', [], [document])).toEqual([
       { source: 'log', documentId: 'a/2026-03/act', field: 'document', issued: 'act', recomputed: null },
     ]);
+  });
+
+  it('the command: exit 0 when all agree; an issued document that differs is an incident (exit 1, a log line)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'recompute-'));
+    const config = {
+      dataDir,
+      personalDataMasterKey: { kind: 'development', path: join(dataDir, 'personal-data-master.key') },
+    } as AppConfig;
+    const out: string[] = [];
+    const err: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
+    const error = jest.spyOn(console, 'error').mockImplementation((line: string) => void err.push(line));
+    try {
+      const options = {
+        env: { READ_MODEL_DB: join(dataDir, 'read-models.sqlite') },
+        vault: api.app.get(PersonalDataVault),
+      };
+      const first = await runRecompute(api.store, config, 'rc-credit', '2026-03', options);
+      expect(first).toBe(0);
+      expect(JSON.parse(out.at(-1)!)).toMatchObject({
+        accountId: 'rc-credit',
+        periodId: '2026-03',
+        differences: 0,
+      });
+      expect(err).toEqual([]);
+      // A DocumentIssued for the act with its first line changed, as a corrupted store would hold it.
+      const issued = await issuedInLog(api.store, 'rc-credit', '2026-03');
+      const act = issued.find((d) => d.kind === 'act')!;
+      const revision = await api.store.streamRevision(documentsStream('rc-credit'));
+      await api.store.append(
+        documentsStream('rc-credit'),
+        [
+          {
+            id: randomUUID(),
+            type: 'DocumentIssued',
+            data: { ...act, lines: act.lines.map((l, i) => (i === 0 ? { ...l, net: '0.01' } : l)) },
+          },
+        ],
+        revision,
+      );
+      out.length = 0;
+      expect(await runRecompute(api.store, config, 'rc-credit', '2026-03', options)).toBe(1);
+      expect(out.map((line) => JSON.parse(line))).toEqual([
+        {
+          source: 'log',
+          documentId: act.documentId,
+          field: 'lines.0.net',
+          issued: '0.01',
+          recomputed: act.lines[0]!.net,
+        },
+        expect.objectContaining({ differences: 1 }),
+      ]);
+      expect(err).toEqual([
+        expect.stringMatching(/^AUDIT_RECOMPUTE_MISMATCH account=rc-credit period=2026-03 differences=1/),
+      ]);
+      expect(await runRecompute(api.store, config, 'rc-credit', 'March', options)).toBe(2);
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
