@@ -14,9 +14,11 @@ const program = new Command('npm run audit --')
   )
   .showHelpAfterError('(add --help for usage)')
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
-let command: 'verify' | 'verify-log' | 'checkpoint' | 'recompute' | undefined;
+let command: 'verify' | 'verify-log' | 'checkpoint' | 'recompute' | 'export-period' | undefined;
 let accountId: string | undefined;
 let periodId: string | undefined;
+let issuerId: string | undefined;
+let outFile: string | undefined;
 program
   .command('verify')
   .description(
@@ -55,6 +57,20 @@ program
     accountId = id;
     periodId = period;
   });
+program
+  .command('export-period')
+  .description(
+    "write the auditor's export of a period for every account of an issuer (events with their hash chains, documents, derivations, the latest signed checkpoint) as JSON Lines to <file>; verify it offline with scripts/verify-audit-export.mjs",
+  )
+  .argument('<issuerId>', 'the issuer, e.g. ru-moscow-llc')
+  .argument('<periodId>', 'the reporting period, YYYY-MM')
+  .argument('<file>', 'where to write the export')
+  .action((issuer: string, period: string, file: string) => {
+    command = 'export-period';
+    issuerId = issuer;
+    periodId = period;
+    outFile = file;
+  });
 program.parse();
 if (command === undefined) {
   program.outputHelp({ error: true });
@@ -72,7 +88,10 @@ const configured = (() => {
     const config = loadConfig();
     const anchorConfig = loadAnchorConfig(process.env, config.dataDir);
     // Verifying never creates the anchor file or a key: an absent anchor is reported, not made up.
-    const anchored = command !== 'recompute' && (command === 'checkpoint' || existsSync(anchorConfig.db));
+    const anchored =
+      command !== 'recompute' &&
+      command !== 'export-period' &&
+      (command === 'checkpoint' || existsSync(anchorConfig.db));
     const keys = anchored
       ? loadAnchorKeys(anchorConfig, { forSigning: command === 'checkpoint' })
       : undefined;
@@ -91,6 +110,17 @@ if (command === 'recompute') {
     console.error((error as Error).message);
     return 2;
   });
+  await store.close();
+  process.exit(code);
+}
+if (command === 'export-period') {
+  const { runExport } = await import('./period-export/export-command.js');
+  const code = await runExport(store, config, anchorConfig, issuerId!, periodId!, outFile!).catch(
+    (error: unknown) => {
+      console.error((error as Error).message);
+      return 2;
+    },
+  );
   await store.close();
   process.exit(code);
 }

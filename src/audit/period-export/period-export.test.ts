@@ -9,6 +9,10 @@ import type { TestApi } from '../../../test/support/api.js';
 import { creditLegal, usage } from '../../../test/support/requests.js';
 import { LogAnchor } from '../../platform/event-store/anchor/log-anchor.js';
 import { DocumentDerivations } from '../document-derivation/document-derivations.js';
+import { jest } from '@jest/globals';
+import type { AnchorConfig, AppConfig } from '../../platform/config/config.js';
+import { PersonalDataVault } from '../../platform/personal-data/personal-data-vault.js';
+import { runExport } from './export-command.js';
 import { exportPeriod, type ExportedCheckpoint } from './period-export.js';
 
 const spec = apiSpecification({ now: '2026-03-02T09:00:00.000Z' });
@@ -155,5 +159,34 @@ describe("an auditor's export of a period, verified offline", () => {
     const result = verifyOffline(file, '--public-key', otherKey);
     expect(result.code).toBe(1);
     expect(result.out).toMatch(/FAIL checkpoint #1: the signature does not verify/);
+  });
+
+  it('the command writes the file (here without an anchor: no checkpoint, said so) and it verifies', async () => {
+    const api = await spec.api();
+    const config = {
+      dataDir: dir,
+      personalDataMasterKey: { kind: 'development', path: join(dir, 'personal-data-master.key') },
+    } as AppConfig;
+    const anchorConfig = { db: join(dir, 'no-anchor.sqlite') } as AnchorConfig;
+    const target = join(dir, 'cli-export.jsonl');
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const code = await runExport(api.store, config, anchorConfig, 'ru-moscow-llc', '2026-03', target, {
+        vault: api.app.get(PersonalDataVault),
+      });
+      expect(code).toBe(0);
+      expect(JSON.parse(String(log.mock.calls[0]![0]))).toMatchObject({ accounts: 2, checkpoint: null });
+      expect(error.mock.calls.map((c) => c[0])).toEqual([expect.stringMatching(/^No signed checkpoint/)]);
+      expect(await runExport(api.store, config, anchorConfig, 'ru-moscow-llc', 'March', target)).toBe(2);
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
+    const result = verifyOffline(target);
+    expect(result.out).toMatch(
+      /^OK: 4 streams, \d+ documents, 4 derivations; no signed checkpoint in the export/m,
+    );
+    expect(result.code).toBe(0);
   });
 });

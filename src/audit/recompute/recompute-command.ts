@@ -5,18 +5,14 @@
  * (`AUDIT_RECOMPUTE_MISMATCH`) and exit code 1. The CLI has no metrics registry of its own: the exit code and
  * the log line are what a scheduler or a log alert watches.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { accountDocuments } from '../../../projections/queries/documents.query.js';
 import { documentsProjection } from '../../../projections/documents.projection.js';
 import { ReadModels } from '../../../projections/queries/read-models.js';
-import { ProfileRegistry } from '../../domain/policies/profile-registry.js';
-import { PriceCatalogProvider } from '../../ledger/price-catalog.provider.js';
 import { loadProjectionsConfig, openReadModelDb } from '../../ops/projections/projections-runtime.js';
 import { ConfigError, type AppConfig } from '../../platform/config/config.js';
 import type { EventStore } from '../../platform/event-store/event-store.port.js';
-import { PersonalDataVault } from '../../platform/personal-data/personal-data-vault.js';
-import { developmentMasterKey } from '../../platform/secrets/master-key.js';
+import type { PersonalDataVault } from '../../platform/personal-data/personal-data-vault.js';
+import { openAuditDependencies } from '../audit-dependencies.js';
 import {
   compareDocuments,
   issuedInLog,
@@ -39,19 +35,10 @@ export async function runRecompute(
     return 2;
   }
   // The service's vault (its master key): the account's requisites are sealed in it.
-  const vault = options.vault ?? openVault(config);
+  const opened = openAuditDependencies(config);
+  const deps = options.vault ? { ...opened, vault: options.vault } : opened;
   try {
-    const profiles = new ProfileRegistry();
-    if (config.policyProfilesDir)
-      for (const file of readdirSync(config.policyProfilesDir)
-        .filter((f) => f.endsWith('.json'))
-        .sort())
-        profiles.add(JSON.parse(readFileSync(join(config.policyProfilesDir, file), 'utf8')));
-    const { documents, withheld } = await recomputePeriodDocuments(store, accountId, periodId, {
-      vault,
-      profiles,
-      catalog: new PriceCatalogProvider(),
-    });
+    const { documents, withheld } = await recomputePeriodDocuments(store, accountId, periodId, deps);
     const differences: DocumentDifference[] = compareDocuments(
       'log',
       documents,
@@ -104,12 +91,6 @@ export async function runRecompute(
     }
     return 0;
   } finally {
-    if (!options.vault) vault.close();
+    opened.vault.close();
   }
-}
-
-function openVault(config: AppConfig): PersonalDataVault {
-  const setting = config.personalDataMasterKey;
-  const masterKey = setting.kind === 'given' ? setting.key : developmentMasterKey(setting.path).key;
-  return new PersonalDataVault(join(config.dataDir, 'keys.sqlite'), masterKey);
 }

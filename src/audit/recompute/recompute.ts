@@ -5,25 +5,15 @@
  * issued (the DocumentIssued events) and, when given, what the read model serves. Numbers and requisites are
  * not compared (the scratch series starts at 1; a person's requisites are sealed): the money is.
  */
-import { AccountBook } from '../../accounts/account-book.js';
-import { DocumentRetention } from '../../documents/document-retention.js';
-import { DocumentService } from '../../documents/document-service.js';
 import type { Numbered } from '../../domain/documents/index.js';
-import type { ProfileRegistry } from '../../domain/policies/profile-registry.js';
-import { LedgerBook } from '../../ledger/ledger-book.js';
-import type { PriceCatalogProvider } from '../../ledger/price-catalog.provider.js';
 import { VirtualClock } from '../../platform/clock/clock.js';
 import type { EventStore, RecordedEvent } from '../../platform/event-store/event-store.port.js';
 import { StreamNotFoundError } from '../../platform/event-store/errors.js';
 import { SqliteEventStore } from '../../platform/event-store/sqlite/sqlite-event-store.js';
 import { accountStream, documentsStream, ledgerStream } from '../../platform/event-store/stream-names.js';
-import type { PersonalDataVault } from '../../platform/personal-data/personal-data-vault.js';
+import { documentServices, type AuditDependencies } from '../audit-dependencies.js';
 
-export interface RecomputeDependencies {
-  readonly vault: PersonalDataVault;
-  readonly profiles: ProfileRegistry;
-  readonly catalog: PriceCatalogProvider;
-}
+export type RecomputeDependencies = AuditDependencies;
 
 /** One difference between a recomputed document and a source of issued ones. */
 export interface DocumentDifference {
@@ -91,15 +81,7 @@ export async function recomputePeriodDocuments(
         closed?.metadata.recordedAt ?? ledgerEvents.at(-1)!.metadata.recordedAt ?? new Date().toISOString(),
       ),
     );
-    const accounts = new AccountBook(scratch, clock, deps.vault);
-    const ledger = new LedgerBook(scratch, clock, accounts, deps.profiles, deps.catalog);
-    const documents = new DocumentService(
-      scratch,
-      clock,
-      accounts,
-      ledger,
-      new DocumentRetention(deps.vault, accounts),
-    );
+    const { documents } = documentServices(scratch, clock, deps);
     const withheld: string[] = [];
     const attempt = async (issue: () => Promise<unknown>) => {
       try {
