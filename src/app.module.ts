@@ -40,6 +40,9 @@ import { EntitlementController } from './accounts/entitlement/entitlement.contro
 import { OpenAccountController } from './accounts/open-account/open-account.controller.js';
 import { OpenAccountHandler } from './accounts/open-account/open-account.command.js';
 import { AuditController } from './audit/audit-trail/audit-trail.controller.js';
+import { BalanceDerivationController } from './audit/balance-derivation/balance-derivation.controller.js';
+import { DocumentDerivationController } from './audit/document-derivation/document-derivation.controller.js';
+import { DocumentDerivations } from './audit/document-derivation/document-derivations.js';
 import { AccountBook } from './accounts/account-book.js';
 import { ACCOUNT_DIRECTORY } from './ledger/account-directory.js';
 import { LedgerBook } from './ledger/ledger-book.js';
@@ -116,6 +119,8 @@ export const CONTROLLERS = [
   ListAccountsController,
   ListProfilesController,
   AuditController,
+  DocumentDerivationController,
+  BalanceDerivationController,
   ChangeContractController,
   ChangePaymentMethodController,
   AddLegalDetailsController,
@@ -227,6 +232,7 @@ export class AppModule {
         PaymentBook,
         DocumentRetention,
         DocumentService,
+        DocumentDerivations,
         // One registry per application: the metrics of the service that serves them.
         { provide: ServiceMetrics, useValue: new ServiceMetrics() },
         InstrumentedCommandBus,

@@ -14,8 +14,11 @@ const program = new Command('npm run audit --')
   )
   .showHelpAfterError('(add --help for usage)')
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
-let command: 'verify' | 'verify-log' | 'checkpoint' | undefined;
+let command: 'verify' | 'verify-log' | 'checkpoint' | 'recompute' | 'export-period' | undefined;
 let accountId: string | undefined;
+let periodId: string | undefined;
+let issuerId: string | undefined;
+let outFile: string | undefined;
 program
   .command('verify')
   .description(
@@ -42,6 +45,32 @@ program
   .action(() => {
     command = 'checkpoint';
   });
+program
+  .command('recompute')
+  .description(
+    "rebuild the period's documents from the log in a scratch in-memory store and compare them with what was issued (the log and the read model): one JSON line per difference, then a summary (exit 1 and an AUDIT_RECOMPUTE_MISMATCH line on stderr when anything differs)",
+  )
+  .argument('<accountId>', 'the account')
+  .argument('<periodId>', 'the reporting period, YYYY-MM')
+  .action((id: string, period: string) => {
+    command = 'recompute';
+    accountId = id;
+    periodId = period;
+  });
+program
+  .command('export-period')
+  .description(
+    "write the auditor's export of a period for every account of an issuer (events with their hash chains, documents, derivations, the latest signed checkpoint) as JSON Lines to <file>; verify it offline with scripts/verify-audit-export.mjs",
+  )
+  .argument('<issuerId>', 'the issuer, e.g. ru-moscow-llc')
+  .argument('<periodId>', 'the reporting period, YYYY-MM')
+  .argument('<file>', 'where to write the export')
+  .action((issuer: string, period: string, file: string) => {
+    command = 'export-period';
+    issuerId = issuer;
+    periodId = period;
+    outFile = file;
+  });
 program.parse();
 if (command === undefined) {
   program.outputHelp({ error: true });
@@ -59,7 +88,10 @@ const configured = (() => {
     const config = loadConfig();
     const anchorConfig = loadAnchorConfig(process.env, config.dataDir);
     // Verifying never creates the anchor file or a key: an absent anchor is reported, not made up.
-    const anchored = command === 'checkpoint' || existsSync(anchorConfig.db);
+    const anchored =
+      command !== 'recompute' &&
+      command !== 'export-period' &&
+      (command === 'checkpoint' || existsSync(anchorConfig.db));
     const keys = anchored
       ? loadAnchorKeys(anchorConfig, { forSigning: command === 'checkpoint' })
       : undefined;
@@ -72,6 +104,26 @@ const configured = (() => {
 })();
 const { config, anchorConfig, keys } = configured;
 const store = await createEventStore(config.eventStore);
+if (command === 'recompute') {
+  const { runRecompute } = await import('./recompute/recompute-command.js');
+  const code = await runRecompute(store, config, accountId!, periodId!).catch((error: unknown) => {
+    console.error((error as Error).message);
+    return 2;
+  });
+  await store.close();
+  process.exit(code);
+}
+if (command === 'export-period') {
+  const { runExport } = await import('./period-export/export-command.js');
+  const code = await runExport(store, config, anchorConfig, issuerId!, periodId!, outFile!).catch(
+    (error: unknown) => {
+      console.error((error as Error).message);
+      return 2;
+    },
+  );
+  await store.close();
+  process.exit(code);
+}
 const anchor = keys ? LogAnchor.open(anchorConfig.db, store, keys) : undefined;
 
 let exitCode = 0;

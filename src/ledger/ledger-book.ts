@@ -13,7 +13,11 @@ import {
   type CommandOutcome,
 } from '../platform/commands/command-outcome.js';
 import { CLOCK, type Clock } from '../platform/clock/clock.js';
-import { EVENT_STORE, type EventStore } from '../platform/event-store/event-store.port.js';
+import {
+  EVENT_STORE,
+  type EventStore,
+  type RecordedEvent,
+} from '../platform/event-store/event-store.port.js';
 import { ledgerStream } from '../platform/event-store/stream-names.js';
 import { ACCOUNT_DIRECTORY, type AccountDirectory } from './account-directory.js';
 import { PriceCatalogProvider } from './price-catalog.provider.js';
@@ -107,12 +111,9 @@ export class LedgerBook {
       if (await this.streams.exists(stream)) {
         const events = await this.store.readStream(stream);
         const limit = Date.parse(at);
+        // PeriodOpened (index 0) is the carried-over state: always in.
         return events
-          .filter((e, index) => {
-            if (index === 0) return true; // PeriodOpened: the carried-over state
-            const time = basis === 'effective' ? e.metadata.effectiveAt : e.metadata.recordedAt;
-            return Date.parse(String(time)) <= limit;
-          })
+          .filter((e, index) => index === 0 || countsAsOf(e, limit, basis))
           .reduce(
             (state, e) => evolveLedger(state, { type: e.type, data: e.data } as LedgerEvent),
             initialLedgerState(),
@@ -210,4 +211,17 @@ export class LedgerBook {
       throw new Error(`Period ${state.periodId} of ${state.accountId} did not close`);
     return state.closedCarry!;
   }
+}
+
+/**
+ * Whether a period's event counts in the ledger state as of `limit` (ms): by its effective or its recorded
+ * time. The period's PeriodOpened always counts. The balance derivation (audit) selects events with it too.
+ */
+export function countsAsOf(
+  event: Pick<RecordedEvent, 'metadata'>,
+  limit: number,
+  basis: 'effective' | 'recorded',
+): boolean {
+  const time = basis === 'effective' ? event.metadata.effectiveAt : event.metadata.recordedAt;
+  return Date.parse(String(time)) <= limit;
 }

@@ -42,6 +42,8 @@ interface Seen {
   /** A UPD or VAT invoice: the documents that have the tax service's XML. */
   xmlNumber?: string;
   esfNumber?: string;
+  /** An act, VAT invoice or UPD: the documents an auditor can derive. */
+  derivableNumber?: string;
   deliveryId?: string;
   requestId?: string;
 }
@@ -129,6 +131,16 @@ const STEPS: Step[] = [
   { op: 'GET /v1/audit/accounts/{accountId}/export', params: account('romashka') },
   { op: 'GET /v1/audit/accounts/{accountId}/export', params: account('romashka'), query: { format: 'csv' } },
   { op: 'GET /v1/audit/accounts/{accountId}/verify', params: account('romashka') },
+  {
+    op: 'GET /v1/audit/documents/{number}/derivation',
+    params: (s) => ({ number: s.derivableNumber! }),
+  },
+  {
+    op: 'GET /v1/audit/documents/{number}/derivation',
+    params: (s) => ({ number: s.derivableNumber! }),
+    query: { format: 'csv' },
+  },
+  { op: 'GET /v1/audit/accounts/{accountId}/balance-derivation', params: account('romashka') },
   { op: 'POST /v1/audit/checkpoints' },
   { op: 'GET /v1/audit/verify' },
   { op: 'GET /v1/ops/deliveries' },
@@ -380,6 +392,7 @@ function remember(op: string, body: any, seen: Seen) {
   if (op === 'GET /v1/accounts/{accountId}/documents') {
     seen.documentNumber = body[0]?.number;
     seen.xmlNumber = body.find((d: { kind: string }) => /upd|invoice/.test(d.kind))?.number;
+    seen.derivableNumber = body.find((d: { kind: string }) => /^(act|upd|vat-invoice)$/.test(d.kind))?.number;
   }
   if (op === 'GET /v1/ops/deliveries') seen.deliveryId = body.deliveries?.[0]?.deliveryId;
   if (op === 'POST /v1/ops/projections/rebuild')

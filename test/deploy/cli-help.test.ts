@@ -9,7 +9,10 @@ const CLIS = {
     script: 'src/ops/cli/projections.js',
     commands: ['list', 'status', 'replay', 'rebuild', 'resume'],
   },
-  audit: { script: 'src/audit/audit-cli.js', commands: ['verify', 'verify-log', 'checkpoint'] },
+  audit: {
+    script: 'src/audit/audit-cli.js',
+    commands: ['verify', 'verify-log', 'checkpoint', 'recompute', 'export-period'],
+  },
   simulate: { script: 'src/simulation/simulate.js', commands: [] as string[] },
 };
 type Cli = keyof typeof CLIS;

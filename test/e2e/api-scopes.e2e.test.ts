@@ -52,6 +52,8 @@ const EXPECTED: Record<string, Declaration> = {
   'GET /v1/audit/accounts/:accountId/export': ['audit'],
   'GET /v1/audit/accounts/:accountId/verify': ['audit'],
   'GET /v1/audit/verify': ['audit'],
+  'GET /v1/audit/documents/:number/derivation': ['audit'],
+  'GET /v1/audit/accounts/:accountId/balance-derivation': ['audit'],
   'POST /v1/audit/checkpoints': ['ops'],
   'GET /metrics': ['metrics'],
   'GET /v1/ops/projections': ['ops'],

@@ -166,11 +166,8 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
   }
 
   let excludedSpending = Money.zero(context.currency);
-  // What documents confirm of a service or a SKU: its basis less the spending paid through excluded channels.
   const documentAmount = (s: Pick<ServiceTotals, 'consumption' | 'fromBalance' | 'fromBalanceBy'>) =>
-    new Big(policy.actBasis === 'spent-from-balance' ? s.fromBalance : s.consumption).minus(
-      excludedFromDocuments(s.fromBalanceBy, policy.eligibleChannels),
-    );
+    documentedAmount(s, policy);
   const services = serviceLines(
     closed.byService.map((s) => {
       const excluded = excludedFromDocuments(s.fromBalanceBy, policy.eligibleChannels);
@@ -324,6 +321,19 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
   }
 
   return { periodId: closed.periodId, documents, omitted };
+}
+
+/**
+ * What documents confirm of a service or a SKU: its basis (what the balance paid, or all consumption) less
+ * the spending paid through channels that do not count in documents. The derivation (derivation.ts) uses it too.
+ */
+export function documentedAmount(
+  s: Pick<ServiceTotals, 'consumption' | 'fromBalance' | 'fromBalanceBy'>,
+  policy: Pick<PolicyProfile['documents'], 'actBasis' | 'eligibleChannels'>,
+): Big {
+  return new Big(policy.actBasis === 'spent-from-balance' ? s.fromBalance : s.consumption).minus(
+    excludedFromDocuments(s.fromBalanceBy, policy.eligibleChannels),
+  );
 }
 
 /**

@@ -1,0 +1,187 @@
+import { jest } from '@jest/globals';
+import { apiSpecification } from '../../../test/support/api-specification.js';
+import type { TestApi } from '../../../test/support/api.js';
+import { projectionsCaughtUp, projectionsOf } from '../../../test/support/read-models.js';
+import { creditLegal, usage } from '../../../test/support/requests.js';
+import { accountDocuments } from '../../../projections/queries/documents.query.js';
+import { documentsProjection } from '../../../projections/documents.projection.js';
+import { ProfileRegistry } from '../../domain/policies/profile-registry.js';
+import { PriceCatalogProvider } from '../../ledger/price-catalog.provider.js';
+import { PersonalDataVault } from '../../platform/personal-data/personal-data-vault.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { AppConfig } from '../../platform/config/config.js';
+import { documentsStream } from '../../platform/event-store/stream-names.js';
+import { compareDocuments, issuedInLog, recomputePeriodDocuments } from './recompute.js';
+import { runRecompute } from './recompute-command.js';
+
+const spec = apiSpecification({ now: '2026-03-02T09:00:00.000Z' });
+afterAll(() => spec.close());
+
+/**
+ * March of two legal entities through the API: rc-romashka with two compute SKUs and test units, documented at
+ * the month end (act, VAT invoice, bill); rc-credit whose credit limit of 100 runs out, so an act and a VAT
+ * invoice are formed mid-period with the bill, and the month-end ones confirm the rest.
+ */
+async function march(api: TestApi) {
+  await api.call('POST', '/v1/accounts', creditLegal('rc-romashka'));
+  await api.call('POST', '/v1/accounts', creditLegal('rc-credit'));
+  await api.advanceTo('2026-03-10T12:00:00+03:00');
+  await api.call('PUT', '/v1/accounts/rc-credit/credit-limit', { creditLimit: '100' });
+  for (const [account, id, sku, quantity] of [
+    ['rc-romashka', 'rc-u1', 'compute.vcpu.hour', '720.5'],
+    ['rc-romashka', 'rc-u2', 'compute.ram.gb.hour', '2882.000000001'],
+    ['rc-romashka', 'rc-u3', 'test.unit', '30'],
+    ['rc-credit', 'rc-u4', 'test.unit', '150'],
+  ] as const)
+    await api.call('POST', `/v1/accounts/${account}/usage`, usage(id, sku, quantity));
+  await api.advanceTo('2026-03-20T12:00:00+03:00');
+  await api.call(
+    'POST',
+    '/v1/accounts/rc-credit/usage',
+    usage('rc-u5', 'test.unit', '30', '2026-03-20T12:00:00+03:00'),
+  );
+  await api.advanceTo('2026-04-02T09:00:00.000Z');
+  await projectionsCaughtUp(api);
+}
+
+const depsOf = (api: TestApi) => ({
+  vault: api.app.get(PersonalDataVault),
+  profiles: api.app.get(ProfileRegistry),
+  catalog: api.app.get(PriceCatalogProvider),
+});
+
+async function readModelDocuments(api: TestApi, accountId: string) {
+  const read = await projectionsOf(api).readModels.read(
+    'account-documents',
+    documentsProjection,
+    accountDocuments(accountId),
+  );
+  if (!read.served || !read.value) throw new Error('the read model did not serve the documents');
+  return read.value.filter((d) => d.periodId === '2026-03');
+}
+
+describe('recompute and compare (npm run audit -- recompute)', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await spec.api();
+    await march(api);
+  });
+
+  it.each(['rc-romashka', 'rc-credit'])(
+    '%s: the documents rebuilt in a scratch store are the ones issued, in the log and in the read model',
+    async (accountId) => {
+      const { documents, withheld } = await recomputePeriodDocuments(
+        api.store,
+        accountId,
+        '2026-03',
+        depsOf(api),
+      );
+      expect(withheld).toEqual([]);
+      const issued = await issuedInLog(api.store, accountId, '2026-03');
+      expect(documents.map((d) => d.documentId).sort()).toEqual(issued.map((d) => d.documentId).sort());
+      expect(documents.length).toBeGreaterThanOrEqual(3);
+      if (accountId === 'rc-credit') expect(documents.some((d) => d.documentId.includes('-mid/'))).toBe(true);
+      expect(compareDocuments('log', documents, issued)).toEqual([]);
+      expect(compareDocuments('read-model', documents, await readModelDocuments(api, accountId))).toEqual([]);
+    },
+  );
+
+  it('finds a read-model row corrupted on purpose: the field, the issued and the recomputed value', async () => {
+    await projectionsOf(api).readModels.read('account-documents', documentsProjection, async (db, table) => {
+      await db.run(
+        `UPDATE ${table('documents')} SET content = json_set(content, '$.lines[0].gross', '999.99')
+         WHERE account_id = $1 AND json_extract(content, '$.kind') = 'act'`,
+        ['rc-romashka'],
+      );
+    });
+    const { documents } = await recomputePeriodDocuments(api.store, 'rc-romashka', '2026-03', depsOf(api));
+    const act = documents.find((d) => d.kind === 'act')!;
+    expect(compareDocuments('read-model', documents, await readModelDocuments(api, 'rc-romashka'))).toEqual([
+      {
+        source: 'read-model',
+        documentId: act.documentId,
+        field: 'lines.0.gross',
+        issued: '999.99',
+        recomputed: act.lines[0]!.gross,
+      },
+    ]);
+    // The log itself was not touched: it still agrees.
+    expect(
+      compareDocuments('log', documents, await issuedInLog(api.store, 'rc-romashka', '2026-03')),
+    ).toEqual([]);
+  });
+
+  it('a document missing on either side is a difference', () => {
+    const document = { documentId: 'a/2026-03/act', kind: 'act' } as never;
+    expect(compareDocuments('log', [document], [])).toEqual([
+      { source: 'log', documentId: 'a/2026-03/act', field: 'document', issued: null, recomputed: 'act' },
+    ]);
+    expect(compareDocuments('log', [], [document])).toEqual([
+      { source: 'log', documentId: 'a/2026-03/act', field: 'document', issued: 'act', recomputed: null },
+    ]);
+  });
+
+  it('the command: exit 0 when all agree; an issued document that differs is an incident (exit 1, a log line)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'recompute-'));
+    const config = {
+      dataDir,
+      personalDataMasterKey: { kind: 'development', path: join(dataDir, 'personal-data-master.key') },
+    } as AppConfig;
+    const out: string[] = [];
+    const err: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
+    const error = jest.spyOn(console, 'error').mockImplementation((line: string) => void err.push(line));
+    try {
+      const options = {
+        env: { READ_MODEL_DB: join(dataDir, 'read-models.sqlite') },
+        vault: api.app.get(PersonalDataVault),
+      };
+      const first = await runRecompute(api.store, config, 'rc-credit', '2026-03', options);
+      expect(first).toBe(0);
+      expect(JSON.parse(out.at(-1)!)).toMatchObject({
+        accountId: 'rc-credit',
+        periodId: '2026-03',
+        differences: 0,
+      });
+      expect(err).toEqual([]);
+      // A DocumentIssued for the act with its first line changed, as a corrupted store would hold it.
+      const issued = await issuedInLog(api.store, 'rc-credit', '2026-03');
+      const act = issued.find((d) => d.kind === 'act')!;
+      const revision = await api.store.streamRevision(documentsStream('rc-credit'));
+      await api.store.append(
+        documentsStream('rc-credit'),
+        [
+          {
+            id: randomUUID(),
+            type: 'DocumentIssued',
+            data: { ...act, lines: act.lines.map((l, i) => (i === 0 ? { ...l, net: '0.01' } : l)) },
+          },
+        ],
+        revision,
+      );
+      out.length = 0;
+      expect(await runRecompute(api.store, config, 'rc-credit', '2026-03', options)).toBe(1);
+      expect(out.map((line) => JSON.parse(line))).toEqual([
+        {
+          source: 'log',
+          documentId: act.documentId,
+          field: 'lines.0.net',
+          issued: '0.01',
+          recomputed: act.lines[0]!.net,
+        },
+        expect.objectContaining({ differences: 1 }),
+      ]);
+      expect(err).toEqual([
+        expect.stringMatching(/^AUDIT_RECOMPUTE_MISMATCH account=rc-credit period=2026-03 differences=1/),
+      ]);
+      expect(await runRecompute(api.store, config, 'rc-credit', 'March', options)).toBe(2);
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
