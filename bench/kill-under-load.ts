@@ -14,7 +14,9 @@ export const RELIABILITY_KEYS = { service: 'reliability-service-key', ops: 'reli
 /**
  * The environment of the `start`-th start of the service (0 first): the same DATA_DIR and clock each time.
  * `newInstance`: each start is another instance (INSTANCE_ID) and the dead one's Idempotency-Key claims are
- * taken over only once their lease (IDEMPOTENCY_LEASE_MS, default 10 s) has run out: retries meet 409 until then.
+ * taken over only once their lease (IDEMPOTENCY_LEASE_MS, 30 s here) has run out: retries meet 409 until then.
+ * The lease is longer than the default 10 s so that a restart slowed by a loaded machine (15–20 s seen on 2
+ * shared cores) still finds the dead claims live — the behaviour this scenario exists to exercise.
  * Otherwise the same INSTANCE_ID every time: the restarted instance releases the dead one's claims at once.
  */
 export const reliabilityEnv = (dataDir: string, start = 0, newInstance = false): Record<string, string> => ({
@@ -29,7 +31,9 @@ export const reliabilityEnv = (dataDir: string, start = 0, newInstance = false):
   CLOCK: 'virtual:2026-03-10T12:00:00+03:00',
   // A load test measures the service, not the per-key rate limit.
   RATE_LIMIT_PER_MINUTE: '0',
-  ...(newInstance ? { INSTANCE_ID: `reliability-${start + 1}` } : { INSTANCE_ID: 'reliability-1' }),
+  ...(newInstance
+    ? { INSTANCE_ID: `reliability-${start + 1}`, IDEMPOTENCY_LEASE_MS: '30000' }
+    : { INSTANCE_ID: 'reliability-1' }),
 });
 
 export interface RunningService {

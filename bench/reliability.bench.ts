@@ -85,7 +85,7 @@ export async function measureReliability() {
         `sent again unchanged until answered. Then: each acknowledged command counted in the log, the ` +
         `balances compared in the read model, the log as of now and a fold of the events, GET /v1/audit/verify`,
       restartedAs: newInstance
-        ? 'a new INSTANCE_ID each time (dead claims expire after their 10 s lease)'
+        ? 'a new INSTANCE_ID each time (dead claims expire after their 30 s lease)'
         : 'the same INSTANCE_ID (dead claims released at start-up)',
       loadAverage: { before: loadBefore, after: loadavg().map((load) => Math.round(load * 100) / 100) },
       ...figures,

@@ -50,7 +50,7 @@ describe('kill -9 under load (concurrent clients, the service restarted on the s
 
   it.each([
     ['restarted as the same instance (its dead claims released at start-up)', false],
-    ['restarted as a new instance (the dead claims expire after their 10 s lease: 409 first)', true],
+    ['restarted as a new instance (the dead claims expire after their 30 s lease: 409 first)', true],
   ])(
     `${KILLS} kills, %s: every acknowledged command stored exactly once, none duplicated, balances agree in every view`,
     async (_name, newInstance: boolean) => {
