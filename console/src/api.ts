@@ -204,3 +204,102 @@ export interface ClockView {
   now: string;
   fired?: Array<{ id: string; dueAt: string; outcome: string }>;
 }
+
+/** An event a derivation cites: enough to find it in the log (and in the timeline). */
+export interface EventReference {
+  eventId: string;
+  stream: string;
+  revision: number;
+  position: string;
+  effectiveAt: string | null;
+  recordedAt: string;
+}
+
+/** GET /v1/audit/accounts/:id/balance-derivation: opening + movements = balance. */
+export interface BalanceDerivation {
+  accountId: string;
+  asOf: string;
+  basis: string;
+  currency: string;
+  periodId: string | null;
+  opening: {
+    balance: string;
+    event: EventReference | null;
+    carriedBy: (EventReference & { closingBalance: string }) | null;
+  };
+  movements: Array<{ type: string; amount: string; balanceAfter: string; event: EventReference }>;
+  sum: string;
+  balance: string;
+  reconciles: boolean;
+}
+
+interface Totals {
+  net: string;
+  vat: string;
+  gross: string;
+}
+
+/** GET /v1/audit/documents/:number/derivation: a closing document's figures down to its usage records. */
+export interface DocumentDerivation {
+  document: {
+    number: string;
+    kind: string;
+    documentId: string;
+    accountId: string;
+    periodId: string;
+    date: string;
+    currency: string;
+    issuedBy: EventReference;
+    totals: Totals;
+  };
+  usage: Array<{
+    usageRecordId: string;
+    service: string;
+    sku: string;
+    unit: string;
+    quantity: string;
+    catalogVersion: string;
+    ratedAmount?: string;
+    amount: string;
+    fromGrants: Array<{ grantId: string; amount: string }>;
+    fromBalance: string;
+    excluded: string;
+    documented: string;
+    price?: {
+      segments: Array<{ tier: number; quantity: string; unitPrice: string; amount: string }>;
+      rated: string;
+      matchesRecord: boolean;
+    };
+    event: EventReference;
+    lines: number[];
+  }>;
+  services: Array<{
+    service: string;
+    exact: string;
+    rounded: string;
+    confirmedEarlier: string;
+    gross: string;
+    allocation: Array<{
+      sku: string;
+      quantity: string;
+      weight: string;
+      exactShare: string;
+      allocated: string;
+    }> | null;
+  }>;
+  lines: Array<{
+    line: number;
+    description: string;
+    sku: string | null;
+    quantity: string | null;
+    vatRate: string;
+    gross: string;
+    vatExact: string;
+    vat: string;
+    net: string;
+    issued: Totals;
+    matches: boolean;
+  }>;
+  totals: { sumOfLines: Totals; issued: Totals; amountDue: string; matches: boolean };
+  reconciles: boolean;
+}

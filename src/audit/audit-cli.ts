@@ -19,6 +19,7 @@ let accountId: string | undefined;
 let periodId: string | undefined;
 let issuerId: string | undefined;
 let outFile: string | undefined;
+let metricsFile: string | undefined;
 program
   .command('verify')
   .description(
@@ -52,10 +53,15 @@ program
   )
   .argument('<accountId>', 'the account')
   .argument('<periodId>', 'the reporting period, YYYY-MM')
-  .action((id: string, period: string) => {
+  .option(
+    '--metrics-file <path>',
+    "also write the number of differences and the run's time to <path> in the Prometheus text format, atomically (for node_exporter's textfile collector: name it *.prom in its directory)",
+  )
+  .action((id: string, period: string, options: { metricsFile?: string }) => {
     command = 'recompute';
     accountId = id;
     periodId = period;
+    metricsFile = options.metricsFile;
   });
 program
   .command('export-period')
@@ -106,10 +112,12 @@ const { config, anchorConfig, keys } = configured;
 const store = await createEventStore(config.eventStore);
 if (command === 'recompute') {
   const { runRecompute } = await import('./recompute/recompute-command.js');
-  const code = await runRecompute(store, config, accountId!, periodId!).catch((error: unknown) => {
-    console.error((error as Error).message);
-    return 2;
-  });
+  const code = await runRecompute(store, config, accountId!, periodId!, { metricsFile }).catch(
+    (error: unknown) => {
+      console.error((error as Error).message);
+      return 2;
+    },
+  );
   await store.close();
   process.exit(code);
 }

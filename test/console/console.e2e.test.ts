@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import Big from 'big.js';
 import playwright, { type Browser, type Page } from 'playwright-core';
 import { hashApiKey } from '../../src/platform/http/auth/api-keys.js';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
@@ -22,6 +23,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** The machine is shared: a generous bound for a test, never an assertion about its speed. */
 const TEST_TIMEOUT = 90_000;
+/** A key that may read but not audit: it must see no "explain" anywhere. */
+const READER_KEY = 'reader-key';
 
 let dir: string;
 let service: Service;
@@ -97,6 +100,9 @@ async function signIn(key: string) {
 
 const text = async (testId: string) => (await page.getByTestId(testId).innerText()).trim();
 const screenshot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+/** An amount as the console shows it ("-1 100.00 RUB") as a decimal, to add up without a float. */
+const amountOf = (shown: string) => new Big(shown.replace(/ RUB$/, '').replace(/\s/g, ''));
+const sumOf = (shown: string[]) => shown.reduce((sum, amount) => sum.plus(amountOf(amount)), new Big(0));
 const rowOf = (table: string, cell: string) =>
   page
     .getByTestId(table)
@@ -117,6 +123,7 @@ beforeAll(async () => {
       `test-service:service:${hashApiKey(KEYS.service)}`,
       `test-ops:ops:${hashApiKey(KEYS.ops)}`,
       `test-auditor:auditor:${hashApiKey(KEYS.auditor)}`,
+      `test-reader:read:${hashApiKey(READER_KEY)}`,
     ].join(','),
   });
   await seed();
@@ -218,6 +225,7 @@ describe('the console in Chromium', () => {
         '901.64',
         '198.36',
         '1 100.00',
+        'explain',
         'PDF',
       ]);
       // The VAT invoice has the tax service's XML (the account is on EDM); an act has none.
@@ -258,6 +266,108 @@ describe('the console in Chromium', () => {
         'as of 2026-03-05 00:00:00 UTC (effective)',
       );
       await screenshot('account-as-of');
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'explain (audit scope): the balance as opening + movements, a document down to its usage records',
+    async () => {
+      await signIn(KEYS.auditor);
+      await page.goto(`${service.baseUrl}/console/accounts/romashka`);
+      await page.getByTestId('summary').waitFor();
+      const balance = await text('balance');
+      expect(balance).toBe('3 900.00 RUB');
+
+      // Now: the April opening, carried out of March by its PeriodClosed, and nothing moved since.
+      await page.getByRole('button', { name: 'explain the balance' }).click();
+      const derivation = page.getByTestId('balance-derivation');
+      await page.getByTestId('derivation-verdict').waitFor();
+      expect(await text('carried-by')).toMatch(
+        /^carried out of ledger-romashka@2026-03 by PeriodClosed [0-9a-f-]{36} \(closing balance 3 900\.00 RUB\)$/,
+      );
+      expect(sumOf(await derivation.getByTestId('amount').allInnerTexts()).eq(amountOf(balance))).toBe(true);
+      expect(await text('derivation-verdict')).toBe('= balance 3 900.00 RUB');
+
+      // As of 12 March (after the consumption of the 10th): March's opening and its movements.
+      await page.locator('input[name=asOf]').fill('2026-03-12T00:00');
+      await page.getByRole('button', { name: 'Show' }).click();
+      await page.getByTestId('summary').filter({ hasText: 'as of 2026-03-12 00:00:00 UTC' }).waitFor();
+      const asOfBalance = await text('balance');
+      await page.getByRole('button', { name: 'explain the balance' }).click();
+      await page.getByTestId('derivation-verdict').waitFor();
+      expect(await page.getByTestId('balance-explain').locator('h2').innerText()).toBe(
+        'Balance as of 2026-03-12 00:00:00 UTC (effective): how it adds up',
+      );
+      const movements = derivation.getByTestId('movement');
+      expect(await movements.locator('td:first-child').allInnerTexts()).toEqual([
+        'FundsDeposited',
+        'ResourceConsumed',
+      ]);
+      expect(await derivation.getByTestId('opening').getByTestId('event-id').innerText()).toMatch(
+        /^[0-9a-f-]{36}$/,
+      );
+      const amounts = await derivation.getByTestId('amount').allInnerTexts();
+      expect(amounts).toEqual(['0.00 RUB', '5 000.00 RUB', '-1 100.00 RUB']);
+      expect(sumOf(amounts).eq(amountOf(asOfBalance))).toBe(true);
+      expect(await text('derivation-sum')).toBe(asOfBalance);
+      await screenshot('explain-balance');
+
+      // The act: its lines re-add to the total the documents table shows, down to the usage record's event.
+      await page.getByRole('button', { name: 'Now' }).click();
+      const act = rowOf('documents', 'RU-MOSCOW-LLC-2026-000001');
+      await act.waitFor();
+      const gross = (await act.locator('td').allInnerTexts())[6]!;
+      await act.getByRole('button', { name: 'explain RU-MOSCOW-LLC-2026-000001' }).click();
+      await page.getByTestId('derivation-reconciles').waitFor();
+      expect(sumOf(await page.getByTestId('line-gross').allInnerTexts()).eq(amountOf(gross))).toBe(true);
+      expect(await text('lines-gross')).toBe(gross);
+      expect(await text('issued-totals')).toBe('901.64 / 198.36 / 1 100.00');
+      expect(await text('derivation-reconciles')).toBe(
+        'Reconciled: every line and the totals equal the issued ones; amount due 1 100.00 RUB.',
+      );
+      const { events } = (await call(
+        KEYS.auditor,
+        'GET',
+        '/v1/audit/accounts/romashka/events?limit=100',
+      )) as {
+        events: Array<{ eventId: string; type: string; data: { usageRecordId?: string } }>;
+      };
+      const consumed = events.find(
+        (e) => e.type === 'ResourceConsumed' && e.data.usageRecordId === 'vm-42-2026-03-10T10',
+      )!;
+      const record = rowOf('derivation-usage', 'vm-42-2026-03-10T10');
+      expect(await record.getByTestId('event-id').innerText()).toBe(consumed.eventId);
+      // The CSV: fetched with the key, saved as a file; the same usage record and its event inside.
+      const csv = page.getByTestId('derivation-csv');
+      expect(await csv.getAttribute('download')).toBe('RU-MOSCOW-LLC-2026-000001-derivation.csv');
+      const csvText = await page.evaluate(
+        async (url) => (await fetch(url)).text(),
+        (await csv.getAttribute('href'))!,
+      );
+      expect(csvText.split('\n')[0]).toMatch(/^section,line,eventId,/);
+      expect(csvText).toContain(`usage,1,${consumed.eventId},`);
+      await screenshot('explain-document');
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'a key without audit (read only) sees no explain control',
+    async () => {
+      await signIn(READER_KEY);
+      expect(await text('who')).toBe('test-reader · read');
+      await page.goto(`${service.baseUrl}/console/accounts/romashka`);
+      await page.getByTestId('summary').waitFor();
+      await rowOf('documents', 'RU-MOSCOW-LLC-2026-000001').waitFor();
+      expect(await text('balance')).toBe('3 900.00 RUB');
+      expect(await page.locator('[data-explain]').count()).toBe(0);
+      expect(await page.getByRole('button', { name: /explain/ }).count()).toBe(0);
+      // The same page for the auditor has them: the absence above is the scope, not a page that did not load.
+      await signIn(KEYS.auditor);
+      await page.goto(`${service.baseUrl}/console/accounts/romashka`);
+      await rowOf('documents', 'RU-MOSCOW-LLC-2026-000001').waitFor();
+      expect(await page.locator('[data-explain]').count()).toBeGreaterThanOrEqual(3);
     },
     TEST_TIMEOUT,
   );

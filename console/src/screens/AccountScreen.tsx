@@ -12,10 +12,15 @@ import { can } from '../App';
 import { Failure, useLoad } from '../load';
 import { formatMoney, formatTime } from '../money';
 import { navigate } from '../router';
+import { BalanceExplain, DocumentExplain, ExplainButton } from './Explain';
+
+/** Closing documents are derived from usage records; bills and advance VAT invoices are not (the API says 422). */
+const DERIVABLE = new Set(['act', 'vat-invoice', 'upd']);
 
 /**
  * One account: status and why, money, grants, credit, bills, next deadlines (GET /v1/accounts/:id, now or
- * as of a chosen time), the event timeline (audit scope) and the documents with PDF preview and XML.
+ * as of a chosen time), the event timeline (audit scope) and the documents with PDF preview and XML. With the
+ * audit scope, "explain" beside the balance and each closing document shows how the API derives the figure.
  */
 export function AccountScreen({
   accountId,
@@ -36,6 +41,10 @@ export function AccountScreen({
     JSON.stringify([accountId, asOf, basis]),
   );
   const s = summary.data;
+  const audit = can(who, 'audit');
+  const [explainBalance, setExplainBalance] = useState(false);
+  // Another time or basis is another balance: its explanation is asked for again.
+  useEffect(() => setExplainBalance(false), [accountId, asOf, basis]);
   return (
     <section>
       <h1>
@@ -63,7 +72,15 @@ export function AccountScreen({
             <h2>Money</h2>
             <dl>
               <dt>Balance</dt>
-              <dd data-testid="balance">{formatMoney(s.balance, s.currency)}</dd>
+              <dd>
+                <span data-testid="balance">{formatMoney(s.balance, s.currency)}</span>
+                {audit && (
+                  <>
+                    {' '}
+                    <ExplainButton label="explain the balance" onClick={() => setExplainBalance(true)} />
+                  </>
+                )}
+              </dd>
               <dt>Credit limit</dt>
               <dd data-testid="credit-limit">{formatMoney(s.creditLimit, s.currency)}</dd>
               <dt>Available</dt>
@@ -117,7 +134,16 @@ export function AccountScreen({
           </div>
         </div>
       )}
-      <Documents accountId={accountId} />
+      {s && audit && explainBalance && (
+        // The summary's own time and basis: the derivation explains exactly the balance shown.
+        <BalanceExplain
+          accountId={accountId}
+          asOf={s.asOf}
+          basis={s.basis}
+          onClose={() => setExplainBalance(false)}
+        />
+      )}
+      <Documents accountId={accountId} audit={audit} />
       {can(who, 'audit') && <Timeline accountId={accountId} />}
     </section>
   );
@@ -171,11 +197,12 @@ function AsOfPicker(props: {
 }
 
 /** Documents: the list, a PDF preview, and the tax service's XML where the account exchanges documents by EDM. */
-function Documents({ accountId }: { accountId: string }) {
+function Documents({ accountId, audit }: { accountId: string; audit: boolean }) {
   const id = encodeURIComponent(accountId);
   const documents = useLoad(() => getJson<DocumentRow[]>(`/v1/accounts/${id}/documents`), accountId);
   const [preview, setPreview] = useState<{ number: string; url: string; size: number } | null>(null);
   const [error, setError] = useState<Error | undefined>();
+  const [explained, setExplained] = useState<string | null>(null);
   const show = async (number: string) => {
     setError(undefined);
     try {
@@ -201,6 +228,7 @@ function Documents({ accountId }: { accountId: string }) {
               <th className="num">Net</th>
               <th className="num">VAT</th>
               <th className="num">Gross</th>
+              {audit && <th />}
               <th />
             </tr>
           </thead>
@@ -214,6 +242,16 @@ function Documents({ accountId }: { accountId: string }) {
                 <td className="num">{formatMoney(document.totals.net)}</td>
                 <td className="num">{formatMoney(document.totals.vat)}</td>
                 <td className="num">{formatMoney(document.totals.gross)}</td>
+                {audit && (
+                  <td>
+                    {DERIVABLE.has(document.kind) && (
+                      <ExplainButton
+                        label={`explain ${document.number}`}
+                        onClick={() => setExplained(document.number)}
+                      />
+                    )}
+                  </td>
+                )}
                 <td>
                   <button onClick={() => void show(document.number)}>PDF</button>{' '}
                   {(document.kind === 'upd' || document.kind === 'vat-invoice') && (
@@ -224,6 +262,9 @@ function Documents({ accountId }: { accountId: string }) {
             ))}
           </tbody>
         </table>
+      )}
+      {audit && explained && (
+        <DocumentExplain key={explained} number={explained} onClose={() => setExplained(null)} />
       )}
       {preview && (
         <figure>

@@ -2,8 +2,8 @@
  * `npm run audit -- recompute <accountId> <periodId>`: the period's documents rebuilt from the log in a scratch
  * store and compared with what was issued (the log's DocumentIssued events and, when it serves, the read
  * model). Prints one JSON line per difference and a summary; a difference is an incident: a log line on stderr
- * (`AUDIT_RECOMPUTE_MISMATCH`) and exit code 1. The CLI has no metrics registry of its own: the exit code and
- * the log line are what a scheduler or a log alert watches.
+ * (`AUDIT_RECOMPUTE_MISMATCH`) and exit code 1. With `--metrics-file <path>` it also writes the number of
+ * differences and the run's time in the Prometheus text format, for node_exporter's textfile collector.
  */
 import { accountDocuments } from '../../../projections/queries/documents.query.js';
 import { documentsProjection } from '../../../projections/documents.projection.js';
@@ -13,6 +13,7 @@ import { ConfigError, type AppConfig } from '../../platform/config/config.js';
 import type { EventStore } from '../../platform/event-store/event-store.port.js';
 import type { PersonalDataVault } from '../../platform/personal-data/personal-data-vault.js';
 import { openAuditDependencies } from '../audit-dependencies.js';
+import { writeRecomputeMetrics } from './recompute-metrics.js';
 import {
   compareDocuments,
   issuedInLog,
@@ -27,7 +28,12 @@ export async function runRecompute(
   config: AppConfig,
   accountId: string,
   periodId: string,
-  options: { env?: NodeJS.ProcessEnv; vault?: PersonalDataVault } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    vault?: PersonalDataVault;
+    metricsFile?: string;
+    now?: () => Date;
+  } = {},
 ): Promise<number> {
   const env = options.env ?? process.env;
   if (!PERIOD.test(periodId)) {
@@ -82,6 +88,13 @@ export async function runRecompute(
         differences: differences.length,
       }),
     );
+    if (options.metricsFile)
+      await writeRecomputeMetrics(options.metricsFile, {
+        accountId,
+        periodId,
+        differences: differences.length,
+        finishedAt: (options.now ?? (() => new Date()))(),
+      });
     if (differences.length > 0) {
       console.error(
         `AUDIT_RECOMPUTE_MISMATCH account=${accountId} period=${periodId} differences=${differences.length}: ` +

@@ -8,7 +8,8 @@ import { documentsProjection } from '../../../projections/documents.projection.j
 import { ProfileRegistry } from '../../domain/policies/profile-registry.js';
 import { PriceCatalogProvider } from '../../ledger/price-catalog.provider.js';
 import { PersonalDataVault } from '../../platform/personal-data/personal-data-vault.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -61,6 +62,24 @@ async function readModelDocuments(api: TestApi, accountId: string) {
   );
   if (!read.served || !read.value) throw new Error('the read model did not serve the documents');
   return read.value.filter((d) => d.periodId === '2026-03');
+}
+
+/** The samples of a Prometheus text file: series → value (comments left out). */
+function metricsOf(path: string): Record<string, string> {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  return Object.fromEntries(
+    lines.filter((line) => line && !line.startsWith('#')).map((line) => line.split(' ') as [string, string]),
+  );
+}
+
+/** promtool's lint of a metrics file (it reads the text format on stdin); no output means no problem. */
+function promtoolCheck(path: string) {
+  const run = spawnSync('/usr/bin/promtool', ['check', 'metrics'], {
+    input: readFileSync(path),
+    encoding: 'utf8',
+  });
+  if (run.error) throw run.error;
+  return { status: run.status, output: `${run.stdout}${run.stderr}`.trim() };
 }
 
 describe('recompute and compare (npm run audit -- recompute)', () => {
@@ -135,12 +154,20 @@ describe('recompute and compare (npm run audit -- recompute)', () => {
     const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
     const error = jest.spyOn(console, 'error').mockImplementation((line: string) => void err.push(line));
     try {
+      const metricsFile = join(dataDir, 'billing_audit_recompute.prom');
       const options = {
         env: { READ_MODEL_DB: join(dataDir, 'read-models.sqlite') },
         vault: api.app.get(PersonalDataVault),
+        metricsFile,
+        now: () => new Date('2026-04-02T09:00:00.000Z'),
       };
       const first = await runRecompute(api.store, config, 'rc-credit', '2026-03', options);
       expect(first).toBe(0);
+      expect(metricsOf(metricsFile)).toEqual({
+        'billing_audit_recompute_differences{account="rc-credit",period="2026-03"}': '0',
+        billing_audit_recompute_last_run_timestamp_seconds: '1775120400',
+      });
+      expect(promtoolCheck(metricsFile)).toEqual({ status: 0, output: '' });
       expect(JSON.parse(out.at(-1)!)).toMatchObject({
         accountId: 'rc-credit',
         periodId: '2026-03',
@@ -176,6 +203,15 @@ describe('recompute and compare (npm run audit -- recompute)', () => {
       ]);
       expect(err).toEqual([
         expect.stringMatching(/^AUDIT_RECOMPUTE_MISMATCH account=rc-credit period=2026-03 differences=1/),
+      ]);
+      // The same file replaced, not appended to; the temporary file renamed away.
+      expect(metricsOf(metricsFile)).toEqual({
+        'billing_audit_recompute_differences{account="rc-credit",period="2026-03"}': '1',
+        billing_audit_recompute_last_run_timestamp_seconds: '1775120400',
+      });
+      expect(promtoolCheck(metricsFile)).toEqual({ status: 0, output: '' });
+      expect(readdirSync(dataDir).filter((name) => name.includes('.prom'))).toEqual([
+        'billing_audit_recompute.prom',
       ]);
       expect(await runRecompute(api.store, config, 'rc-credit', 'March', options)).toBe(2);
     } finally {
