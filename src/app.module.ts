@@ -48,6 +48,8 @@ import { ACCOUNT_DIRECTORY } from './ledger/account-directory.js';
 import { LedgerBook } from './ledger/ledger-book.js';
 import { PaymentBook } from './ledger/payment-book.js';
 import { AccountDocumentsController } from './documents/account-documents/account-documents.controller.js';
+import { InvoicePreviewController } from './documents/invoice-preview/invoice-preview.controller.js';
+import { PreviewInvoiceHandler } from './documents/invoice-preview/invoice-preview.query.js';
 import { BillingReportController } from './documents/billing-report/billing-report.controller.js';
 import { DocumentEsfController } from './documents/document-esf/document-esf.controller.js';
 import { DocumentXmlController } from './documents/document-xml/document-xml.controller.js';
@@ -127,6 +129,7 @@ export const CONTROLLERS = [
   ExpireGrantsController,
   EntitlementController,
   AccountDocumentsController,
+  InvoicePreviewController,
   DocumentXmlController,
   DocumentEsfController,
   ReconciliationReportController,
@@ -239,6 +242,8 @@ export class AppModule {
         RunningTimelines,
         StoredEventMetrics,
         ...COMMAND_HANDLERS,
+        // Read-only queries (the invoice preview): named, on the QueryBus, storing nothing.
+        PreviewInvoiceHandler,
         // ── Delivery (issue 13, item 7): webhooks, the outbox and, with background work, its worker ──
         ...deliveryProviders({
           eventStore: deps.eventStore,

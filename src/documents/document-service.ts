@@ -142,10 +142,11 @@ export class DocumentService {
    * p. 5.1): the payment id as the payment document's number, the local date it was paid. Read only for
    * profiles that issue advance VAT invoices (the whole period's stream).
    */
-  private async paymentDocumentsOf(accountId: string, periodId: string, timeZone: string) {
+  private async paymentDocumentsOf(accountId: string, periodId: string, timeZone: string, upTo?: number) {
     const events = await this.store.readStream(ledgerStream(accountId, periodId));
     return events
       .filter((e) => e.type === 'FundsDeposited')
+      .filter((e) => upTo === undefined || Date.parse(String(e.metadata.effectiveAt)) <= upTo)
       .map((e) => e.data as LedgerEventOf<'FundsDeposited'>['data'])
       .filter((d) => d.countsInDocuments)
       .map((d) => ({ number: d.paymentId, date: localDate(d.at, timeZone) }));
@@ -154,21 +155,54 @@ export class DocumentService {
   /** The documents of a closed period: closing documents per the profile and the period bill. */
   async issueForClosedPeriod(accountId: string, periodId: string): Promise<CommandOutcome> {
     const { closed, ledgerBill } = await this.closeOf(accountId, periodId);
+    const { account, unnumbered, withheld } = await this.composeForClose(accountId, closed.data, ledgerBill);
+    const outcome = await this.issue(accountId, unnumbered, closed.id, this.today(account));
+    await this.recordWithheld(accountId, { periodId, source: 'period' }, withheld, closed.id);
+    if (withheld) throw withheld;
+    return outcome;
+  }
+
+  /**
+   * The documents a close would issue, unnumbered — composed exactly as issueForClosedPeriod composes them
+   * (the invoice preview reads them without a close: one composition, no second formula). Stores nothing.
+   * `asOf` (a preview at a past instant) leaves out payments effective after it and mid-period documents
+   * dated after its local day.
+   */
+  async composeForClose(
+    accountId: string,
+    closed: LedgerEventOf<'PeriodClosed'>['data'],
+    ledgerBill: LedgerEventOf<'BillIssued'>['data'] | undefined,
+    asOf?: string,
+  ): Promise<{
+    account: DocumentAccount;
+    profile: PolicyProfile;
+    unnumbered: AccountDocument[];
+    withheld: DomainError | undefined;
+  }> {
+    const periodId = closed.periodId;
     const { account, profile } = await this.accountContext(accountId);
     const issuer = issuerDetails(account.facts.issuer);
     const unnumbered: AccountDocument[] = [];
     let withheld: DomainError | undefined;
     if (account.facts.payerType !== 'individual') {
       try {
-        const alreadyDocumented = await this.midPeriodClosingDocuments(accountId, periodId);
+        const asOfDay = asOf === undefined ? undefined : localDate(asOf, account.facts.timeZone);
+        const alreadyDocumented = (await this.midPeriodClosingDocuments(accountId, periodId)).filter(
+          (d) => asOfDay === undefined || d.date <= asOfDay,
+        );
         // An advance is at most the eligible deposits: without any, no advance invoice, no read of the period.
         const paymentDocuments =
-          profile.documents.advanceVatInvoice && new Big(closed.data.documentEligibleDeposits).gt(0)
-            ? await this.paymentDocumentsOf(accountId, periodId, account.facts.timeZone)
+          profile.documents.advanceVatInvoice && new Big(closed.documentEligibleDeposits).gt(0)
+            ? await this.paymentDocumentsOf(
+                accountId,
+                periodId,
+                account.facts.timeZone,
+                asOf === undefined ? undefined : Date.parse(asOf),
+              )
             : undefined;
         unnumbered.push(
           ...closingDocumentsFor({
-            closed: closed.data,
+            closed,
             account,
             issuer,
             profile,
@@ -182,7 +216,7 @@ export class DocumentService {
         withheld = error;
       }
       try {
-        const bill = billForClosedPeriod(closed.data, {
+        const bill = billForClosedPeriod(closed, {
           account,
           issuer,
           profile,
@@ -196,10 +230,7 @@ export class DocumentService {
         withheld ??= error;
       }
     }
-    const outcome = await this.issue(accountId, unnumbered, closed.id, this.today(account));
-    await this.recordWithheld(accountId, { periodId, source: 'period' }, withheld, closed.id);
-    if (withheld) throw withheld;
-    return outcome;
+    return { account, profile, unnumbered, withheld };
   }
 
   /**
@@ -405,7 +436,10 @@ export class DocumentService {
 
   /** The act/UPD and VAT invoices already issued mid-period in a period (credit limit exhausted). */
   private async midPeriodClosingDocuments(accountId: string, periodId: string): Promise<ClosingDocument[]> {
-    const issued = (await this.documents.load(documentsStream(accountId))).state.issued;
+    const stream = documentsStream(accountId);
+    // An account with no documents yet (a preview before its first close): nothing issued mid-period.
+    if (!(await this.documents.exists(stream))) return [];
+    const issued = (await this.documents.load(stream)).state.issued;
     return [...issued.values()].filter(
       (d): d is Numbered<ClosingDocument> =>
         d.kind !== 'bill' && d.periodId === periodId && d.documentId.includes('-mid/'),

@@ -81,6 +81,7 @@ const STEPS: Step[] = [
   },
   { op: 'GET /v1/accounts/{accountId}/documents', params: account('romashka') },
   { op: 'GET /v1/accounts/{accountId}/withheld-documents', params: account('romashka') },
+  { op: 'GET /v1/accounts/{accountId}/preview', params: account('romashka') },
   {
     op: 'GET /v1/accounts/{accountId}/documents/{number}',
     params: (s) => ({ accountId: 'romashka', number: s.documentNumber! }),

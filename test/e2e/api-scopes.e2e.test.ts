@@ -38,6 +38,7 @@ const EXPECTED: Record<string, Declaration> = {
   'GET /v1/accounts/:accountId/entitlements/:sku': ['read'],
   'GET /v1/accounts/:accountId/documents': ['read'],
   'GET /v1/accounts/:accountId/withheld-documents': ['read'],
+  'GET /v1/accounts/:accountId/preview': ['read'],
   'GET /v1/accounts/:accountId/documents/:number': ['read'],
   'GET /v1/accounts/:accountId/documents/:number/pdf': ['read'],
   'GET /v1/accounts/:accountId/documents/:number/xml': ['read'],

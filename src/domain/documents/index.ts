@@ -106,3 +106,4 @@ export {
   type ResourceConsumedData,
 } from './billing-report.js';
 export { AmountInWordsError, amountInWords, integerInWords, pluralForm } from './amount-in-words.js';
+export { previewClose, ClosePreviewRefusedError, type ClosePreview } from './close-preview.js';
