@@ -240,7 +240,7 @@ describe('graceful shutdown of the service (SIGTERM)', () => {
       code: 0,
       signal: null,
     });
-  }, 60_000);
+  }, 150_000);
 
   it('lets the event handlers see every event the feed checkpointed, those of the drained requests included', async () => {
     const storePath = join(dataDir, 'events.sqlite');
