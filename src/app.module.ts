@@ -74,6 +74,9 @@ import { RequestTopUpBillController } from './ledger/request-top-up-bill/request
 import { RequestTopUpBillHandler } from './ledger/request-top-up-bill/request-top-up-bill.command.js';
 import { SetCreditLimitController } from './ledger/set-credit-limit/set-credit-limit.controller.js';
 import { SetCreditLimitHandler } from './ledger/set-credit-limit/set-credit-limit.command.js';
+import { CatalogBook } from './ledger/catalog/catalog-book.js';
+import { CatalogController } from './ledger/catalog/catalog.controller.js';
+import { PublishCatalogVersionHandler } from './ledger/catalog/publish-catalog-version.command.js';
 import { ConfigureAutoTopUpController } from './ledger/configure-auto-top-up/configure-auto-top-up.controller.js';
 import { ConfigureAutoTopUpHandler } from './ledger/configure-auto-top-up/configure-auto-top-up.command.js';
 import { AnswerAutoTopUpController } from './ledger/answer-auto-top-up/answer-auto-top-up.controller.js';
@@ -114,6 +117,7 @@ export const CONTROLLERS = [
   ConsumeResourceController,
   IssueGrantController,
   SetCreditLimitController,
+  CatalogController,
   PayBillController,
   RequestTopUpBillController,
   ClosePeriodController,
@@ -159,6 +163,7 @@ export const COMMAND_HANDLERS = [
   IssueGrantHandler,
   ExpireGrantsHandler,
   SetCreditLimitHandler,
+  PublishCatalogVersionHandler,
   ClosePeriodHandler,
   UpgradeFromTrialHandler,
   IssuePeriodDocumentsHandler,
@@ -232,6 +237,8 @@ export class AppModule {
         AccountBook,
         { provide: ACCOUNT_DIRECTORY, useExisting: AccountBook },
         LedgerBook,
+        // Seeds the price list's stream on first start and puts its versions in force (rating reads them).
+        CatalogBook,
         PaymentBook,
         DocumentRetention,
         DocumentService,

@@ -1,13 +1,37 @@
-import { defaultCatalog, isRatingRejected, rateUsage, type PriceCatalog } from '../domain/catalog/index.js';
+import {
+  PriceCatalog,
+  defaultCatalog,
+  isRatingRejected,
+  rateUsage,
+  type CatalogVersion,
+} from '../domain/catalog/index.js';
 import type { RateUsage } from '../domain/ledger/ledger-commands.js';
 
-/** The price catalog in use and the ledger's rating port over it. */
+/**
+ * The price catalog in use and the ledger's rating port over it. It starts with the catalog it is given
+ * (the default one, or a test's); once the catalog stream is read (CatalogBook), it holds the versions
+ * that stream publishes. The domain stays pure: rating gets the versions passed in from here.
+ */
 export class PriceCatalogProvider {
-  constructor(readonly catalog: PriceCatalog = defaultCatalog()) {}
+  private current: PriceCatalog;
+
+  /** `initial` is also what an empty catalog stream is seeded with on first start. */
+  constructor(readonly initial: PriceCatalog = defaultCatalog()) {
+    this.current = initial;
+  }
+
+  get catalog(): PriceCatalog {
+    return this.current;
+  }
+
+  /** Puts the versions the catalog stream holds in force (validated; throws on an invalid set). */
+  install(versions: readonly CatalogVersion[]): void {
+    this.current = PriceCatalog.create(versions);
+  }
 
   readonly rate: RateUsage = ({ sku, quantity, usageAt, currency, usedThisPeriodBefore }) => {
     const result = rateUsage({
-      catalog: this.catalog,
+      catalog: this.current,
       skuId: sku,
       quantity,
       usageAt,

@@ -129,6 +129,10 @@ const STEPS: Step[] = [
   { op: 'POST /v1/payment-gateway/auto-top-ups/{requestId}', params: { requestId: 'anna-atu-1' } },
   { op: 'GET /v1/audit/accounts/{accountId}/events', params: account('romashka'), query: { limit: '100' } },
   { op: 'GET /v1/audit/events', query: { limit: '100' } },
+  // The price list: a version scheduled ahead (the example's 2027), the list, and the version in force.
+  { op: 'POST /v1/catalog/versions' },
+  { op: 'GET /v1/catalog/versions' },
+  { op: 'GET /v1/catalog', query: { asOf: '2027-01-01T00:00:00+03:00' } },
   { op: 'GET /v1/audit/accounts/{accountId}/export', params: account('romashka') },
   { op: 'GET /v1/audit/accounts/{accountId}/export', params: account('romashka'), query: { format: 'csv' } },
   { op: 'GET /v1/audit/accounts/{accountId}/verify', params: account('romashka') },

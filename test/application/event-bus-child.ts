@@ -16,6 +16,7 @@ import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-e
 import { ApiKeyRegistry } from '../../src/platform/http/auth/api-keys.js';
 import { IdempotencyStore } from '../../src/platform/http/idempotency/idempotency-store.js';
 import { loadWorkersConfig } from '../../src/ops/projections/workers-config.js';
+import { CATALOG_STREAM } from '../../src/platform/event-store/stream-names.js';
 
 const [storePath, dir, slowType, afterHead] = process.argv.slice(2) as [
   string,
@@ -31,6 +32,8 @@ class PrintingHandler implements IEventHandler<StoredEventPublished> {
   }
 
   private async react({ event }: StoredEventPublished) {
+    // The price list the engine seeds on first start is not among the events the test watches.
+    if (event.streamId === CATALOG_STREAM) return;
     process.stdout.write(`reacting ${event.id}\n`);
     if (event.type === slowType) await new Promise(() => undefined);
     process.stdout.write(`reacted ${event.id}\n`);

@@ -241,12 +241,13 @@ describe('the console in Chromium', () => {
       );
       expect(await page.locator('iframe.pdf').getAttribute('src')).toMatch(/^blob:/);
 
-      // The timeline: who did what, effective and recorded times.
-      const opened = rowOf('timeline', '1');
+      // The timeline: who did what, effective and recorded times. Log positions 1 and 2 are the price list
+      // seeded on first start, so the account's opening is the third event of the log.
+      const opened = rowOf('timeline', '3');
       await opened.waitFor();
       const [position, type, stream, actor, effective, recorded] = await opened.locator('td').allInnerTexts();
       expect([position, type, stream, actor, effective, recorded]).toEqual([
-        '1',
+        '3',
         'AccountOpened',
         'account-romashka r0',
         'service:test-service',

@@ -23,6 +23,10 @@ const EXPECTED: Record<string, Declaration> = {
   'PUT /v1/accounts/:accountId/owner-email': ['accounts:write'],
   'PUT /v1/accounts/:accountId/credit-limit': ['accounts:write'],
   'PUT /v1/accounts/:accountId/auto-top-up': ['accounts:write'],
+  // The price list: ops publish a version; every reader may read it.
+  'POST /v1/catalog/versions': ['ops'],
+  'GET /v1/catalog/versions': ['read'],
+  'GET /v1/catalog': ['read'],
   'POST /v1/accounts/:accountId/usage': ['usage:write'],
   'POST /v1/usage/batch': ['usage:write'],
   'POST /v1/accounts/:accountId/top-ups': ['payments:write'],

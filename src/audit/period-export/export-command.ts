@@ -13,6 +13,7 @@ import type { PersonalDataVault } from '../../platform/personal-data/personal-da
 import { documentServices, openAuditDependencies } from '../audit-dependencies.js';
 import { streamWriter } from '../derivation-output.js';
 import { exportPeriod, type ExportedCheckpoint } from './period-export.js';
+import { CatalogBook } from '../../ledger/catalog/catalog-book.js';
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -49,6 +50,8 @@ export async function runExport(
   const out = createWriteStream(file, { mode: 0o600 });
   try {
     const writer = streamWriter(out);
+    // Derivations re-rate usage: with the price-list versions the log holds, as the ledger rated it.
+    await new CatalogBook(store, new SystemClock(), deps.catalog).refresh();
     const { derivations } = documentServices(store, new SystemClock(), deps);
     const checkpoint = latestSignedCheckpoint(anchorConfig);
     const result = await exportPeriod(

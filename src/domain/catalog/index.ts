@@ -26,3 +26,17 @@ export {
   type RatingResult,
 } from './rating.js';
 export { russianNames, type RussianNames, type RussianSkuName } from './russian-names.js';
+export {
+  CATALOG_REJECTIONS,
+  catalogOf,
+  decideCatalog,
+  evolveCatalog,
+  initialCatalogState,
+  versionIssues,
+  type CatalogCommand,
+  type CatalogEvent,
+  type CatalogState,
+  type CatalogVersionPublished,
+  type PublishCatalogVersion,
+  type SeedCatalog,
+} from './catalog-decide.js';

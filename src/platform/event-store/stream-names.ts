@@ -8,6 +8,7 @@
  * - `documents-<accountId>`          the account's issued documents
  * - `doc-numbers-<issuer>-<year>`    an issuer's gapless document numbering series
  * - `webhook-<subscriptionId>`       a webhook subscription to document deliveries (its secret sealed)
+ * - `catalog`                        the price list: every published catalog version (one stream)
  */
 export const ACCOUNT_STREAM_PREFIX = 'account-';
 export const LEDGER_STREAM_PREFIX = 'ledger-';
@@ -15,6 +16,8 @@ export const PAYMENT_STREAM_PREFIX = 'payment-';
 export const DOCUMENTS_STREAM_PREFIX = 'documents-';
 export const NUMBERING_STREAM_PREFIX = 'doc-numbers-';
 export const WEBHOOK_STREAM_PREFIX = 'webhook-';
+/** The one stream of the price list's versions. */
+export const CATALOG_STREAM = 'catalog';
 
 export const accountStream = (accountId: string) => `${ACCOUNT_STREAM_PREFIX}${accountId}`;
 /** '@' cannot occur in account ids, so 'ledger-<id>@' selects exactly one account's periods. */
