@@ -13,6 +13,8 @@ import { ConfigError, type AppConfig } from '../../platform/config/config.js';
 import type { EventStore } from '../../platform/event-store/event-store.port.js';
 import type { PersonalDataVault } from '../../platform/personal-data/personal-data-vault.js';
 import { openAuditDependencies } from '../audit-dependencies.js';
+import { CatalogBook } from '../../ledger/catalog/catalog-book.js';
+import { SystemClock } from '../../platform/clock/clock.js';
 import { writeRecomputeMetrics } from './recompute-metrics.js';
 import {
   compareDocuments,
@@ -44,6 +46,8 @@ export async function runRecompute(
   const opened = openAuditDependencies(config);
   const deps = options.vault ? { ...opened, vault: options.vault } : opened;
   try {
+    // The price-list versions the log holds (as the ledger rated with them), like the period export.
+    await new CatalogBook(store, new SystemClock(), deps.catalog).refresh();
     const { documents, withheld } = await recomputePeriodDocuments(store, accountId, periodId, deps);
     const differences: DocumentDifference[] = compareDocuments(
       'log',
