@@ -249,7 +249,7 @@ describe('every route, hostile input', () => {
             if ((await head()) !== before) failures.push(`GET ${url} as ${role} stored events`);
           }
     expect(failures).toEqual([]);
-    // 1 710 reads (28 routes × path values × queries × 3 roles): see docs/security.md.
+    // 2 493 reads (34 routes × path values × queries × 3 roles): see docs/security.md.
     expect(sent).toBeGreaterThan(1_100);
   }, 300_000);
 });
