@@ -108,6 +108,7 @@ const TABLE_COLUMNS = `scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT
 export class IdempotencyStore {
   readonly owner: string;
   readonly leaseMs: number;
+  private readonly sql: IdempotencySql;
 
   /** The instance's own SQLite file (or ':memory:'). */
   constructor(path: string, options?: IdempotencyStoreOptions);
@@ -133,8 +134,6 @@ export class IdempotencyStore {
     }
   }
 
-  private readonly sql: IdempotencySql;
-
   /** The records in a database several instances share (PostgreSQL): creates the table when missing. */
   static async shared(sql: IdempotencySql, options: IdempotencyStoreOptions = {}): Promise<IdempotencyStore> {
     const create = `CREATE TABLE IF NOT EXISTS idempotency_keys (${TABLE_COLUMNS})`;
@@ -146,10 +145,6 @@ export class IdempotencyStore {
     }
     await sql.run('CREATE INDEX IF NOT EXISTS idempotency_keys_created ON idempotency_keys (created_at)');
     return new IdempotencyStore(sql, options);
-  }
-
-  get shared(): boolean {
-    return this.sql.dialect === 'postgres';
   }
 
   /** Claims the key for this attempt, or says why not. `now` is an ISO-8601 instant. */
