@@ -278,3 +278,46 @@ export type LedgerEvent =
 
 export type LedgerEventType = LedgerEvent['type'];
 export type LedgerEventOf<T extends LedgerEventType> = Extract<LedgerEvent, { type: T }>;
+
+/** Why a period's charges were corrected (issue 14). */
+export type CorrectionKind = 'late-usage' | 'adjustment' | 'usage-voided' | 'usage-rerated';
+
+/**
+ * A correction of charges (issue 14), booked as `ChargeCorrected` in the open period's stream — never an
+ * edit of what was booked before. `correctsPeriod` names the period the amount belongs to: a closed period
+ * (its documents then get corrective documents) or the open period itself (a void or re-rate of one of its
+ * own records, which its closing documents simply include). Amounts are signed decimal strings: > 0
+ * charges the customer more (late usage, a debit, a re-rate upwards), < 0 gives back (a credit, a voided
+ * record, a re-rate downwards); `fromGrants` + `fromBalance` = `amount`.
+ */
+export interface ChargeCorrection {
+  correctionId: string;
+  kind: CorrectionKind;
+  correctsPeriod: string;
+  service: string;
+  category: string;
+  /** The SKU corrected (usage corrections; an adjustment may name one). */
+  sku?: string;
+  /** The usage record booked late, voided or re-rated. */
+  usageRecordId?: string;
+  /** Late usage and re-rates: the record as metered and rated at its usage instant. */
+  usage?: {
+    quantity: string;
+    unit: string;
+    windowStart: string;
+    windowEnd: string;
+    catalogVersion: string;
+    ratedAmount: string;
+  };
+  amount: string;
+  fromGrants: Array<{ grantId: string; amount: string }>;
+  fromBalance: string;
+  /** `fromBalance` by funding source (what was drawn, or given back to, each source). */
+  fromBalanceBy?: FundingPart[];
+  balanceAfter: string;
+  /** Why, and a reference (a ticket, the original document's number); `by` — who (API key name, 'meter'). */
+  reason: string;
+  reference?: string;
+  by: string;
+  at: string;
+}
