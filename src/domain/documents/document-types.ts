@@ -10,6 +10,7 @@ import type { LocalDate } from '../shared/calendar.js';
 import { DomainError } from '../shared/errors.js';
 import type { Currency } from '../shared/money.js';
 import type { VatJurisdiction, VatRate } from '../shared/vat.js';
+import type { CorrectiveDocument } from './corrective-documents.js';
 
 export type { DocumentKind } from '../policies/policy-profile.js';
 
@@ -118,7 +119,7 @@ interface DocumentBase {
   readonly totals: DocumentTotals;
 }
 
-interface ClosingDocumentBase extends DocumentBase {
+export interface ClosingDocumentBase extends DocumentBase {
   readonly payer: DocumentParty;
   readonly servicePeriod: ServicePeriodDays;
   readonly delivery: DocumentDelivery;
@@ -233,7 +234,8 @@ export interface BillSettlement {
   readonly penalties: DocumentAmount;
 }
 
-export type AccountDocument = BillDocument | ClosingDocument;
+/** Corrective documents (КСФ, УКД, corrective act) of a closed period: corrective-documents.ts. */
+export type AccountDocument = BillDocument | ClosingDocument | CorrectiveDocument;
 
 /** A document with its number: `<ISSUER-PREFIX>-<YEAR>-<000001>`. */
 export type Numbered<D = AccountDocument> = D & {
