@@ -5,12 +5,7 @@
  * March 2026 (RU VAT 22 %), Cloud Compute by SKU: 1 000 vCPU-hours for 1 220.00 and 500 GB-hours of RAM for
  * 610.00, paid by bank transfer; corrections booked on 10 April.
  */
-import {
-  closeAndNumber,
-  correction,
-  correctiveOfKind,
-  TestSeries,
-} from './corrective-documents.fixtures.js';
+import { closeAndNumber, correction, correctiveOfKind, TestSeries } from './corrective-documents.fixtures.js';
 import {
   CorrectionBelowDocumentedError,
   CorrectionPeriodMismatchError,
@@ -243,7 +238,10 @@ describe('corrective documents: the document basis', () => {
     });
 
   it('spent from balance: a correction paid by grants changes nothing — no corrective document', () => {
-    const { compose } = setUp(ruLegal(), withDocuments('yc-legal-credit', { actBasis: 'spent-from-balance' }));
+    const { compose } = setUp(
+      ruLegal(),
+      withDocuments('yc-legal-credit', { actBasis: 'spent-from-balance' }),
+    );
     expect(compose([grantPaid('g-1')])).toEqual({ periodId: '2026-03', documents: [], omitted: 'no-effect' });
   });
 
@@ -262,9 +260,15 @@ describe('corrective documents: the document basis', () => {
       sku: VCPU,
       fromBalanceBy: [{ source: 'card', amount: '122' }],
     });
-    const withoutCards = setUp(ruLegal(), withDocuments('yc-legal-credit', { eligibleChannels: ['bank-transfer'] }));
+    const withoutCards = setUp(
+      ruLegal(),
+      withDocuments('yc-legal-credit', { eligibleChannels: ['bank-transfer'] }),
+    );
     expect(withoutCards.compose([byCard]).omitted).toBe('no-effect');
-    const withCards = setUp(ruLegal(), withDocuments('yc-legal-credit', { eligibleChannels: ['bank-transfer', 'card'] }));
+    const withCards = setUp(
+      ruLegal(),
+      withDocuments('yc-legal-credit', { eligibleChannels: ['bank-transfer', 'card'] }),
+    );
     expect(withCards.compose([byCard]).documents[0]!.change.difference.gross).toBe('122.00');
   });
 
@@ -283,7 +287,10 @@ describe('corrective documents: the document basis', () => {
 
 describe('corrective documents: which documents', () => {
   it('an original UPD status 1 gets one УКД status 1 (also the КСФ)', () => {
-    const { originals, compose } = setUp(ruLegal({ profileId: 'vk-legal-postpaid' }), profile('vk-legal-postpaid'));
+    const { originals, compose } = setUp(
+      ruLegal({ profileId: 'vk-legal-postpaid' }),
+      profile('vk-legal-postpaid'),
+    );
     const upd = ofKind(originals, 'upd');
     const { documents } = compose([lateUsage('u1', VCPU, '100', '122')]);
     expect(documents.map((d) => [d.kind, d.status, d.corrects.number, d.corrects.date])).toEqual([

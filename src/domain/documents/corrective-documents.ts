@@ -209,8 +209,13 @@ export function correctiveDocumentsFor(request: CorrectiveDocumentsRequest): Cor
   const { account, issuer, profile, periodId } = request;
   const facts = account.facts;
   for (const c of request.corrections)
-    if (c.correctsPeriod !== periodId) throw new CorrectionPeriodMismatchError(c.correctionId, c.correctsPeriod, periodId);
-  const none = (omitted: CorrectiveOmissionReason): CorrectiveDocuments => ({ periodId, documents: [], omitted });
+    if (c.correctsPeriod !== periodId)
+      throw new CorrectionPeriodMismatchError(c.correctionId, c.correctsPeriod, periodId);
+  const none = (omitted: CorrectiveOmissionReason): CorrectiveDocuments => ({
+    periodId,
+    documents: [],
+    omitted,
+  });
   if (facts.payerType === 'individual') return none('individual');
   if (periodId === request.bookedInPeriod) return none('open-period');
   assertAccountIssuer(facts, issuer);
@@ -218,7 +223,8 @@ export function correctiveDocumentsFor(request: CorrectiveDocumentsRequest): Cor
   const original = originalServicesDocument(request.issued, periodId);
   if (!original) return none('no-closing-documents');
   const originalInvoice = request.issued.find(
-    (d): d is Numbered<VatInvoiceDocument> => d.kind === 'vat-invoice' && d.basisDocumentId === original.documentId,
+    (d): d is Numbered<VatInvoiceDocument> =>
+      d.kind === 'vat-invoice' && d.basisDocumentId === original.documentId,
   );
   const context = vatContextFor(facts, profile);
   const policy: Policy = { actBasis: original.basis, eligibleChannels: profile.documents.eligibleChannels };
@@ -266,7 +272,11 @@ export function correctiveDocumentsFor(request: CorrectiveDocumentsRequest): Cor
   const documents: CorrectiveDocument[] = [services];
   // A status-1 UPD was the VAT invoice too, and so is its УКД; otherwise the VAT invoice gets its КСФ.
   if (originalInvoice) {
-    const previousInvoice = latestCorrective(request.issued, originalInvoice.documentId, 'corrective-vat-invoice');
+    const previousInvoice = latestCorrective(
+      request.issued,
+      originalInvoice.documentId,
+      'corrective-vat-invoice',
+    );
     documents.push({
       ...common(
         'corrective-vat-invoice',
@@ -322,11 +332,15 @@ function lineFor(lines: readonly DocumentLine[], c: ChargeCorrection, timeZone: 
   const candidates =
     exact.length > 0
       ? exact
-      : indexesWhere(lines, (l) => l.service === c.service && l.category === c.category && l.sku === undefined);
+      : indexesWhere(
+          lines,
+          (l) => l.service === c.service && l.category === c.category && l.sku === undefined,
+        );
   if (candidates.length <= 1) return candidates[0] ?? -1;
   const day = c.usage ? localDate(c.usage.windowStart, timeZone) : undefined;
   const holding = candidates.find(
-    (i) => day !== undefined && lines[i]!.servicePeriod.firstDay <= day && day <= lines[i]!.servicePeriod.lastDay,
+    (i) =>
+      day !== undefined && lines[i]!.servicePeriod.firstDay <= day && day <= lines[i]!.servicePeriod.lastDay,
   );
   return holding ?? candidates.at(-1)!;
 }
@@ -369,7 +383,10 @@ function correctedRows(
       index = lines.length - 1;
     }
     const delta = deltas.get(index) ?? { amount: new Big(0), quantity: new Big(0) };
-    deltas.set(index, { amount: delta.amount.plus(amount), quantity: delta.quantity.plus(quantityChange(c)) });
+    deltas.set(index, {
+      amount: delta.amount.plus(amount),
+      quantity: delta.quantity.plus(quantityChange(c)),
+    });
   }
   const changed: CorrectiveLine[] = [];
   const after = lines.map((line, index) => {
@@ -382,8 +399,7 @@ function correctedRows(
     if (gross.isNegative())
       throw new CorrectionBelowDocumentedError(periodId, line.description, line.gross, printed(difference));
     const amounts = vatOfGross(gross, line.vatRate, context.rounding);
-    const quantity =
-      line.quantity !== undefined ? new Big(line.quantity).plus(delta.quantity) : undefined;
+    const quantity = line.quantity !== undefined ? new Big(line.quantity).plus(delta.quantity) : undefined;
     const afterLine: DocumentLine = {
       ...line,
       net: printed(amounts.net),
