@@ -46,7 +46,8 @@ export class TestSeries {
   number<D extends AccountDocument>(documents: readonly D[]): Array<Numbered<D>> {
     const result = assignNumbers(this.counter, documents);
     this.counter = result.counter;
-    this.issued.push(...result.documents);
+    // Numbered<D> is an AccountDocument with its number; the generic loses that.
+    this.issued.push(...(result.documents as unknown as Array<Numbered<AccountDocument>>));
     return result.documents;
   }
 

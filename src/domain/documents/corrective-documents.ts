@@ -109,6 +109,8 @@ export interface CorrectiveDocument extends ClosingDocumentBase {
   readonly basisDocumentId?: string;
   /** The ChargeCorrected corrections it documents. */
   readonly correctionIds: readonly string[];
+  /** Why (each correction's reason and reference, once each): the basis of the correction the forms print. */
+  readonly grounds: readonly string[];
   readonly correctiveLines: readonly CorrectiveLine[];
   readonly change: {
     readonly increase: DocumentTotals;
@@ -259,6 +261,9 @@ export function correctiveDocumentsFor(request: CorrectiveDocumentsRequest): Cor
     corrects,
     ...(before ? { previous: before } : {}),
     correctionIds: [...correctionIds],
+    grounds: [
+      ...new Set(request.corrections.map((c) => (c.reference ? `${c.reason} (${c.reference})` : c.reason))),
+    ],
     correctiveLines: rows.changed.map((row) => ({ ...row })),
     lines: rows.after.map((line) => ({ ...line })),
     totals: { ...afterTotals },
