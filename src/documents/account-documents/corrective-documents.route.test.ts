@@ -196,39 +196,33 @@ describe('corrective documents issued when a correction is booked', () => {
         ]);
       }));
 
-  it('the corrective act as PDF prints the act it corrects and rows А/Б/В/Г with the amounts', () =>
-    spec
-      .given(correctionsBooked)
-      .when(() => get(`/v1/accounts/kd-romashka/documents/${issued.correctiveAct}/pdf`))
-      .then(async (result, api) => {
-        expect(result.status).toBe(200);
-        expect(result.headers.get('content-type')).toBe('application/pdf');
-        const act = { number: issued.act };
-        const corrective = { number: issued.correctiveAct };
-        const pdf = Buffer.from(
-          await (
-            await fetch(`${api.baseUrl}/v1/accounts/kd-romashka/documents/${corrective.number}/pdf`, {
-              headers: { authorization: `Bearer ${KEYS.auditor}` },
-            })
-          ).arrayBuffer(),
-        );
-        const { text } = readPdf(pdf, 'corrective-act-route');
-        expect(
-          missingFields(text, [
-            `Корректировочный акт № ${corrective.number} от 2 апреля 2026 г.`,
-            `к акту № ${act.number} от 31.03.2026`,
-            'Credit for an outage (INC-7)',
-            'А (до изменения)',
-            'Б (после изменения)',
-            'В (увеличение)',
-            'Г (уменьшение)',
-            formatAmount('1220.00'),
-            formatAmount('1159.00'),
-            formatAmount('61.00'),
-            'Стоимость оказанных услуг уменьшена на 61,00',
-          ]),
-        ).toEqual([]);
-      }));
+  it('the corrective act as PDF prints the act it corrects and rows А/Б/В/Г with the amounts', async () => {
+    const api = await spec.api();
+    await correctionsBooked(api);
+    // Fetched as bytes (one rendering): the PDF's text layer read back with pdftotext.
+    const response = await fetch(
+      `${api.baseUrl}/v1/accounts/kd-romashka/documents/${issued.correctiveAct}/pdf`,
+      { headers: { authorization: `Bearer ${KEYS.auditor}` } },
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    const { text } = readPdf(Buffer.from(await response.arrayBuffer()), 'corrective-act-route');
+    expect(
+      missingFields(text, [
+        `Корректировочный акт № ${issued.correctiveAct} от 2 апреля 2026 г.`,
+        `к акту № ${issued.act} от 31.03.2026`,
+        'Credit for an outage (INC-7)',
+        'А (до изменения)',
+        'Б (после изменения)',
+        'В (увеличение)',
+        'Г (уменьшение)',
+        formatAmount('1220.00'),
+        formatAmount('1159.00'),
+        formatAmount('61.00'),
+        'Стоимость оказанных услуг уменьшена на 61,00',
+      ]),
+    ).toEqual([]);
+  });
 
   it('the reconciliation report shows the corrective act: the decrease reduces what the customer owes', () =>
     spec
