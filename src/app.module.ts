@@ -59,6 +59,7 @@ import {
   IssueTopUpBillHandler,
   IssueWithheldDocumentsHandler,
   IssuePeriodDocumentsHandler,
+  IssueCorrectiveDocumentsHandler,
 } from './documents/issue-documents/issue-documents.command.js';
 import { ClosePeriodController } from './ledger/close-period/close-period.controller.js';
 import { ClosePeriodHandler } from './ledger/close-period/close-period.command.js';
@@ -167,6 +168,7 @@ export const COMMAND_HANDLERS = [
   ClosePeriodHandler,
   UpgradeFromTrialHandler,
   IssuePeriodDocumentsHandler,
+  IssueCorrectiveDocumentsHandler,
   IssueMidPeriodBillHandler,
   IssueTopUpBillHandler,
   IssueWithheldDocumentsHandler,

@@ -38,6 +38,7 @@ import {
   IssueTopUpBill,
   IssueWithheldDocuments,
   IssuePeriodDocuments,
+  IssueCorrectiveDocuments,
 } from './documents/issue-documents/issue-documents.command.js';
 import type { ReadModelDb } from '../projections/runner/read-model-db.js';
 import type { LeaseOptions } from '../projections/runner/leased-runner.js';
@@ -152,6 +153,8 @@ export function wireTimelines(
         issueTopUpBill: (accountId, periodId, billId) =>
           commands.execute(new IssueTopUpBill(accountId, periodId, billId)),
         issueWithheld: (accountId) => commands.execute(new IssueWithheldDocuments(accountId)),
+        issueCorrectiveDocuments: (accountId, periodId, correctionId) =>
+          commands.execute(new IssueCorrectiveDocuments(accountId, periodId, correctionId)),
       },
       db: dbs.documents,
     },

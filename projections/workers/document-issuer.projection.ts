@@ -1,5 +1,5 @@
 import type { Projection, ProjectionIdentity } from '../runner/projection.js';
-import type { LedgerEventOf } from '../../src/domain/ledger/ledger-events.js';
+import type { ChargeCorrection, LedgerEventOf } from '../../src/domain/ledger/ledger-events.js';
 import { DomainError } from '../../src/domain/shared/errors.js';
 import {
   ACCOUNT_STREAM_PREFIX,
@@ -10,7 +10,7 @@ import {
 
 /**
  * Issues documents from the durable subscription: every PeriodClosed (mid-period BillIssued,
- * TopUpBillIssued) gets its documents exactly once, however the period was closed. A period whose documents cannot be composed (for
+ * TopUpBillIssued, ChargeCorrected — its corrective documents) gets its documents exactly once, however the period was closed. A period whose documents cannot be composed (for
  * example a legal entity without legal details) is recorded as withheld, with the reason, instead of
  * stopping the issuer for every other account; the documents stream records it too (DocumentsWithheld), and
  * when the account's legal details are added or its contract changes the withheld documents are issued
@@ -21,7 +21,14 @@ export const DOCUMENT_ISSUER: ProjectionIdentity = {
   version: 1,
   filter: {
     streamPrefixes: [LEDGER_STREAM_PREFIX, ACCOUNT_STREAM_PREFIX],
-    eventTypes: ['PeriodClosed', 'BillIssued', 'TopUpBillIssued', 'LegalDetailsAdded', 'ContractChanged'],
+    eventTypes: [
+      'PeriodClosed',
+      'BillIssued',
+      'TopUpBillIssued',
+      'LegalDetailsAdded',
+      'ContractChanged',
+      'ChargeCorrected',
+    ],
   },
 };
 
@@ -30,6 +37,8 @@ export interface DocumentIssuing {
   issueForClosedPeriod(accountId: string, periodId: string): Promise<unknown>;
   issueMidPeriodBill(accountId: string, periodId: string, billId: string): Promise<unknown>;
   issueTopUpBill(accountId: string, periodId: string, billId: string): Promise<unknown>;
+  /** A correction booked in the open period `periodId` (issue 14): the corrective documents it calls for. */
+  issueCorrectiveDocuments(accountId: string, periodId: string, correctionId: string): Promise<unknown>;
   /** The legal details arrived: issue what was withheld for want of them. */
   issueWithheld(accountId: string): Promise<unknown>;
 }
@@ -53,7 +62,10 @@ export function documentIssuerProjection(documents: DocumentIssuing): Projection
       const { accountId, periodId } = ledgerStreamParts(recorded.streamId)!;
       try {
         if (recorded.type === 'PeriodClosed') await documents.issueForClosedPeriod(accountId, periodId);
-        else if (recorded.type === 'TopUpBillIssued') {
+        else if (recorded.type === 'ChargeCorrected') {
+          const { correctionId } = recorded.data as ChargeCorrection;
+          await documents.issueCorrectiveDocuments(accountId, periodId, correctionId);
+        } else if (recorded.type === 'TopUpBillIssued') {
           const { billId } = recorded.data as LedgerEventOf<'TopUpBillIssued'>['data'];
           await documents.issueTopUpBill(accountId, periodId, billId);
         } else {

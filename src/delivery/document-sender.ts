@@ -33,6 +33,9 @@ const TITLES: Record<string, string> = {
   'vat-invoice': 'Счёт-фактура',
   'advance-vat-invoice': 'Счёт-фактура на аванс',
   upd: 'Универсальный передаточный документ',
+  'corrective-vat-invoice': 'Корректировочный счёт-фактура',
+  ukd: 'Универсальный корректировочный документ',
+  'corrective-act': 'Корректировочный акт',
 };
 
 /** Why e-mail is not sent, when it is not (ops status says it too). */

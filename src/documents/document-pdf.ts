@@ -4,6 +4,7 @@ import type { AccountDocument, Numbered } from '../domain/documents/index.js';
 import { renderAct } from './forms/act-form.js';
 import type { FormContext } from './forms/form-common.js';
 import { renderBill } from './forms/bill-form.js';
+import { renderCorrectiveDocument } from './forms/corrective-forms.js';
 import { renderKzAct } from './forms/kz-act-form.js';
 import { renderUpd } from './forms/upd-form.js';
 import { renderVatInvoice } from './forms/vat-invoice-form.js';
@@ -59,5 +60,9 @@ export function renderDocumentPdf(
       return renderUpd(document, context);
     case 'bill':
       return renderBill(document, context);
+    case 'corrective-vat-invoice':
+    case 'ukd':
+    case 'corrective-act':
+      return renderCorrectiveDocument(document, context);
   }
 }

@@ -18,6 +18,7 @@ import {
   composeBill,
   composeTopUpBill,
   closingDocumentsFor,
+  correctiveDocumentsFor,
   formsMidPeriodClosingDocuments,
   initialNumberCounter,
   periodSoFar,
@@ -28,7 +29,7 @@ import {
   type DocumentAccount,
   type Numbered,
 } from '../domain/documents/index.js';
-import type { LedgerEvent, LedgerEventOf } from '../domain/ledger/ledger-events.js';
+import type { ChargeCorrection, LedgerEvent, LedgerEventOf } from '../domain/ledger/ledger-events.js';
 import { evolveLedger, initialLedgerState } from '../domain/ledger/ledger-state.js';
 import type { LocalDate } from '../domain/shared/calendar.js';
 import { DomainError } from '../domain/shared/errors.js';
@@ -351,6 +352,42 @@ export class DocumentService {
     const outcome = await this.issue(accountId, [document], issued.id, this.today(account));
     await this.recordWithheld(accountId, entry, undefined, issued.id);
     return outcome;
+  }
+
+  /**
+   * The corrective documents (КСФ, УКД, corrective act) for one correction booked in the open period `periodId`
+   * (a `ChargeCorrected` event, issue 14) when it corrects a closed period that had closing documents: composed
+   * from the documents as issued (corrective-documents.ts), numbered in the issuer's series, dated the
+   * correction's local day. Idempotent: a retry finds its documents by id (the correction's) and issues nothing
+   * twice; it is composed without them, so a retry after a crash composes exactly the same documents.
+   */
+  async issueCorrectiveDocuments(
+    accountId: string,
+    periodId: string,
+    correctionId: string,
+  ): Promise<CommandOutcome> {
+    const events = await this.store.readStream(ledgerStream(accountId, periodId));
+    const booked = events.find(
+      (e) => e.type === 'ChargeCorrected' && (e.data as ChargeCorrection).correctionId === correctionId,
+    );
+    if (!booked) throw new Error(`No correction ${correctionId} in ${periodId} of ${accountId}`);
+    const correction = booked.data as ChargeCorrection;
+    const stream = documentsStream(accountId);
+    const issued = (await this.documents.exists(stream))
+      ? [...(await this.documents.load(stream)).state.issued.values()]
+      : [];
+    const { account, profile } = await this.accountContext(accountId);
+    const { documents } = correctiveDocumentsFor({
+      account,
+      issuer: issuerDetails(account.facts.issuer),
+      profile,
+      periodId: correction.correctsPeriod,
+      bookedInPeriod: periodId,
+      corrections: [correction],
+      issued: issued.filter((d) => !('correctionIds' in d && d.correctionIds.includes(correctionId))),
+    });
+    if (documents.length === 0) return { status: 'duplicate', streamId: stream, eventTypes: [] };
+    return this.issue(accountId, documents, booked.id, this.today(account));
   }
 
   /**

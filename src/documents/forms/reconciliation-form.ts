@@ -1,6 +1,6 @@
 import type {
   ContractAgreement,
-  DocumentKind,
+  ReconciliationDocumentKind,
   DocumentParty,
   IssuerSignatories,
   ReconciliationEntry,
@@ -35,7 +35,10 @@ const SIDE: Column[] = [
 ];
 const COLUMNS: Column[] = [...SIDE, ...SIDE];
 
-const DOCUMENT_NAMES: Readonly<Record<DocumentKind, string>> = {
+const DOCUMENT_NAMES: Readonly<Record<ReconciliationDocumentKind, string>> = {
+  'corrective-act': 'Корректировочный акт',
+  ukd: 'УКД',
+  'corrective-vat-invoice': 'Корректировочный счёт-фактура',
   act: 'Акт',
   upd: 'УПД',
   'vat-invoice': 'Счёт-фактура',

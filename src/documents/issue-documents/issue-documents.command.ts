@@ -77,3 +77,26 @@ export class IssueWithheldDocumentsHandler implements ICommandHandler<IssueWithh
     return this.documents.issueWithheld(accountId);
   }
 }
+
+/**
+ * A correction was booked (ChargeCorrected, issue 14): issue the corrective documents of the period it corrects
+ * (sent by the document issuer, once per correction).
+ */
+export class IssueCorrectiveDocuments extends Command<CommandOutcome> {
+  constructor(
+    readonly accountId: string,
+    readonly periodId: string,
+    readonly correctionId: string,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(IssueCorrectiveDocuments)
+export class IssueCorrectiveDocumentsHandler implements ICommandHandler<IssueCorrectiveDocuments> {
+  constructor(@Inject(DocumentService) private readonly documents: DocumentService) {}
+
+  execute({ accountId, periodId, correctionId }: IssueCorrectiveDocuments): Promise<CommandOutcome> {
+    return this.documents.issueCorrectiveDocuments(accountId, periodId, correctionId);
+  }
+}

@@ -233,7 +233,78 @@ export interface BillSettlement {
   readonly penalties: DocumentAmount;
 }
 
-export type AccountDocument = BillDocument | ClosingDocument;
+/**
+ * Corrective documents (issue 14; composed by corrective-documents.ts): a closed period's documents are never
+ * edited — a correction that changes them is documented by these, naming the original.
+ */
+/** КСФ (corrective VAT invoice), УКД (corrective transfer document), corrective act. */
+export type CorrectiveDocumentKind = 'corrective-vat-invoice' | 'ukd' | 'corrective-act';
+
+/** A document another one refers to: the original (or an earlier corrective document) by number and date. */
+export interface DocumentReference {
+  readonly documentId: string;
+  readonly kind: string;
+  readonly number: string;
+  readonly date: LocalDate;
+}
+
+/** A line's amounts at one moment (row А "before" or Б "after"); quantity and price where the line has them. */
+export interface CorrectiveLineAmounts extends DocumentTotals {
+  readonly quantity?: string;
+  readonly unitPrice?: DocumentAmount;
+}
+
+/** A difference (row В "increase" or Г "decrease"): never negative; the quantity where it changed. */
+export interface CorrectiveDifference extends DocumentTotals {
+  readonly quantity?: string;
+}
+
+/** One corrected line: rows А (before), Б (after), В (increase), Г (decrease) of the КСФ form. */
+export interface CorrectiveLine {
+  readonly description: string;
+  readonly service: string | null;
+  readonly category: string | null;
+  readonly sku?: string;
+  readonly servicePeriod: ServicePeriodDays;
+  /** The original line's rate: the rate in force in the corrected period. */
+  readonly vatRate: VatRate;
+  readonly before: CorrectiveLineAmounts;
+  readonly after: CorrectiveLineAmounts;
+  readonly increase: CorrectiveDifference;
+  readonly decrease: CorrectiveDifference;
+}
+
+/**
+ * A corrective document. `lines` and `totals` are the period's documents as they stand after it (what the
+ * next correction starts from); `correctiveLines` are the changed lines with before / after / difference,
+ * and `change` the totals of increase and decrease and the signed difference (increase − decrease).
+ */
+export interface CorrectiveDocument extends ClosingDocumentBase {
+  readonly kind: CorrectiveDocumentKind;
+  /** УКД only: 1 — it is also the КСФ; 2 — a transfer document only (its КСФ is separate). */
+  readonly status?: 1 | 2;
+  readonly basis: 'spent-from-balance' | 'total-consumption';
+  /** The original document corrected (act, UPD or VAT invoice of the period). */
+  readonly corrects: DocumentReference;
+  /** The corrective document of the same original this one continues from (its "after" is this "before"). */
+  readonly previous?: DocumentReference;
+  /** A КСФ beside a corrective act or УКД status 2: the documentId of that document (line 5а of the form). */
+  readonly basisDocumentId?: string;
+  /** The ChargeCorrected corrections it documents. */
+  readonly correctionIds: readonly string[];
+  /** Why (each correction's reason and reference, once each): the basis of the correction the forms print. */
+  readonly grounds: readonly string[];
+  readonly correctiveLines: readonly CorrectiveLine[];
+  readonly change: {
+    readonly increase: DocumentTotals;
+    readonly decrease: DocumentTotals;
+    /** increase − decrease, signed: > 0 the customer owes more, < 0 less. */
+    readonly difference: DocumentTotals;
+  };
+}
+
+/** Corrective documents (КСФ, УКД, corrective act) of a closed period: corrective-documents.ts. */
+export type AccountDocument = BillDocument | ClosingDocument | CorrectiveDocument;
 
 /** A document with its number: `<ISSUER-PREFIX>-<YEAR>-<000001>`. */
 export type Numbered<D = AccountDocument> = D & {

@@ -82,6 +82,7 @@ export {
   reconcile,
   type DebitCredit,
   type ExclusionReason,
+  type ReconciliationDocumentKind,
   type ReconciliationEntry,
   type ReconciliationLine,
   type ReconciliationReport,
@@ -107,3 +108,20 @@ export {
 } from './billing-report.js';
 export { AmountInWordsError, amountInWords, integerInWords, pluralForm } from './amount-in-words.js';
 export { previewClose, ClosePreviewRefusedError, type ClosePreview } from './close-preview.js';
+export {
+  CORRECTIVE_DOCUMENT_KINDS,
+  CorrectionBelowDocumentedError,
+  CorrectionPeriodMismatchError,
+  correctiveDocumentsFor,
+  documentedCorrection,
+  isCorrectiveDocument,
+  type CorrectiveDifference,
+  type CorrectiveDocument,
+  type CorrectiveDocumentKind,
+  type CorrectiveDocuments,
+  type CorrectiveDocumentsRequest,
+  type CorrectiveLine,
+  type CorrectiveLineAmounts,
+  type CorrectiveOmissionReason,
+  type DocumentReference,
+} from './corrective-documents.js';

@@ -215,14 +215,18 @@ export function assignNumbers<D extends NumberableDocument>(
   };
 }
 
+/** The kinds that record a shipment (transfer): a late one keeps its day as `shipmentDate`. */
+const SHIPPING_KINDS: ReadonlySet<string> = new Set(['act', 'vat-invoice', 'upd']);
+
 /**
  * A late document drawn up on `date`: the document date moves, the service period stays, and an act, VAT
  * invoice or UPD keeps the day of the shipment (transfer) as `shipmentDate` — its original date — to print
- * it. An advance VAT invoice has no shipment: only its date moves.
+ * it. An advance VAT invoice or a corrective document has no shipment: only its date moves.
  */
 export function redate<D extends NumberableDocument>(document: D, date: LocalDate): D {
   if (date === document.date) return document;
-  const withShipment = document.kind !== 'advance-vat-invoice' && document.kind !== 'bill';
+  // A corrective document (issue 14) is dated the day of its correction: it has no shipment of its own.
+  const withShipment = document.kind === undefined || SHIPPING_KINDS.has(document.kind);
   return {
     ...document,
     date,

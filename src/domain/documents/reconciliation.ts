@@ -13,19 +13,33 @@ import { Money, assertInMinorUnits, type Currency } from '../shared/money.js';
 import { localDate } from '../shared/reporting-period.js';
 import { printed } from './document-lines.js';
 import type { AccountDocument, DocumentParty, Numbered } from './document-types.js';
+import { isCorrectiveDocument, type CorrectiveDocumentKind } from './corrective-documents.js';
 
-/** Document kinds that confirm services rendered, i.e. the debit side. */
-export const SERVICE_CONFIRMING_KINDS: readonly DocumentKind[] = ['act', 'upd'];
+/** What a document entry can be: a period's document or a corrective one (issue 14). */
+export type ReconciliationDocumentKind = DocumentKind | CorrectiveDocumentKind;
+
+/**
+ * Document kinds that confirm services rendered, i.e. the debit side; a corrective act or УКД changes what
+ * was confirmed (its КСФ, like a VAT invoice, repeats it).
+ */
+export const SERVICE_CONFIRMING_KINDS: readonly ReconciliationDocumentKind[] = [
+  'act',
+  'upd',
+  'corrective-act',
+  'ukd',
+];
 
 export type ReconciliationEntry =
   | {
       readonly type: 'document';
       readonly date: LocalDate;
       readonly documentId: string;
-      readonly kind: DocumentKind;
+      readonly kind: ReconciliationDocumentKind;
       readonly number?: string;
-      /** The document's gross total, in minor units. */
+      /** The document's gross total, in minor units (a corrective document: its increase). */
       readonly amount: string;
+      /** A corrective document's decrease (minor units): it reduces what the customer owes (credit). */
+      readonly decrease?: string;
     }
   | {
       readonly type: 'payment';
@@ -150,7 +164,11 @@ export function reconcile(request: ReconciliationRequest): ReconciliationReport 
         excluded.push({ reference, reason: 'not-a-services-document' });
         return;
       }
+      const decrease = Money.of(entry.decrease ?? '0', currency);
+      assertInMinorUnits(decrease, `decrease of ${reference}`);
+      if (decrease.isNegative()) throw new ReconciliationAmountError(reference, entry.decrease);
       debit = debit.add(amount);
+      credit = credit.add(decrease);
       counted.push({
         index,
         line: {
@@ -159,7 +177,7 @@ export function reconcile(request: ReconciliationRequest): ReconciliationReport 
           description: `${DOCUMENT_TITLES[entry.kind]} ${reference}`,
           reference,
           debit: printed(amount),
-          credit: printed(zero),
+          credit: printed(decrease),
         },
       });
     } else {
@@ -204,8 +222,21 @@ export function reconcile(request: ReconciliationRequest): ReconciliationReport 
   };
 }
 
-/** A numbered document as a reconciliation entry (its gross total). */
+/**
+ * A numbered document as a reconciliation entry (its gross total). A corrective document is its change: the
+ * increase adds to what the customer owes (debit), the decrease reduces it (credit) — one row, both sides.
+ */
 export function documentEntry(document: Numbered<AccountDocument>): ReconciliationEntry {
+  if (isCorrectiveDocument(document))
+    return {
+      type: 'document',
+      date: document.date,
+      documentId: document.documentId,
+      kind: document.kind,
+      number: document.number,
+      amount: document.change.increase.gross,
+      decrease: document.change.decrease.gross,
+    };
   return {
     type: 'document',
     date: document.date,
@@ -230,7 +261,10 @@ export function paymentEntry(
   };
 }
 
-const DOCUMENT_TITLES: Readonly<Record<DocumentKind, string>> = {
+const DOCUMENT_TITLES: Readonly<Record<ReconciliationDocumentKind, string>> = {
+  'corrective-act': 'Corrective act',
+  ukd: 'UKD',
+  'corrective-vat-invoice': 'Corrective VAT invoice',
   act: 'Act',
   upd: 'UPD',
   'vat-invoice': 'VAT invoice',
