@@ -76,7 +76,8 @@ export function pricingApplied(
   if (commitment) return { commitmentId: commitment.commitmentId, percent: commitment.discountPercent };
   const live = pricing.discounts.filter((d) => inForce(d.effectiveFrom, d.effectiveUntil, usage.at));
   const discount =
-    live.find((d) => d.sku === usage.sku) ?? live.find((d) => d.sku === undefined && d.category === usage.category);
+    live.find((d) => d.sku === usage.sku) ??
+    live.find((d) => d.sku === undefined && d.category === usage.category);
   return discount && { discountId: discount.discountId, percent: discount.percent };
 }
 

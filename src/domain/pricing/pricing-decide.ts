@@ -150,10 +150,16 @@ function decideGrantDiscount(command: GrantDiscount, state: PricingState): Decis
     targetProblem(command) ??
     percentProblem(command.percent, 'percent') ??
     instantProblem(command.effectiveFrom, 'effectiveFrom') ??
-    (command.effectiveUntil === undefined ? undefined : instantProblem(command.effectiveUntil, 'effectiveUntil'));
+    (command.effectiveUntil === undefined
+      ? undefined
+      : instantProblem(command.effectiveUntil, 'effectiveUntil'));
   if (bad) return bad;
   if (command.effectiveUntil !== undefined && ms(command.effectiveUntil) <= ms(command.effectiveFrom)) {
-    return reject(PRICING_REJECTIONS.invalid, 'effectiveUntil must lie after effectiveFrom', 'effectiveUntil');
+    return reject(
+      PRICING_REJECTIONS.invalid,
+      'effectiveUntil must lie after effectiveFrom',
+      'effectiveUntil',
+    );
   }
   const discount: DiscountRecord = {
     discountId: command.discountId,
@@ -284,8 +290,12 @@ function decideMakeCommitment(command: MakeCommitment, state: PricingState): Dec
   if (early) return early;
   const clash = [...state.commitments.values()].find(
     (other) =>
-      overlaps(commitment.effectiveFrom, commitment.effectiveUntil, other.effectiveFrom, other.effectiveUntil) &&
-      scopesMeet(commitment, other, command.knownSkus),
+      overlaps(
+        commitment.effectiveFrom,
+        commitment.effectiveUntil,
+        other.effectiveFrom,
+        other.effectiveUntil,
+      ) && scopesMeet(commitment, other, command.knownSkus),
   );
   if (clash) {
     return reject(
@@ -320,7 +330,9 @@ export function pricingInForce(
         const until = untilOf(d);
         return { ...d, ...(until !== undefined ? { effectiveUntil: until } : {}) };
       }),
-    commitments: [...state.commitments.values()].filter((c) => inForce(c.effectiveFrom, c.effectiveUntil, at)),
+    commitments: [...state.commitments.values()].filter((c) =>
+      inForce(c.effectiveFrom, c.effectiveUntil, at),
+    ),
   };
 }
 
@@ -332,7 +344,12 @@ function untilOf(discount: Pick<DiscountRecord, 'effectiveUntil' | 'endedAt'>): 
   return ms(endedAt) < ms(effectiveUntil) ? endedAt : effectiveUntil;
 }
 
-function overlaps(fromA: string, untilA: string | undefined, fromB: string, untilB: string | undefined): boolean {
+function overlaps(
+  fromA: string,
+  untilA: string | undefined,
+  fromB: string,
+  untilB: string | undefined,
+): boolean {
   const startsBeforeBEnds = untilB === undefined || ms(fromA) < ms(untilB);
   const endsAfterBStarts = untilA === undefined || ms(untilA) > ms(fromB);
   return startsBeforeBEnds && endsAfterBStarts;
@@ -340,7 +357,8 @@ function overlaps(fromA: string, untilA: string | undefined, fromB: string, unti
 
 /** Whether two scopes cover some usage in common: a SKU both name, a category both name, or a SKU of the other's category. */
 function scopesMeet(a: CommitmentTerms, b: CommitmentTerms, known: KnownSkus): boolean {
-  const coversSku = (c: CommitmentTerms, sku: string) => c.skus.includes(sku) || c.categories.includes(known[sku] ?? '');
+  const coversSku = (c: CommitmentTerms, sku: string) =>
+    c.skus.includes(sku) || c.categories.includes(known[sku] ?? '');
   if (a.skus.some((sku) => coversSku(b, sku)) || b.skus.some((sku) => coversSku(a, sku))) return true;
   return a.categories.some((category) => b.categories.includes(category));
 }
@@ -349,7 +367,11 @@ function targetProblem(command: GrantDiscount) {
   const hasSku = command.sku !== undefined;
   const hasCategory = command.category !== undefined;
   if (hasSku === hasCategory) {
-    return reject(PRICING_REJECTIONS.invalid, 'name exactly one of sku and category', hasSku ? 'category' : 'sku');
+    return reject(
+      PRICING_REJECTIONS.invalid,
+      'name exactly one of sku and category',
+      hasSku ? 'category' : 'sku',
+    );
   }
   if (hasSku && !(command.sku! in command.knownSkus)) {
     return reject(PRICING_REJECTIONS.unknownSku, `sku "${command.sku}" is not in the price list`, 'sku');
