@@ -102,6 +102,8 @@ describe('bad input: 400 naming the field, nothing stored', () => {
   it.each([
     ['an unknown SKU in the scope', commitment({ scope: { skus: ['nope'] } }), 'scope.skus[0]'],
     ['an empty scope', commitment({ scope: {} }), 'scope'],
+    ['no scope', commitment({ scope: undefined }), 'scope'],
+    ['a scope that is no object', commitment({ scope: 'compute' }), 'scope'],
     [
       'a start that is no period start',
       commitment({ effectiveFrom: '2026-04-02T00:00:00+03:00' }),
