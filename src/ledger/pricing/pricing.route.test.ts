@@ -391,4 +391,36 @@ describe('committed use: a shortfall charged at the close, on its own line with 
         );
       });
   });
+
+  it('the issued act has the shortfall line; its audit derivation re-rates the discounted record and reconciles', async () => {
+    const api = await spec.api();
+    const list = await api.call('GET', `/v1/accounts/${COMMITTED}/documents`, undefined, { role: 'auditor' });
+    const act = (list.body as Array<{ kind: string; periodId: string; number: string }>).find(
+      (d) => d.kind === 'act' && d.periodId === '2026-04',
+    )!;
+    expect(act).toBeDefined();
+    await spec
+      .given()
+      .when({ method: 'GET', path: `/v1/audit/documents/${act.number}/derivation`, role: 'auditor' })
+      .then(expectResponse(200), expectNoNewEvents(), (result) => {
+        const body = result.body;
+        expect(body.document.lines).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ service: 'Committed use shortfall', gross: '991.20', vat: '178.74' }),
+          ]),
+        );
+        expect(body.usage).toEqual([
+          expect.objectContaining({
+            usageRecordId: 'pc-u2',
+            price: expect.objectContaining({
+              rated: '8.800000',
+              listAmount: '11.000000',
+              discountPercent: '20',
+              matchesRecord: true,
+            }),
+          }),
+        ]);
+        expect(body.reconciles).toBe(true);
+      });
+  });
 });
