@@ -27,7 +27,10 @@ export function decideClosePeriod(
   if (Date.parse(command.at) < Date.parse(state.endsAt)) {
     return reject('PERIOD_NOT_ENDED', `Period ${state.periodId} ends at ${state.endsAt}`, 'at');
   }
-  const events: LedgerEvent[] = [...expiredGrants(state, state.endsAt), ...commitmentShortfalls(state, context)];
+  const events: LedgerEvent[] = [
+    ...expiredGrants(state, state.endsAt),
+    ...commitmentShortfalls(state, context),
+  ];
   let preview = events.reduce(evolveLedger, state);
 
   const { billing } = context.profile;

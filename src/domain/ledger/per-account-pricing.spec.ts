@@ -1,9 +1,9 @@
 import Big from 'big.js';
-import type { LedgerCommand, LedgerContext } from '../ledger/ledger-commands.js';
-import { decideLedger } from '../ledger/ledger-decide.js';
-import type { LedgerEvent, LedgerEventOf } from '../ledger/ledger-events.js';
-import { evolveLedger, initialLedgerState, type LedgerState } from '../ledger/ledger-state.js';
-import { MARCH, consume, contextFor, deposited, eventsOf, periodOpened } from '../ledger/ledger.fixtures.js';
+import type { LedgerCommand, LedgerContext } from './ledger-commands.js';
+import { decideLedger } from './ledger-decide.js';
+import type { LedgerEvent, LedgerEventOf } from './ledger-events.js';
+import { evolveLedger, initialLedgerState, type LedgerState } from './ledger-state.js';
+import { MARCH, consume, contextFor, deposited, eventsOf, periodOpened } from './ledger.fixtures.js';
 import {
   COMMITMENT_SHORTFALL_SERVICE,
   discountedAmount,
@@ -11,7 +11,7 @@ import {
   type AccountPricing,
   type CommitmentTerms,
   type DiscountTerms,
-} from './account-pricing.js';
+} from '../pricing/account-pricing.js';
 
 /** The ledger fixtures' flat test prices: 1 RUB per unit; compute.* is 'compute', storage.* 'storage'. */
 const VK = 'vk-individual-prepaid';
