@@ -77,6 +77,7 @@ export const accountBalancesProjection: Projection = {
         return account.balanceChanged(event.data.carried.balance);
       case 'FundsDeposited':
       case 'PenaltyAccrued':
+      case 'CommitmentShortfallCharged':
         return account.balanceChanged(event.data.balanceAfter);
       case 'ResourceConsumed':
         for (const used of event.data.fromGrants) await account.useGrant(used.grantId, used.amount);

@@ -78,6 +78,13 @@ import { SetCreditLimitHandler } from './ledger/set-credit-limit/set-credit-limi
 import { CatalogBook } from './ledger/catalog/catalog-book.js';
 import { CatalogController } from './ledger/catalog/catalog.controller.js';
 import { PublishCatalogVersionHandler } from './ledger/catalog/publish-catalog-version.command.js';
+import { AccountPricingBook } from './ledger/account-pricing-book.js';
+import { AccountPricingController } from './ledger/pricing/pricing.controller.js';
+import {
+  EndDiscountHandler,
+  GrantDiscountHandler,
+  MakeCommitmentHandler,
+} from './ledger/pricing/pricing.command.js';
 import { ConfigureAutoTopUpController } from './ledger/configure-auto-top-up/configure-auto-top-up.controller.js';
 import { ConfigureAutoTopUpHandler } from './ledger/configure-auto-top-up/configure-auto-top-up.command.js';
 import { AnswerAutoTopUpController } from './ledger/answer-auto-top-up/answer-auto-top-up.controller.js';
@@ -147,6 +154,8 @@ export const CONTROLLERS = [
   WhoamiController,
   // Delivery (issue 13, item 7): the owner's e-mail, webhooks, the delivery log
   ...DELIVERY_CONTROLLERS,
+  // Per-account pricing (issue 15, item 3)
+  AccountPricingController,
 ];
 
 /** Every command handler: one named command per use case, all on the one CommandBus. */
@@ -177,6 +186,10 @@ export const COMMAND_HANDLERS = [
   ...DEADLINE_COMMAND_HANDLERS,
   // Delivery (issue 13, item 7)
   ...DELIVERY_COMMAND_HANDLERS,
+  // Per-account pricing (issue 15, item 3)
+  GrantDiscountHandler,
+  EndDiscountHandler,
+  MakeCommitmentHandler,
 ];
 
 export interface AppDependencies {
@@ -239,6 +252,8 @@ export class AppModule {
         AccountBook,
         { provide: ACCOUNT_DIRECTORY, useExisting: AccountBook },
         LedgerBook,
+        // Per-account pricing: the ledger reads an account's discounts and commitments from it.
+        AccountPricingBook,
         // Seeds the price list's stream on first start and puts its versions in force (rating reads them).
         CatalogBook,
         PaymentBook,

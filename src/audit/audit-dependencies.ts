@@ -9,6 +9,7 @@ import { AccountBook } from '../accounts/account-book.js';
 import { DocumentRetention } from '../documents/document-retention.js';
 import { DocumentService } from '../documents/document-service.js';
 import { ProfileRegistry } from '../domain/policies/profile-registry.js';
+import { AccountPricingBook } from '../ledger/account-pricing-book.js';
 import { LedgerBook } from '../ledger/ledger-book.js';
 import { PriceCatalogProvider } from '../ledger/price-catalog.provider.js';
 import type { Clock } from '../platform/clock/clock.js';
@@ -43,7 +44,8 @@ export function openAuditDependencies(config: AppConfig): AuditDependencies {
 /** The books and the document services over `store`, as the application wires them. */
 export function documentServices(store: EventStore, clock: Clock, deps: AuditDependencies) {
   const accounts = new AccountBook(store, clock, deps.vault);
-  const ledger = new LedgerBook(store, clock, accounts, deps.profiles, deps.catalog);
+  const pricing = new AccountPricingBook(store, clock, deps.catalog);
+  const ledger = new LedgerBook(store, clock, accounts, deps.profiles, deps.catalog, pricing);
   const documents = new DocumentService(
     store,
     clock,

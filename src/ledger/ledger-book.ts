@@ -20,6 +20,7 @@ import {
 } from '../platform/event-store/event-store.port.js';
 import { ledgerStream } from '../platform/event-store/stream-names.js';
 import { ACCOUNT_DIRECTORY, type AccountDirectory } from './account-directory.js';
+import { AccountPricingBook } from './account-pricing-book.js';
 import { PriceCatalogProvider } from './price-catalog.provider.js';
 
 /** How far in the future an effective time may be (clock skew between services). */
@@ -40,6 +41,7 @@ export class LedgerBook {
     @Inject(ACCOUNT_DIRECTORY) private readonly accounts: AccountDirectory,
     @Inject(ProfileRegistry) private readonly profiles: ProfileRegistry,
     @Inject(PriceCatalogProvider) private readonly catalog: PriceCatalogProvider,
+    @Inject(AccountPricingBook) private readonly pricing: AccountPricingBook,
   ) {
     this.streams = new AggregateStreams(store, clock, initialLedgerState, evolveLedger);
   }
@@ -64,9 +66,10 @@ export class LedgerBook {
     }
     const period = periodOf(effectiveAt, account.timeZone);
     await this.ensurePeriodOpen(account, period);
+    const context = await this.pricedContextFor(account);
     return this.streams.decide(
       ledgerStream(accountId, period.id),
-      (state) => decideLedger(command, state, this.contextFor(account)),
+      (state) => decideLedger(command, state, context),
       meta,
       effectiveAt,
       beforeAppend,
@@ -134,6 +137,12 @@ export class LedgerBook {
     };
   }
 
+  /** The context with the account's discounts and commitments (rating and the close apply them). */
+  async pricedContextFor(account: AccountFacts): Promise<LedgerContext> {
+    const accountPricing = await this.pricing.pricingOf(account.accountId);
+    return { ...this.contextFor(account), ...(accountPricing ? { accountPricing } : {}) };
+  }
+
   /**
    * Makes sure the period's stream exists: the account's first period opens empty; a later one is opened
    * from the previous period's closing state, closing that period first if it is still open.
@@ -195,14 +204,11 @@ export class LedgerBook {
     if (Date.parse(closedAt) < Date.parse(period.endsAt)) {
       throw new CommandRejectedError('PERIOD_NOT_ENDED', `Period ${period.id} ends at ${period.endsAt}`);
     }
+    const context = await this.pricedContextFor(account);
     await this.streams.decide(
       stream,
       (state) =>
-        decideLedger(
-          { type: 'ClosePeriod', at: closedAt, timeZone: account.timeZone },
-          state,
-          this.contextFor(account),
-        ),
+        decideLedger({ type: 'ClosePeriod', at: closedAt, timeZone: account.timeZone }, state, context),
       { commandId: `close-period/${account.accountId}/${period.id}`, actor: 'billing-engine' },
       period.endsAt,
     );

@@ -58,6 +58,14 @@ const STEPS: Step[] = [
   { op: 'PUT /v1/accounts/{accountId}/owner-email', params: account('romashka') },
   { op: 'PUT /v1/accounts/{accountId}/credit-limit', params: account('romashka') },
   { op: 'PUT /v1/accounts/{accountId}/credit-limit', params: account('kaz-tech') },
+  // Per-account pricing (before the clock moves): a discount from now, its end an hour on, a commitment from April.
+  { op: 'POST /v1/accounts/{accountId}/pricing/discounts', params: account('romashka') },
+  {
+    op: 'POST /v1/accounts/{accountId}/pricing/discounts/{discountId}/end',
+    params: { accountId: 'romashka', discountId: 'romashka-vcpu-15' },
+  },
+  { op: 'POST /v1/accounts/{accountId}/pricing/commitments', params: account('romashka') },
+  { op: 'GET /v1/accounts/{accountId}/pricing', params: account('romashka') },
   { op: 'PUT /v1/accounts/{accountId}/auto-top-up', params: account('anna') },
   { op: 'POST /v1/accounts/{accountId}/grants', params: account('romashka') },
   { op: 'POST /v1/accounts/{accountId}/top-ups', params: account('anna') },

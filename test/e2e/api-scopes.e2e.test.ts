@@ -27,6 +27,11 @@ const EXPECTED: Record<string, Declaration> = {
   'POST /v1/catalog/versions': ['ops'],
   'GET /v1/catalog/versions': ['read'],
   'GET /v1/catalog': ['read'],
+  // Per-account pricing: ops grant and end discounts and record commitments; every reader may read them.
+  'POST /v1/accounts/:accountId/pricing/discounts': ['ops'],
+  'POST /v1/accounts/:accountId/pricing/discounts/:discountId/end': ['ops'],
+  'POST /v1/accounts/:accountId/pricing/commitments': ['ops'],
+  'GET /v1/accounts/:accountId/pricing': ['read'],
   'POST /v1/accounts/:accountId/usage': ['usage:write'],
   'POST /v1/usage/batch': ['usage:write'],
   'POST /v1/accounts/:accountId/top-ups': ['payments:write'],

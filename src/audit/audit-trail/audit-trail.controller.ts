@@ -15,7 +15,11 @@ import {
   type EventStore,
   type RecordedEvent,
 } from '../../platform/event-store/event-store.port.js';
-import { accountStream, LEDGER_STREAM_PREFIX } from '../../platform/event-store/stream-names.js';
+import {
+  accountStream,
+  LEDGER_STREAM_PREFIX,
+  pricingStream,
+} from '../../platform/event-store/stream-names.js';
 import { LogAnchor } from '../../platform/event-store/anchor/log-anchor.js';
 import { verifyAccount } from './account-verification.js';
 import { RequireScopes } from '../../platform/http/auth/roles.js';
@@ -98,7 +102,14 @@ export class AuditController {
   ) {}
 
   private accountFilter(accountId: string) {
-    return { streamPrefixes: [accountStream(accountId), `${LEDGER_STREAM_PREFIX}${accountId}@`] };
+    return {
+      streamPrefixes: [
+        accountStream(accountId),
+        `${LEDGER_STREAM_PREFIX}${accountId}@`,
+        // Per-account pricing: discounts and commitments are part of the account's history.
+        pricingStream(accountId),
+      ],
+    };
   }
 
   private async accountEvents(accountId: string, limit?: string, after?: string) {
@@ -111,7 +122,8 @@ export class AuditController {
     return events.filter(
       (e) =>
         e.streamId === accountStream(accountId) ||
-        e.streamId.startsWith(`${LEDGER_STREAM_PREFIX}${accountId}@`),
+        e.streamId.startsWith(`${LEDGER_STREAM_PREFIX}${accountId}@`) ||
+        e.streamId === pricingStream(accountId),
     );
   }
 

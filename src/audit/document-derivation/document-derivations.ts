@@ -152,6 +152,10 @@ export class DocumentDerivations {
       const page = await this.store.readStream(stream, { fromRevision: from, maxCount: PAGE });
       for (const event of page) {
         if (event.type === 'BillIssued' && (event.data as { billId: string }).billId === billId) break read;
+        if (event.type === 'CommitmentShortfallCharged') {
+          sums.addShortfall(event.data as LedgerEventOf<'CommitmentShortfallCharged'>['data']);
+          continue;
+        }
         if (event.type !== 'ResourceConsumed') continue;
         const step = sums.add(
           event.data as LedgerEventOf<'ResourceConsumed'>['data'] as ResourceConsumedData,

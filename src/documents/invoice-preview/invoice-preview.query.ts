@@ -62,7 +62,7 @@ export class PreviewInvoiceHandler implements IQueryHandler<PreviewInvoice, Invo
   async execute({ accountId, asOf }: PreviewInvoice): Promise<InvoicePreview> {
     const facts = await this.accounts.account(accountId);
     const state = await this.ledger.stateAsOf(accountId, asOf);
-    const { closed, ledgerBill } = previewClose(state, this.ledger.contextFor(facts));
+    const { closed, ledgerBill } = previewClose(state, await this.ledger.pricedContextFor(facts));
     const { unnumbered, withheld } = await this.documents.composeForClose(
       accountId,
       closed,

@@ -11,6 +11,11 @@
 import Big from 'big.js';
 import { isRatingRejected, rateUsage, type PriceCatalog, type RatedSegment } from '../catalog/index.js';
 import { usageInstant } from '../ledger/decisions/instants.js';
+import {
+  COMMITMENT_SHORTFALL_CATEGORY,
+  COMMITMENT_SHORTFALL_SERVICE,
+  discountedAmount,
+} from '../pricing/account-pricing.js';
 import { excludedFromDocuments, type FundingPart, type FundingSource } from '../ledger/funding.js';
 import type { LedgerEventOf, ServiceTotals, SkuTotals } from '../ledger/ledger-events.js';
 import type { PolicyProfile } from '../policies/policy-profile.js';
@@ -43,6 +48,9 @@ export interface PriceStep {
   readonly freeQuantity: string;
   /** The rated amount (6 decimals, half-up); what the record's `ratedAmount` (or `amount`) should be. */
   readonly rated: string;
+  /** Per-account pricing the record applied: the catalog's amount and the percent taken off it. */
+  readonly listAmount?: string;
+  readonly discountPercent?: string;
   readonly matchesRecord: boolean;
 }
 
@@ -177,6 +185,28 @@ export class UsageSums {
     return usageStep(data, this.basis, this.pricing && priceOf(data, usedBefore, this.pricing));
   }
 
+  /**
+   * A commitment's shortfall charged at the close: its own service line (no usage record, no SKU), summed
+   * as the ledger sums it into PeriodClosed.byService.
+   */
+  addShortfall(data: { readonly shortfall: string; readonly fromBalanceBy: readonly FundingPart[] }): void {
+    const service = this.services.get(COMMITMENT_SHORTFALL_SERVICE) ?? {
+      service: COMMITMENT_SHORTFALL_SERVICE,
+      category: COMMITMENT_SHORTFALL_CATEGORY,
+      unit: '',
+      quantity: new Big(0),
+      consumption: new Big(0),
+      fromGrants: new Big(0),
+      fromBalance: new Big(0),
+      by: new Map(),
+    };
+    this.services.set(COMMITMENT_SHORTFALL_SERVICE, service);
+    service.consumption = service.consumption.plus(data.shortfall);
+    service.fromBalance = service.fromBalance.plus(data.shortfall);
+    for (const part of data.fromBalanceBy)
+      service.by.set(part.source, (service.by.get(part.source) ?? new Big(0)).plus(part.amount));
+  }
+
   get recordCount(): number {
     return this.records;
   }
@@ -230,13 +260,17 @@ function priceOf(
     usedThisPeriodBefore: usedBefore.toFixed(),
   });
   if (isRatingRejected(rated)) return undefined;
+  // A discount or commitment rate the record applied is taken off the catalog's amount, as the ledger did.
+  const percent = data.discountPercent;
+  const amount = percent === undefined ? rated.amount : discountedAmount(rated.amount, percent);
   return {
     catalogVersion: rated.catalogVersion,
     model: rated.priceModel,
     segments: rated.segments,
     freeQuantity: rated.freeQuantityApplied,
-    rated: rated.amount,
-    matchesRecord: new Big(rated.amount).eq(data.ratedAmount ?? data.amount),
+    rated: amount,
+    ...(percent === undefined ? {} : { listAmount: rated.amount, discountPercent: percent }),
+    matchesRecord: new Big(amount).eq(data.ratedAmount ?? data.amount),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { PayerType, PaymentChannel, PolicyProfile } from '../policies/policy-profile.js';
 import type { PaymentMethod } from '../account/account-events.js';
+import type { AccountPricing } from '../pricing/account-pricing.js';
 import type { CarriedState } from './ledger-events.js';
 
 export interface PeriodBounds {
@@ -112,6 +113,8 @@ export interface LedgerContext {
   paymentMethod?: PaymentMethod;
   /** Who pays: only legal entities and sole proprietors may ask for a top-up bill. */
   payerType?: PayerType;
+  /** The account's discounts and commitments (its pricing stream); absent = list prices, no commitment. */
+  accountPricing?: AccountPricing;
 }
 
 /**

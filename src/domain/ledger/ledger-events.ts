@@ -167,6 +167,14 @@ export type LedgerEvent =
          */
         ratedAmount?: string;
         billingHour?: string;
+        /**
+         * Per-account pricing (absent when none applied): the catalog's rated amount, and the discount or
+         * commitment whose percent made `ratedAmount` = listAmount × (1 − discountPercent/100).
+         */
+        listAmount?: string;
+        discountId?: string;
+        commitmentId?: string;
+        discountPercent?: string;
       };
     }
   | { type: 'CreditLimitSet'; data: { creditLimit: string; at: string } }
@@ -273,6 +281,24 @@ export type LedgerEvent =
         /** Per SKU, in service then SKU order; absent on periods closed before it was recorded. */
         bySku?: SkuTotals[];
         carried: CarriedState;
+      };
+    }
+  /**
+   * At the close: the covered spend of a commitment's period fell short of the commitment, and the
+   * shortfall is charged to the balance as its own service line (business-rules.md#per-account-pricing).
+   */
+  | {
+      type: 'CommitmentShortfallCharged';
+      data: {
+        commitmentId: string;
+        periodId: string;
+        /** The commitment, what covered usage was charged (discounted), and committed − used. */
+        committed: string;
+        used: string;
+        shortfall: string;
+        fromBalanceBy: FundingPart[];
+        balanceAfter: string;
+        at: string;
       };
     };
 

@@ -270,6 +270,22 @@ const EVERY_EVENT: { [T in LedgerEventType]: [LedgerEvent[], LedgerEventOf<T>] }
       },
     },
   ],
+  CommitmentShortfallCharged: [
+    [opened(), deposited('10', 'p1')],
+    {
+      type: 'CommitmentShortfallCharged',
+      data: {
+        commitmentId: 'c1',
+        periodId: MARCH.periodId,
+        committed: '100',
+        used: '40',
+        shortfall: '60',
+        fromBalanceBy: [{ source: 'card', amount: '10' }],
+        balanceAfter: '-50',
+        at: MARCH.endsAt,
+      },
+    },
+  ],
 };
 
 describe('evolveLedger is pure', () => {

@@ -13,6 +13,7 @@ import {
   type FundingSource,
 } from './funding.js';
 import { carriedAutoTopUp, type AutoTopUpState } from './auto-top-up-state.js';
+import { COMMITMENT_SHORTFALL_CATEGORY, COMMITMENT_SHORTFALL_SERVICE } from '../pricing/account-pricing.js';
 import type {
   AccountStatus,
   CarriedState,
@@ -98,6 +99,8 @@ export interface LedgerState {
   readonly suspension?: Readonly<NonNullable<CarriedState['suspension']>>;
   /** Card auto top-up, once configured (a pending request is settled by a top-up with its id). */
   readonly autoTopUp?: Readonly<AutoTopUpState>;
+  /** Per commitment id: what usage it covered was charged this period (absent until one is). */
+  readonly committedSpend?: ReadonlyMap<string, Big>;
 }
 
 /** One SKU's usage in one billing hour: rounded as a whole, however the meter sliced it (§2). */
@@ -350,7 +353,28 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
     }
     case 'PeriodClosed':
       return { ...state, phase: 'closed', closedCarry: event.data.carried };
+    case 'CommitmentShortfallCharged':
+      return shortfallCharged(state, event.data);
   }
+}
+
+/** A commitment's shortfall: a charge to the balance on its own service line (no SKU, no grant pays it). */
+function shortfallCharged(
+  state: LedgerState,
+  d: LedgerEventOf<'CommitmentShortfallCharged'>['data'],
+): LedgerState {
+  const amount = new Big(d.shortfall);
+  const service = state.byService.get(COMMITMENT_SHORTFALL_SERVICE);
+  return {
+    ...state,
+    balance: state.balance.minus(amount),
+    funding: drawFunding(state.funding, amount).rest,
+    consumption: state.consumption.plus(amount),
+    byService: withEntry(state.byService, COMMITMENT_SHORTFALL_SERVICE, {
+      service: COMMITMENT_SHORTFALL_SERVICE,
+      ...charged(service, COMMITMENT_SHORTFALL_CATEGORY, amount, d.shortfall, d.fromBalanceBy),
+    }),
+  };
 }
 
 /** A charge: grants it drew on, the balance, the period's totals, and the record id that makes it once. */
@@ -386,6 +410,15 @@ function consumed(state: LedgerState, d: LedgerEventOf<'ResourceConsumed'>['data
   }
   return {
     ...state,
+    ...(d.commitmentId !== undefined
+      ? {
+          committedSpend: withEntry(
+            state.committedSpend ?? new Map(),
+            d.commitmentId,
+            (state.committedSpend?.get(d.commitmentId) ?? new Big(0)).plus(amount),
+          ),
+        }
+      : {}),
     grants,
     grantsUsed,
     hourlyCharges,

@@ -9,6 +9,7 @@
  * - `doc-numbers-<issuer>-<year>`    an issuer's gapless document numbering series
  * - `webhook-<subscriptionId>`       a webhook subscription to document deliveries (its secret sealed)
  * - `catalog`                        the price list: every published catalog version (one stream)
+ * - `pricing-<accountId>`            the account's discounts and committed-use terms
  */
 export const ACCOUNT_STREAM_PREFIX = 'account-';
 export const LEDGER_STREAM_PREFIX = 'ledger-';
@@ -16,6 +17,7 @@ export const PAYMENT_STREAM_PREFIX = 'payment-';
 export const DOCUMENTS_STREAM_PREFIX = 'documents-';
 export const NUMBERING_STREAM_PREFIX = 'doc-numbers-';
 export const WEBHOOK_STREAM_PREFIX = 'webhook-';
+export const PRICING_STREAM_PREFIX = 'pricing-';
 /** The one stream of the price list's versions. */
 export const CATALOG_STREAM = 'catalog';
 
@@ -59,3 +61,6 @@ export const webhookStream = (subscriptionId: string) => `${WEBHOOK_STREAM_PREFI
 /** `webhook-<subscriptionId>` → the subscription id; undefined for any other stream. */
 export const subscriptionIdOfWebhookStream = (streamId: string): string | undefined =>
   streamId.startsWith(WEBHOOK_STREAM_PREFIX) ? streamId.slice(WEBHOOK_STREAM_PREFIX.length) : undefined;
+
+/** `pricing-<accountId>`: the account's discounts and commitments (per-account pricing). */
+export const pricingStream = (accountId: string) => `${PRICING_STREAM_PREFIX}${accountId}`;

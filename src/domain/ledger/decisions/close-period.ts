@@ -12,6 +12,7 @@ import {
 } from '../ledger-state.js';
 import { accept, reject, type Decision } from './decision.js';
 import { expiredGrants } from './grant-expiry.js';
+import { commitmentShortfalls } from './commitment-shortfall.js';
 
 /**
  * Closing the books once the period has ended: grants expired by its end are lost, a bill is issued for
@@ -26,7 +27,10 @@ export function decideClosePeriod(
   if (Date.parse(command.at) < Date.parse(state.endsAt)) {
     return reject('PERIOD_NOT_ENDED', `Period ${state.periodId} ends at ${state.endsAt}`, 'at');
   }
-  const events: LedgerEvent[] = expiredGrants(state, state.endsAt);
+  const events: LedgerEvent[] = [
+    ...expiredGrants(state, state.endsAt),
+    ...commitmentShortfalls(state, context),
+  ];
   let preview = events.reduce(evolveLedger, state);
 
   const { billing } = context.profile;

@@ -1,4 +1,5 @@
 import Big from 'big.js';
+import { discountedAmount, pricingApplied } from '../../pricing/account-pricing.js';
 import { toPlainString } from '../../shared/decimal.js';
 import { allocateCharge, type GrantScope } from '../../shared/grant-allocation.js';
 import { Money, type Currency } from '../../shared/money.js';
@@ -64,7 +65,10 @@ export function decideConsumeResource(
   // the hour costs its rounded exact total however the meter slices it (§2).
   const billingHour = billingHourOf(at);
   const hour = state.hourlyCharges.get(hourlyChargeKey(command.sku, billingHour));
-  const hourRated = (hour?.rated ?? new Big(0)).plus(rated.amount);
+  // The account's discount or commitment rate, if one applies at the usage instant (before hourly rounding).
+  const applied = pricingApplied(context.accountPricing, { sku: command.sku, category: rated.category, at });
+  const ratedAmount = applied ? discountedAmount(rated.amount, applied.percent) : rated.amount;
+  const hourRated = (hour?.rated ?? new Big(0)).plus(ratedAmount);
   const amount = roundCharge(Money.of(hourRated.toFixed(), currency), profile.rounding).amount.minus(
     hour?.charged ?? new Big(0),
   );
@@ -102,8 +106,13 @@ export function decideConsumeResource(
       fromBalance: toPlainString(fromBalance),
       fromBalanceBy: drawFunding(state.funding, fromBalance).parts,
       balanceAfter: balanceAfter.toFixed(),
-      ratedAmount: rated.amount,
+      ratedAmount,
       billingHour,
+      ...(applied
+        ? 'commitmentId' in applied
+          ? { listAmount: rated.amount, commitmentId: applied.commitmentId, discountPercent: applied.percent }
+          : { listAmount: rated.amount, discountId: applied.discountId, discountPercent: applied.percent }
+        : {}),
     },
   };
   return accept(
