@@ -183,6 +183,60 @@ export class PersonalDataVault {
     });
   }
 
+  /**
+   * Moves the keys of an instance's own file (keys.sqlite, from before instances shared the vault) into
+   * this vault: the wrapped rows are copied as they are — the same master key wraps both, bound to the
+   * account id. A key destroyed on either side stays destroyed; an account that already has another live
+   * key here keeps that one and is counted in `conflicts` (data sealed under the file's key needs the file).
+   */
+  adoptKeysOf(local: PersonalDataVault): { adopted: number; conflicts: string[] } {
+    type KeyRow = {
+      account_id: string;
+      key: Uint8Array | null;
+      created_at: string;
+      destroyed_at: string | null;
+    };
+    type RetentionRow = KeyRow & { retain_until: string; basis: string };
+    const keys = local.storage.all<KeyRow>(
+      'SELECT account_id, key, created_at, destroyed_at FROM account_keys',
+    );
+    const retained = local.storage.all<RetentionRow>(
+      'SELECT account_id, key, retain_until, basis, created_at, destroyed_at FROM retention_keys',
+    );
+    const conflicts: string[] = [];
+    const differs = (table: string, row: KeyRow) => {
+      const here = this.storage.get<{ key: Uint8Array | null }>(
+        `SELECT key FROM ${table} WHERE account_id = $1`,
+        [row.account_id],
+      );
+      return here?.key && row.key && !Buffer.from(here.key).equals(Buffer.from(row.key));
+    };
+    this.storage.transaction(() => {
+      for (const row of keys) {
+        if (differs('account_keys', row)) conflicts.push(row.account_id);
+        this.storage.run(
+          `INSERT INTO account_keys (account_id, key, created_at, destroyed_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (account_id) DO UPDATE SET key = NULL,
+             destroyed_at = COALESCE(account_keys.destroyed_at, excluded.destroyed_at)
+           WHERE excluded.destroyed_at IS NOT NULL`,
+          [row.account_id, row.key, row.created_at, row.destroyed_at],
+        );
+      }
+      for (const row of retained) {
+        if (differs('retention_keys', row)) conflicts.push(`retention/${row.account_id}`);
+        this.storage.run(
+          `INSERT INTO retention_keys (account_id, key, retain_until, basis, created_at, destroyed_at)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (account_id) DO UPDATE SET key = NULL,
+             destroyed_at = COALESCE(retention_keys.destroyed_at, excluded.destroyed_at)
+           WHERE excluded.destroyed_at IS NOT NULL`,
+          [row.account_id, row.key, row.retain_until, row.basis, row.created_at, row.destroyed_at],
+        );
+      }
+    });
+    return { adopted: keys.length + retained.length - conflicts.length, conflicts };
+  }
+
   seal(accountId: string, value: unknown): string {
     const key = this.key(accountId, true);
     if (!key)
