@@ -162,7 +162,7 @@ describe('two instances of the service sharing PostgreSQL and one event log', ()
     // them); A takes commands only.
     const b = await startService(join(dir, 'lb'), { ...shared, INSTANCE_ID: 'instance-b' });
     services.push(b);
-    await until(() => caughtUpUnder('instance-b')(b), 'instance b to hold everything');
+    await until(() => caughtUpUnder('instance-b')(b), 'instance b to hold everything', 60_000);
     const a = await startService(join(dir, 'la'), {
       ...shared,
       INSTANCE_ID: 'instance-a',
@@ -179,7 +179,7 @@ describe('two instances of the service sharing PostgreSQL and one event log', ()
     expect((await advance(a, '2026-03-10T09:00:00.000Z')).body.fired).toEqual([]);
     const used = await call(a, 'POST', '/v1/accounts/vektor/usage', usage('u-1', 'compute.vcpu.hour', '10'));
     expect(used.status).toBe(201);
-    await until(() => caughtUpUnder('instance-b')(b), 'instance b to plan the month end');
+    await until(() => caughtUpUnder('instance-b')(b), 'instance b to plan the month end', 60_000);
 
     // B closes March; its document issuer issues the UPD and the bill.
     const closed = await advance(b, '2026-04-02T09:00:00.000Z');
@@ -192,7 +192,7 @@ describe('two instances of the service sharing PostgreSQL and one event log', ()
         ? (JSON.parse(list.text) as Array<{ number: string; kind: string }>)
         : undefined;
     };
-    await until(async () => (await documentsOn(b))?.length === 2, 'the documents of March on b');
+    await until(async () => (await documentsOn(b))?.length === 2, 'the documents of March on b', 60_000);
     expect((await documentsOn(b))!.map((d) => d.kind)).toEqual(['upd', 'bill']);
     const issuer = (await reports(b)).find((r) => r.name === 'document-issuer');
     expect(issuer).toMatchObject({ holder: 'instance-b', state: expect.not.stringMatching(/failed/) });
