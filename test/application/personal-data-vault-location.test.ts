@@ -8,6 +8,7 @@ import {
 } from '../../src/platform/personal-data/open-vault.js';
 import { PersonalDataVault } from '../../src/platform/personal-data/personal-data-vault.js';
 import { MasterKey } from '../../src/platform/secrets/master-key.js';
+import { SyncPostgresError } from '../../src/platform/personal-data/sync-postgres.js';
 import { startPgCluster, type PgCluster } from '../projections/support/pg-cluster.js';
 
 const PG = 'postgres://billing:secret@db.internal:5432/billing';
@@ -27,6 +28,15 @@ describe('where the personal-data vault lives', () => {
       kind: 'file',
       path: '/data/keys.sqlite',
     });
+  });
+});
+
+describe('a shared vault whose database does not answer', () => {
+  it('fails to open with the database’s error, without hanging', () => {
+    // Port 1 on the loopback: nothing listens, the connection is refused at once.
+    expect(() =>
+      PersonalDataVault.shared('postgres://billing@127.0.0.1:1/billing', MasterKey.random()),
+    ).toThrow(SyncPostgresError);
   });
 });
 
