@@ -21,7 +21,7 @@ import { StorageHealth } from './platform/http/storage-health.js';
 import { setupOpenApi } from './platform/http/openapi.js';
 import { JsonLogger } from './platform/http/json-logger.js';
 import { IdempotencyStore } from './platform/http/idempotency/idempotency-store.js';
-import { MasterKeyMismatchError, PersonalDataVault } from './platform/personal-data/personal-data-vault.js';
+import { openPersonalDataVault, personalDataVaultLocation } from './platform/personal-data/open-vault.js';
 import { developmentMasterKey, type MasterKey } from './platform/secrets/master-key.js';
 import {
   ensureDirCreatedPrivate,
@@ -201,17 +201,14 @@ export async function openInfrastructure(config: AppConfig, env: NodeJS.ProcessE
       );
     }
   }
-  let vault: PersonalDataVault;
-  try {
-    vault = new PersonalDataVault(join(config.dataDir, 'keys.sqlite'), masterKey);
-  } catch (error) {
-    if (error instanceof MasterKeyMismatchError) throw new ConfigError([error.message]);
-    throw error;
-  }
-  if (vault.keysWrappedOnOpen > 0)
-    notices.push(
-      `keys.sqlite: ${vault.keysWrappedOnOpen} personal-data keys stored before wrapping were wrapped with the master key`,
-    );
+  // Shared like the Idempotency-Key records: in PostgreSQL when instances share it, else keys.sqlite.
+  const opened = openPersonalDataVault(
+    personalDataVaultLocation(config.dataDir, env),
+    masterKey,
+    config.dataDir,
+  );
+  const vault = opened.vault;
+  notices.push(...opened.notices);
   const profiles = loadProfileRegistry(config.policyProfilesDir);
   const projectionsConfig = loadProjectionsConfig(config.dataDir, env);
   // Idempotency-Key claims belong to this instance (INSTANCE_ID) under a lease; the ones it left

@@ -6,7 +6,15 @@ import type { ReadModelDb, SqlValue } from './read-model-db.js';
 
 const insideTransaction = new AsyncLocalStorage<SqliteReadModelDb>();
 
-/** SQLite read models (the default): one file beside the event store, WAL, durable commits. */
+/**
+ * How a read-model or worker file syncs its commits. `normal` (the default): in WAL mode a commit is not
+ * fsynced, only each checkpoint of the WAL into the file, so a power loss (not a process crash) may lose
+ * the last transactions — the file stays consistent, and because each runner's checkpoint commits in the
+ * same transaction as its writes, the lost ones are replayed from the log. `full` fsyncs every commit.
+ */
+export type ReadModelSync = 'normal' | 'full';
+
+/** SQLite read models (the default): one file beside the event store, WAL, synchronous=NORMAL. */
 export class SqliteReadModelDb implements ReadModelDb {
   readonly dialect = 'sqlite' as const;
   private readonly db: DatabaseSync;
@@ -14,10 +22,13 @@ export class SqliteReadModelDb implements ReadModelDb {
   /** One connection: transactions of different runners take turns instead of nesting. */
   private turn: Promise<unknown> = Promise.resolve();
 
-  constructor(path: string) {
+  constructor(path: string, { synchronous = 'normal' }: { synchronous?: ReadModelSync } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new DatabaseSync(path, { timeout: 5000 });
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+    // The log itself (the event store) stays synchronous=FULL: it is what everything is replayed from.
+    this.db.exec(
+      `PRAGMA journal_mode = WAL; PRAGMA synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'};`,
+    );
   }
 
   private statement(sql: string): StatementSync {

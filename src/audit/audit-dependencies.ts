@@ -15,7 +15,8 @@ import { PriceCatalogProvider } from '../ledger/price-catalog.provider.js';
 import type { Clock } from '../platform/clock/clock.js';
 import type { AppConfig } from '../platform/config/config.js';
 import type { EventStore } from '../platform/event-store/event-store.port.js';
-import { PersonalDataVault } from '../platform/personal-data/personal-data-vault.js';
+import type { PersonalDataVault } from '../platform/personal-data/personal-data-vault.js';
+import { openPersonalDataVault, personalDataVaultLocation } from '../platform/personal-data/open-vault.js';
 import { developmentMasterKey } from '../platform/secrets/master-key.js';
 import { DocumentDerivations } from './document-derivation/document-derivations.js';
 
@@ -25,7 +26,10 @@ export interface AuditDependencies {
   readonly catalog: PriceCatalogProvider;
 }
 
-export function openAuditDependencies(config: AppConfig): AuditDependencies {
+export function openAuditDependencies(
+  config: AppConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): AuditDependencies {
   const setting = config.personalDataMasterKey;
   const masterKey = setting.kind === 'given' ? setting.key : developmentMasterKey(setting.path).key;
   const profiles = new ProfileRegistry();
@@ -35,7 +39,9 @@ export function openAuditDependencies(config: AppConfig): AuditDependencies {
       .sort())
       profiles.add(JSON.parse(readFileSync(join(config.policyProfilesDir, file), 'utf8')));
   return {
-    vault: new PersonalDataVault(join(config.dataDir, 'keys.sqlite'), masterKey),
+    // The service's own vault, wherever it lives (its file, or the PostgreSQL its instances share).
+    vault: openPersonalDataVault(personalDataVaultLocation(config.dataDir, env), masterKey, config.dataDir)
+      .vault,
     profiles,
     catalog: new PriceCatalogProvider(),
   };

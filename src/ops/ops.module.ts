@@ -28,6 +28,9 @@ export const OPS_CONTROLLERS = [ProjectionsController, MetricsController];
 /** The projection lag, in seconds, beyond which GET /ready answers 503 (READY_MAX_PROJECTION_LAG_SECONDS). */
 export const READY_MAX_LAG_SECONDS = Symbol('ReadyMaxLagSeconds');
 
+/** This instance's SERVICE_ROLE: a commands instance's GET /ready does not count the read models. */
+export const SERVICE_ROLE = Symbol('ServiceRole');
+
 /** Without a configured runtime (tests), the projections run in memory in this process. */
 export function opsProviders(eventStore: EventStore, runtime?: ProjectionsRuntime): Provider[] {
   const chosen =
@@ -41,6 +44,7 @@ export function opsProviders(eventStore: EventStore, runtime?: ProjectionsRuntim
     { provide: ProjectionOperations, useValue: chosen.operations },
     { provide: ReadModels, useValue: chosen.readModels },
     { provide: READY_MAX_LAG_SECONDS, useValue: chosen.readyMaxLagSeconds },
+    { provide: SERVICE_ROLE, useValue: chosen.role },
     ProjectionsLifecycle,
     ProjectionMetrics,
   ];

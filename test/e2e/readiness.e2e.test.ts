@@ -208,6 +208,69 @@ describe('GET /ready with a runtime that runs no projections', () => {
     expect(body.eventStore).toEqual({ headPosition: '3' });
   });
 
+  describe('per SERVICE_ROLE', () => {
+    const lagging = ['account-balances', 'account-status', 'billing-report'];
+    const lagReasons = lagging.map((name) =>
+      expect.stringMatching(
+        new RegExp(`^projection ${name} is \\d+\\.\\d s behind \\(1 positions; the limit is 0 s\\)$`),
+      ),
+    );
+
+    it('a commands instance stays ready while the read models lag, reporting what it does not count', async () => {
+      await start({ SERVICE_ROLE: 'commands', READY_MAX_PROJECTION_LAG_SECONDS: '0' });
+      await storeAnAccountEvent();
+      await until(
+        async () => (await ready(baseUrl)).body.notCounted?.length === lagging.length,
+        'the lag to pass the limit of 0 s',
+      );
+      const { status, body } = await ready(baseUrl);
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ status: 'ready', role: 'commands' });
+      expect(body.reasons).toBeUndefined();
+      expect(body.notCounted).toEqual(lagReasons);
+      expect(body.projections.find((p: any) => p.name === 'account-balances')).toMatchObject({
+        lagPositions: 1,
+      });
+    });
+
+    it('a projections instance with the same lag is out of rotation', async () => {
+      await start({ SERVICE_ROLE: 'projections', READY_MAX_PROJECTION_LAG_SECONDS: '0' });
+      await storeAnAccountEvent();
+      await until(async () => (await ready(baseUrl)).status === 503, 'readiness to drop');
+      const { body } = await ready(baseUrl);
+      expect(body).toMatchObject({ status: 'not-ready', role: 'projections' });
+      expect(body.reasons).toEqual(lagReasons);
+      expect(body.notCounted).toBeUndefined();
+    });
+
+    it('a commands instance stays ready while a worker has failed; the failure is reported', async () => {
+      const workers = loadWorkersConfig(dir, ':memory:', { holder: 'instance-a', ttlMs: 15_000 }, {});
+      const feedDb = new SqliteReadModelDb(workers.databases['event-bus']);
+      const registry = new ProjectionRegistry(feedDb);
+      await registry.ensureBuild('event-bus', 1, 1);
+      await registry.setState(
+        'event-bus',
+        1,
+        'failed',
+        { message: 'cannot react to X', eventId: 'e-1' },
+        null,
+      );
+      await feedDb.close();
+      await start({ SERVICE_ROLE: 'commands' }, workers);
+      const { status, body } = await ready(baseUrl);
+      expect(status).toBe(200);
+      expect(body.notCounted).toEqual(['worker event-bus has failed: cannot react to X']);
+    });
+
+    it('a commands instance is not ready when the event store does not answer', async () => {
+      await start({ SERVICE_ROLE: 'commands' });
+      await store.close();
+      const { status, body } = await ready(baseUrl);
+      expect(status).toBe(503);
+      expect(body.reasons).toEqual([expect.stringMatching(/^the event store does not answer: /)]);
+    });
+  });
+
   it('is not ready when the read-model database cannot be read', async () => {
     const runtime = await start({});
     await runtime.db.close();

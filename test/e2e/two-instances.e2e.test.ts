@@ -3,8 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPgCluster, type PgCluster } from '../projections/support/pg-cluster.js';
 import { startService, type Service } from '../support/service-process.js';
-import { individual } from '../support/requests.js';
+import { individual, legalPostpaid, usage } from '../support/requests.js';
 import { KEYS } from '../support/api.js';
+import { hashApiKey } from '../../src/platform/http/auth/api-keys.js';
+
+/** Every instance of a deployment is given the same personal-data master key (it opens the shared vault). */
+const MASTER_KEY = 'a'.repeat(64);
+const withAuditor = `test-service:service:${hashApiKey(KEYS.service)},test-ops:ops:${hashApiKey(KEYS.ops)},test-auditor:auditor:${hashApiKey(KEYS.auditor)}`;
 
 interface Report {
   name: string;
@@ -60,6 +65,7 @@ describe('two instances of the service sharing PostgreSQL and one event log', ()
       SQLITE_PATH: join(dir, 'events.sqlite'),
       READ_MODEL_DB: await cluster.freshSchema(),
       PROJECTION_LEASE_TTL_MS: '1000',
+      PERSONAL_DATA_MASTER_KEY: MASTER_KEY,
     };
     const a = await startService(join(dir, 'a'), { ...shared, INSTANCE_ID: 'instance-a' });
     services.push(a);
@@ -105,6 +111,7 @@ describe('two instances of the service sharing PostgreSQL and one event log', ()
     const shared = {
       SQLITE_PATH: join(dir, 'events-idempotency.sqlite'),
       READ_MODEL_DB: await cluster.freshSchema(),
+      PERSONAL_DATA_MASTER_KEY: MASTER_KEY,
     };
     const a = await startService(join(dir, 'ia'), { ...shared, INSTANCE_ID: 'instance-a' });
     services.push(a);
@@ -142,4 +149,87 @@ describe('two instances of the service sharing PostgreSQL and one event log', ()
     expect(existsSync(join(dir, 'ia', 'idempotency.sqlite'))).toBe(false);
     expect(existsSync(join(dir, 'ib', 'idempotency.sqlite'))).toBe(false);
   }, 90_000);
+
+  it('a legal entity opened on one instance gets its documents issued by the other, its payer readable there', async () => {
+    const shared = {
+      SQLITE_PATH: join(dir, 'events-legal.sqlite'),
+      READ_MODEL_DB: await cluster.freshSchema(),
+      PERSONAL_DATA_MASTER_KEY: MASTER_KEY,
+      CLOCK: 'virtual:2026-03-01T06:00:00.000Z',
+      API_KEYS: withAuditor,
+    };
+    // B starts first and takes every projection and worker (the timelines and the document issuer among
+    // them); A takes commands only.
+    const b = await startService(join(dir, 'lb'), { ...shared, INSTANCE_ID: 'instance-b' });
+    services.push(b);
+    await until(() => caughtUpUnder('instance-b')(b), 'instance b to hold everything', 60_000);
+    const a = await startService(join(dir, 'la'), {
+      ...shared,
+      INSTANCE_ID: 'instance-a',
+      SERVICE_ROLE: 'commands',
+    });
+    services.push(a);
+
+    // Opened on A: its legal details are sealed with a key A creates — in the vault both share.
+    const { openedAt: _, ...vektor } = legalPostpaid('vektor');
+    expect((await call(a, 'POST', '/v1/accounts', vektor)).status).toBe(201);
+    // A's test clock moves without firing anything (B holds the timelines), so A takes March's usage.
+    const advance = (service: Service, to: string) =>
+      call(service, 'POST', '/v1/ops/clock/advance', { to }, KEYS.ops);
+    expect((await advance(a, '2026-03-10T09:00:00.000Z')).body.fired).toEqual([]);
+    const used = await call(a, 'POST', '/v1/accounts/vektor/usage', usage('u-1', 'compute.vcpu.hour', '10'));
+    expect(used.status).toBe(201);
+    await until(() => caughtUpUnder('instance-b')(b), 'instance b to plan the month end', 60_000);
+
+    // B closes March; its document issuer issues the UPD and the bill.
+    const closed = await advance(b, '2026-04-02T09:00:00.000Z');
+    expect(closed.body.fired).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: 'vektor/close/2026-03', outcome: 'closed' })]),
+    );
+    const documentsOn = async (service: Service) => {
+      const list = await call(service, 'GET', '/v1/accounts/vektor/documents', undefined, KEYS.auditor);
+      return list.status === 200
+        ? (JSON.parse(list.text) as Array<{ number: string; kind: string }>)
+        : undefined;
+    };
+    await until(async () => (await documentsOn(b))?.length === 2, 'the documents of March on b', 60_000);
+    expect((await documentsOn(b))!.map((d) => d.kind)).toEqual(['upd', 'bill']);
+    const issuer = (await reports(b)).find((r) => r.name === 'document-issuer');
+    expect(issuer).toMatchObject({ holder: 'instance-b', state: expect.not.stringMatching(/failed/) });
+
+    // The payer's requisites were readable on B: not withheld, the name on the document as B serves it.
+    const upd = (await documentsOn(b))!.find((d) => d.kind === 'upd')!;
+    const onB = await call(b, 'GET', `/v1/accounts/vektor/documents/${upd.number}`, undefined, KEYS.auditor);
+    expect(onB.status).toBe(200);
+    expect(onB.body).toMatchObject({ kind: 'upd', payer: { name: 'ООО «Вектор»', taxId: '7707083893' } });
+    const onA = await call(a, 'GET', `/v1/accounts/vektor/documents/${upd.number}`, undefined, KEYS.auditor);
+    expect(onA.body).toMatchObject({ payer: { name: 'ООО «Вектор»' } });
+    // Neither instance keeps keys of its own: the vault is the shared one.
+    expect(existsSync(join(dir, 'la', 'keys.sqlite'))).toBe(false);
+    expect(existsSync(join(dir, 'lb', 'keys.sqlite'))).toBe(false);
+    // The commands instance is ready whatever the read models do, and says what it is.
+    expect((await fetch(`${a.baseUrl}/ready`).then((r) => r.json())) as unknown).toMatchObject({
+      status: 'ready',
+      role: 'commands',
+    });
+  }, 240_000);
+
+  it('an instance given another master key than the shared vault’s does not start', async () => {
+    const shared = {
+      SQLITE_PATH: join(dir, 'events-master.sqlite'),
+      READ_MODEL_DB: await cluster.freshSchema(),
+    };
+    const a = await startService(join(dir, 'ma'), { ...shared, PERSONAL_DATA_MASTER_KEY: MASTER_KEY });
+    services.push(a);
+    const refused = await startService(join(dir, 'mb'), {
+      ...shared,
+      PERSONAL_DATA_MASTER_KEY: 'b'.repeat(64),
+    }).then(
+      () => 'started',
+      (error: Error) => error.message,
+    );
+    expect(refused).toMatch(
+      /The personal-data master key does not open postgres:\/\/.*every instance sharing the vault needs the same key/,
+    );
+  }, 180_000);
 });

@@ -6,7 +6,8 @@ import { EVENT_STORE, type EventStore } from '../../platform/event-store/event-s
 import { LogAnchor } from '../../platform/event-store/anchor/log-anchor.js';
 import { Public } from '../../platform/http/auth/roles.js';
 import { StorageHealth, type RecordedStorageFailure } from '../../platform/http/storage-health.js';
-import { READY_MAX_LAG_SECONDS } from '../ops.module.js';
+import { READY_MAX_LAG_SECONDS, SERVICE_ROLE } from '../ops.module.js';
+import type { ServiceRole } from '../projections/projections-runtime.js';
 import { ProjectionOperations, type ProjectionReport } from '../projections/projection-operations.js';
 
 interface ProjectionReadiness {
@@ -23,6 +24,13 @@ interface Readiness {
   reasons?: string[];
   eventStore: { headPosition: string | null } | { error: string };
   projections?: ProjectionReadiness[];
+  /** SERVICE_ROLE, when the instance has one (not `all`). */
+  role?: Exclude<ServiceRole, 'all'>;
+  /**
+   * A commands instance: what would take an instance that serves the read models out of rotation (a lag, a
+   * failure), reported but not counted — the commands it takes do not wait for the read models.
+   */
+  notCounted?: string[];
   /** The recent storage failure that keeps the instance out of rotation, when there is one. */
   storage?: { lastFailure: RecordedStorageFailure };
 }
@@ -36,6 +44,7 @@ export class HealthController {
     @Inject(READY_MAX_LAG_SECONDS) private readonly maxLagSeconds: number,
     @Inject(StorageHealth) private readonly storage: StorageHealth,
     @Optional() @Inject(LogAnchor) private readonly anchor?: LogAnchor,
+    @Optional() @Inject(SERVICE_ROLE) private readonly role: ServiceRole = 'all',
   ) {}
 
   /** Liveness: the process answers. */
@@ -50,7 +59,9 @@ export class HealthController {
   /**
    * Readiness: the event store answers and every read model is usable — none stopped at an event it
    * cannot apply, none further behind than READY_MAX_PROJECTION_LAG_SECONDS — and the store matched its last
-   * signed checkpoint at start-up (a tampered log is not served). Each reason is reported.
+   * signed checkpoint at start-up (a tampered log is not served). Each reason is reported. An instance
+   * with SERVICE_ROLE=commands does not count the read models: one ingesting instance can outrun them, and
+   * their lag must not take every command instance out of rotation with them.
    */
   @Get('ready')
   @Public()
@@ -140,9 +151,18 @@ export class HealthController {
       lagPositions,
       lagSeconds,
     }));
+    if (this.role === 'commands')
+      return {
+        status: 'ready',
+        role: this.role,
+        eventStore: { headPosition },
+        projections,
+        ...(reasons.length > 0 ? { notCounted: reasons } : {}),
+      };
+    const role = this.role === 'all' ? {} : { role: this.role };
     return reasons.length === 0
-      ? { status: 'ready', eventStore: { headPosition }, projections }
-      : { status: 'not-ready', reasons, eventStore: { headPosition }, projections };
+      ? { status: 'ready', ...role, eventStore: { headPosition }, projections }
+      : { status: 'not-ready', reasons, ...role, eventStore: { headPosition }, projections };
   }
 }
 

@@ -42,6 +42,7 @@ describe('READ_MODEL_DB and WORKERS_DB: databases by scheme (the configuration s
   it('reads the projections variables through the schema, defaults included', () => {
     expect(loadProjectionsConfig('/data', { INSTANCE_ID: 'a-1' })).toEqual({
       readModelDb: '/data/read-models.sqlite',
+      role: 'all',
       run: true,
       holder: 'a-1',
       leaseTtlMs: 15_000,
@@ -60,6 +61,31 @@ describe('READ_MODEL_DB and WORKERS_DB: databases by scheme (the configuration s
       "PROJECTIONS must be one of run, off (got 'sometimes')",
       "INSTANCE_ID must be 1 to 200 visible characters (got 'a b')",
       "PROJECTION_LEASE_TTL_MS must be a whole number of milliseconds from 1000 to 3600000 (got '999')",
+    ]);
+  });
+});
+
+describe('SERVICE_ROLE: what an instance is for', () => {
+  it('commands instances run no projection; projections and all instances do unless PROJECTIONS=off', () => {
+    const runs = (env: NodeJS.ProcessEnv) => {
+      const { role, run } = loadProjectionsConfig('/data', env);
+      return { role, run };
+    };
+    expect(runs({ SERVICE_ROLE: 'commands' })).toEqual({ role: 'commands', run: false });
+    expect(runs({ SERVICE_ROLE: 'commands', PROJECTIONS: 'off' })).toEqual({ role: 'commands', run: false });
+    expect(runs({ SERVICE_ROLE: 'projections' })).toEqual({ role: 'projections', run: true });
+    expect(runs({})).toEqual({ role: 'all', run: true });
+    expect(runs({ PROJECTIONS: 'off' })).toEqual({ role: 'all', run: false });
+  });
+
+  it('refuses an unknown role, and PROJECTIONS=run on a commands instance', () => {
+    expect(problemsOf(() => loadProjectionsConfig('/data', { SERVICE_ROLE: 'reads' }))).toEqual([
+      "SERVICE_ROLE must be one of all, commands, projections (got 'reads')",
+    ]);
+    expect(
+      problemsOf(() => loadProjectionsConfig('/data', { SERVICE_ROLE: 'commands', PROJECTIONS: 'run' })),
+    ).toEqual([
+      'PROJECTIONS=run contradicts SERVICE_ROLE=commands: a commands instance runs no projection (unset PROJECTIONS)',
     ]);
   });
 });

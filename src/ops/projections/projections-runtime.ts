@@ -18,9 +18,18 @@ import { EVENT_BUS_FEED } from '../../../projections/workers/event-bus-feed.proj
 import { AUTO_TOP_UP_REQUESTER } from '../../../projections/workers/auto-top-up.projection.js';
 import { DOCUMENT_DELIVERY } from '../../../projections/workers/document-delivery.projection.js';
 
+/**
+ * What an instance is for (SERVICE_ROLE). `commands`: it takes commands and runs no projection, and its
+ * readiness does not depend on the read models (their lag or failure does not take it out of rotation);
+ * `projections`: it runs the read models, and is ready only while they keep up; `all` (the default): both.
+ */
+export type ServiceRole = 'all' | 'commands' | 'projections';
+
 export interface ProjectionsConfig {
   /** A SQLite file path or a postgres:// URL. */
   readModelDb: string;
+  /** SERVICE_ROLE. */
+  role: ServiceRole;
   /** Whether this instance runs projections (it always serves ops and reads). */
   run: boolean;
   holder: string;
@@ -35,7 +44,7 @@ export const DEFAULT_READY_MAX_LAG_SECONDS = 60;
 
 /**
  * READ_MODEL_DB (default `<DATA_DIR>/read-models.sqlite`; a postgres:// URL shares read models between
- * instances), PROJECTIONS=run|off, PROJECTION_LEASE_TTL_MS (default 15000), INSTANCE_ID (default host:pid),
+ * instances), SERVICE_ROLE=all|commands|projections (commands: PROJECTIONS off), PROJECTIONS=run|off, PROJECTION_LEASE_TTL_MS (default 15000), INSTANCE_ID (default host:pid),
  * READY_MAX_PROJECTION_LAG_SECONDS (default 60), READ_MODEL_WAIT_MS (default 2000).
  */
 export function loadProjectionsConfig(
@@ -44,9 +53,16 @@ export function loadProjectionsConfig(
 ): ProjectionsConfig {
   const problems: string[] = [];
   const read = readerOf(env, problems);
+  const role = read('SERVICE_ROLE');
+  const projections = read('PROJECTIONS');
+  if (role === 'commands' && env.PROJECTIONS?.trim() === 'run')
+    problems.push(
+      'PROJECTIONS=run contradicts SERVICE_ROLE=commands: a commands instance runs no projection (unset PROJECTIONS)',
+    );
   const config: ProjectionsConfig = {
     readModelDb: read('READ_MODEL_DB') ?? join(dataDir, 'read-models.sqlite'),
-    run: read('PROJECTIONS') === 'run',
+    role,
+    run: role !== 'commands' && projections === 'run',
     holder: read('INSTANCE_ID') ?? `${hostname()}:${process.pid}`,
     leaseTtlMs: read('PROJECTION_LEASE_TTL_MS'),
     readyMaxLagSeconds: read('READY_MAX_PROJECTION_LAG_SECONDS'),
@@ -71,6 +87,8 @@ export class ProjectionsRuntime {
   readonly readModels: ReadModels;
   /** How far behind a projection may fall before GET /ready reports the instance not ready. */
   readonly readyMaxLagSeconds: number;
+  /** SERVICE_ROLE: whether GET /ready counts the read models. */
+  readonly role: ServiceRole;
 
   constructor(
     readonly store: EventStore,
@@ -78,13 +96,20 @@ export class ProjectionsRuntime {
     {
       readyMaxLagSeconds,
       readModelWaitMs,
+      role,
       ...options
-    }: { run: boolean; readyMaxLagSeconds?: number; readModelWaitMs?: number } & HostOptions,
+    }: {
+      run: boolean;
+      readyMaxLagSeconds?: number;
+      readModelWaitMs?: number;
+      role?: ServiceRole;
+    } & HostOptions,
     readonly projections: Projection[] = allProjections(),
     /** The workers ops see beside the projections, with connections this runtime closes. */
     private readonly workers: WorkerSource[] = [],
   ) {
     this.readyMaxLagSeconds = readyMaxLagSeconds ?? DEFAULT_READY_MAX_LAG_SECONDS;
+    this.role = role ?? 'all';
     this.operations = new ProjectionOperations(store, db, projections, Date.now, workers);
     this.readModels = new ReadModels(store, db, { waitMs: readModelWaitMs });
     if (options.run) this.host = new ProjectionHost(store, db, projections, options);
@@ -102,6 +127,7 @@ export class ProjectionsRuntime {
       db,
       {
         run: config.run,
+        role: config.role,
         holder: config.holder,
         leaseTtlMs: config.leaseTtlMs,
         readyMaxLagSeconds: config.readyMaxLagSeconds,

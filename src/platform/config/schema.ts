@@ -240,6 +240,11 @@ export const CONFIG_SCHEMA = {
     description: 'the read models (default $DATA_DIR/read-models.sqlite)',
   }),
   PROJECTIONS: oneOf(['run', 'off'], 'run', 'whether this instance runs projections'),
+  SERVICE_ROLE: oneOf(
+    ['all', 'commands', 'projections'],
+    'all',
+    "what this instance is for: commands instances run no projection and their GET /ready ignores the read models' lag",
+  ),
   PROJECTION_LEASE_TTL_MS: wholeNumber({
     min: 1000,
     max: 3_600_000,

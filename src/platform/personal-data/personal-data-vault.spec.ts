@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { developmentMasterKey, MasterKey } from '../secrets/master-key.js';
+import { onEachVaultStore } from '../../../test/support/vault-stores.js';
 import { MasterKeyMismatchError, PersonalDataVault } from './personal-data-vault.js';
 
 /** Every byte of the vault on disk: the file and its write-ahead log. */
@@ -11,7 +12,66 @@ const onDisk = (path: string) =>
   Buffer.concat([path, `${path}-wal`].filter(existsSync).map((p) => readFileSync(p)));
 const mode = (path: string) => statSync(path).mode & 0o777;
 
-describe('PersonalDataVault: per-account keys wrapped with a master key', () => {
+onEachVaultStore('PersonalDataVault: per-account keys wrapped with a master key', (store) => {
+  it('another instance (or a restart) with the same master key opens what one sealed', () => {
+    const sealed = store().open().seal('anna', { name: 'Anna' });
+    expect(store().open().unseal('anna', sealed)).toEqual({ name: 'Anna' });
+  });
+
+  it('refuses another master key at open, naming the vault, the variables and that every instance needs the same key', () => {
+    store().open().seal('anna', 'secret');
+    const other = MasterKey.random();
+    expect(() => store().open(other)).toThrow(MasterKeyMismatchError);
+    expect(() => store().open(other)).toThrow(
+      new RegExp(
+        `does not open ${store().dialect === 'sqlite' ? '.*keys\\.sqlite' : 'postgres://'}.*` +
+          'PERSONAL_DATA_MASTER_KEY or PERSONAL_DATA_MASTER_KEY_FILE.*every instance sharing the vault needs the same key',
+      ),
+    );
+    // The refused instance wrote nothing: the vault still opens with its own key.
+    expect(store().open().destroyedAt('anna')).toBeUndefined();
+  });
+
+  it('binds a wrapped key to its account: a row copied to another account does not open', () => {
+    const sealed = store().open().seal('anna', 'secret');
+    store()
+      .raw()
+      .run(
+        "INSERT INTO account_keys (account_id, key, created_at) SELECT 'mallory', key, created_at FROM account_keys WHERE account_id = 'anna'",
+      );
+    expect(() => store().open().unseal('mallory', sealed)).toThrow();
+  });
+
+  it('a key destroyed on one instance is destroyed for every instance (crypto-shredding)', () => {
+    const a = store().open();
+    const b = store().open();
+    const sealed = a.seal('anna', { name: 'Anna' });
+    expect(b.unseal('anna', sealed)).toEqual({ name: 'Anna' });
+    b.destroy('anna', '2026-03-01T00:00:00Z');
+    expect(a.unseal('anna', sealed)).toBeUndefined();
+    expect(a.destroyedAt('anna')).toBe('2026-03-01T00:00:00Z');
+    expect(() => a.seal('anna', 'again')).toThrow(/was destroyed/);
+    // Destroyed twice: the first time stands.
+    a.destroy('anna', '2026-04-01T00:00:00Z');
+    expect(b.destroyedAt('anna')).toBe('2026-03-01T00:00:00Z');
+    // No wrapped key is left in the table.
+    expect(store().raw().get("SELECT key FROM account_keys WHERE account_id = 'anna'")).toEqual({
+      key: null,
+    });
+  });
+
+  it('the first key created for an account stands for every instance', () => {
+    const a = store().open();
+    const b = store().open();
+    const fromA = a.seal('anna', 'from a');
+    const fromB = b.seal('anna', 'from b');
+    expect([b.unseal('anna', fromA), a.unseal('anna', fromB)]).toEqual(['from a', 'from b']);
+    store().open().createKeys(['boris', 'anna']);
+    expect(store().open().unseal('anna', fromA)).toBe('from a');
+  });
+});
+
+describe('PersonalDataVault on its own file (keys.sqlite)', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'vault-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,33 +89,8 @@ describe('PersonalDataVault: per-account keys wrapped with a master key', () => 
     again.close();
   });
 
-  it('refuses another master key at open, with a message naming the variables', () => {
-    const path = join(dir, 'keys.sqlite');
-    new PersonalDataVault(path, MasterKey.random()).close();
-    expect(() => new PersonalDataVault(path, MasterKey.random())).toThrow(MasterKeyMismatchError);
-    expect(() => new PersonalDataVault(path, MasterKey.random())).toThrow(
-      /does not open .*keys\.sqlite.*PERSONAL_DATA_MASTER_KEY or PERSONAL_DATA_MASTER_KEY_FILE/,
-    );
-  });
-
   it('needs a master key for a file (only an in-memory vault makes up its own)', () => {
     expect(() => new PersonalDataVault(join(dir, 'keys.sqlite'))).toThrow(/needs a master key/);
-  });
-
-  it('binds a wrapped key to its account: a row copied to another account does not open', () => {
-    const path = join(dir, 'keys.sqlite');
-    const master = MasterKey.random();
-    const vault = new PersonalDataVault(path, master);
-    const sealed = vault.seal('anna', 'secret');
-    vault.close();
-    const db = new DatabaseSync(path);
-    db.prepare(
-      "INSERT INTO account_keys (account_id, key, created_at) SELECT 'mallory', key, created_at FROM account_keys WHERE account_id = 'anna'",
-    ).run();
-    db.close();
-    const reopened = new PersonalDataVault(path, master);
-    expect(() => reopened.unseal('mallory', sealed)).toThrow();
-    reopened.close();
   });
 
   it('wraps the plain keys of a keys.sqlite written before wrapping, on open, and leaves none on disk', () => {

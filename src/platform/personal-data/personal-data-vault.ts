@@ -1,9 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { accountIdOfAccountStream } from '../event-store/stream-names.js';
-import { ensureDirCreatedPrivate, makeSqliteFilePrivate } from '../files/private-files.js';
 import { MasterKey } from '../secrets/master-key.js';
+import { PostgresVaultStorage, SqliteVaultStorage, type VaultStorage } from './vault-storage.js';
 
 const SEALED_PREFIX = 'aes-256-gcm:';
 /** Values sealed under an account's retention key (issued documents' personal requisites). */
@@ -30,49 +28,92 @@ export class MasterKeyMismatchError extends Error {
  * does not open): a copy of keys.sqlite alone, or of the whole data folder, reveals nothing. The file is
  * 0600; deleted or rewritten content is zeroed (secure_delete) and the WAL truncated after a key is
  * destroyed or unwrapped keys are migrated, so no plaintext or destroyed key lingers on disk.
+ *
+ * Instances that share PostgreSQL share the vault there too (`PersonalDataVault.shared`, the same
+ * statements): an account opened on one instance has its keys on every other, and a key destroyed on one
+ * is destroyed for all. The master key is per deployment: every instance is given the same one, and the
+ * check value stops an instance with another at start.
  */
 export class PersonalDataVault {
-  private readonly db: DatabaseSync;
+  private readonly storage: VaultStorage;
   private readonly master: Buffer;
   /** How many unwrapped keys (written before keys were wrapped) this open wrapped. */
   readonly keysWrappedOnOpen: number;
 
-  /** Without a master key only in memory (tests, the simulation): a random one, gone with the process. */
-  constructor(path: string, masterKey?: MasterKey) {
-    if (!masterKey && path !== ':memory:')
-      throw new Error(`The personal-data vault ${path} needs a master key to wrap its keys`);
+  /**
+   * The instance's own file (`path`; without a master key only ':memory:', for tests and the simulation:
+   * a random one, gone with the process), or a storage — the tables in PostgreSQL that instances share.
+   */
+  constructor(target: string | VaultStorage, masterKey?: MasterKey) {
+    if (!masterKey && target !== ':memory:')
+      throw new Error(
+        `The personal-data vault ${typeof target === 'string' ? target : target.location} needs a master key to wrap its keys`,
+      );
     this.master = (masterKey ?? MasterKey.random()).bytes;
-    if (path !== ':memory:') ensureDirCreatedPrivate(dirname(path));
-    this.db = new DatabaseSync(path, { timeout: 5000 });
-    this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;
-      CREATE TABLE IF NOT EXISTS account_keys (
-        account_id TEXT PRIMARY KEY, key BLOB, created_at TEXT NOT NULL, destroyed_at TEXT) STRICT;
-      CREATE TABLE IF NOT EXISTS vault_meta (name TEXT PRIMARY KEY, value BLOB NOT NULL) STRICT;
-      CREATE TABLE IF NOT EXISTS retention_keys (
-        account_id TEXT PRIMARY KEY, key BLOB, retain_until TEXT NOT NULL, basis TEXT NOT NULL,
-        created_at TEXT NOT NULL, destroyed_at TEXT) STRICT;`);
-    makeSqliteFilePrivate(path);
-    this.checkMasterKey(path);
-    this.keysWrappedOnOpen = this.wrapPlainKeys();
+    this.storage = typeof target === 'string' ? new SqliteVaultStorage(target) : target;
+    try {
+      this.createTables();
+      this.checkMasterKey();
+      this.keysWrappedOnOpen = this.wrapPlainKeys();
+    } catch (error) {
+      this.storage.close();
+      throw error;
+    }
   }
 
-  /** The first open stores a check value; later opens must unwrap it, or the master key is not this vault's. */
-  private checkMasterKey(path: string): void {
-    // OR IGNORE: two instances opening a new file at once both try; the first check value stands.
-    this.db
-      .prepare('INSERT OR IGNORE INTO vault_meta (name, value) VALUES (?, ?)')
-      .run(CHECK_ID, this.wrap(CHECK_ID, Buffer.alloc(32)));
-    const row = this.db.prepare('SELECT value FROM vault_meta WHERE name = ?').get(CHECK_ID) as {
-      value: Uint8Array;
-    };
+  /** The vault in the PostgreSQL database instances share: every instance opens every account's data. */
+  static shared(connectionString: string, masterKey: MasterKey): PersonalDataVault {
+    return new PersonalDataVault(new PostgresVaultStorage(connectionString), masterKey);
+  }
+
+  /** Where the keys are: the file, or the shared database (its password masked). */
+  get location(): string {
+    return this.storage.location;
+  }
+
+  private createTables(): void {
+    const bytes = this.storage.dialect === 'postgres' ? 'BYTEA' : 'BLOB';
+    const strict = this.storage.dialect === 'postgres' ? '' : ' STRICT';
+    const tables = [
+      `CREATE TABLE IF NOT EXISTS account_keys (
+        account_id TEXT PRIMARY KEY, key ${bytes}, created_at TEXT NOT NULL, destroyed_at TEXT)${strict}`,
+      `CREATE TABLE IF NOT EXISTS vault_meta (name TEXT PRIMARY KEY, value ${bytes} NOT NULL)${strict}`,
+      `CREATE TABLE IF NOT EXISTS retention_keys (
+        account_id TEXT PRIMARY KEY, key ${bytes}, retain_until TEXT NOT NULL, basis TEXT NOT NULL,
+        created_at TEXT NOT NULL, destroyed_at TEXT)${strict}`,
+    ];
+    for (const create of tables) {
+      try {
+        this.storage.run(create);
+      } catch {
+        // Two instances starting at once race on CREATE TABLE IF NOT EXISTS in PostgreSQL; the loser finds it made.
+        this.storage.run(create);
+      }
+    }
+  }
+
+  /**
+   * The first open stores a check value; later opens must unwrap it, or the master key is not this vault's.
+   * Shared by instances, it stops an instance given another master key at start, before it writes a key
+   * the others cannot open.
+   */
+  private checkMasterKey(): void {
+    // ON CONFLICT DO NOTHING: two instances opening a new vault at once both try; the first check value stands.
+    this.storage.run('INSERT INTO vault_meta (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+      CHECK_ID,
+      this.wrap(CHECK_ID, Buffer.alloc(32)),
+    ]);
+    const row = this.storage.get<{ value: Uint8Array }>('SELECT value FROM vault_meta WHERE name = $1', [
+      CHECK_ID,
+    ])!;
     try {
       this.unwrap(CHECK_ID, Buffer.from(row.value));
     } catch {
-      this.db.close();
       throw new MasterKeyMismatchError(
-        `The personal-data master key does not open ${path}: its keys were wrapped with another master key ` +
-          '(check PERSONAL_DATA_MASTER_KEY or PERSONAL_DATA_MASTER_KEY_FILE; in development, the ' +
-          'personal-data-master.key file in the data folder)',
+        `The personal-data master key does not open ${this.storage.location}: its keys were wrapped with ` +
+          'another master key (check PERSONAL_DATA_MASTER_KEY or PERSONAL_DATA_MASTER_KEY_FILE — every ' +
+          'instance sharing the vault needs the same key; in development, the personal-data-master.key ' +
+          'file in the data folder)',
       );
     }
   }
@@ -82,32 +123,22 @@ export class PersonalDataVault {
    * WAL is truncated and the file vacuumed so the plain keys are gone from the disk, not only from the table.
    */
   private wrapPlainKeys(): number {
-    const select = this.db.prepare(
-      'SELECT account_id, key FROM account_keys WHERE key IS NOT NULL AND length(key) = 32',
-    );
+    const select = 'SELECT account_id, key FROM account_keys WHERE key IS NOT NULL AND length(key) = 32';
     // A cheap look first; then read and wrap under the write lock, so two instances starting together
     // wrap each key once.
-    if (!select.get()) return 0;
-    const update = this.db.prepare('UPDATE account_keys SET key = ? WHERE account_id = ?');
-    this.db.exec('BEGIN IMMEDIATE');
-    let plain: Array<{ account_id: string; key: Uint8Array }>;
-    try {
-      plain = select.all() as typeof plain;
-      for (const row of plain) update.run(this.wrap(row.account_id, Buffer.from(row.key)), row.account_id);
-      this.db.exec('COMMIT');
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
-    this.scrub();
-    this.db.exec('VACUUM');
-    this.scrub();
+    if (!this.storage.get(select)) return 0;
+    const plain = this.storage.transaction(() => {
+      const rows = this.storage.all<{ account_id: string; key: Uint8Array }>(select);
+      for (const row of rows)
+        this.storage.run('UPDATE account_keys SET key = $1 WHERE account_id = $2', [
+          this.wrap(row.account_id, Buffer.from(row.key)),
+          row.account_id,
+        ]);
+      return rows;
+    });
+    this.storage.scrub();
+    this.storage.compact();
     return plain.length;
-  }
-
-  /** Moves everything into the main file and empties the WAL: old page images hold old key bytes. */
-  private scrub(): void {
-    this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   }
 
   private wrap(accountId: string, key: Buffer): Buffer {
@@ -126,26 +157,84 @@ export class PersonalDataVault {
   }
 
   private key(accountId: string, create: boolean): Buffer | undefined {
-    const row = this.db
-      .prepare('SELECT key, destroyed_at FROM account_keys WHERE account_id = ?')
-      .get(accountId) as { key: Uint8Array | null; destroyed_at: string | null } | undefined;
+    const row = this.storage.get<{ key: Uint8Array | null; destroyed_at: string | null }>(
+      'SELECT key, destroyed_at FROM account_keys WHERE account_id = $1',
+      [accountId],
+    );
     if (row) return row.key ? this.unwrap(accountId, Buffer.from(row.key)) : undefined;
     if (!create) return undefined;
-    this.db
-      .prepare('INSERT OR IGNORE INTO account_keys (account_id, key, created_at) VALUES (?, ?, ?)')
-      .run(accountId, this.wrap(accountId, randomBytes(32)), new Date().toISOString());
+    // Another instance may create it at the same moment: the first key stands and both use it.
+    this.storage.run(
+      'INSERT INTO account_keys (account_id, key, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [accountId, this.wrap(accountId, randomBytes(32)), new Date().toISOString()],
+    );
     return this.key(accountId, false);
   }
 
   /** Creates the keys of many accounts in one transaction (log generators; the vault otherwise creates them on first seal). */
   createKeys(accountIds: readonly string[]): void {
-    const insert = this.db.prepare(
-      'INSERT OR IGNORE INTO account_keys (account_id, key, created_at) VALUES (?, ?, ?)',
-    );
     const now = new Date().toISOString();
-    this.db.exec('BEGIN');
-    for (const id of accountIds) insert.run(id, this.wrap(id, randomBytes(32)), now);
-    this.db.exec('COMMIT');
+    this.storage.transaction(() => {
+      for (const id of accountIds)
+        this.storage.run(
+          'INSERT INTO account_keys (account_id, key, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+          [id, this.wrap(id, randomBytes(32)), now],
+        );
+    });
+  }
+
+  /**
+   * Moves the keys of an instance's own file (keys.sqlite, from before instances shared the vault) into
+   * this vault: the wrapped rows are copied as they are — the same master key wraps both, bound to the
+   * account id. A key destroyed on either side stays destroyed; an account that already has another live
+   * key here keeps that one and is counted in `conflicts` (data sealed under the file's key needs the file).
+   */
+  adoptKeysOf(local: PersonalDataVault): { adopted: number; conflicts: string[] } {
+    type KeyRow = {
+      account_id: string;
+      key: Uint8Array | null;
+      created_at: string;
+      destroyed_at: string | null;
+    };
+    type RetentionRow = KeyRow & { retain_until: string; basis: string };
+    const keys = local.storage.all<KeyRow>(
+      'SELECT account_id, key, created_at, destroyed_at FROM account_keys',
+    );
+    const retained = local.storage.all<RetentionRow>(
+      'SELECT account_id, key, retain_until, basis, created_at, destroyed_at FROM retention_keys',
+    );
+    const conflicts: string[] = [];
+    const differs = (table: string, row: KeyRow) => {
+      const here = this.storage.get<{ key: Uint8Array | null }>(
+        `SELECT key FROM ${table} WHERE account_id = $1`,
+        [row.account_id],
+      );
+      return here?.key && row.key && !Buffer.from(here.key).equals(Buffer.from(row.key));
+    };
+    this.storage.transaction(() => {
+      for (const row of keys) {
+        if (differs('account_keys', row)) conflicts.push(row.account_id);
+        this.storage.run(
+          `INSERT INTO account_keys (account_id, key, created_at, destroyed_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (account_id) DO UPDATE SET key = NULL,
+             destroyed_at = COALESCE(account_keys.destroyed_at, excluded.destroyed_at)
+           WHERE excluded.destroyed_at IS NOT NULL`,
+          [row.account_id, row.key, row.created_at, row.destroyed_at],
+        );
+      }
+      for (const row of retained) {
+        if (differs('retention_keys', row)) conflicts.push(`retention/${row.account_id}`);
+        this.storage.run(
+          `INSERT INTO retention_keys (account_id, key, retain_until, basis, created_at, destroyed_at)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (account_id) DO UPDATE SET key = NULL,
+             destroyed_at = COALESCE(retention_keys.destroyed_at, excluded.destroyed_at)
+           WHERE excluded.destroyed_at IS NOT NULL`,
+          [row.account_id, row.key, row.retain_until, row.basis, row.created_at, row.destroyed_at],
+        );
+      }
+    });
+    return { adopted: keys.length + retained.length - conflicts.length, conflicts };
   }
 
   seal(accountId: string, value: unknown): string {
@@ -172,19 +261,18 @@ export class PersonalDataVault {
     if (row?.destroyed_at)
       throw new Error(`The retention key of ${accountId} was destroyed: nothing personal can be retained`);
     if (row && row.retain_until >= until) return;
-    this.db
-      .prepare(
-        `INSERT INTO retention_keys (account_id, key, retain_until, basis, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (account_id) DO UPDATE SET retain_until = excluded.retain_until, basis = excluded.basis
-         WHERE excluded.retain_until > retention_keys.retain_until`,
-      )
-      .run(
+    this.storage.run(
+      `INSERT INTO retention_keys (account_id, key, retain_until, basis, created_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (account_id) DO UPDATE SET retain_until = excluded.retain_until, basis = excluded.basis
+       WHERE excluded.retain_until > retention_keys.retain_until`,
+      [
         accountId,
         this.wrap(retentionKeyId(accountId), randomBytes(32)),
         until,
         basis,
         new Date().toISOString(),
-      );
+      ],
+    );
   }
 
   /** How long the account's retained data is kept and why; undefined when nothing was ever retained. */
@@ -214,20 +302,22 @@ export class PersonalDataVault {
 
   /** Destroys the retention key (its period is over): the retained data becomes unreadable, forever. */
   destroyRetention(accountId: string, at: string): void {
-    this.db
-      .prepare(
-        `UPDATE retention_keys SET key = NULL, destroyed_at = COALESCE(destroyed_at, ?) WHERE account_id = ?`,
-      )
-      .run(at, accountId);
-    this.scrub();
+    this.storage.run(
+      'UPDATE retention_keys SET key = NULL, destroyed_at = COALESCE(destroyed_at, $1) WHERE account_id = $2',
+      [at, accountId],
+    );
+    this.storage.scrub();
   }
 
   private retentionRow(accountId: string) {
-    return this.db
-      .prepare('SELECT key, retain_until, basis, destroyed_at FROM retention_keys WHERE account_id = ?')
-      .get(accountId) as
-      | { key: Uint8Array | null; retain_until: string; basis: string; destroyed_at: string | null }
-      | undefined;
+    return this.storage.get<{
+      key: Uint8Array | null;
+      retain_until: string;
+      basis: string;
+      destroyed_at: string | null;
+    }>('SELECT key, retain_until, basis, destroyed_at FROM retention_keys WHERE account_id = $1', [
+      accountId,
+    ]);
   }
 
   private retentionKey(accountId: string): Buffer | undefined {
@@ -236,25 +326,25 @@ export class PersonalDataVault {
   }
 
   destroy(accountId: string, at: string): void {
-    this.db
-      .prepare(
-        `INSERT INTO account_keys (account_id, key, created_at, destroyed_at) VALUES (?, NULL, ?, ?)
-         ON CONFLICT (account_id) DO UPDATE SET key = NULL, destroyed_at = COALESCE(account_keys.destroyed_at, excluded.destroyed_at)`,
-      )
-      .run(accountId, at, at);
-    // secure_delete zeroed the wrapped key in the page; the WAL still holds the page as it was.
-    this.scrub();
+    this.storage.run(
+      `INSERT INTO account_keys (account_id, key, created_at, destroyed_at) VALUES ($1, NULL, $2, $3)
+       ON CONFLICT (account_id) DO UPDATE SET key = NULL, destroyed_at = COALESCE(account_keys.destroyed_at, excluded.destroyed_at)`,
+      [accountId, at, at],
+    );
+    // SQLite: secure_delete zeroed the wrapped key in the page; the WAL still holds the page as it was.
+    this.storage.scrub();
   }
 
   destroyedAt(accountId: string): string | undefined {
-    const row = this.db
-      .prepare('SELECT destroyed_at FROM account_keys WHERE account_id = ?')
-      .get(accountId) as { destroyed_at: string | null } | undefined;
+    const row = this.storage.get<{ destroyed_at: string | null }>(
+      'SELECT destroyed_at FROM account_keys WHERE account_id = $1',
+      [accountId],
+    );
     return row?.destroyed_at ?? undefined;
   }
 
   close(): void {
-    this.db.close();
+    this.storage.close();
   }
 }
 
