@@ -106,6 +106,8 @@ import {
   deliveryProviders,
 } from './delivery/delivery.module.js';
 // ── end of delivery ──────────────────────────────────────────────────────────────────────────────────
+// ── Budgets and alerts (issue 15, item 4) ──
+import { ALERTS_COMMAND_HANDLERS, ALERTS_CONTROLLERS, ALERTS_PROVIDERS } from './alerts/alerts.module.js';
 
 export const APP_CONFIG = Symbol('AppConfig');
 
@@ -146,6 +148,8 @@ export const CONTROLLERS = [
   WhoamiController,
   // Delivery (issue 13, item 7): the owner's e-mail, webhooks, the delivery log
   ...DELIVERY_CONTROLLERS,
+  // Budgets and alerts (issue 15, item 4)
+  ...ALERTS_CONTROLLERS,
 ];
 
 /** Every command handler: one named command per use case, all on the one CommandBus. */
@@ -175,6 +179,8 @@ export const COMMAND_HANDLERS = [
   ...DEADLINE_COMMAND_HANDLERS,
   // Delivery (issue 13, item 7)
   ...DELIVERY_COMMAND_HANDLERS,
+  // Budgets and alerts (issue 15, item 4)
+  ...ALERTS_COMMAND_HANDLERS,
 ];
 
 export interface AppDependencies {
@@ -260,6 +266,8 @@ export class AppModule {
           lease: deps.workers?.lease,
         }),
         // ── end of delivery ──
+        // Budgets and alerts (issue 15, item 4): the book and the reactor on the event bus
+        ...ALERTS_PROVIDERS,
         ...(deps.anchor ? [{ provide: LogAnchor, useValue: deps.anchor }] : []),
         ...(background ? backgroundProviders(deps) : []),
         ...(http

@@ -26,6 +26,10 @@ import { explainStatus, nextDeadlines } from '../../domain/ledger/account-outloo
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { accountStatusProjection } from '../../../projections/account-status.projection.js';
 import { accountSummaryRecord } from '../../../projections/queries/account-summary.query.js';
+import { accountBudgetsRecord } from '../../../projections/queries/account-budgets.query.js';
+import { budgetUsage } from '../../domain/alerts/alert-detection.js';
+import { forecastSpend } from '../../domain/alerts/spend-forecast.js';
+import type { Budget } from '../../domain/alerts/alert-events.js';
 import { ReadModels } from '../../../projections/queries/read-models.js';
 
 type SummaryFacts = Pick<
@@ -82,6 +86,7 @@ export class AccountSummaryController {
       grants: ARRAY,
       openBills: ARRAY,
       nextDeadlines: ARRAY,
+      spend: OBJECT,
     }),
   })
   async summary(
@@ -133,7 +138,18 @@ export class AccountSummaryController {
     const at = Date.parse(now);
     if (at < Date.parse(account.openedAt)) return undefined;
     if (latestEffectiveAt !== null && Date.parse(latestEffectiveAt) > at) return undefined;
-    return accountSummary(accountId, account, this.profileOf(account), state, now, 'effective');
+    // The period's spend by project and the budgets (issue 15): the same read model, another query.
+    const budgets = await this.readModels.read(
+      'account-summary',
+      accountStatusProjection,
+      accountBudgetsRecord(accountId),
+    );
+    if (!budgets.served || !budgets.value || budgets.value.periodId !== (state.periodId || null))
+      return undefined;
+    return accountSummary(accountId, account, this.profileOf(account), state, now, 'effective', {
+      spendByProject: budgets.value.spendByProject,
+      budgets: budgets.value.budgets,
+    });
   }
 }
 
@@ -145,8 +161,15 @@ function accountSummary(
   state: LedgerState,
   at: string,
   basis: 'effective' | 'recorded',
+  /** From the read model: the period's spend by project and the active budgets. */
+  spent?: { spendByProject: ReadonlyMap<string, Big>; budgets: Budget[] },
 ) {
   const paymentMethod = paymentMethodOf(account);
+  // The replayed state's consumption is the same sum of the period's charges the read model keeps.
+  const soFar = spent
+    ? [...spent.spendByProject.values()].reduce((a, b) => a.plus(b), new Big(0))
+    : state.consumption;
+  const forecast = state.periodId ? forecastSpend(soFar, state, at) : undefined;
   const debt = state.balance.lt(0) ? state.balance.neg() : new Big(0);
   return {
     accountId,
@@ -173,5 +196,25 @@ function accountSummary(
     /** Top-up bills asked for and not paid in full: an advance awaited, never a debt. */
     topUpBillsUnpaid: [...state.topUpBills.values()].filter((b) => new Big(b.paid).lt(b.amount)),
     nextDeadlines: nextDeadlines(state),
+    /**
+     * The period's spend so far, its forecast at the current rate (null in the period's first hour), and
+     * each budget's use — budgets only when served from the read model (a summary from the log leaves them out).
+     */
+    spend: {
+      periodId: state.periodId,
+      soFar: soFar.toFixed(),
+      forecast: forecast ? forecast.toFixed(2) : null,
+      ...(spent
+        ? {
+            budgets: budgetUsage(spent.budgets, spent.spendByProject).map((b) => ({
+              budgetId: b.budgetId,
+              scope: b.scope,
+              amount: b.amount,
+              spend: b.spend,
+              percentUsed: b.percentUsed,
+            })),
+          }
+        : {}),
+    },
   };
 }

@@ -99,3 +99,14 @@ export function detectAlerts(
 /** The project a usage record's charge counts for. */
 export const projectOf = (data: { project?: unknown }): string =>
   typeof data.project === 'string' && data.project !== '' ? data.project : DEFAULT_PROJECT;
+
+/** Each budget with the period's spend in its scope and the percent of its amount used. */
+export function budgetUsage(
+  budgets: readonly Budget[],
+  spendByProject: ReadonlyMap<string, Big>,
+): Array<Budget & { spend: string; percentUsed: string }> {
+  return budgets.map((budget) => {
+    const spend = spendInScope(budget, spendByProject);
+    return { ...budget, spend: spend.toFixed(), percentUsed: percentOf(spend, new Big(budget.amount)) };
+  });
+}

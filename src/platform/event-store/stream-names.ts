@@ -9,6 +9,7 @@
  * - `doc-numbers-<issuer>-<year>`    an issuer's gapless document numbering series
  * - `webhook-<subscriptionId>`       a webhook subscription to document deliveries (its secret sealed)
  * - `catalog`                        the price list: every published catalog version (one stream)
+ * - `alerts-<accountId>`             the account's budgets and alerts (issue 15)
  */
 export const ACCOUNT_STREAM_PREFIX = 'account-';
 export const LEDGER_STREAM_PREFIX = 'ledger-';
@@ -59,3 +60,11 @@ export const webhookStream = (subscriptionId: string) => `${WEBHOOK_STREAM_PREFI
 /** `webhook-<subscriptionId>` → the subscription id; undefined for any other stream. */
 export const subscriptionIdOfWebhookStream = (streamId: string): string | undefined =>
   streamId.startsWith(WEBHOOK_STREAM_PREFIX) ? streamId.slice(WEBHOOK_STREAM_PREFIX.length) : undefined;
+
+/** `alerts-<accountId>`: the account's budgets, low-balance warning level and raised alerts (issue 15). */
+export const ALERTS_STREAM_PREFIX = 'alerts-';
+export const alertsStream = (accountId: string) => `${ALERTS_STREAM_PREFIX}${accountId}`;
+
+/** `alerts-<accountId>` → the account id; undefined for any other stream. */
+export const accountIdOfAlertsStream = (streamId: string): string | undefined =>
+  streamId.startsWith(ALERTS_STREAM_PREFIX) ? streamId.slice(ALERTS_STREAM_PREFIX.length) : undefined;
