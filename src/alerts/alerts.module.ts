@@ -2,8 +2,8 @@ import { AlertBook } from './alert-book.js';
 import { EndBudgetHandler } from './end-budget/end-budget.command.js';
 import { EndBudgetController } from './end-budget/end-budget.controller.js';
 import { ListBudgetsController } from './list-budgets/list-budgets.controller.js';
-import { SetLowBalanceWarningHandler } from './low-balance-warning/low-balance-warning.command.js';
-import { LowBalanceWarningController } from './low-balance-warning/low-balance-warning.controller.js';
+import { SetAlertSettingsHandler } from './alert-settings/alert-settings.command.js';
+import { AlertSettingsController } from './alert-settings/alert-settings.controller.js';
 import { PeriodLedgers } from './period-ledger.js';
 import { AlertReactor } from './raise-alert/alert-reactor.js';
 import { RaiseAlertHandler, RearmAlertHandler } from './raise-alert/raise-alert.command.js';
@@ -15,14 +15,14 @@ export const ALERTS_CONTROLLERS = [
   SetBudgetController,
   ListBudgetsController,
   EndBudgetController,
-  LowBalanceWarningController,
+  AlertSettingsController,
 ];
 
 /** Their named commands, RaiseAlert and RearmAlert sent by the reactor. */
 export const ALERTS_COMMAND_HANDLERS = [
   SetBudgetHandler,
   EndBudgetHandler,
-  SetLowBalanceWarningHandler,
+  SetAlertSettingsHandler,
   RaiseAlertHandler,
   RearmAlertHandler,
 ];

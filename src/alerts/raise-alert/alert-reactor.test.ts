@@ -1,6 +1,6 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { buildEngine } from '../../../test/support/engine.js';
-import { SetLowBalanceWarning } from '../low-balance-warning/low-balance-warning.command.js';
+import { SetAlertSettings } from '../alert-settings/alert-settings.command.js';
 import { SetBudget } from '../set-budget/set-budget.command.js';
 import { AlertReactor, type ReactorOutcome } from './alert-reactor.js';
 import { RaiseAlert } from './raise-alert.command.js';
@@ -130,7 +130,14 @@ describe('the alert reactor', () => {
     const { engine, react, consume, topUp, bus } = await engineWith('re-low', 'prepaid');
     // The account opened at 0 before any warning level: nothing to say then.
     expect(await react()).toEqual([]);
-    await bus.execute(new SetLowBalanceWarning('re-low', '100', engine.now(), meta('w')));
+    await bus.execute(
+      new SetAlertSettings(
+        're-low',
+        { lowBalanceThreshold: '100', creditLimitAlerts: false },
+        engine.now(),
+        meta('w'),
+      ),
+    );
     // The level is checked at each ledger event: the top-up leaves the balance above it.
     await topUp('300');
     expect(await react()).toEqual([]);
@@ -147,7 +154,7 @@ describe('the alert reactor', () => {
     await consume('560');
     expect(await react()).toEqual([expect.objectContaining({ command: 'RaiseAlert', outcome: 'stored' })]);
     const types = (await engine.store.readStream('alerts-re-low')).map((e) => e.type);
-    expect(types).toEqual(['LowBalanceWarningSet', 'AlertRaised', 'AlertRearmed', 'AlertRaised']);
+    expect(types).toEqual(['AlertSettingsSet', 'AlertRaised', 'AlertRearmed', 'AlertRaised']);
     // Fed again from the start (a replay): every event is older than the last one seen — nothing stored.
     const replayed: ReactorOutcome[] = [];
     for (const event of await engine.store.readAll())
@@ -158,8 +165,16 @@ describe('the alert reactor', () => {
   });
 
   it('credit limit: 50, 80 and 100 % used alert once each', async () => {
-    const { engine, react, consume } = await engineWith('re-credit', 'credit');
+    const { engine, react, consume, bus } = await engineWith('re-credit', 'credit');
     await engine.send('re-credit', { type: 'SetCreditLimit', creditLimit: '1000', at: engine.now() });
+    await bus.execute(
+      new SetAlertSettings(
+        're-credit',
+        { lowBalanceThreshold: '0', creditLimitAlerts: true },
+        engine.now(),
+        meta('on'),
+      ),
+    );
     await react();
     const thresholds: string[] = [];
     for (const quantity of ['400', '150', '100', '100', '200', '300']) {

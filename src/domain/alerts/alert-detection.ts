@@ -77,7 +77,7 @@ export function detectAlerts(
         commands.push({ ...base, kind: 'low-balance', value: o.balance.toFixed(), limit: warning.toFixed() });
     } else rearm(key);
   }
-  if (o.creditLimit.gt(0)) {
+  if (state.creditLimitAlerts && o.creditLimit.gt(0)) {
     const used = o.balance.lt(0) ? o.balance.neg() : new Big(0);
     for (const threshold of CREDIT_LIMIT_THRESHOLDS) {
       const key = rearmKeyOf('credit-limit', threshold);

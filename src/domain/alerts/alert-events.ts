@@ -54,9 +54,18 @@ export interface RaisedAlert {
 export type AlertEvent =
   | { type: 'BudgetSet'; data: Budget }
   | { type: 'BudgetEnded'; data: { budgetId: string; at: string } }
-  | { type: 'LowBalanceWarningSet'; data: { threshold: string; at: string } }
+  | { type: 'AlertSettingsSet'; data: AlertSettings & { at: string } }
   | { type: 'AlertRaised'; data: RaisedAlert }
   | { type: 'AlertRearmed'; data: { key: string; sourcePosition: string; at: string } };
+
+/**
+ * The account's balance-type alerts, on request (a deploy does not start warning every account): the
+ * low-balance warning level ("0": none) and the credit-limit alerts at 50/80/100 % used.
+ */
+export interface AlertSettings {
+  lowBalanceThreshold: string;
+  creditLimitAlerts: boolean;
+}
 
 export type AlertEventType = AlertEvent['type'];
 export type AlertEventOf<T extends AlertEventType> = Extract<AlertEvent, { type: T }>;

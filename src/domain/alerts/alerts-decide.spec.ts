@@ -229,7 +229,10 @@ describe('budget alerts', () => {
 });
 
 describe('low-balance alerts', () => {
-  const warning: AlertEvent = { type: 'LowBalanceWarningSet', data: { threshold: '100', at: AT } };
+  const warning: AlertEvent = {
+    type: 'AlertSettingsSet',
+    data: { lowBalanceThreshold: '100', creditLimitAlerts: false, at: AT },
+  };
 
   it('falling below the warning level alerts once; staying below does not alert again', () => {
     const first = react([warning], observation({ balance: new Big('99.99') }));
@@ -296,20 +299,31 @@ describe('low-balance alerts', () => {
     expect(react([], observation({ balance: new Big('-5') })).raised).toEqual([]);
     spec
       .given(warning)
-      .when({ type: 'SetLowBalanceWarning', threshold: '0', at: AT })
+      .when({ type: 'SetAlertSettings', lowBalanceThreshold: '0', creditLimitAlerts: false, at: AT })
       .then({
-        type: 'LowBalanceWarningSet',
-        data: { threshold: '0', at: AT },
+        type: 'AlertSettingsSet',
+        data: { lowBalanceThreshold: '0', creditLimitAlerts: false, at: AT },
       });
-    spec.given(warning).when({ type: 'SetLowBalanceWarning', threshold: '100.00', at: AT }).thenNothing();
+    spec
+      .given(warning)
+      .when({ type: 'SetAlertSettings', lowBalanceThreshold: '100.00', creditLimitAlerts: false, at: AT })
+      .thenNothing();
+    spec
+      .given(warning)
+      .when({ type: 'SetAlertSettings', lowBalanceThreshold: '-1', creditLimitAlerts: false, at: AT })
+      .rejects('ALERT_SETTINGS_INVALID', 'lowBalanceThreshold');
   });
 });
 
 describe('credit-limit alerts', () => {
   const limit = new Big('1000');
+  const on: AlertEvent = {
+    type: 'AlertSettingsSet',
+    data: { lowBalanceThreshold: '0', creditLimitAlerts: true, at: AT },
+  };
 
   it('50, 80 and 100 % of the credit limit used each alert once, in order', () => {
-    let events: AlertEvent[] = [];
+    let events: AlertEvent[] = [on];
     const seen: Array<number | undefined> = [];
     for (const [i, balance] of ['-400', '-500', '-790', '-800', '-999', '-1000', '-1200'].entries()) {
       const step = react(
@@ -328,7 +342,7 @@ describe('credit-limit alerts', () => {
   });
 
   it('paying back below a threshold re-arms it (and only the ones left)', () => {
-    const used = react([], observation({ balance: new Big('-850'), creditLimit: limit }));
+    const used = react([on], observation({ balance: new Big('-850'), creditLimit: limit }));
     expect(used.raised.map((a) => [a.threshold, a.value, a.limit])).toEqual([
       [50, '850', '1000'],
       [80, '850', '1000'],
@@ -357,7 +371,8 @@ describe('credit-limit alerts', () => {
     expect(again.raised.map((a) => a.alertId)).toEqual(['acc/credit-limit/80/ev-3']);
   });
 
-  it('no credit limit: no credit-limit alert', () => {
-    expect(react([], observation({ balance: new Big('-850') })).raised).toEqual([]);
+  it('no credit limit, or credit-limit alerts not asked for: no credit-limit alert', () => {
+    expect(react([on], observation({ balance: new Big('-850') })).raised).toEqual([]);
+    expect(react([], observation({ balance: new Big('-850'), creditLimit: limit })).raised).toEqual([]);
   });
 });

@@ -37,9 +37,10 @@ export interface EndBudgetCommand {
   at: string;
 }
 
-export interface SetLowBalanceWarningCommand {
-  type: 'SetLowBalanceWarning';
-  threshold: string;
+export interface SetAlertSettingsCommand {
+  type: 'SetAlertSettings';
+  lowBalanceThreshold: string;
+  creditLimitAlerts: boolean;
   at: string;
 }
 
@@ -57,7 +58,7 @@ export interface RearmAlertCommand {
 }
 
 export type AlertCommand =
-  SetBudgetCommand | EndBudgetCommand | SetLowBalanceWarningCommand | RaiseAlertCommand | RearmAlertCommand;
+  SetBudgetCommand | EndBudgetCommand | SetAlertSettingsCommand | RaiseAlertCommand | RearmAlertCommand;
 
 export function decideAlerts(command: AlertCommand, state: AlertsState): AlertDecision {
   switch (command.type) {
@@ -65,8 +66,8 @@ export function decideAlerts(command: AlertCommand, state: AlertsState): AlertDe
       return decideSetBudget(command, state);
     case 'EndBudget':
       return decideEndBudget(command, state);
-    case 'SetLowBalanceWarning':
-      return decideLowBalanceWarning(command, state);
+    case 'SetAlertSettings':
+      return decideAlertSettings(command, state);
     case 'RaiseAlert':
       return decideRaiseAlert(command, state);
     case 'RearmAlert':
@@ -132,13 +133,28 @@ function decideEndBudget(command: EndBudgetCommand, state: AlertsState): AlertDe
   };
 }
 
-function decideLowBalanceWarning(command: SetLowBalanceWarningCommand, state: AlertsState): AlertDecision {
-  if (!/^\d{1,15}(\.\d{1,2})?$/.test(command.threshold))
-    return reject('LOW_BALANCE_INVALID', 'threshold must be a non-negative decimal', 'threshold');
-  const threshold = new Big(command.threshold).toFixed();
-  if (new Big(state.lowBalanceThreshold ?? '0').eq(threshold))
+function decideAlertSettings(command: SetAlertSettingsCommand, state: AlertsState): AlertDecision {
+  if (!/^\d{1,15}(\.\d{1,2})?$/.test(command.lowBalanceThreshold))
+    return reject(
+      'ALERT_SETTINGS_INVALID',
+      'lowBalanceThreshold must be a non-negative decimal',
+      'lowBalanceThreshold',
+    );
+  const lowBalanceThreshold = new Big(command.lowBalanceThreshold).toFixed();
+  if (
+    new Big(state.lowBalanceThreshold ?? '0').eq(lowBalanceThreshold) &&
+    state.creditLimitAlerts === command.creditLimitAlerts
+  )
     return { ok: true, events: [], duplicate: true };
-  return { ok: true, events: [{ type: 'LowBalanceWarningSet', data: { threshold, at: command.at } }] };
+  return {
+    ok: true,
+    events: [
+      {
+        type: 'AlertSettingsSet',
+        data: { lowBalanceThreshold, creditLimitAlerts: command.creditLimitAlerts, at: command.at },
+      },
+    ],
+  };
 }
 
 function decideRaiseAlert(command: RaiseAlertCommand, state: AlertsState): AlertDecision {

@@ -12,6 +12,8 @@ export interface AlertsState {
   endedBudgets: ReadonlySet<string>;
   /** Absent or "0": no low-balance warning. */
   lowBalanceThreshold?: string;
+  /** Credit-limit alerts asked for (50/80/100 % of the limit used). */
+  creditLimitAlerts: boolean;
   raised: ReadonlySet<string>;
   arming: ReadonlyMap<string, Readonly<Arming>>;
 }
@@ -21,6 +23,7 @@ export const initialAlertsState = (): AlertsState => ({
   endedBudgets: new Set(),
   raised: new Set(),
   arming: new Map(),
+  creditLimitAlerts: false,
 });
 
 export function evolveAlerts(state: AlertsState, event: AlertEvent): AlertsState {
@@ -32,8 +35,12 @@ export function evolveAlerts(state: AlertsState, event: AlertEvent): AlertsState
       budgets.delete(event.data.budgetId);
       return { ...state, budgets, endedBudgets: new Set(state.endedBudgets).add(event.data.budgetId) };
     }
-    case 'LowBalanceWarningSet':
-      return { ...state, lowBalanceThreshold: event.data.threshold };
+    case 'AlertSettingsSet':
+      return {
+        ...state,
+        lowBalanceThreshold: event.data.lowBalanceThreshold,
+        creditLimitAlerts: event.data.creditLimitAlerts,
+      };
     case 'AlertRaised': {
       const d = event.data;
       const raised = new Set(state.raised).add(d.alertId);

@@ -6,12 +6,12 @@ import type { CommandMeta } from '../../platform/commands/command-outcome.js';
 import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { Meta } from '../../platform/http/command-meta.decorator.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
-import { SetLowBalanceWarning } from './low-balance-warning.command.js';
-import { SetLowBalanceWarningDto } from './low-balance-warning.dto.js';
+import { SetAlertSettings } from './alert-settings.command.js';
+import { SetAlertSettingsDto } from './alert-settings.dto.js';
 
 @ApiCapability('Alerts', 400, 404, 422)
-@Controller('v1/accounts/:accountId/alerts/low-balance')
-export class LowBalanceWarningController {
+@Controller('v1/accounts/:accountId/alert-settings')
+export class AlertSettingsController {
   constructor(
     private readonly commands: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -22,20 +22,25 @@ export class LowBalanceWarningController {
   @RequireScopes('accounts:write')
   @ApiCommand({
     method: 'PUT',
-    summary: 'Set the low-balance warning level',
+    summary: 'Set the balance alerts',
     description:
-      'An alert (webhook and e-mail) when the balance falls below the level — before a freeze; again after the balance has been back above it. "0" turns it off.',
+      'The low-balance warning level (an alert when the balance falls below it, before a freeze; "0": none) and the credit-limit alerts (50/80/100 % used). Each crossing alerts once, again after the value has recovered.',
     params: [{ name: 'accountId', description: 'The account', example: 'romashka' }],
-    body: SetLowBalanceWarningDto,
-    examples: { level: { value: { threshold: '500.00' } } },
+    body: SetAlertSettingsDto,
+    examples: { both: { value: { lowBalanceThreshold: '500.00', creditLimitAlerts: true } } },
   })
   set(
     @Param('accountId', AccountIdPipe) accountId: string,
-    @Body() body: SetLowBalanceWarningDto,
+    @Body() body: SetAlertSettingsDto,
     @Meta() meta: CommandMeta,
   ) {
     return this.commands.execute(
-      new SetLowBalanceWarning(accountId, body.threshold, this.clock.now().toISOString(), meta),
+      new SetAlertSettings(
+        accountId,
+        { lowBalanceThreshold: body.lowBalanceThreshold, creditLimitAlerts: body.creditLimitAlerts },
+        this.clock.now().toISOString(),
+        meta,
+      ),
     );
   }
 }
