@@ -114,6 +114,16 @@ describe('budget alerts, delivered', () => {
       expect(mail.to).toEqual([OWNER]);
       expect(headerOf(mail.raw, 'x-billing-delivery-id')).toMatch(/^dlv_/);
     }
+    // A plain-text message, base64 in transit: what crossed, and the figures.
+    const texts = smtp.mails.map((m) =>
+      Buffer.from(m.raw.split(/\r?\n\r?\n/)[1]!.replace(/\s+/g, ''), 'base64').toString('utf8'),
+    );
+    expect(texts.find((t) => t.includes(' 50 % '))).toContain(
+      'Расходы за период 2026-03: 550 RUB из бюджета 1000 RUB (account).',
+    );
+    expect(texts.find((t) => t.includes(' 80 % '))).toContain(
+      'Бюджет monthly: израсходовано 80 % за период 2026-03',
+    );
   });
 
   it('replaying the reactor over the whole log stores nothing and delivers nothing more', async () => {
