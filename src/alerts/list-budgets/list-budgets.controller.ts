@@ -22,6 +22,7 @@ import {
   type AccountBudgetsRecord,
 } from '../../../projections/queries/account-budgets.query.js';
 import { ReadModels } from '../../../projections/queries/read-models.js';
+import { budgetOrder } from '../../domain/alerts/alert-events.js';
 import { AlertBook } from '../alert-book.js';
 import { foldPeriodLedger, type PeriodLedger } from '../period-ledger.js';
 
@@ -78,7 +79,7 @@ export class ListBudgetsController {
     return {
       periodId: periodId || null,
       spendByProject: period?.spendByProject ?? new Map(),
-      budgets: [...state.budgets.values()].sort((a, b) => a.at.localeCompare(b.at)),
+      budgets: [...state.budgets.values()].sort(budgetOrder),
     };
   }
 }

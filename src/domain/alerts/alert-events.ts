@@ -91,3 +91,7 @@ export function alertIdOf(
       return `${accountId}/credit-limit/${alert.threshold}/${alert.sourceEventId}`;
   }
 }
+
+/** Oldest first, then by id: the read model's ORDER BY set_at, budget_id (binary string order). */
+export const budgetOrder = (a: Budget, b: Budget): number =>
+  a.at < b.at ? -1 : a.at > b.at ? 1 : a.budgetId < b.budgetId ? -1 : a.budgetId > b.budgetId ? 1 : 0;
