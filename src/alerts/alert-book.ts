@@ -13,12 +13,26 @@ import { alertsStream } from '../platform/event-store/stream-names.js';
 export class AlertBook {
   readonly streams: AggregateStreams<AlertsState, AlertEvent>;
 
-  constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(CLOCK) clock: Clock) {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) clock: Clock,
+  ) {
     this.streams = new AggregateStreams(store, clock, initialAlertsState, evolveAlerts, 20_000);
   }
 
-  async state(accountId: string): Promise<AlertsState> {
-    return (await this.streams.load(alertsStream(accountId))).state;
+  /**
+   * The state as the log has it now: the cached one unless another instance appended since (its revision
+   * differs), so the reactor never misses a budget set through another instance.
+   */
+  async current(accountId: string): Promise<AlertsState> {
+    const stream = alertsStream(accountId);
+    const [loaded, revision] = await Promise.all([
+      this.streams.load(stream),
+      this.store.streamRevision(stream),
+    ]);
+    if (loaded.revision === revision) return loaded.state;
+    this.streams.forget(stream);
+    return (await this.streams.load(stream)).state;
   }
 
   decide(accountId: string, command: AlertCommand, meta: CommandMeta, at: string): Promise<CommandOutcome> {

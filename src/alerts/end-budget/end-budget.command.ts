@@ -21,7 +21,7 @@ export class EndBudgetHandler implements ICommandHandler<EndBudget> {
   constructor(@Inject(AlertBook) private readonly alerts: AlertBook) {}
 
   async execute({ accountId, budgetId, at, meta }: EndBudget): Promise<CommandOutcome> {
-    const state = await this.alerts.state(accountId);
+    const state = await this.alerts.current(accountId);
     if (!state.budgets.has(budgetId) && !state.endedBudgets.has(budgetId))
       throw new NotFoundError(`Budget ${budgetId} of account ${accountId} does not exist`);
     return this.alerts.decide(accountId, { type: 'EndBudget', budgetId, at }, meta, at);

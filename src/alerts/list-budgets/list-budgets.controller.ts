@@ -72,7 +72,7 @@ export class ListBudgetsController {
   /** The log: the account (404 when unknown), its alerts stream and its latest period's stream. */
   private async fromLog(accountId: string): Promise<AccountBudgetsRecord> {
     await this.accounts.account(accountId);
-    const state = await this.alerts.state(accountId);
+    const state = await this.alerts.current(accountId);
     const { periodId } = await this.ledger.stateAsOf(accountId, this.clock.now().toISOString(), 'effective');
     const events = periodId ? await this.store.readStream(ledgerStream(accountId, periodId)) : [];
     const period = events.reduce<PeriodLedger | undefined>(foldPeriodLedger, undefined);

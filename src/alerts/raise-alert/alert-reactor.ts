@@ -49,7 +49,7 @@ export class AlertReactor implements IEventHandler<StoredEventPublished> {
     if (!parts) return [];
     const ledger = await this.ledgers.asOf(recorded);
     if (ledger.state.phase === 'not-opened') return [];
-    const state = await this.alerts.state(parts.accountId);
+    const state = await this.alerts.current(parts.accountId);
     const found = detectAlerts(
       {
         accountId: parts.accountId,
