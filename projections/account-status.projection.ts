@@ -1,10 +1,15 @@
 import type { AccountEvent } from '../src/domain/account/account-events.js';
 import type { LedgerEvent } from '../src/domain/ledger/ledger-events.js';
+import { accountBudgetsTable } from './account-budgets.js';
 import { accountListTable } from './account-list.js';
 import { accountSummaryTable } from './account-summary.js';
 import type { Projection } from './runner/projection.js';
 import { ledgerStreamParts, sortablePosition } from './support/streams.js';
-import { ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX } from '../src/platform/event-store/stream-names.js';
+import {
+  ACCOUNT_STREAM_PREFIX,
+  ALERTS_STREAM_PREFIX,
+  LEDGER_STREAM_PREFIX,
+} from '../src/platform/event-store/stream-names.js';
 
 interface StatusChange {
   status: string;
@@ -54,9 +59,9 @@ function statusChange(event: LedgerEvent | AccountEvent): StatusChange | undefin
 export const accountStatusProjection: Projection = {
   name: 'account-status',
   // v2: the account_summary table; v3: its payment_method (the second provider's statuses need it);
-  // v4: the account_list table (GET /v1/accounts).
-  version: 4,
-  filter: { streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX] },
+  // v4: the account_list table (GET /v1/accounts); v5: account_budgets and account_period_spend (issue 15).
+  version: 5,
+  filter: { streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX, ALERTS_STREAM_PREFIX] },
 
   async setup(db, table) {
     await db.run(`CREATE TABLE IF NOT EXISTS ${table('account_status')} (
@@ -66,9 +71,11 @@ export const accountStatusProjection: Projection = {
       reason TEXT NOT NULL, event_type TEXT NOT NULL, PRIMARY KEY (account_id, position))`);
     await accountSummaryTable.setup(db, table);
     await accountListTable.setup(db, table);
+    await accountBudgetsTable.setup(db, table);
   },
 
   async apply(db, recorded, table) {
+    await accountBudgetsTable.apply(db, recorded, table);
     const summarised = await accountSummaryTable.apply(db, recorded, table);
     const event = { type: recorded.type, data: recorded.data } as LedgerEvent | AccountEvent;
     if (summarised)

@@ -114,6 +114,8 @@ import {
   deliveryProviders,
 } from './delivery/delivery.module.js';
 // ── end of delivery ──────────────────────────────────────────────────────────────────────────────────
+// ── Budgets and alerts (issue 15, item 4) ──
+import { ALERTS_COMMAND_HANDLERS, ALERTS_CONTROLLERS, ALERTS_PROVIDERS } from './alerts/alerts.module.js';
 
 export const APP_CONFIG = Symbol('AppConfig');
 
@@ -154,8 +156,13 @@ export const CONTROLLERS = [
   WhoamiController,
   // Delivery (issue 13, item 7): the owner's e-mail, webhooks, the delivery log
   ...DELIVERY_CONTROLLERS,
+<<<<<<< HEAD
   // Per-account pricing (issue 15, item 3)
   AccountPricingController,
+=======
+  // Budgets and alerts (issue 15, item 4)
+  ...ALERTS_CONTROLLERS,
+>>>>>>> alerts
 ];
 
 /** Every command handler: one named command per use case, all on the one CommandBus. */
@@ -186,10 +193,15 @@ export const COMMAND_HANDLERS = [
   ...DEADLINE_COMMAND_HANDLERS,
   // Delivery (issue 13, item 7)
   ...DELIVERY_COMMAND_HANDLERS,
+<<<<<<< HEAD
   // Per-account pricing (issue 15, item 3)
   GrantDiscountHandler,
   EndDiscountHandler,
   MakeCommitmentHandler,
+=======
+  // Budgets and alerts (issue 15, item 4)
+  ...ALERTS_COMMAND_HANDLERS,
+>>>>>>> alerts
 ];
 
 export interface AppDependencies {
@@ -277,6 +289,8 @@ export class AppModule {
           lease: deps.workers?.lease,
         }),
         // ── end of delivery ──
+        // Budgets and alerts (issue 15, item 4): the book and the reactor on the event bus
+        ...ALERTS_PROVIDERS,
         ...(deps.anchor ? [{ provide: LogAnchor, useValue: deps.anchor }] : []),
         ...(background ? backgroundProviders(deps) : []),
         ...(http

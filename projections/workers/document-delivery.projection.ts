@@ -3,9 +3,12 @@ import type { Projection, ProjectionIdentity } from '../runner/projection.js';
 import type { ReadModelDb, SqlValue } from '../runner/read-model-db.js';
 import { ProjectionRegistry } from '../runner/projection-registry.js';
 import type { DocumentIssued } from '../../src/domain/documents/index.js';
+import type { RaisedAlert } from '../../src/domain/alerts/alert-events.js';
 import {
+  ALERTS_STREAM_PREFIX,
   DOCUMENTS_STREAM_PREFIX,
   WEBHOOK_STREAM_PREFIX,
+  accountIdOfAlertsStream,
   accountIdOfDocumentsStream,
   subscriptionIdOfWebhookStream,
 } from '../../src/platform/event-store/stream-names.js';
@@ -23,10 +26,15 @@ export const DOCUMENT_DELIVERY: ProjectionIdentity = {
   name: 'document-delivery',
   version: 1,
   filter: {
-    streamPrefixes: [DOCUMENTS_STREAM_PREFIX, WEBHOOK_STREAM_PREFIX],
-    eventTypes: ['DocumentIssued', 'WebhookSubscribed', 'WebhookUnsubscribed'],
+    // AlertRaised (issue 15): planned like a document, `document_number` holding the alert id and
+    // `document_kind` 'alert'. The tables are unchanged, so no rebuild (which would plan every document again).
+    streamPrefixes: [DOCUMENTS_STREAM_PREFIX, WEBHOOK_STREAM_PREFIX, ALERTS_STREAM_PREFIX],
+    eventTypes: ['DocumentIssued', 'WebhookSubscribed', 'WebhookUnsubscribed', 'AlertRaised'],
   },
 };
+
+/** The `documentKind` of an alert's deliveries (its `documentNumber` is the alert id). */
+export const ALERT_DELIVERY_KIND = 'alert';
 
 export type DeliveryChannel = 'email' | 'webhook';
 /** pending (due at next_attempt_ms), delivered, skipped (nothing to send it to), failed (gave up). */
@@ -106,13 +114,22 @@ export function documentDeliveryProjection(options: { since?: string } = {}): Pr
         return;
       }
       if (since !== undefined && recorded.storedAt.getTime() < since) return;
-      const accountId = accountIdOfDocumentsStream(recorded.streamId)!;
-      const document = (recorded as unknown as DocumentIssued).data;
-      const subscriptions = await db.all<{ subscription_id: string }>(
-        `SELECT subscription_id FROM ${table('delivery_subscriptions')} WHERE active = 1 ORDER BY subscription_id`,
-      );
+      const alert = recorded.type === 'AlertRaised' ? (recorded.data as RaisedAlert) : undefined;
+      const accountId = alert
+        ? accountIdOfAlertsStream(recorded.streamId)!
+        : accountIdOfDocumentsStream(recorded.streamId)!;
+      const document = alert
+        ? { number: alert.alertId, kind: ALERT_DELIVERY_KIND }
+        : (recorded as unknown as DocumentIssued).data;
+      // An alert goes by the channels its budget chose (both for the balance-type alerts).
+      const channels = alert?.channels ?? ['email', 'webhook'];
+      const subscriptions = channels.includes('webhook')
+        ? await db.all<{ subscription_id: string }>(
+            `SELECT subscription_id FROM ${table('delivery_subscriptions')} WHERE active = 1 ORDER BY subscription_id`,
+          )
+        : [];
       const recipients: Array<[DeliveryChannel, string]> = [
-        ['email', 'owner'],
+        ...(channels.includes('email') ? [['email', 'owner'] as [DeliveryChannel, string]] : []),
         ...subscriptions.map((s): [DeliveryChannel, string] => ['webhook', s.subscription_id]),
       ];
       for (const [channel, recipient] of recipients) {

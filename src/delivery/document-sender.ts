@@ -2,17 +2,20 @@ import { createHmac } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { AccountDocument, Numbered } from '../domain/documents/index.js';
 import type { EventStore } from '../platform/event-store/event-store.port.js';
-import { documentsStream } from '../platform/event-store/stream-names.js';
+import { alertsStream, documentsStream } from '../platform/event-store/stream-names.js';
+import type { RaisedAlert } from '../domain/alerts/alert-events.js';
 import type { DeliveryConfig } from '../platform/config/config.js';
 import { renderDocumentPdf } from '../documents/document-pdf.js';
 import type { AccountBook } from '../accounts/account-book.js';
-import type {
-  Delivery,
-  DeliveryResult,
-  DeliverySending,
+import {
+  ALERT_DELIVERY_KIND,
+  type Delivery,
+  type DeliveryResult,
+  type DeliverySending,
 } from '../../projections/workers/document-delivery.projection.js';
 import type { WebhookBook } from './webhooks/webhook-book.js';
 import { edmAttachment } from './edm-attachment.js';
+import { alertEmail, alertWebhookBody } from './alert-message.js';
 
 /** The headers of a webhook call: the receiver deduplicates by the delivery id and checks the signature. */
 export const WEBHOOK_HEADERS = {
@@ -82,12 +85,36 @@ export function documentSender(deps: DocumentSenderDeps): DeliverySending & { cl
     return { document, basisOf };
   };
   const documentOf = async (delivery: Delivery) => (await issuedOf(delivery)).document;
+  const alertOf = async (delivery: Delivery): Promise<RaisedAlert> => {
+    const events = await deps.store.readStream(alertsStream(delivery.accountId));
+    const event = events.find((e) => e.id === delivery.eventId);
+    if (!event)
+      throw new Error(`alert event ${delivery.eventId} is not in ${alertsStream(delivery.accountId)}`);
+    return event.data as RaisedAlert;
+  };
+  const isAlert = (delivery: Delivery) => delivery.documentKind === ALERT_DELIVERY_KIND;
 
   const email = async (delivery: Delivery): Promise<DeliveryResult> => {
     if (!transport) return { outcome: 'skipped', reason: EMAIL_DISABLED };
     const account = await deps.accounts.state(delivery.accountId);
     if (account.deletedAt) return { outcome: 'skipped', reason: 'the account is deleted' };
     if (!account.ownerEmail) return { outcome: 'skipped', reason: 'the account has no owner e-mail' };
+    if (isAlert(delivery)) {
+      const { subject, text } = alertEmail(delivery.accountId, await alertOf(delivery));
+      try {
+        const sent = await transport.sendMail({
+          from: deps.config.from,
+          to: account.ownerEmail,
+          subject,
+          text,
+          messageId: `<${delivery.deliveryId}@billing-engine>`,
+          headers: { 'X-Billing-Delivery-Id': delivery.deliveryId },
+        });
+        return { outcome: 'delivered', detail: `smtp ${scrub(String(sent.response ?? 'accepted'))}` };
+      } catch (error) {
+        throw new Error(`smtp: ${scrub(error instanceof Error ? error.message : String(error))}`);
+      }
+    }
     const { document, basisOf } = await issuedOf(delivery);
     const pdf = await renderDocumentPdf(document);
     // EDM customers get the tax service's XML beside the PDF (the kinds that have one); the fact is read at
@@ -119,17 +146,9 @@ export function documentSender(deps: DocumentSenderDeps): DeliverySending & { cl
     }
   };
 
-  const webhook = async (delivery: Delivery): Promise<DeliveryResult> => {
-    const subscription = await deps.webhooks.subscription(delivery.recipient);
-    if (!subscription.active || !subscription.url)
-      return { outcome: 'skipped', reason: `webhook subscription ${delivery.recipient} is not active` };
-    if (!subscription.secret)
-      return {
-        outcome: 'skipped',
-        reason: `webhook subscription ${delivery.recipient} has no readable secret`,
-      };
+  const documentWebhookBody = async (delivery: Delivery): Promise<string> => {
     const document = await documentOf(delivery);
-    const body = JSON.stringify({
+    return JSON.stringify({
       type: 'document.issued',
       deliveryId: delivery.deliveryId,
       eventId: delivery.eventId,
@@ -147,6 +166,20 @@ export function documentSender(deps: DocumentSenderDeps): DeliverySending & { cl
         pdf: `/v1/accounts/${delivery.accountId}/documents/${document.number}/pdf`,
       },
     });
+  };
+
+  const webhook = async (delivery: Delivery): Promise<DeliveryResult> => {
+    const subscription = await deps.webhooks.subscription(delivery.recipient);
+    if (!subscription.active || !subscription.url)
+      return { outcome: 'skipped', reason: `webhook subscription ${delivery.recipient} is not active` };
+    if (!subscription.secret)
+      return {
+        outcome: 'skipped',
+        reason: `webhook subscription ${delivery.recipient} has no readable secret`,
+      };
+    const body = isAlert(delivery)
+      ? alertWebhookBody(delivery, await alertOf(delivery))
+      : await documentWebhookBody(delivery);
     const timestamp = String(Math.floor(Date.now() / 1000));
     const host = hostOf(subscription.url);
     let response: Response;

@@ -169,6 +169,14 @@ const STEPS: Step[] = [
   { op: 'POST /v1/ops/projections/rebuild' },
   { op: 'GET /v1/ops/projections/requests/{id}', params: (s) => ({ id: s.requestId! }) },
   { op: 'POST /v1/ops/projections/{name}/resume', params: { name: 'account-status' } },
+  // Budgets and alerts (issue 15, item 4)
+  { op: 'POST /v1/accounts/{accountId}/budgets', params: account('romashka') },
+  { op: 'PUT /v1/accounts/{accountId}/alert-settings', params: account('romashka') },
+  { op: 'GET /v1/accounts/{accountId}/budgets', params: account('romashka') },
+  {
+    op: 'DELETE /v1/accounts/{accountId}/budgets/{budgetId}',
+    params: { accountId: 'romashka', budgetId: 'web-shop' },
+  },
   { op: 'GET /metrics' },
 ];
 

@@ -78,6 +78,11 @@ const EXPECTED: Record<string, Declaration> = {
   'GET /v1/ops/deliveries': ['ops'],
   'GET /v1/ops/deliveries/:deliveryId': ['ops'],
   'POST /v1/ops/deliveries/:deliveryId/redeliver': ['ops'],
+  // Budgets and alerts (issue 15, item 4)
+  'POST /v1/accounts/:accountId/budgets': ['accounts:write'],
+  'GET /v1/accounts/:accountId/budgets': ['read'],
+  'DELETE /v1/accounts/:accountId/budgets/:budgetId': ['accounts:write'],
+  'PUT /v1/accounts/:accountId/alert-settings': ['accounts:write'],
 };
 
 /** A route is public, open to any valid key, or needs scopes. */

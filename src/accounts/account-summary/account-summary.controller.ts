@@ -14,7 +14,12 @@ import { problem } from '../../platform/http/problem-details.js';
 import { isSaneInstant, SANE_INSTANTS } from '../../platform/http/validators.js';
 import Big from 'big.js';
 import { AccountBook } from '../account-book.js';
-import { LedgerBook } from '../../ledger/ledger-book.js';
+import { LedgerBook, countsAsOf } from '../../ledger/ledger-book.js';
+import { EVENT_STORE, type EventStore } from '../../platform/event-store/event-store.port.js';
+import { alertsStream, ledgerStream } from '../../platform/event-store/stream-names.js';
+import { projectOf } from '../../domain/alerts/alert-detection.js';
+import { evolveAlerts, initialAlertsState } from '../../domain/alerts/alerts-state.js';
+import { budgetOrder, type AlertEvent } from '../../domain/alerts/alert-events.js';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
 import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { paymentMethodOf, type AccountFacts } from '../../domain/account/account-events.js';
@@ -26,6 +31,10 @@ import { explainStatus, nextDeadlines } from '../../domain/ledger/account-outloo
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { accountStatusProjection } from '../../../projections/account-status.projection.js';
 import { accountSummaryRecord } from '../../../projections/queries/account-summary.query.js';
+import { accountBudgetsRecord } from '../../../projections/queries/account-budgets.query.js';
+import { budgetUsage } from '../../domain/alerts/alert-detection.js';
+import { forecastSpend } from '../../domain/alerts/spend-forecast.js';
+import type { Budget } from '../../domain/alerts/alert-events.js';
 import { ReadModels } from '../../../projections/queries/read-models.js';
 
 type SummaryFacts = Pick<
@@ -43,6 +52,7 @@ export class AccountSummaryController {
     private readonly ledger: LedgerBook,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ProfileRegistry) private readonly profiles: ProfileRegistry,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Optional() @Inject(ReadModels) private readonly readModels?: ReadModels,
   ) {}
 
@@ -82,6 +92,7 @@ export class AccountSummaryController {
       grants: ARRAY,
       openBills: ARRAY,
       nextDeadlines: ARRAY,
+      spend: OBJECT,
     }),
   })
   async summary(
@@ -113,7 +124,37 @@ export class AccountSummaryController {
     const account = await this.accounts.account(accountId);
     const at = asOf ? new Date(asOf).toISOString() : now;
     const state = await this.ledger.stateAsOf(accountId, at, basis);
-    return accountSummary(accountId, account, this.profileOf(account), state, at, basis);
+    const spent = await this.spentFromLog(accountId, state.periodId, at, basis);
+    return accountSummary(accountId, account, this.profileOf(account), state, at, basis, spent);
+  }
+
+  /**
+   * What the read model's budgets and period spend would say, from the log as of `at`: the alerts stream's
+   * budgets and the period's charges by project (the same events the ledger state counts).
+   */
+  private async spentFromLog(
+    accountId: string,
+    periodId: string,
+    at: string,
+    basis: 'effective' | 'recorded',
+  ): Promise<{ spendByProject: Map<string, Big>; budgets: Budget[] }> {
+    const limit = Date.parse(at);
+    const counted = async (streamId: string) =>
+      (await this.store.readStream(streamId).catch(() => [])).filter((e) => countsAsOf(e, limit, basis));
+    const alerts = (await counted(alertsStream(accountId))).reduce(
+      (state, e) => evolveAlerts(state, { type: e.type, data: e.data } as AlertEvent),
+      initialAlertsState(),
+    );
+    const spendByProject = new Map<string, Big>();
+    if (periodId)
+      for (const e of await counted(ledgerStream(accountId, periodId))) {
+        if (e.type !== 'ResourceConsumed') continue;
+        const data = e.data as { amount: string; project?: unknown };
+        const project = projectOf(data);
+        spendByProject.set(project, (spendByProject.get(project) ?? new Big(0)).plus(data.amount));
+      }
+    const budgets = [...alerts.budgets.values()].sort(budgetOrder);
+    return { spendByProject, budgets };
   }
 
   /**
@@ -133,7 +174,18 @@ export class AccountSummaryController {
     const at = Date.parse(now);
     if (at < Date.parse(account.openedAt)) return undefined;
     if (latestEffectiveAt !== null && Date.parse(latestEffectiveAt) > at) return undefined;
-    return accountSummary(accountId, account, this.profileOf(account), state, now, 'effective');
+    // The period's spend by project and the budgets (issue 15): the same read model, another query.
+    const budgets = await this.readModels.read(
+      'account-summary',
+      accountStatusProjection,
+      accountBudgetsRecord(accountId),
+    );
+    if (!budgets.served || !budgets.value || budgets.value.periodId !== (state.periodId || null))
+      return undefined;
+    return accountSummary(accountId, account, this.profileOf(account), state, now, 'effective', {
+      spendByProject: budgets.value.spendByProject,
+      budgets: budgets.value.budgets,
+    });
   }
 }
 
@@ -145,8 +197,12 @@ function accountSummary(
   state: LedgerState,
   at: string,
   basis: 'effective' | 'recorded',
+  /** The period's spend by project and the active budgets (from the read model, or the log). */
+  spent: { spendByProject: ReadonlyMap<string, Big>; budgets: Budget[] },
 ) {
   const paymentMethod = paymentMethodOf(account);
+  const soFar = [...spent.spendByProject.values()].reduce((a, b) => a.plus(b), new Big(0));
+  const forecast = state.periodId ? forecastSpend(soFar, state, at) : undefined;
   const debt = state.balance.lt(0) ? state.balance.neg() : new Big(0);
   return {
     accountId,
@@ -173,5 +229,21 @@ function accountSummary(
     /** Top-up bills asked for and not paid in full: an advance awaited, never a debt. */
     topUpBillsUnpaid: [...state.topUpBills.values()].filter((b) => new Big(b.paid).lt(b.amount)),
     nextDeadlines: nextDeadlines(state),
+    /**
+     * The period's spend so far, its forecast at the current rate (null in the period's first hour), and
+     * each active budget's use.
+     */
+    spend: {
+      periodId: state.periodId,
+      soFar: soFar.toFixed(),
+      forecast: forecast ? forecast.toFixed(2) : null,
+      budgets: budgetUsage(spent.budgets, spent.spendByProject).map((b) => ({
+        budgetId: b.budgetId,
+        scope: b.scope,
+        amount: b.amount,
+        spend: b.spend,
+        percentUsed: b.percentUsed,
+      })),
+    },
   };
 }

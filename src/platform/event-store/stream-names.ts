@@ -10,6 +10,7 @@
  * - `webhook-<subscriptionId>`       a webhook subscription to document deliveries (its secret sealed)
  * - `catalog`                        the price list: every published catalog version (one stream)
  * - `pricing-<accountId>`            the account's discounts and committed-use terms
+ * - `alerts-<accountId>`             the account's budgets and alerts (issue 15)
  */
 export const ACCOUNT_STREAM_PREFIX = 'account-';
 export const LEDGER_STREAM_PREFIX = 'ledger-';
@@ -64,3 +65,10 @@ export const subscriptionIdOfWebhookStream = (streamId: string): string | undefi
 
 /** `pricing-<accountId>`: the account's discounts and commitments (per-account pricing). */
 export const pricingStream = (accountId: string) => `${PRICING_STREAM_PREFIX}${accountId}`;
+/** `alerts-<accountId>`: the account's budgets, low-balance warning level and raised alerts (issue 15). */
+export const ALERTS_STREAM_PREFIX = 'alerts-';
+export const alertsStream = (accountId: string) => `${ALERTS_STREAM_PREFIX}${accountId}`;
+
+/** `alerts-<accountId>` → the account id; undefined for any other stream. */
+export const accountIdOfAlertsStream = (streamId: string): string | undefined =>
+  streamId.startsWith(ALERTS_STREAM_PREFIX) ? streamId.slice(ALERTS_STREAM_PREFIX.length) : undefined;

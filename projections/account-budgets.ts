@@ -1,0 +1,73 @@
+import type { AlertEvent } from '../src/domain/alerts/alert-events.js';
+import { projectOf } from '../src/domain/alerts/alert-detection.js';
+import type { LedgerEventOf } from '../src/domain/ledger/ledger-events.js';
+import type { RecordedEvent } from '../src/platform/event-store/event-store.port.js';
+import { accountIdOfAlertsStream, ledgerStreamParts } from '../src/platform/event-store/stream-names.js';
+import type { Projection } from './runner/projection.js';
+import type { ReadModelDb } from './runner/read-model-db.js';
+import { addDecimals } from './support/decimal-sum.js';
+
+/**
+ * Budgets and the period's spend by project (issue 15), kept by the account-status projection beside
+ * `account_summary`: `account_budgets` (the active and ended budgets of each account), and
+ * `account_period_spend` (per account, period and project, the sum of the period's charges — what budgets
+ * measure and the summary's forecast extrapolates).
+ */
+export const accountBudgetsTable: Pick<Projection, 'setup'> & {
+  apply(db: ReadModelDb, recorded: RecordedEvent, table: (name: string) => string): Promise<void>;
+} = {
+  async setup(db, table) {
+    await db.run(`CREATE TABLE IF NOT EXISTS ${table('account_budgets')} (
+      account_id TEXT NOT NULL, budget_id TEXT NOT NULL, scope TEXT NOT NULL, amount TEXT NOT NULL,
+      currency TEXT NOT NULL, thresholds TEXT NOT NULL, channels TEXT NOT NULL, set_at TEXT NOT NULL,
+      ended_at TEXT, PRIMARY KEY (account_id, budget_id))`);
+    await db.run(`CREATE TABLE IF NOT EXISTS ${table('account_period_spend')} (
+      account_id TEXT NOT NULL, period_id TEXT NOT NULL, project TEXT NOT NULL, amount TEXT NOT NULL,
+      PRIMARY KEY (account_id, period_id, project))`);
+  },
+
+  async apply(db, recorded, table) {
+    if (recorded.type === 'ResourceConsumed') {
+      const ledger = ledgerStreamParts(recorded.streamId);
+      if (!ledger) return;
+      const d = recorded.data as LedgerEventOf<'ResourceConsumed'>['data'];
+      const project = projectOf(d as { project?: unknown });
+      const row = await db.get<{ amount: string }>(
+        `SELECT amount FROM ${table('account_period_spend')} WHERE account_id = $1 AND period_id = $2 AND project = $3`,
+        [ledger.accountId, ledger.periodId, project],
+      );
+      await db.run(
+        `INSERT INTO ${table('account_period_spend')} (account_id, period_id, project, amount) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (account_id, period_id, project) DO UPDATE SET amount = excluded.amount`,
+        [ledger.accountId, ledger.periodId, project, addDecimals(row?.amount, d.amount)],
+      );
+      return;
+    }
+    const accountId = accountIdOfAlertsStream(recorded.streamId);
+    if (!accountId) return;
+    const event = { type: recorded.type, data: recorded.data } as AlertEvent;
+    if (event.type === 'BudgetSet') {
+      const b = event.data;
+      await db.run(
+        `INSERT INTO ${table('account_budgets')} (account_id, budget_id, scope, amount, currency, thresholds,
+           channels, set_at, ended_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL)
+         ON CONFLICT (account_id, budget_id) DO NOTHING`,
+        [
+          accountId,
+          b.budgetId,
+          b.scope,
+          b.amount,
+          b.currency,
+          JSON.stringify(b.thresholds),
+          JSON.stringify(b.channels),
+          b.at,
+        ],
+      );
+    } else if (event.type === 'BudgetEnded') {
+      await db.run(
+        `UPDATE ${table('account_budgets')} SET ended_at = $3 WHERE account_id = $1 AND budget_id = $2`,
+        [accountId, event.data.budgetId, event.data.at],
+      );
+    }
+  },
+};
