@@ -55,7 +55,7 @@ export const accountStatusProjection: Projection = {
   name: 'account-status',
   // v2: the account_summary table; v3: its payment_method (the second provider's statuses need it);
   // v4: the account_list table (GET /v1/accounts).
-  version: 4,
+  version: 5,
   filter: { streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX] },
 
   async setup(db, table) {
