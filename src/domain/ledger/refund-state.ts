@@ -165,7 +165,19 @@ export function giveBack(
     amount: new Big(p.amount),
   }));
   const debt = balanceBefore.lt('0') ? balanceBefore.neg() : new Big(0);
-  return drawUnspent([...returned, ...queue], debt);
+  return drawUnspent(joined([...returned, ...queue]), debt);
+}
+
+/** Neighbouring pieces of one payment (a part given back before its unspent rest) made one again. */
+function joined(queue: DepositQueue): DepositQueue {
+  const result: Array<DepositQueue[number]> = [];
+  for (const deposit of queue) {
+    const last = result.at(-1);
+    if (last && last.paymentId !== undefined && last.paymentId === deposit.paymentId) {
+      result[result.length - 1] = { ...last, amount: last.amount.plus(deposit.amount) };
+    } else result.push(deposit);
+  }
+  return result;
 }
 
 /** The funding queue the deposit queue stands for: consecutive deposits of one source merged. */
