@@ -3,7 +3,7 @@ import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '../../platform/event-store/event-store.port.js';
 import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
-import { ACCOUNT_DIRECTORY, type AccountDirectory } from '../account-directory.js';
+import { NotFoundError } from '../../platform/commands/command-outcome.js';
 import { accountRefunds, refundsProjection } from '../../../projections/refunds.projection.js';
 import { queryFromLog } from '../../../projections/queries/from-log.js';
 import { ReadModels } from '../../../projections/queries/read-models.js';
@@ -14,7 +14,6 @@ const NULLABLE_STRING = { type: 'string', nullable: true } as const;
 @Controller('v1/accounts/:accountId/refunds')
 export class ListRefundsController {
   constructor(
-    @Inject(ACCOUNT_DIRECTORY) private readonly accounts: AccountDirectory,
     @Inject(ReadModels) private readonly readModels: ReadModels,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
@@ -61,10 +60,10 @@ export class ListRefundsController {
     }),
   })
   async list(@Param('accountId', AccountIdPipe) accountId: string) {
-    await this.accounts.account(accountId);
     const query = accountRefunds(accountId);
     const read = await this.readModels.read('refunds', refundsProjection, query);
     const refunds = read.served ? read.value : await queryFromLog(this.store, refundsProjection, query);
+    if (!refunds) throw new NotFoundError(`Account ${accountId} not found`);
     return { accountId, refunds };
   }
 }
