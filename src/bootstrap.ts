@@ -325,9 +325,7 @@ export async function startTimelines(
   const db = openReadModelDb(workers.databases.timelines);
   const documentsDb = openReadModelDb(workers.databases.documents);
   const autoTopUpsDb = openReadModelDb(workers.databases['auto-top-ups']);
-  // The refund worker talks to the same gateway: it keeps its checkpoint in the gateway workers' database,
-  // through a connection of its own (each runner's transactions are its own).
-  const refundsDb = openReadModelDb(workers.databases['auto-top-ups']);
+  const refundsDb = openReadModelDb(workers.databases['refund-payouts']);
   makeStoreFilesPrivate(deps.config, Object.values(workers.databases));
   const engine = wireTimelines(
     app,
