@@ -54,7 +54,8 @@ function statusChange(event: LedgerEvent | AccountEvent): StatusChange | undefin
 export const accountStatusProjection: Projection = {
   name: 'account-status',
   // v2: the account_summary table; v3: its payment_method (the second provider's statuses need it);
-  // v4: the account_list table (GET /v1/accounts).
+  // v4: the account_list table (GET /v1/accounts); v5: account_summary's state keeps the unspent deposits
+  // one by one and the refunds (the summary's `refundable`).
   version: 5,
   filter: { streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX] },
 
