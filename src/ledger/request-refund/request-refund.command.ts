@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { LedgerBook } from '../ledger-book.js';
@@ -18,7 +17,9 @@ export class RequestRefund extends Command<CommandOutcome> {
     readonly reason: string,
     readonly by: string,
     readonly at?: string,
-    readonly meta: CommandMeta = { commandId: `refund/${accountId}/${refundId}/${randomUUID()}`, actor: by },
+    // Without meta (a saga, account closure): the command id follows from the refund id, so a redelivery is
+    // the same command.
+    readonly meta: CommandMeta = { commandId: `refund/${accountId}/${refundId}`, actor: by },
   ) {
     super();
   }
