@@ -36,7 +36,7 @@ export function decideRequestRefund(command: LedgerCommandOf<'RequestRefund'>, s
       'amount',
     );
   }
-  const available = refundable(state.unspentDeposits);
+  const available = refundableNow(state);
   if (available.eq('0')) {
     return reject('NOTHING_TO_REFUND', 'No paid money is left unspent (grants are never refunded)', 'amount');
   }
@@ -147,8 +147,13 @@ function targetParts(record: RefundRecord, paymentId: string | undefined) {
   return part ? [part] : undefined;
 }
 
-/** What a refund may return now: the unspent paid deposits, nothing while the account owes anything. */
+/**
+ * What a refund may return now: the unspent paid deposits, nothing while the account owes anything, and
+ * never more than the balance (the deposits queue holds the balance above zero; the cap keeps that true
+ * should an event move the balance without telling the queue).
+ */
 export function refundableNow(state: LedgerState): Big {
   if (state.balance.lt('0') || outstandingBills(state).gt('0')) return new Big(0);
-  return refundable(state.unspentDeposits);
+  const deposits = refundable(state.unspentDeposits);
+  return deposits.gt(state.balance) ? state.balance : deposits;
 }
