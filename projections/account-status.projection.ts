@@ -1,3 +1,4 @@
+import { refundsTable } from './refunds.projection.js';
 import type { AccountEvent } from '../src/domain/account/account-events.js';
 import type { LedgerEvent } from '../src/domain/ledger/ledger-events.js';
 import { accountListTable } from './account-list.js';
@@ -55,7 +56,7 @@ export const accountStatusProjection: Projection = {
   name: 'account-status',
   // v2: the account_summary table; v3: its payment_method (the second provider's statuses need it);
   // v4: the account_list table (GET /v1/accounts); v5: account_summary's state keeps the unspent deposits
-  // one by one and the refunds (the summary's `refundable`).
+  // one by one and the refunds (the summary's `refundable`), and the refunds and refund_parts tables.
   version: 5,
   filter: { streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX] },
 
@@ -67,10 +68,12 @@ export const accountStatusProjection: Projection = {
       reason TEXT NOT NULL, event_type TEXT NOT NULL, PRIMARY KEY (account_id, position))`);
     await accountSummaryTable.setup(db, table);
     await accountListTable.setup(db, table);
+    await refundsTable.setup(db, table);
   },
 
   async apply(db, recorded, table) {
     const summarised = await accountSummaryTable.apply(db, recorded, table);
+    await refundsTable.apply(db, recorded, table);
     const event = { type: recorded.type, data: recorded.data } as LedgerEvent | AccountEvent;
     if (summarised)
       await accountListTable.balanceChanged(db, table, summarised.accountId, summarised.balance);

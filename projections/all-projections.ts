@@ -5,7 +5,6 @@ import { deadlinesProjection } from './deadlines.projection.js';
 import { documentRegistersProjection } from './document-registers.projection.js';
 import { documentsProjection } from './documents.projection.js';
 import type { Projection } from './runner/projection.js';
-import { refundsProjection } from './refunds.projection.js';
 
 /** The read models ops run, list and rebuild. Each is a pure function of the log plus its schema. */
 export function allProjections(): Projection[] {
@@ -16,6 +15,5 @@ export function allProjections(): Projection[] {
     documentsProjection,
     documentRegistersProjection,
     billingReportProjection,
-    refundsProjection,
   ];
 }

@@ -1,32 +1,18 @@
 import type { LedgerEvent } from '../src/domain/ledger/ledger-events.js';
 import { refundStatus, type RefundPartOutcome } from '../src/domain/ledger/refund-state.js';
-import type { AccountEvent } from '../src/domain/account/account-events.js';
-import {
-  ACCOUNT_STREAM_PREFIX,
-  LEDGER_STREAM_PREFIX,
-  ledgerStreamParts,
-} from '../src/platform/event-store/stream-names.js';
+import { ledgerStreamParts } from '../src/platform/event-store/stream-names.js';
 import type { Projection } from './runner/projection.js';
 import type { ReadModelDb } from './runner/read-model-db.js';
 import type { ReadModelQuery } from './queries/read-models.js';
 import { sortablePosition } from './support/streams.js';
 
 /**
- * Refunds (GET /v1/accounts/:id/refunds): each refund with its parts — which payment, by which channel, how
- * much, and the gateway's answer. A refund's row is its credit note's data (business-rules.md#refunds).
- * The accounts opened are kept too, so an unknown account is answered (404) by the read model as well.
+ * Refunds (GET /v1/accounts/:id/refunds), kept by the account-status projection in its `refunds` and
+ * `refund_parts` tables: each refund with its parts — which payment, by which channel, how much, and the
+ * gateway's answer. A refund's row is its credit note's data (business-rules.md#refunds).
  */
-export const refundsProjection: Projection = {
-  name: 'refunds',
-  version: 1,
-  filter: {
-    streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX],
-    eventTypes: ['AccountOpened', 'RefundRequested', 'RefundCompleted', 'RefundFailed'],
-  },
-
+export const refundsTable: Pick<Projection, 'setup' | 'apply'> = {
   async setup(db, table) {
-    await db.run(`CREATE TABLE IF NOT EXISTS ${table('refund_accounts')} (
-      account_id TEXT PRIMARY KEY, currency TEXT NOT NULL)`);
     await db.run(`CREATE TABLE IF NOT EXISTS ${table('refunds')} (
       account_id TEXT NOT NULL, refund_id TEXT NOT NULL, amount TEXT NOT NULL, currency TEXT NOT NULL,
       reason TEXT NOT NULL, requested_by TEXT NOT NULL, requested_at TEXT NOT NULL, status TEXT NOT NULL,
@@ -38,14 +24,6 @@ export const refundsProjection: Projection = {
   },
 
   async apply(db, recorded, table) {
-    if (recorded.type === 'AccountOpened') {
-      const opened = recorded.data as Extract<AccountEvent, { type: 'AccountOpened' }>['data'];
-      await db.run(
-        `INSERT INTO ${table('refund_accounts')} (account_id, currency) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-        [opened.accountId, opened.currency],
-      );
-      return;
-    }
     const ledger = ledgerStreamParts(recorded.streamId);
     if (!ledger) return;
     const { accountId } = ledger;
@@ -118,7 +96,7 @@ export interface RefundView {
 export const accountRefunds =
   (accountId: string): ReadModelQuery<RefundView[] | undefined> =>
   async (db: ReadModelDb, table) => {
-    const account = await db.get(`SELECT account_id FROM ${table('refund_accounts')} WHERE account_id = $1`, [
+    const account = await db.get(`SELECT account_id FROM ${table('account_summary')} WHERE account_id = $1`, [
       accountId,
     ]);
     if (!account) return undefined;

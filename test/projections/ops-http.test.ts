@@ -44,7 +44,6 @@ describe('projection operations over HTTP', () => {
       'documents',
       'document-registers',
       'billing-report',
-      'refunds',
     ]);
     expect(response.body.projections[0]).toMatchObject({
       state: 'live',

@@ -4,7 +4,8 @@ import { EVENT_STORE, type EventStore } from '../../platform/event-store/event-s
 import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { NotFoundError } from '../../platform/commands/command-outcome.js';
-import { accountRefunds, refundsProjection } from '../../../projections/refunds.projection.js';
+import { accountRefunds } from '../../../projections/refunds.projection.js';
+import { accountStatusProjection } from '../../../projections/account-status.projection.js';
 import { queryFromLog } from '../../../projections/queries/from-log.js';
 import { ReadModels } from '../../../projections/queries/read-models.js';
 
@@ -20,8 +21,8 @@ export class ListRefundsController {
 
   /**
    * The account's refunds, oldest first, with their status and parts: each refund is the credit note's data
-   * (which payments are returned, by which channel, how much). Served from the refunds read model once it
-   * has caught up with the log, else folded from the log by the same projection. Read-only.
+   * (which payments are returned, by which channel, how much). Served from the account-status read model's
+   * refunds tables once it has caught up with the log, else folded from the log by the same projection.
    */
   @Get()
   @RequireScopes('read')
@@ -61,8 +62,8 @@ export class ListRefundsController {
   })
   async list(@Param('accountId', AccountIdPipe) accountId: string) {
     const query = accountRefunds(accountId);
-    const read = await this.readModels.read('refunds', refundsProjection, query);
-    const refunds = read.served ? read.value : await queryFromLog(this.store, refundsProjection, query);
+    const read = await this.readModels.read('refunds', accountStatusProjection, query);
+    const refunds = read.served ? read.value : await queryFromLog(this.store, accountStatusProjection, query);
     if (!refunds) throw new NotFoundError(`Account ${accountId} not found`);
     return { accountId, refunds };
   }
