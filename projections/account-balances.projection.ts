@@ -21,7 +21,8 @@ type Table = (name: string) => string;
  */
 export const accountBalancesProjection: Projection = {
   name: 'account-balances',
-  version: 2,
+  // v3: refunds move the balance (RefundRequested, RefundFailed).
+  version: 3,
   filter: { streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX] },
 
   async setup(db, table) {
@@ -78,6 +79,8 @@ export const accountBalancesProjection: Projection = {
       case 'FundsDeposited':
       case 'PenaltyAccrued':
       case 'CommitmentShortfallCharged':
+      case 'RefundRequested':
+      case 'RefundFailed':
         return account.balanceChanged(event.data.balanceAfter);
       case 'ResourceConsumed':
         for (const used of event.data.fromGrants) await account.useGrant(used.grantId, used.amount);

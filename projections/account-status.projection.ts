@@ -1,3 +1,4 @@
+import { refundsTable } from './refunds.projection.js';
 import type { AccountEvent } from '../src/domain/account/account-events.js';
 import type { LedgerEvent } from '../src/domain/ledger/ledger-events.js';
 import { accountBudgetsTable } from './account-budgets.js';
@@ -59,8 +60,10 @@ function statusChange(event: LedgerEvent | AccountEvent): StatusChange | undefin
 export const accountStatusProjection: Projection = {
   name: 'account-status',
   // v2: the account_summary table; v3: its payment_method (the second provider's statuses need it);
-  // v4: the account_list table (GET /v1/accounts); v5: account_budgets and account_period_spend (issue 15).
-  version: 5,
+  // v4: the account_list table (GET /v1/accounts); v5: account_budgets and account_period_spend (issue 15);
+  // v6: account_summary's state keeps the unspent deposits one by one and the refunds (the summary's
+  // `refundable`), and the refunds and refund_parts tables (issue 14).
+  version: 6,
   filter: { streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX, ALERTS_STREAM_PREFIX] },
 
   async setup(db, table) {
@@ -72,11 +75,13 @@ export const accountStatusProjection: Projection = {
     await accountSummaryTable.setup(db, table);
     await accountListTable.setup(db, table);
     await accountBudgetsTable.setup(db, table);
+    await refundsTable.setup(db, table);
   },
 
   async apply(db, recorded, table) {
     await accountBudgetsTable.apply(db, recorded, table);
     const summarised = await accountSummaryTable.apply(db, recorded, table);
+    await refundsTable.apply(db, recorded, table);
     const event = { type: recorded.type, data: recorded.data } as LedgerEvent | AccountEvent;
     if (summarised)
       await accountListTable.balanceChanged(db, table, summarised.accountId, summarised.balance);

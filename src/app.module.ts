@@ -89,6 +89,11 @@ import { ConfigureAutoTopUpController } from './ledger/configure-auto-top-up/con
 import { ConfigureAutoTopUpHandler } from './ledger/configure-auto-top-up/configure-auto-top-up.command.js';
 import { AnswerAutoTopUpController } from './ledger/answer-auto-top-up/answer-auto-top-up.controller.js';
 import { AnswerAutoTopUpHandler } from './ledger/answer-auto-top-up/answer-auto-top-up.command.js';
+import { RequestRefundController } from './ledger/request-refund/request-refund.controller.js';
+import { RequestRefundHandler } from './ledger/request-refund/request-refund.command.js';
+import { RecordRefundResultController } from './ledger/record-refund-result/record-refund-result.controller.js';
+import { RecordRefundResultHandler } from './ledger/record-refund-result/record-refund-result.command.js';
+import { ListRefundsController } from './ledger/list-refunds/list-refunds.controller.js';
 import {
   CallbackOnlyPaymentGateway,
   PAYMENT_GATEWAY,
@@ -156,13 +161,14 @@ export const CONTROLLERS = [
   WhoamiController,
   // Delivery (issue 13, item 7): the owner's e-mail, webhooks, the delivery log
   ...DELIVERY_CONTROLLERS,
-<<<<<<< HEAD
   // Per-account pricing (issue 15, item 3)
   AccountPricingController,
-=======
   // Budgets and alerts (issue 15, item 4)
   ...ALERTS_CONTROLLERS,
->>>>>>> alerts
+  // Refunds (issue 14, item 4)
+  RequestRefundController,
+  RecordRefundResultController,
+  ListRefundsController,
 ];
 
 /** Every command handler: one named command per use case, all on the one CommandBus. */
@@ -193,15 +199,15 @@ export const COMMAND_HANDLERS = [
   ...DEADLINE_COMMAND_HANDLERS,
   // Delivery (issue 13, item 7)
   ...DELIVERY_COMMAND_HANDLERS,
-<<<<<<< HEAD
   // Per-account pricing (issue 15, item 3)
   GrantDiscountHandler,
   EndDiscountHandler,
   MakeCommitmentHandler,
-=======
   // Budgets and alerts (issue 15, item 4)
   ...ALERTS_COMMAND_HANDLERS,
->>>>>>> alerts
+  // Refunds (issue 14, item 4)
+  RequestRefundHandler,
+  RecordRefundResultHandler,
 ];
 
 export interface AppDependencies {

@@ -45,6 +45,7 @@ import type { LeaseOptions } from '../projections/runner/leased-runner.js';
 import { EventBusFeed } from '../projections/workers/event-bus-feed.js';
 import { PAYMENT_GATEWAY, type PaymentGateway } from './ledger/payment-gateway/payment-gateway.port.js';
 import { requestAutoTopUp } from './ledger/payment-gateway/request-auto-top-up.js';
+import { payOutRefund } from './ledger/payment-gateway/pay-out-refund.js';
 import {
   isSharedDatabase,
   loadProjectionsConfig,
@@ -125,18 +126,23 @@ export async function createEngine(deps: EngineDependencies): Promise<INestAppli
 /**
  * The timelines of an app or engine: deadlines planned into `dbs.timelines` and fired as commands on the
  * app's CommandBus; with `dbs.documents`, the document issuer too (its commands on the same bus); with
- * `dbs.autoTopUps`, the auto top-up worker (requests to the app's payment gateway, answers on the bus).
+ * `dbs.autoTopUps`, the auto top-up worker (requests to the app's payment gateway, answers on the bus); with
+ * `dbs.refunds`, the refund worker (refund parts paid out by the same gateway, answers on the bus).
  */
 export function wireTimelines(
   app: INestApplicationContext,
   deps: Pick<AppDependencies, 'eventStore' | 'clock' | 'profiles'>,
-  dbs: { timelines: ReadModelDb; documents?: ReadModelDb; autoTopUps?: ReadModelDb },
+  dbs: { timelines: ReadModelDb; documents?: ReadModelDb; autoTopUps?: ReadModelDb; refunds?: ReadModelDb },
   options: { lease?: LeaseOptions; log?: (message: string) => void; concurrency?: number } = {},
 ): TimelineEngine {
   const commands = app.get(CommandBus);
   const autoTopUps = dbs.autoTopUps && {
     requesting: requestAutoTopUp(app.get<symbol, PaymentGateway>(PAYMENT_GATEWAY), commands),
     db: dbs.autoTopUps,
+  };
+  const refunds = dbs.refunds && {
+    paying: payOutRefund(app.get<symbol, PaymentGateway>(PAYMENT_GATEWAY), commands),
+    db: dbs.refunds,
   };
   return new TimelineEngine(
     deps.eventStore,
@@ -158,7 +164,7 @@ export function wireTimelines(
       },
       db: dbs.documents,
     },
-    { ...options, autoTopUps, metrics: app.get(ServiceMetrics) },
+    { ...options, autoTopUps, refunds, metrics: app.get(ServiceMetrics) },
   );
 }
 
@@ -319,11 +325,12 @@ export async function startTimelines(
   const db = openReadModelDb(workers.databases.timelines);
   const documentsDb = openReadModelDb(workers.databases.documents);
   const autoTopUpsDb = openReadModelDb(workers.databases['auto-top-ups']);
+  const refundsDb = openReadModelDb(workers.databases['refund-payouts']);
   makeStoreFilesPrivate(deps.config, Object.values(workers.databases));
   const engine = wireTimelines(
     app,
     deps,
-    { timelines: db, documents: documentsDb, autoTopUps: autoTopUpsDb },
+    { timelines: db, documents: documentsDb, autoTopUps: autoTopUpsDb, refunds: refundsDb },
     { lease: workers.lease, log: (message) => new Logger('Timelines').log(message) },
   );
   await engine.start();
@@ -334,6 +341,7 @@ export async function startTimelines(
     await db.close();
     await documentsDb.close();
     await autoTopUpsDb.close();
+    await refundsDb.close();
   };
 }
 

@@ -11,6 +11,7 @@ export const READS = [
   'billing-report',
   'reconciliation-report',
   'account-list',
+  'refunds',
 ] as const;
 export type ReadName = (typeof READS)[number];
 

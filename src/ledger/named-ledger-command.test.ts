@@ -18,6 +18,8 @@ import {
 import { ExpireGrants } from './expire-grants/expire-grants.command.js';
 import { IssueGrant } from './issue-grant/issue-grant.command.js';
 import { namedLedgerCommand } from './named-ledger-command.js';
+import { RequestRefund } from './request-refund/request-refund.command.js';
+import { RecordRefundResult } from './record-refund-result/record-refund-result.command.js';
 import { PayBill } from './pay-bill/pay-bill.command.js';
 import { SetCreditLimit } from './set-credit-limit/set-credit-limit.command.js';
 import { TopUp } from './top-up/top-up.command.js';
@@ -108,6 +110,16 @@ const cases: Array<[SendableLedgerCommand, new (...args: never[]) => object, Rec
     AnswerAutoTopUp,
     { requestId: 'acc-atu-1', answer: { status: 'failed', reason: 'declined' } },
   ],
+  [
+    { type: 'RequestRefund', refundId: 'r-1', amount: 'all', reason: 'closing', by: 'ops', at },
+    RequestRefund,
+    { accountId: 'acc', refundId: 'r-1', amount: 'all', reason: 'closing', by: 'ops', at },
+  ],
+  [
+    { type: 'RecordRefundResult', refundId: 'r-1', paymentId: 'p-1', result: { status: 'completed' }, at },
+    RecordRefundResult,
+    { accountId: 'acc', refundId: 'r-1', paymentId: 'p-1', result: { status: 'completed' } },
+  ],
   ...(
     [
       [{ type: 'SendSuspensionNotice', suspendAt: at, daysBefore: 3, at }, SendSuspensionNotice],
@@ -162,6 +174,8 @@ describe('namedLedgerCommand: a ledger command given as data becomes its named c
       ConfigureAutoTopUp: true,
       RecordAutoTopUpFailure: true,
       RetryAutoTopUp: true,
+      RequestRefund: true,
+      RecordRefundResult: true,
     };
     expect(cases.map(([command]) => command.type).sort()).toEqual(Object.keys(sendable).sort());
   });

@@ -12,6 +12,8 @@ import { RequestTopUpBill } from './request-top-up-bill/request-top-up-bill.comm
 import { SetCreditLimit } from './set-credit-limit/set-credit-limit.command.js';
 import { TopUp } from './top-up/top-up.command.js';
 import { UpgradeFromTrial } from './upgrade-from-trial/upgrade-from-trial.command.js';
+import { RequestRefund } from './request-refund/request-refund.command.js';
+import { RecordRefundResult } from './record-refund-result/record-refund-result.command.js';
 
 /**
  * The named command for a ledger command given as data (a scenario step, a benchmark workload, a test): so
@@ -57,6 +59,12 @@ export function namedLedgerCommand(
     case 'RecordAutoTopUpFailure':
       // The request id names the account; the answer is booked when it arrives.
       return new AnswerAutoTopUp(command.requestId, { status: 'failed', reason: command.reason }, meta);
+    case 'RequestRefund': {
+      const { refundId, amount, reason, by, at } = command;
+      return new RequestRefund(accountId, refundId, amount, reason, by, at, meta);
+    }
+    case 'RecordRefundResult':
+      return new RecordRefundResult(accountId, command.refundId, command.result, command.paymentId, meta);
     default:
       return deadlineCommand(accountId, command.at, command, meta);
   }

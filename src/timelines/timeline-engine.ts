@@ -19,6 +19,10 @@ import {
   autoTopUpRequesterProjection,
   type AutoTopUpRequesting,
 } from '../../projections/workers/auto-top-up.projection.js';
+import {
+  refundPayerProjection,
+  type RefundPaying,
+} from '../../projections/workers/refund-payout.projection.js';
 import { ClosePeriod } from '../ledger/close-period/close-period.command.js';
 import { ExpireGrants } from '../ledger/expire-grants/expire-grants.command.js';
 import { DeleteAccount } from '../accounts/delete-account/delete-account.command.js';
@@ -57,6 +61,7 @@ export class TimelineEngine {
   private readonly planning: LeasedRunner;
   private readonly issuing?: LeasedRunner;
   private readonly requestingTopUps?: LeasedRunner;
+  private readonly payingRefunds?: LeasedRunner;
   private polling?: NodeJS.Timeout;
   private leaseUpkeep?: NodeJS.Timeout;
   private readonly lease?: LeaseOptions;
@@ -81,6 +86,8 @@ export class TimelineEngine {
       concurrency?: number;
       /** The auto top-up worker: sends each request to the payment gateway (its own connection too). */
       autoTopUps?: { requesting: AutoTopUpRequesting; db: ReadModelDb };
+      /** The refund worker: pays each refund part out through the payment gateway (its own connection). */
+      refunds?: { paying: RefundPaying; db: ReadModelDb };
       /** Counts each fired deadline by kind and outcome (`billing_deadlines_fired_total`). */
       metrics?: Pick<ServiceMetrics, 'deadlinesFired'>;
     } = {},
@@ -103,6 +110,22 @@ export class TimelineEngine {
         autoTopUpRequesterProjection(options.autoTopUps.requesting),
         { lease, log, batchSize: 50 },
       );
+    if (options.refunds)
+      this.payingRefunds = new LeasedRunner(
+        store,
+        options.refunds.db,
+        refundPayerProjection(options.refunds.paying),
+        {
+          lease,
+          log,
+          batchSize: 50,
+        },
+      );
+  }
+
+  /** The refund worker, when wired. */
+  get refundPayer(): ProjectionRunner | undefined {
+    return this.payingRefunds?.runner;
   }
 
   /** The auto top-up worker, when wired. */
@@ -145,6 +168,7 @@ export class TimelineEngine {
     await this.planning.tend();
     await this.issuing?.tend();
     await this.requestingTopUps?.tend();
+    await this.payingRefunds?.tend();
   }
 
   /** Production: look for due deadlines every `intervalMs` on the system clock. */
@@ -159,6 +183,7 @@ export class TimelineEngine {
     await this.planning.stop();
     await this.issuing?.stop();
     await this.requestingTopUps?.stop();
+    await this.payingRefunds?.stop();
   }
 
   /** Waits until every stored event has been planned (read-your-writes for timers). */
@@ -170,6 +195,7 @@ export class TimelineEngine {
     if (this.issuer && this.issuesDocuments) await this.issuer.waitFor(head);
     // Gateway answers given at once are booked as top-ups or failures: wait for them too.
     if (this.requestingTopUps?.held) await this.requestingTopUps.runner.waitFor(head);
+    if (this.payingRefunds?.held) await this.payingRefunds.runner.waitFor(head);
     const after = await this.store.headPosition();
     if (after !== undefined && after !== head) await this.planner.waitFor(after);
   }

@@ -69,6 +69,10 @@ const STEPS: Step[] = [
   { op: 'PUT /v1/accounts/{accountId}/auto-top-up', params: account('anna') },
   { op: 'POST /v1/accounts/{accountId}/grants', params: account('romashka') },
   { op: 'POST /v1/accounts/{accountId}/top-ups', params: account('anna') },
+  // Refunds: ops refund part of anna's card top-up; the gateway (pending here) answers through its callback.
+  { op: 'POST /v1/accounts/{accountId}/refunds', params: account('anna') },
+  { op: 'POST /v1/payment-gateway/refunds/{refundId}', params: { refundId: 'refund-0001' } },
+  { op: 'GET /v1/accounts/{accountId}/refunds', params: account('anna') },
   { op: 'POST /v1/accounts/{accountId}/usage', params: account('romashka') },
   { op: 'POST /v1/usage/batch' },
   { op: 'POST /v1/accounts/{accountId}/bills', params: account('vector') },

@@ -83,6 +83,10 @@ const EXPECTED: Record<string, Declaration> = {
   'GET /v1/accounts/:accountId/budgets': ['read'],
   'DELETE /v1/accounts/:accountId/budgets/:budgetId': ['accounts:write'],
   'PUT /v1/accounts/:accountId/alert-settings': ['accounts:write'],
+  // Refunds (issue 14, item 4): ops refund; the gateway answers like an auto top-up; readers list them.
+  'POST /v1/accounts/:accountId/refunds': ['ops'],
+  'GET /v1/accounts/:accountId/refunds': ['read'],
+  'POST /v1/payment-gateway/refunds/:refundId': ['payments:write'],
 };
 
 /** A route is public, open to any valid key, or needs scopes. */

@@ -67,6 +67,8 @@ describe('projections are deterministic: a rebuild from scratch equals live proc
       'document-registers/document_register',
       'document-registers/document_register_totals',
       'billing-report/billing_report_daily',
+      'account-status/refunds',
+      'account-status/refund_parts',
     ]) {
       expect({ table, rows: counts[table]! > 0 }).toEqual({ table, rows: true });
     }

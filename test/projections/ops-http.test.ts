@@ -50,7 +50,7 @@ describe('projection operations over HTTP', () => {
       holder: 'in-process',
       lagPositions: 0,
       lastError: null,
-      liveBuild: 2,
+      liveBuild: 3,
     });
     expect(response.body.projections[0].position).toBe(response.body.projections[0].head);
     const balance = await runtime.db.get<{ balance: string }>(

@@ -51,6 +51,7 @@ describe('reads from read models answer exactly as the log does', () => {
     for (const accountId of ACCOUNTS) {
       const base = `/v1/accounts/${accountId}`;
       paths.push(base, `${base}/documents`, `${base}/reconciliation?from=2026-01-01&to=2026-04-30`);
+      paths.push(`${base}/refunds`);
       const documents = await api.call('GET', `${base}/documents`, undefined, { role: 'auditor' });
       for (const d of documents.body as Array<{ number: string }>)
         paths.push(`${base}/documents/${d.number}`);

@@ -3,6 +3,7 @@ import type { RecordedEvent } from '../../src/platform/event-store/event-store.p
 import { GENESIS_HASH, chainEvents } from '../../src/platform/event-store/hash-chain.js';
 import type { Role } from '../../src/platform/http/auth/api-keys.js';
 import { startTestApi, type TestApi } from './api.js';
+import type { PaymentGateway } from '../../src/ledger/payment-gateway/payment-gateway.port.js';
 
 /**
  * The middle tier of the tests: a use case's real HTTP route (guards, validation, idempotency, problem+json,
@@ -39,9 +40,13 @@ export interface ApiRequest {
 }
 
 /** One started service per test file; each scenario uses its own account ids. */
-export function apiSpecification(options: { now?: string } = {}) {
+export function apiSpecification(options: { now?: string; paymentGateway?: PaymentGateway } = {}) {
   let api: TestApi | undefined;
-  const started = async () => (api ??= await startTestApi(options.now));
+  const gateway = options.paymentGateway;
+  const started = async () =>
+    (api ??= await startTestApi(options.now, undefined, undefined, undefined, () =>
+      gateway ? { paymentGateway: gateway } : {},
+    ));
   return {
     /** The running service (started on first use). */
     api: started,

@@ -83,7 +83,13 @@ export async function startTestApi(
   // The timelines and the document issuer, driven by the virtual clock (advance with api.advanceTo).
   const timelinesDb = new SqliteReadModelDb(':memory:');
   const documentsDb = new SqliteReadModelDb(':memory:');
-  const engine = wireTimelines(app, deps, { timelines: timelinesDb, documents: documentsDb });
+  // The refund worker too: refund parts go to the app's payment gateway (pending, unless a test gives one).
+  const refundsDb = new SqliteReadModelDb(':memory:');
+  const engine = wireTimelines(app, deps, {
+    timelines: timelinesDb,
+    documents: documentsDb,
+    refunds: refundsDb,
+  });
   await engine.start();
   app.get(RunningTimelines).engine = engine;
   const address = app.getHttpServer().address() as { port: number };
@@ -120,6 +126,7 @@ export async function startTestApi(
       await closeApp(app, deps);
       await timelinesDb.close();
       await documentsDb.close();
+      await refundsDb.close();
     },
   };
 }

@@ -81,10 +81,15 @@ export async function buildEngine(
     },
     /**
      * The timelines of this engine (planner and scheduler; with `documents`, the document issuer; with
-     * `autoTopUps`, the auto top-up worker).
+     * `autoTopUps`, the auto top-up worker; with `refunds`, the refund worker).
      */
     timelines(
-      dbs: { timelines: ReadModelDb; documents?: ReadModelDb; autoTopUps?: ReadModelDb },
+      dbs: {
+        timelines: ReadModelDb;
+        documents?: ReadModelDb;
+        autoTopUps?: ReadModelDb;
+        refunds?: ReadModelDb;
+      },
       options: Parameters<typeof wireTimelines>[3] = {},
     ): TimelineEngine {
       const engine = wireTimelines(context, deps, dbs, options);

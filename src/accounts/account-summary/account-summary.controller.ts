@@ -28,6 +28,7 @@ import { ProfileRegistry } from '../../domain/policies/profile-registry.js';
 import type { PolicyProfile } from '../../domain/policies/policy-profile.js';
 import { availableFunds, outstandingBills, type LedgerState } from '../../domain/ledger/ledger-state.js';
 import { explainStatus, nextDeadlines } from '../../domain/ledger/account-outlook.js';
+import { refundableNow } from '../../domain/ledger/decisions/refund.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { accountStatusProjection } from '../../../projections/account-status.projection.js';
 import { accountSummaryRecord } from '../../../projections/queries/account-summary.query.js';
@@ -88,6 +89,7 @@ export class AccountSummaryController {
       balance: DECIMAL,
       creditLimit: DECIMAL,
       availableFunds: DECIMAL,
+      refundable: DECIMAL,
       debt: DECIMAL,
       grants: ARRAY,
       openBills: ARRAY,
@@ -219,6 +221,8 @@ function accountSummary(
     balance: state.balance.toFixed(),
     creditLimit: state.creditLimit.toFixed(),
     availableFunds: availableFunds(state).toFixed(),
+    /** Unspent paid money a refund may return now (never grants; nothing while anything is owed). */
+    refundable: refundableNow(state).toFixed(),
     debt: debt.toFixed(),
     grants: [...state.grants.values()]
       .filter((g) => new Big(g.remaining).gt(0))

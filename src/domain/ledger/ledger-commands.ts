@@ -64,6 +64,16 @@ export type LedgerCommand =
   | { type: 'RecordAutoTopUpFailure'; requestId: string; reason: string; at: string }
   /** The account moved from a trial to a paid profile: a trial suspension ends. */
   | { type: 'UpgradeFromTrial'; at: string }
+  /** Ops refund unspent paid money (`all` = everything refundable) to the payments it came by. */
+  | { type: 'RequestRefund'; refundId: string; amount: string; reason: string; by: string; at: string }
+  /** The gateway's answer for one part of a refund (`paymentId`), or for every part still pending. */
+  | {
+      type: 'RecordRefundResult';
+      refundId: string;
+      paymentId?: string;
+      result: { status: 'completed'; gatewayReference?: string } | { status: 'failed'; reason: string };
+      at: string;
+    }
   | TimelineCommand;
 
 /**

@@ -9,6 +9,7 @@ import { decideIssueGrant } from './decisions/issue-grant.js';
 import { decideOpenPeriod } from './decisions/open-period.js';
 import { decidePayBill } from './decisions/pay-bill.js';
 import { decideRequestTopUpBill } from './decisions/request-top-up-bill.js';
+import { decideRecordRefundResult, decideRequestRefund } from './decisions/refund.js';
 import { decideSetCreditLimit } from './decisions/set-credit-limit.js';
 import { decideTopUp } from './decisions/top-up.js';
 import { decideUpgradeFromTrial } from './decisions/upgrade-from-trial.js';
@@ -31,6 +32,8 @@ const LEDGER_DECISIONS: LedgerDeciders<LedgerCommandType> = {
   RequestTopUpBill: decideRequestTopUpBill,
   ConfigureAutoTopUp: decideConfigureAutoTopUp,
   RecordAutoTopUpFailure: decideRecordAutoTopUpFailure,
+  RequestRefund: decideRequestRefund,
+  RecordRefundResult: decideRecordRefundResult,
   ...TIMELINE_DECISIONS,
 };
 

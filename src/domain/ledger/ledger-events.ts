@@ -6,6 +6,7 @@
 import type { PaymentChannel } from '../policies/policy-profile.js';
 import type { FundingPart } from './funding.js';
 import type { AutoTopUpState } from './auto-top-up-state.js';
+import type { CarriedRefunds, RefundPart, UnspentDeposit } from './refund-state.js';
 
 export type AccountStatus = 'active' | 'frozen' | 'payment-required' | 'suspended' | 'blocked' | 'deleted';
 
@@ -80,6 +81,10 @@ export interface CarriedState {
   };
   /** Card auto top-up settings and the request in flight, once configured. */
   autoTopUp?: AutoTopUpState;
+  /** Unspent deposits one by one, oldest first (merged by source = `funding`); absent before refunds. */
+  deposits?: UnspentDeposit[];
+  /** Refunds still in flight and the refund ids already settled (absent when none). */
+  refunds?: CarriedRefunds;
 }
 
 export type SuspensionReason = 'funds-exhausted' | 'bill-overdue' | 'trial-ended';
@@ -261,6 +266,37 @@ export type LedgerEvent =
       type: 'AutoTopUpFailed';
       /** `retryAt` when the profile's retry policy asks again; absent once the attempts are used up. */
       data: { requestId: string; attempt: number; reason: string; at: string; retryAt?: string };
+    }
+  | {
+      /** Ops refund unspent paid money: taken off the balance at once, sent to the gateway part by part. */
+      type: 'RefundRequested';
+      data: {
+        refundId: string;
+        amount: string;
+        currency: string;
+        parts: RefundPart[];
+        reason: string;
+        by: string;
+        at: string;
+        balanceAfter: string;
+      };
+    }
+  | {
+      /** The gateway returned the money: one part (`paymentId`), or every part still pending. */
+      type: 'RefundCompleted';
+      data: { refundId: string; paymentId?: string; gatewayReference?: string; at: string };
+    }
+  | {
+      /** The gateway refused: the part (`paymentId`), or every part still pending, is back on the balance. */
+      type: 'RefundFailed';
+      data: {
+        refundId: string;
+        paymentId?: string;
+        reason: string;
+        at: string;
+        amount: string;
+        balanceAfter: string;
+      };
     }
   | {
       type: 'PeriodClosed';

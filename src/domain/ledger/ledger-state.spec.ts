@@ -137,6 +137,20 @@ const autoTopUpRequested: LedgerEventOf<'AutoTopUpRequested'> = {
   },
 };
 
+const refundRequested: LedgerEventOf<'RefundRequested'> = {
+  type: 'RefundRequested',
+  data: {
+    refundId: 'r1',
+    amount: '4',
+    currency: 'RUB',
+    parts: [{ paymentId: 'p1', channel: 'card', amount: '4' }],
+    reason: 'customer asked',
+    by: 'ops',
+    at: IN_MARCH,
+    balanceAfter: '6',
+  },
+};
+
 /** One history and one event for every event type (the compiler checks none is missing). */
 const EVERY_EVENT: { [T in LedgerEventType]: [LedgerEvent[], LedgerEventOf<T>] } = {
   PeriodOpened: [
@@ -239,6 +253,18 @@ const EVERY_EVENT: { [T in LedgerEventType]: [LedgerEvent[], LedgerEventOf<T>] }
     {
       type: 'AutoTopUpFailed',
       data: { requestId: 'acc-1-atu-1', attempt: 1, reason: 'declined', at: IN_MARCH },
+    },
+  ],
+  RefundRequested: [[opened(), deposited('10', 'p1')], refundRequested],
+  RefundCompleted: [
+    [opened(), deposited('10', 'p1'), refundRequested],
+    { type: 'RefundCompleted', data: { refundId: 'r1', at: IN_MARCH } },
+  ],
+  RefundFailed: [
+    [opened(), deposited('10', 'p1'), refundRequested],
+    {
+      type: 'RefundFailed',
+      data: { refundId: 'r1', reason: 'closed card', at: IN_MARCH, amount: '4', balanceAfter: '10' },
     },
   ],
   PeriodClosed: [

@@ -14,6 +14,17 @@ import {
 } from './funding.js';
 import { carriedAutoTopUp, type AutoTopUpState } from './auto-top-up-state.js';
 import { COMMITMENT_SHORTFALL_CATEGORY, COMMITMENT_SHORTFALL_SERVICE } from '../pricing/account-pricing.js';
+import {
+  depositUnspent,
+  depositsOf,
+  drawUnspent,
+  fundingOfDeposits,
+  giveBack,
+  takeParts,
+  unspentDeposits,
+  type DepositQueue,
+  type RefundRecord,
+} from './refund-state.js';
 import type {
   AccountStatus,
   CarriedState,
@@ -101,6 +112,12 @@ export interface LedgerState {
   readonly autoTopUp?: Readonly<AutoTopUpState>;
   /** Per commitment id: what usage it covered was charged this period (absent until one is). */
   readonly committedSpend?: ReadonlyMap<string, Big>;
+  /** The funding queue deposit by deposit (refund-state.ts): what a refund returns to which payment. */
+  readonly unspentDeposits: DepositQueue;
+  /** Refunds requested this period and those carried in while in flight, by refund id. */
+  readonly refunds: ReadonlyMap<string, Readonly<RefundRecord>>;
+  /** Refund ids settled in earlier periods: a retry of one stores nothing. */
+  readonly settledRefundIds: readonly string[];
 }
 
 /** One SKU's usage in one billing hour: rounded as a whole, however the meter sliced it (§2). */
@@ -144,6 +161,9 @@ export const initialLedgerState = (): LedgerState => ({
   bySku: new Map(),
   billsIssuedThisPeriod: new Big(0),
   penalties: new Big(0),
+  unspentDeposits: [],
+  refunds: new Map(),
+  settledRefundIds: [],
 });
 
 /** Identifies a notice so each is sent once: the deadline it announces and how many days before. */
@@ -185,6 +205,9 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
           noticesSent: [...d.carried.suspension.noticesSent],
         },
         autoTopUp: d.carried.autoTopUp && { ...d.carried.autoTopUp },
+        unspentDeposits: depositsOf(d.carried, fundingOf(d.carried)),
+        refunds: new Map((d.carried.refunds?.inFlight ?? []).map((r) => [r.refundId, copyRefund(r)])),
+        settledRefundIds: [...(d.carried.refunds?.settledIds ?? [])],
       };
     }
     case 'FundsDeposited': {
@@ -193,6 +216,13 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
         ...state,
         balance: state.balance.plus(amount),
         funding: depositFunding(state.funding, event.data.channel, amount, state.balance),
+        unspentDeposits: depositUnspent(
+          state.unspentDeposits,
+          event.data.paymentId,
+          event.data.channel,
+          amount,
+          state.balance,
+        ),
         deposits: state.deposits.plus(amount),
         documentEligibleDeposits: event.data.countsInDocuments
           ? state.documentEligibleDeposits.plus(amount)
@@ -286,6 +316,7 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
         ...state,
         balance: new Big(event.data.balanceAfter),
         funding: drawFunding(state.funding, state.balance.minus(event.data.balanceAfter)).rest,
+        unspentDeposits: drawUnspent(state.unspentDeposits, state.balance.minus(event.data.balanceAfter)),
         suspension: state.suspension && {
           ...state.suspension,
           penaltiesAccrued: event.data.totalAccrued,
@@ -351,6 +382,33 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
         autoTopUp: { ...state.autoTopUp!, pending: undefined, lastFailed: { requestId, attempt } },
       };
     }
+    case 'RefundRequested': {
+      const { refundId, amount, parts, reason, by, at } = event.data;
+      const unspent = takeParts(state.unspentDeposits, parts);
+      const record = { refundId, amount, reason, by, requestedAt: at, parts: parts.map(pending) };
+      return {
+        ...state,
+        balance: new Big(event.data.balanceAfter),
+        unspentDeposits: unspent,
+        funding: fundingOfDeposits(unspent),
+        refunds: withEntry(state.refunds, refundId, record),
+      };
+    }
+    case 'RefundCompleted':
+      return settled(state, event.data.refundId, event.data.paymentId, 'completed');
+    case 'RefundFailed': {
+      const record = state.refunds.get(event.data.refundId);
+      const returned = (record?.parts ?? []).filter(
+        (p) => p.outcome === 'pending' && (event.data.paymentId ?? p.paymentId) === p.paymentId,
+      );
+      const unspent = giveBack(state.unspentDeposits, returned, state.balance);
+      return {
+        ...settled(state, event.data.refundId, event.data.paymentId, 'failed'),
+        balance: new Big(event.data.balanceAfter),
+        unspentDeposits: unspent,
+        funding: fundingOfDeposits(unspent),
+      };
+    }
     case 'PeriodClosed':
       return { ...state, phase: 'closed', closedCarry: event.data.carried };
     case 'CommitmentShortfallCharged':
@@ -369,12 +427,38 @@ function shortfallCharged(
     ...state,
     balance: state.balance.minus(amount),
     funding: drawFunding(state.funding, amount).rest,
+    unspentDeposits: drawUnspent(state.unspentDeposits, amount),
     consumption: state.consumption.plus(amount),
     byService: withEntry(state.byService, COMMITMENT_SHORTFALL_SERVICE, {
       service: COMMITMENT_SHORTFALL_SERVICE,
       ...charged(service, COMMITMENT_SHORTFALL_CATEGORY, amount, d.shortfall, d.fromBalanceBy),
     }),
   };
+}
+
+const pending = (part: RefundRecord['parts'][number] | Omit<RefundRecord['parts'][number], 'outcome'>) => ({
+  ...part,
+  outcome: 'pending' as const,
+});
+
+const copyRefund = (record: RefundRecord): RefundRecord => ({
+  ...record,
+  parts: record.parts.map((p) => ({ ...p })),
+});
+
+/** A refund's part (`paymentId`), or every part still pending, answered by the gateway. */
+function settled(
+  state: LedgerState,
+  refundId: string,
+  paymentId: string | undefined,
+  outcome: 'completed' | 'failed',
+): LedgerState {
+  const record = state.refunds.get(refundId);
+  if (!record) return state;
+  const parts = record.parts.map((p) =>
+    p.outcome === 'pending' && (paymentId ?? p.paymentId) === p.paymentId ? { ...p, outcome } : p,
+  );
+  return { ...state, refunds: withEntry(state.refunds, refundId, { ...record, parts }) };
 }
 
 /** A charge: grants it drew on, the balance, the period's totals, and the record id that makes it once. */
@@ -424,6 +508,7 @@ function consumed(state: LedgerState, d: LedgerEventOf<'ResourceConsumed'>['data
     hourlyCharges,
     balance: state.balance.minus(d.fromBalance),
     funding: drawFunding(state.funding, new Big(d.fromBalance)).rest,
+    unspentDeposits: drawUnspent(state.unspentDeposits, new Big(d.fromBalance)),
     consumption: state.consumption.plus(amount),
     usageRecords: state.usageRecords.add(d.usageRecordId),
     skuQuantities: withEntry(
@@ -499,7 +584,20 @@ export function carriedState(state: LedgerState, options: { keepUsedUpGrants?: b
       ? { suspension: { ...state.suspension, noticesSent: [...state.suspension.noticesSent] } }
       : {}),
     ...(state.autoTopUp ? { autoTopUp: carriedAutoTopUp(state.autoTopUp, state.payments) } : {}),
+    deposits: unspentDeposits(state.unspentDeposits),
+    ...carriedRefunds(state),
   };
+}
+
+/** Refunds with a part unanswered go on in the next period; the others are remembered by id only. */
+function carriedRefunds(state: LedgerState): Pick<CarriedState, 'refunds'> {
+  const records = [...state.refunds.values()];
+  const inFlight = records.filter((r) => r.parts.some((p) => p.outcome === 'pending')).map(copyRefund);
+  const settledIds = [
+    ...state.settledRefundIds,
+    ...records.filter((r) => r.parts.every((p) => p.outcome !== 'pending')).map((r) => r.refundId),
+  ];
+  return inFlight.length + settledIds.length > 0 ? { refunds: { inFlight, settledIds } } : {};
 }
 
 /** Unpaid top-up bills, and the ones issued this period (so a request resent next month is still known). */

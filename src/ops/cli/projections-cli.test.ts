@@ -84,10 +84,10 @@ describe('npm run projections', () => {
     expect(replay.code).toBe(0);
     expect(replay.out).toContain('no running instance holds account-balances: rebuilding here');
     expect(replay.out).toMatch(
-      /account-balances: build 3 is live \(was 2\); identical to the previous build/,
+      /account-balances: build 4 is live \(was 3\); identical to the previous build/,
     );
     const status = JSON.parse((await cli('status', 'account-balances', '--json')).out)[0];
-    expect(status).toMatchObject({ liveBuild: 3, lagPositions: 0, holder: null, lastError: null });
+    expect(status).toMatchObject({ liveBuild: 4, lagPositions: 0, holder: null, lastError: null });
   });
 
   it('rebuilds everything, and hands requests to the instance that holds a projection', async () => {

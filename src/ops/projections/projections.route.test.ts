@@ -67,7 +67,7 @@ describe('GET /v1/ops/projections', () => {
               rebuild: null,
             });
           }
-          expect(result.body.projections[0]).toMatchObject({ position: head, liveBuild: 2, codeVersion: 2 });
+          expect(result.body.projections[0]).toMatchObject({ position: head, liveBuild: 3, codeVersion: 3 });
         },
         expectNoNewEvents(),
       ));

@@ -4,7 +4,8 @@ import { emailDeliveryStatus } from '../../delivery/delivery-runtime.js';
 import type { LeaseOptions } from '../../../projections/runner/leased-runner.js';
 
 /** The checkpointed consumers that act rather than build tables; each runs on one instance at a time. */
-export type WorkerName = 'timelines' | 'documents' | 'event-bus' | 'auto-top-ups' | 'document-delivery';
+export type WorkerName =
+  'timelines' | 'documents' | 'event-bus' | 'auto-top-ups' | 'document-delivery' | 'refund-payouts';
 
 export interface WorkersConfig {
   /** A SQLite file path or a postgres:// URL per worker; each worker opens its own connection. */
@@ -41,6 +42,7 @@ export function loadWorkersConfig(
           'event-bus': shared,
           'auto-top-ups': shared,
           'document-delivery': shared,
+          'refund-payouts': shared,
         }
       : {
           timelines: join(dataDir, 'timelines.sqlite'),
@@ -48,6 +50,7 @@ export function loadWorkersConfig(
           'event-bus': join(dataDir, 'event-bus.sqlite'),
           'auto-top-ups': join(dataDir, 'auto-top-ups.sqlite'),
           'document-delivery': join(dataDir, 'document-delivery.sqlite'),
+          'refund-payouts': join(dataDir, 'refund-payouts.sqlite'),
         },
     lease,
     notes: { 'document-delivery': [`e-mail ${emailDeliveryStatus(loadDeliveryConfig(env))}`] },

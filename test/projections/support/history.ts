@@ -165,6 +165,31 @@ export async function generateHistory(store: EventStore, options: HistoryOptions
           }
         }
       }
+      // Refunds (no random draw, so the rest of the history stays the same): ops refund 5.00 of every
+      // fourth account's payments in the second month; the gateway answers half of them a step later.
+      if (month === 1 && step === 0) {
+        for (const [i, accountId] of ids.entries()) {
+          if (i % 4 !== 0) continue;
+          const at = clock.now().toISOString();
+          const refund = { refundId: `rf-${accountId}`, amount: '5.00', reason: 'history', by: 'ops', at };
+          await attempt(() => built.send(accountId, { type: 'RequestRefund', ...refund }, commandId()));
+        }
+      }
+      if (month === 1 && step === 1) {
+        for (const [i, accountId] of ids.entries()) {
+          if (i % 4 !== 0) continue;
+          const at = clock.now().toISOString();
+          const result =
+            i % 8 === 0 ? { status: 'completed' as const } : { status: 'failed' as const, reason: 'refused' };
+          await attempt(() =>
+            built.send(
+              accountId,
+              { type: 'RecordRefundResult', refundId: `rf-${accountId}`, result, at },
+              commandId(),
+            ),
+          );
+        }
+      }
       await options.onStep?.();
     }
   }
