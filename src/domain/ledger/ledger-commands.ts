@@ -48,7 +48,11 @@ export type LedgerCommand =
       channel: PaymentChannel;
       at: string;
     }
-  | { type: 'ClosePeriod'; at: string; timeZone: string }
+  /**
+   * `endsEarlyAt`: the account's final period, closed at the closure instant (issue 14, item 5): a partial
+   * period whose documents are dated the closure's local day.
+   */
+  | { type: 'ClosePeriod'; at: string; timeZone: string; endsEarlyAt?: string }
   /** A legal entity asks for a bill to top up its balance by `amount` (rules §8). */
   | { type: 'RequestTopUpBill'; billId: string; amount: string; at: string }
   | {
@@ -112,6 +116,8 @@ export interface LedgerContext {
   paymentMethod?: PaymentMethod;
   /** Who pays: only legal entities and sole proprietors may ask for a top-up bill. */
   payerType?: PayerType;
+  /** When the customer asked to close the account (AccountClosureRequested); absent while served. */
+  closureRequestedAt?: string;
 }
 
 /**

@@ -12,6 +12,7 @@ import {
 } from '../ledger-state.js';
 import { accept, reject, type Decision } from './decision.js';
 import { expiredGrants } from './grant-expiry.js';
+import { finalPeriodEnd, grantsLostAtClosure } from './close-account.js';
 
 /**
  * Closing the books once the period has ended: grants expired by its end are lost, a bill is issued for
@@ -23,10 +24,16 @@ export function decideClosePeriod(
   state: LedgerState,
   context: LedgerContext,
 ): Decision {
-  if (Date.parse(command.at) < Date.parse(state.endsAt)) {
+  // The final period of a closing account ends at the closure instant (issue 14, item 5).
+  const final = command.endsEarlyAt === undefined ? undefined : finalPeriodEnd(command, state);
+  if (final && 'ok' in final) return final;
+  if (!final && Date.parse(command.at) < Date.parse(state.endsAt)) {
     return reject('PERIOD_NOT_ENDED', `Period ${state.periodId} ends at ${state.endsAt}`, 'at');
   }
-  const events: LedgerEvent[] = expiredGrants(state, state.endsAt);
+  const lastDay = final?.lastDay ?? state.lastDay;
+  const events: LedgerEvent[] = final
+    ? grantsLostAtClosure(state, final.endsAt)
+    : expiredGrants(state, state.endsAt);
   let preview = events.reduce(evolveLedger, state);
 
   const { billing } = context.profile;
@@ -39,7 +46,8 @@ export function decideClosePeriod(
       context.profile.rounding.mode,
     );
     if (amount.gt('0')) {
-      const issuedOn = addCalendarDays(state.lastDay, 1);
+      // The final period's bill is dated the closure day, not the next period's first.
+      const issuedOn = final ? final.lastDay : addCalendarDays(state.lastDay, 1);
       const bill: LedgerEvent = {
         type: 'BillIssued',
         data: {
@@ -48,7 +56,7 @@ export function decideClosePeriod(
           amount: amount.toFixed(),
           paid: '0',
           issuedOn,
-          dueDate: addCalendarDays(state.lastDay, billing.billDueDays),
+          dueDate: addCalendarDays(lastDay, billing.billDueDays),
           reason: 'period closed with an amount to pay',
         },
       };
@@ -73,6 +81,7 @@ export function decideClosePeriod(
       byService: serviceTotals(preview),
       bySku: skuTotals(preview),
       carried: carriedState(preview),
+      ...(final ? { endsEarlyAt: final.endsAt, finalDay: final.lastDay } : {}),
     },
   });
   return accept(events);
