@@ -108,7 +108,10 @@ export function decideClosedAccountDeletion(
   });
   if (!command.finalPeriodClosed) return defer('FINAL_PERIOD_OPEN', 'the final period is not closed yet');
   if (new Big(command.owed).gt(0)) {
-    return defer('DEBT_IN_COLLECTION', `the customer still owes ${command.owed}: the account stays in collection`);
+    return defer(
+      'DEBT_IN_COLLECTION',
+      `the customer still owes ${command.owed}: the account stays in collection`,
+    );
   }
   if (command.refund === 'pending') {
     return defer('REFUND_PENDING', 'the refund of the remaining balance is not completed yet');
