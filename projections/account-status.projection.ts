@@ -41,6 +41,21 @@ function statusChange(event: LedgerEvent | AccountEvent): StatusChange | undefin
       return { status: 'blocked', since: event.data.at, reason: `suspended since ${event.data.suspendedAt}` };
     case 'AccountDeleted':
       return { status: 'deleted', since: event.data.at, reason: event.data.reason };
+    // Closing at the customer's request (issue 14, item 5): closing until the final period is closed.
+    case 'AccountClosureRequested':
+      return {
+        status: 'closing',
+        since: event.data.at,
+        reason: `closure requested${event.data.reason ? `: ${event.data.reason}` : ''}`,
+      };
+    case 'PeriodClosed':
+      return event.data.endsEarlyAt
+        ? {
+            status: 'closed',
+            since: event.data.closedAt,
+            reason: `final period ${event.data.periodId} closed early at ${event.data.endsEarlyAt}`,
+          }
+        : undefined;
     default:
       return undefined;
   }
@@ -55,7 +70,8 @@ export const accountStatusProjection: Projection = {
   name: 'account-status',
   // v2: the account_summary table; v3: its payment_method (the second provider's statuses need it);
   // v4: the account_list table (GET /v1/accounts).
-  version: 4,
+  // v5: closing an account (issue 14, item 5): statuses closing and closed; account_summary's closure columns.
+  version: 5,
   filter: { streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX] },
 
   async setup(db, table) {
@@ -79,7 +95,9 @@ export const accountStatusProjection: Projection = {
     const change = statusChange(event);
     if (!change) return;
     const accountId =
-      event.type === 'AccountOpened' || event.type === 'AccountDeleted'
+      event.type === 'AccountOpened' ||
+      event.type === 'AccountDeleted' ||
+      event.type === 'AccountClosureRequested'
         ? event.data.accountId
         : ledgerStreamParts(recorded.streamId)?.accountId;
     if (!accountId) return;

@@ -106,6 +106,18 @@ import {
   deliveryProviders,
 } from './delivery/delivery.module.js';
 // ── end of delivery ──────────────────────────────────────────────────────────────────────────────────
+// ── Closing an account (issue 14, item 5) ────────────────────────────────────────────────────────────
+import { CloseAccountController } from './accounts/close-account/close-account.controller.js';
+import { CloseAccountHandler } from './accounts/close-account/close-account.command.js';
+import { CloseFinalPeriodHandler } from './accounts/close-account/close-final-period.command.js';
+import { RefundRemainingBalanceHandler } from './accounts/close-account/refund-remaining-balance.command.js';
+import { DeleteClosedAccountHandler } from './accounts/close-account/delete-closed-account.command.js';
+import {
+  FINAL_REFUND,
+  RefundsNotWired,
+  type FinalRefund,
+} from './accounts/close-account/final-refund.port.js';
+// ── end of closing an account ────────────────────────────────────────────────────────────────────────
 
 export const APP_CONFIG = Symbol('AppConfig');
 
@@ -146,6 +158,8 @@ export const CONTROLLERS = [
   WhoamiController,
   // Delivery (issue 13, item 7): the owner's e-mail, webhooks, the delivery log
   ...DELIVERY_CONTROLLERS,
+  // Closing an account (issue 14, item 5)
+  CloseAccountController,
 ];
 
 /** Every command handler: one named command per use case, all on the one CommandBus. */
@@ -175,6 +189,11 @@ export const COMMAND_HANDLERS = [
   ...DEADLINE_COMMAND_HANDLERS,
   // Delivery (issue 13, item 7)
   ...DELIVERY_COMMAND_HANDLERS,
+  // Closing an account (issue 14, item 5): the request and the saga's steps
+  CloseAccountHandler,
+  CloseFinalPeriodHandler,
+  RefundRemainingBalanceHandler,
+  DeleteClosedAccountHandler,
 ];
 
 export interface AppDependencies {
@@ -194,6 +213,8 @@ export interface AppDependencies {
   paymentGateway?: PaymentGateway;
   /** Signed checkpoints of the log (tamper evidence); started before serving. Without it (tests): none. */
   anchor?: LogAnchor;
+  /** The closure saga's refund of the remaining balance; default: not wired yet (never completes). */
+  finalRefund?: FinalRefund;
 }
 
 @Module({})
@@ -234,6 +255,8 @@ export class AppModule {
         { provide: ProfileRegistry, useValue: deps.profiles ?? new ProfileRegistry() },
         { provide: PriceCatalogProvider, useValue: deps.catalog ?? new PriceCatalogProvider() },
         { provide: PAYMENT_GATEWAY, useValue: deps.paymentGateway ?? new CallbackOnlyPaymentGateway() },
+        // Merge point for refunds (issue 14, item 4): RequestRefund on the bus behind this one provider.
+        { provide: FINAL_REFUND, useValue: deps.finalRefund ?? new RefundsNotWired() },
         AccountBook,
         { provide: ACCOUNT_DIRECTORY, useExisting: AccountBook },
         LedgerBook,

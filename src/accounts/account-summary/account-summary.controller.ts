@@ -25,7 +25,11 @@ import { availableFunds, outstandingBills, type LedgerState } from '../../domain
 import { explainStatus, nextDeadlines } from '../../domain/ledger/account-outlook.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { accountStatusProjection } from '../../../projections/account-status.projection.js';
-import { accountSummaryRecord } from '../../../projections/queries/account-summary.query.js';
+import {
+  accountSummaryRecord,
+  type AccountClosureView,
+} from '../../../projections/queries/account-summary.query.js';
+import { localDate } from '../../domain/shared/reporting-period.js';
 import { ReadModels } from '../../../projections/queries/read-models.js';
 
 type SummaryFacts = Pick<
@@ -113,7 +117,39 @@ export class AccountSummaryController {
     const account = await this.accounts.account(accountId);
     const at = asOf ? new Date(asOf).toISOString() : now;
     const state = await this.ledger.stateAsOf(accountId, at, basis);
-    return accountSummary(accountId, account, this.profileOf(account), state, at, basis);
+    return accountSummary(
+      accountId,
+      account,
+      this.profileOf(account),
+      state,
+      at,
+      basis,
+      await this.closureAsOf(account, state, at),
+    );
+  }
+
+  /**
+   * A closure as of `at`, from the log: requested by then; closed when the state read is the final period
+   * closed early, or a period after it (a debt kept the ledger in collection).
+   */
+  private async closureAsOf(
+    account: AccountFacts,
+    state: LedgerState,
+    at: string,
+  ): Promise<AccountClosureView | undefined> {
+    const requestedAt = account.closureRequestedAt;
+    if (requestedAt === undefined || Date.parse(requestedAt) > Date.parse(at)) return undefined;
+    const openedDay = localDate(account.openedAt, account.timeZone);
+    const closed =
+      (state.phase === 'closed' && state.closedEarlyAt !== undefined) ||
+      Date.parse(state.startsAt) > Date.parse(requestedAt);
+    if (!closed) return { requestedAt, openedDay };
+    return {
+      requestedAt,
+      closedAt: requestedAt,
+      finalDay: localDate(requestedAt, account.timeZone),
+      openedDay,
+    };
   }
 
   /**
@@ -129,12 +165,40 @@ export class AccountSummaryController {
       accountSummaryRecord(accountId),
     );
     if (!read.served || !read.value) return undefined;
-    const { account, state, latestEffectiveAt } = read.value;
+    const { account, state, latestEffectiveAt, closure } = read.value;
     const at = Date.parse(now);
     if (at < Date.parse(account.openedAt)) return undefined;
     if (latestEffectiveAt !== null && Date.parse(latestEffectiveAt) > at) return undefined;
-    return accountSummary(accountId, account, this.profileOf(account), state, now, 'effective');
+    return accountSummary(accountId, account, this.profileOf(account), state, now, 'effective', closure);
   }
+}
+
+/**
+ * A closing account's status (issue 14, item 5): `closing` from the request until the final period is
+ * closed, then `closed` until the deletion; the final reconciliation report's range once closed.
+ */
+function closureSummary(accountId: string, closure: AccountClosureView) {
+  const closed = closure.closedAt !== undefined;
+  return {
+    status: {
+      value: closed ? 'closed' : 'closing',
+      since: closed ? closure.closedAt! : closure.requestedAt,
+      reason: 'closure-requested',
+      why: closed
+        ? 'The customer closed the account: the final period is closed and its documents issued; the remaining balance is refunded, then the account is deleted per retention once nothing is owed.'
+        : 'The customer asked to close the account: new usage is refused; the current period closes early at the closure instant.',
+    },
+    closure: {
+      requestedAt: closure.requestedAt,
+      closedAt: closure.closedAt ?? null,
+      finalDay: closure.finalDay ?? null,
+      // The final reconciliation report (акт сверки) for the account's whole life, at the existing route.
+      finalReconciliation:
+        closed && closure.openedDay && closure.finalDay
+          ? `/v1/accounts/${accountId}/reconciliation?from=${closure.openedDay}&to=${closure.finalDay}`
+          : null,
+    },
+  };
 }
 
 /** The summary body: a pure function of the account's facts and its ledger state at `at`. */
@@ -145,8 +209,10 @@ function accountSummary(
   state: LedgerState,
   at: string,
   basis: 'effective' | 'recorded',
+  closure?: AccountClosureView,
 ) {
   const paymentMethod = paymentMethodOf(account);
+  const closing = closure && closureSummary(accountId, closure);
   const debt = state.balance.lt(0) ? state.balance.neg() : new Big(0);
   return {
     accountId,
@@ -156,9 +222,15 @@ function accountSummary(
     payerType: account.payerType,
     profile: { id: account.profileId, version: account.profileVersion },
     period: { id: state.periodId, startsAt: state.startsAt, endsAt: state.endsAt },
-    status: explainStatus(state),
+    status: closing?.status ?? explainStatus(state),
     /** The second provider's name for the account's status (rules §7). */
-    providerStatus: providerStatus(state, { paymentMethod }, profile, at),
+    providerStatus: providerStatus(
+      state,
+      { paymentMethod, ...(closure ? { closureRequestedAt: closure.requestedAt } : {}) },
+      profile,
+      at,
+    ),
+    ...(closing ? { closure: closing.closure } : {}),
     paymentMethod,
     balance: state.balance.toFixed(),
     creditLimit: state.creditLimit.toFixed(),

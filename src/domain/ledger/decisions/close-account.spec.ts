@@ -1,5 +1,5 @@
 import { DeciderSpecification } from '../../../../test/support/decider-specification.js';
-import type { LedgerCommand } from '../ledger-commands.js';
+import type { LedgerCommand, LedgerCommandOf } from '../ledger-commands.js';
 import { decideLedger } from '../ledger-decide.js';
 import type { LedgerEvent, LedgerEventOf } from '../ledger-events.js';
 import { evolveLedger, initialLedgerState, type LedgerState } from '../ledger-state.js';
@@ -37,7 +37,7 @@ const finalClose: LedgerCommand = {
   endsEarlyAt: CLOSURE,
 };
 const usedAt = (id: string, quantity: string, windowStart: string, windowEnd: string): LedgerCommand => ({
-  ...consume(id, 'compute.vcpu', quantity),
+  ...(consume(id, 'compute.vcpu', quantity) as LedgerCommandOf<'ConsumeResource'>),
   windowStart,
   windowEnd,
 });

@@ -1,7 +1,7 @@
 import Big from 'big.js';
 import { localDate } from '../../shared/reporting-period.js';
 import type { LedgerCommand, LedgerCommandOf, LedgerContext } from '../ledger-commands.js';
-import type { LedgerEvent } from '../ledger-events.js';
+import type { CarriedState, LedgerEvent } from '../ledger-events.js';
 import type { LedgerState } from '../ledger-state.js';
 import { reject, type Decision } from './decision.js';
 import { usageInstant } from './instants.js';
@@ -50,7 +50,9 @@ export function refusedByClosure(
     case 'RequestTopUpBill':
       return reject(ACCOUNT_CLOSING, `No top-up bill is issued: ${closing}`);
     case 'ConfigureAutoTopUp':
-      return command.enabled ? reject(ACCOUNT_CLOSING, `Auto top-up cannot be enabled: ${closing}`) : undefined;
+      return command.enabled
+        ? reject(ACCOUNT_CLOSING, `Auto top-up cannot be enabled: ${closing}`)
+        : undefined;
     default:
       return undefined;
   }
@@ -89,4 +91,17 @@ export function grantsLostAtClosure(state: LedgerState, at: string): LedgerEvent
         at: Date.parse(g.expiresAt) <= Date.parse(at) ? g.expiresAt : at,
       },
     }));
+}
+
+/**
+ * What a carried state still owes: the debt below zero, or the bills not paid in full when they ask for
+ * more (a period bill states the same debt, so the larger of the two, never their sum).
+ */
+export function owedBy(carried: Pick<CarriedState, 'balance' | 'openBills'>): Big {
+  const debt = new Big(carried.balance).lt(0) ? new Big(carried.balance).neg() : new Big(0);
+  const unpaid = carried.openBills.reduce(
+    (sum, bill) => sum.plus(new Big(bill.amount).minus(bill.paid)),
+    new Big(0),
+  );
+  return debt.gt(unpaid) ? debt : unpaid;
 }
