@@ -40,7 +40,7 @@ export const accountSummaryTable: Pick<Projection, 'setup'> & {
       account_id TEXT PRIMARY KEY, currency TEXT NOT NULL, payer_type TEXT NOT NULL, profile_id TEXT NOT NULL,
       profile_version INTEGER NOT NULL, opened_at TEXT NOT NULL, period_id TEXT, ledger TEXT,
       latest_effective_at TEXT, position TEXT NOT NULL, payment_method TEXT, closure_requested_at TEXT,
-      closed_at TEXT, final_day TEXT, opened_day TEXT)`);
+      closed_at TEXT, final_day TEXT, opened_day TEXT, deleted_at TEXT)`);
   },
 
   async apply(db, recorded, table) {
@@ -86,6 +86,13 @@ export const accountSummaryTable: Pick<Projection, 'setup'> & {
         `UPDATE ${table('account_summary')} SET closure_requested_at = $2, position = $3 WHERE account_id = $1`,
         [event.data.accountId, event.data.at, position],
       );
+      return undefined;
+    }
+    if (event.type === 'AccountDeleted') {
+      await db.run(`UPDATE ${table('account_summary')} SET deleted_at = $2 WHERE account_id = $1`, [
+        event.data.accountId,
+        event.data.at,
+      ]);
       return undefined;
     }
     const ledger = ledgerStreamParts(recorded.streamId);

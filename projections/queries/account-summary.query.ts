@@ -35,6 +35,7 @@ interface Row {
   closed_at: string | null;
   final_day: string | null;
   opened_day: string | null;
+  deleted_at: string | null;
 }
 
 /** What the account summary shows of a closure (issue 14, item 5). */
@@ -46,6 +47,8 @@ export interface AccountClosureView {
   finalDay?: string;
   /** The account's first local day: the final reconciliation report runs from it to `finalDay`. */
   openedDay?: string;
+  /** When the closed account was deleted (its personal data erased). */
+  deletedAt?: string;
 }
 
 /** One account's row of the account-summary read model; undefined for an account it has not seen. */
@@ -54,7 +57,7 @@ export const accountSummaryRecord =
   async (db, table) => {
     const row = await db.get<Row>(
       `SELECT currency, payer_type, profile_id, profile_version, opened_at, ledger, latest_effective_at,
-         payment_method, closure_requested_at, closed_at, final_day, opened_day
+         payment_method, closure_requested_at, closed_at, final_day, opened_day, deleted_at
        FROM ${table('account_summary')} WHERE account_id = $1`,
       [accountId],
     );
@@ -75,6 +78,7 @@ export const accountSummaryRecord =
             ...(row.closed_at ? { closedAt: row.closed_at } : {}),
             ...(row.final_day ? { finalDay: row.final_day } : {}),
             ...(row.opened_day ? { openedDay: row.opened_day } : {}),
+            ...(row.deleted_at ? { deletedAt: row.deleted_at } : {}),
           }
         : undefined,
       state:

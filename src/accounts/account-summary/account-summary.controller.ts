@@ -140,6 +140,8 @@ export class AccountSummaryController {
     const requestedAt = account.closureRequestedAt;
     if (requestedAt === undefined || Date.parse(requestedAt) > Date.parse(at)) return undefined;
     const openedDay = localDate(account.openedAt, account.timeZone);
+    const { deletedAt } = await this.accounts.state(account.accountId);
+    const deleted = deletedAt !== undefined && Date.parse(deletedAt) <= Date.parse(at) ? { deletedAt } : {};
     const closed =
       (state.phase === 'closed' && state.closedEarlyAt !== undefined) ||
       Date.parse(state.startsAt) > Date.parse(requestedAt);
@@ -179,14 +181,17 @@ export class AccountSummaryController {
  */
 function closureSummary(accountId: string, closure: AccountClosureView) {
   const closed = closure.closedAt !== undefined;
+  const deleted = closure.deletedAt;
   return {
     status: {
-      value: closed ? 'closed' : 'closing',
-      since: closed ? closure.closedAt! : closure.requestedAt,
+      value: deleted ? 'deleted' : closed ? 'closed' : 'closing',
+      since: deleted ?? (closed ? closure.closedAt! : closure.requestedAt),
       reason: 'closure-requested',
-      why: closed
-        ? 'The customer closed the account: the final period is closed and its documents issued; the remaining balance is refunded, then the account is deleted per retention once nothing is owed.'
-        : 'The customer asked to close the account: new usage is refused; the current period closes early at the closure instant.',
+      why: deleted
+        ? 'The customer closed the account and it was deleted per retention: its personal data is erased; amounts, dates and document numbers stay.'
+        : closed
+          ? 'The customer closed the account: the final period is closed and its documents issued; the remaining balance is refunded, then the account is deleted per retention once nothing is owed.'
+          : 'The customer asked to close the account: new usage is refused; the current period closes early at the closure instant.',
     },
     closure: {
       requestedAt: closure.requestedAt,
