@@ -73,6 +73,7 @@ const EXPECTED: Record<string, Declaration> = {
   'GET /v1/ops/deliveries': ['ops'],
   'GET /v1/ops/deliveries/:deliveryId': ['ops'],
   'POST /v1/ops/deliveries/:deliveryId/redeliver': ['ops'],
+  'POST /v1/accounts/:accountId/closure': ['accounts:write'],
 };
 
 /** A route is public, open to any valid key, or needs scopes. */

@@ -35,7 +35,7 @@ export class CloseAccountController {
     summary: 'Close an account',
     description:
       'Stops new usage at once (usage whose window ends after now: 422 ACCOUNT_CLOSING), closes the current period early, issues the final documents, refunds the remaining balance and then deletes the account per retention.',
-    params: [{ name: 'accountId', description: 'The account', example: 'closing-co' }],
+    params: [{ name: 'accountId', description: 'The account', example: 'anna' }],
     body: CloseAccountDto,
     examples: { moving: { value: { reason: 'moving to another provider' } } },
   })
