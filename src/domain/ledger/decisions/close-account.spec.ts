@@ -214,6 +214,13 @@ describe('The final period: closed early at the closure instant (issue 14, item 
     expect(state.closedCarry).toMatchObject({ balance: '100' });
   });
 
+  it('a closing account’s period is closed early whoever closes it (a month end, a command for a later period)', () => {
+    const decision = closing('vk-individual-prepaid')
+      .given([periodOpened(), deposited('100')])
+      .when({ type: 'ClosePeriod', at: MARCH.endsAt, timeZone: 'Europe/Moscow' }).decision;
+    expect(closedOf(eventsOf(decision)).data).toMatchObject({ endsEarlyAt: CLOSURE, finalDay: '2026-03-15' });
+  });
+
   it('a regular close records no early end', () => {
     const decision = closing('vk-individual-prepaid', null)
       .given([periodOpened()])

@@ -58,6 +58,16 @@ export function refusedByClosure(
   }
 }
 
+/** The closure instant when it lies inside the period (the period is then the account's final one). */
+export function closureWithin(
+  state: LedgerState,
+  closureRequestedAt: string | undefined,
+): string | undefined {
+  if (closureRequestedAt === undefined) return undefined;
+  const at = Date.parse(closureRequestedAt);
+  return at >= Date.parse(state.startsAt) && at < Date.parse(state.endsAt) ? closureRequestedAt : undefined;
+}
+
 /** The final period's bounds: it ends at the closure instant, its last day is the closure's local day. */
 export function finalPeriodEnd(
   command: LedgerCommandOf<'ClosePeriod'>,

@@ -12,7 +12,7 @@ import {
 } from '../ledger-state.js';
 import { accept, reject, type Decision } from './decision.js';
 import { expiredGrants } from './grant-expiry.js';
-import { finalPeriodEnd, grantsLostAtClosure } from './close-account.js';
+import { closureWithin, finalPeriodEnd, grantsLostAtClosure } from './close-account.js';
 
 /**
  * Closing the books once the period has ended: grants expired by its end are lost, a bill is issued for
@@ -25,7 +25,10 @@ export function decideClosePeriod(
   context: LedgerContext,
 ): Decision {
   // The final period of a closing account ends at the closure instant (issue 14, item 5).
-  const final = command.endsEarlyAt === undefined ? undefined : finalPeriodEnd(command, state);
+  // Whoever closes it (the saga, a month end, a command for a later period), a closing account's period that
+  // contains the closure instant is its final one.
+  const endsEarlyAt = command.endsEarlyAt ?? closureWithin(state, context.closureRequestedAt);
+  const final = endsEarlyAt === undefined ? undefined : finalPeriodEnd({ ...command, endsEarlyAt }, state);
   if (final && 'ok' in final) return final;
   if (!final && Date.parse(command.at) < Date.parse(state.endsAt)) {
     return reject('PERIOD_NOT_ENDED', `Period ${state.periodId} ends at ${state.endsAt}`, 'at');
