@@ -139,6 +139,17 @@ describe('closing an account mid-month, end to end on the virtual clock (issue 1
       providerStatus: 'PENDING_INACTIVATION',
     });
     expect(await pending()).toEqual([]);
+    // As of any time, from the log, the same story: active, closing, closed, deleted.
+    const asOf = async (instant: string) =>
+      (
+        (await read(`/v1/accounts/${ID}?asOf=${encodeURIComponent(instant)}`)) as {
+          status: { value: string };
+        }
+      ).status.value;
+    expect(await asOf('2026-03-15T08:59:59.999Z')).toBe('active');
+    expect(await asOf(CLOSURE)).toBe('closed');
+    expect(await asOf('2026-03-15T12:00:00.000Z')).toBe('closed');
+    expect(await asOf('2026-03-16T09:00:00.000Z')).toBe('deleted');
     // No next period: the month end passes without opening April.
     await api.advanceTo('2026-04-02T09:00:00.000Z');
     await expect(api.store.readStream(`ledger-${ID}@2026-04`)).rejects.toThrow('not found');

@@ -145,12 +145,13 @@ export class AccountSummaryController {
     const closed =
       (state.phase === 'closed' && state.closedEarlyAt !== undefined) ||
       Date.parse(state.startsAt) > Date.parse(requestedAt);
-    if (!closed) return { requestedAt, openedDay };
+    if (!closed) return { requestedAt, openedDay, ...deleted };
     return {
       requestedAt,
       closedAt: requestedAt,
       finalDay: localDate(requestedAt, account.timeZone),
       openedDay,
+      ...deleted,
     };
   }
 
