@@ -17,7 +17,7 @@ const periodClosed = (extra: object): LedgerEvent =>
 
 describe('the closure saga’s timers (issue 14, item 5)', () => {
   it('a closure request closes the final period at its instant, first of anything due then', () => {
-    const requested: AccountEvent = {
+    const requested: Extract<AccountEvent, { type: 'AccountClosureRequested' }> = {
       type: 'AccountClosureRequested',
       data: { accountId: 'acc-1', at: '2026-03-15T12:00:00+03:00', by: 'service:web' },
     };
@@ -43,7 +43,9 @@ describe('the closure saga’s timers (issue 14, item 5)', () => {
   });
 
   it('a deferred deletion is asked again at its retryAt (each try its own deadline); none without one', () => {
-    const deferred = (retryAt?: string): AccountEvent => ({
+    const deferred = (
+      retryAt?: string,
+    ): Extract<AccountEvent, { type: 'ClosedAccountDeletionDeferred' }> => ({
       type: 'ClosedAccountDeletionDeferred',
       data: {
         accountId: 'acc-1',
