@@ -142,6 +142,15 @@ describe('A closing account refuses new usage and top-ups at once', () => {
         ]),
       ));
 
+  it('the entitlement answers ACCOUNT_CLOSING: nothing new is allowed', () =>
+    spec
+      .given(opened('ca-entitled'), toppedUp('ca-entitled', 'ca-entitled-p', '100'), closed('ca-entitled'))
+      .when({ method: 'GET', path: '/v1/accounts/ca-entitled/entitlements/test.unit' })
+      .then(
+        expectResponse(200, { allowed: false, reason: 'ACCOUNT_CLOSING', at: NOW }),
+        expectNoNewEvents(),
+      ));
+
   it('a top-up with nothing owed: 422 ACCOUNT_CLOSING naming amount, nothing stored', () =>
     spec
       .given(opened('ca-top-up'), closed('ca-top-up'))

@@ -3,6 +3,7 @@ import type { LedgerCommand, LedgerCommandOf } from '../ledger-commands.js';
 import { decideLedger } from '../ledger-decide.js';
 import type { LedgerEvent, LedgerEventOf } from '../ledger-events.js';
 import { evolveLedger, initialLedgerState, type LedgerState } from '../ledger-state.js';
+import { closingEntitlement } from './close-account.js';
 import {
   MARCH,
   consume,
@@ -228,5 +229,14 @@ describe('The final period: closed early at the closure instant (issue 14, item 
     const closed = closedOf(eventsOf(decision)).data;
     expect(closed.endsEarlyAt).toBeUndefined();
     expect(closed.finalDay).toBeUndefined();
+  });
+});
+
+describe('The entitlement of a closing account (issue 14, item 5)', () => {
+  it('nothing new from the closure instant on; before it, or without a closure, the usual rules answer', () => {
+    expect(closingEntitlement(CLOSURE, CLOSURE)).toMatchObject({ allowed: false, reason: 'ACCOUNT_CLOSING' });
+    expect(closingEntitlement(CLOSURE, AFTER)).toMatchObject({ allowed: false, reason: 'ACCOUNT_CLOSING' });
+    expect(closingEntitlement(CLOSURE, '2026-03-15T08:59:59.999Z')).toBeUndefined();
+    expect(closingEntitlement(undefined, AFTER)).toBeUndefined();
   });
 });

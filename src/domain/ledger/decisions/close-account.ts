@@ -58,6 +58,22 @@ export function refusedByClosure(
   }
 }
 
+/**
+ * The entitlement of a closing account (GET …/entitlements/:sku): nothing new from the closure instant on —
+ * the same rule the ledger applies to usage. Undefined while the account is not closing at `at`.
+ */
+export function closingEntitlement(
+  closureRequestedAt: string | undefined,
+  at: string,
+): { allowed: false; reason: typeof ACCOUNT_CLOSING; message: string } | undefined {
+  if (closureRequestedAt === undefined || Date.parse(at) < Date.parse(closureRequestedAt)) return undefined;
+  return {
+    allowed: false,
+    reason: ACCOUNT_CLOSING,
+    message: `The account is closing since ${closureRequestedAt}: no new usage`,
+  };
+}
+
 /** The closure instant when it lies inside the period (the period is then the account's final one). */
 export function closureWithin(
   state: LedgerState,
