@@ -13,7 +13,6 @@ import { decideSetCreditLimit } from './decisions/set-credit-limit.js';
 import { decideTopUp } from './decisions/top-up.js';
 import { decideUpgradeFromTrial } from './decisions/upgrade-from-trial.js';
 import { TIMELINE_DECISIONS } from './timeline-decide.js';
-
 import { refusedByClosure } from './decisions/close-account.js';
 
 export type { Decision, Rejection } from './decisions/decision.js';
