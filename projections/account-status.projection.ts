@@ -47,6 +47,21 @@ function statusChange(event: LedgerEvent | AccountEvent): StatusChange | undefin
       return { status: 'blocked', since: event.data.at, reason: `suspended since ${event.data.suspendedAt}` };
     case 'AccountDeleted':
       return { status: 'deleted', since: event.data.at, reason: event.data.reason };
+    // Closing at the customer's request (issue 14, item 5): closing until the final period is closed.
+    case 'AccountClosureRequested':
+      return {
+        status: 'closing',
+        since: event.data.at,
+        reason: `closure requested${event.data.reason ? `: ${event.data.reason}` : ''}`,
+      };
+    case 'PeriodClosed':
+      return event.data.endsEarlyAt
+        ? {
+            status: 'closed',
+            since: event.data.closedAt,
+            reason: `final period ${event.data.periodId} closed early at ${event.data.endsEarlyAt}`,
+          }
+        : undefined;
     default:
       return undefined;
   }
@@ -63,7 +78,8 @@ export const accountStatusProjection: Projection = {
   // v4: the account_list table (GET /v1/accounts); v5: account_budgets and account_period_spend (issue 15);
   // v6: account_summary's state keeps the unspent deposits one by one and the refunds (the summary's
   // `refundable`), and the refunds and refund_parts tables (issue 14).
-  version: 6,
+  // v7: closing an account (issue 14, item 5): statuses closing and closed; account_summary's closure columns.
+  version: 7,
   filter: { streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX, ALERTS_STREAM_PREFIX] },
 
   async setup(db, table) {
@@ -91,7 +107,9 @@ export const accountStatusProjection: Projection = {
     const change = statusChange(event);
     if (!change) return;
     const accountId =
-      event.type === 'AccountOpened' || event.type === 'AccountDeleted'
+      event.type === 'AccountOpened' ||
+      event.type === 'AccountDeleted' ||
+      event.type === 'AccountClosureRequested'
         ? event.data.accountId
         : ledgerStreamParts(recorded.streamId)?.accountId;
     if (!accountId) return;

@@ -8,6 +8,7 @@ import {
 } from '../src/domain/ledger/ledger-state.js';
 import type { RecordedEvent } from '../src/platform/event-store/event-store.port.js';
 import { ledgerStreamParts } from '../src/platform/event-store/stream-names.js';
+import { localDate } from '../src/domain/shared/reporting-period.js';
 import type { Projection } from './runner/projection.js';
 import type { ReadModelDb } from './runner/read-model-db.js';
 
@@ -38,7 +39,8 @@ export const accountSummaryTable: Pick<Projection, 'setup'> & {
     await db.run(`CREATE TABLE IF NOT EXISTS ${table('account_summary')} (
       account_id TEXT PRIMARY KEY, currency TEXT NOT NULL, payer_type TEXT NOT NULL, profile_id TEXT NOT NULL,
       profile_version INTEGER NOT NULL, opened_at TEXT NOT NULL, period_id TEXT, ledger TEXT,
-      latest_effective_at TEXT, position TEXT NOT NULL, payment_method TEXT)`);
+      latest_effective_at TEXT, position TEXT NOT NULL, payment_method TEXT, closure_requested_at TEXT,
+      closed_at TEXT, final_day TEXT, opened_day TEXT, deleted_at TEXT)`);
   },
 
   async apply(db, recorded, table) {
@@ -48,8 +50,8 @@ export const accountSummaryTable: Pick<Projection, 'setup'> & {
       const d = event.data;
       await db.run(
         `INSERT INTO ${table('account_summary')} (account_id, currency, payer_type, profile_id, profile_version,
-           opened_at, period_id, ledger, latest_effective_at, position, payment_method)
-         VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, NULL, $7, $8) ON CONFLICT (account_id) DO NOTHING`,
+           opened_at, period_id, ledger, latest_effective_at, position, payment_method, opened_day)
+         VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, NULL, $7, $8, $9) ON CONFLICT (account_id) DO NOTHING`,
         [
           d.accountId,
           d.currency,
@@ -59,6 +61,7 @@ export const accountSummaryTable: Pick<Projection, 'setup'> & {
           d.openedAt,
           position,
           d.paymentMethod ?? null,
+          localDate(d.openedAt, d.timeZone),
         ],
       );
       return undefined;
@@ -78,8 +81,29 @@ export const accountSummaryTable: Pick<Projection, 'setup'> & {
       );
       return undefined;
     }
+    if (event.type === 'AccountClosureRequested') {
+      await db.run(
+        `UPDATE ${table('account_summary')} SET closure_requested_at = $2, position = $3 WHERE account_id = $1`,
+        [event.data.accountId, event.data.at, position],
+      );
+      return undefined;
+    }
+    if (event.type === 'AccountDeleted') {
+      await db.run(`UPDATE ${table('account_summary')} SET deleted_at = $2 WHERE account_id = $1`, [
+        event.data.accountId,
+        event.data.at,
+      ]);
+      return undefined;
+    }
     const ledger = ledgerStreamParts(recorded.streamId);
     if (!ledger) return undefined;
+    if (event.type === 'PeriodClosed' && event.data.endsEarlyAt) {
+      // The final period's close (its state is not kept: a snapshot reopens a period): when it ended.
+      await db.run(
+        `UPDATE ${table('account_summary')} SET closed_at = $2, final_day = $3 WHERE account_id = $1`,
+        [ledger.accountId, event.data.endsEarlyAt, event.data.finalDay ?? null],
+      );
+    }
     const row = await db.get<{
       period_id: string | null;
       ledger: string | null;

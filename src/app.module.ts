@@ -121,6 +121,15 @@ import {
 // ── end of delivery ──────────────────────────────────────────────────────────────────────────────────
 // ── Budgets and alerts (issue 15, item 4) ──
 import { ALERTS_COMMAND_HANDLERS, ALERTS_CONTROLLERS, ALERTS_PROVIDERS } from './alerts/alerts.module.js';
+// ── Closing an account (issue 14, item 5) ────────────────────────────────────────────────────────────
+import { CloseAccountController } from './accounts/close-account/close-account.controller.js';
+import { CloseAccountHandler } from './accounts/close-account/close-account.command.js';
+import { CloseFinalPeriodHandler } from './accounts/close-account/close-final-period.command.js';
+import { BusFinalRefund } from './accounts/close-account/bus-final-refund.js';
+import { RefundRemainingBalanceHandler } from './accounts/close-account/refund-remaining-balance.command.js';
+import { DeleteClosedAccountHandler } from './accounts/close-account/delete-closed-account.command.js';
+import { FINAL_REFUND, type FinalRefund } from './accounts/close-account/final-refund.port.js';
+// ── end of closing an account ────────────────────────────────────────────────────────────────────────
 
 export const APP_CONFIG = Symbol('AppConfig');
 
@@ -169,6 +178,8 @@ export const CONTROLLERS = [
   RequestRefundController,
   RecordRefundResultController,
   ListRefundsController,
+  // Closing an account (issue 14, item 5)
+  CloseAccountController,
 ];
 
 /** Every command handler: one named command per use case, all on the one CommandBus. */
@@ -208,6 +219,11 @@ export const COMMAND_HANDLERS = [
   // Refunds (issue 14, item 4)
   RequestRefundHandler,
   RecordRefundResultHandler,
+  // Closing an account (issue 14, item 5): the request and the saga's steps
+  CloseAccountHandler,
+  CloseFinalPeriodHandler,
+  RefundRemainingBalanceHandler,
+  DeleteClosedAccountHandler,
 ];
 
 export interface AppDependencies {
@@ -227,6 +243,8 @@ export interface AppDependencies {
   paymentGateway?: PaymentGateway;
   /** Signed checkpoints of the log (tamper evidence); started before serving. Without it (tests): none. */
   anchor?: LogAnchor;
+  /** The closure saga's refund of the remaining balance; default: not wired yet (never completes). */
+  finalRefund?: FinalRefund;
 }
 
 @Module({})
@@ -267,6 +285,10 @@ export class AppModule {
         { provide: ProfileRegistry, useValue: deps.profiles ?? new ProfileRegistry() },
         { provide: PriceCatalogProvider, useValue: deps.catalog ?? new PriceCatalogProvider() },
         { provide: PAYMENT_GATEWAY, useValue: deps.paymentGateway ?? new CallbackOnlyPaymentGateway() },
+        // Merge point for refunds (issue 14, item 4): RequestRefund on the bus behind this one provider.
+        deps.finalRefund
+          ? { provide: FINAL_REFUND, useValue: deps.finalRefund }
+          : { provide: FINAL_REFUND, useClass: BusFinalRefund },
         AccountBook,
         { provide: ACCOUNT_DIRECTORY, useExisting: AccountBook },
         LedgerBook,

@@ -4,6 +4,7 @@ import type { ProfileRegistry } from '../../src/domain/policies/profile-registry
 import type { Projection, ProjectionIdentity } from '../runner/projection.js';
 import {
   closeDeadlineId,
+  closureDeadlinesFor,
   deadlinesFor,
   retentionDeadlineFor,
   type Deadline,
@@ -70,6 +71,9 @@ export function timelinePlannerProjection(profiles: ProfileRegistry): Projection
       };
       // A deletion that keeps documents' personal data plans the end of their retention.
       if (event.type === 'AccountDeleted') return plan(retentionDeadlineFor(event, recorded.id));
+      // The closure saga (issue 14, item 5): the final close at the closure instant, deferred deletions.
+      if (event.type === 'AccountClosureRequested' || event.type === 'ClosedAccountDeletionDeferred')
+        return plan(closureDeadlinesFor(event));
       const ledger = ledgerStreamParts(recorded.streamId);
       if (!ledger) return;
       const { accountId, periodId } = ledger;

@@ -1,11 +1,18 @@
+import Big from 'big.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { paymentMethodOf, type AccountFacts } from '../domain/account/account-events.js';
 import type { LedgerCommand, LedgerContext } from '../domain/ledger/ledger-commands.js';
 import { decideLedger } from '../domain/ledger/ledger-decide.js';
 import type { CarriedState, LedgerEvent } from '../domain/ledger/ledger-events.js';
 import { evolveLedger, initialLedgerState, type LedgerState } from '../domain/ledger/ledger-state.js';
+import { owedBy } from '../domain/ledger/decisions/close-account.js';
 import { ProfileRegistry } from '../domain/policies/profile-registry.js';
-import { periodOf, previousPeriod, type ReportingPeriod } from '../domain/shared/reporting-period.js';
+import {
+  nextPeriod,
+  periodOf,
+  previousPeriod,
+  type ReportingPeriod,
+} from '../domain/shared/reporting-period.js';
 import { AggregateStreams } from '../platform/commands/aggregate-streams.js';
 import {
   CommandRejectedError,
@@ -76,6 +83,25 @@ export class LedgerBook {
     );
   }
 
+  /**
+   * A closing account's ledger, read-only: the final period (the one containing the closure instant) and the
+   * latest period after it (itself, unless a debt kept later periods opening). Undefined parts: not there.
+   */
+  async closingLedger(accountId: string): Promise<{ final?: LedgerState; latest?: LedgerState }> {
+    const account = await this.accounts.account(accountId);
+    if (!account.closureRequestedAt) return {};
+    let period = periodOf(account.closureRequestedAt, account.timeZone);
+    if (!(await this.streams.exists(ledgerStream(accountId, period.id)))) return {};
+    const final = (await this.streams.load(ledgerStream(accountId, period.id))).state;
+    let latest = final;
+    for (;;) {
+      period = nextPeriod(period);
+      const stream = ledgerStream(accountId, period.id);
+      if (!(await this.streams.exists(stream))) return { final, latest };
+      latest = (await this.streams.load(stream)).state;
+    }
+  }
+
   /** Whether the period containing `at` exists and is closed (a payment dated in it is booked later). */
   async isClosed(accountId: string, at: string): Promise<boolean> {
     const account = await this.accounts.account(accountId);
@@ -134,6 +160,7 @@ export class LedgerBook {
       timeZone: account.timeZone,
       paymentMethod: paymentMethodOf(account),
       payerType: account.payerType,
+      ...(account.closureRequestedAt ? { closureRequestedAt: account.closureRequestedAt } : {}),
     };
   }
 
@@ -141,6 +168,33 @@ export class LedgerBook {
   async pricedContextFor(account: AccountFacts): Promise<LedgerContext> {
     const accountPricing = await this.pricing.pricingOf(account.accountId);
     return { ...this.contextFor(account), ...(accountPricing ? { accountPricing } : {}) };
+  }
+
+  /**
+   * Closes a closing account's final period early, at the closure instant (issue 14, item 5): the period
+   * containing it (earlier ones closed first when needed) ends there; no next period is opened after it.
+   * Idempotent: closing it again is a duplicate.
+   */
+  async closeFinalPeriod(accountId: string, meta: CommandMeta): Promise<CommandOutcome> {
+    const account = await this.accounts.account(accountId);
+    const endsEarlyAt = account.closureRequestedAt;
+    if (!endsEarlyAt) {
+      throw new CommandRejectedError('ACCOUNT_NOT_CLOSING', `Account ${accountId} was not asked to close`);
+    }
+    const period = periodOf(endsEarlyAt, account.timeZone);
+    await this.ensurePeriodOpen(account, period);
+    const closedAt = this.clock.now().toISOString();
+    return this.streams.decide(
+      ledgerStream(accountId, period.id),
+      (state) =>
+        decideLedger(
+          { type: 'ClosePeriod', at: closedAt, timeZone: account.timeZone, endsEarlyAt },
+          state,
+          this.contextFor(account),
+        ),
+      meta,
+      endsEarlyAt,
+    );
   }
 
   /**
@@ -215,6 +269,16 @@ export class LedgerBook {
     const { state } = await this.streams.load(stream);
     if (state.phase !== 'closed')
       throw new Error(`Period ${state.periodId} of ${state.accountId} did not close`);
+    // A closed account's final period is its last, unless a debt keeps it in collection (the suspension,
+    // penalty and deletion timelines then run in the periods that follow) or money is still to be returned:
+    // the final period's stream ends at the closure instant, so the refund of the remaining balance and its
+    // answers are booked in the period after it.
+    if (state.closedEarlyAt && owedBy(state.closedCarry!).eq(0) && !moneyToReturn(state.closedCarry!)) {
+      throw new CommandRejectedError(
+        'ACCOUNT_CLOSED',
+        `Account ${account.accountId} was closed at ${state.closedEarlyAt}: no period follows its final one`,
+      );
+    }
     return state.closedCarry!;
   }
 }
@@ -230,4 +294,9 @@ export function countsAsOf(
 ): boolean {
   const time = basis === 'effective' ? event.metadata.effectiveAt : event.metadata.recordedAt;
   return Date.parse(String(time)) <= limit;
+}
+
+/** A positive balance left, or a refund still unanswered: a closed account's ledger goes on until returned. */
+function moneyToReturn(carried: CarriedState): boolean {
+  return new Big(carried.balance).gt(0) || (carried.refunds?.inFlight.length ?? 0) > 0;
 }

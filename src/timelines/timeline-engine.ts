@@ -28,6 +28,9 @@ import { ExpireGrants } from '../ledger/expire-grants/expire-grants.command.js';
 import { DeleteAccount } from '../accounts/delete-account/delete-account.command.js';
 import { EndDocumentRetention } from '../accounts/end-document-retention/end-document-retention.command.js';
 import { deadlineCommand } from '../ledger/deadline-commands/deadline-commands.js';
+import { CloseFinalPeriod } from '../accounts/close-account/close-final-period.command.js';
+import { RefundRemainingBalance } from '../accounts/close-account/refund-remaining-balance.command.js';
+import { DeleteClosedAccount } from '../accounts/close-account/delete-closed-account.command.js';
 
 interface DeadlineRow {
   id: string;
@@ -302,6 +305,20 @@ export class TimelineEngine {
         await this.commands.execute(new ClosePeriod(row.account_id, action.periodId));
         outcome = 'closed';
         counted = 'acted';
+      } else if (action.kind === 'close-final-period') {
+        const result = await this.commands.execute(new CloseFinalPeriod(row.account_id, meta));
+        outcome = result.eventTypes.join(',') || 'no-op';
+        counted = result.eventTypes.length ? 'acted' : 'no-op';
+      } else if (action.kind === 'final-refund') {
+        const result = await this.commands.execute(
+          new RefundRemainingBalance(row.account_id, row.due_at, meta),
+        );
+        outcome = result.requested ? `refund requested: ${result.balance}` : 'nothing to refund';
+        counted = result.requested ? 'acted' : 'no-op';
+      } else if (action.kind === 'delete-closed-account') {
+        const result = await this.commands.execute(new DeleteClosedAccount(row.account_id, row.due_at, meta));
+        outcome = result.eventTypes.join(',') || 'no-op';
+        counted = result.eventTypes.length ? 'acted' : 'no-op';
       } else if (action.kind === 'end-document-retention') {
         const result = await this.commands.execute(new EndDocumentRetention(row.account_id, row.due_at));
         outcome = `${result.status}: ${result.reason}`;

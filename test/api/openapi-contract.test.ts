@@ -165,6 +165,8 @@ const STEPS: Step[] = [
   { op: 'POST /v1/ops/deliveries/{deliveryId}/redeliver', params: (s) => ({ deliveryId: s.deliveryId! }) },
   { op: 'DELETE /v1/ops/webhooks/{subscriptionId}', params: (s) => ({ subscriptionId: s.subscriptionId! }) },
   { op: 'GET /v1/ops/projections' },
+  // Closing an account (issue 14, item 5): anna closes; the list then shows her closing.
+  { op: 'POST /v1/accounts/{accountId}/closure', params: account('anna') },
   { op: 'GET /v1/accounts' },
   { op: 'GET /v1/profiles' },
   { op: 'GET /v1/whoami' },

@@ -87,6 +87,7 @@ const EXPECTED: Record<string, Declaration> = {
   'POST /v1/accounts/:accountId/refunds': ['ops'],
   'GET /v1/accounts/:accountId/refunds': ['read'],
   'POST /v1/payment-gateway/refunds/:refundId': ['payments:write'],
+  'POST /v1/accounts/:accountId/closure': ['accounts:write'],
 };
 
 /** A route is public, open to any valid key, or needs scopes. */

@@ -7,6 +7,7 @@ import { AccountBook } from '../../src/accounts/account-book.js';
 import { LedgerBook } from '../../src/ledger/ledger-book.js';
 import type { PriceCatalogProvider } from '../../src/ledger/price-catalog.provider.js';
 import type { PaymentGateway } from '../../src/ledger/payment-gateway/payment-gateway.port.js';
+import type { FinalRefund } from '../../src/accounts/close-account/final-refund.port.js';
 import { DocumentService } from '../../src/documents/document-service.js';
 import type { OpenAccountCommand } from '../../src/domain/account/open-account.js';
 import type { LedgerCommand } from '../../src/domain/ledger/ledger-commands.js';
@@ -38,6 +39,8 @@ export async function buildEngine(
     vault?: PersonalDataVault;
     /** The card payment gateway auto top-ups ask (default: answers only through the callback). */
     paymentGateway?: PaymentGateway;
+    /** The closure saga's refund step (default: not wired, never completes). */
+    finalRefund?: FinalRefund;
   } = {},
 ) {
   const store = options.store ?? SqliteEventStore.open({ path: ':memory:' });
@@ -51,6 +54,7 @@ export async function buildEngine(
     catalog: options.catalog ?? testCatalog(),
     vault,
     paymentGateway: options.paymentGateway,
+    finalRefund: options.finalRefund,
   };
   const context: INestApplicationContext = await createEngine(deps);
   const commands = context.get(CommandBus);

@@ -31,11 +31,15 @@ import { explainStatus, nextDeadlines } from '../../domain/ledger/account-outloo
 import { refundableNow } from '../../domain/ledger/decisions/refund.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { accountStatusProjection } from '../../../projections/account-status.projection.js';
-import { accountSummaryRecord } from '../../../projections/queries/account-summary.query.js';
 import { accountBudgetsRecord } from '../../../projections/queries/account-budgets.query.js';
 import { budgetUsage } from '../../domain/alerts/alert-detection.js';
 import { forecastSpend } from '../../domain/alerts/spend-forecast.js';
 import type { Budget } from '../../domain/alerts/alert-events.js';
+import {
+  accountSummaryRecord,
+  type AccountClosureView,
+} from '../../../projections/queries/account-summary.query.js';
+import { localDate } from '../../domain/shared/reporting-period.js';
 import { ReadModels } from '../../../projections/queries/read-models.js';
 
 type SummaryFacts = Pick<
@@ -127,7 +131,16 @@ export class AccountSummaryController {
     const at = asOf ? new Date(asOf).toISOString() : now;
     const state = await this.ledger.stateAsOf(accountId, at, basis);
     const spent = await this.spentFromLog(accountId, state.periodId, at, basis);
-    return accountSummary(accountId, account, this.profileOf(account), state, at, basis, spent);
+    return accountSummary(
+      accountId,
+      account,
+      this.profileOf(account),
+      state,
+      at,
+      basis,
+      spent,
+      await this.closureAsOf(account, state, at),
+    );
   }
 
   /**
@@ -160,6 +173,33 @@ export class AccountSummaryController {
   }
 
   /**
+   * A closure as of `at`, from the log: requested by then; closed when the state read is the final period
+   * closed early, or a period after it (a debt kept the ledger in collection).
+   */
+  private async closureAsOf(
+    account: AccountFacts,
+    state: LedgerState,
+    at: string,
+  ): Promise<AccountClosureView | undefined> {
+    const requestedAt = account.closureRequestedAt;
+    if (requestedAt === undefined || Date.parse(requestedAt) > Date.parse(at)) return undefined;
+    const openedDay = localDate(account.openedAt, account.timeZone);
+    const { deletedAt } = await this.accounts.state(account.accountId);
+    const deleted = deletedAt !== undefined && Date.parse(deletedAt) <= Date.parse(at) ? { deletedAt } : {};
+    const closed =
+      (state.phase === 'closed' && state.closedEarlyAt !== undefined) ||
+      Date.parse(state.startsAt) > Date.parse(requestedAt);
+    if (!closed) return { requestedAt, openedDay, ...deleted };
+    return {
+      requestedAt,
+      closedAt: requestedAt,
+      finalDay: localDate(requestedAt, account.timeZone),
+      openedDay,
+      ...deleted,
+    };
+  }
+
+  /**
    * The summary now from the read model; undefined when the log must answer: the read model is not caught
    * up, does not know the account (the log answers 404), or its latest period holds an event dated after
    * now (or the account opens later), which the log leaves out of "now".
@@ -172,7 +212,7 @@ export class AccountSummaryController {
       accountSummaryRecord(accountId),
     );
     if (!read.served || !read.value) return undefined;
-    const { account, state, latestEffectiveAt } = read.value;
+    const { account, state, latestEffectiveAt, closure } = read.value;
     const at = Date.parse(now);
     if (at < Date.parse(account.openedAt)) return undefined;
     if (latestEffectiveAt !== null && Date.parse(latestEffectiveAt) > at) return undefined;
@@ -187,8 +227,39 @@ export class AccountSummaryController {
     return accountSummary(accountId, account, this.profileOf(account), state, now, 'effective', {
       spendByProject: budgets.value.spendByProject,
       budgets: budgets.value.budgets,
-    });
+    }, closure);
   }
+}
+
+/**
+ * A closing account's status (issue 14, item 5): `closing` from the request until the final period is
+ * closed, then `closed` until the deletion; the final reconciliation report's range once closed.
+ */
+function closureSummary(accountId: string, closure: AccountClosureView) {
+  const closed = closure.closedAt !== undefined;
+  const deleted = closure.deletedAt;
+  return {
+    status: {
+      value: deleted ? 'deleted' : closed ? 'closed' : 'closing',
+      since: deleted ?? (closed ? closure.closedAt! : closure.requestedAt),
+      reason: 'closure-requested',
+      why: deleted
+        ? 'The customer closed the account and it was deleted per retention: its personal data is erased; amounts, dates and document numbers stay.'
+        : closed
+          ? 'The customer closed the account: the final period is closed and its documents issued; the remaining balance is refunded, then the account is deleted per retention once nothing is owed.'
+          : 'The customer asked to close the account: new usage is refused; the current period closes early at the closure instant.',
+    },
+    closure: {
+      requestedAt: closure.requestedAt,
+      closedAt: closure.closedAt ?? null,
+      finalDay: closure.finalDay ?? null,
+      // The final reconciliation report (акт сверки) for the account's whole life, at the existing route.
+      finalReconciliation:
+        closed && closure.openedDay && closure.finalDay
+          ? `/v1/accounts/${accountId}/reconciliation?from=${closure.openedDay}&to=${closure.finalDay}`
+          : null,
+    },
+  };
 }
 
 /** The summary body: a pure function of the account's facts and its ledger state at `at`. */
@@ -201,10 +272,12 @@ function accountSummary(
   basis: 'effective' | 'recorded',
   /** The period's spend by project and the active budgets (from the read model, or the log). */
   spent: { spendByProject: ReadonlyMap<string, Big>; budgets: Budget[] },
+  closure?: AccountClosureView,
 ) {
   const paymentMethod = paymentMethodOf(account);
   const soFar = [...spent.spendByProject.values()].reduce((a, b) => a.plus(b), new Big(0));
   const forecast = state.periodId ? forecastSpend(soFar, state, at) : undefined;
+  const closing = closure && closureSummary(accountId, closure);
   const debt = state.balance.lt(0) ? state.balance.neg() : new Big(0);
   return {
     accountId,
@@ -214,9 +287,15 @@ function accountSummary(
     payerType: account.payerType,
     profile: { id: account.profileId, version: account.profileVersion },
     period: { id: state.periodId, startsAt: state.startsAt, endsAt: state.endsAt },
-    status: explainStatus(state),
+    status: closing?.status ?? explainStatus(state),
     /** The second provider's name for the account's status (rules §7). */
-    providerStatus: providerStatus(state, { paymentMethod }, profile, at),
+    providerStatus: providerStatus(
+      state,
+      { paymentMethod, ...(closure ? { closureRequestedAt: closure.requestedAt } : {}) },
+      profile,
+      at,
+    ),
+    ...(closing ? { closure: closing.closure } : {}),
     paymentMethod,
     balance: state.balance.toFixed(),
     creditLimit: state.creditLimit.toFixed(),

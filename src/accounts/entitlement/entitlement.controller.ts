@@ -5,6 +5,7 @@ import { LedgerBook } from '../../ledger/ledger-book.js';
 import { PriceCatalogProvider } from '../../ledger/price-catalog.provider.js';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
 import { entitlement } from '../../domain/ledger/entitlement.js';
+import { closingEntitlement } from '../../domain/ledger/decisions/close-account.js';
 import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { AccountIdPipe } from '../../platform/http/account-id.pipe.js';
 import { IsExternalIdPipe } from '../../platform/http/external-id.pipe.js';
@@ -45,13 +46,16 @@ export class EntitlementController {
     // Read-only: the state as of now, opening and closing nothing (a period past its end stays for its deadline).
     const state = await this.ledger.stateAsOf(accountId, now);
     const sku = this.catalog.catalog.sku(skuId, now, account.currency);
-    const answer = entitlement(
-      state,
-      this.ledger.contextFor(account).profile,
-      sku
-        ? { known: true, category: sku.category, keptWhileStopped: sku.keptWhileSuspended }
-        : { known: false },
-    );
+    // A closing account (issue 14, item 5) takes no new usage, whatever its status and funds.
+    const answer =
+      closingEntitlement(account.closureRequestedAt, now) ??
+      entitlement(
+        state,
+        this.ledger.contextFor(account).profile,
+        sku
+          ? { known: true, category: sku.category, keptWhileStopped: sku.keptWhileSuspended }
+          : { known: false },
+      );
     return { accountId, sku: skuId, at: now, ...answer };
   }
 }

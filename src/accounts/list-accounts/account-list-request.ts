@@ -1,18 +1,22 @@
 import { ACCOUNT_ID_PATTERN } from '../../domain/account/open-account.js';
 import type { AccountStatus } from '../../domain/ledger/ledger-events.js';
+import { CLOSURE_STATUSES, type ClosureStatus } from '../../domain/account/close-account.js';
 import type { PayerType } from '../../domain/policies/policy-profile.js';
 import { REGIONS } from '../../domain/shared/reporting-period.js';
 import { problem } from '../../platform/http/problem-details.js';
 import { isSaneInstant, SANE_INSTANTS } from '../../platform/http/validators.js';
 import type { AccountListFilters } from '../../../projections/queries/account-list.query.js';
 
-export const ACCOUNT_STATUSES: readonly AccountStatus[] = [
+/** The ledger's statuses and a closure's (issue 14, item 5: closing, closed), as the account list keeps them. */
+export type ListedStatus = AccountStatus | ClosureStatus;
+export const ACCOUNT_STATUSES: readonly ListedStatus[] = [
   'active',
   'frozen',
   'payment-required',
   'suspended',
   'blocked',
   'deleted',
+  ...CLOSURE_STATUSES,
 ];
 export const PAYER_TYPES: readonly PayerType[] = ['individual', 'legal-entity', 'sole-proprietor'];
 export const DEFAULT_LIMIT = 50;
@@ -157,7 +161,7 @@ export function accountListRequest(
 function statusesOf(
   value: unknown,
   fail: (field: string, rule: string, message: string) => undefined,
-): AccountStatus[] | undefined {
+): ListedStatus[] | undefined {
   if (value === undefined) return undefined;
   const values = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(value) && typeof value !== 'string')

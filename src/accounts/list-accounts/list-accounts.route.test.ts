@@ -224,7 +224,7 @@ describe('GET /v1/accounts: the accounts, in account id order', () => {
     spec.given().when(list('', null)).then(expectProblem(401, 'UNAUTHENTICATED'), expectNoNewEvents()));
 
   it.each([
-    ['status', 'status=closed'],
+    ['status', 'status=archived'],
     ['status', 'status=frozen,'],
     ['status', 'status='],
     ['profile', 'profile=no-such-profile'],
@@ -254,7 +254,7 @@ describe('GET /v1/accounts: the accounts, in account id order', () => {
   it('400 names the rule: an unknown status is isIn, and every invalid field is named at once', async () => {
     const { body } = await spec
       .given()
-      .when(list('status=closed&limit=0'))
+      .when(list('status=archived&limit=0'))
       .then(expectProblem(400, 'VALIDATION_FAILED'));
     expect(body.errors).toEqual([
       expect.objectContaining({ field: 'status', rule: 'isIn' }),

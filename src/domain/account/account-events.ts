@@ -52,6 +52,11 @@ export interface AccountFacts {
    * opening or by a contract change; non-residents' bills and invoices name it. Absent: none registered.
    */
   agreement?: AccountAgreement;
+  /**
+   * Set by AccountClosureRequested (issue 14, item 5): the instant the customer asked to close the account.
+   * From then on the ledger refuses new usage, top-ups beyond a debt and grants; absent while served.
+   */
+  closureRequestedAt?: string;
 }
 
 /** Personal data kept after deletion because the law requires it: what, until when (an instant), why. */
@@ -100,6 +105,19 @@ export type AccountEvent =
         /** The agreement registered with the change, when one is given. */
         agreement?: AccountAgreement;
       };
+    }
+  /**
+   * The customer asked to close the account (issue 14, item 5): usage after `at` is refused, the current
+   * period closes early at `at`, the final documents and a refund follow, then deletion.
+   */
+  | { type: 'AccountClosureRequested'; data: { accountId: string; at: string; reason?: string; by: string } }
+  /**
+   * The deletion of a closed account waits (the refund not answered yet, or a debt in collection): the
+   * closure saga asks again at `retryAt` (absent: not again — a debt follows the collection timelines).
+   */
+  | {
+      type: 'ClosedAccountDeletionDeferred';
+      data: { accountId: string; at: string; code: string; reason: string; retryAt?: string };
     };
 
 /** The default payment method of a payer type: individuals pay by card, the others by bank transfer. */

@@ -26,6 +26,10 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       return { ...state, ownerEmail: event.data.personal?.ownerEmail };
     case 'AccountDeleted':
       return { ...state, legalDetails: undefined, ownerEmail: undefined, deletedAt: event.data.at };
+    case 'AccountClosureRequested':
+      return { ...state, facts: state.facts && { ...state.facts, closureRequestedAt: event.data.at } };
+    case 'ClosedAccountDeletionDeferred':
+      return state;
     case 'ContractChanged': {
       const { accountId: _id, at: _at, ...change } = event.data;
       return { ...state, facts: state.facts && { ...state.facts, ...change } };

@@ -10,6 +10,12 @@ import {
 } from './change-contract.js';
 import { decideDeleteAccount, type DeleteAccountCommand } from './delete-account.js';
 import { decideOpenAccount, type OpenAccountCommand } from './open-account.js';
+import {
+  decideCloseAccount,
+  decideClosedAccountDeletion,
+  type CloseAccountCommand,
+  type ClosedAccountDeletionCommand,
+} from './close-account.js';
 
 const profiles = new ProfileRegistry();
 
@@ -39,4 +45,12 @@ export const addLegalDetails = accountSpecification(
 
 export const deleteAccount = accountSpecification((command: DeleteAccountCommand, state) =>
   decideDeleteAccount(command, state),
+);
+
+export const closeAccount = accountSpecification((command: CloseAccountCommand, state) =>
+  decideCloseAccount(command, state),
+);
+
+export const deleteClosedAccount = accountSpecification((command: ClosedAccountDeletionCommand, state) =>
+  decideClosedAccountDeletion(command, state),
 );

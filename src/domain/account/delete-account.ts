@@ -11,6 +11,8 @@ export interface DeleteAccountCommand {
    * requisites: kept after deletion until `retainUntil`, by `basis`.
    */
   retention?: { retainUntil: string; basis: string };
+  /** Why, when not a debt left unpaid (a closure at the customer's request). */
+  reason?: string;
 }
 
 /** Why an account is deleted: the only path to deletion is a block that the debt was never paid after. */
@@ -54,7 +56,13 @@ export function decideDeleteAccount(
     events: [
       {
         type: 'AccountDeleted',
-        data: { accountId: command.accountId, at: command.at, reason: DELETION_REASON, erased, kept },
+        data: {
+          accountId: command.accountId,
+          at: command.at,
+          reason: command.reason ?? DELETION_REASON,
+          erased,
+          kept,
+        },
       },
     ],
   };

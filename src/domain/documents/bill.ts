@@ -50,6 +50,8 @@ export interface BillBasis {
   readonly byService: readonly Pick<ServiceTotals, 'service' | 'category' | 'consumption'>[];
   /** Late-payment penalties charged in the period: debt, though not a service. */
   readonly penalties?: string;
+  /** A closed account's final period (issue 14, item 5): the closure day ends its service period. */
+  readonly finalDay?: string;
 }
 
 interface BillRequestBase {
@@ -135,10 +137,13 @@ export function composeBill(request: BillRequest): BillDecision {
     dueDate = request.dueDate ?? addCalendarDays(issuedOn, profile.billing.midPeriodBillDueDays);
   } else {
     // Issued at the start of the next reporting period; due N days after the period ends (rules §7, §8).
-    issuedOn = request.issuedOn ?? addCalendarDays(period.lastDay, 1);
+    // A closed account's final period ends on the closure day: its bill is dated that day.
+    const finalDay = request.basis.finalDay;
+    const lastDay = finalDay ?? period.lastDay;
+    issuedOn = request.issuedOn ?? finalDay ?? addCalendarDays(period.lastDay, 1);
     epochDayOf(issuedOn, 'issuedOn');
-    servicePeriod = { firstDay: period.firstDay, lastDay: period.lastDay };
-    dueDate = request.dueDate ?? addCalendarDays(period.lastDay, profile.billing.billDueDays);
+    servicePeriod = { firstDay: period.firstDay, lastDay };
+    dueDate = request.dueDate ?? addCalendarDays(lastDay, profile.billing.billDueDays);
   }
 
   const { lines, totals } = serviceLines(

@@ -148,7 +148,8 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
   const midPeriod = request.midPeriod;
   const servicePeriod: ServicePeriodDays = {
     firstDay: period.firstDay,
-    lastDay: midPeriod ? midPeriod.issuedOn : period.lastDay,
+    // A closed account's final period (issue 14, item 5) ends on the closure day: its documents are dated then.
+    lastDay: midPeriod ? midPeriod.issuedOn : (closed.finalDay ?? period.lastDay),
   };
   const earlier = (request.alreadyDocumented ?? []).filter(
     (d) => d.periodId === closed.periodId && (d.kind === 'act' || d.kind === 'upd'),

@@ -49,7 +49,11 @@ export type LedgerCommand =
       channel: PaymentChannel;
       at: string;
     }
-  | { type: 'ClosePeriod'; at: string; timeZone: string }
+  /**
+   * `endsEarlyAt`: the account's final period, closed at the closure instant (issue 14, item 5): a partial
+   * period whose documents are dated the closure's local day.
+   */
+  | { type: 'ClosePeriod'; at: string; timeZone: string; endsEarlyAt?: string }
   /** A legal entity asks for a bill to top up its balance by `amount` (rules §8). */
   | { type: 'RequestTopUpBill'; billId: string; amount: string; at: string }
   | {
@@ -125,6 +129,8 @@ export interface LedgerContext {
   payerType?: PayerType;
   /** The account's discounts and commitments (its pricing stream); absent = list prices, no commitment. */
   accountPricing?: AccountPricing;
+  /** When the customer asked to close the account (AccountClosureRequested); absent while served. */
+  closureRequestedAt?: string;
 }
 
 /**

@@ -14,6 +14,7 @@ import { decideSetCreditLimit } from './decisions/set-credit-limit.js';
 import { decideTopUp } from './decisions/top-up.js';
 import { decideUpgradeFromTrial } from './decisions/upgrade-from-trial.js';
 import { TIMELINE_DECISIONS } from './timeline-decide.js';
+import { refusedByClosure } from './decisions/close-account.js';
 
 export type { Decision, Rejection } from './decisions/decision.js';
 export { usageInstant } from './decisions/instants.js';
@@ -39,7 +40,11 @@ const LEDGER_DECISIONS: LedgerDeciders<LedgerCommandType> = {
 
 /** Decides a ledger command against the current period's state: events to append, or a rejection. */
 export function decideLedger(command: LedgerCommand, state: LedgerState, context: LedgerContext): Decision {
-  return refusedByPeriod(command, state) ?? decideWith(LEDGER_DECISIONS, command, state, context);
+  return (
+    refusedByPeriod(command, state) ??
+    refusedByClosure(command, state, context) ??
+    decideWith(LEDGER_DECISIONS, command, state, context)
+  );
 }
 
 /**

@@ -317,6 +317,13 @@ export type LedgerEvent =
         /** Per SKU, in service then SKU order; absent on periods closed before it was recorded. */
         bySku?: SkuTotals[];
         carried: CarriedState;
+        /**
+         * The account's final period (issue 14, item 5): it ended at the closure instant, not at its month's
+         * end, and `finalDay` (the closure's local date) dates its documents and ends their service period.
+         * Absent on every other close.
+         */
+        endsEarlyAt?: string;
+        finalDay?: string;
       };
     }
   /**

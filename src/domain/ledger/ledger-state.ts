@@ -106,6 +106,8 @@ export interface LedgerState {
   readonly penalties: Big;
   /** Set by PeriodClosed: what the next period opens with. */
   readonly closedCarry?: CarriedState;
+  /** Set by the final PeriodClosed of a closed account: the closure instant it ended at. */
+  readonly closedEarlyAt?: string;
   readonly freeze?: Readonly<NonNullable<CarriedState['freeze']>>;
   readonly suspension?: Readonly<NonNullable<CarriedState['suspension']>>;
   /** Card auto top-up, once configured (a pending request is settled by a top-up with its id). */
@@ -410,7 +412,12 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
       };
     }
     case 'PeriodClosed':
-      return { ...state, phase: 'closed', closedCarry: event.data.carried };
+      return {
+        ...state,
+        phase: 'closed',
+        closedCarry: event.data.carried,
+        ...(event.data.endsEarlyAt ? { closedEarlyAt: event.data.endsEarlyAt } : {}),
+      };
     case 'CommitmentShortfallCharged':
       return shortfallCharged(state, event.data);
   }

@@ -51,4 +51,14 @@ describe('the second provider’s account statuses (rules §7), from the ledger 
     const expired = grantIssued('g', '100', '2026-03-05T00:00:00.000Z');
     expect(status({ status: 'suspended' }, { trial: true, events: [expired] })).toBe('TRIAL_EXPIRED');
   });
+
+  it('closing at the customer’s request (issue 14, item 5): PENDING_INACTIVATION from the closure instant on', () => {
+    const state = stateOf({ balance: '100', everPaid: true });
+    const closing = { paymentMethod: 'bank-transfer' as const, closureRequestedAt: IN_MARCH };
+    expect(providerStatus(state, closing, PAID.trial, IN_MARCH)).toBe('PENDING_INACTIVATION');
+    // As of a moment before the request, the account was still active.
+    expect(providerStatus(state, closing, PAID.trial, '2026-03-10T08:59:59.999Z')).toBe('ACTIVE');
+    // A trial account closing too: the closure wins over the trial's statuses.
+    expect(providerStatus(state, closing, TRIAL, IN_MARCH)).toBe('PENDING_INACTIVATION');
+  });
 });

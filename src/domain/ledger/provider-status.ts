@@ -4,7 +4,8 @@
  * status. The engine's statuses stay the source of truth; this is how the second provider would name them.
  *
  * - NEW: no reporting period opened yet.
- * - PENDING_INACTIVATION: blocked (the 60 days ran out) or deleted: everything is being removed.
+ * - PENDING_INACTIVATION: blocked (the 60 days ran out) or deleted: everything is being removed; also
+ *   from the instant the customer asked to close the account (issue 14, item 5) — it is being wound up.
  * - trial profiles: TRIAL_ACTIVE while a grant is usable; suspended at the trial's end — TRIAL_EXPIRED
  *   when a grant expired, TRIAL_SUSPENDED when the grants were used up; PAY_OR_BIND before any grant.
  * - SUSPENDED; PAYMENT_REQUIRED (payment required or frozen), FIRST_PAYMENT_REQUIRED when the account
@@ -35,12 +36,14 @@ export type ProviderStatus = (typeof PROVIDER_STATUSES)[number];
 
 export function providerStatus(
   state: LedgerState,
-  account: { readonly paymentMethod: PaymentMethod },
+  account: { readonly paymentMethod: PaymentMethod; readonly closureRequestedAt?: string },
   profile: Pick<PolicyProfile, 'trial'>,
   at: string,
 ): ProviderStatus {
   if (state.phase === 'not-opened' || state.periodId === '') return 'NEW';
   if (state.status === 'blocked' || state.status === 'deleted') return 'PENDING_INACTIVATION';
+  const closing = account.closureRequestedAt;
+  if (closing !== undefined && Date.parse(closing) <= Date.parse(at)) return 'PENDING_INACTIVATION';
   const usableGrant = hasUsableGrant(state, at);
   if (profile.trial?.enabled) {
     if (state.status === 'suspended') {

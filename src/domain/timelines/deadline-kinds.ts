@@ -29,7 +29,13 @@ export type DeadlineKind =
   /** A card auto top-up the gateway refused is asked again (the profile's retry policy). */
   | 'auto-top-up-retry'
   /** A deleted account's documents have been kept as long as the law requires: their personal data is erased. */
-  | 'end-document-retention';
+  | 'end-document-retention'
+  /** A closing account's final period closes early, at the closure instant (issue 14, item 5). */
+  | 'close-final-period'
+  /** After the final close, what is left on the balance is asked back (a refund of 'all'). */
+  | 'final-refund'
+  /** A closed account is deleted per retention once nothing is owed either way (else asked again). */
+  | 'delete-closed-account';
 
 const EVERY_KIND: Record<DeadlineKind, true> = {
   'period-close': true,
@@ -44,6 +50,9 @@ const EVERY_KIND: Record<DeadlineKind, true> = {
   'delete-account': true,
   'auto-top-up-retry': true,
   'end-document-retention': true,
+  'close-final-period': true,
+  'final-refund': true,
+  'delete-closed-account': true,
 };
 
 /** Every kind, for checks at run time (e.g. of rows read back from a table). */

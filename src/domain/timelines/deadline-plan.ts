@@ -4,6 +4,7 @@ import type { PolicyProfile } from '../policies/policy-profile.js';
 import { addCalendarDays, localDate, startOfLocalDay } from '../shared/reporting-period.js';
 import type { DeadlineKind } from './deadline-kinds.js';
 import type { AccountEvent } from '../account/account-events.js';
+import { CLOSURE_DELETION_RETRY_DAYS } from '../account/close-account.js';
 
 const DAY_MS = 86_400_000;
 const plusDays = (instant: string, days: number) =>
@@ -30,7 +31,11 @@ export interface Deadline {
     | { kind: 'ledger'; command: DeadlineLedgerCommand }
     | { kind: 'close-period'; periodId: string }
     | { kind: 'delete-account' }
-    | { kind: 'end-document-retention' };
+    | { kind: 'end-document-retention' }
+    /** The closure saga (issue 14, item 5): CloseFinalPeriod, RefundRemainingBalance, DeleteClosedAccount. */
+    | { kind: 'close-final-period' }
+    | { kind: 'final-refund' }
+    | { kind: 'delete-closed-account' };
 }
 
 export interface AccountTimelineContext {
@@ -203,9 +208,59 @@ export function deadlinesFor(
     }
     case 'AccountBlocked':
       return [deadline(`delete/${eventId}`, 'delete-account', event.data.at, { kind: 'delete-account' }, 7)];
+    case 'PeriodClosed': {
+      // A closed account's final period (issue 14, item 5): the refund at once, the deletion a day later.
+      const closedAt = event.data.closedAt;
+      if (!event.data.endsEarlyAt) return [];
+      return [
+        deadline('closure/final-refund', 'final-refund', closedAt, { kind: 'final-refund' }, 1),
+        deadline(
+          'closure/delete',
+          'delete-closed-account',
+          plusDays(closedAt, CLOSURE_DELETION_RETRY_DAYS),
+          { kind: 'delete-closed-account' },
+          7,
+        ),
+      ];
+    }
     default:
       return [];
   }
+}
+
+/**
+ * The closure saga's deadlines from the account stream (issue 14, item 5): a closure request closes the final
+ * period at its instant; a deferred deletion is asked again at its `retryAt`.
+ */
+export function closureDeadlinesFor(
+  event: Extract<AccountEvent, { type: 'AccountClosureRequested' | 'ClosedAccountDeletionDeferred' }>,
+): Deadline[] {
+  const { accountId } = event.data;
+  const at = (instant: string) => new Date(Date.parse(instant)).toISOString();
+  if (event.type === 'AccountClosureRequested') {
+    return [
+      {
+        id: `${accountId}/closure/final-close`,
+        accountId,
+        kind: 'close-final-period',
+        dueAt: at(event.data.at),
+        order: 0,
+        action: { kind: 'close-final-period' },
+      },
+    ];
+  }
+  const { retryAt } = event.data;
+  if (retryAt === undefined) return [];
+  return [
+    {
+      id: `${accountId}/closure/delete/${at(retryAt)}`,
+      accountId,
+      kind: 'delete-closed-account',
+      dueAt: at(retryAt),
+      order: 7,
+      action: { kind: 'delete-closed-account' },
+    },
+  ];
 }
 
 /**

@@ -13,6 +13,7 @@ import {
 import { accept, reject, type Decision } from './decision.js';
 import { expiredGrants } from './grant-expiry.js';
 import { commitmentShortfalls } from './commitment-shortfall.js';
+import { closureWithin, finalPeriodEnd, grantsLostAtClosure } from './close-account.js';
 
 /**
  * Closing the books once the period has ended: grants expired by its end are lost, a bill is issued for
@@ -24,11 +25,19 @@ export function decideClosePeriod(
   state: LedgerState,
   context: LedgerContext,
 ): Decision {
-  if (Date.parse(command.at) < Date.parse(state.endsAt)) {
+  // The final period of a closing account ends at the closure instant (issue 14, item 5).
+  // Whoever closes it (the saga, a month end, a command for a later period), a closing account's period that
+  // contains the closure instant is its final one.
+  const endsEarlyAt = command.endsEarlyAt ?? closureWithin(state, context.closureRequestedAt);
+  const final = endsEarlyAt === undefined ? undefined : finalPeriodEnd({ ...command, endsEarlyAt }, state);
+  if (final && 'ok' in final) return final;
+  if (!final && Date.parse(command.at) < Date.parse(state.endsAt)) {
     return reject('PERIOD_NOT_ENDED', `Period ${state.periodId} ends at ${state.endsAt}`, 'at');
   }
+  const lastDay = final?.lastDay ?? state.lastDay;
+  // A commitment is owed for the final period too: the contract's term is not prorated (per-account pricing).
   const events: LedgerEvent[] = [
-    ...expiredGrants(state, state.endsAt),
+    ...(final ? grantsLostAtClosure(state, final.endsAt) : expiredGrants(state, state.endsAt)),
     ...commitmentShortfalls(state, context),
   ];
   let preview = events.reduce(evolveLedger, state);
@@ -43,7 +52,8 @@ export function decideClosePeriod(
       context.profile.rounding.mode,
     );
     if (amount.gt('0')) {
-      const issuedOn = addCalendarDays(state.lastDay, 1);
+      // The final period's bill is dated the closure day, not the next period's first.
+      const issuedOn = final ? final.lastDay : addCalendarDays(state.lastDay, 1);
       const bill: LedgerEvent = {
         type: 'BillIssued',
         data: {
@@ -52,7 +62,7 @@ export function decideClosePeriod(
           amount: amount.toFixed(),
           paid: '0',
           issuedOn,
-          dueDate: addCalendarDays(state.lastDay, billing.billDueDays),
+          dueDate: addCalendarDays(lastDay, billing.billDueDays),
           reason: 'period closed with an amount to pay',
         },
       };
@@ -77,6 +87,7 @@ export function decideClosePeriod(
       byService: serviceTotals(preview),
       bySku: skuTotals(preview),
       carried: carriedState(preview),
+      ...(final ? { endsEarlyAt: final.endsAt, finalDay: final.lastDay } : {}),
     },
   });
   return accept(events);
