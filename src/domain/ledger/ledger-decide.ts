@@ -13,6 +13,9 @@ import { decideSetCreditLimit } from './decisions/set-credit-limit.js';
 import { decideTopUp } from './decisions/top-up.js';
 import { decideUpgradeFromTrial } from './decisions/upgrade-from-trial.js';
 import { TIMELINE_DECISIONS } from './timeline-decide.js';
+import { decideAdjust } from './decisions/adjust.js';
+import { decideRerateUsageRecord, decideVoidUsageRecord } from './decisions/correct-usage.js';
+import { decideBookLateUsage } from './decisions/late-usage.js';
 
 export type { Decision, Rejection } from './decisions/decision.js';
 export { usageInstant } from './decisions/instants.js';
@@ -32,6 +35,10 @@ const LEDGER_DECISIONS: LedgerDeciders<LedgerCommandType> = {
   ConfigureAutoTopUp: decideConfigureAutoTopUp,
   RecordAutoTopUpFailure: decideRecordAutoTopUpFailure,
   ...TIMELINE_DECISIONS,
+  BookLateUsage: decideBookLateUsage,
+  Adjust: decideAdjust,
+  VoidUsageRecord: decideVoidUsageRecord,
+  RerateUsageRecord: decideRerateUsageRecord,
 };
 
 /** Decides a ledger command against the current period's state: events to append, or a rejection. */

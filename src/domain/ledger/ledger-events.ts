@@ -273,8 +273,11 @@ export type LedgerEvent =
         /** Per SKU, in service then SKU order; absent on periods closed before it was recorded. */
         bySku?: SkuTotals[];
         carried: CarriedState;
+        /** Corrections booked in the period for earlier (closed) periods, by period (absent when none). */
+        corrections?: PeriodCorrections[];
       };
-    };
+    }
+  | { type: 'ChargeCorrected'; data: ChargeCorrection };
 
 export type LedgerEventType = LedgerEvent['type'];
 export type LedgerEventOf<T extends LedgerEventType> = Extract<LedgerEvent, { type: T }>;
@@ -309,6 +312,8 @@ export interface ChargeCorrection {
     catalogVersion: string;
     ratedAmount: string;
   };
+  /** Signed change of the SKU's quantity (a void: minus the record's; a re-rate: new − old). */
+  quantityChange?: string;
   amount: string;
   fromGrants: Array<{ grantId: string; amount: string }>;
   fromBalance: string;
@@ -320,4 +325,16 @@ export interface ChargeCorrection {
   reference?: string;
   by: string;
   at: string;
+}
+
+/**
+ * The corrections a period booked for one earlier (closed) period: they moved the balance and the grants
+ * but not the booking period's consumption, so the corrected period's documents and reports find them here.
+ */
+export interface PeriodCorrections {
+  correctsPeriod: string;
+  amount: string;
+  fromGrants: string;
+  fromBalance: string;
+  items: ChargeCorrection[];
 }

@@ -4,6 +4,7 @@ import { billsBankTransferPayer, type LedgerCommandOf, type LedgerContext } from
 import type { LedgerEvent } from '../ledger-events.js';
 import {
   carriedState,
+  correctionsOfEarlierPeriods,
   evolveLedger,
   outstandingBills,
   serviceTotals,
@@ -56,6 +57,7 @@ export function decideClosePeriod(
       preview = evolveLedger(preview, bill);
     }
   }
+  const corrections = correctionsOfEarlierPeriods(preview);
   events.push({
     type: 'PeriodClosed',
     data: {
@@ -73,6 +75,7 @@ export function decideClosePeriod(
       byService: serviceTotals(preview),
       bySku: skuTotals(preview),
       carried: carriedState(preview),
+      ...(corrections.length > 0 ? { corrections } : {}),
     },
   });
   return accept(events);
