@@ -378,9 +378,9 @@ function chargeCorrected(state: LedgerState, d: ChargeCorrection): LedgerState {
     const grant = grants.get(part.grantId);
     const change = new Big(part.amount);
     if (own) grantsUsed = grantsUsed.plus(change);
-    if (grant && (change.gt(0) || Date.parse(grant.expiresAt) > Date.parse(d.at))) {
+    if (grant && (change.gt('0') || Date.parse(grant.expiresAt) > Date.parse(d.at))) {
       grants.set(part.grantId, { ...grant, remaining: new Big(grant.remaining).minus(change).toFixed() });
-    } else if (change.lt(0)) {
+    } else if (change.lt('0')) {
       grantsExpired = grantsExpired.minus(change);
     }
   }
@@ -388,13 +388,13 @@ function chargeCorrected(state: LedgerState, d: ChargeCorrection): LedgerState {
   const parts = d.fromBalanceBy ?? [{ source: 'unattributed' as const, amount: d.fromBalance }];
   let funding = state.funding;
   let balance = state.balance;
-  if (fromBalance.gt(0)) {
+  if (fromBalance.gt('0')) {
     funding = drawFunding(funding, fromBalance).rest;
     balance = balance.minus(fromBalance);
   } else {
     for (const part of parts) {
       const back = new Big(part.amount).neg();
-      if (back.lte(0)) continue;
+      if (back.lte('0')) continue;
       // Money given back for a charge once run on credit is no debt any more: it counts as it always did.
       const source = part.source === 'credit' ? 'unattributed' : part.source;
       funding = depositFunding(funding, source, back, balance);
@@ -423,7 +423,7 @@ function chargeCorrected(state: LedgerState, d: ChargeCorrection): LedgerState {
   return {
     ...next,
     consumption: state.consumption.plus(amount),
-    skuQuantities: quantityChange.eq(0)
+    skuQuantities: quantityChange.eq('0')
       ? state.skuQuantities
       : withEntry(
           state.skuQuantities,

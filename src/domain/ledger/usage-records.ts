@@ -115,7 +115,7 @@ function corrected(facts: UsageRecordFacts, d: ChargeCorrection): UsageRecordFac
 }
 
 const unattributed = (fromBalance: string): FundingPart[] =>
-  new Big(fromBalance).eq(0) ? [] : [{ source: 'unattributed', amount: fromBalance }];
+  new Big(fromBalance).eq('0') ? [] : [{ source: 'unattributed', amount: fromBalance }];
 
 /** Parts summed by key, in the order first seen, those netting to zero left out. */
 function netParts(
@@ -125,6 +125,6 @@ function netParts(
   const sums = new Map<string, Big>();
   for (const part of [...a, ...b]) sums.set(part.key, (sums.get(part.key) ?? new Big(0)).plus(part.amount));
   return [...sums]
-    .filter(([, amount]) => !amount.eq(0))
+    .filter(([, amount]) => !amount.eq('0'))
     .map(([key, amount]) => ({ key, amount: amount.toFixed() }));
 }

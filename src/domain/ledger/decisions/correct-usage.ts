@@ -92,7 +92,7 @@ export function decideRerateUsageRecord(
   ).amount;
   const difference = amount.minus(record.charged);
   const quantityChange = new Big(quantity).minus(record.quantity);
-  if (difference.eq(0) && quantityChange.eq(0)) {
+  if (difference.eq('0') && quantityChange.eq('0')) {
     return reject(
       'RERATE_CHANGES_NOTHING',
       `Re-rated, usage record ${record.usageRecordId} charges ${amount.toFixed()} as it does now`,
@@ -115,7 +115,7 @@ export function decideRerateUsageRecord(
       quantityChange: quantityChange.toFixed(),
       amount: difference.toFixed(),
     },
-    difference.gt(0)
+    difference.gt('0')
       ? chargedNow(state, context, difference, record.category, command.at, true)
       : givenBack(record, difference.neg()),
   );

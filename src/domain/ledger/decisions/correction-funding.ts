@@ -75,12 +75,12 @@ export function givenBack(
   const fromBalanceBy: FundingPart[] = [];
   for (const part of [...record.fromBalanceBy].reverse()) {
     const back = take(part.amount);
-    if (back.gt(0)) fromBalanceBy.push({ source: part.source, amount: back.neg().toFixed() });
+    if (back.gt('0')) fromBalanceBy.push({ source: part.source, amount: back.neg().toFixed() });
   }
   const fromGrants: CorrectionFunding['fromGrants'] = [];
   for (const part of [...record.fromGrants].reverse()) {
     const back = take(part.amount);
-    if (back.gt(0)) fromGrants.push({ grantId: part.grantId, amount: back.neg().toFixed() });
+    if (back.gt('0')) fromGrants.push({ grantId: part.grantId, amount: back.neg().toFixed() });
   }
   const fromBalance = fromBalanceBy.reduce((sum, p) => sum.plus(p.amount), new Big(0));
   return { fromGrants, fromBalance, fromBalanceBy };
@@ -107,7 +107,7 @@ export function bookCorrection(
       balanceAfter: state.balance.minus(funding.fromBalance).toFixed(),
     },
   };
-  if (!funding.fromBalance.gt(0) && !funding.fromGrants.some((g) => new Big(g.amount).gt(0)))
+  if (!funding.fromBalance.gt('0') && !funding.fromGrants.some((g) => new Big(g.amount).gt('0')))
     return accept([event]);
   const at = correction.at;
   return accept(
