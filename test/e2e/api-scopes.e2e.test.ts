@@ -73,6 +73,10 @@ const EXPECTED: Record<string, Declaration> = {
   'GET /v1/ops/deliveries': ['ops'],
   'GET /v1/ops/deliveries/:deliveryId': ['ops'],
   'POST /v1/ops/deliveries/:deliveryId/redeliver': ['ops'],
+  // Corrections by ops (issue 14)
+  'POST /v1/accounts/:accountId/adjustments': ['ops'],
+  'POST /v1/accounts/:accountId/usage/:usageRecordId/void': ['ops'],
+  'POST /v1/accounts/:accountId/usage/:usageRecordId/rerate': ['ops'],
 };
 
 /** A route is public, open to any valid key, or needs scopes. */

@@ -24,7 +24,7 @@ export class AdjustController {
     summary: 'Adjust charges',
     description:
       'Ops credit or debit an amount for a period (the open one or a closed one), with a reason: booked as ChargeCorrected in the open period; the same adjustmentId twice is booked once.',
-    params: [{ name: 'accountId', description: 'The account', example: 'romashka' }],
+    params: [{ name: 'accountId', description: 'The account', example: 'anna' }],
     body: AdjustDto,
     examples: {
       credit: {

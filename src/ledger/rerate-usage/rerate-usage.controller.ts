@@ -26,8 +26,8 @@ export class RerateUsageRecordController {
     description:
       'Ops re-rate a usage record with a corrected quantity and/or a price list version: the difference with what it charges now is booked as ChargeCorrected in the open period.',
     params: [
-      { name: 'accountId', description: 'The account', example: 'romashka' },
-      { name: 'usageRecordId', description: 'The usage record', example: 'vm-42-2026-03-10T10' },
+      { name: 'accountId', description: 'The account', example: 'anna' },
+      { name: 'usageRecordId', description: 'The usage record', example: 'anna-vm-1' },
     ],
     body: RerateUsageDto,
     examples: {

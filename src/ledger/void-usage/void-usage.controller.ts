@@ -26,8 +26,8 @@ export class VoidUsageRecordController {
     description:
       'Ops void a usage record of the open period or a closed one: what it charges is given back to the grants and sources it drew from, booked as ChargeCorrected in the open period. Twice → 422 USAGE_RECORD_ALREADY_VOIDED.',
     params: [
-      { name: 'accountId', description: 'The account', example: 'romashka' },
-      { name: 'usageRecordId', description: 'The usage record', example: 'vm-42-2026-03-10T10' },
+      { name: 'accountId', description: 'The account', example: 'anna' },
+      { name: 'usageRecordId', description: 'The usage record', example: 'anna-vm-1' },
     ],
     body: CorrectionReasonDto,
     examples: {
