@@ -316,6 +316,11 @@ export interface ChargeCorrection {
   quantityChange?: string;
   amount: string;
   fromGrants: Array<{ grantId: string; amount: string }>;
+  /**
+   * Parts of `fromGrants` < 0 that went nowhere (as amounts > 0): their grant had expired or was no longer
+   * held (a grant used up is not carried into the next period), so they are lost as at expiry.
+   */
+  grantsLost?: Array<{ grantId: string; amount: string }>;
   fromBalance: string;
   /** `fromBalance` by funding source (what was drawn, or given back to, each source). */
   fromBalanceBy?: FundingPart[];

@@ -269,7 +269,8 @@ const EVERY_EVENT: { [T in LedgerEventType]: [LedgerEvent[], LedgerEventOf<T>] }
         },
       },
     },
-  ],  ChargeCorrected: [
+  ],
+  ChargeCorrected: [
     [opened(), deposited('10', 'p1'), consumed('u1', [{ grantId: 'carried', amount: '2' }])],
     {
       type: 'ChargeCorrected',

@@ -363,8 +363,8 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
 /**
  * A correction (issue 14). The balance moves by −fromBalance: a debit draws the funding queue first in,
  * first out like a charge; a credit gives back to the sources it names (debt first, as a deposit). A
- * grant part > 0 draws the grant; < 0 gives back to it if it is still held and unexpired at `at`, and is
- * otherwise lost (counted as expired, as it would have been). Only a correction of this period itself
+ * grant part > 0 draws the grant; < 0 gives back to it, unless the decision found it lost (`grantsLost`:
+ * expired, or no longer held) — then it counts as expired, as it would have been. Only a correction of this period itself
  * changes its consumption, grants used and per-service/SKU totals; one of a closed period is kept apart
  * (`corrections`, then PeriodClosed.corrections) for that period's corrective documents.
  */
@@ -374,11 +374,12 @@ function chargeCorrected(state: LedgerState, d: ChargeCorrection): LedgerState {
   const grants = new Map(state.grants);
   let grantsUsed = state.grantsUsed;
   let grantsExpired = state.grantsExpired;
+  const lost = new Set((d.grantsLost ?? []).map((g) => g.grantId));
   for (const part of d.fromGrants) {
     const grant = grants.get(part.grantId);
     const change = new Big(part.amount);
     if (own) grantsUsed = grantsUsed.plus(change);
-    if (grant && (change.gt('0') || Date.parse(grant.expiresAt) > Date.parse(d.at))) {
+    if (grant && !(change.lt('0') && lost.has(part.grantId))) {
       grants.set(part.grantId, { ...grant, remaining: new Big(grant.remaining).minus(change).toFixed() });
     } else if (change.lt('0')) {
       grantsExpired = grantsExpired.minus(change);

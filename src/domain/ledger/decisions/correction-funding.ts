@@ -97,11 +97,20 @@ export function bookCorrection(
   correction: Omit<ChargeCorrection, 'fromGrants' | 'fromBalance' | 'fromBalanceBy' | 'balanceAfter'>,
   funding: CorrectionFunding,
 ): Decision {
+  // A part given back to a grant that has expired, or is no longer held, goes nowhere: lost as at expiry.
+  const grantsLost = funding.fromGrants
+    .filter((part) => new Big(part.amount).lt('0'))
+    .filter((part) => {
+      const grant = state.grants.get(part.grantId);
+      return !grant || Date.parse(grant.expiresAt) <= Date.parse(correction.at);
+    })
+    .map((part) => ({ grantId: part.grantId, amount: new Big(part.amount).neg().toFixed() }));
   const event: LedgerEvent = {
     type: 'ChargeCorrected',
     data: {
       ...correction,
       fromGrants: funding.fromGrants,
+      ...(grantsLost.length > 0 ? { grantsLost } : {}),
       fromBalance: toPlainString(funding.fromBalance),
       fromBalanceBy: funding.fromBalanceBy,
       balanceAfter: state.balance.minus(funding.fromBalance).toFixed(),

@@ -390,7 +390,9 @@ describe('VoidUsageRecord (issue 14)', () => {
   it('a part for a grant that has gone or expired goes nowhere: counted as expired, not paid out', () => {
     for (const carried of [{ grants: [] }, { grants: [grantG('0', '2026-04-01T00:00:00.000Z')] }]) {
       const history = [april(carried)];
-      const after = stateAfter([...history, ...eventsOf(history, voidU1())]);
+      const voided = eventsOf(history, voidU1());
+      expect(voided[0]!.data).toMatchObject({ grantsLost: [{ grantId: 'g', amount: '2' }] });
+      const after = stateAfter([...history, ...voided]);
       expect(after.balance.toFixed()).toBe('103');
       expect(after.grantsExpired.toFixed()).toBe('2');
       expect(after.grants.get('g')?.remaining ?? '0').toBe('0');
