@@ -94,6 +94,8 @@ export {
   billingReportFromRows,
   consumptionDay,
   consumptionRow,
+  correctionRow,
+  type BillingReportCorrection,
   csvField,
   type BillingReport,
   type BillingReportCsvOptions,
