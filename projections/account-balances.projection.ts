@@ -86,6 +86,15 @@ export const accountBalancesProjection: Projection = {
         for (const used of event.data.fromGrants) await account.useGrant(used.grantId, used.amount);
         await account.balanceChanged(event.data.balanceAfter);
         return account.refreshGrants();
+      case 'ChargeCorrected':
+        // Issue 14: a part > 0 draws a grant; < 0 gives back to it, unless the event says it was lost. The
+        // balance comes from the event, as for a charge.
+        for (const part of event.data.fromGrants) {
+          const lost = event.data.grantsLost?.some((g) => g.grantId === part.grantId) ?? false;
+          if (!(part.amount.startsWith('-') && lost)) await account.useGrant(part.grantId, part.amount);
+        }
+        await account.balanceChanged(event.data.balanceAfter);
+        return account.refreshGrants();
       case 'CreditLimitSet':
         return account.update({ credit_limit: event.data.creditLimit });
       case 'GrantIssued':

@@ -1,5 +1,5 @@
 import type { AccountEvent } from '../src/domain/account/account-events.js';
-import { consumptionRow } from '../src/domain/documents/billing-report.js';
+import { consumptionRow, correctionRow } from '../src/domain/documents/billing-report.js';
 import type { FundingPart } from '../src/domain/ledger/funding.js';
 import type { LedgerEventOf } from '../src/domain/ledger/ledger-events.js';
 import type { Projection } from './runner/projection.js';
@@ -20,10 +20,11 @@ export const billingReportProjection: Projection = {
   name: 'billing-report',
   // v2: the unit in the key, the first usage record's position, the day and amounts from the domain.
   // v3: from_balance_by, the spending from the balance by funding source.
-  version: 3,
+  // v4: billing_report_corrections, the corrections booked (issue 14), one row each.
+  version: 4,
   filter: {
     streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX],
-    eventTypes: ['AccountOpened', 'ResourceConsumed'],
+    eventTypes: ['AccountOpened', 'ResourceConsumed', 'ChargeCorrected'],
   },
 
   async setup(db, table) {
@@ -34,6 +35,9 @@ export const billingReportProjection: Projection = {
       category TEXT NOT NULL, currency TEXT NOT NULL, records INTEGER NOT NULL, quantity TEXT NOT NULL,
       amount TEXT NOT NULL, from_grants TEXT NOT NULL, from_balance TEXT NOT NULL, from_balance_by TEXT NOT NULL,
       first_position TEXT NOT NULL, PRIMARY KEY (account_id, day, service, sku, unit))`);
+    await db.run(`CREATE TABLE IF NOT EXISTS ${table('billing_report_corrections')} (
+      account_id TEXT NOT NULL, correction_id TEXT NOT NULL, day TEXT NOT NULL, line TEXT NOT NULL,
+      position TEXT NOT NULL, PRIMARY KEY (account_id, correction_id))`);
   },
 
   async apply(db, recorded, table) {
@@ -53,6 +57,19 @@ export const billingReportProjection: Projection = {
       [ledger.accountId],
     );
     if (!account) throw new Error(`No AccountOpened seen for ${ledger.accountId} before its consumption`);
+    if (recorded.type === 'ChargeCorrected') {
+      // The report's correction line, as the domain makes it from the event (JSON: it is only listed).
+      const line = correctionRow(
+        recorded.data as LedgerEventOf<'ChargeCorrected'>['data'],
+        account.time_zone,
+      );
+      await db.run(
+        `INSERT INTO ${table('billing_report_corrections')} (account_id, correction_id, day, line, position)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, correction_id) DO NOTHING`,
+        [ledger.accountId, line.correctionId, line.day, JSON.stringify(line), sortablePosition(recorded)],
+      );
+      return;
+    }
     const c = consumptionRow(recorded.data as LedgerEventOf<'ResourceConsumed'>['data'], account.time_zone);
     const key = [ledger.accountId, c.day, c.service, c.sku, c.unit];
     const row = await db.get<{

@@ -46,6 +46,13 @@ import { DocumentDerivations } from './audit/document-derivation/document-deriva
 import { AccountBook } from './accounts/account-book.js';
 import { ACCOUNT_DIRECTORY } from './ledger/account-directory.js';
 import { LedgerBook } from './ledger/ledger-book.js';
+import { LedgerHistory } from './ledger/ledger-history.js';
+import { AdjustController } from './ledger/adjust/adjust.controller.js';
+import { AdjustHandler } from './ledger/adjust/adjust.command.js';
+import { VoidUsageRecordController } from './ledger/void-usage/void-usage.controller.js';
+import { VoidUsageRecordHandler } from './ledger/void-usage/void-usage.command.js';
+import { RerateUsageRecordController } from './ledger/rerate-usage/rerate-usage.controller.js';
+import { RerateUsageRecordHandler } from './ledger/rerate-usage/rerate-usage.command.js';
 import { PaymentBook } from './ledger/payment-book.js';
 import { AccountDocumentsController } from './documents/account-documents/account-documents.controller.js';
 import { InvoicePreviewController } from './documents/invoice-preview/invoice-preview.controller.js';
@@ -180,6 +187,10 @@ export const CONTROLLERS = [
   ListRefundsController,
   // Closing an account (issue 14, item 5)
   CloseAccountController,
+  // Corrections by ops (issue 14)
+  AdjustController,
+  VoidUsageRecordController,
+  RerateUsageRecordController,
 ];
 
 /** Every command handler: one named command per use case, all on the one CommandBus. */
@@ -224,6 +235,10 @@ export const COMMAND_HANDLERS = [
   CloseFinalPeriodHandler,
   RefundRemainingBalanceHandler,
   DeleteClosedAccountHandler,
+  // Corrections by ops (issue 14)
+  AdjustHandler,
+  VoidUsageRecordHandler,
+  RerateUsageRecordHandler,
 ];
 
 export interface AppDependencies {
@@ -294,6 +309,7 @@ export class AppModule {
         LedgerBook,
         // Per-account pricing: the ledger reads an account's discounts and commitments from it.
         AccountPricingBook,
+        LedgerHistory,
         // Seeds the price list's stream on first start and puts its versions in force (rating reads them).
         CatalogBook,
         PaymentBook,

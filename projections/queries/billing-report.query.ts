@@ -1,5 +1,5 @@
 import type { Currency } from '../../src/domain/account/account-events.js';
-import type { ConsumptionRow } from '../../src/domain/documents/index.js';
+import type { BillingReportCorrection, ConsumptionRow } from '../../src/domain/documents/index.js';
 import type { FundingPart } from '../../src/domain/ledger/funding.js';
 import type { ReadModelQuery } from './read-models.js';
 
@@ -8,6 +8,8 @@ export interface BillingReportRecord {
   currency: Currency;
   /** Summed per local day, service, SKU and unit, in the order of each row's first usage record. */
   rows: ConsumptionRow[];
+  /** The corrections booked from `from` to `to` (issue 14), in booking order. */
+  corrections: BillingReportCorrection[];
 }
 
 interface DailyRow {
@@ -41,9 +43,16 @@ export const billingReportRecord =
        FROM ${table('billing_report_daily')} WHERE account_id = $1 AND day >= $2 AND day <= $3`,
       [accountId, from, to],
     );
+    const corrections = await db.all<{ line: string; position: string }>(
+      `SELECT line, position FROM ${table('billing_report_corrections')} WHERE account_id = $1 AND day >= $2 AND day <= $3`,
+      [accountId, from, to],
+    );
     return {
       timeZone: account.time_zone,
       currency: account.currency,
+      corrections: corrections
+        .sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0))
+        .map((c) => JSON.parse(c.line) as BillingReportCorrection),
       rows: rows
         .sort((a, b) =>
           a.first_position < b.first_position ? -1 : a.first_position > b.first_position ? 1 : 0,

@@ -1,5 +1,5 @@
 import type { Command } from '@nestjs/cqrs';
-import type { LedgerCommand } from '../domain/ledger/ledger-commands.js';
+import type { CorrectionCommand, LedgerCommand } from '../domain/ledger/ledger-commands.js';
 import type { CommandMeta, CommandOutcome } from '../platform/commands/command-outcome.js';
 import { AnswerAutoTopUp } from './answer-auto-top-up/answer-auto-top-up.command.js';
 import { ConfigureAutoTopUp } from './configure-auto-top-up/configure-auto-top-up.command.js';
@@ -22,7 +22,8 @@ import { RecordRefundResult } from './record-refund-result/record-refund-result.
  */
 export function namedLedgerCommand(
   accountId: string,
-  command: Exclude<LedgerCommand, { type: 'OpenPeriod' | 'ClosePeriod' }>,
+  // Corrections are not given as data: their handlers resolve the record or the closed period first.
+  command: Exclude<LedgerCommand, { type: 'OpenPeriod' | 'ClosePeriod' } | CorrectionCommand>,
   meta: CommandMeta,
 ): Command<CommandOutcome> {
   switch (command.type) {

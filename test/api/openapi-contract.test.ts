@@ -75,6 +75,17 @@ const STEPS: Step[] = [
   { op: 'GET /v1/accounts/{accountId}/refunds', params: account('anna') },
   { op: 'POST /v1/accounts/{accountId}/usage', params: account('romashka') },
   { op: 'POST /v1/usage/batch' },
+  // Corrections by ops (issue 14): re-rate, then void, anna's record of the batch; a credit for anna (the
+  // documents and bill romashka's later steps read stay as they were).
+  {
+    op: 'POST /v1/accounts/{accountId}/usage/{usageRecordId}/rerate',
+    params: { accountId: 'anna', usageRecordId: 'anna-vm-1' },
+  },
+  {
+    op: 'POST /v1/accounts/{accountId}/usage/{usageRecordId}/void',
+    params: { accountId: 'anna', usageRecordId: 'anna-vm-1' },
+  },
+  { op: 'POST /v1/accounts/{accountId}/adjustments', params: account('anna') },
   { op: 'POST /v1/accounts/{accountId}/bills', params: account('vector') },
   { op: 'POST /v1/accounts/{accountId}/grants/expire', params: account('anna') },
   { op: 'POST /v1/ops/webhooks' },

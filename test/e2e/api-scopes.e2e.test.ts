@@ -88,6 +88,10 @@ const EXPECTED: Record<string, Declaration> = {
   'GET /v1/accounts/:accountId/refunds': ['read'],
   'POST /v1/payment-gateway/refunds/:refundId': ['payments:write'],
   'POST /v1/accounts/:accountId/closure': ['accounts:write'],
+  // Corrections by ops (issue 14)
+  'POST /v1/accounts/:accountId/adjustments': ['ops'],
+  'POST /v1/accounts/:accountId/usage/:usageRecordId/void': ['ops'],
+  'POST /v1/accounts/:accountId/usage/:usageRecordId/rerate': ['ops'],
 };
 
 /** A route is public, open to any valid key, or needs scopes. */

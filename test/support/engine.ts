@@ -10,7 +10,7 @@ import type { PaymentGateway } from '../../src/ledger/payment-gateway/payment-ga
 import type { FinalRefund } from '../../src/accounts/close-account/final-refund.port.js';
 import { DocumentService } from '../../src/documents/document-service.js';
 import type { OpenAccountCommand } from '../../src/domain/account/open-account.js';
-import type { LedgerCommand } from '../../src/domain/ledger/ledger-commands.js';
+import type { CorrectionCommand, LedgerCommand } from '../../src/domain/ledger/ledger-commands.js';
 import { ProfileRegistry } from '../../src/domain/policies/profile-registry.js';
 import { namedLedgerCommand } from '../../src/ledger/named-ledger-command.js';
 import { VirtualClock } from '../../src/platform/clock/clock.js';
@@ -22,7 +22,11 @@ import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
 import type { TimelineEngine } from '../../src/timelines/timeline-engine.js';
 import { testCatalog } from './catalog.js';
 
-export type SendableLedgerCommand = Exclude<LedgerCommand, { type: 'OpenPeriod' | 'ClosePeriod' }>;
+/** Corrections are not sent as data: their handlers resolve the facts (a record, a closed period) first. */
+export type SendableLedgerCommand = Exclude<
+  LedgerCommand,
+  { type: 'OpenPeriod' | 'ClosePeriod' } | CorrectionCommand
+>;
 
 /**
  * The engine as the service wires it — the same Nest module, books and command handlers — without HTTP, on

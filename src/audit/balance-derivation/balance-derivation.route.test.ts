@@ -32,6 +32,14 @@ const step = fc.oneof(
     sku: fc.constantFrom('test.unit', 'compute.vcpu.hour', 'compute.ram.gb.hour'),
     backdays: day,
   }),
+  // Corrections by ops (issue 14): booked now in the open period, for the period of the effective time.
+  fc.record({
+    kind: fc.constant('adjust' as const),
+    direction: fc.constantFrom('credit', 'debit'),
+    amount: fc.integer({ min: 1, max: 5_000 }).map((k) => new Big(k).div(100).toFixed(2)),
+    backdays: day,
+  }),
+  fc.record({ kind: fc.constant('void' as const), pick: fc.nat(), backdays: day }),
 );
 type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
 
@@ -61,7 +69,31 @@ async function play(api: TestApi, accountId: string, steps: readonly Step[]) {
         amount: s.amount,
         currency: 'RUB',
       });
-    else
+    else if (s.kind === 'adjust')
+      await api.call(
+        'POST',
+        `/v1/accounts/${accountId}/adjustments`,
+        {
+          adjustmentId: `${accountId}-a${i}`,
+          direction: s.direction,
+          amount: s.amount,
+          // The Moscow month of the effective time (the account's periods are Moscow months).
+          period: new Date(Date.parse(at) + 3 * HOUR).toISOString().slice(0, 7),
+          service: 'Cloud Compute',
+          reason: 'random history',
+        },
+        { role: 'ops' },
+      );
+    else if (s.kind === 'void') {
+      const used = steps.slice(0, i).flatMap((u, j) => (u.kind === 'use' ? [`${accountId}-u${j}`] : []));
+      if (used.length > 0)
+        await api.call(
+          'POST',
+          `/v1/accounts/${accountId}/usage/${used[s.pick % used.length]}/void`,
+          { reason: 'random history' },
+          { role: 'ops' },
+        );
+    } else
       await api.call(
         'POST',
         `/v1/accounts/${accountId}/usage`,
@@ -76,6 +108,7 @@ describe('GET /v1/audit/accounts/:id/balance-derivation', () => {
     let run = 0;
     let movementsSeen = 0;
     let carriedSeen = 0;
+    let correctionsSeen = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.array(step, { minLength: 3, maxLength: 40 }),
@@ -131,6 +164,9 @@ describe('GET /v1/audit/accounts/:id/balance-derivation', () => {
                   expect(m.event).toMatchObject({ stream: `ledger-${accountId}@${body.periodId}` });
                 }
                 movementsSeen += body.movements.length;
+                correctionsSeen += body.movements.filter(
+                  (m: { type: string }) => m.type === 'ChargeCorrected',
+                ).length;
                 if (body.opening.carriedBy) {
                   carriedSeen += 1;
                   expect(new Big(body.opening.carriedBy.closingBalance).eq(body.opening.balance)).toBe(true);
@@ -146,6 +182,8 @@ describe('GET /v1/audit/accounts/:id/balance-derivation', () => {
     // The histories moved balances and crossed into April (an opening carried by March's close).
     expect(movementsSeen).toBeGreaterThan(0);
     expect(carriedSeen).toBeGreaterThan(0);
+    // The histories hold corrections (adjustments, voids) that moved the balance.
+    expect(correctionsSeen).toBeGreaterThan(0);
   }, 240_000);
 
   const spec = apiSpecification({ now: '2026-03-02T09:00:00.000Z' });

@@ -122,12 +122,13 @@ export class BillingReportController {
       billingReportRecord(accountId, range.from, range.to),
     );
     if (!read?.served || !read.value) return undefined;
-    const { timeZone, currency, rows } = read.value;
+    const { timeZone, currency, rows, corrections } = read.value;
     // The ledger periods the log would read: those of `from` up to the one holding `to` at midday UTC.
     const last = periodOf(new Date(Date.parse(`${range.to}T12:00:00Z`)).toISOString(), timeZone).id;
     return billingReportFromRows(
       { accountId, currency, timeZone, ...range, ...(documentChannels ? { documentChannels } : {}) },
       rows.filter((row) => row.day.slice(0, 7) <= last),
+      corrections,
     );
   }
 
@@ -139,12 +140,15 @@ export class BillingReportController {
   ): Promise<BillingReport> {
     const account = await this.accounts.account(accountId);
     const consumption: Array<LedgerEventOf<'ResourceConsumed'>['data']> = [];
+    const corrections: Array<LedgerEventOf<'ChargeCorrected'>['data']> = [];
     let period = periodById(range.from.slice(0, 7), account.timeZone);
     const last = periodOf(new Date(Date.parse(`${range.to}T12:00:00Z`)).toISOString(), account.timeZone).id;
     while (period.id <= last) {
       for (const event of await this.readLedger(accountId, period.id)) {
         if (event.type === 'ResourceConsumed')
           consumption.push(event.data as LedgerEventOf<'ResourceConsumed'>['data']);
+        if (event.type === 'ChargeCorrected')
+          corrections.push(event.data as LedgerEventOf<'ChargeCorrected'>['data']);
       }
       period = nextPeriod(period);
     }
@@ -154,6 +158,7 @@ export class BillingReportController {
       timeZone: account.timeZone,
       ...range,
       consumption,
+      corrections,
       ...(documentChannels ? { documentChannels } : {}),
     });
   }

@@ -91,6 +91,42 @@ describe('GET /v1/accounts/:id/billing-report from the billing-report read model
     expect(await fallbacks(api, 'billing-report')).toBe(before);
   });
 
+  it('lists the corrections booked in the range apart, marked with the period they correct (issue 14)', async () => {
+    const api = await spec.api();
+    const voided = await api.call(
+      'POST',
+      '/v1/accounts/br-vektor/usage/br-u3/void',
+      { reason: 'sent by mistake', reference: 'T-1' },
+      { role: 'ops' },
+    );
+    expect(voided.status).toBe(201);
+    await readModelsCaughtUp(api);
+    const before = await fallbacks(api, 'billing-report');
+    const res = await api.call('GET', report('br-vektor'), undefined, auditor);
+    expect(res.body).toMatchObject({
+      totals: { amount: '13.5' },
+      corrections: [
+        {
+          day: '2026-03-12',
+          correctionId: 'void:br-u3',
+          kind: 'usage-voided',
+          correctsPeriod: '2026-03',
+          service: 'Test Service',
+          sku: 'test.unit',
+          usageRecordId: 'br-u3',
+          quantityChange: '-1',
+          amount: '-1',
+          fromGrants: '0',
+          reason: 'sent by mistake',
+          reference: 'T-1',
+          by: 'ops:test-ops',
+        },
+      ],
+      correctionTotals: { amount: '-1' },
+    });
+    expect(await fallbacks(api, 'billing-report')).toBe(before);
+  });
+
   it('reads append nothing; an unknown account is a 404 and a bad range a 400', async () => {
     await spec
       .given()

@@ -11,7 +11,7 @@ import type Big from 'big.js';
 
 import { usageInstant } from '../ledger/decisions/instants.js';
 import { excludedFromDocuments, type FundingPart } from '../ledger/funding.js';
-import type { LedgerEventOf } from '../ledger/ledger-events.js';
+import type { ChargeCorrection, LedgerEventOf } from '../ledger/ledger-events.js';
 import { epochDayOf, type LocalDate } from '../shared/calendar.js';
 import { Decimal, parseDecimal, toPlainString } from '../shared/decimal.js';
 import { DomainError } from '../shared/errors.js';
@@ -38,6 +38,27 @@ export interface BillingReportRequest {
    * through other channels is left out of the report, as it is of the documents. Absent: everything.
    */
   readonly documentChannels?: readonly PaymentChannel[];
+  /** Corrections (issue 14) the ledger booked: those booked on a day of the range are listed apart. */
+  readonly corrections?: readonly ChargeCorrection[];
+}
+
+/**
+ * A correction (issue 14) booked on a local day of the report's range (that of its booking time), marked
+ * with the period it corrects. Listed apart from the consumption rows: it explains corrective documents.
+ */
+export interface BillingReportCorrection extends ChargeSplit {
+  readonly day: LocalDate;
+  readonly correctionId: string;
+  readonly kind: ChargeCorrection['kind'];
+  readonly correctsPeriod: string;
+  readonly service: string;
+  readonly category: string;
+  readonly sku: string | null;
+  readonly usageRecordId: string | null;
+  readonly quantityChange: string;
+  readonly reason: string;
+  readonly reference: string | null;
+  readonly by: string;
 }
 
 export interface ChargeSplit {
@@ -82,6 +103,32 @@ export interface BillingReport {
   readonly totals: ChargeSplit;
   /** With `documentChannels`: the spending left out, paid through channels that do not count. */
   readonly excludedFromDocuments?: string;
+  /** Corrections booked in the range (issue 14), by day and booking order; absent when none. */
+  readonly corrections?: BillingReportCorrection[];
+  /** Their sums (signed: < 0 gave back), apart from `totals`. */
+  readonly correctionTotals?: ChargeSplit;
+}
+
+/** A correction as a report line of the local day it was booked on. */
+export function correctionRow(correction: ChargeCorrection, timeZone: string): BillingReportCorrection {
+  const fromGrants = correction.fromGrants.reduce((sum, part) => sum.plus(part.amount), new Decimal('0'));
+  return {
+    day: localDate(correction.at, timeZone),
+    correctionId: correction.correctionId,
+    kind: correction.kind,
+    correctsPeriod: correction.correctsPeriod,
+    service: correction.service,
+    category: correction.category,
+    sku: correction.sku ?? null,
+    usageRecordId: correction.usageRecordId ?? null,
+    quantityChange: correction.quantityChange ?? '0',
+    amount: toPlainString(new Decimal(correction.amount)),
+    fromGrants: toPlainString(fromGrants),
+    fromBalance: toPlainString(new Decimal(correction.fromBalance)),
+    reason: correction.reason,
+    reference: correction.reference ?? null,
+    by: correction.by,
+  };
 }
 
 export class BillingReportRangeError extends DomainError {
@@ -158,7 +205,11 @@ export function billingReport(request: BillingReportRequest): BillingReport {
     if (day < request.from || day > request.to) continue;
     rows.push(consumptionRow(event, request.timeZone, resource));
   }
-  return billingReportFromRows({ ...request, resource }, rows);
+  return billingReportFromRows(
+    { ...request, resource },
+    rows,
+    (request.corrections ?? []).map((c) => correctionRow(c, request.timeZone)),
+  );
 }
 
 /**
@@ -168,8 +219,9 @@ export function billingReport(request: BillingReportRequest): BillingReport {
  * outside `from`–`to` are left out.
  */
 export function billingReportFromRows(
-  request: Omit<BillingReportRequest, 'consumption'>,
+  request: Omit<BillingReportRequest, 'consumption' | 'corrections'>,
   consumption: readonly ConsumptionRow[],
+  corrections: readonly BillingReportCorrection[] = [],
 ): BillingReport {
   const { from, to, timeZone, documentChannels } = request;
   checkRange(from, to);
@@ -271,6 +323,29 @@ export function billingReportFromRows(
     byService,
     totals: split(totals),
     ...(documentChannels ? { excludedFromDocuments: toPlainString(excludedSpending) } : {}),
+    ...correctionsIn(corrections, from, to),
+  };
+}
+
+/** The corrections booked from `from` to `to`, in the order given (booking order), and their sums. */
+function correctionsIn(
+  corrections: readonly BillingReportCorrection[],
+  from: LocalDate,
+  to: LocalDate,
+): Pick<BillingReport, 'corrections' | 'correctionTotals'> {
+  const listed = corrections
+    .filter((c) => c.day >= from && c.day <= to)
+    .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  if (listed.length === 0) return {};
+  const sum = (field: keyof ChargeSplit) =>
+    toPlainString(listed.reduce((total, c) => total.plus(c[field]), new Decimal('0')));
+  return {
+    corrections: listed,
+    correctionTotals: {
+      amount: sum('amount'),
+      fromGrants: sum('fromGrants'),
+      fromBalance: sum('fromBalance'),
+    },
   };
 }
 

@@ -1,9 +1,9 @@
 /**
  * Test data for corrective documents (issue 14): a closed period's documents composed and numbered as the
- * issuer would, and ChargeCorrected data built by hand until the correction commands land (the event is
- * `{ type: 'ChargeCorrected'; data: ChargeCorrection }` in the open period's ledger stream).
+ * issuer would, and ChargeCorrected data built by hand (the event the correction commands append to the
+ * open period's ledger stream).
  */
-import type { ChargeCorrection } from '../ledger/ledger-events.js';
+import type { ChargeCorrection, LedgerEventOf } from '../ledger/ledger-events.js';
 import type { PolicyProfile } from '../policies/policy-profile.js';
 import { closingDocumentsFor } from './closing-documents.js';
 import type { CorrectiveDocument } from './corrective-documents.js';
@@ -11,8 +11,8 @@ import type { AccountDocument, DocumentAccount, Numbered } from './document-type
 import { RU_ISSUER, type PeriodClosedData } from './documents.fixtures.js';
 import { assignNumbers, initialNumberCounter, type DocumentNumberCounter } from './numbering.js';
 
-/** The event the correction commands append (declared here until it joins the LedgerEvent union). */
-export type ChargeCorrectedEvent = { type: 'ChargeCorrected'; data: ChargeCorrection };
+/** The event the correction commands append. */
+export type ChargeCorrectedEvent = LedgerEventOf<'ChargeCorrected'>;
 
 /** A correction of March 2026 booked on 10 April: by default a debit of `amount` paid by bank transfer. */
 export function correction(

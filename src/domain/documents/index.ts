@@ -95,6 +95,8 @@ export {
   billingReportFromRows,
   consumptionDay,
   consumptionRow,
+  correctionRow,
+  type BillingReportCorrection,
   csvField,
   type BillingReport,
   type BillingReportCsvOptions,

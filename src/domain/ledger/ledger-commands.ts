@@ -2,6 +2,7 @@ import type { PayerType, PaymentChannel, PolicyProfile } from '../policies/polic
 import type { PaymentMethod } from '../account/account-events.js';
 import type { AccountPricing } from '../pricing/account-pricing.js';
 import type { CarriedState } from './ledger-events.js';
+import type { UsageRecordFacts } from './usage-records.js';
 
 export interface PeriodBounds {
   periodId: string;
@@ -78,7 +79,8 @@ export type LedgerCommand =
       result: { status: 'completed'; gatewayReference?: string } | { status: 'failed'; reason: string };
       at: string;
     }
-  | TimelineCommand;
+  | TimelineCommand
+  | CorrectionCommand;
 
 /**
  * Commands a timeline sends when a deadline comes due. Each re-checks the state when it fires: a debt paid
@@ -145,3 +147,57 @@ export const DEBT_BILL_REASON = 'debt';
 
 export const billsBankTransferPayer = (context: Pick<LedgerContext, 'profile' | 'paymentMethod'>): boolean =>
   context.profile.billing.bankTransferBills === true && context.paymentMethod === 'bank-transfer';
+
+/**
+ * Corrections (issue 14), each decided in the open period and booked there as ChargeCorrected naming the
+ * period it corrects. `by` is who asked (the API key's label), `at` when it is booked (now).
+ */
+export type CorrectionCommand =
+  /** A usage record whose usage instant falls in a period already closed (decisions/late-usage.ts). */
+  | {
+      type: 'BookLateUsage';
+      usageRecordId: string;
+      sku: string;
+      quantity: string;
+      windowStart: string;
+      windowEnd: string;
+      /** The closed period, its end, and the SKU's quantity it (and late records booked for it) holds. */
+      closedPeriod: { periodId: string; endsAt: string; quantityBefore: string };
+      by: string;
+      at: string;
+    }
+  /** Ops credit or debit an amount for a period (decisions/adjust.ts). */
+  | {
+      type: 'Adjust';
+      adjustmentId: string;
+      direction: 'credit' | 'debit';
+      amount: string;
+      period: string;
+      service: string;
+      category: string;
+      sku?: string;
+      reason: string;
+      reference?: string;
+      by: string;
+      at: string;
+    }
+  /** Ops void a usage record: what it still charges is given back (decisions/correct-usage.ts). */
+  | {
+      type: 'VoidUsageRecord';
+      record: UsageRecordFacts;
+      reason: string;
+      reference?: string;
+      by: string;
+      at: string;
+    }
+  /** Ops re-rate a usage record: a corrected quantity and/or the prices in force at `priceAt`. */
+  | {
+      type: 'RerateUsageRecord';
+      record: UsageRecordFacts;
+      quantity?: string;
+      priceAt?: string;
+      reason: string;
+      reference?: string;
+      by: string;
+      at: string;
+    };

@@ -15,6 +15,9 @@ import { decideTopUp } from './decisions/top-up.js';
 import { decideUpgradeFromTrial } from './decisions/upgrade-from-trial.js';
 import { TIMELINE_DECISIONS } from './timeline-decide.js';
 import { refusedByClosure } from './decisions/close-account.js';
+import { decideAdjust } from './decisions/adjust.js';
+import { decideRerateUsageRecord, decideVoidUsageRecord } from './decisions/correct-usage.js';
+import { decideBookLateUsage } from './decisions/late-usage.js';
 
 export type { Decision, Rejection } from './decisions/decision.js';
 export { usageInstant } from './decisions/instants.js';
@@ -36,6 +39,10 @@ const LEDGER_DECISIONS: LedgerDeciders<LedgerCommandType> = {
   RequestRefund: decideRequestRefund,
   RecordRefundResult: decideRecordRefundResult,
   ...TIMELINE_DECISIONS,
+  BookLateUsage: decideBookLateUsage,
+  Adjust: decideAdjust,
+  VoidUsageRecord: decideVoidUsageRecord,
+  RerateUsageRecord: decideRerateUsageRecord,
 };
 
 /** Decides a ledger command against the current period's state: events to append, or a rejection. */

@@ -324,6 +324,8 @@ export type LedgerEvent =
          */
         endsEarlyAt?: string;
         finalDay?: string;
+        /** Corrections booked in the period for earlier (closed) periods, by period (absent when none). */
+        corrections?: PeriodCorrections[];
       };
     }
   /**
@@ -343,7 +345,8 @@ export type LedgerEvent =
         balanceAfter: string;
         at: string;
       };
-    };
+    }
+  | { type: 'ChargeCorrected'; data: ChargeCorrection };
 
 export type LedgerEventType = LedgerEvent['type'];
 export type LedgerEventOf<T extends LedgerEventType> = Extract<LedgerEvent, { type: T }>;
@@ -378,8 +381,15 @@ export interface ChargeCorrection {
     catalogVersion: string;
     ratedAmount: string;
   };
+  /** Signed change of the SKU's quantity (a void: minus the record's; a re-rate: new − old). */
+  quantityChange?: string;
   amount: string;
   fromGrants: Array<{ grantId: string; amount: string }>;
+  /**
+   * Parts of `fromGrants` < 0 that went nowhere (as amounts > 0): their grant had expired or was no longer
+   * held (a grant used up is not carried into the next period), so they are lost as at expiry.
+   */
+  grantsLost?: Array<{ grantId: string; amount: string }>;
   fromBalance: string;
   /** `fromBalance` by funding source (what was drawn, or given back to, each source). */
   fromBalanceBy?: FundingPart[];
@@ -389,4 +399,16 @@ export interface ChargeCorrection {
   reference?: string;
   by: string;
   at: string;
+}
+
+/**
+ * The corrections a period booked for one earlier (closed) period: they moved the balance and the grants
+ * but not the booking period's consumption, so the corrected period's documents and reports find them here.
+ */
+export interface PeriodCorrections {
+  correctsPeriod: string;
+  amount: string;
+  fromGrants: string;
+  fromBalance: string;
+  items: ChargeCorrection[];
 }

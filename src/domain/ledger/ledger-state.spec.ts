@@ -312,6 +312,30 @@ const EVERY_EVENT: { [T in LedgerEventType]: [LedgerEvent[], LedgerEventOf<T>] }
       },
     },
   ],
+  ChargeCorrected: [
+    [opened(), deposited('10', 'p1'), consumed('u1', [{ grantId: 'carried', amount: '2' }])],
+    {
+      type: 'ChargeCorrected',
+      data: {
+        correctionId: 'void:u1',
+        kind: 'usage-voided',
+        correctsPeriod: MARCH.periodId,
+        service: 'Cloud Compute',
+        category: 'compute',
+        sku: 'compute.vcpu',
+        usageRecordId: 'u1',
+        quantityChange: '-5',
+        amount: '-5',
+        fromGrants: [{ grantId: 'carried', amount: '-2' }],
+        fromBalance: '-3',
+        fromBalanceBy: [{ source: 'card', amount: '-3' }],
+        balanceAfter: '10',
+        reason: 'meter fault',
+        by: 'ops:alice',
+        at: IN_MARCH,
+      },
+    },
+  ],
 };
 
 describe('evolveLedger is pure', () => {

@@ -28,10 +28,12 @@ import {
 import type {
   AccountStatus,
   CarriedState,
+  ChargeCorrection,
   GrantSnapshot,
   LedgerEvent,
   LedgerEventOf,
   OpenBill,
+  PeriodCorrections,
   ServiceTotals,
   SkuTotals,
   TopUpBill,
@@ -120,6 +122,8 @@ export interface LedgerState {
   readonly refunds: ReadonlyMap<string, Readonly<RefundRecord>>;
   /** Refund ids settled in earlier periods: a retry of one stores nothing. */
   readonly settledRefundIds: readonly string[];
+  /** ChargeCorrected booked this period, by correction id (issue 14): few, so copied on each. */
+  readonly corrections: ReadonlyMap<string, Readonly<ChargeCorrection>>;
 }
 
 /** One SKU's usage in one billing hour: rounded as a whole, however the meter sliced it (§2). */
@@ -166,6 +170,7 @@ export const initialLedgerState = (): LedgerState => ({
   unspentDeposits: [],
   refunds: new Map(),
   settledRefundIds: [],
+  corrections: new Map(),
 });
 
 /** Identifies a notice so each is sent once: the deadline it announces and how many days before. */
@@ -420,6 +425,8 @@ export function evolveLedger(state: LedgerState, event: LedgerEvent): LedgerStat
       };
     case 'CommitmentShortfallCharged':
       return shortfallCharged(state, event.data);
+    case 'ChargeCorrected':
+      return chargeCorrected(state, event.data);
   }
 }
 
@@ -439,6 +446,98 @@ function shortfallCharged(
     byService: withEntry(state.byService, COMMITMENT_SHORTFALL_SERVICE, {
       service: COMMITMENT_SHORTFALL_SERVICE,
       ...charged(service, COMMITMENT_SHORTFALL_CATEGORY, amount, d.shortfall, d.fromBalanceBy),
+    }),
+  };
+}
+
+/**
+ * A correction (issue 14). The balance moves by −fromBalance: a debit draws the funding queue first in,
+ * first out like a charge; a credit gives back to the sources it names (debt first, as a deposit). A
+ * grant part > 0 draws the grant; < 0 gives back to it, unless the decision found it lost (`grantsLost`:
+ * expired, or no longer held) — then it counts as expired, as it would have been. Only a correction of this period itself
+ * changes its consumption, grants used and per-service/SKU totals; one of a closed period is kept apart
+ * (`corrections`, then PeriodClosed.corrections) for that period's corrective documents.
+ */
+function chargeCorrected(state: LedgerState, d: ChargeCorrection): LedgerState {
+  const own = d.correctsPeriod === state.periodId;
+  const amount = new Big(d.amount);
+  const grants = new Map(state.grants);
+  let grantsUsed = state.grantsUsed;
+  let grantsExpired = state.grantsExpired;
+  const lost = new Set((d.grantsLost ?? []).map((g) => g.grantId));
+  for (const part of d.fromGrants) {
+    const grant = grants.get(part.grantId);
+    const change = new Big(part.amount);
+    if (own) grantsUsed = grantsUsed.plus(change);
+    if (grant && !(change.lt('0') && lost.has(part.grantId))) {
+      grants.set(part.grantId, { ...grant, remaining: new Big(grant.remaining).minus(change).toFixed() });
+    } else if (change.lt('0')) {
+      grantsExpired = grantsExpired.minus(change);
+    }
+  }
+  const fromBalance = new Big(d.fromBalance);
+  const parts = d.fromBalanceBy ?? [{ source: 'unattributed' as const, amount: d.fromBalance }];
+  let funding = state.funding;
+  // The deposits one by one (refunds): kept in step with the funding queue, or a refund would rebuild it.
+  let unspentDeposits = state.unspentDeposits;
+  let balance = state.balance;
+  if (fromBalance.gt('0')) {
+    funding = drawFunding(funding, fromBalance).rest;
+    unspentDeposits = drawUnspent(unspentDeposits, fromBalance);
+    balance = balance.minus(fromBalance);
+  } else {
+    for (const part of parts) {
+      const back = new Big(part.amount).neg();
+      if (back.lte('0')) continue;
+      // Money given back for a charge once run on credit is no debt any more: it counts as it always did.
+      const source = part.source === 'credit' ? 'unattributed' : part.source;
+      funding = depositFunding(funding, source, back, balance);
+      // Given back, it is tied to no payment: unspent again, but not refunded automatically (rules: Refunds).
+      const unspent = back.minus(balance.lt('0') ? balance.neg() : new Big(0));
+      if (unspent.gt('0')) unspentDeposits = [...unspentDeposits, { source, amount: unspent }];
+      balance = balance.plus(back);
+    }
+    balance = state.balance.minus(fromBalance);
+  }
+  const next: LedgerState = {
+    ...state,
+    grants,
+    grantsUsed,
+    grantsExpired,
+    funding,
+    unspentDeposits,
+    balance,
+    usageRecords:
+      d.kind === 'late-usage' && d.usageRecordId
+        ? state.usageRecords.add(d.usageRecordId)
+        : state.usageRecords,
+    corrections: withEntry(state.corrections, d.correctionId, d),
+  };
+  if (!own) return next;
+  const sku = d.sku ?? ADJUSTMENT_SKU;
+  const key = skuKey(d.service, sku);
+  const before = state.bySku.get(key);
+  const quantityChange = new Big(d.quantityChange ?? '0');
+  return {
+    ...next,
+    consumption: state.consumption.plus(amount),
+    skuQuantities: quantityChange.eq('0')
+      ? state.skuQuantities
+      : withEntry(
+          state.skuQuantities,
+          sku,
+          (state.skuQuantities.get(sku) ?? new Big(0)).plus(quantityChange),
+        ),
+    byService: withEntry(state.byService, d.service, {
+      service: d.service,
+      ...charged(state.byService.get(d.service), d.category, amount, d.fromBalance, parts),
+    }),
+    bySku: withEntry(state.bySku, key, {
+      service: d.service,
+      sku,
+      unit: before?.unit ?? d.usage?.unit ?? '',
+      quantity: (before?.quantity ?? new Big(0)).plus(quantityChange),
+      ...charged(before, d.category, amount, d.fromBalance, parts),
     }),
   };
 }
@@ -466,6 +565,32 @@ function settled(
     p.outcome === 'pending' && (paymentId ?? p.paymentId) === p.paymentId ? { ...p, outcome } : p,
   );
   return { ...state, refunds: withEntry(state.refunds, refundId, { ...record, parts }) };
+}
+
+/** The SKU line an adjustment of the open period that names no SKU is booked under. */
+export const ADJUSTMENT_SKU = 'adjustment';
+
+/** The corrections of earlier periods booked in this one, by corrected period (PeriodClosed.corrections). */
+export function correctionsOfEarlierPeriods(state: LedgerState): PeriodCorrections[] {
+  const byPeriod = new Map<string, PeriodCorrections>();
+  for (const c of state.corrections.values()) {
+    if (c.correctsPeriod === state.periodId) continue;
+    const entry = byPeriod.get(c.correctsPeriod) ?? {
+      correctsPeriod: c.correctsPeriod,
+      amount: '0',
+      fromGrants: '0',
+      fromBalance: '0',
+      items: [],
+    };
+    byPeriod.set(c.correctsPeriod, {
+      correctsPeriod: c.correctsPeriod,
+      amount: new Big(entry.amount).plus(c.amount).toFixed(),
+      fromGrants: new Big(entry.fromGrants).plus(new Big(c.amount).minus(c.fromBalance)).toFixed(),
+      fromBalance: new Big(entry.fromBalance).plus(c.fromBalance).toFixed(),
+      items: [...entry.items, { ...c }],
+    });
+  }
+  return [...byPeriod.values()].sort((a, b) => a.correctsPeriod.localeCompare(b.correctsPeriod));
 }
 
 /** A charge: grants it drew on, the balance, the period's totals, and the record id that makes it once. */

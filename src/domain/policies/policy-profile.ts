@@ -89,7 +89,18 @@ export interface PolicyProfile {
     /** Attempts per crossing (the first included), and the time between a refusal and the next attempt. */
     retry: { maxAttempts: number; spacingMinutes: number };
   };
+  /**
+   * Late usage (issue 14): a usage record of a closed period is booked, as a correction in the open period,
+   * up to `windowDays` days after that period's end. Absent: DEFAULT_LATE_USAGE_WINDOW_DAYS.
+   */
+  lateUsage?: { windowDays: number };
 }
+
+/** Days after a period's end its late usage is still accepted when the profile does not say. */
+export const DEFAULT_LATE_USAGE_WINDOW_DAYS = 35;
+
+export const lateUsageWindowDays = (profile: Pick<PolicyProfile, 'lateUsage'>): number =>
+  profile.lateUsage?.windowDays ?? DEFAULT_LATE_USAGE_WINDOW_DAYS;
 
 /** Decimal strings: the threshold may be 0 to `maxThreshold`; the amount `minAmount` to `maxAmount`. */
 export interface AutoTopUpLimits {

@@ -154,6 +154,7 @@ const profileShape = object({
       }),
     }),
   ),
+  lateUsage: optional(object({ windowDays: days })),
 });
 
 /** Checks an untrusted profile (e.g. a JSON file from ops) against the documented schema. */

@@ -1,7 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { usageInstant } from '../../domain/ledger/ledger-decide.js';
+import { CLOCK, type Clock } from '../../platform/clock/clock.js';
 import { LedgerBook } from '../ledger-book.js';
+import { LedgerHistory } from '../ledger-history.js';
 import type { CommandMeta, CommandOutcome } from '../../platform/commands/command-outcome.js';
 
 /** A usage record: a quantity of a SKU used in a time window, rated and charged in the window's period. */
@@ -21,16 +23,35 @@ export class ConsumeResource extends Command<CommandOutcome> {
   }
 }
 
+/**
+ * Charged in the period its usage instant falls in; when that period is closed already, booked as late
+ * usage (issue 14) in the period open now, naming the closed one — unless it was booked before, on time or
+ * late (a duplicate), or the profile's late window has passed (LATE_USAGE_WINDOW_PASSED).
+ */
 @CommandHandler(ConsumeResource)
 export class ConsumeResourceHandler implements ICommandHandler<ConsumeResource> {
-  constructor(@Inject(LedgerBook) private readonly ledger: LedgerBook) {}
+  constructor(
+    @Inject(LedgerBook) private readonly ledger: LedgerBook,
+    @Inject(LedgerHistory) private readonly history: LedgerHistory,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
-  execute({ accountId, usage, meta }: ConsumeResource): Promise<CommandOutcome> {
-    return this.ledger.decide(
-      accountId,
-      usageInstant(usage.windowStart, usage.windowEnd),
-      { type: 'ConsumeResource', ...usage },
-      meta,
-    );
+  async execute({ accountId, usage, meta }: ConsumeResource): Promise<CommandOutcome> {
+    const usageAt = usageInstant(usage.windowStart, usage.windowEnd);
+    const late = await this.history.lateUsage(accountId, usage, usageAt);
+    if (late && 'duplicateIn' in late)
+      return { status: 'duplicate', streamId: late.duplicateIn, eventTypes: [] };
+    if (late) {
+      const at = this.clock.now().toISOString();
+      const command = {
+        type: 'BookLateUsage' as const,
+        ...usage,
+        closedPeriod: late.closedPeriod,
+        by: meta.actor,
+        at,
+      };
+      return this.ledger.decide(accountId, at, command, meta);
+    }
+    return this.ledger.decide(accountId, usageAt, { type: 'ConsumeResource', ...usage }, meta);
   }
 }

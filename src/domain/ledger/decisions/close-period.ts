@@ -4,6 +4,7 @@ import { billsBankTransferPayer, type LedgerCommandOf, type LedgerContext } from
 import type { LedgerEvent } from '../ledger-events.js';
 import {
   carriedState,
+  correctionsOfEarlierPeriods,
   evolveLedger,
   outstandingBills,
   serviceTotals,
@@ -70,6 +71,7 @@ export function decideClosePeriod(
       preview = evolveLedger(preview, bill);
     }
   }
+  const corrections = correctionsOfEarlierPeriods(preview);
   events.push({
     type: 'PeriodClosed',
     data: {
@@ -88,6 +90,7 @@ export function decideClosePeriod(
       bySku: skuTotals(preview),
       carried: carriedState(preview),
       ...(final ? { endsEarlyAt: final.endsAt, finalDay: final.lastDay } : {}),
+      ...(corrections.length > 0 ? { corrections } : {}),
     },
   });
   return accept(events);

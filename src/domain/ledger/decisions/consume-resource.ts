@@ -126,7 +126,7 @@ function billingHourOf(at: string): string {
   return new Date(ms - (((ms % 3_600_000) + 3_600_000) % 3_600_000)).toISOString();
 }
 
-function grantScope(grant: GrantSnapshot): GrantScope {
+export function grantScope(grant: GrantSnapshot): GrantScope {
   if (grant.categories !== 'all') return { categories: grant.categories };
   return grant.excludedCategories.length > 0 ? { excludedCategories: grant.excludedCategories } : 'all';
 }
