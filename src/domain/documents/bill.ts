@@ -10,8 +10,8 @@
  */
 import { paymentMethodOf } from '../account/account-events.js';
 import { billsBankTransferPayer } from '../ledger/ledger-commands.js';
-import type { LedgerEventOf, OpenBill, ServiceTotals } from '../ledger/ledger-events.js';
-import { outstandingBills, serviceTotals, type LedgerState } from '../ledger/ledger-state.js';
+import type { LedgerEventOf, OpenBill, ProjectTotals, ServiceTotals } from '../ledger/ledger-events.js';
+import { outstandingBills, projectTotals, serviceTotals, withProjects, type LedgerState } from '../ledger/ledger-state.js';
 import type { PolicyProfile } from '../policies/policy-profile.js';
 import { addCalendarDays, daysBetween, epochDayOf, type LocalDate } from '../shared/calendar.js';
 import { Decimal, toPlainString } from '../shared/decimal.js';
@@ -50,6 +50,8 @@ export interface BillBasis {
   readonly byService: readonly Pick<ServiceTotals, 'service' | 'category' | 'consumption'>[];
   /** Late-payment penalties charged in the period: debt, though not a service. */
   readonly penalties?: string;
+  /** Per project (PeriodClosed.byProject): the bill's "by project" appendix; absent: none. */
+  readonly byProject?: readonly ProjectTotals[];
 }
 
 interface BillRequestBase {
@@ -222,6 +224,7 @@ export function composeBill(request: BillRequest): BillDecision {
       : null,
     paymentPurpose: paymentPurpose(facts.accountId, periodId, toPay, toPayVat, rate, nonResident),
     nonResident,
+    ...(request.basis.byProject ? { byProject: request.basis.byProject.map((p) => ({ ...p })) } : {}),
   };
   return { issued: true, bill };
 }
@@ -276,6 +279,7 @@ export function billBasisFromLedgerState(state: LedgerState): { basis: BillBasis
       grantsUsed: state.grantsUsed.toFixed(),
       penalties: state.penalties.toFixed(),
       byService: serviceTotals(state),
+      ...withProjects(projectTotals(state)),
     },
     alreadyBilled: outstandingBills(state).toFixed(),
   };

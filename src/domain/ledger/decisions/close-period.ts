@@ -8,6 +8,8 @@ import {
   outstandingBills,
   serviceTotals,
   skuTotals,
+  projectTotals,
+  withProjects,
   type LedgerState,
 } from '../ledger-state.js';
 import { accept, reject, type Decision } from './decision.js';
@@ -72,8 +74,10 @@ export function decideClosePeriod(
       penalties: preview.penalties.toFixed(),
       byService: serviceTotals(preview),
       bySku: skuTotals(preview),
+      ...withProjects(projectTotals(preview)),
       carried: carriedState(preview),
     },
   });
   return accept(events);
 }
+

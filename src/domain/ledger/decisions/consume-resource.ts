@@ -11,6 +11,7 @@ import { consequencesOfCharge } from './charge-consequences.js';
 import { accept, duplicate, reject, type Decision } from './decision.js';
 import { usageInstant } from './instants.js';
 import { withTrialEnd } from './trial-end.js';
+import { attributionProblem, storedAttribution } from '../usage-attribution.js';
 
 /**
  * Usage of a resource, rated by the catalog in force at the usage time and charged to grants first, then
@@ -24,6 +25,8 @@ export function decideConsumeResource(
   context: LedgerContext,
 ): Decision {
   if (state.usageRecords.has(command.usageRecordId)) return duplicate();
+  const misattributed = attributionProblem(command);
+  if (misattributed) return reject('INVALID_ATTRIBUTION', misattributed.message, misattributed.field);
   const start = Date.parse(command.windowStart);
   const end = Date.parse(command.windowEnd);
   if (Number.isNaN(start) || Number.isNaN(end) || start > end) {
@@ -104,6 +107,7 @@ export function decideConsumeResource(
       balanceAfter: balanceAfter.toFixed(),
       ratedAmount: rated.amount,
       billingHour,
+      ...storedAttribution(command),
     },
   };
   return accept(
