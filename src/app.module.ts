@@ -51,6 +51,7 @@ import { AccountDocumentsController } from './documents/account-documents/accoun
 import { InvoicePreviewController } from './documents/invoice-preview/invoice-preview.controller.js';
 import { PreviewInvoiceHandler } from './documents/invoice-preview/invoice-preview.query.js';
 import { BillingReportController } from './documents/billing-report/billing-report.controller.js';
+import { CostQueryController } from './documents/cost-query/cost-query.controller.js';
 import { DocumentEsfController } from './documents/document-esf/document-esf.controller.js';
 import { DocumentXmlController } from './documents/document-xml/document-xml.controller.js';
 import { ReconciliationReportController } from './documents/reconciliation-report/reconciliation-report.controller.js';
@@ -146,6 +147,8 @@ export const CONTROLLERS = [
   WhoamiController,
   // Delivery (issue 13, item 7): the owner's e-mail, webhooks, the delivery log
   ...DELIVERY_CONTROLLERS,
+  // Projects (issue 15, item 1): the cost query
+  CostQueryController,
 ];
 
 /** Every command handler: one named command per use case, all on the one CommandBus. */

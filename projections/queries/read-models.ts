@@ -11,6 +11,7 @@ export const READS = [
   'billing-report',
   'reconciliation-report',
   'account-list',
+  'cost-query',
 ] as const;
 export type ReadName = (typeof READS)[number];
 

@@ -73,6 +73,8 @@ const EXPECTED: Record<string, Declaration> = {
   'GET /v1/ops/deliveries': ['ops'],
   'GET /v1/ops/deliveries/:deliveryId': ['ops'],
   'POST /v1/ops/deliveries/:deliveryId/redeliver': ['ops'],
+  // Issue 15: the cost query, a read.
+  'GET /v1/accounts/:accountId/costs': ['read'],
 };
 
 /** A route is public, open to any valid key, or needs scopes. */

@@ -62,13 +62,14 @@ export class ConsumeResourceDto {
       defaultMessage: (args) => labelsProblem(args?.value) ?? 'labels are invalid',
     },
   })
-  @JSONSchema({
+  @JSONSchema((schema) => ({
+    ...schema,
     type: 'object',
     maxProperties: MAX_LABELS,
     propertyNames: { pattern: LABEL_KEY.source, maxLength: MAX_LABEL_LENGTH },
     additionalProperties: { type: 'string', pattern: LABEL_VALUE.source, maxLength: MAX_LABEL_LENGTH },
     example: { env: 'prod', team: 'billing' },
-  })
+  }))
   labels?: Record<string, string>;
 }
 
