@@ -130,7 +130,7 @@ function recompute(
   to: string,
   dims: CostDimension[],
 ) {
-  const groups = new Map<string, CostRow & { a: Big; g: Big; b: Big; n: number }>();
+  const groups = new Map<string, { row: CostRow; a: Big; g: Big; b: Big; n: number }>();
   for (const { account: owner, data } of stored) {
     if (owner.accountId !== account.accountId) continue;
     const day = localDay(new Date(Date.parse(data.windowEnd) - 1).toISOString(), account.timeZone);
@@ -148,7 +148,7 @@ function recompute(
     );
     const key = JSON.stringify(values);
     const group = groups.get(key) ?? {
-      ...Object.fromEntries(dims.map((d, i) => [d, values[i]!])),
+      row: Object.fromEntries(dims.map((d, i) => [d, values[i]!])) as CostRow,
       a: new Big(0),
       g: new Big(0),
       b: new Big(0),
@@ -160,7 +160,7 @@ function recompute(
     group.n += 1;
     groups.set(key, group);
   }
-  return [...groups.values()].map(({ a, g, b, n, ...row }) => ({
+  return [...groups.values()].map(({ a, g, b, n, row }) => ({
     ...row,
     amount: a.toFixed(),
     fromGrants: g.toFixed(),
