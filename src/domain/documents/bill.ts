@@ -11,7 +11,13 @@
 import { paymentMethodOf } from '../account/account-events.js';
 import { billsBankTransferPayer } from '../ledger/ledger-commands.js';
 import type { LedgerEventOf, OpenBill, ProjectTotals, ServiceTotals } from '../ledger/ledger-events.js';
-import { outstandingBills, projectTotals, serviceTotals, withProjects, type LedgerState } from '../ledger/ledger-state.js';
+import {
+  outstandingBills,
+  projectTotals,
+  serviceTotals,
+  withProjects,
+  type LedgerState,
+} from '../ledger/ledger-state.js';
 import type { PolicyProfile } from '../policies/policy-profile.js';
 import { addCalendarDays, daysBetween, epochDayOf, type LocalDate } from '../shared/calendar.js';
 import { Decimal, toPlainString } from '../shared/decimal.js';

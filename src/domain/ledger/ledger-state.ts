@@ -557,7 +557,9 @@ export function projectTotals(state: LedgerState): ProjectTotals[] | undefined {
   return entries
     .sort(
       (a, b) =>
-        a.project.localeCompare(b.project) || a.service.localeCompare(b.service) || a.sku.localeCompare(b.sku),
+        a.project.localeCompare(b.project) ||
+        a.service.localeCompare(b.service) ||
+        a.sku.localeCompare(b.sku),
     )
     .map((p) => ({
       project: p.project,

@@ -80,4 +80,3 @@ export function decideClosePeriod(
   });
   return accept(events);
 }
-
