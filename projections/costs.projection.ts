@@ -12,8 +12,9 @@ const GRAIN = ['day', 'project', 'resource', 'sku'] as const;
  * Cost rows (issue 15), what the cost query (GET /v1/accounts/:id/costs) sums: an account's charges per
  * local day (the account's time zone, the day the billing report counts a charge on), project, resource,
  * SKU and label set, with what grants and the balance paid and how many records. A charge without a
- * project is in `default`; one without a resource has `resource_id` ''. A row's labels are also stored one
- * per line in `cost_labels`, so grouping by a label's value is a join both SQLite and PostgreSQL run.
+ * project is in `default`; one without a resource has `resource_id` ''. `labels` is the set as JSON (keys
+ * sorted, '{}' for none): the query reads a label's value with each dialect's JSON operator. Two statements
+ * per charge (read the row, write it); an account's time zone, fixed when it opens, is remembered.
  * Corrections (ChargeCorrected, issue 14) are not in this version: they will add rows when they land.
  */
 export const costsProjection: Projection = {
@@ -34,9 +35,6 @@ export const costsProjection: Projection = {
     await db.run(
       `CREATE INDEX IF NOT EXISTS ${table('cost_daily_by_day')} ON ${table('cost_daily')} (account_id, day)`,
     );
-    await db.run(`CREATE TABLE IF NOT EXISTS ${table('cost_labels')} (
-      row_key TEXT NOT NULL, label_key TEXT NOT NULL, label_value TEXT NOT NULL,
-      PRIMARY KEY (row_key, label_key))`);
   },
 
   async apply(db, recorded, table) {
@@ -51,16 +49,12 @@ export const costsProjection: Projection = {
     }
     const ledger = ledgerStreamParts(recorded.streamId);
     if (!ledger) return;
-    const account = await db.get<{ time_zone: string }>(
-      `SELECT time_zone FROM ${table('cost_accounts')} WHERE account_id = $1`,
-      [ledger.accountId],
-    );
-    if (!account) throw new Error(`No AccountOpened seen for ${ledger.accountId} before its consumption`);
+    const timeZone = await timeZoneOf(db, table('cost_accounts'), ledger.accountId);
     const event = recorded.data as LedgerEventOf<'ResourceConsumed'>['data'];
-    const [day, project, resource, sku] = costKeyOf(event, account.time_zone, GRAIN);
-    const labels = event.labels && Object.keys(event.labels).length > 0 ? JSON.stringify(event.labels) : '';
+    const [day, project, resource, sku] = costKeyOf(event, timeZone, GRAIN);
+    const labels = JSON.stringify(event.labels ?? {});
     const rowKey = JSON.stringify([ledger.accountId, day, project, resource ?? '', sku, labels]);
-    const part = costPartOf(event, account.time_zone, []);
+    const part = costPartOf(event, timeZone, []);
     const row = await db.get<{
       records: number | string;
       amount: string;
@@ -86,12 +80,6 @@ export const costsProjection: Projection = {
           part.fromBalance,
         ],
       );
-      for (const [key, value] of Object.entries(event.labels ?? {}))
-        await db.run(
-          `INSERT INTO ${table('cost_labels')} (row_key, label_key, label_value) VALUES ($1, $2, $3)
-           ON CONFLICT (row_key, label_key) DO NOTHING`,
-          [rowKey, key, value],
-        );
       return;
     }
     await db.run(
@@ -107,3 +95,25 @@ export const costsProjection: Projection = {
     );
   },
 };
+
+/** Time zones by table and account: an account's never changes once opened, so a rebuild reads the same. */
+const timeZones = new Map<string, string>();
+const MAX_REMEMBERED = 50_000;
+
+async function timeZoneOf(
+  db: Parameters<Projection['apply']>[0],
+  accounts: string,
+  accountId: string,
+): Promise<string> {
+  const key = `${accounts}\u0000${accountId}`;
+  const remembered = timeZones.get(key);
+  if (remembered !== undefined) return remembered;
+  const account = await db.get<{ time_zone: string }>(
+    `SELECT time_zone FROM ${accounts} WHERE account_id = $1`,
+    [accountId],
+  );
+  if (!account) throw new Error(`No AccountOpened seen for ${accountId} before its consumption`);
+  if (timeZones.size >= MAX_REMEMBERED) timeZones.clear();
+  timeZones.set(key, account.time_zone);
+  return account.time_zone;
+}

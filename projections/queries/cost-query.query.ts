@@ -36,20 +36,21 @@ export const costQuery =
     );
     if (!account) return undefined;
     const params: SqlValue[] = [accountId, from, to];
-    const joins: string[] = [];
-    const groups = dimensions.map((dimension, index) => {
+    const groups = dimensions.map((dimension) => {
       const label = labelOf(dimension);
       if (label === undefined) return COLUMNS[dimension as keyof typeof COLUMNS];
-      params.push(label);
-      joins.push(
-        `LEFT JOIN ${table('cost_labels')} l${index} ON l${index}.row_key = r.row_key AND l${index}.label_key = $${params.length}`,
-      );
-      // '' never is a label value (values have 1–63 characters): it stands for "not labelled".
-      return `COALESCE(l${index}.label_value, '')`;
+      // A label's value out of the row's label set ('' never is one — values have 1–63 characters — so it
+      // stands for "not labelled"), with each dialect's own JSON operator.
+      if (db.dialect === 'postgres') {
+        params.push(label);
+        return `COALESCE(r.labels::jsonb ->> $${params.length}::text, '')`;
+      }
+      params.push(`$."${label}"`);
+      return `COALESCE(json_extract(r.labels, $${params.length}), '')`;
     });
     const sql = `SELECT ${groups.map((expression, index) => `${expression} AS g${index}`).join(', ')},
         r.amount, r.from_grants, r.from_balance, r.records
-      FROM ${table('cost_daily')} r ${joins.join(' ')}
+      FROM ${table('cost_daily')} r
       WHERE r.account_id = $1 AND r.day >= $2 AND r.day <= $3
       ORDER BY ${groups.map((_, index) => `g${index}`).join(', ')}`;
     return {

@@ -127,7 +127,13 @@ export class CostQueryController {
     const currency = answer?.currency ?? (await this.accounts.account(accountId)).currency;
     const parts = answer?.parts ?? noParts();
     const totals = emptyCostTotals();
-    const rows = groupedCosts(parts, dimensions, totals);
+    const grouped = groupedCosts(parts, dimensions, totals);
+    // The first group is read before anything is written: a query that fails at once is still a problem+json.
+    const first = await grouped.next();
+    const rows = (async function* () {
+      if (!first.done) yield first.value;
+      yield* grouped;
+    })();
     response.status(200);
     if (format === 'csv') {
       response
@@ -142,10 +148,10 @@ export class CostQueryController {
       response.type('application/json; charset=utf-8');
       const head = { accountId, currency, from: range.from, to: range.to, groupBy: dimensions };
       await write(response, `${JSON.stringify(head).slice(0, -1)},"rows":[`);
-      let first = true;
+      let separator = '\n';
       for await (const row of rows) {
-        await write(response, `${first ? '\n' : ',\n'}${JSON.stringify(row)}`);
-        first = false;
+        await write(response, `${separator}${JSON.stringify(row)}`);
+        separator = ',\n';
       }
       await write(response, `\n],"totals":${JSON.stringify(totals)}}\n`);
     }

@@ -62,11 +62,11 @@ export class ConsumeResourceDto {
       defaultMessage: (args) => labelsProblem(args?.value) ?? 'labels are invalid',
     },
   })
-  @JSONSchema((schema) => ({
-    ...schema,
+  // A fresh schema, not the generated one: that is a $ref to an `Object` definition nobody declares.
+  @JSONSchema(() => ({
     type: 'object',
     maxProperties: MAX_LABELS,
-    propertyNames: { pattern: LABEL_KEY.source, maxLength: MAX_LABEL_LENGTH },
+    description: `At most ${MAX_LABELS} labels; a key is 1–${MAX_LABEL_LENGTH} characters ${LABEL_KEY.source}`,
     additionalProperties: { type: 'string', pattern: LABEL_VALUE.source, maxLength: MAX_LABEL_LENGTH },
     example: { env: 'prod', team: 'billing' },
   }))
