@@ -183,5 +183,9 @@ export function usageCommand(
     quantity,
     windowStart: new Date(start).toISOString(),
     windowEnd: new Date(start + 3_600_000).toISOString(),
+    // Issue 15: every record names its project and resource and carries two labels, as a cloud's meter does.
+    project: `project-${accountIndex % 3}`,
+    resourceId: `vm-${accountIndex}-${n % 4}`,
+    labels: { env: n % 2 === 0 ? 'prod' : 'test', team: `team-${accountIndex % 5}` },
   };
 }

@@ -1,6 +1,7 @@
 import { accountBalancesProjection } from './account-balances.projection.js';
 import { accountStatusProjection } from './account-status.projection.js';
 import { billingReportProjection } from './billing-report.projection.js';
+import { costsProjection } from './costs.projection.js';
 import { deadlinesProjection } from './deadlines.projection.js';
 import { documentRegistersProjection } from './document-registers.projection.js';
 import { documentsProjection } from './documents.projection.js';
@@ -15,5 +16,6 @@ export function allProjections(): Projection[] {
     documentsProjection,
     documentRegistersProjection,
     billingReportProjection,
+    costsProjection,
   ];
 }

@@ -1,5 +1,6 @@
 import type { AccountEvent } from '../src/domain/account/account-events.js';
 import { consumptionRow, correctionRow } from '../src/domain/documents/billing-report.js';
+import { projectOf } from '../src/domain/ledger/usage-attribution.js';
 import type { FundingPart } from '../src/domain/ledger/funding.js';
 import type { LedgerEventOf } from '../src/domain/ledger/ledger-events.js';
 import type { Projection } from './runner/projection.js';
@@ -9,7 +10,7 @@ import { ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX } from '../src/platform/eve
 
 /**
  * Billing report aggregates: consumption per account, local day (the day in the account's own time zone,
- * from AccountOpened), service, SKU and unit, with what grants and the balance paid — the report's rows,
+ * from AccountOpened), service, SKU, unit and project, with what grants and the balance paid — the report's rows,
  * summed as the domain sums them (src/domain/documents/billing-report.ts: `consumptionRow`, the instant
  * the ledger rated the usage at). `first_position` orders rows by their first usage record, so the report
  * built from them names each service's category exactly as the one built from the ledger does.
@@ -21,7 +22,8 @@ export const billingReportProjection: Projection = {
   // v2: the unit in the key, the first usage record's position, the day and amounts from the domain.
   // v3: from_balance_by, the spending from the balance by funding source.
   // v4: billing_report_corrections, the corrections booked (issue 14), one row each.
-  version: 4,
+  // v5: the project in the key (issue 15): the report's per-project totals.
+  version: 5,
   filter: {
     streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX],
     eventTypes: ['AccountOpened', 'ResourceConsumed', 'ChargeCorrected'],
@@ -34,7 +36,8 @@ export const billingReportProjection: Projection = {
       account_id TEXT NOT NULL, day TEXT NOT NULL, service TEXT NOT NULL, sku TEXT NOT NULL, unit TEXT NOT NULL,
       category TEXT NOT NULL, currency TEXT NOT NULL, records INTEGER NOT NULL, quantity TEXT NOT NULL,
       amount TEXT NOT NULL, from_grants TEXT NOT NULL, from_balance TEXT NOT NULL, from_balance_by TEXT NOT NULL,
-      first_position TEXT NOT NULL, PRIMARY KEY (account_id, day, service, sku, unit))`);
+      first_position TEXT NOT NULL, project TEXT NOT NULL,
+      PRIMARY KEY (account_id, day, service, sku, unit, project))`);
     await db.run(`CREATE TABLE IF NOT EXISTS ${table('billing_report_corrections')} (
       account_id TEXT NOT NULL, correction_id TEXT NOT NULL, day TEXT NOT NULL, line TEXT NOT NULL,
       position TEXT NOT NULL, PRIMARY KEY (account_id, correction_id))`);
@@ -71,7 +74,7 @@ export const billingReportProjection: Projection = {
       return;
     }
     const c = consumptionRow(recorded.data as LedgerEventOf<'ResourceConsumed'>['data'], account.time_zone);
-    const key = [ledger.accountId, c.day, c.service, c.sku, c.unit];
+    const key = [ledger.accountId, c.day, c.service, c.sku, c.unit, projectOf(c)];
     const row = await db.get<{
       records: number | string;
       quantity: string;
@@ -81,14 +84,14 @@ export const billingReportProjection: Projection = {
       from_balance_by: string;
     }>(
       `SELECT records, quantity, amount, from_grants, from_balance, from_balance_by FROM ${table('billing_report_daily')}
-       WHERE account_id = $1 AND day = $2 AND service = $3 AND sku = $4 AND unit = $5`,
+       WHERE account_id = $1 AND day = $2 AND service = $3 AND sku = $4 AND unit = $5 AND project = $6`,
       key,
     );
     await db.run(
-      `INSERT INTO ${table('billing_report_daily')} (account_id, day, service, sku, unit, category, currency, records,
-         quantity, amount, from_grants, from_balance, from_balance_by, first_position)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-       ON CONFLICT (account_id, day, service, sku, unit) DO UPDATE SET records = excluded.records,
+      `INSERT INTO ${table('billing_report_daily')} (account_id, day, service, sku, unit, project, category, currency,
+         records, quantity, amount, from_grants, from_balance, from_balance_by, first_position)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+       ON CONFLICT (account_id, day, service, sku, unit, project) DO UPDATE SET records = excluded.records,
          quantity = excluded.quantity, amount = excluded.amount, from_grants = excluded.from_grants,
          from_balance = excluded.from_balance, from_balance_by = excluded.from_balance_by`,
       [

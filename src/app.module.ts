@@ -58,6 +58,7 @@ import { AccountDocumentsController } from './documents/account-documents/accoun
 import { InvoicePreviewController } from './documents/invoice-preview/invoice-preview.controller.js';
 import { PreviewInvoiceHandler } from './documents/invoice-preview/invoice-preview.query.js';
 import { BillingReportController } from './documents/billing-report/billing-report.controller.js';
+import { CostQueryController } from './documents/cost-query/cost-query.controller.js';
 import { DocumentEsfController } from './documents/document-esf/document-esf.controller.js';
 import { DocumentXmlController } from './documents/document-xml/document-xml.controller.js';
 import { ReconciliationReportController } from './documents/reconciliation-report/reconciliation-report.controller.js';
@@ -191,6 +192,8 @@ export const CONTROLLERS = [
   AdjustController,
   VoidUsageRecordController,
   RerateUsageRecordController,
+  // Projects (issue 15, item 1): the cost query
+  CostQueryController,
 ];
 
 /** Every command handler: one named command per use case, all on the one CommandBus. */

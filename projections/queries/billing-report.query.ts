@@ -1,12 +1,13 @@
 import type { Currency } from '../../src/domain/account/account-events.js';
 import type { BillingReportCorrection, ConsumptionRow } from '../../src/domain/documents/index.js';
 import type { FundingPart } from '../../src/domain/ledger/funding.js';
+import { DEFAULT_PROJECT } from '../../src/domain/ledger/usage-attribution.js';
 import type { ReadModelQuery } from './read-models.js';
 
 export interface BillingReportRecord {
   timeZone: string;
   currency: Currency;
-  /** Summed per local day, service, SKU and unit, in the order of each row's first usage record. */
+  /** Summed per local day, service, SKU, unit and project, in the order of each row's first usage record. */
   rows: ConsumptionRow[];
   /** The corrections booked from `from` to `to` (issue 14), in booking order. */
   corrections: BillingReportCorrection[];
@@ -24,6 +25,7 @@ interface DailyRow {
   from_balance: string;
   from_balance_by: string;
   records: number | string;
+  project: string;
 }
 
 /**
@@ -39,7 +41,7 @@ export const billingReportRecord =
     );
     if (!account) return undefined;
     const rows = await db.all<DailyRow & { first_position: string }>(
-      `SELECT day, service, category, sku, unit, quantity, amount, from_grants, from_balance, from_balance_by, records, first_position
+      `SELECT day, service, category, sku, unit, quantity, amount, from_grants, from_balance, from_balance_by, records, project, first_position
        FROM ${table('billing_report_daily')} WHERE account_id = $1 AND day >= $2 AND day <= $3`,
       [accountId, from, to],
     );
@@ -70,6 +72,8 @@ export const billingReportRecord =
           fromBalance: r.from_balance,
           fromBalanceBy: JSON.parse(r.from_balance_by) as FundingPart[],
           records: Number(r.records),
+          // `default` is the absence of a project, as in the events.
+          ...(r.project !== DEFAULT_PROJECT ? { project: r.project } : {}),
         })),
     };
   };

@@ -1,6 +1,7 @@
 import type { EventStore } from '../../src/platform/event-store/event-store.port.js';
 import type { Projection } from '../runner/projection.js';
 import { SqliteReadModelDb } from '../runner/sqlite-read-model-db.js';
+import type { ReadModelDb } from '../runner/read-model-db.js';
 import type { ReadModelQuery } from './read-models.js';
 
 const BATCH = 1000;
@@ -15,6 +16,19 @@ export async function queryFromLog<T>(
   projection: Projection,
   query: ReadModelQuery<T>,
 ): Promise<T> {
+  const db = await foldLog(store, projection);
+  try {
+    return await query(db, (name) => name);
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * The projection's whole share of the log folded into a private in-memory database (tables unprefixed),
+ * for a fallback that reads it longer than one query (a streamed answer); the caller closes it.
+ */
+export async function foldLog(store: EventStore, projection: Projection): Promise<ReadModelDb> {
   const db = new SqliteReadModelDb(':memory:');
   const table = (name: string) => name;
   try {
@@ -30,8 +44,9 @@ export async function queryFromLog<T>(
       for (const event of events) await projection.apply(db, event, table);
       after = events.at(-1)!.position;
     }
-    return await query(db, table);
-  } finally {
+    return db;
+  } catch (error) {
     await db.close();
+    throw error;
   }
 }

@@ -12,6 +12,7 @@ export const READS = [
   'reconciliation-report',
   'account-list',
   'refunds',
+  'cost-query',
 ] as const;
 export type ReadName = (typeof READS)[number];
 

@@ -4,6 +4,9 @@ import type { ReadModelDb, SqlValue } from './read-model-db.js';
 /** bigint parameters travel as text; PostgreSQL casts them to the column's type. */
 const toParams = (params: SqlValue[]) => params.map((p) => (typeof p === 'bigint' ? p.toString() : p));
 
+/** Rows fetched per round trip when a cursor is iterated. */
+const CURSOR_BATCH = 500;
+
 /** Runs statements on one connection (a pooled client inside a transaction). */
 class ClientDb implements ReadModelDb {
   readonly dialect = 'postgres' as const;
@@ -19,6 +22,10 @@ class ClientDb implements ReadModelDb {
 
   async all<T>(sql: string, params: SqlValue[] = []): Promise<T[]> {
     return (await this.client.query(sql, toParams(params))).rows as T[];
+  }
+
+  async *iterate<T>(sql: string, params: SqlValue[] = []): AsyncIterable<T> {
+    yield* await this.all<T>(sql, params);
   }
 
   transaction<T>(): Promise<T> {
@@ -55,6 +62,37 @@ export class PostgresReadModelDb implements ReadModelDb {
 
   async all<T>(sql: string, params: SqlValue[] = []): Promise<T[]> {
     return (await this.pool.query(sql, toParams(params))).rows as T[];
+  }
+
+  /**
+   * A server-side cursor on a connection of its own, in a read-only transaction (one snapshot for the whole
+   * read), fetched in batches; the connection goes back to the pool when the loop ends or breaks.
+   */
+  async *iterate<T>(sql: string, params: SqlValue[] = []): AsyncIterable<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    let open = false;
+    try {
+      await client.query('BEGIN READ ONLY');
+      open = true;
+      await client.query(`DECLARE read_cursor NO SCROLL CURSOR FOR ${sql}`, toParams(params));
+      for (;;) {
+        const { rows } = await client.query(`FETCH ${CURSOR_BATCH} FROM read_cursor`);
+        for (const row of rows) yield row as T;
+        if (rows.length < CURSOR_BATCH) break;
+      }
+      await client.query('COMMIT');
+      open = false;
+    } finally {
+      if (open) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (error) {
+          broken = error as Error;
+        }
+      }
+      client.release(broken);
+    }
   }
 
   async transaction<T>(work: (db: ReadModelDb) => Promise<T>): Promise<T> {

@@ -13,6 +13,11 @@ export interface ReadModelDb {
   run(sql: string, params?: SqlValue[]): Promise<void>;
   get<T = Record<string, unknown>>(sql: string, params?: SqlValue[]): Promise<T | undefined>;
   all<T = Record<string, unknown>>(sql: string, params?: SqlValue[]): Promise<T[]>;
+  /**
+   * The rows of a query one by one, from a cursor, for reads too large to hold (the cost query streams
+   * them into the response). Breaking out of the loop closes the cursor.
+   */
+  iterate<T = Record<string, unknown>>(sql: string, params?: SqlValue[]): AsyncIterable<T>;
   /** Runs `work` in one transaction: everything it writes commits together or not at all. */
   transaction<T>(work: (db: ReadModelDb) => Promise<T>): Promise<T>;
   close(): Promise<void>;

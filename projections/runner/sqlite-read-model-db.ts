@@ -57,6 +57,15 @@ export class SqliteReadModelDb implements ReadModelDb {
     return this.statement(sql).all(...params) as T[];
   }
 
+  /**
+   * A statement of its own (the cached ones may be reused meanwhile), stepped row by row. It reads on the
+   * one connection, live: a runner's commit while it is open is allowed, and rows it changes may be seen.
+   */
+  async *iterate<T>(sql: string, params: SqlValue[] = []): AsyncIterable<T> {
+    const statement = this.db.prepare(sql.replace(/\$(\d+)/g, '?$1'));
+    for (const row of statement.iterate(...params)) yield row as T;
+  }
+
   transaction<T>(work: (db: ReadModelDb) => Promise<T>): Promise<T> {
     // A transaction opened from inside another would wait for itself forever: refuse it instead.
     if (insideTransaction.getStore() === this) {

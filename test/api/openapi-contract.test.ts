@@ -142,6 +142,16 @@ const STEPS: Step[] = [
     query: { from: '2026-03-01', to: '2026-03-31', format: 'csv' },
   },
   {
+    op: 'GET /v1/accounts/{accountId}/costs',
+    params: account('romashka'),
+    query: { from: '2026-03-01', to: '2026-03-31', groupBy: 'project,sku' },
+  },
+  {
+    op: 'GET /v1/accounts/{accountId}/costs',
+    params: account('romashka'),
+    query: { from: '2026-03-01', to: '2026-03-31', groupBy: 'label:env,day', format: 'csv' },
+  },
+  {
     op: 'POST /v1/accounts/{accountId}/bills/{billId}/payments',
     params: { accountId: 'romashka', billId: 'romashka-2026-03' },
   },

@@ -92,6 +92,8 @@ const EXPECTED: Record<string, Declaration> = {
   'POST /v1/accounts/:accountId/adjustments': ['ops'],
   'POST /v1/accounts/:accountId/usage/:usageRecordId/void': ['ops'],
   'POST /v1/accounts/:accountId/usage/:usageRecordId/rerate': ['ops'],
+  // Issue 15: the cost query, a read.
+  'GET /v1/accounts/:accountId/costs': ['read'],
 };
 
 /** A route is public, open to any valid key, or needs scopes. */

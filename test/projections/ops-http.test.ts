@@ -44,6 +44,7 @@ describe('projection operations over HTTP', () => {
       'documents',
       'document-registers',
       'billing-report',
+      'costs',
     ]);
     expect(response.body.projections[0]).toMatchObject({
       state: 'live',

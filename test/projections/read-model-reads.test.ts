@@ -58,6 +58,9 @@ describe('reads from read models answer exactly as the log does', () => {
       for (const [from, to] of RANGES) {
         paths.push(`${base}/billing-report?from=${from}&to=${to}`);
         paths.push(`${base}/billing-report?from=${from}&to=${to}&format=csv`);
+        // Issue 15: the cost query, from the costs read model or the log folded.
+        paths.push(`${base}/costs?from=${from}&to=${to}&groupBy=project,day,sku`);
+        paths.push(`${base}/costs?from=${from}&to=${to}&groupBy=resource,label:env&format=csv`);
       }
     }
   }, 180_000);

@@ -8,6 +8,7 @@ import {
   formatDate,
   inWords,
   printedLines,
+  projectAppendix,
   signatory,
   taxIdOf,
   type FormContext,
@@ -119,5 +120,7 @@ export function renderAct(act: Numbered<ActDocument>, context: FormContext): Pro
     ],
     { stamp: true },
   );
+  // Issue 15: after the legal content, the period's consumption per project.
+  projectAppendix(layout, act.byProject, context);
   return layout.finish();
 }

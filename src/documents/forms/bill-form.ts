@@ -10,6 +10,7 @@ import {
   inWords,
   partyLine,
   printedLines,
+  projectAppendix,
   signatory,
   taxIdOf,
   type FormContext,
@@ -181,5 +182,7 @@ export function renderBill(bill: Numbered<BillDocument>, context: FormContext): 
     { caption: 'Руководитель', position: head?.position, name: head?.name },
     { caption: 'Главный бухгалтер', position: accountant?.position, name: accountant?.name },
   ]);
+  // Issue 15: after the legal content, the period's consumption per project.
+  projectAppendix(layout, bill.byProject, context);
   return layout.finish();
 }

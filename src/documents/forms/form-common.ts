@@ -11,6 +11,8 @@ import type {
   AccountDocument,
 } from '../../domain/documents/index.js';
 import type { VatJurisdiction, VatRate } from '../../domain/shared/vat.js';
+import type { ProjectBreakdown } from '../../domain/documents/document-types.js';
+import type { Cell, PdfLayout } from './pdf-layout.js';
 
 /** What a form needs besides the document: names from the catalog, signatories, the related document. */
 export interface FormContext {
@@ -170,4 +172,62 @@ export function inWords(amount: string, currency: string): string {
   } catch {
     return `${formatAmount(amount)} ${currencyOf(currency).short}`;
   }
+}
+
+/**
+ * The "by project" appendix of the bill and the act (issue 15), after everything the law asks of the form:
+ * the period's consumption per project and SKU, at charge precision, with what grants and the balance paid,
+ * and each project's total. Informative only — the legal lines above stay per SKU or service.
+ */
+export function projectAppendix(
+  layout: PdfLayout,
+  byProject: ProjectBreakdown | undefined,
+  context: FormContext,
+) {
+  if (!byProject || byProject.length === 0) return;
+  layout.gap(8);
+  layout.text('Приложение: расходы по проектам', { bold: true, size: 10, gap: 4 });
+  const rows: Cell[][] = [];
+  const projects = [...new Set(byProject.map((p) => p.project))];
+  for (const project of projects) {
+    const entries = byProject.filter((p) => p.project === project);
+    for (const entry of entries)
+      rows.push([
+        project,
+        context.names.skus.get(entry.sku)?.name ?? context.names.services.get(entry.service) ?? entry.sku,
+        formatAmount(entry.consumption),
+        formatAmount(entry.fromGrants),
+        formatAmount(entry.fromBalance),
+      ]);
+    const sum = (pick: (p: (typeof entries)[number]) => string) =>
+      formatAmount(entries.reduce((total, p) => total.plus(pick(p)), new Big(0)).toFixed());
+    rows.push([
+      { text: project, bold: true },
+      { text: 'Итого по проекту', bold: true },
+      { text: sum((p) => p.consumption), bold: true },
+      { text: sum((p) => p.fromGrants), bold: true },
+      { text: sum((p) => p.fromBalance), bold: true },
+    ]);
+  }
+  layout.table(
+    [
+      { width: 14 },
+      { width: 34 },
+      { width: 12, align: 'right' },
+      { width: 12, align: 'right' },
+      { width: 12, align: 'right' },
+    ],
+    rows,
+    {
+      header: [
+        [
+          { text: 'Проект', bold: true },
+          { text: 'Услуга', bold: true },
+          { text: 'Стоимость', bold: true },
+          { text: 'Оплачено грантами', bold: true },
+          { text: 'Оплачено с лицевого счёта', bold: true },
+        ],
+      ],
+    },
+  );
 }

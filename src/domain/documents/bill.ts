@@ -10,8 +10,14 @@
  */
 import { paymentMethodOf } from '../account/account-events.js';
 import { billsBankTransferPayer } from '../ledger/ledger-commands.js';
-import type { LedgerEventOf, OpenBill, ServiceTotals } from '../ledger/ledger-events.js';
-import { outstandingBills, serviceTotals, type LedgerState } from '../ledger/ledger-state.js';
+import type { LedgerEventOf, OpenBill, ProjectTotals, ServiceTotals } from '../ledger/ledger-events.js';
+import {
+  outstandingBills,
+  projectTotals,
+  serviceTotals,
+  withProjects,
+  type LedgerState,
+} from '../ledger/ledger-state.js';
 import type { PolicyProfile } from '../policies/policy-profile.js';
 import { addCalendarDays, daysBetween, epochDayOf, type LocalDate } from '../shared/calendar.js';
 import { Decimal, toPlainString } from '../shared/decimal.js';
@@ -52,6 +58,8 @@ export interface BillBasis {
   readonly penalties?: string;
   /** A closed account's final period (issue 14, item 5): the closure day ends its service period. */
   readonly finalDay?: string;
+  /** Per project (PeriodClosed.byProject): the bill's "by project" appendix; absent: none. */
+  readonly byProject?: readonly ProjectTotals[];
 }
 
 interface BillRequestBase {
@@ -227,6 +235,7 @@ export function composeBill(request: BillRequest): BillDecision {
       : null,
     paymentPurpose: paymentPurpose(facts.accountId, periodId, toPay, toPayVat, rate, nonResident),
     nonResident,
+    ...(request.basis.byProject ? { byProject: request.basis.byProject.map((p) => ({ ...p })) } : {}),
   };
   return { issued: true, bill };
 }
@@ -281,6 +290,7 @@ export function billBasisFromLedgerState(state: LedgerState): { basis: BillBasis
       grantsUsed: state.grantsUsed.toFixed(),
       penalties: state.penalties.toFixed(),
       byService: serviceTotals(state),
+      ...withProjects(projectTotals(state)),
     },
     alreadyBilled: outstandingBills(state).toFixed(),
   };

@@ -18,6 +18,7 @@ import { DomainError } from '../shared/errors.js';
 import { MAX_MONEY_FRACTION_DIGITS, type Currency } from '../shared/money.js';
 import type { PaymentChannel } from '../policies/policy-profile.js';
 import { localDate } from '../shared/reporting-period.js';
+import { DEFAULT_PROJECT, projectOf } from '../ledger/usage-attribution.js';
 
 export type ResourceConsumedData = LedgerEventOf<'ResourceConsumed'>['data'];
 
@@ -82,6 +83,13 @@ export interface BillingReportRow extends ChargeSplit {
 /** A row as events and the read model give it: with its spending from the balance by funding source. */
 export interface ConsumptionRow extends BillingReportRow {
   readonly fromBalanceBy?: readonly FundingPart[];
+  /** The project the charges are in (issue 15); absent: `default`. Rows of different projects add up. */
+  readonly project?: string;
+}
+
+/** A project's charges in the report's range (issue 15). */
+export interface BillingReportProjectTotal extends ChargeSplit {
+  readonly project: string;
 }
 
 export interface BillingReportServiceTotal extends ChargeSplit {
@@ -99,6 +107,8 @@ export interface BillingReport {
   /** Ordered by day, service, SKU, usage record. */
   readonly rows: BillingReportRow[];
   readonly byService: BillingReportServiceTotal[];
+  /** Per project, by id (issue 15); absent when every charge in range was in project `default`. */
+  readonly byProject?: BillingReportProjectTotal[];
   /** Equal to the sums of the rows. */
   readonly totals: ChargeSplit;
   /** With `documentChannels`: the spending left out, paid through channels that do not count. */
@@ -193,6 +203,7 @@ export function consumptionRow(
     records: 1,
     // Stored before sources were tracked: unattributed, counted as it always was.
     fromBalanceBy: event.fromBalanceBy ?? [{ source: 'unattributed', amount: toPlainString(fromBalance) }],
+    ...(event.project !== undefined ? { project: event.project } : {}),
   };
 }
 
@@ -234,6 +245,7 @@ export function billingReportFromRows(
   >();
   const zero = () => new Decimal('0');
   let excludedSpending = zero();
+  const projects = new Map<string, Omit<Accumulator, 'key' | 'quantity' | 'records'>>();
   for (const part of consumption) {
     if (part.day < from || part.day > to) continue;
     const excluded = documentChannels ? excludedFromDocuments(part.fromBalanceBy, documentChannels) : zero();
@@ -278,6 +290,19 @@ export function billingReportFromRows(
     service.fromGrants = service.fromGrants.plus(fromGrants);
     service.fromBalance = service.fromBalance.plus(fromBalance);
     services.set(part.service, service);
+
+    const projectId = projectOf(part);
+    const project = projects.get(projectId) ?? {
+      amount: zero(),
+      fromGrants: zero(),
+      fromBalance: zero(),
+      excluded: zero(),
+    };
+    project.amount = project.amount.plus(amount);
+    project.excluded = project.excluded.plus(excluded);
+    project.fromGrants = project.fromGrants.plus(fromGrants);
+    project.fromBalance = project.fromBalance.plus(fromBalance);
+    projects.set(projectId, project);
   }
 
   // Rows are dropped once summed, never record by record: the read model's sums and the log's records
@@ -321,6 +346,14 @@ export function billingReportFromRows(
     resource,
     rows: sortedRows,
     byService,
+    ...(projects.size > 0 && [...projects.keys()].some((id) => id !== DEFAULT_PROJECT)
+      ? {
+          byProject: [...projects.entries()]
+            .filter(([, totals]) => !whollyExcluded(totals))
+            .sort(([a], [b]) => compareTuples([a], [b]))
+            .map(([project, totals]): BillingReportProjectTotal => ({ project, ...split(totals) })),
+        }
+      : {}),
     totals: split(totals),
     ...(documentChannels ? { excludedFromDocuments: toPlainString(excludedSpending) } : {}),
     ...correctionsIn(corrections, from, to),

@@ -20,7 +20,14 @@ import type { PaymentChannel } from '../policies/policy-profile.js';
 import { countsInDocuments, excludedFromDocuments } from '../ledger/funding.js';
 import { CREDIT_LIMIT_EXHAUSTED } from '../ledger/ledger-commands.js';
 import type { LedgerEventOf, ServiceTotals, SkuTotals } from '../ledger/ledger-events.js';
-import { carriedState, serviceTotals, skuTotals, type LedgerState } from '../ledger/ledger-state.js';
+import {
+  carriedState,
+  projectTotals,
+  serviceTotals,
+  skuTotals,
+  withProjects,
+  type LedgerState,
+} from '../ledger/ledger-state.js';
 import type { DocumentKind, PolicyProfile } from '../policies/policy-profile.js';
 import { Money } from '../shared/money.js';
 import type { LocalDate } from '../shared/calendar.js';
@@ -123,6 +130,7 @@ export function periodSoFar(state: LedgerState): PeriodClosedData {
     penalties: state.penalties.toFixed(),
     byService: serviceTotals(state),
     bySku: skuTotals(state),
+    ...withProjects(projectTotals(state)),
     carried: carriedState(state),
   };
 }
@@ -242,6 +250,8 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
         ...common('act'),
         basis: policy.actBasis,
         ...linesOf(services),
+        // The appendix after the legal lines (issue 15); the lines stay per SKU or service.
+        ...(closed.byProject ? { byProject: closed.byProject.map((p) => ({ ...p })) } : {}),
       };
       documents.push(act);
       confirmed = confirmed.add(Money.of(act.totals.gross, context.currency));

@@ -12,6 +12,14 @@ import type { Currency } from '../shared/money.js';
 import type { VatJurisdiction, VatRate } from '../shared/vat.js';
 
 export type { DocumentKind } from '../policies/policy-profile.js';
+import type { ProjectTotals } from '../ledger/ledger-events.js';
+
+/**
+ * The period's consumption per project, service and SKU at charge precision (issue 15): an appendix the
+ * bill and the act carry after their legal lines, never a line of their own. Absent when every charge was
+ * in project `default`, and on documents issued before it was recorded.
+ */
+export type ProjectBreakdown = readonly Readonly<ProjectTotals>[];
 
 /** A decimal string in minor units, e.g. '122.00'. */
 export type DocumentAmount = string;
@@ -136,6 +144,7 @@ interface ClosingDocumentBase extends DocumentBase {
 export interface ActDocument extends ClosingDocumentBase {
   readonly kind: 'act';
   readonly basis: 'spent-from-balance' | 'total-consumption';
+  readonly byProject?: ProjectBreakdown;
 }
 
 /** VAT invoice (счёт-фактура) for the act's services; residents only. */
@@ -214,6 +223,8 @@ export interface BillDocument extends DocumentBase {
   readonly penaltiesLine: BillPenaltiesLine | null;
   readonly paymentPurpose: string;
   readonly nonResident: NonResidentBillTerms | null;
+  /** The consumption billed, per project (issue 15). */
+  readonly byProject?: ProjectBreakdown;
 }
 
 export interface BillPenaltiesLine {

@@ -104,6 +104,7 @@ export {
   type BillingReportResource,
   type BillingReportRow,
   type BillingReportServiceTotal,
+  type BillingReportProjectTotal,
   type ChargeSplit,
   type ConsumptionRow,
   type ResourceConsumedData,

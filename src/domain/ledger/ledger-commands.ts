@@ -40,6 +40,10 @@ export type LedgerCommand =
       quantity: string;
       windowStart: string;
       windowEnd: string;
+      /** Issue 15: the project (absent: `default`), the resource and labels (usage-attribution.ts). */
+      project?: string;
+      resourceId?: string;
+      labels?: Readonly<Record<string, string>>;
     }
   | { type: 'SetCreditLimit'; creditLimit: string; at: string }
   | {

@@ -116,6 +116,17 @@ export interface SkuTotals {
   fromBalanceBy: FundingPart[];
 }
 
+/** What one SKU consumed in one project in a period (issue 15): the documents' "by project" appendix. */
+export interface ProjectTotals {
+  project: string;
+  service: string;
+  sku: string;
+  category: string;
+  consumption: string;
+  fromGrants: string;
+  fromBalance: string;
+}
+
 export type LedgerEvent =
   | {
       type: 'PeriodOpened';
@@ -180,6 +191,10 @@ export type LedgerEvent =
         discountId?: string;
         commitmentId?: string;
         discountPercent?: string;
+        /** Issue 15: what the record named — absent project = `default`; labels sorted, never empty. */
+        project?: string;
+        resourceId?: string;
+        labels?: Record<string, string>;
       };
     }
   | { type: 'CreditLimitSet'; data: { creditLimit: string; at: string } }
@@ -316,6 +331,8 @@ export type LedgerEvent =
         byService: ServiceTotals[];
         /** Per SKU, in service then SKU order; absent on periods closed before it was recorded. */
         bySku?: SkuTotals[];
+        /** Per project, service and SKU (issue 15); absent when every charge was in project `default`. */
+        byProject?: ProjectTotals[];
         carried: CarriedState;
         /**
          * The account's final period (issue 14, item 5): it ended at the closure instant, not at its month's

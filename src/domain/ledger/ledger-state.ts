@@ -25,6 +25,7 @@ import {
   type DepositQueue,
   type RefundRecord,
 } from './refund-state.js';
+import { DEFAULT_PROJECT, projectOf } from './usage-attribution.js';
 import type {
   AccountStatus,
   CarriedState,
@@ -34,6 +35,7 @@ import type {
   LedgerEventOf,
   OpenBill,
   PeriodCorrections,
+  ProjectTotals,
   ServiceTotals,
   SkuTotals,
   TopUpBill,
@@ -55,6 +57,20 @@ export interface SkuAccumulator extends ServiceAccumulator {
   readonly unit: string;
   readonly quantity: Big;
 }
+
+/** What one SKU of one service consumed in one project this period (issue 15). */
+export interface ProjectAccumulator {
+  readonly project: string;
+  readonly service: string;
+  readonly sku: string;
+  readonly category: string;
+  readonly consumption: Big;
+  readonly fromGrants: Big;
+  readonly fromBalance: Big;
+}
+
+export const projectKey = (project: string, service: string, sku: string) =>
+  `${project}\u0000${service}\u0000${sku}`;
 
 /** SKUs are kept per service too, so every SKU entry adds to exactly one service's totals. */
 export const skuKey = (service: string, sku: string) => `${service}\u0000${sku}`;
@@ -103,6 +119,8 @@ export interface LedgerState {
   readonly byService: ReadonlyMap<string, ServiceAccumulator>;
   /** The same charges per service and SKU (`skuKey`), with the quantities: the documents' lines. */
   readonly bySku: ReadonlyMap<string, SkuAccumulator>;
+  /** The same charges per project, service and SKU (`projectKey`): the documents' "by project" appendix. */
+  readonly byProject: ReadonlyMap<string, ProjectAccumulator>;
   readonly billsIssuedThisPeriod: Big;
   /** Late-payment penalties charged this period. */
   readonly penalties: Big;
@@ -165,6 +183,7 @@ export const initialLedgerState = (): LedgerState => ({
   consumption: new Big(0),
   byService: new Map(),
   bySku: new Map(),
+  byProject: new Map(),
   billsIssuedThisPeriod: new Big(0),
   penalties: new Big(0),
   unspentDeposits: [],
@@ -659,7 +678,28 @@ function consumed(state: LedgerState, d: LedgerEventOf<'ResourceConsumed'>['data
       quantity: (sku?.quantity ?? new Big(0)).plus(d.quantity),
       ...charged(sku, d.category, amount, d.fromBalance, parts),
     }),
+    byProject: chargedToProject(state.byProject, d, amount),
   };
+}
+
+/** The project's SKU totals with one more charge (absent project: `default`). */
+function chargedToProject(
+  byProject: ReadonlyMap<string, ProjectAccumulator>,
+  d: LedgerEventOf<'ResourceConsumed'>['data'],
+  amount: Big,
+): ReadonlyMap<string, ProjectAccumulator> {
+  const project = projectOf(d);
+  const key = projectKey(project, d.service, d.sku);
+  const before = byProject.get(key);
+  return withEntry(byProject, key, {
+    project,
+    service: d.service,
+    sku: d.sku,
+    category: before?.category ?? d.category,
+    consumption: (before?.consumption ?? new Big(0)).plus(amount),
+    fromGrants: (before?.fromGrants ?? new Big(0)).plus(amount.minus(d.fromBalance)),
+    fromBalance: (before?.fromBalance ?? new Big(0)).plus(d.fromBalance),
+  });
 }
 
 /** A service's or a SKU's totals with one more charge (its category stays the one its first charge had). */
@@ -769,6 +809,35 @@ export function skuTotals(state: LedgerState): SkuTotals[] {
       fromBalanceBy: nonZeroParts(s.fromBalanceBy),
     }));
 }
+
+/**
+ * Per project, service and SKU, in that order (PeriodClosed.byProject); undefined when every charge was in
+ * project `default` — the period needs no breakdown then, and closes exactly as before issue 15.
+ */
+export function projectTotals(state: LedgerState): ProjectTotals[] | undefined {
+  const entries = [...state.byProject.values()];
+  if (entries.every((p) => p.project === DEFAULT_PROJECT)) return undefined;
+  return entries
+    .sort(
+      (a, b) =>
+        a.project.localeCompare(b.project) ||
+        a.service.localeCompare(b.service) ||
+        a.sku.localeCompare(b.sku),
+    )
+    .map((p) => ({
+      project: p.project,
+      service: p.service,
+      sku: p.sku,
+      category: p.category,
+      consumption: p.consumption.toFixed(),
+      fromGrants: p.fromGrants.toFixed(),
+      fromBalance: p.fromBalance.toFixed(),
+    }));
+}
+
+/** `byProject` only when some charge named a project other than `default` (issue 15). */
+export const withProjects = (byProject: ProjectTotals[] | undefined): { byProject?: ProjectTotals[] } =>
+  byProject ? { byProject } : {};
 
 function nonZeroParts(parts: ReadonlyMap<FundingSource, Big>): FundingPart[] {
   return [...parts]

@@ -16,6 +16,10 @@ export class ConsumeResource extends Command<CommandOutcome> {
       quantity: string;
       windowStart: string;
       windowEnd: string;
+      /** Issue 15: the project (absent: `default`), the resource, the labels. */
+      project?: string;
+      resourceId?: string;
+      labels?: Readonly<Record<string, string>>;
     },
     readonly meta: CommandMeta,
   ) {

@@ -46,6 +46,18 @@ export class ConsumeResourceController {
           windowEnd: '2026-03-10T11:00:00+03:00',
         },
       },
+      inAProject: {
+        value: {
+          usageRecordId: 'vm-43-2026-03-10T10',
+          sku: 'compute.vcpu.hour',
+          quantity: '2',
+          windowStart: '2026-03-10T10:00:00+03:00',
+          windowEnd: '2026-03-10T11:00:00+03:00',
+          project: 'shop-prod',
+          resourceId: 'vm-43',
+          labels: { env: 'prod', team: 'web' },
+        },
+      },
     },
   })
   consume(
@@ -154,7 +166,20 @@ export class ConsumeResourceController {
   }
 
   private command(accountId: string, body: ConsumeResourceDto, meta: CommandMeta) {
-    const { usageRecordId, sku, quantity, windowStart, windowEnd } = body;
-    return new ConsumeResource(accountId, { usageRecordId, sku, quantity, windowStart, windowEnd }, meta);
+    const { usageRecordId, sku, quantity, windowStart, windowEnd, project, resourceId, labels } = body;
+    return new ConsumeResource(
+      accountId,
+      {
+        usageRecordId,
+        sku,
+        quantity,
+        windowStart,
+        windowEnd,
+        ...(project !== undefined ? { project } : {}),
+        ...(resourceId !== undefined ? { resourceId } : {}),
+        ...(labels !== undefined ? { labels: { ...labels } } : {}),
+      },
+      meta,
+    );
   }
 }

@@ -208,6 +208,72 @@ describe('POST /v1/accounts/:id/usage', () => {
       .then(expectProblem(400, 'VALIDATION_FAILED', field), expectNoNewEvents()),
   );
 
+  it('carries the project, the resource id and the labels into ResourceConsumed (issue 15)', () =>
+    spec
+      .given(...fundedIndividual('cr-projects'))
+      .when(
+        consume('cr-projects', {
+          ...usage('cr-p1', 'test.unit', '1'),
+          project: 'shop-prod',
+          resourceId: 'vm-42',
+          labels: { team: 'web', env: 'prod' },
+        }),
+      )
+      .then(
+        expectResponse(201, { status: 'accepted' }),
+        expectNewEvents('ledger-cr-projects@2026-03', [
+          {
+            type: 'ResourceConsumed',
+            data: {
+              usageRecordId: 'cr-p1',
+              project: 'shop-prod',
+              resourceId: 'vm-42',
+              labels: { env: 'prod', team: 'web' },
+            },
+          },
+        ]),
+      ));
+
+  let attributionCase = 0;
+  const labels = (count: number) =>
+    Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, 'v']));
+  it.each([
+    ['project', 'matches', { project: 'has space' }],
+    ['project', 'isString', { project: 7 }],
+    ['resourceId', 'matches', { resourceId: 'vm 1' }],
+    ['labels', 'isBoundedLabels', { labels: labels(17) }],
+    ['labels', 'isBoundedLabels', { labels: { Env: 'prod' } }],
+    ['labels', 'isBoundedLabels', { labels: { ['k' + 'x'.repeat(63)]: 'v' } }],
+    ['labels', 'isBoundedLabels', { labels: { env: 'v'.repeat(64) } }],
+    ['labels', 'isBoundedLabels', { labels: { env: 42 } }],
+    ['labels', 'isObject', { labels: ['env'] }],
+  ])('400 naming %s (%s) for a bad attribution; nothing stored', async (field, rule, attribution) => {
+    const accountId = `cr-attr-${(attributionCase += 1)}`;
+    const result = await spec
+      .given(...fundedIndividual(accountId))
+      .when(consume(accountId, { ...usage(`${accountId}-u`, 'test.unit', '1'), ...attribution }))
+      .then(expectProblem(400, 'VALIDATION_FAILED', field), expectNoNewEvents());
+    expect((result.body as { errors: Array<{ field: string; rule: string }> }).errors).toContainEqual(
+      expect.objectContaining({ field, rule }),
+    );
+  });
+
+  it('16 labels with 63-character keys and values are accepted', () =>
+    spec
+      .given(...fundedIndividual('cr-labels-max'))
+      .when(
+        consume('cr-labels-max', {
+          ...usage('cr-lm', 'test.unit', '1'),
+          labels: Object.fromEntries(
+            Array.from({ length: 16 }, (_, i) => [
+              `k${String(i).padStart(2, '0')}${'x'.repeat(60)}`,
+              'v'.repeat(63),
+            ]),
+          ),
+        }),
+      )
+      .then(expectResponse(201, { status: 'accepted' })));
+
   it.each(['ops', 'auditor'] as const)('403 for the %s role; nothing stored', (role) =>
     spec
       .given(...fundedIndividual(`cr-${role}`))
@@ -296,6 +362,37 @@ describe('POST /v1/usage/batch', () => {
         ]),
         expectNewEvents('ledger-cb-second@2026-03', [
           { type: 'ResourceConsumed', data: { balanceAfter: '96' } },
+        ]),
+      ));
+
+  it('a batch record carries its project and labels; a record with bad labels is rejected naming labels', () =>
+    spec
+      .given(...fundedIndividual('cb-projects'))
+      .when(
+        batch([
+          {
+            accountId: 'cb-projects',
+            ...usage('cb-p1', 'test.unit', '1'),
+            project: 'alpha',
+            labels: { env: 'dev' },
+          },
+          { accountId: 'cb-projects', ...usage('cb-p2', 'test.unit', '1'), labels: { 'bad key': 'x' } },
+        ]),
+      )
+      .then(
+        expectResponse(200, {
+          accepted: 1,
+          rejected: 1,
+          results: [
+            { index: 0, result: 'accepted' },
+            { index: 1, result: 'rejected', code: 'VALIDATION_FAILED', field: 'labels' },
+          ],
+        }),
+        expectNewEvents('ledger-cb-projects@2026-03', [
+          {
+            type: 'ResourceConsumed',
+            data: { usageRecordId: 'cb-p1', project: 'alpha', labels: { env: 'dev' } },
+          },
         ]),
       ));
 

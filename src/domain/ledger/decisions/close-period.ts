@@ -9,6 +9,8 @@ import {
   outstandingBills,
   serviceTotals,
   skuTotals,
+  projectTotals,
+  withProjects,
   type LedgerState,
 } from '../ledger-state.js';
 import { accept, reject, type Decision } from './decision.js';
@@ -88,6 +90,7 @@ export function decideClosePeriod(
       penalties: preview.penalties.toFixed(),
       byService: serviceTotals(preview),
       bySku: skuTotals(preview),
+      ...withProjects(projectTotals(preview)),
       carried: carriedState(preview),
       ...(final ? { endsEarlyAt: final.endsAt, finalDay: final.lastDay } : {}),
       ...(corrections.length > 0 ? { corrections } : {}),

@@ -12,6 +12,7 @@ import { consequencesOfCharge } from './charge-consequences.js';
 import { accept, duplicate, reject, type Decision } from './decision.js';
 import { usageInstant } from './instants.js';
 import { withTrialEnd } from './trial-end.js';
+import { attributionProblem, storedAttribution } from '../usage-attribution.js';
 
 /**
  * Usage of a resource, rated by the catalog in force at the usage time and charged to grants first, then
@@ -25,6 +26,8 @@ export function decideConsumeResource(
   context: LedgerContext,
 ): Decision {
   if (state.usageRecords.has(command.usageRecordId)) return duplicate();
+  const misattributed = attributionProblem(command);
+  if (misattributed) return reject('INVALID_ATTRIBUTION', misattributed.message, misattributed.field);
   const start = Date.parse(command.windowStart);
   const end = Date.parse(command.windowEnd);
   if (Number.isNaN(start) || Number.isNaN(end) || start > end) {
@@ -113,6 +116,7 @@ export function decideConsumeResource(
           ? { listAmount: rated.amount, commitmentId: applied.commitmentId, discountPercent: applied.percent }
           : { listAmount: rated.amount, discountId: applied.discountId, discountPercent: applied.percent }
         : {}),
+      ...storedAttribution(command),
     },
   };
   return accept(
