@@ -18,6 +18,7 @@ const NAMES = [
   'documents',
   'document-registers',
   'billing-report',
+  'costs',
 ];
 
 /** Probes carry no key: both routes are public, and a key nobody issued does not matter either. */

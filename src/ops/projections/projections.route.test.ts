@@ -19,6 +19,7 @@ const NAMES = [
   'documents',
   'document-registers',
   'billing-report',
+  'costs',
 ];
 const REQUEST_ID = /^[0-9a-f-]{36}$/;
 
