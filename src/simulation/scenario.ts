@@ -11,6 +11,10 @@ import { RequestTopUpBill } from '../ledger/request-top-up-bill/request-top-up-b
 import { SetCreditLimit } from '../ledger/set-credit-limit/set-credit-limit.command.js';
 import { TopUp } from '../ledger/top-up/top-up.command.js';
 import { ConfigureAutoTopUp } from '../ledger/configure-auto-top-up/configure-auto-top-up.command.js';
+import { Adjust } from '../ledger/adjust/adjust.command.js';
+import { VoidUsageRecord } from '../ledger/void-usage/void-usage.command.js';
+import { RequestRefund } from '../ledger/request-refund/request-refund.command.js';
+import { CloseAccount } from '../accounts/close-account/close-account.command.js';
 import { InProcessPaymentGateway } from '../ledger/payment-gateway/in-process-payment-gateway.js';
 import { PriceCatalogProvider } from '../ledger/price-catalog.provider.js';
 import { VirtualClock } from '../platform/clock/clock.js';
@@ -39,7 +43,33 @@ export interface Scenario {
     { at: string } & (
       | { openAccount: Omit<OpenAccountCommand, 'at'> }
       | { topUp: { account: string; paymentId: string; amount: string; channel: 'card' | 'bank-transfer' } }
-      | { usage: { account: string; usageRecordId: string; sku: string; quantity: string } }
+      | {
+          /** Usage metered now; with a window, usage reported late (issue 14: a closed period's). */
+          usage: {
+            account: string;
+            usageRecordId: string;
+            sku: string;
+            quantity: string;
+            windowStart?: string;
+            windowEnd?: string;
+          };
+        }
+      | {
+          adjust: {
+            account: string;
+            adjustmentId: string;
+            direction: 'credit' | 'debit';
+            amount: string;
+            period: string;
+            service: string;
+            sku?: string;
+            reason: string;
+            reference?: string;
+          };
+        }
+      | { voidUsage: { account: string; usageRecordId: string; reason: string; reference?: string } }
+      | { refund: { account: string; refundId: string; amount: string; reason: string } }
+      | { closeAccount: { account: string; reason?: string } }
       | { grant: { account: string; grantId: string; amount: string; days?: number; kind?: string } }
       | { creditLimit: { account: string; creditLimit: string } }
       | {
@@ -83,10 +113,11 @@ export async function runScenario(
   const db = new SqliteReadModelDb(':memory:');
   const documentsDb = new SqliteReadModelDb(':memory:');
   const autoTopUpsDb = new SqliteReadModelDb(':memory:');
+  const refundsDb = new SqliteReadModelDb(':memory:');
   const engine = wireTimelines(
     context,
     { eventStore: store, clock, profiles },
-    { timelines: db, documents: documentsDb, autoTopUps: autoTopUpsDb },
+    { timelines: db, documents: documentsDb, autoTopUps: autoTopUpsDb, refunds: refundsDb },
   );
   const rejected: string[] = [];
   await engine.start();
@@ -103,9 +134,29 @@ export async function runScenario(
           const { account, ...payment } = step.topUp;
           await commands.execute(new TopUp(account, { ...payment, at }, meta));
         } else if ('usage' in step) {
-          const { account, ...usage } = step.usage;
+          const { account, windowStart, windowEnd, ...usage } = step.usage;
+          const window = { windowStart: windowStart ?? at, windowEnd: windowEnd ?? at };
+          await commands.execute(new ConsumeResource(account, { ...usage, ...window }, meta));
+        } else if ('adjust' in step) {
+          const { account, ...adjustment } = step.adjust;
+          await commands.execute(new Adjust(account, adjustment, at, { ...meta, actor: 'ops:simulation' }));
+        } else if ('voidUsage' in step) {
+          const { account, usageRecordId, ...why } = step.voidUsage;
           await commands.execute(
-            new ConsumeResource(account, { ...usage, windowStart: at, windowEnd: at }, meta),
+            new VoidUsageRecord(account, usageRecordId, why, at, { ...meta, actor: 'ops:simulation' }),
+          );
+        } else if ('refund' in step) {
+          const { account, refundId, amount, reason } = step.refund;
+          await commands.execute(
+            new RequestRefund(account, refundId, amount, reason, 'ops:simulation', at, meta),
+          );
+        } else if ('closeAccount' in step) {
+          const { account, reason } = step.closeAccount;
+          await commands.execute(
+            new CloseAccount(
+              { accountId: account, at, by: 'simulation', ...(reason ? { reason } : {}) },
+              meta,
+            ),
           );
         } else if ('grant' in step) {
           const { account, days, kind, ...grant } = step.grant;
@@ -160,6 +211,7 @@ export async function runScenario(
     await db.close();
     await documentsDb.close();
     await autoTopUpsDb.close();
+    await refundsDb.close();
     await store.close();
     vault.close();
     rmSync(dir, { recursive: true, force: true });
@@ -188,7 +240,38 @@ function describe(event: RecordedEvent): TimelineLine | undefined {
         'usage',
         `${d.quantity} ${d.sku} = ${d.amount} (grants ${(d.fromGrants as unknown[]).length ? 'used' : '—'}) → balance ${d.balanceAfter}`,
       );
+    case 'ChargeCorrected': {
+      const by = `${String(d.by)}: ${String(d.reason)}`;
+      return line(
+        `correction (${String(d.kind)})`,
+        `${String(d.correctsPeriod)} ${String(d.sku ?? d.service)} ${signed(String(d.amount))} (${by}) → balance ${String(d.balanceAfter)}`,
+      );
+    }
+    case 'RefundRequested':
+      return line(
+        'refund requested',
+        `${String(d.refundId)}: ${String(d.amount)} to ${(d.parts as Array<{ paymentId: string; channel: string; amount: string }>).map((p) => `${p.paymentId} (${p.channel}) ${p.amount}`).join(', ')} → balance ${String(d.balanceAfter)}`,
+      );
+    case 'RefundCompleted':
+      return line('refund completed', `${String(d.refundId)}${d.paymentId ? ` ${String(d.paymentId)}` : ''}`);
+    case 'RefundFailed':
+      return line('refund failed', `${String(d.refundId)}: ${String(d.reason)}`);
+    case 'AccountClosureRequested':
+      return line('closure requested', `by ${String(d.by)}${d.reason ? `: ${String(d.reason)}` : ''}`);
+    case 'ClosedAccountDeletionDeferred':
+      return line(
+        'deletion deferred',
+        `${String(d.code)}: ${String(d.reason)}, again at ${String(d.retryAt)}`,
+      );
     case 'DocumentIssued': {
+      const change = d.change as Record<'increase' | 'decrease', { gross: string; vat: string }> | undefined;
+      if (change) {
+        const corrects = d.corrects as { number: string; date: string };
+        return line(
+          'document',
+          `${String(d.kind)} ${String(d.number)} dated ${String(d.date)} to ${corrects.number} of ${corrects.date}: increase ${change.increase.gross} (VAT ${change.increase.vat}), decrease ${change.decrease.gross} (VAT ${change.decrease.vat})`,
+        );
+      }
       const totals = d.totals as { gross: string; vat: string };
       const amount =
         d.kind === 'bill'
@@ -256,6 +339,9 @@ function describe(event: RecordedEvent): TimelineLine | undefined {
       return undefined;
   }
 }
+
+/** An amount with its sign: a correction adds (+) or gives back (−). */
+const signed = (amount: string) => (amount.startsWith('-') ? amount : `+${amount}`);
 
 export function formatTimeline(lines: TimelineLine[]): string {
   return lines
