@@ -3,6 +3,8 @@ import type {
   FinalRefundRequest,
   FinalRefundStatus,
 } from '../../src/accounts/close-account/final-refund.port.js';
+import { localDate } from '../../src/domain/shared/reporting-period.js';
+import { InProcessPaymentGateway } from '../../src/ledger/payment-gateway/in-process-payment-gateway.js';
 import { RunningTimelines } from '../../src/timelines/running-timelines.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { suspendableLegal } from '../support/given-accounts.js';
@@ -183,6 +185,63 @@ describe('closing an account mid-month, end to end on the virtual clock (issue 1
     });
     expect((await pending()).map((d) => [d.kind, d.dueAt])).toEqual([
       ['delete-closed-account', '2026-03-17T09:00:00.000Z'],
+    ]);
+  });
+
+  it('with refunds wired: the final refund is paid out after the closure month, and the reconciliation report shows it', async () => {
+    // The refunds use case behind the saga (the default BusFinalRefund) and a gateway that pays at once.
+    const gateway = new InProcessPaymentGateway();
+    await api.close();
+    api = await startTestApi('2026-03-01T06:00:00.000Z', ':memory:', {}, {}, () => ({
+      paymentGateway: gateway,
+    }));
+    expect((await api.call('POST', '/v1/accounts', suspendableLegal(ID))).status).toBe(201);
+    const topUp = { paymentId: 'cc-p3', amount: '5000', currency: 'RUB', channel: 'bank-transfer' };
+    expect((await api.call('POST', `/v1/accounts/${ID}/top-ups`, topUp)).status).toBe(201);
+    await api.advanceTo('2026-03-10T09:00:00.000Z');
+    const used = usage('cc-u3', 'test.unit', '1220', '2026-03-10T12:00:00+03:00');
+    expect((await api.call('POST', `/v1/accounts/${ID}/usage`, used)).status).toBe(201);
+    await api.advanceTo(CLOSURE);
+    expect((await api.call('POST', `/v1/accounts/${ID}/closure`, {})).status).toBe(201);
+
+    // The rest of March has no open period: the refund is asked once April has begun, and paid out.
+    await api.advanceTo('2026-04-01T10:00:00.000Z');
+    const april = await api.store.readStream(`ledger-${ID}@2026-04`);
+    const completed = april.find((e) => e.type === 'RefundCompleted');
+    expect(april.find((e) => e.type === 'RefundRequested')?.data).toMatchObject({
+      refundId: `${ID}-closure`,
+      amount: '3780',
+      parts: [{ paymentId: 'cc-p3', channel: 'bank-transfer', amount: '3780' }],
+    });
+    expect(completed).toBeDefined();
+    const completedOn = (completed!.data as { at: string }).at;
+    expect([...gateway.refundsPaid.values()]).toEqual([
+      expect.objectContaining({ paymentId: 'cc-p3', amount: '3780', channel: 'bank-transfer' }),
+    ]);
+
+    // The final report to the closure day: the advance is still owed to the customer.
+    const summary = await read(`/v1/accounts/${ID}`);
+    const final = await read(summary.closure.finalReconciliation);
+    expect(final).toMatchObject({ closingBalance: '-3780.00', owedBy: 'provider', owedAmount: '3780.00' });
+    // To the day the refund completed: the money returned is a row, and nobody owes anything.
+    const day = localDate(completedOn, 'Europe/Moscow');
+    const settled = await read(`/v1/accounts/${ID}/reconciliation?from=2026-03-01&to=${day}`);
+    expect(settled).toMatchObject({
+      turnover: { debit: '5000.00', credit: '5000.00' },
+      closingBalance: '0.00',
+      owedBy: 'nobody',
+    });
+    expect(settled.lines).toEqual([
+      expect.objectContaining({ entryType: 'payment', reference: 'cc-p3', credit: '5000.00' }),
+      expect.objectContaining({ entryType: 'document', date: '2026-03-15', debit: '1220.00' }),
+      {
+        date: day,
+        entryType: 'refund',
+        description: `Refund ${ID}-closure/cc-p3 (bank-transfer)`,
+        reference: `${ID}-closure/cc-p3`,
+        debit: '3780.00',
+        credit: '0.00',
+      },
     ]);
   });
 });

@@ -7,6 +7,7 @@ import type {
   ReconciliationLine,
   ReconciliationReport,
 } from '../../domain/documents/index.js';
+import { referenceOf } from '../../domain/documents/reconciliation.js';
 import type { PaymentChannel } from '../../domain/policies/policy-profile.js';
 import type { VatJurisdiction } from '../../domain/shared/vat.js';
 import { DASH, basisOf, currencyOf, formatAmount, formatDate, inWords, taxIdOf } from './form-common.js';
@@ -20,7 +21,8 @@ export interface ReconciliationFormContext {
   readonly jurisdiction: VatJurisdiction;
   readonly signatories?: IssuerSignatories;
   /**
-   * The entries the report was computed from: a line names its document's kind or its payment's channel in
+   * The entries the report was computed from: a line names its document's kind or its payment's (or refund's)
+   * channel in
    * Russian from them (the report's own descriptions are English); a line without its entry keeps that.
    */
   readonly entries?: readonly ReconciliationEntry[];
@@ -57,7 +59,7 @@ const CHANNEL_NAMES: Readonly<Record<PaymentChannel, string>> = {
  * The reconciliation report (акт сверки взаимных расчётов) as the form both parties sign: the period, the
  * parties and the basis, the currency; a two-sided table — the issuer's books filled in, the customer's
  * columns left blank for the customer to fill (standard practice) — with the opening balance, one row per
- * document (debit) and payment (credit), the turnovers and the closing balance; who owes whom on the last
+ * document and completed refund part (debit) and payment (credit), the turnovers and the closing balance; who owes whom on the last
  * day in figures and in words; both parties' signature blocks. Every amount is the report's own.
  */
 export function renderReconciliation(
@@ -193,16 +195,17 @@ const keyOf = (line: Pick<ReconciliationLine, 'entryType' | 'reference'>) =>
 /** Each entry's line name in Russian, by the line's key (entry type and reference, as the report forms it). */
 function namesOf(entries: readonly ReconciliationEntry[]): Map<string, string> {
   return new Map(
-    entries.map((entry) =>
-      entry.type === 'document'
-        ? [
-            keyOf({ entryType: 'document', reference: entry.number ?? entry.documentId }),
-            `${DOCUMENT_NAMES[entry.kind]} № ${entry.number ?? entry.documentId}`,
-          ]
-        : [
-            keyOf({ entryType: 'payment', reference: entry.paymentId }),
-            `Оплата № ${entry.paymentId} (${CHANNEL_NAMES[entry.channel]})`,
-          ],
-    ),
+    entries.map((entry): [string, string] => {
+      const key = keyOf({ entryType: entry.type, reference: referenceOf(entry) });
+      if (entry.type === 'document')
+        return [key, `${DOCUMENT_NAMES[entry.kind]} № ${entry.number ?? entry.documentId}`];
+      if (entry.type === 'refund')
+        return [
+          key,
+          `Возврат денежных средств № ${entry.refundId} по оплате № ${entry.paymentId} ` +
+            `(${CHANNEL_NAMES[entry.channel]})`,
+        ];
+      return [key, `Оплата № ${entry.paymentId} (${CHANNEL_NAMES[entry.channel]})`];
+    }),
   );
 }

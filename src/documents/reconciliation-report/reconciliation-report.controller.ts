@@ -21,6 +21,7 @@ import {
   vatJurisdictionOf,
   type ReconciliationEntry,
 } from '../../domain/documents/index.js';
+import { refundEntries, type RefundEvent } from '../../domain/documents/reconciliation.js';
 import type { LedgerEventOf } from '../../domain/ledger/ledger-events.js';
 import { addCalendarDays, localDate } from '../../domain/shared/reporting-period.js';
 import { EVENT_STORE, type EventStore } from '../../platform/event-store/event-store.port.js';
@@ -44,12 +45,16 @@ export class ReconciliationReportController {
     @Optional() @Inject(ReadModels) private readonly readModels?: ReadModels,
   ) {}
 
-  /** Акт сверки for any date range: documents (debit) and eligible payments (credit), who owes whom. */
+  /**
+   * Акт сверки for any date range: documents and completed refunds (debit), eligible payments (credit), who
+   * owes whom.
+   */
   @Get('reconciliation')
   @RequireScopes('read')
   @ApiRead({
     summary: 'The reconciliation report',
-    description: 'Documents and payments between the dates, with opening and closing balances.',
+    description:
+      'Documents, payments and completed refunds between the dates, with opening and closing balances.',
     params: [{ name: 'accountId', description: 'The account', example: 'romashka' }],
     query: [
       dateQuery('from', 'First local date (YYYY-MM-DD)'),
@@ -143,7 +148,7 @@ export class ReconciliationReportController {
 
   /**
    * Documents (from the documents read model once it has caught up with the log, else from the documents
-   * stream) and the payments the ledger recorded (from the log), by date.
+   * stream), the payments and the completed refunds the ledger recorded (from the log), by date.
    */
   private async entries(accountId: string, timeZone: string): Promise<ReconciliationEntry[]> {
     const read = await this.readModels?.read(
@@ -153,13 +158,23 @@ export class ReconciliationReportController {
     );
     const issued = read?.served && read.value ? read.value : await this.documents.list(accountId);
     const documents = issued.map(documentEntry);
-    const deposits = (
+    const ledger = (
       await this.store.readAll({
-        filter: { streamPrefixes: [accountLedgerPrefix(accountId)], eventTypes: ['FundsDeposited'] },
+        filter: {
+          streamPrefixes: [accountLedgerPrefix(accountId)],
+          eventTypes: ['FundsDeposited', 'RefundRequested', 'RefundCompleted'],
+        },
       })
-    )
-      .filter((e) => e.streamId.startsWith(accountLedgerPrefix(accountId)))
+    ).filter((e) => e.streamId.startsWith(accountLedgerPrefix(accountId)));
+    const deposits = ledger
+      .filter((e) => e.type === 'FundsDeposited')
       .map((e) => paymentEntry(e.data as LedgerEventOf<'FundsDeposited'>['data'], timeZone));
-    return [...documents, ...deposits].sort((a, b) => a.date.localeCompare(b.date));
+    const refunds = refundEntries(
+      ledger
+        .filter((e) => e.type === 'RefundRequested' || e.type === 'RefundCompleted')
+        .map((e) => ({ type: e.type, data: e.data }) as RefundEvent),
+      timeZone,
+    );
+    return [...documents, ...deposits, ...refunds].sort((a, b) => a.date.localeCompare(b.date));
   }
 }

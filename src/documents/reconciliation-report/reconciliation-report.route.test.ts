@@ -283,10 +283,14 @@ const expectPdfOfTheReport =
         /\u00a0/g,
         ' ',
       );
+      // A refund part's reference is `<refund id>/<payment id>`; the form names both.
+      const [refundId, paymentId] = line.reference.split('/');
+      const named =
+        line.entryType === 'refund'
+          ? `Возврат денежных средств № ${escape(refundId!)} по оплате № ${escape(paymentId!)}`
+          : `(Оплата|Акт|УПД) № ${escape(line.reference)}`;
       expect(text).toMatch(
-        new RegExp(
-          `${escape(formatDate(line.date))} (Оплата|Акт|УПД) № ${escape(line.reference)}( \\([^)]+\\))? ${escape(amount)} `,
-        ),
+        new RegExp(`${escape(formatDate(line.date))} ${named}( \\([^)]+\\))? ${escape(amount)} `),
       );
     }
     // What the report leaves out is not on the form either.
@@ -384,4 +388,97 @@ describe('GET /v1/accounts/:id/reconciliation.pdf', () => {
       .given(marchClosed)
       .when(reconciliationPdf('rr-vektor', '?from=2026-03-01&to=2026-03-31', null))
       .then(expectProblem(401, 'UNAUTHENTICATED'), expectNoNewEvents()));
+});
+
+/**
+ * rr-refund (second provider: act; cards and bank transfers count): in April paid 1 000.00 by bank transfer
+ * and 500.00 by card, used 1 220.00 (the act at April's end); on 2 May the 280.00 left — the card's, the
+ * bank transfer being spent first — asked back; the gateway answers through its callback on 4 May.
+ */
+const refundCompleted = once(async (api: TestApi) => {
+  await api.advanceTo('2026-04-03T09:00:00.000Z');
+  await api.call('POST', '/v1/accounts', {
+    ...creditLegal('rr-refund'),
+    openedAt: '2026-04-03T12:00:00+03:00',
+  });
+  await topUp(api, 'rr-refund', 'rf-p1', '1000.00', 'bank-transfer', '2026-04-03T12:00:00+03:00');
+  await topUp(api, 'rr-refund', 'rf-p2', '500.00', 'card', '2026-04-03T12:00:00+03:00');
+  await api.call(
+    'POST',
+    '/v1/accounts/rr-refund/usage',
+    usage('rf-u1', 'test.unit', '1220', '2026-04-03T12:00:00+03:00'),
+  );
+  await api.advanceTo('2026-05-02T09:00:00.000Z');
+  const asked = await api.call(
+    'POST',
+    '/v1/accounts/rr-refund/refunds',
+    { refundId: 'rf-1', amount: 'all', reason: 'moving out' },
+    { role: 'ops' },
+  );
+  expect(asked.status).toBe(201);
+  await api.advanceTo('2026-05-04T09:00:00.000Z');
+  const answered = await api.call('POST', '/v1/payment-gateway/refunds/rf-1', {
+    accountId: 'rr-refund',
+    status: 'succeeded',
+  });
+  expect(answered.status).toBe(200);
+});
+
+describe('a completed refund in the reconciliation report (issue 14)', () => {
+  const RANGE = '?from=2026-04-01&to=2026-05-31';
+
+  it('JSON: the money returned is a debit row on the day it completed, and nobody owes anything after it', () =>
+    spec
+      .given(refundCompleted)
+      .when(reconciliation('rr-refund', RANGE))
+      .then(
+        expectResponse(200, {
+          opening: { debit: '0.00', credit: '0.00' },
+          turnover: { debit: '1500.00', credit: '1500.00' },
+          closingBalance: '0.00',
+          owedBy: 'nobody',
+          // Only the VAT invoice: both channels count here, so do the refunds to them.
+          excluded: [{ reference: NUMBER, reason: 'not-a-services-document' }],
+        }),
+        (result) =>
+          expect(result.body.lines).toEqual([
+            expect.objectContaining({ date: '2026-04-03', reference: 'rf-p1', credit: '1000.00' }),
+            expect.objectContaining({ date: '2026-04-03', reference: 'rf-p2', credit: '500.00' }),
+            expect.objectContaining({ entryType: 'document', date: '2026-04-30', debit: '1220.00' }),
+            {
+              date: '2026-05-04',
+              entryType: 'refund',
+              description: 'Refund rf-1/rf-p2 (card)',
+              reference: 'rf-1/rf-p2',
+              debit: '280.00',
+              credit: '0.00',
+            },
+          ]),
+        expectNoNewEvents(),
+      ));
+
+  it('the ledger agrees: its balance is zero, the refund completed', () =>
+    spec
+      .given(refundCompleted)
+      .when({ method: 'GET', path: '/v1/accounts/rr-refund', role: 'auditor' })
+      .then(expectResponse(200, { balance: expect.stringMatching(/^0(\.0+)?$/) })));
+
+  it('before the gateway answered, the money is still the customer’s advance in the report', () =>
+    spec
+      .given(refundCompleted)
+      .when(reconciliation('rr-refund', '?from=2026-04-01&to=2026-05-03'))
+      .then(expectResponse(200, { closingBalance: '-280.00', owedBy: 'provider', owedAmount: '280.00' })));
+
+  it('PDF: the refund row «Возврат денежных средств» with the payment it returns and the channel', () =>
+    spec
+      .given(refundCompleted)
+      .when(reconciliationPdf('rr-refund', RANGE))
+      .then(
+        expectPdfOfTheReport('rr-refund', RANGE, [
+          '04.05.2026 Возврат денежных средств № rf-1 по оплате № rf-p2 (банковская карта) 280,00',
+          'Обороты за период 1 500,00 1 500,00',
+          'На 31.05.2026 задолженность отсутствует.',
+        ]),
+        expectNoNewEvents(),
+      ));
 });

@@ -2,10 +2,13 @@
  * Reconciliation report (акт сверки, rules §9), on request for any date range, from the provider's side:
  * debit = documents that confirm services (acts, UPDs), credit = payments through the channels the
  * profile lists. VAT invoices repeat their act and bills are not accounting documents, so neither is a
- * line; card top-ups are excluded where the profile says so. Balance = debit − credit: positive, the
+ * line; card top-ups are excluded where the profile says so. Money returned to the customer (a refund part,
+ * on the day the gateway completed it) is a debit: it reduces the customer's advance like a document; a refund
+ * to a channel the profile leaves out is left out with its payments. Balance = debit − credit: positive, the
  * customer owes the provider; negative, the provider owes the customer (an unused prepayment).
  */
 import type { LedgerEventOf } from '../ledger/ledger-events.js';
+import type { RefundPart } from '../ledger/refund-state.js';
 import type { DocumentKind, PaymentChannel } from '../policies/policy-profile.js';
 import { epochDayOf, type LocalDate } from '../shared/calendar.js';
 import { DomainError, describeValue } from '../shared/errors.js';
@@ -47,6 +50,15 @@ export type ReconciliationEntry =
       readonly paymentId: string;
       readonly channel: PaymentChannel;
       readonly amount: string;
+    }
+  | {
+      /** One part of a refund, completed on `date`: money returned by the payment's channel (debit). */
+      readonly type: 'refund';
+      readonly date: LocalDate;
+      readonly refundId: string;
+      readonly paymentId: string;
+      readonly channel: PaymentChannel;
+      readonly amount: string;
     };
 
 export interface ReconciliationRequest {
@@ -73,9 +85,9 @@ export interface DebitCredit {
 
 export interface ReconciliationLine extends DebitCredit {
   readonly date: LocalDate;
-  readonly entryType: 'document' | 'payment';
+  readonly entryType: 'document' | 'payment' | 'refund';
   readonly description: string;
-  /** Document number (or id when unnumbered) or payment id. */
+  /** Document number (or id when unnumbered), payment id, or `<refund id>/<payment id>` of a refund part. */
   readonly reference: string;
 }
 
@@ -180,6 +192,24 @@ export function reconcile(request: ReconciliationRequest): ReconciliationReport 
           credit: printed(decrease),
         },
       });
+    } else if (entry.type === 'refund') {
+      // The payment it returns was left out: so is its return (both sides of the same money).
+      if (!request.eligibleChannels.includes(entry.channel)) {
+        excluded.push({ reference, reason: 'channel-not-eligible' });
+        return;
+      }
+      debit = debit.add(amount);
+      counted.push({
+        index,
+        line: {
+          date: entry.date,
+          entryType: 'refund',
+          description: `Refund ${reference} (${entry.channel})`,
+          reference,
+          debit: printed(amount),
+          credit: printed(zero),
+        },
+      });
     } else {
       if (!request.eligibleChannels.includes(entry.channel)) {
         excluded.push({ reference, reason: 'channel-not-eligible' });
@@ -261,6 +291,42 @@ export function paymentEntry(
   };
 }
 
+/** The ledger's refund events an account's report reads, in the log's order (across its periods). */
+export type RefundEvent = LedgerEventOf<'RefundRequested'> | LedgerEventOf<'RefundCompleted'>;
+
+/**
+ * Completed refund parts as reconciliation entries, each dated by the local day its RefundCompleted was
+ * booked: the money leaves the customer's advance then (an accountant books the payout when it is made); a
+ * part requested and not yet answered, or failed (its money back on the balance), is no entry. A
+ * RefundCompleted without `paymentId` completes every part still pending, as the ledger evolves it.
+ */
+export function refundEntries(events: readonly RefundEvent[], timeZone: string): ReconciliationEntry[] {
+  const pending = new Map<string, Map<string, RefundPart>>();
+  const entries: ReconciliationEntry[] = [];
+  for (const event of events) {
+    if (event.type === 'RefundRequested') {
+      pending.set(event.data.refundId, new Map(event.data.parts.map((p) => [p.paymentId, p])));
+      continue;
+    }
+    const { refundId, paymentId, at } = event.data;
+    const parts = pending.get(refundId);
+    if (!parts) continue;
+    for (const part of [...parts.values()]) {
+      if (paymentId !== undefined && part.paymentId !== paymentId) continue;
+      parts.delete(part.paymentId);
+      entries.push({
+        type: 'refund',
+        date: localDate(at, timeZone),
+        refundId,
+        paymentId: part.paymentId,
+        channel: part.channel,
+        amount: part.amount,
+      });
+    }
+  }
+  return entries;
+}
+
 const DOCUMENT_TITLES: Readonly<Record<ReconciliationDocumentKind, string>> = {
   'corrective-act': 'Corrective act',
   ukd: 'UKD',
@@ -272,8 +338,9 @@ const DOCUMENT_TITLES: Readonly<Record<ReconciliationDocumentKind, string>> = {
   bill: 'Bill',
 };
 
-function referenceOf(entry: ReconciliationEntry): string {
-  return entry.type === 'document' ? (entry.number ?? entry.documentId) : entry.paymentId;
+export function referenceOf(entry: ReconciliationEntry): string {
+  if (entry.type === 'document') return entry.number ?? entry.documentId;
+  return entry.type === 'refund' ? `${entry.refundId}/${entry.paymentId}` : entry.paymentId;
 }
 
 /** A signed balance in the report's two columns: debit when > 0, credit when < 0. */

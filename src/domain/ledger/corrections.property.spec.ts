@@ -5,33 +5,9 @@ import type { LedgerCommand } from './ledger-commands.js';
 import { decideLedger } from './ledger-decide.js';
 import type { LedgerEvent } from './ledger-events.js';
 import { carriedState, evolveLedger, initialLedgerState, type LedgerState } from './ledger-state.js';
-import { contextFor, emptyCarried, MARCH } from './ledger.fixtures.js';
+import { contextFor, emptyCarried } from './ledger.fixtures.js';
+import { PERIODS, money, openedPeriod, quantity } from './ledger-history.fixtures.js';
 import { usageRecordFacts } from './usage-records.js';
-
-const PERIODS = [
-  { ...MARCH, at: '2026-03-10T09:00:00.000Z' },
-  {
-    periodId: '2026-04',
-    startsAt: MARCH.endsAt,
-    endsAt: '2026-04-30T21:00:00.000Z',
-    lastDay: '2026-04-30',
-    at: '2026-04-05T09:00:00.000Z',
-  },
-  {
-    periodId: '2026-05',
-    startsAt: '2026-04-30T21:00:00.000Z',
-    endsAt: '2026-05-31T21:00:00.000Z',
-    lastDay: '2026-05-31',
-    at: '2026-05-03T09:00:00.000Z',
-  },
-];
-
-const money = fc
-  .tuple(fc.integer({ min: 0, max: 5_000 }), fc.integer({ min: 0, max: 99 }))
-  .map(([units, cents]) => new Big(units).plus(new Big(cents).div(100)).toFixed());
-const quantity = fc
-  .tuple(fc.integer({ min: 0, max: 2_000 }), fc.integer({ min: 0, max: 999_999 }))
-  .map(([units, micro]) => new Big(units).plus(new Big(micro).div(1_000_000)).toFixed());
 
 const step = fc.oneof(
   fc.record({ kind: fc.constant('top-up' as const), amount: money.filter((a) => new Big(a).gte(10)) }),
@@ -77,20 +53,7 @@ describe('corrections conserve money (issue 14)', () => {
           plan.forEach((steps, p) => {
             const period = PERIODS[p]!;
             const { at } = period;
-            const opened: LedgerEvent = {
-              type: 'PeriodOpened',
-              data: {
-                accountId: 'acc-1',
-                periodId: period.periodId,
-                startsAt: period.startsAt,
-                endsAt: period.endsAt,
-                lastDay: period.lastDay,
-                currency: 'RUB',
-                profileId,
-                profileVersion: 1,
-                carried,
-              },
-            };
+            const opened = openedPeriod(period, profileId, carried);
             const events: LedgerEvent[] = [opened];
             periods.push({ periodId: period.periodId, events });
             state = evolveLedger(initialLedgerState(), opened);

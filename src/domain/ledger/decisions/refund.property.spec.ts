@@ -7,12 +7,13 @@ import type { LedgerEvent } from '../ledger-events.js';
 import { evolveLedger, initialLedgerState, type LedgerState } from '../ledger-state.js';
 import { IN_MARCH, MARCH, contextFor, periodOpened } from '../ledger.fixtures.js';
 import { fundingOfDeposits, REFUNDABLE_CHANNELS } from '../refund-state.js';
+import { kopecks } from '../ledger-history.fixtures.js';
 import { refundableNow } from './refund.js';
 
 /** Kopecks, as payments and refunds carry them. */
-const money = fc.integer({ min: 1, max: 200_000 }).map((k) => new Big(k).div(100).toFixed());
+const money = kopecks(1, 200_000);
 
-const smallMoney = fc.integer({ min: 1, max: 50_000 }).map((k) => new Big(k).div(100).toFixed());
+const smallMoney = kopecks(1, 50_000);
 
 const step = fc.oneof(
   {
