@@ -37,7 +37,10 @@ export class BusFinalRefund implements FinalRefund {
     const { final, latest } = await this.ledger.closingLedger(accountId);
     if (!final || !latest) return 'pending';
     const record = latest.refunds.get(refundId);
-    if (record) return refundStatus(record) === 'completed' ? 'completed' : 'pending';
+    // Completed, and nothing left: money tied to no payment (given back by a correction when no deposit of
+    // its source was left) is refunded by ops by hand, and the deletion waits for it.
+    if (record)
+      return refundStatus(record) === 'completed' && latest.balance.lte(0) ? 'completed' : 'pending';
     if (latest.settledRefundIds.includes(refundId)) return latest.balance.gt(0) ? 'pending' : 'completed';
     // Not asked yet (the closure month had no open period): ask now, once the month after it has begun.
     const now = this.clock.now().toISOString();

@@ -287,6 +287,14 @@ function lineFor(lines: readonly DocumentLine[], c: ChargeCorrection, timeZone: 
           lines,
           (l) => l.service === c.service && l.category === c.category && l.sku === undefined,
         );
+  if (candidates.length === 0 && c.sku === undefined) {
+    // An adjustment naming only its service changes that service's largest line (printed per SKU).
+    const ofService = indexesWhere(lines, (l) => l.service === c.service && l.category === c.category);
+    return ofService.reduce(
+      (best, i) => (best < 0 || new Big(lines[i]!.gross).gt(lines[best]!.gross) ? i : best),
+      -1,
+    );
+  }
   if (candidates.length <= 1) return candidates[0] ?? -1;
   const day = c.usage ? localDate(c.usage.windowStart, timeZone) : undefined;
   const holding = candidates.find(

@@ -22,6 +22,7 @@ import {
   giveBack,
   takeParts,
   unspentDeposits,
+  REFUNDABLE_CHANNELS,
   type DepositQueue,
   type RefundRecord,
 } from './refund-state.js';
@@ -511,9 +512,10 @@ function chargeCorrected(state: LedgerState, d: ChargeCorrection): LedgerState {
       // Money given back for a charge once run on credit is no debt any more: it counts as it always did.
       const source = part.source === 'credit' ? 'unattributed' : part.source;
       funding = depositFunding(funding, source, back, balance);
-      // Given back, it is tied to no payment: unspent again, but not refunded automatically (rules: Refunds).
+      // Given back, it is unspent again with the latest unspent payment of its source, so a refund returns it
+      // by the channel it came by; with none left, it is tied to no payment (refunded by ops by hand).
       const unspent = back.minus(balance.lt('0') ? balance.neg() : new Big(0));
-      if (unspent.gt('0')) unspentDeposits = [...unspentDeposits, { source, amount: unspent }];
+      if (unspent.gt('0')) unspentDeposits = givenBack(unspentDeposits, source, unspent);
       balance = balance.plus(back);
     }
     balance = state.balance.minus(fromBalance);
@@ -584,6 +586,20 @@ function settled(
     p.outcome === 'pending' && (paymentId ?? p.paymentId) === p.paymentId ? { ...p, outcome } : p,
   );
   return { ...state, refunds: withEntry(state.refunds, refundId, { ...record, parts }) };
+}
+
+/** Money a correction gives back joins the latest unspent deposit of its source (see chargeCorrected). */
+function givenBack(queue: DepositQueue, source: FundingSource, amount: Big): DepositQueue {
+  const latest = [...queue].reverse();
+  const own = latest.find((d) => d.source === source && d.paymentId);
+  if (own) return [...queue, { paymentId: own.paymentId, source, amount }];
+  // A credit (ops' 'internal' money) reverses charges paid from deposits: it is the customer's paid money
+  // again, refundable with the latest refundable payment still unspent.
+  const paid = (REFUNDABLE_CHANNELS as readonly string[]).includes(source)
+    ? undefined
+    : latest.find((d) => d.paymentId && (REFUNDABLE_CHANNELS as readonly string[]).includes(d.source));
+  if (paid) return [...queue, { paymentId: paid.paymentId, source: paid.source, amount }];
+  return [...queue, { source, amount }];
 }
 
 /** The SKU line an adjustment of the open period that names no SKU is booked under. */
