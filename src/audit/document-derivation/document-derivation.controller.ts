@@ -53,7 +53,6 @@ export const DERIVATION_CSV_COLUMNS = [
   'issuedNet',
   'issuedVat',
   'issuedGross',
-  'matches',
   // A correction of the period itself (issue 14): which one, of what kind, by whom and why.
   'correctionId',
   'correctionKind',
@@ -61,6 +60,7 @@ export const DERIVATION_CSV_COLUMNS = [
   'by',
   'reason',
   'reference',
+  'matches',
 ] as const;
 type Column = (typeof DERIVATION_CSV_COLUMNS)[number];
 const row = (cells: Partial<Record<Column, unknown>>) => csvRow(DERIVATION_CSV_COLUMNS.map((c) => cells[c]));
@@ -192,7 +192,7 @@ export class DocumentDerivationController {
   @ApiRead({
     summary: "Derive a closing document's figures",
     description:
-      'Per line: the usage records with their events, price tiers and funding split, the period\'s own corrections (void, re-rate, adjustment: who, why, signed amount, funding), the rounding, the per-SKU allocation, VAT per line, and the totals reconciled to the document — streamed. 422 DOCUMENT_NOT_DERIVABLE for bills, advance VAT invoices and corrective documents (КСФ, УКД, corrective act).',
+      "Per line: the usage records with their events, price tiers and funding split, the period's own corrections (void, re-rate, adjustment: who, why, signed amount, funding), the rounding, the per-SKU allocation, VAT per line, and the totals reconciled to the document — streamed. 422 DOCUMENT_NOT_DERIVABLE for bills, advance VAT invoices and corrective documents (КСФ, УКД, corrective act).",
     params: [{ name: 'number', description: 'The document number', example: 'RU-MOSCOW-LLC-2026-000001' }],
     query: [
       {

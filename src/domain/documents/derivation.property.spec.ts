@@ -131,7 +131,8 @@ function month(c: Case, actions: Action[]) {
       const at = `${PERIOD}-${String(a.day).padStart(2, '0')}T09:00:00.000Z`;
       // Not found here: a give-back after documents formed mid-period confirmed the amount leaves the close a
       // negative line (NegativeDocumentLineError in closing-documents.ts; reported, not this property's rule).
-      const givesBack = a.kind === 'void' || a.kind === 'rerate' || (a.kind === 'adjust' && a.direction === 'credit');
+      const givesBack =
+        a.kind === 'void' || a.kind === 'rerate' || (a.kind === 'adjust' && a.direction === 'credit');
       if (givesBack && midPeriod.length > 0) return;
       if (a.kind === 'void' || a.kind === 'rerate') {
         if (booked.length === 0) return;
