@@ -10,7 +10,9 @@
 // 2. Documents: each document is exactly the data of the DocumentIssued event it names, in a verified chain.
 // 3. Derivations: each usage row is a ResourceConsumed event of the chain (same record, amounts and funding);
 //    the rows' documented amounts add up to each SKU's weight, the allocated parts to each service's gross,
-//    each SKU's lines to its part; net + VAT = gross per line; the lines to the document's totals.
+//    each SKU's lines to its part; net + VAT = gross per line; the lines to the document's totals. Corrections
+//    of the period itself (a voided or re-rated record, an adjustment) are rows too: each is a ChargeCorrected
+//    event of the chain for that period (same id, amount and funding), and adds to its service and SKU.
 // 4. Checkpoint: the signed checkpoint's Ed25519 signature verifies with the anchor's public key — pin the key
 //    you got from the operator with --public-key; without it the key inside the export is used (and said so).
 //
@@ -137,8 +139,23 @@ for (const d of records.filter((r) => r.record === 'derivation')) {
         `${at}: usage record ${row.usageRecordId} is not the ResourceConsumed event ${row.event.eventId}`,
       );
   }
+  const corrections = d.corrections ?? [];
+  for (const row of corrections) {
+    const event = trusted(row.event.eventId);
+    const data = event?.data;
+    if (
+      !event ||
+      event.type !== 'ChargeCorrected' ||
+      data.correctionId !== row.correctionId ||
+      data.correctsPeriod !== document.periodId ||
+      units(data.amount) !== units(row.amount) ||
+      units(data.fromBalance) !== units(row.fromBalance)
+    )
+      finding(`${at}: correction ${row.correctionId} is not the ChargeCorrected event ${row.event.eventId}`);
+  }
+  const rows = [...d.usage, ...corrections];
   for (const service of d.services) {
-    const documented = sum(d.usage.filter((u) => u.service === service.service).map((u) => u.documented));
+    const documented = sum(rows.filter((u) => u.service === service.service).map((u) => u.documented));
     if (documented !== units(service.exact))
       finding(
         `${at}: ${service.service}: the usage records add up to a different amount than ${service.exact}`,
@@ -147,7 +164,7 @@ for (const d of records.filter((r) => r.record === 'derivation')) {
     if (sum(service.allocation.map((a) => a.allocated)) !== units(service.gross))
       finding(`${at}: ${service.service}: the SKU parts do not add up to ${service.gross}`);
     for (const part of service.allocation) {
-      const ofSku = d.usage.filter((u) => u.service === service.service && u.sku === part.sku);
+      const ofSku = rows.filter((u) => u.service === service.service && u.sku === part.sku);
       if (
         units(service.confirmedEarlier) === 0n &&
         sum(ofSku.map((u) => u.documented)) !== units(part.weight)

@@ -16,6 +16,7 @@ import {
 import type { WebhookBook } from './webhooks/webhook-book.js';
 import { edmAttachment } from './edm-attachment.js';
 import { alertEmail, alertWebhookBody } from './alert-message.js';
+import { documentEmail } from './document-message.js';
 
 /** The headers of a webhook call: the receiver deduplicates by the delivery id and checks the signature. */
 export const WEBHOOK_HEADERS = {
@@ -29,17 +30,6 @@ export const WEBHOOK_HEADERS = {
 export function webhookSignature(secret: string, timestamp: string, body: string): string {
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
-
-const TITLES: Record<string, string> = {
-  bill: 'Счёт на оплату',
-  act: 'Акт оказанных услуг',
-  'vat-invoice': 'Счёт-фактура',
-  'advance-vat-invoice': 'Счёт-фактура на аванс',
-  upd: 'Универсальный передаточный документ',
-  'corrective-vat-invoice': 'Корректировочный счёт-фактура',
-  ukd: 'Универсальный корректировочный документ',
-  'corrective-act': 'Корректировочный акт',
-};
 
 /** Why e-mail is not sent, when it is not (ops status says it too). */
 export const EMAIL_DISABLED = 'e-mail delivery is disabled: SMTP_URL is not set';
@@ -120,18 +110,18 @@ export function documentSender(deps: DocumentSenderDeps): DeliverySending & { cl
     // EDM customers get the tax service's XML beside the PDF (the kinds that have one); the fact is read at
     // sending time, as GET …/xml reads it.
     const xml = account.facts?.edm ? edmAttachment(document, basisOf) : undefined;
-    const title = `${TITLES[document.kind] ?? document.kind} № ${document.number} от ${document.date}`;
+    const { subject, text } = documentEmail(
+      document,
+      xml
+        ? `Документ во вложении: PDF и файл ЭДО в формате ФНС (${xml.filename}).\n`
+        : `Документ во вложении (PDF).\n`,
+    );
     try {
       const sent = await transport.sendMail({
         from: deps.config.from,
         to: account.ownerEmail,
-        subject: title,
-        text:
-          `${title}\n` +
-          `Лицевой счёт ${document.accountId}, период ${document.periodId}, итого ${document.totals.gross} ${document.currency}.\n` +
-          (xml
-            ? `Документ во вложении: PDF и файл ЭДО в формате ФНС (${xml.filename}).\n`
-            : `Документ во вложении (PDF).\n`),
+        subject,
+        text,
         // A repeated delivery carries the same ids: mail systems and people can tell it is the same one.
         messageId: `<${delivery.deliveryId}@billing-engine>`,
         headers: { 'X-Billing-Delivery-Id': delivery.deliveryId },

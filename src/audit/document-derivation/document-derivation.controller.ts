@@ -3,10 +3,11 @@ import { Controller, Get, Header, Inject, Param, Query, Res } from '@nestjs/comm
 import type { Response } from 'express';
 import { isDerivable, type DocumentDerivation } from '../../domain/documents/derivation.js';
 import type { ClosingDocument } from '../../domain/documents/index.js';
+import { isCorrectiveDocument } from '../../domain/documents/corrective-documents.js';
 import { RequireScopes } from '../../platform/http/auth/roles.js';
 import { problem } from '../../platform/http/problem-details.js';
 import { csvRow, streamWriter } from '../derivation-output.js';
-import { DocumentDerivations, type UsageRow } from './document-derivations.js';
+import { DocumentDerivations, type CorrectionRow, type UsageRow } from './document-derivations.js';
 
 const NUMBER = /^[A-Z0-9][A-Z0-9-]{0,79}$/;
 
@@ -52,6 +53,13 @@ export const DERIVATION_CSV_COLUMNS = [
   'issuedNet',
   'issuedVat',
   'issuedGross',
+  // A correction of the period itself (issue 14): which one, of what kind, by whom and why.
+  'correctionId',
+  'correctionKind',
+  'quantityChange',
+  'by',
+  'reason',
+  'reference',
   'matches',
 ] as const;
 type Column = (typeof DERIVATION_CSV_COLUMNS)[number];
@@ -80,6 +88,29 @@ function usageCsv(r: UsageRow): string {
     fromBalanceBy: r.fromBalanceBy.map((p) => `${p.source}:${p.amount}`).join(' '),
     excluded: r.excluded,
     documented: r.documented,
+  });
+}
+
+function correctionCsv(r: CorrectionRow): string {
+  return row({
+    section: 'correction',
+    line: r.lines.join(' '),
+    ...r.event,
+    usageRecordId: r.usageRecordId,
+    service: r.service,
+    sku: r.sku,
+    amount: r.amount,
+    fromGrants: r.fromGrants.map((g) => `${g.grantId}:${g.amount}`).join(' '),
+    fromBalance: r.fromBalance,
+    fromBalanceBy: r.fromBalanceBy.map((p) => `${p.source}:${p.amount}`).join(' '),
+    excluded: r.excluded,
+    documented: r.documented,
+    correctionId: r.correctionId,
+    correctionKind: r.kind,
+    quantityChange: r.quantityChange,
+    by: r.by,
+    reason: r.reason,
+    reference: r.reference,
   });
 }
 
@@ -161,7 +192,7 @@ export class DocumentDerivationController {
   @ApiRead({
     summary: "Derive a closing document's figures",
     description:
-      'Per line: the usage records with their events, price tiers and funding split, the rounding, the per-SKU allocation, VAT per line, and the totals reconciled to the document — streamed. 422 DOCUMENT_NOT_DERIVABLE for bills and advance VAT invoices.',
+      "Per line: the usage records with their events, price tiers and funding split, the period's own corrections (void, re-rate, adjustment: who, why, signed amount, funding), the rounding, the per-SKU allocation, VAT per line, and the totals reconciled to the document — streamed. 422 DOCUMENT_NOT_DERIVABLE for bills, advance VAT invoices and corrective documents (КСФ, УКД, corrective act).",
     params: [{ name: 'number', description: 'The document number', example: 'RU-MOSCOW-LLC-2026-000001' }],
     query: [
       {
@@ -191,7 +222,9 @@ export class DocumentDerivationController {
         422,
         'DOCUMENT_NOT_DERIVABLE',
         'The document is not derived from usage records',
-        `${number} is a ${located.kind}: only acts, UPDs and VAT invoices are derived from usage records`,
+        isCorrectiveDocument(located)
+          ? `${number} is a ${located.kind}: a corrective document is not derived here — its before / after / difference per line and the corrections behind it are in the document itself (docs/audit.md)`
+          : `${number} is a ${located.kind}: only acts, UPDs and VAT invoices are derived from usage records`,
       );
     const document = located as typeof located & ClosingDocument;
     const target = {
@@ -207,7 +240,11 @@ export class DocumentDerivationController {
       .setHeader('content-disposition', `inline; filename="${number}-derivation.${format}"`);
     if (format === 'csv') {
       await out.write(csvRow([...DERIVATION_CSV_COLUMNS]));
-      const derivation = await this.derivations.derive(target, (r) => out.write(usageCsv(r)));
+      const derivation = await this.derivations.derive(
+        target,
+        (r) => out.write(usageCsv(r)),
+        (r) => out.write(correctionCsv(r)),
+      );
       for (const line of stepsCsv(derivation)) await out.write(line);
     } else {
       const head = {
@@ -225,13 +262,19 @@ export class DocumentDerivationController {
       };
       await out.write(`{"document":${JSON.stringify(head)},"usage":[`);
       let first = true;
-      const derivation = await this.derivations.derive(target, (r) => {
-        const text = (first ? '\n' : ',\n') + JSON.stringify(r);
-        first = false;
-        return out.write(text);
-      });
+      // A period's own corrections are few (the ledger state holds them all): kept, written after the records.
+      const corrections: CorrectionRow[] = [];
+      const derivation = await this.derivations.derive(
+        target,
+        (r) => {
+          const text = (first ? '\n' : ',\n') + JSON.stringify(r);
+          first = false;
+          return out.write(text);
+        },
+        (r) => void corrections.push(r),
+      );
       await out.write(
-        `],\n"services":${JSON.stringify(derivation.services)},\n"lines":${JSON.stringify(derivation.lines)},\n` +
+        `],\n"corrections":${JSON.stringify(corrections)},\n"services":${JSON.stringify(derivation.services)},\n"lines":${JSON.stringify(derivation.lines)},\n` +
           `"totals":${JSON.stringify(derivation.totals)},\n"reconciles":${derivation.reconciles}}\n`,
       );
     }

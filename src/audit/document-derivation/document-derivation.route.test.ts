@@ -12,6 +12,9 @@ import { DERIVATION_CSV_COLUMNS } from './document-derivation.controller.js';
 
 const spec = apiSpecification({ now: '2026-03-02T09:00:00.000Z' });
 afterAll(() => spec.close());
+/** A second engine of its own: its March is corrected while open (the first one's clock has moved on). */
+const corrSpec = apiSpecification({ now: '2026-03-02T09:00:00.000Z' });
+afterAll(() => corrSpec.close());
 
 /**
  * March of a legal entity on the second provider's credit profile (act and VAT invoice): two compute SKUs whose
@@ -29,6 +32,45 @@ const marchDocumented = once(async (api: TestApi) => {
     ['dd-u5', 'test.unit', '30'],
   ] as const)
     await api.call('POST', '/v1/accounts/dd-romashka/usage', usage(id, sku, quantity));
+  await api.advanceTo('2026-04-02T09:00:00.000Z');
+});
+
+/**
+ * March of a second legal entity, corrected while March is open (issue 14): its RAM record voided, its vCPU
+ * record re-rated down (720.5 → 700.25), a credit of 10.00 on the vCPU SKU and a debit of 5.55 naming no SKU
+ * (its own "adjustment" line) — all by the ops key; closed and documented by April 2.
+ */
+const correctedMarch = once(async (api: TestApi) => {
+  await api.call('POST', '/v1/accounts', creditLegal('dd-vektor'));
+  await api.advanceTo('2026-03-10T12:00:00+03:00');
+  await api.call('POST', '/v1/accounts/dd-vektor/usage', usage('dv-u1', 'compute.vcpu.hour', '720.5'));
+  await api.call('POST', '/v1/accounts/dd-vektor/usage', usage('dv-u2', 'compute.ram.gb.hour', '100.000001'));
+  const ops = { role: 'ops' as const };
+  await api.call(
+    'POST',
+    '/v1/accounts/dd-vektor/usage/dv-u2/void',
+    { reason: 'Sent twice', reference: 'T-1' },
+    ops,
+  );
+  await api.call(
+    'POST',
+    '/v1/accounts/dd-vektor/usage/dv-u1/rerate',
+    { quantity: '700.25', reason: 'Meter over-counted', reference: 'T-2' },
+    ops,
+  );
+  const adjustment = { period: '2026-03', service: 'Cloud Compute', reason: 'Goodwill', reference: 'T-3' };
+  await api.call(
+    'POST',
+    '/v1/accounts/dd-vektor/adjustments',
+    { ...adjustment, adjustmentId: 'dv-a1', direction: 'credit', amount: '10.00', sku: 'compute.vcpu.hour' },
+    ops,
+  );
+  await api.call(
+    'POST',
+    '/v1/accounts/dd-vektor/adjustments',
+    { ...adjustment, adjustmentId: 'dv-a2', direction: 'debit', amount: '5.55' },
+    ops,
+  );
   await api.advanceTo('2026-04-02T09:00:00.000Z');
 });
 
@@ -173,5 +215,124 @@ describe('GET /v1/audit/documents/:number/derivation', () => {
       .given(marchDocumented)
       .when(get(`/v1/audit/documents/${act}/derivation`, 'service'))
       .then(expectProblem(403, 'FORBIDDEN'), expectNoNewEvents());
+  });
+});
+
+describe('GET /v1/audit/documents/:number/derivation — corrections of the open period (issue 14)', () => {
+  it("the open period's own corrections are rows of the lines they change, with who and why; the act still reconciles", async () => {
+    const api = await corrSpec.api();
+    await correctedMarch(api);
+    const list = await api.call('GET', '/v1/accounts/dd-vektor/documents', undefined, { role: 'auditor' });
+    const act = list.body.find((d: { kind: string }) => d.kind === 'act');
+    await corrSpec
+      .given(correctedMarch)
+      .when(get(`/v1/audit/documents/${act.number}/derivation`))
+      .then(
+        expectResponse(200),
+        (result) => {
+          const body = result.body;
+          expect(
+            body.corrections.map((c: Record<string, unknown>) => [
+              c.kind,
+              c.sku,
+              c.usageRecordId ?? null,
+              new Big(c.amount as string).s,
+            ]),
+          ).toEqual([
+            ['usage-voided', 'compute.ram.gb.hour', 'dv-u2', -1],
+            ['usage-rerated', 'compute.vcpu.hour', 'dv-u1', -1],
+            ['adjustment', 'compute.vcpu.hour', null, -1],
+            ['adjustment', 'adjustment', null, 1],
+          ]);
+          for (const c of body.corrections) {
+            expect(c).toMatchObject({ by: 'ops:test-ops', correctsPeriod: '2026-03' });
+            expect(c.reason).toEqual(expect.any(String));
+            expect(c.event).toMatchObject({
+              stream: 'ledger-dd-vektor@2026-03',
+              eventId: expect.any(String),
+            });
+            // Funding split: grants + balance = the signed amount.
+            const grants = sumOf(c.fromGrants.map((g: { amount: string }) => g.amount));
+            expect(grants.plus(c.fromBalance).eq(c.amount)).toBe(true);
+          }
+          // The void takes the RAM record out whole: no RAM line is left, so that correction feeds no line.
+          expect(body.corrections[0].lines).toEqual([]);
+          expect(body.corrections[1].lines.length).toBe(1);
+          const lineOf = (sku: string) => body.lines.find((l: { sku: string }) => l.sku === sku);
+          expect(body.corrections[1].lines).toEqual([lineOf('compute.vcpu.hour').line]);
+          expect(body.corrections[3].lines).toEqual([lineOf('adjustment').line]);
+          // Records and corrections together re-add to each service's exact basis and each SKU's weight.
+          const rows = [...body.usage, ...body.corrections];
+          for (const service of body.services) {
+            const ofService = rows.filter((r: { service: string }) => r.service === service.service);
+            expect(sumOf(ofService.map((r: { documented: string }) => r.documented)).eq(service.exact)).toBe(
+              true,
+            );
+            for (const part of service.allocation ?? []) {
+              const ofSku = ofService.filter((r: { sku: string }) => r.sku === part.sku);
+              expect(sumOf(ofSku.map((r: { documented: string }) => r.documented)).eq(part.weight)).toBe(
+                true,
+              );
+            }
+          }
+          for (const line of body.lines) expect(line.matches).toBe(true);
+          expect(body.totals.sumOfLines).toEqual(act.totals);
+          expect(body.reconciles).toBe(true);
+        },
+        expectNoNewEvents(),
+      );
+  });
+
+  it('CSV: the corrections are rows of the correction section, with kind, who and why', async () => {
+    const api = await corrSpec.api();
+    await correctedMarch(api);
+    const list = await api.call('GET', '/v1/accounts/dd-vektor/documents', undefined, { role: 'auditor' });
+    const act = list.body.find((d: { kind: string }) => d.kind === 'act');
+    await corrSpec
+      .given(correctedMarch)
+      .when(get(`/v1/audit/documents/${act.number}/derivation?format=csv`))
+      .then(expectResponse(200), (result) => {
+        const rows = (result.body as string).trimEnd().split('\n');
+        const column = (name: string) => DERIVATION_CSV_COLUMNS.indexOf(name as never);
+        const corrections = rows.slice(1).filter((r) => r.startsWith('correction,'));
+        expect(corrections.map((r) => r.split(',')[column('correctionKind')])).toEqual([
+          'usage-voided',
+          'usage-rerated',
+          'adjustment',
+          'adjustment',
+        ]);
+        for (const r of corrections) expect(r.split(',')[column('by')]).toBe('ops:test-ops');
+        expect(rows.at(-1)!.endsWith(',true')).toBe(true);
+      });
+  });
+
+  it('a corrective document is not derived here: 422 DOCUMENT_NOT_DERIVABLE naming its kind', async () => {
+    const api = await corrSpec.api();
+    await correctedMarch(api);
+    // March closed: a debit for March, booked in April, gets corrective documents.
+    await api.call(
+      'POST',
+      '/v1/accounts/dd-vektor/adjustments',
+      {
+        adjustmentId: 'dv-late-debit',
+        direction: 'debit',
+        amount: '12.20',
+        period: '2026-03',
+        service: 'Cloud Compute',
+        reason: 'Support hours billed late',
+        reference: 'T-9',
+      },
+      { role: 'ops' },
+    );
+    await api.advanceTo('2026-04-03T09:00:00.000Z');
+    const list = await api.call('GET', '/v1/accounts/dd-vektor/documents', undefined, { role: 'auditor' });
+    const corrective = list.body.find((d: { kind: string }) => d.kind === 'corrective-act');
+    expect(corrective).toBeDefined();
+    await corrSpec
+      .given(correctedMarch)
+      .when(get(`/v1/audit/documents/${corrective.number}/derivation`))
+      .then(expectProblem(422, 'DOCUMENT_NOT_DERIVABLE'), (result) => {
+        expect(result.body.detail).toContain('corrective-act');
+      });
   });
 });

@@ -8,6 +8,7 @@ import {
   deriveClosingDocument,
   isDerivable,
   UsageSums,
+  type CorrectionStep,
   type DocumentDerivation,
   type ResourceConsumedData,
   type UsageStep,
@@ -58,6 +59,12 @@ export interface LocatedDocument {
 export interface UsageRow extends UsageStep {
   readonly event: EventReference;
   /** The 1-based numbers of the document's lines this record adds to. */
+  readonly lines: readonly number[];
+}
+
+/** A correction of the document's own period: the event, who and why, its signed amount and the lines it changes. */
+export interface CorrectionRow extends CorrectionStep {
+  readonly event: EventReference;
   readonly lines: readonly number[];
 }
 
@@ -129,11 +136,13 @@ export class DocumentDerivations {
 
   /**
    * Streams the usage records of the document's period (up to its bill for a document formed mid-period)
-   * to `onRow` as they are read, then derives the lines from their sums.
+   * to `onRow` as they are read — and the period's own corrections (void, re-rate, adjustment) to
+   * `onCorrection` — then derives the lines from their sums.
    */
   async derive(
     located: LocatedDocument,
     onRow: (row: UsageRow) => void | Promise<void>,
+    onCorrection: (row: CorrectionRow) => void | Promise<void> = () => undefined,
   ): Promise<DocumentDerivation> {
     const { accountId, document } = located;
     if (!isDerivable(document.kind)) throw new Error(`a ${document.kind} is not derived from usage records`);
@@ -154,6 +163,14 @@ export class DocumentDerivations {
         if (event.type === 'BillIssued' && (event.data as { billId: string }).billId === billId) break read;
         if (event.type === 'CommitmentShortfallCharged') {
           sums.addShortfall(event.data as LedgerEventOf<'CommitmentShortfallCharged'>['data']);
+          continue;
+        }
+        if (event.type === 'ChargeCorrected') {
+          const correction = event.data as LedgerEventOf<'ChargeCorrected'>['data'];
+          // Late usage and corrections of a closed period belong to that period's corrective documents.
+          if (correction.correctsPeriod !== document.periodId) continue;
+          const step = sums.addCorrection(correction, document.periodId);
+          await onCorrection({ ...step, event: referenceOf(event), lines: lineNumbers(step) });
           continue;
         }
         if (event.type !== 'ResourceConsumed') continue;
@@ -185,7 +202,7 @@ export class DocumentDerivations {
 
 /** The lines a record feeds: its SKU's lines, or its service's line when the service is one line. */
 function linesOfRecords(document: ClosingDocument) {
-  return (step: UsageStep): number[] =>
+  return (step: Pick<UsageStep, 'service' | 'sku'>): number[] =>
     document.lines.flatMap((line, index) =>
       line.service === step.service && (line.sku === undefined || line.sku === step.sku) ? [index + 1] : [],
     );

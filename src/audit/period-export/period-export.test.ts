@@ -49,6 +49,23 @@ async function exported(api: TestApi): Promise<string> {
     ['ex-vasilek', 'ex-u3', 'object-storage.egress.gb', '130'],
   ] as const)
     await api.call('POST', `/v1/accounts/${account}/usage`, usage(id, sku, quantity));
+  // Open March corrected by ops (issue 14): a record voided, an adjustment on no SKU — rows of the derivation.
+  const ops = { role: 'ops' as const };
+  await api.call('POST', '/v1/accounts/ex-vasilek/usage', usage('ex-u4', 'compute.vcpu.hour', '10'));
+  await api.call('POST', '/v1/accounts/ex-vasilek/usage/ex-u4/void', { reason: 'Sent twice' }, ops);
+  await api.call(
+    'POST',
+    '/v1/accounts/ex-vasilek/adjustments',
+    {
+      adjustmentId: 'ex-a1',
+      direction: 'debit',
+      amount: '5.55',
+      period: '2026-03',
+      service: 'Object Storage',
+      reason: 'Manual transfer',
+    },
+    ops,
+  );
   await api.advanceTo('2026-04-02T09:00:00.000Z');
   const anchorFile = join(dir, 'anchor.sqlite');
   const anchor = LogAnchor.open(anchorFile, api.store, {
@@ -151,6 +168,29 @@ describe("an auditor's export of a period, verified offline", () => {
     const result = verifyOffline(bad);
     expect(result.code).toBe(1);
     expect(result.out).toMatch(/FAIL derivation of .*: the usage records add up to a different amount/);
+  });
+
+  it("the open period's corrections are in the derivation; one edited in the file is found", () => {
+    const records = readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const withCorrections = records.filter((r) => r.record === 'derivation' && r.corrections.length > 0);
+    expect(withCorrections.length).toBeGreaterThan(0);
+    expect(withCorrections[0].corrections.map((c: { kind: string }) => c.kind)).toEqual([
+      'usage-voided',
+      'adjustment',
+    ]);
+    const bad = tampered(file, 'correction.jsonl', (r) =>
+      r.record === 'derivation' && r.corrections.length > 0
+        ? { ...r, corrections: r.corrections.map((c: any) => ({ ...c, amount: '1.00' })) }
+        : undefined,
+    );
+    const result = verifyOffline(bad);
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(
+      /FAIL derivation of .*: correction void:ex-u4 is not the ChargeCorrected event/,
+    );
   });
 
   it('a checkpoint signed by another key is refused', () => {

@@ -12,7 +12,11 @@
  *
  * Written as it is read: a stream page by page, one derivation at a time.
  */
-import type { DocumentDerivations, UsageRow } from '../document-derivation/document-derivations.js';
+import type {
+  CorrectionRow,
+  DocumentDerivations,
+  UsageRow,
+} from '../document-derivation/document-derivations.js';
 import { isDerivable } from '../../domain/documents/derivation.js';
 import type { ClosingDocument, Numbered } from '../../domain/documents/index.js';
 import type { EventStore, RecordedEvent } from '../../platform/event-store/event-store.port.js';
@@ -105,6 +109,7 @@ export async function exportPeriod(
       if (!isDerivable(document.kind)) continue;
       const located = await derivations.locate(document.number);
       const usage: UsageRow[] = [];
+      const corrections: CorrectionRow[] = [];
       const derivation = await derivations.derive(
         {
           accountId,
@@ -113,9 +118,17 @@ export async function exportPeriod(
           earlier: located.earlier,
         },
         (row) => void usage.push(row),
+        (row) => void corrections.push(row),
       );
       // One document's usage rows at a time: a derivation record is one line of the file.
-      await record({ record: 'derivation', accountId, number: document.number, usage, ...derivation });
+      await record({
+        record: 'derivation',
+        accountId,
+        number: document.number,
+        usage,
+        corrections,
+        ...derivation,
+      });
     }
   }
   await record({ record: 'checkpoint', checkpoint });

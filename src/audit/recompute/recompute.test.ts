@@ -24,12 +24,15 @@ afterAll(() => spec.close());
 /**
  * March of two legal entities through the API: rc-romashka with two compute SKUs and test units, documented at
  * the month end (act, VAT invoice, bill); rc-credit whose credit limit of 100 runs out, so an act and a VAT
- * invoice are formed mid-period with the bill, and the month-end ones confirm the rest.
+ * invoice are formed mid-period with the bill, and the month-end ones confirm the rest; and rc-corrected
+ * (below).
  */
 async function march(api: TestApi) {
   await api.call('POST', '/v1/accounts', creditLegal('rc-romashka'));
   await api.call('POST', '/v1/accounts', creditLegal('rc-credit'));
+  await api.call('POST', '/v1/accounts', creditLegal('rc-corrected'));
   await api.advanceTo('2026-03-10T12:00:00+03:00');
+  await correctedMarch(api);
   await api.call('PUT', '/v1/accounts/rc-credit/credit-limit', { creditLimit: '100' });
   for (const [account, id, sku, quantity] of [
     ['rc-romashka', 'rc-u1', 'compute.vcpu.hour', '720.5'],
@@ -45,7 +48,50 @@ async function march(api: TestApi) {
     usage('rc-u5', 'test.unit', '30', '2026-03-20T12:00:00+03:00'),
   );
   await api.advanceTo('2026-04-02T09:00:00.000Z');
+  await correctedAfterClose(api);
   await projectionsCaughtUp(api);
+}
+
+/**
+ * March of rc-corrected (issue 14): two compute records, one voided and one re-rated while March is open, a
+ * credit on a SKU and a debit naming none; after the close a debit for March booked in April, which gets
+ * corrective documents of March (a corrective act and its КСФ).
+ */
+const ops = { role: 'ops' as const };
+const why = { reason: 'Audit test', reference: 'T-1' };
+const adjustment = { ...why, period: '2026-03', service: 'Cloud Compute' };
+
+async function correctedMarch(api: TestApi) {
+  await api.call('POST', '/v1/accounts/rc-corrected/usage', usage('rc-c1', 'compute.vcpu.hour', '720.5'));
+  await api.call(
+    'POST',
+    '/v1/accounts/rc-corrected/usage',
+    usage('rc-c2', 'compute.ram.gb.hour', '100.000001'),
+  );
+  await api.call('POST', '/v1/accounts/rc-corrected/usage', usage('rc-c3', 'test.unit', '30'));
+  await api.call('POST', '/v1/accounts/rc-corrected/usage/rc-c2/void', why, ops);
+  await api.call('POST', '/v1/accounts/rc-corrected/usage/rc-c1/rerate', { ...why, quantity: '700.25' }, ops);
+  await api.call(
+    'POST',
+    '/v1/accounts/rc-corrected/adjustments',
+    { ...adjustment, adjustmentId: 'rc-a1', direction: 'credit', amount: '10.00', sku: 'compute.vcpu.hour' },
+    ops,
+  );
+  await api.call(
+    'POST',
+    '/v1/accounts/rc-corrected/adjustments',
+    { ...adjustment, adjustmentId: 'rc-a2', direction: 'debit', amount: '5.55' },
+    ops,
+  );
+}
+
+async function correctedAfterClose(api: TestApi) {
+  await api.call(
+    'POST',
+    '/v1/accounts/rc-corrected/adjustments',
+    { ...adjustment, adjustmentId: 'rc-a3', direction: 'debit', amount: '12.20' },
+    ops,
+  );
 }
 
 const depsOf = (api: TestApi) => ({
@@ -89,7 +135,7 @@ describe('recompute and compare (npm run audit -- recompute)', () => {
     await march(api);
   });
 
-  it.each(['rc-romashka', 'rc-credit'])(
+  it.each(['rc-romashka', 'rc-credit', 'rc-corrected'])(
     '%s: the documents rebuilt in a scratch store are the ones issued, in the log and in the read model',
     async (accountId) => {
       const { documents, withheld } = await recomputePeriodDocuments(
@@ -103,6 +149,15 @@ describe('recompute and compare (npm run audit -- recompute)', () => {
       expect(documents.map((d) => d.documentId).sort()).toEqual(issued.map((d) => d.documentId).sort());
       expect(documents.length).toBeGreaterThanOrEqual(3);
       if (accountId === 'rc-credit') expect(documents.some((d) => d.documentId.includes('-mid/'))).toBe(true);
+      // Corrections of open March are in its act; the one booked after the close has corrective documents.
+      if (accountId === 'rc-corrected')
+        expect([...new Set(documents.map((d) => d.kind))].sort()).toEqual([
+          'act',
+          'bill',
+          'corrective-act',
+          'corrective-vat-invoice',
+          'vat-invoice',
+        ]);
       expect(compareDocuments('log', documents, issued)).toEqual([]);
       expect(compareDocuments('read-model', documents, await readModelDocuments(api, accountId))).toEqual([]);
     },
@@ -131,6 +186,53 @@ describe('recompute and compare (npm run audit -- recompute)', () => {
     expect(
       compareDocuments('log', documents, await issuedInLog(api.store, 'rc-romashka', '2026-03')),
     ).toEqual([]);
+  });
+
+  it('the command: an account with corrections of the open and of the closed period reports no difference', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'recompute-'));
+    const config = {
+      dataDir,
+      personalDataMasterKey: { kind: 'development', path: join(dataDir, 'personal-data-master.key') },
+    } as AppConfig;
+    const out: string[] = [];
+    const err: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
+    const error = jest.spyOn(console, 'error').mockImplementation((line: string) => void err.push(line));
+    try {
+      const options = {
+        env: { READ_MODEL_DB: join(dataDir, 'read-models.sqlite') },
+        vault: api.app.get(PersonalDataVault),
+        now: () => new Date('2026-04-02T09:00:00.000Z'),
+      };
+      expect(await runRecompute(api.store, config, 'rc-corrected', '2026-03', options)).toBe(0);
+      expect(out.map((line) => JSON.parse(line))).toEqual([
+        expect.objectContaining({ accountId: 'rc-corrected', periodId: '2026-03', differences: 0 }),
+      ]);
+      expect(err).toEqual([]);
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("a corrective document's change is compared too: a changed difference is found", async () => {
+    const { documents } = await recomputePeriodDocuments(api.store, 'rc-corrected', '2026-03', depsOf(api));
+    const corrective = documents.find((d) => d.kind === 'corrective-act')!;
+    if (!('change' in corrective)) throw new Error('not a corrective document');
+    const tampered = {
+      ...corrective,
+      change: { ...corrective.change, difference: { ...corrective.change.difference, gross: '0.01' } },
+    };
+    expect(compareDocuments('log', [corrective], [tampered])).toEqual([
+      {
+        source: 'log',
+        documentId: corrective.documentId,
+        field: 'change.difference.gross',
+        issued: '0.01',
+        recomputed: corrective.change.difference.gross,
+      },
+    ]);
   });
 
   it('a document missing on either side is a difference', () => {

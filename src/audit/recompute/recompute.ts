@@ -2,10 +2,13 @@
  * Recompute and compare (issue 19): a period's documents rebuilt from the log alone — the account's stream and
  * the period's ledger stream copied into a scratch in-memory store, the documents issued there by the same
  * DocumentService the document issuer uses, in the order the ledger raised them — and compared with what was
- * issued (the DocumentIssued events) and, when given, what the read model serves. Numbers and requisites are
+ * issued (the DocumentIssued events) and, when given, what the read model serves. Corrections of the period
+ * booked after its close (issue 14) are in later periods' streams: those are copied too, and the period's
+ * corrective documents re-issued from them in the order they were booked. Numbers and requisites are
  * not compared (the scratch series starts at 1; a person's requisites are sealed): the money is.
  */
 import type { Numbered } from '../../domain/documents/index.js';
+import type { ChargeCorrection } from '../../domain/ledger/ledger-events.js';
 import { VirtualClock } from '../../platform/clock/clock.js';
 import type { EventStore, RecordedEvent } from '../../platform/event-store/event-store.port.js';
 import { StreamNotFoundError } from '../../platform/event-store/errors.js';
@@ -43,6 +46,21 @@ const comparable = (d: Numbered) => ({
     vat: l.vat,
     gross: l.gross,
   })),
+  // A corrective document's money is also its change and its lines' before / after / difference.
+  ...('change' in d
+    ? {
+        change: d.change,
+        correctiveLines: d.correctiveLines.map((l) => ({
+          service: l.service,
+          sku: l.sku,
+          vatRate: l.vatRate,
+          before: l.before,
+          after: l.after,
+          increase: l.increase,
+          decrease: l.decrease,
+        })),
+      }
+    : {}),
 });
 
 async function readWhole(store: EventStore, stream: string): Promise<RecordedEvent[]> {
@@ -100,11 +118,32 @@ export async function recomputePeriodDocuments(
       else if (event.type === 'PeriodClosed')
         await attempt(() => documents.issueForClosedPeriod(accountId, periodId));
     }
+    // The period's own corrections are in its documents already; later periods may book corrections of it.
+    for (let later = followingMonth(periodId); ; later = followingMonth(later)) {
+      const events = await readWhole(source, ledgerStream(accountId, later));
+      if (events.length === 0) break;
+      await scratch.append(
+        ledgerStream(accountId, later),
+        events.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata })),
+        'no_stream',
+      );
+      for (const event of events) {
+        const correction = event.data as ChargeCorrection;
+        if (event.type === 'ChargeCorrected' && correction.correctsPeriod === periodId)
+          await attempt(() => documents.issueCorrectiveDocuments(accountId, later, correction.correctionId));
+      }
+    }
     const rebuilt = (await documents.list(accountId)).filter((d) => d.periodId === periodId);
     return { documents: rebuilt, withheld };
   } finally {
     await scratch.close();
   }
+}
+
+/** `YYYY-MM` → the next month's id (periods are calendar months, one ledger stream each). */
+function followingMonth(periodId: string): string {
+  const [year, month] = periodId.split('-').map(Number) as [number, number];
+  return month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`;
 }
 
 /** The documents of the period as the log says they were issued (DocumentIssued events). */

@@ -6,7 +6,9 @@
  * and VAT steps shown are `allocateMinorUnits` and `vatOfGross`, which that composition uses.
  *
  * Records are folded one at a time (`UsageSums`, memory per SKU, not per record), so a caller can stream the
- * records' rows while it reads them and derive the lines at the end.
+ * records' rows while it reads them and derive the lines at the end. Corrections of the period itself (issue 14:
+ * a void, re-rate or adjustment with `correctsPeriod` = the period) are folded in beside them, exactly as the
+ * ledger folds them into the per-service/SKU totals the document was composed from.
  */
 import Big from 'big.js';
 import { isRatingRejected, rateUsage, type PriceCatalog, type RatedSegment } from '../catalog/index.js';
@@ -17,7 +19,8 @@ import {
   discountedAmount,
 } from '../pricing/account-pricing.js';
 import { excludedFromDocuments, type FundingPart, type FundingSource } from '../ledger/funding.js';
-import type { LedgerEventOf, ServiceTotals, SkuTotals } from '../ledger/ledger-events.js';
+import type { ChargeCorrection, LedgerEventOf, ServiceTotals, SkuTotals } from '../ledger/ledger-events.js';
+import { ADJUSTMENT_SKU } from '../ledger/ledger-state.js';
 import type { PolicyProfile } from '../policies/policy-profile.js';
 import { Decimal, divideRounded } from '../shared/decimal.js';
 import { Money } from '../shared/money.js';
@@ -119,6 +122,61 @@ export function usageStep(data: ResourceConsumedData, basis: DerivationBasis, pr
   };
 }
 
+/** A correction of the document's own period (ChargeCorrected) and what it changes on its line. */
+export interface CorrectionStep {
+  readonly correctionId: string;
+  readonly kind: ChargeCorrection['kind'];
+  readonly correctsPeriod: string;
+  readonly service: string;
+  readonly category: string;
+  /** The SKU line it changes: the one it names, else the adjustment's own line (as the ledger books it). */
+  readonly sku: string;
+  readonly usageRecordId?: string;
+  /** Signed change of the SKU's quantity ('0' for an adjustment). */
+  readonly quantityChange: string;
+  /** Signed: > 0 charges more, < 0 gives back. */
+  readonly amount: string;
+  readonly fromGrants: ReadonlyArray<{ readonly grantId: string; readonly amount: string }>;
+  readonly fromBalance: string;
+  readonly fromBalanceBy: readonly FundingPart[];
+  readonly excluded: string;
+  /** What it adds to (or takes from) its line's basis, signed. */
+  readonly documented: string;
+  /** Who (API key name) and why. */
+  readonly by: string;
+  readonly reason: string;
+  readonly reference?: string;
+  readonly at: string;
+}
+
+/** One correction's step (pure): its signed funding split and its contribution to the line's basis. */
+export function correctionStep(data: ChargeCorrection, basis: DerivationBasis): CorrectionStep {
+  const parts = data.fromBalanceBy ?? [{ source: 'unattributed' as const, amount: data.fromBalance }];
+  return {
+    correctionId: data.correctionId,
+    kind: data.kind,
+    correctsPeriod: data.correctsPeriod,
+    service: data.service,
+    category: data.category,
+    sku: data.sku ?? ADJUSTMENT_SKU,
+    ...(data.usageRecordId !== undefined ? { usageRecordId: data.usageRecordId } : {}),
+    quantityChange: data.quantityChange ?? '0',
+    amount: data.amount,
+    fromGrants: data.fromGrants.map((g) => ({ ...g })),
+    fromBalance: data.fromBalance,
+    fromBalanceBy: parts.map((p) => ({ ...p })),
+    excluded: excludedFromDocuments(parts, basis.eligibleChannels).toFixed(),
+    documented: documentedAmount(
+      { consumption: data.amount, fromBalance: data.fromBalance, fromBalanceBy: parts },
+      basis,
+    ).toFixed(),
+    by: data.by,
+    reason: data.reason,
+    ...(data.reference !== undefined ? { reference: data.reference } : {}),
+    at: data.at,
+  };
+}
+
 interface Sums {
   service: string;
   category: string;
@@ -164,6 +222,7 @@ export class UsageSums {
   private readonly skus = new Map<string, Sums & { sku: string }>();
   private readonly ratedQuantity = new Map<string, Big>();
   private records = 0;
+  private corrected = 0;
 
   constructor(
     private readonly basis: DerivationBasis,
@@ -183,6 +242,50 @@ export class UsageSums {
     addTo(sku, data);
     this.records += 1;
     return usageStep(data, this.basis, this.pricing && priceOf(data, usedBefore, this.pricing));
+  }
+
+  /**
+   * A correction of the period itself, summed as the ledger sums it (ledger-state's chargeCorrected): the
+   * service's and SKU's amounts move by the signed amount (grants by amount − fromBalance), the SKU's quantity
+   * by `quantityChange` — which later records' tiers count too. Corrections of other periods are not this
+   * period's documents' (they go to corrective documents): refused here so a caller cannot mix them in.
+   */
+  addCorrection(data: ChargeCorrection, periodId: string): CorrectionStep {
+    if (data.correctsPeriod !== periodId)
+      throw new Error(`correction ${data.correctionId} corrects ${data.correctsPeriod}, not ${periodId}`);
+    const step = correctionStep(data, this.basis);
+    const quantityChange = new Big(step.quantityChange);
+    if (!quantityChange.eq(0))
+      this.ratedQuantity.set(step.sku, (this.ratedQuantity.get(step.sku) ?? new Big(0)).plus(quantityChange));
+    const first = {
+      service: data.service,
+      category: data.category,
+      unit: data.usage?.unit ?? '',
+      quantity: new Big(0),
+      consumption: new Big(0),
+      fromGrants: new Big(0),
+      fromBalance: new Big(0),
+      by: new Map<FundingSource, Big>(),
+    };
+    const service = this.services.get(data.service) ?? { ...first, by: new Map() };
+    this.services.set(data.service, service);
+    const key = `${data.service}\u0000${step.sku}`;
+    const sku = this.skus.get(key) ?? { ...first, by: new Map(), sku: step.sku };
+    this.skus.set(key, sku);
+    for (const sums of [service, sku]) {
+      sums.consumption = sums.consumption.plus(data.amount);
+      sums.fromGrants = sums.fromGrants.plus(new Big(data.amount).minus(data.fromBalance));
+      sums.fromBalance = sums.fromBalance.plus(data.fromBalance);
+      for (const part of step.fromBalanceBy)
+        sums.by.set(part.source, (sums.by.get(part.source) ?? new Big(0)).plus(part.amount));
+    }
+    sku.quantity = sku.quantity.plus(quantityChange);
+    this.corrected += 1;
+    return step;
+  }
+
+  get correctionCount(): number {
+    return this.corrected;
   }
 
   /**
