@@ -75,6 +75,37 @@ describe('docs/scenarios reproduce the seed pages’ cycles', () => {
     ]);
   });
 
+  it('yc-legal-corrections-refund-closure: late usage and a credit get corrective documents, refunds go back to the payment, the closed account is deleted', async () => {
+    const { lines, rejected } = await runScenario(load('yc-legal-corrections-refund-closure'));
+    expect(rejected).toEqual([]);
+    const story = lines
+      .filter((l) => l.at >= '2026-04-03' && l.what !== 'deletion deferred')
+      .map((l) => `${l.at.slice(0, 16)} ${l.what}: ${l.detail}`);
+    expect(story.slice(0, -1)).toEqual([
+      '2026-04-03T06:00 correction (late-usage): 2026-03 compute.vcpu.hour +110 (simulation: late usage) → balance 8790',
+      '2026-04-03T06:00 document: corrective-act RU-MOSCOW-LLC-2026-000003 dated 2026-04-03 to RU-MOSCOW-LLC-2026-000001 of 2026-03-31: increase 110.00 (VAT 19.84), decrease 0.00 (VAT 0.00)',
+      '2026-04-03T06:00 document: corrective-vat-invoice RU-MOSCOW-LLC-2026-000004 dated 2026-04-03 to RU-MOSCOW-LLC-2026-000002 of 2026-03-31: increase 110.00 (VAT 19.84), decrease 0.00 (VAT 0.00)',
+      '2026-04-04T09:00 usage: 200 compute.vcpu.hour = 220 (grants —) → balance 8570',
+      '2026-04-05T09:00 correction (adjustment): 2026-03 Cloud Compute -500 (ops:simulation: SLA breach on 12 March) → balance 9070',
+      '2026-04-05T09:00 document: corrective-act RU-MOSCOW-LLC-2026-000005 dated 2026-04-05 to RU-MOSCOW-LLC-2026-000001 of 2026-03-31: increase 0.00 (VAT 0.00), decrease 500.00 (VAT 90.17)',
+      '2026-04-05T09:00 document: corrective-vat-invoice RU-MOSCOW-LLC-2026-000006 dated 2026-04-05 to RU-MOSCOW-LLC-2026-000002 of 2026-03-31: increase 0.00 (VAT 0.00), decrease 500.00 (VAT 90.17)',
+      // A void of the open period's own record: no corrective document, its closing documents include it.
+      '2026-04-06T09:00 correction (usage-voided): 2026-04 compute.vcpu.hour -220 (ops:simulation: metered twice) → balance 9290',
+      '2026-04-10T09:00 refund requested: rf-1: 1000 to pp-1 (bank-transfer) 1000 → balance 8290',
+      '2026-04-10T09:00 refund completed: rf-1 pp-1',
+      '2026-04-15T09:00 closure requested: by simulation: moving to another provider',
+      '2026-04-15T09:00 period closed: 2026-04 consumption 0, grants 0, closing 8290',
+      // The final period's stream ends at the closure instant: the rest is refunded once May begins —
+      // the SLA credit with it, as paid money again.
+      '2026-05-01T09:00 period opened: 2026-05 balance 8290',
+      '2026-05-01T09:00 refund requested: lesnaya-closure: 8290 to pp-1 (bank-transfer) 8290 → balance 0',
+      '2026-05-01T09:00 refund completed: lesnaya-closure pp-1',
+    ]);
+    expect(story.at(-1)).toMatch(
+      /^2026-05-02T09:00 account deleted: reason closed at the customer’s request/,
+    );
+  });
+
   it('vk-legal-prepaid: never paid, so objects are queued 3 days after freezing', async () => {
     const { lines } = await runScenario(load('vk-legal-prepaid'));
     expect(lines.find((l) => l.what === 'account frozen')!.detail).toContain('everPaid false');
