@@ -194,7 +194,7 @@ describe('GET /ready with a runtime that runs no projections', () => {
     const { status, body } = await ready(baseUrl);
     expect(status).toBe(503);
     expect(body.status).toBe('not-ready');
-    const lagging = ['account-balances', 'account-status', 'billing-report'];
+    const lagging = ['account-balances', 'account-status', 'billing-report', 'costs'];
     expect(body.reasons).toEqual(
       lagging.map((name) =>
         expect.stringMatching(
@@ -209,7 +209,7 @@ describe('GET /ready with a runtime that runs no projections', () => {
   });
 
   describe('per SERVICE_ROLE', () => {
-    const lagging = ['account-balances', 'account-status', 'billing-report'];
+    const lagging = ['account-balances', 'account-status', 'billing-report', 'costs'];
     const lagReasons = lagging.map((name) =>
       expect.stringMatching(
         new RegExp(`^projection ${name} is \\d+\\.\\d s behind \\(1 positions; the limit is 0 s\\)$`),
