@@ -224,10 +224,19 @@ export class AccountSummaryController {
     );
     if (!budgets.served || !budgets.value || budgets.value.periodId !== (state.periodId || null))
       return undefined;
-    return accountSummary(accountId, account, this.profileOf(account), state, now, 'effective', {
-      spendByProject: budgets.value.spendByProject,
-      budgets: budgets.value.budgets,
-    }, closure);
+    return accountSummary(
+      accountId,
+      account,
+      this.profileOf(account),
+      state,
+      now,
+      'effective',
+      {
+        spendByProject: budgets.value.spendByProject,
+        budgets: budgets.value.budgets,
+      },
+      closure,
+    );
   }
 }
 
