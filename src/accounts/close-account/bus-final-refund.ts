@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import Big from 'big.js';
-import { refundStatus } from '../../domain/ledger/refund-state.js';
+import { refundable, refundStatus } from '../../domain/ledger/refund-state.js';
 import { RequestRefund } from '../../ledger/request-refund/request-refund.command.js';
 import { LedgerBook } from '../../ledger/ledger-book.js';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
@@ -37,11 +37,11 @@ export class BusFinalRefund implements FinalRefund {
     const { final, latest } = await this.ledger.closingLedger(accountId);
     if (!final || !latest) return 'pending';
     const record = latest.refunds.get(refundId);
-    // Completed, and nothing left: money tied to no payment (given back by a correction when no deposit of
-    // its source was left) is refunded by ops by hand, and the deletion waits for it.
-    if (record)
-      return refundStatus(record) === 'completed' && latest.balance.lte(0) ? 'completed' : 'pending';
-    if (latest.settledRefundIds.includes(refundId)) return latest.balance.gt(0) ? 'pending' : 'completed';
+    // Completed, and nothing refundable left: what stays — service credits ('internal'), grants — is
+    // forfeited at the deletion, as grants are at closure.
+    const nothingRefundable = refundable(latest.unspentDeposits).eq(0);
+    if (record) return refundStatus(record) === 'completed' && nothingRefundable ? 'completed' : 'pending';
+    if (latest.settledRefundIds.includes(refundId)) return nothingRefundable ? 'completed' : 'pending';
     // Not asked yet (the closure month had no open period): ask now, once the month after it has begun.
     const now = this.clock.now().toISOString();
     if (Date.parse(now) >= Date.parse(final.endsAt) && new Big(final.closedCarry?.balance ?? '0').gt(0)) {

@@ -22,7 +22,6 @@ import {
   giveBack,
   takeParts,
   unspentDeposits,
-  REFUNDABLE_CHANNELS,
   type DepositQueue,
   type RefundRecord,
 } from './refund-state.js';
@@ -512,8 +511,7 @@ function chargeCorrected(state: LedgerState, d: ChargeCorrection): LedgerState {
       // Money given back for a charge once run on credit is no debt any more: it counts as it always did.
       const source = part.source === 'credit' ? 'unattributed' : part.source;
       funding = depositFunding(funding, source, back, balance);
-      // Given back, it is unspent again with the latest unspent payment of its source, so a refund returns it
-      // by the channel it came by; with none left, it is tied to no payment (refunded by ops by hand).
+      // Given back, it is unspent again with the latest unspent payment of its source (givenBack).
       const unspent = back.minus(balance.lt('0') ? balance.neg() : new Big(0));
       if (unspent.gt('0')) unspentDeposits = givenBack(unspentDeposits, source, unspent);
       balance = balance.plus(back);
@@ -588,18 +586,14 @@ function settled(
   return { ...state, refunds: withEntry(state.refunds, refundId, { ...record, parts }) };
 }
 
-/** Money a correction gives back joins the latest unspent deposit of its source (see chargeCorrected). */
+/**
+ * Money a correction gives back joins the latest unspent deposit of its source, so a refund returns it by the
+ * channel it came by; with none of its source left (or ops' 'internal' service credit) it is tied to no
+ * payment and never refunded automatically.
+ */
 function givenBack(queue: DepositQueue, source: FundingSource, amount: Big): DepositQueue {
-  const latest = [...queue].reverse();
-  const own = latest.find((d) => d.source === source && d.paymentId);
-  if (own) return [...queue, { paymentId: own.paymentId, source, amount }];
-  // A credit (ops' 'internal' money) reverses charges paid from deposits: it is the customer's paid money
-  // again, refundable with the latest refundable payment still unspent.
-  const paid = (REFUNDABLE_CHANNELS as readonly string[]).includes(source)
-    ? undefined
-    : latest.find((d) => d.paymentId && (REFUNDABLE_CHANNELS as readonly string[]).includes(d.source));
-  if (paid) return [...queue, { paymentId: paid.paymentId, source: paid.source, amount }];
-  return [...queue, { source, amount }];
+  const own = [...queue].reverse().find((d) => d.source === source && d.paymentId);
+  return [...queue, { ...(own ? { paymentId: own.paymentId } : {}), source, amount }];
 }
 
 /** The SKU line an adjustment of the open period that names no SKU is booked under. */

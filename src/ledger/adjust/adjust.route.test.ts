@@ -54,7 +54,7 @@ describe('POST /v1/accounts/:id/adjustments', () => {
               amount: '-15.5',
               fromGrants: [],
               fromBalance: '-15.5',
-              fromBalanceBy: [{ source: 'unattributed', amount: '-15.5' }],
+              fromBalanceBy: [{ source: 'internal', amount: '-15.5' }],
               balanceAfter: '15.5',
               reason: 'Compensation for the outage',
               reference: 'INC-7',

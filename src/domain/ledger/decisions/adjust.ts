@@ -8,10 +8,10 @@ import { duplicate, reject, type Decision } from './decision.js';
 export const adjustmentCorrectionId = (adjustmentId: string) => `adjustment:${adjustmentId}`;
 
 /**
- * An adjustment by ops (issue 14): a credit gives `amount` back to the balance — it reverses charges of the
- * period it names, so it counts in that period's documents (a corrective decrease) and is paid money again,
- * refundable ('unattributed': no channel of its own; ledger-state's givenBack ties it to the latest unspent
- * refundable payment) — a debit charges it to the balance (deposits first in first out, never to
+ * An adjustment by ops (issue 14): a credit gives `amount` back to the balance as a service credit — the
+ * provider's own money ('internal'): it lowers what the customer owes, not the documented price (a price
+ * correction voids or re-rates usage records, which corrective documents follow), and like a grant it is
+ * never refunded — a debit charges it to the balance (deposits first in first out, never to
  * grants: it is no usage), booked as ChargeCorrected 'adjustment' for the open period or a closed one,
  * without a time limit. The same adjustment id twice is booked once.
  */
@@ -40,7 +40,7 @@ export function decideAdjust(
     ? {
         fromGrants: [],
         fromBalance: amount.neg(),
-        fromBalanceBy: [{ source: 'unattributed' as const, amount: amount.neg().toFixed() }],
+        fromBalanceBy: [{ source: 'internal' as const, amount: amount.neg().toFixed() }],
       }
     : chargedNow(state, context, amount, command.category, command.at, false);
   return bookCorrection(

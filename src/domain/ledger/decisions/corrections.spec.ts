@@ -262,7 +262,7 @@ describe('Adjust (issue 14): ops credit or debit an amount for a period', () => 
           amount: '-10',
           fromGrants: [],
           fromBalance: '-10',
-          fromBalanceBy: [{ source: 'unattributed', amount: '-10' }],
+          fromBalanceBy: [{ source: 'internal', amount: '-10' }],
           balanceAfter: '110',
           reason: 'outage compensation',
           reference: 'INC-42',
