@@ -416,6 +416,13 @@ export interface ChargeCorrection {
   reference?: string;
   by: string;
   at: string;
+  /**
+   * Where the corrected usage belongs (issue 15): a late record's own attribution, a void's or re-rate's
+   * copied from the record; absent for adjustments (project `default` in every breakdown).
+   */
+  project?: string;
+  resourceId?: string;
+  labels?: Record<string, string>;
 }
 
 /**
