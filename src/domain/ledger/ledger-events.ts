@@ -423,6 +423,8 @@ export interface ChargeCorrection {
   project?: string;
   resourceId?: string;
   labels?: Record<string, string>;
+  /** A void's record window (issue 15: the cost query's day); late usage and re-rates have it in `usage`. */
+  usageWindow?: { windowStart: string; windowEnd: string };
 }
 
 /**

@@ -34,6 +34,7 @@ export function decideVoidUsageRecord(
       ...recordPart(command, correctionId, 'usage-voided'),
       quantityChange: new Big(record.quantity).neg().toFixed(),
       amount: charged.neg().toFixed(),
+      usageWindow: { windowStart: record.windowStart, windowEnd: record.windowEnd },
     },
     {
       fromGrants: record.fromGrants.map((g) => ({

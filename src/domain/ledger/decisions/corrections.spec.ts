@@ -536,7 +536,13 @@ describe('a correction belongs where its usage record does (issue 15)', () => {
   it("a void and a re-rate copy the original record's attribution, on time or late", () => {
     const onTime = { ...marchRecord, data: { ...marchRecord.data, ...stored } } as LedgerEvent;
     const record = usageRecordFacts('u-1', [{ periodId: MARCH.periodId, events: [opened(MARCH), onTime] }])!;
-    expect(attributed(eventsOf([april()], voidU1(record))[0]!)).toEqual(stored);
+    const [voided] = eventsOf([april()], voidU1(record));
+    expect(attributed(voided!)).toEqual(stored);
+    // The cost query counts a void on its record's day: the void carries the record's window.
+    expect((voided!.data as ChargeCorrection).usageWindow).toEqual({
+      windowStart: IN_MARCH,
+      windowEnd: IN_MARCH,
+    });
     expect(attributed(eventsOf([april()], rerateU1({ quantity: '8' }, record))[0]!)).toEqual(stored);
     const late = eventsOf([april()], lateUsage(where));
     const lateRecord = usageRecordFacts('u-late', [
