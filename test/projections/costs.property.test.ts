@@ -206,7 +206,9 @@ function recompute(
     const data = { ...item.data, sku: item.data.sku ?? null };
     const window = item.type === 'ResourceConsumed' ? item.data : (item.data.usage ?? item.data.usageWindow);
     // Usage (and its corrections) on the usage window's last instant; an adjustment on its booking instant.
-    const instant = window ? new Date(Date.parse(window.windowEnd) - 1).toISOString() : item.data.at;
+    const instant = window
+      ? new Date(Date.parse(window.windowEnd) - 1).toISOString()
+      : (item.data as ChargeCorrection).at;
     const day = localDay(instant, account.timeZone);
     if (day < from || day > to) continue;
     const values = dims.map((d) =>
