@@ -1,6 +1,5 @@
 import type { AlertEvent } from '../src/domain/alerts/alert-events.js';
-import { projectOf } from '../src/domain/alerts/alert-detection.js';
-import type { LedgerEventOf } from '../src/domain/ledger/ledger-events.js';
+import { periodSpendOf } from '../src/domain/alerts/alert-detection.js';
 import type { RecordedEvent } from '../src/platform/event-store/event-store.port.js';
 import { accountIdOfAlertsStream, ledgerStreamParts } from '../src/platform/event-store/stream-names.js';
 import type { Projection } from './runner/projection.js';
@@ -10,7 +9,8 @@ import { addDecimals } from './support/decimal-sum.js';
 /**
  * Budgets and the period's spend by project (issue 15), kept by the account-status projection beside
  * `account_summary`: `account_budgets` (the active and ended budgets of each account), and
- * `account_period_spend` (per account, period and project, the sum of the period's charges — what budgets
+ * `account_period_spend` (per account, period and project, the sum of the period's charges and corrections
+ * booked in it, signed (periodSpendOf) — what budgets
  * measure and the summary's forecast extrapolates).
  */
 export const accountBudgetsTable: Pick<Projection, 'setup'> & {
@@ -27,11 +27,11 @@ export const accountBudgetsTable: Pick<Projection, 'setup'> & {
   },
 
   async apply(db, recorded, table) {
-    if (recorded.type === 'ResourceConsumed') {
+    const spent = periodSpendOf(recorded);
+    if (spent) {
       const ledger = ledgerStreamParts(recorded.streamId);
       if (!ledger) return;
-      const d = recorded.data as LedgerEventOf<'ResourceConsumed'>['data'];
-      const project = projectOf(d as { project?: unknown });
+      const { project } = spent;
       const row = await db.get<{ amount: string }>(
         `SELECT amount FROM ${table('account_period_spend')} WHERE account_id = $1 AND period_id = $2 AND project = $3`,
         [ledger.accountId, ledger.periodId, project],
@@ -39,7 +39,7 @@ export const accountBudgetsTable: Pick<Projection, 'setup'> & {
       await db.run(
         `INSERT INTO ${table('account_period_spend')} (account_id, period_id, project, amount) VALUES ($1, $2, $3, $4)
          ON CONFLICT (account_id, period_id, project) DO UPDATE SET amount = excluded.amount`,
-        [ledger.accountId, ledger.periodId, project, addDecimals(row?.amount, d.amount)],
+        [ledger.accountId, ledger.periodId, project, addDecimals(row?.amount, spent.amount)],
       );
       return;
     }

@@ -79,7 +79,8 @@ export const accountStatusProjection: Projection = {
   // v6: account_summary's state keeps the unspent deposits one by one and the refunds (the summary's
   // `refundable`), and the refunds and refund_parts tables (issue 14).
   // v7: closing an account (issue 14, item 5): statuses closing and closed; account_summary's closure columns.
-  version: 7,
+  // v8: account_period_spend counts the corrections booked in the period (signed, issue 15).
+  version: 8,
   filter: { streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX, ALERTS_STREAM_PREFIX] },
 
   async setup(db, table) {

@@ -1,5 +1,5 @@
 import type { AccountEvent } from '../src/domain/account/account-events.js';
-import { costKeyOf, costPartOf } from '../src/domain/documents/cost-query.js';
+import { correctionCostPartOf, costPartOf } from '../src/domain/documents/cost-query.js';
 import type { LedgerEventOf } from '../src/domain/ledger/ledger-events.js';
 import type { Projection } from './runner/projection.js';
 import { addDecimals } from './support/decimal-sum.js';
@@ -15,14 +15,15 @@ const GRAIN = ['day', 'project', 'resource', 'sku'] as const;
  * project is in `default`; one without a resource has `resource_id` ''. `labels` is the set as JSON (keys
  * sorted, '{}' for none): the query reads a label's value with each dialect's JSON operator. Two statements
  * per charge (read the row, write it); an account's time zone, fixed when it opens, is remembered.
- * Corrections (ChargeCorrected, issue 14) are not in this version: they will add rows when they land.
+ * Corrections (ChargeCorrected, issue 14) add signed amounts to the row of their record's day and
+ * attribution (correctionCostPartOf); adjustments to their booking day's `default` row (version 2).
  */
 export const costsProjection: Projection = {
   name: 'costs',
-  version: 1,
+  version: 2,
   filter: {
     streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX],
-    eventTypes: ['AccountOpened', 'ResourceConsumed'],
+    eventTypes: ['AccountOpened', 'ResourceConsumed', 'ChargeCorrected'],
   },
 
   async setup(db, table) {
@@ -50,11 +51,15 @@ export const costsProjection: Projection = {
     const ledger = ledgerStreamParts(recorded.streamId);
     if (!ledger) return;
     const timeZone = await timeZoneOf(db, table('cost_accounts'), ledger.accountId);
-    const event = recorded.data as LedgerEventOf<'ResourceConsumed'>['data'];
-    const [day, project, resource, sku] = costKeyOf(event, timeZone, GRAIN);
+    const event = recorded.data as
+      LedgerEventOf<'ResourceConsumed'>['data'] | LedgerEventOf<'ChargeCorrected'>['data'];
+    const part =
+      recorded.type === 'ChargeCorrected'
+        ? correctionCostPartOf(event as LedgerEventOf<'ChargeCorrected'>['data'], timeZone, GRAIN)
+        : costPartOf(event as LedgerEventOf<'ResourceConsumed'>['data'], timeZone, GRAIN);
+    const [day, project, resource, sku] = part.key;
     const labels = JSON.stringify(event.labels ?? {});
     const rowKey = JSON.stringify([ledger.accountId, day, project, resource ?? '', sku, labels]);
-    const part = costPartOf(event, timeZone, []);
     const row = await db.get<{
       records: number | string;
       amount: string;
@@ -66,7 +71,7 @@ export const costsProjection: Projection = {
     if (!row) {
       await db.run(
         `INSERT INTO ${table('cost_daily')} (row_key, account_id, day, project, resource_id, sku, labels, records,
-           amount, from_grants, from_balance) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10)`,
+           amount, from_grants, from_balance) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
         [
           rowKey,
           ledger.accountId,
@@ -75,6 +80,7 @@ export const costsProjection: Projection = {
           resource ?? '',
           sku!,
           labels,
+          part.records,
           part.amount,
           part.fromGrants,
           part.fromBalance,
@@ -87,7 +93,7 @@ export const costsProjection: Projection = {
        WHERE row_key = $1`,
       [
         rowKey,
-        Number(row.records) + 1,
+        Number(row.records) + part.records,
         addDecimals(row.amount, part.amount),
         addDecimals(row.from_grants, part.fromGrants),
         addDecimals(row.from_balance, part.fromBalance),

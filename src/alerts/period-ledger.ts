@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Big from 'big.js';
-import { projectOf } from '../domain/alerts/alert-detection.js';
+import { periodSpendOf } from '../domain/alerts/alert-detection.js';
 import type { LedgerEvent } from '../domain/ledger/ledger-events.js';
 import { evolveLedger, initialLedgerState, type LedgerState } from '../domain/ledger/ledger-state.js';
 import {
@@ -22,10 +22,9 @@ export interface PeriodLedger {
 export function foldPeriodLedger(before: PeriodLedger | undefined, recorded: RecordedEvent): PeriodLedger {
   const event = { type: recorded.type, data: recorded.data } as LedgerEvent;
   const spendByProject = new Map(before?.spendByProject ?? []);
-  if (event.type === 'ResourceConsumed') {
-    const project = projectOf(event.data as { project?: unknown });
-    spendByProject.set(project, (spendByProject.get(project) ?? new Big(0)).plus(event.data.amount));
-  }
+  const spent = periodSpendOf(event);
+  if (spent)
+    spendByProject.set(spent.project, (spendByProject.get(spent.project) ?? new Big(0)).plus(spent.amount));
   return {
     position: recorded.position,
     revision: recorded.revision,

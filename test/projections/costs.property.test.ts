@@ -3,7 +3,9 @@
  * histories — two accounts in different time zones, several projects, resources, labels, SKUs, days and
  * ledger periods — the answer of the costs read model for a random grouping and range equals, to the
  * kopeck, the ResourceConsumed amounts of that account in that range (local days, counted at the last
- * instant of the usage window) summed with big.js per the same grouping. The log is folded by the
+ * instant of the usage window) summed with big.js per the same grouping — with corrections (ChargeCorrected:
+ * late usage, voids, re-rates, adjustments) as signed amounts on their record's day and attribution, an
+ * adjustment's on its booking day in `default`; a late record counts as a record, other corrections not. The log is folded by the
  * projection's own code (foldLog); the query reads it through ReadModelDb.iterate. One history is also run
  * on PostgreSQL, whose cursor is another code path.
  */
@@ -22,6 +24,7 @@ import {
   type CostDimension,
   type CostRow,
 } from '../../src/domain/documents/cost-query.js';
+import type { ChargeCorrection } from '../../src/domain/ledger/ledger-events.js';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
 import { caughtUp, startHost } from './support/hosts.js';
 import { startPgCluster } from './support/pg-cluster.js';
@@ -59,6 +62,33 @@ const usageArbitrary: fc.Arbitrary<Usage> = fc.record({
   grantKopecks: fc.integer({ min: 0, max: 100 }),
 });
 
+/** A correction of the usage record `of` (modulo the history's length), booked at `bookedMinute`. */
+interface Correction {
+  kind: 'late-usage' | 'usage-voided' | 'usage-rerated' | 'adjustment';
+  of: number;
+  kopecks: number;
+  grantKopecks: number;
+  bookedMinute: number;
+  /** A void stored before voids carried their window: counted on its booking day. */
+  windowless: boolean;
+  sku?: string;
+}
+
+const correctionArbitrary: fc.Arbitrary<Correction> = fc.record({
+  kind: fc.constantFrom(
+    'late-usage' as const,
+    'usage-voided' as const,
+    'usage-rerated' as const,
+    'adjustment' as const,
+  ),
+  of: fc.nat(),
+  kopecks: fc.integer({ min: -500_000, max: 500_000 }),
+  grantKopecks: fc.integer({ min: 0, max: 100 }),
+  bookedMinute: fc.integer({ min: 0, max: 40 * 24 * 60 }),
+  windowless: fc.boolean(),
+  sku: fc.option(fc.constantFrom('compute.vcpu.hour', 'storage.ssd.gb.hour'), { nil: undefined }),
+});
+
 const queryArbitrary = fc.record({
   dimensions: fc.shuffledSubarray(DIMENSIONS, { minLength: 1, maxLength: 4 }),
   account: fc.constantFrom(0 as const, 1 as const),
@@ -68,6 +98,8 @@ const queryArbitrary = fc.record({
 });
 
 const kopecks = (n: number) => new Big(n).div(100).toFixed(2);
+const minuteAt = (minute: number) =>
+  new Date(Date.parse('2026-02-26T00:00:00Z') + minute * 60_000).toISOString();
 const dayAfter = (start: string, days: number) =>
   new Date(Date.parse(`${start}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 /** The local date of an instant, by the platform's time zone data (not the domain's code). */
@@ -77,7 +109,7 @@ const localDay = (instant: string, timeZone: string) =>
   );
 
 /** The events a history stores: each account opened, then its charges in the ledger stream of their month. */
-async function storeHistory(store: SqliteEventStore, history: Usage[]) {
+async function storeHistory(store: SqliteEventStore, history: Usage[], corrections: Correction[] = []) {
   for (const { accountId, timeZone } of ACCOUNTS)
     await store.append(`account-${accountId}`, [
       { id: randomUUID(), type: 'AccountOpened', data: { accountId, timeZone, currency: 'RUB' } },
@@ -105,19 +137,57 @@ async function storeHistory(store: SqliteEventStore, history: Usage[]) {
       ...(u.resourceId ? { resourceId: u.resourceId } : {}),
       ...(Object.keys(u.labels).length > 0 ? { labels: u.labels } : {}),
     };
-    return { account: ACCOUNTS[u.account], data };
+    return { account: ACCOUNTS[u.account], type: 'ResourceConsumed' as const, data };
   });
-  for (const { account, data } of stored) {
-    // The ledger period by the account's local month of the usage instant (the last ms of the window).
-    const period = localDay(new Date(Date.parse(data.windowEnd) - 1).toISOString(), account.timeZone).slice(
-      0,
-      7,
-    );
-    await store.append(`ledger-${account.accountId}@${period}`, [
-      { id: randomUUID(), type: 'ResourceConsumed', data },
-    ]);
+  const corrected = corrections.map((c, index) => {
+    const record = stored[c.of % stored.length]!;
+    const { windowStart, windowEnd, project, resourceId, labels } = record.data;
+    // Grants' share has the amount's sign (a give-back returns to grants too) and is at most the amount.
+    const grant = Math.sign(c.kopecks) * Math.min(c.grantKopecks, Math.abs(c.kopecks));
+    const usage = {
+      quantity: '1',
+      unit: 'unit',
+      windowStart,
+      windowEnd,
+      catalogVersion: 'v1',
+      ratedAmount: '1',
+    };
+    const data: ChargeCorrection = {
+      correctionId: `c${index}`,
+      kind: c.kind,
+      correctsPeriod: '2026-02',
+      service: 'Cloud Compute',
+      category: 'compute',
+      ...(c.kind === 'adjustment'
+        ? c.sku
+          ? { sku: c.sku }
+          : {}
+        : {
+            sku: record.data.sku,
+            usageRecordId: record.data.usageRecordId,
+            ...(project ? { project } : {}),
+            ...(resourceId ? { resourceId } : {}),
+            ...(labels ? { labels } : {}),
+          }),
+      ...(c.kind === 'late-usage' || c.kind === 'usage-rerated' ? { usage } : {}),
+      ...(c.kind === 'usage-voided' && !c.windowless ? { usageWindow: { windowStart, windowEnd } } : {}),
+      amount: kopecks(c.kopecks),
+      fromGrants: grant !== 0 ? [{ grantId: 'g', amount: kopecks(grant) }] : [],
+      fromBalance: kopecks(c.kopecks - grant),
+      balanceAfter: '0',
+      reason: 'test',
+      by: 'ops:test',
+      at: minuteAt(c.bookedMinute),
+    };
+    return { account: record.account, type: 'ChargeCorrected' as const, data };
+  });
+  for (const { account, type, data } of [...stored, ...corrected]) {
+    // The ledger period: the account's local month of the usage instant, or of the booking of a correction.
+    const instant = type === 'ResourceConsumed' ? data.windowEnd : data.at;
+    const period = localDay(new Date(Date.parse(instant) - 1).toISOString(), account.timeZone).slice(0, 7);
+    await store.append(`ledger-${account.accountId}@${period}`, [{ id: randomUUID(), type, data }]);
   }
-  return stored;
+  return [...stored, ...corrected];
 }
 
 type Stored = Awaited<ReturnType<typeof storeHistory>>;
@@ -131,9 +201,15 @@ function recompute(
   dims: CostDimension[],
 ) {
   const groups = new Map<string, { row: CostRow; a: Big; g: Big; b: Big; n: number }>();
-  for (const { account: owner, data } of stored) {
-    if (owner.accountId !== account.accountId) continue;
-    const day = localDay(new Date(Date.parse(data.windowEnd) - 1).toISOString(), account.timeZone);
+  for (const item of stored) {
+    if (item.account.accountId !== account.accountId) continue;
+    const data = { ...item.data, sku: item.data.sku ?? null };
+    const window = item.type === 'ResourceConsumed' ? item.data : (item.data.usage ?? item.data.usageWindow);
+    // Usage (and its corrections) on the usage window's last instant; an adjustment on its booking instant.
+    const instant = window
+      ? new Date(Date.parse(window.windowEnd) - 1).toISOString()
+      : (item.data as ChargeCorrection).at;
+    const day = localDay(instant, account.timeZone);
     if (day < from || day > to) continue;
     const values = dims.map((d) =>
       d === 'project'
@@ -157,7 +233,7 @@ function recompute(
     group.a = group.a.plus(data.amount);
     group.g = group.g.plus(data.fromGrants.reduce((s, p) => s.plus(p.amount), new Big(0)));
     group.b = group.b.plus(data.fromBalance);
-    group.n += 1;
+    group.n += item.type === 'ResourceConsumed' || item.data.kind === 'late-usage' ? 1 : 0;
     groups.set(key, group);
   }
   return [...groups.values()].map(({ a, g, b, n, row }) => ({
@@ -200,11 +276,12 @@ describe('the cost query equals a recomputation from the raw events', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(usageArbitrary, { minLength: 1, maxLength: 60 }),
+        fc.array(correctionArbitrary, { maxLength: 20 }),
         fc.array(queryArbitrary, { minLength: 1, maxLength: 8 }),
-        async (history, queries) => {
+        async (history, corrections, queries) => {
           const store = SqliteEventStore.open({ path: ':memory:' });
           try {
-            const stored = await storeHistory(store, history);
+            const stored = await storeHistory(store, history, corrections);
             const db = await foldLog(store, costsProjection);
             try {
               for (const query of queries) {
@@ -238,7 +315,11 @@ describe('the cost query equals a recomputation from the raw events', () => {
     const host = await startHost(store, pg, [costsProjection], { batchSize: 50, holder: 'pg' });
     try {
       const history = fc.sample(usageArbitrary, { numRuns: 1400, seed: 15 });
-      const stored = await storeHistory(store, history);
+      const stored = await storeHistory(
+        store,
+        history,
+        fc.sample(correctionArbitrary, { numRuns: 300, seed: 15 }),
+      );
       await caughtUp(host, store, [costsProjection]);
       const live = await new ProjectionRegistry(pg).liveBuild('costs');
       const table = (name: string) => ProjectionRegistry.tableName(name, live!.build);

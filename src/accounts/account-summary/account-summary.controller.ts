@@ -17,7 +17,7 @@ import { AccountBook } from '../account-book.js';
 import { LedgerBook, countsAsOf } from '../../ledger/ledger-book.js';
 import { EVENT_STORE, type EventStore } from '../../platform/event-store/event-store.port.js';
 import { alertsStream, ledgerStream } from '../../platform/event-store/stream-names.js';
-import { projectOf } from '../../domain/alerts/alert-detection.js';
+import { periodSpendOf } from '../../domain/alerts/alert-detection.js';
 import { evolveAlerts, initialAlertsState } from '../../domain/alerts/alerts-state.js';
 import { budgetOrder, type AlertEvent } from '../../domain/alerts/alert-events.js';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
@@ -163,10 +163,12 @@ export class AccountSummaryController {
     const spendByProject = new Map<string, Big>();
     if (periodId)
       for (const e of await counted(ledgerStream(accountId, periodId))) {
-        if (e.type !== 'ResourceConsumed') continue;
-        const data = e.data as { amount: string; project?: unknown };
-        const project = projectOf(data);
-        spendByProject.set(project, (spendByProject.get(project) ?? new Big(0)).plus(data.amount));
+        const spent = periodSpendOf(e);
+        if (!spent) continue;
+        spendByProject.set(
+          spent.project,
+          (spendByProject.get(spent.project) ?? new Big(0)).plus(spent.amount),
+        );
       }
     const budgets = [...alerts.budgets.values()].sort(budgetOrder);
     return { spendByProject, budgets };

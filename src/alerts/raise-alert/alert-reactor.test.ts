@@ -1,6 +1,7 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { buildEngine } from '../../../test/support/engine.js';
 import { SetAlertSettings } from '../alert-settings/alert-settings.command.js';
+import { Adjust } from '../../ledger/adjust/adjust.command.js';
 import { SetBudget } from '../set-budget/set-budget.command.js';
 import { AlertReactor, type ReactorOutcome } from './alert-reactor.js';
 import { RaiseAlert } from './raise-alert.command.js';
@@ -93,6 +94,44 @@ describe('the alert reactor', () => {
       (e) => e.type === 'AlertRaised',
     );
     expect(raised.map((e) => (e.data as { value: string }).value)).toEqual(['51', '92']);
+    await engine.context.close();
+  });
+
+  it('corrections booked in the period count in its spend, signed: a credit lowers it, a debit raises it', async () => {
+    const { engine, react, consume, topUp, bus } = await engineWith('re-corrected', 'prepaid');
+    await topUp('5000');
+    await bus.execute(
+      new SetBudget(
+        're-corrected',
+        { budgetId: 'b', scope: 'account', amount: '100' },
+        engine.now(),
+        meta('b'),
+      ),
+    );
+    const adjust = (adjustmentId: string, direction: 'credit' | 'debit', amount: string) =>
+      bus.execute(
+        new Adjust(
+          're-corrected',
+          { adjustmentId, direction, amount, period: '2026-03', service: 'Cloud Compute', reason: 'test' },
+          engine.now(),
+          meta(adjustmentId),
+        ),
+      );
+    await consume('45');
+    await adjust('credit', 'credit', '20');
+    await consume('30');
+    // 45 − 20 + 30 = 55: the 50 % crossing, at 55 (75 if the credit were not counted).
+    expect(await react()).toEqual([
+      { command: 'RaiseAlert', id: 're-corrected/budget/b/50/2026-03', outcome: 'stored' },
+    ]);
+    await adjust('debit', 'debit', '30');
+    expect(await react()).toEqual([
+      { command: 'RaiseAlert', id: 're-corrected/budget/b/80/2026-03', outcome: 'stored' },
+    ]);
+    const raised = (await engine.store.readStream('alerts-re-corrected')).filter(
+      (e) => e.type === 'AlertRaised',
+    );
+    expect(raised.map((e) => (e.data as { value: string }).value)).toEqual(['55', '85']);
     await engine.context.close();
   });
 

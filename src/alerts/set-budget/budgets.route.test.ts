@@ -266,3 +266,68 @@ describe('PUT /v1/accounts/:id/alert-settings', () => {
       .then(expectProblem(404, 'NOT_FOUND'), expectNoNewEvents());
   });
 });
+
+describe('corrections booked in the open period count in its spend, signed (issue 14 × 15)', () => {
+  // Its own clock: March closes on the way, so a March record sent in April is late usage.
+  const later = apiSpecification({ now: '2026-03-10T09:00:00.000Z' });
+  afterAll(() => later.close());
+  const percentUsed = async () => {
+    const read = await later
+      .given()
+      .when({ method: 'GET', path: '/v1/accounts/bu-corr/budgets', role: 'auditor' })
+      .then(expectResponse(200));
+    const summary = await later
+      .given()
+      .when({ method: 'GET', path: '/v1/accounts/bu-corr' })
+      .then(expectResponse(200));
+    const fromLog = await later
+      .given()
+      .when({
+        method: 'GET',
+        path: `/v1/accounts/bu-corr?asOf=${encodeURIComponent('2026-04-02T09:00:00.000Z')}`,
+      })
+      .then(expectResponse(200));
+    // The read model, the summary and the summary's log fallback say the same.
+    expect(summary.body.spend.budgets[0].percentUsed).toBe(read.body.budgets[0].percentUsed);
+    expect(fromLog.body.spend.budgets[0].percentUsed).toBe(read.body.budgets[0].percentUsed);
+    return { spend: read.body.spend, percentUsed: read.body.budgets[0].percentUsed };
+  };
+
+  it('a late usage record raises percentUsed; a credit lowers it', async () => {
+    await later
+      .given(
+        opened('bu-corr'),
+        toppedUp('bu-corr', 'bu-corr-p1', '5000'),
+        (api) => api.advanceTo('2026-04-02T09:00:00.000Z'),
+        budgetSet('bu-corr'),
+        used('bu-corr', 'bu-corr-u1', '100', '2026-04-01T10:00:00+03:00'),
+      )
+      .when({ method: 'GET', path: '/v1/accounts/bu-corr/budgets', role: 'auditor' })
+      .then(expectResponse(200));
+    expect(await percentUsed()).toEqual({ spend: '100', percentUsed: '10.00' });
+    await later
+      .given(used('bu-corr', 'bu-corr-late', '50', '2026-03-25T12:00:00+03:00'))
+      .when({ method: 'GET', path: '/v1/accounts/bu-corr/budgets', role: 'auditor' })
+      .then(expectResponse(200));
+    expect(await percentUsed()).toEqual({ spend: '150', percentUsed: '15.00' });
+    await later
+      .given(
+        succeeded(
+          'POST',
+          '/v1/accounts/bu-corr/adjustments',
+          {
+            adjustmentId: 'bu-corr-credit',
+            direction: 'credit',
+            amount: '30',
+            period: '2026-03',
+            service: 'Cloud Compute',
+            reason: 'outage',
+          },
+          'ops',
+        ),
+      )
+      .when({ method: 'GET', path: '/v1/accounts/bu-corr/budgets', role: 'auditor' })
+      .then(expectResponse(200));
+    expect(await percentUsed()).toEqual({ spend: '120', percentUsed: '12.00' });
+  });
+});

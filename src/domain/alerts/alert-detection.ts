@@ -100,6 +100,21 @@ export function detectAlerts(
 export const projectOf = (data: { project?: unknown }): string =>
   typeof data.project === 'string' && data.project !== '' ? data.project : DEFAULT_PROJECT;
 
+/**
+ * What one event of a period's ledger stream adds to the period's spend, by project: a charge its amount;
+ * a correction booked in the period (ChargeCorrected: late usage, void, re-rate, adjustment) its signed
+ * amount, whichever period it corrects — a credit lowers the spend, late usage raises it. The one rule of
+ * the read model, the alert reactor and the summary's log fallback.
+ */
+export function periodSpendOf(event: {
+  type: string;
+  data: unknown;
+}): { project: string; amount: string } | undefined {
+  if (event.type !== 'ResourceConsumed' && event.type !== 'ChargeCorrected') return undefined;
+  const data = event.data as { amount: string; project?: unknown };
+  return { project: projectOf(data), amount: data.amount };
+}
+
 /** Each budget with the period's spend in its scope and the percent of its amount used. */
 export function budgetUsage(
   budgets: readonly Budget[],

@@ -9,6 +9,8 @@ import type Big from 'big.js';
 import { Decimal, toPlainString } from '../shared/decimal.js';
 import { LABEL_KEY, projectOf, type Labels } from '../ledger/usage-attribution.js';
 import { consumptionDay, csvField, type ResourceConsumedData } from './billing-report.js';
+import { usageInstant } from '../ledger/decisions/instants.js';
+import type { ChargeCorrection } from '../ledger/ledger-events.js';
 
 export type CostDimension = 'project' | 'resource' | 'sku' | 'day' | `label:${string}`;
 export const PLAIN_DIMENSIONS = ['project', 'resource', 'sku', 'day'] as const;
@@ -90,6 +92,40 @@ export function costPartOf(
     fromGrants: event.fromGrants.reduce((sum, part) => sum.plus(part.amount), new Decimal('0')).toFixed(),
     fromBalance: event.fromBalance,
     records: 1,
+  };
+}
+
+/**
+ * A correction (ChargeCorrected, issue 14) as a signed part of its group: a usage correction (late usage,
+ * void, re-rate) on the local day of its record's usage window's last instant, where the record itself
+ * counts; an adjustment (or a void stored before it carried its window) on the local day it was booked.
+ * A late usage record counts as one record; voids, re-rates and adjustments change amounts, not records.
+ */
+export function correctionCostPartOf(
+  correction: ChargeCorrection,
+  timeZone: string,
+  dimensions: readonly CostDimension[],
+): CostPart {
+  const window = correction.usage ?? correction.usageWindow;
+  const at = window ? usageInstant(window.windowStart, window.windowEnd) : correction.at;
+  return {
+    key: costKeyOf(
+      {
+        ...correction,
+        windowStart: at,
+        windowEnd: at,
+        // An adjustment naming no SKU: '' reads as null, as a missing resource does.
+        sku: correction.sku ?? '',
+      },
+      timeZone,
+      dimensions,
+    ),
+    amount: correction.amount,
+    fromGrants: correction.fromGrants
+      .reduce((sum, part) => sum.plus(part.amount), new Decimal('0'))
+      .toFixed(),
+    fromBalance: correction.fromBalance,
+    records: correction.kind === 'late-usage' ? 1 : 0,
   };
 }
 

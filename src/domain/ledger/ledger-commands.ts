@@ -169,6 +169,10 @@ export type CorrectionCommand =
       closedPeriod: { periodId: string; endsAt: string; quantityBefore: string };
       by: string;
       at: string;
+      /** Issue 15: where the record belongs, as ConsumeResource names it. */
+      project?: string;
+      resourceId?: string;
+      labels?: Record<string, string>;
     }
   /** Ops credit or debit an amount for a period (decisions/adjust.ts). */
   | {

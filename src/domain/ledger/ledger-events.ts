@@ -416,6 +416,15 @@ export interface ChargeCorrection {
   reference?: string;
   by: string;
   at: string;
+  /**
+   * Where the corrected usage belongs (issue 15): a late record's own attribution, a void's or re-rate's
+   * copied from the record; absent for adjustments (project `default` in every breakdown).
+   */
+  project?: string;
+  resourceId?: string;
+  labels?: Record<string, string>;
+  /** A void's record window (issue 15: the cost query's day); late usage and re-rates have it in `usage`. */
+  usageWindow?: { windowStart: string; windowEnd: string };
 }
 
 /**

@@ -6,6 +6,7 @@
 import Big from 'big.js';
 import type { FundingPart, FundingSource } from './funding.js';
 import type { ChargeCorrection, LedgerEvent } from './ledger-events.js';
+import { storedAttribution } from './usage-attribution.js';
 
 export interface UsageRecordFacts {
   usageRecordId: string;
@@ -30,6 +31,10 @@ export interface UsageRecordFacts {
   voided: boolean;
   /** Ids of the corrections of this record so far (a re-rate's id counts them). */
   correctionIds: string[];
+  /** Where the record belongs (issue 15), as it was booked; its voids and re-rates carry the same. */
+  project?: string;
+  resourceId?: string;
+  labels?: Record<string, string>;
 }
 
 /** The record's facts from the events of the account's periods (oldest period first), or undefined. */
@@ -63,6 +68,7 @@ export function usageRecordFacts(
           quantityBefore: before.toFixed(),
           voided: false,
           correctionIds: [],
+          ...storedAttribution(d),
         };
       } else if (event.type === 'ChargeCorrected' && event.data.usageRecordId === usageRecordId) {
         facts = facts ? corrected(facts, event.data) : lateRecord(event.data);
@@ -92,6 +98,7 @@ function lateRecord(d: ChargeCorrection): UsageRecordFacts | undefined {
     quantityBefore: '0',
     voided: false,
     correctionIds: [d.correctionId],
+    ...storedAttribution(d),
   };
 }
 

@@ -6,6 +6,7 @@ import type { LedgerState } from '../ledger-state.js';
 import { bookCorrection, chargedNow, givenBack } from './correction-funding.js';
 import { duplicate, reject, type Decision } from './decision.js';
 import { usageInstant } from './instants.js';
+import { storedAttribution } from '../usage-attribution.js';
 
 export const voidCorrectionId = (usageRecordId: string) => `void:${usageRecordId}`;
 
@@ -33,6 +34,7 @@ export function decideVoidUsageRecord(
       ...recordPart(command, correctionId, 'usage-voided'),
       quantityChange: new Big(record.quantity).neg().toFixed(),
       amount: charged.neg().toFixed(),
+      usageWindow: { windowStart: record.windowStart, windowEnd: record.windowEnd },
     },
     {
       fromGrants: record.fromGrants.map((g) => ({
@@ -139,5 +141,7 @@ function recordPart(
     ...(command.reference ? { reference: command.reference } : {}),
     by: command.by,
     at: command.at,
+    // The correction belongs where the record does (issue 15), so the cost query nets it there.
+    ...storedAttribution(record),
   };
 }

@@ -514,3 +514,50 @@ describe('usageRecordFacts: a record as it stands after its corrections', () => 
     ).toBeUndefined();
   });
 });
+
+describe('a correction belongs where its usage record does (issue 15)', () => {
+  const where = { project: 'shop', resourceId: 'vm-1', labels: { team: 'web', env: 'prod' } };
+  const stored = { project: 'shop', resourceId: 'vm-1', labels: { env: 'prod', team: 'web' } };
+  const attributed = (event: LedgerEvent) => {
+    const d = event.data as ChargeCorrection;
+    return { project: d.project, resourceId: d.resourceId, labels: d.labels };
+  };
+
+  it("late usage carries the record's project, resource and labels (sorted), and refuses bad ones", () => {
+    const [event] = eventsOf([april()], lateUsage(where));
+    expect(attributed(event!)).toEqual(stored);
+    expect(JSON.stringify(Object.keys((event!.data as ChargeCorrection).labels!))).toBe('["env","team"]');
+    ledger(YC)
+      .given([april()])
+      .when(lateUsage({ project: 'bad project' }))
+      .rejects('INVALID_ATTRIBUTION', 'project');
+  });
+
+  it("a void and a re-rate copy the original record's attribution, on time or late", () => {
+    const onTime = { ...marchRecord, data: { ...marchRecord.data, ...stored } } as LedgerEvent;
+    const record = usageRecordFacts('u-1', [{ periodId: MARCH.periodId, events: [opened(MARCH), onTime] }])!;
+    const [voided] = eventsOf([april()], voidU1(record));
+    expect(attributed(voided!)).toEqual(stored);
+    // The cost query counts a void on its record's day: the void carries the record's window.
+    expect((voided!.data as ChargeCorrection).usageWindow).toEqual({
+      windowStart: IN_MARCH,
+      windowEnd: IN_MARCH,
+    });
+    expect(attributed(eventsOf([april()], rerateU1({ quantity: '8' }, record))[0]!)).toEqual(stored);
+    const late = eventsOf([april()], lateUsage(where));
+    const lateRecord = usageRecordFacts('u-late', [
+      { periodId: APRIL.periodId, events: [april(), ...late] },
+    ])!;
+    expect(attributed(eventsOf([april(), ...late], voidU1(lateRecord))[0]!)).toEqual(stored);
+  });
+
+  it('an adjustment and a record without attribution name none (project `default` in every breakdown)', () => {
+    const [adjusted] = eventsOf([april()], adjust());
+    expect(attributed(adjusted!)).toEqual({ project: undefined, resourceId: undefined, labels: undefined });
+    expect(attributed(eventsOf([april()], voidU1())[0]!)).toEqual({
+      project: undefined,
+      resourceId: undefined,
+      labels: undefined,
+    });
+  });
+});

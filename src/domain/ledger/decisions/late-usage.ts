@@ -7,6 +7,7 @@ import type { LedgerState } from '../ledger-state.js';
 import { bookCorrection, chargedNow } from './correction-funding.js';
 import { duplicate, reject, type Decision } from './decision.js';
 import { plusDays, usageInstant } from './instants.js';
+import { attributionProblem, storedAttribution } from '../usage-attribution.js';
 
 /** The correction id of a late usage record: one per record, so a retry is recognised. */
 export const lateUsageCorrectionId = (usageRecordId: string) => `late:${usageRecordId}`;
@@ -27,6 +28,8 @@ export function decideBookLateUsage(
   const correctionId = lateUsageCorrectionId(command.usageRecordId);
   if (state.usageRecords.has(command.usageRecordId) || state.corrections.has(correctionId))
     return duplicate();
+  const misattributed = attributionProblem(command);
+  if (misattributed) return reject('INVALID_ATTRIBUTION', misattributed.message, misattributed.field);
   const start = Date.parse(command.windowStart);
   const end = Date.parse(command.windowEnd);
   if (Number.isNaN(start) || Number.isNaN(end) || start > end) {
@@ -86,6 +89,7 @@ export function decideBookLateUsage(
       reason: 'late usage',
       by: command.by,
       at: command.at,
+      ...storedAttribution(command),
     },
     chargedNow(state, context, amount, rated.category, command.at, true),
   );
