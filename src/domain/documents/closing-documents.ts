@@ -401,7 +401,7 @@ function skuAmounts(
     };
   });
   // A SKU given back below what mid-period documents confirmed of it has no rest to split by: one line.
-  return rests.some((r) => new Big(r.amount).lt(0)) ? null : rests;
+  return earlierLines.length > 0 && rests.some((r) => new Big(r.amount).lt(0)) ? null : rests;
 }
 
 /**
