@@ -796,7 +796,11 @@ describe('a give-back of the open period after its mid-period documents (credit 
       skuTotal('compute.vcpu.hour', 'Cloud Compute', '10', '100'),
       skuTotal('compute.ram.gb.hour', 'Cloud Compute', '4', '20'),
     ]);
-    const earlier = documents({ closed: soFar, account, midPeriod: { issuedOn: '2026-03-15', billId: 'b1' } });
+    const earlier = documents({
+      closed: soFar,
+      account,
+      midPeriod: { issuedOn: '2026-03-15', billId: 'b1' },
+    });
     const monthEnd = documents({
       closed: periodClosedBySku([
         skuTotal('compute.vcpu.hour', 'Cloud Compute', '25', '250'),
