@@ -19,6 +19,7 @@ import {
   composeTopUpBill,
   closingDocumentsFor,
   correctiveDocumentsFor,
+  overConfirmedCorrectiveDocumentsFor,
   formsMidPeriodClosingDocuments,
   initialNumberCounter,
   periodSoFar,
@@ -33,7 +34,7 @@ import type { ChargeCorrection, LedgerEvent, LedgerEventOf } from '../domain/led
 import { evolveLedger, initialLedgerState } from '../domain/ledger/ledger-state.js';
 import type { LocalDate } from '../domain/shared/calendar.js';
 import { DomainError } from '../domain/shared/errors.js';
-import { localDate } from '../domain/shared/reporting-period.js';
+import { localDate, periodById } from '../domain/shared/reporting-period.js';
 import { documentsStream, ledgerStream, numberingStream } from '../platform/event-store/stream-names.js';
 import { issuerDetails } from './issuers.js';
 import { DocumentRetention } from './document-retention.js';
@@ -201,16 +202,28 @@ export class DocumentService {
                 asOf === undefined ? undefined : Date.parse(asOf),
               )
             : undefined;
-        unnumbered.push(
-          ...closingDocumentsFor({
-            closed,
-            account,
-            issuer,
-            profile,
-            alreadyDocumented,
-            ...(paymentDocuments ? { paymentDocuments } : {}),
-          }).documents,
-        );
+        const closing = closingDocumentsFor({
+          closed,
+          account,
+          issuer,
+          profile,
+          alreadyDocumented,
+          ...(paymentDocuments ? { paymentDocuments } : {}),
+        });
+        // A give-back after the mid-period documents: their excess is decreased by a corrective document
+        // issued (and numbered) with the month-end ones, on their date.
+        const corrective = closing.overConfirmed
+          ? overConfirmedCorrectiveDocumentsFor({
+              account,
+              issuer,
+              profile,
+              periodId,
+              overConfirmed: closing.overConfirmed,
+              issued: alreadyDocumented,
+              date: closed.finalDay ?? periodById(periodId, account.facts.timeZone).lastDay,
+            }).documents
+          : [];
+        unnumbered.push(...closing.documents, ...corrective);
       } catch (error) {
         // The bill is still issued (it may go without full requisites); the closing documents wait.
         if (!(error instanceof DomainError)) throw error;
@@ -472,7 +485,10 @@ export class DocumentService {
   }
 
   /** The act/UPD and VAT invoices already issued mid-period in a period (credit limit exhausted). */
-  private async midPeriodClosingDocuments(accountId: string, periodId: string): Promise<ClosingDocument[]> {
+  private async midPeriodClosingDocuments(
+    accountId: string,
+    periodId: string,
+  ): Promise<Numbered<ClosingDocument>[]> {
     const stream = documentsStream(accountId);
     // An account with no documents yet (a preview before its first close): nothing issued mid-period.
     if (!(await this.documents.exists(stream))) return [];

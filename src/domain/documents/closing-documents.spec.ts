@@ -740,3 +740,78 @@ describe('lines per SKU with quantity and unit price (issue 13)', () => {
     );
   });
 });
+
+describe('a give-back of the open period after its mid-period documents (credit limit exhausted)', () => {
+  const account = ruLegal({ profileId: YC_PREPAID });
+  const midPeriod = () =>
+    documents({
+      closed: periodClosed({
+        byService: [service('Compute', '1000'), service('Block Storage', '220', '0', 'storage')],
+      }),
+      account,
+      midPeriod: { issuedOn: '2026-03-15', billId: 'b1' },
+    }).documents;
+
+  it('the month-end act confirms zero of a service given back below the mid-period act; the excess is reported', () => {
+    // Compute 1 000 confirmed mid-period, then 400 voided: the period's Compute is 600.
+    const monthEnd = documents({
+      closed: periodClosed({
+        byService: [service('Compute', '600'), service('Block Storage', '300', '0', 'storage')],
+      }),
+      account,
+      alreadyDocumented: midPeriod(),
+    });
+    expect(ofKind(monthEnd.documents, 'act').lines.map((l) => [l.service, l.gross])).toEqual([
+      ['Block Storage', '80.00'],
+    ]);
+    expect(monthEnd.overConfirmed).toEqual([{ service: 'Compute', category: 'compute', amount: '400.00' }]);
+  });
+
+  it('with nothing left to confirm the act is omitted, not refused, and the excess is still reported', () => {
+    const monthEnd = documents({
+      closed: periodClosed({
+        byService: [service('Compute', '999.99'), service('Block Storage', '220', '0', 'storage')],
+      }),
+      account,
+      alreadyDocumented: midPeriod(),
+    });
+    expect(monthEnd.documents).toEqual([]);
+    expect(monthEnd.omitted).toContainEqual({ kind: 'act', reason: 'documented-mid-period' });
+    expect(monthEnd.overConfirmed).toEqual([{ service: 'Compute', category: 'compute', amount: '0.01' }]);
+  });
+
+  it('a month-end remainder that is not negative reports no excess', () => {
+    const monthEnd = documents({
+      closed: periodClosed({
+        byService: [service('Compute', '1000'), service('Block Storage', '220', '0', 'storage')],
+      }),
+      account,
+      alreadyDocumented: midPeriod(),
+    });
+    expect(monthEnd.overConfirmed).toBeUndefined();
+  });
+
+  it('a SKU given back below its mid-period line leaves the service one line of its rest', () => {
+    const soFar = periodClosedBySku([
+      skuTotal('compute.vcpu.hour', 'Cloud Compute', '10', '100'),
+      skuTotal('compute.ram.gb.hour', 'Cloud Compute', '4', '20'),
+    ]);
+    const earlier = documents({
+      closed: soFar,
+      account,
+      midPeriod: { issuedOn: '2026-03-15', billId: 'b1' },
+    });
+    const monthEnd = documents({
+      closed: periodClosedBySku([
+        skuTotal('compute.vcpu.hour', 'Cloud Compute', '25', '250'),
+        skuTotal('compute.ram.gb.hour', 'Cloud Compute', '1', '5'),
+      ]),
+      account,
+      alreadyDocumented: earlier.documents,
+    });
+    expect(ofKind(monthEnd.documents, 'act').lines.map((l) => [l.service, l.sku, l.gross])).toEqual([
+      ['Cloud Compute', undefined, '135.00'],
+    ]);
+    expect(monthEnd.overConfirmed).toBeUndefined();
+  });
+});

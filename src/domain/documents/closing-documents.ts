@@ -109,6 +109,19 @@ export interface ClosingDocuments {
   readonly documents: ClosingDocument[];
   /** Documents the profile calls for that this period does not get, and why. */
   readonly omitted: Array<{ readonly kind: ClosingDocumentKind; readonly reason: OmissionReason }>;
+  /**
+   * Services the period's mid-period documents confirmed more of than the period's total (a give-back after
+   * them): the month-end documents confirm zero for them, and the excess (minor units, > 0) is for a
+   * corrective document of the latest mid-period document (overConfirmedCorrectiveDocumentsFor).
+   */
+  readonly overConfirmed?: OverConfirmed[];
+}
+
+/** What mid-period documents confirmed of a service beyond the period's total, in minor units (> 0). */
+export interface OverConfirmed {
+  readonly service: string;
+  readonly category: string;
+  readonly amount: string;
 }
 
 /**
@@ -175,6 +188,7 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
   }
 
   let excludedSpending = Money.zero(context.currency);
+  const overConfirmed: OverConfirmed[] = [];
   const documentAmount = (s: Pick<ServiceTotals, 'consumption' | 'fromBalance' | 'fromBalanceBy'>) =>
     documentedAmount(s, policy);
   const services = serviceLines(
@@ -192,12 +206,14 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
         .flatMap((d) => d.lines)
         .filter((line) => line.service === s.service && line.category === s.category)
         .reduce((sum, line) => sum.add(Money.of(line.gross, context.currency)), Money.zero(context.currency));
-      return {
-        service: s.service,
-        category: s.category,
-        amount: printed(toMinorUnits(amount.toFixed(), context).subtract(confirmedBefore)),
-        ...withSkus,
-      };
+      const left = toMinorUnits(amount.toFixed(), context).subtract(confirmedBefore);
+      // A give-back after the mid-period documents: the month-end act confirms nothing more of the service
+      // (never a negative line); the excess is taken back by a corrective document of the mid-period one.
+      if (left.isNegative()) {
+        overConfirmed.push({ service: s.service, category: s.category, amount: printed(left.negate()) });
+        return { service: s.service, category: s.category, amount: '0' };
+      }
+      return { service: s.service, category: s.category, amount: printed(left), ...withSkus };
     }),
     servicePeriod,
     context,
@@ -242,6 +258,8 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
     (sum, d) => sum.add(Money.of(d.totals.gross, context.currency)),
     Money.zero(context.currency),
   );
+  // What the corrective document takes back of the mid-period documents was not confirmed after all.
+  for (const o of overConfirmed) confirmed = confirmed.subtract(Money.of(o.amount, context.currency));
 
   if (policy.closing === 'act-and-vat-invoice') {
     if (hasServices) {
@@ -331,7 +349,12 @@ export function closingDocumentsFor(request: ClosingDocumentsRequest): ClosingDo
     }
   }
 
-  return { periodId: closed.periodId, documents, omitted };
+  return {
+    periodId: closed.periodId,
+    documents,
+    omitted,
+    ...(overConfirmed.length > 0 ? { overConfirmed } : {}),
+  };
 }
 
 /**
@@ -352,7 +375,7 @@ export function documentedAmount(
  * SKUs were (no bySku), or SKU amounts that do not add up to the service's (never expected; the money
  * follows the service). After documents issued mid-period in the period, each SKU confirms what is left of
  * it — its amount and quantity less those of the earlier lines for the same SKU; an earlier line without a
- * SKU leaves nothing to split by, so the service stays one line.
+ * SKU, or a SKU whose rest is negative (a give-back after them), leaves nothing to split by: one line.
  */
 function skuAmounts(
   service: string,
@@ -367,7 +390,7 @@ function skuAmounts(
   if (!amounts.reduce((sum, a) => sum.plus(a), new Big(0)).eq(amount)) return null;
   const earlierLines = earlier.flatMap((d) => d.lines).filter((line) => line.service === service);
   if (earlierLines.some((line) => line.sku === undefined)) return null;
-  return skus.map((s, index) => {
+  const rests = skus.map((s, index) => {
     const before = earlierLines.filter((line) => line.sku === s.sku);
     const quantityKnown = before.every((line) => line.quantity !== undefined);
     const quantity = before.reduce((rest, line) => rest.minus(line.quantity ?? '0'), new Big(s.quantity));
@@ -377,6 +400,8 @@ function skuAmounts(
       ...(quantityKnown && quantity.gt(0) ? { quantity: quantity.toFixed() } : {}),
     };
   });
+  // A SKU given back below what mid-period documents confirmed of it has no rest to split by: one line.
+  return earlierLines.length > 0 && rests.some((r) => new Big(r.amount).lt(0)) ? null : rests;
 }
 
 /**

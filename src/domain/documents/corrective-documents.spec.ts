@@ -5,13 +5,16 @@
  * March 2026 (RU VAT 22 %), Cloud Compute by SKU: 1 000 vCPU-hours for 1 220.00 and 500 GB-hours of RAM for
  * 610.00, paid by bank transfer; corrections booked on 10 April.
  */
+import Big from 'big.js';
 import { closeAndNumber, correction, correctiveOfKind, TestSeries } from './corrective-documents.fixtures.js';
 import {
   CorrectionBelowDocumentedError,
   CorrectionPeriodMismatchError,
   correctiveDocumentsFor,
+  overConfirmedCorrectiveDocumentsFor,
   type CorrectiveDocumentsRequest,
 } from './corrective-documents.js';
+import { closingDocumentsFor } from './closing-documents.js';
 import type { AccountDocument, DocumentAccount, Numbered } from './document-types.js';
 import {
   RU_ISSUER,
@@ -360,5 +363,98 @@ describe('corrective documents: which documents', () => {
       after: { gross: '50.00', vat: '9.02', net: '40.98' },
       increase: { gross: '50.00', vat: '9.02', net: '40.98' },
     });
+  });
+});
+
+describe('a give-back after the period’s mid-period documents (credit limit exhausted)', () => {
+  const SO_FAR = periodClosedBySku([
+    skuTotal(VCPU, 'Cloud Compute', '1000', '1220'),
+    skuTotal(RAM, 'Cloud Compute', '500', '610'),
+  ]);
+  // 300 vCPU-hours (366.00) voided after the mid-period act; 100 GB-hours of RAM (122.00) more used.
+  const AFTER_VOID = periodClosedBySku([
+    skuTotal(VCPU, 'Cloud Compute', '700', '854'),
+    skuTotal(RAM, 'Cloud Compute', '600', '732'),
+  ]);
+
+  function issue(policy: PolicyProfile, closed = AFTER_VOID) {
+    const account = ruLegal();
+    const series = new TestSeries();
+    const midPeriod = series.number(
+      closingDocumentsFor({
+        closed: SO_FAR,
+        account,
+        issuer: RU_ISSUER,
+        profile: policy,
+        midPeriod: { issuedOn: '2026-03-15', billId: 'b1' },
+      }).documents,
+    );
+    const monthEnd = closingDocumentsFor({
+      closed,
+      account,
+      issuer: RU_ISSUER,
+      profile: policy,
+      alreadyDocumented: midPeriod,
+    });
+    const corrective = overConfirmedCorrectiveDocumentsFor({
+      account,
+      issuer: RU_ISSUER,
+      profile: policy,
+      periodId: '2026-03',
+      overConfirmed: monthEnd.overConfirmed ?? [],
+      issued: series.issued,
+      date: '2026-03-31',
+    });
+    const numbered = series.number([...monthEnd.documents, ...corrective.documents]);
+    return { midPeriod, monthEnd, corrective, numbered };
+  }
+
+  const gross = (d: { totals: { gross: string } } | undefined) => new Big(d?.totals.gross ?? '0');
+
+  it('an act: the month-end act confirms zero, a corrective act and КСФ of the mid-period act take back the rest', () => {
+    const { midPeriod, monthEnd, corrective, numbered } = issue(profile('yc-legal-credit'));
+    expect(monthEnd.documents).toEqual([]);
+    expect(monthEnd.overConfirmed).toEqual([
+      { service: 'Cloud Compute', category: 'compute', amount: '244.00' },
+    ]);
+    expect(corrective.documents.map((d) => d.kind)).toEqual(['corrective-act', 'corrective-vat-invoice']);
+    const act = correctiveOfKind(corrective.documents, 'corrective-act');
+    const midAct = ofKind(midPeriod, 'act');
+    expect(act.corrects).toEqual({
+      documentId: midAct.documentId,
+      kind: 'act',
+      number: midAct.number,
+      date: '2026-03-15',
+    });
+    expect(act.date).toBe('2026-03-31');
+    expect(act.documentId).toBe('acc-ru/2026-03/corrective-act/month-end-remainder');
+    expect(act.change.difference.gross).toBe('-244.00');
+    // The mid-period act, the month-end act (none) and the corrective act: the period after the void.
+    expect(gross(midAct).plus(act.change.difference.gross).toFixed(2)).toBe('1586.00');
+    // Numbered in the issuer's series after the mid-period documents.
+    expect(numbered.map((d) => d.sequence)).toEqual([3, 4]);
+  });
+
+  it('a UPD status 1: the excess of one service is taken back by a УКД while the rest confirms the others', () => {
+    const vk = profile('vk-legal-prepaid');
+    const closed = periodClosedBySku([
+      skuTotal(VCPU, 'Cloud Compute', '700', '854'),
+      skuTotal(RAM, 'Cloud Compute', '500', '610'),
+      skuTotal('storage.gb.month', 'Block Storage', '10', '50'),
+    ]);
+    const { midPeriod, monthEnd, corrective } = issue(vk, closed);
+    const upd = monthEnd.documents.find((d) => d.kind === 'upd')!;
+    expect(upd.lines.map((l) => [l.service, l.gross])).toEqual([['Block Storage', '50.00']]);
+    expect(corrective.documents.map((d) => d.kind)).toEqual(['ukd']);
+    const ukd = correctiveOfKind(corrective.documents, 'ukd');
+    expect(ukd.change.decrease.gross).toBe('366.00');
+    // To the kopeck: mid-period UPD + month-end UPD + УКД = the period's consumption after the void.
+    const total = gross(ofKind(midPeriod, 'upd')).plus(gross(upd)).plus(ukd.change.difference.gross);
+    expect(total.toFixed(2)).toBe('1514.00');
+  });
+
+  it('nothing over-confirmed: no corrective document', () => {
+    const { corrective } = issue(profile('yc-legal-credit'), SO_FAR);
+    expect(corrective.documents).toEqual([]);
   });
 });

@@ -23,7 +23,7 @@ import { DomainError } from '../shared/errors.js';
 import { Money, type Currency } from '../shared/money.js';
 import { localDate, periodById } from '../shared/reporting-period.js';
 import { vatOfGross } from '../shared/vat.js';
-import { documentedAmount } from './closing-documents.js';
+import { documentedAmount, type OverConfirmed } from './closing-documents.js';
 import {
   assertAccountIssuer,
   payerParty,
@@ -154,6 +154,68 @@ function quantityChange(correction: ChargeCorrection): Big {
 
 /** The corrective documents for corrections of one period, unnumbered. */
 export function correctiveDocumentsFor(request: CorrectiveDocumentsRequest): CorrectiveDocuments {
+  return composeCorrective(request);
+}
+
+export interface OverConfirmedCorrectiveRequest {
+  readonly account: DocumentAccount;
+  readonly issuer: IssuerDetails;
+  readonly profile: Pick<PolicyProfile, 'rounding' | 'vat' | 'documents'>;
+  readonly periodId: string;
+  /** closingDocumentsFor's `overConfirmed` of the period's month-end documents. */
+  readonly overConfirmed: readonly OverConfirmed[];
+  /** The period's numbered mid-period documents (the latest act or UPD is the one corrected). */
+  readonly issued: readonly Numbered<AccountDocument>[];
+  /** The month-end documents' date: the corrective document is issued with them. */
+  readonly date: LocalDate;
+}
+
+/** Its documents' id key and the ground they print: one per period, so a retry composes the same ids. */
+export const MONTH_END_REMAINDER = 'month-end-remainder';
+
+/**
+ * A give-back of the open period after its mid-period documents (credit limit exhausted) can leave less than
+ * they confirmed: the month-end documents confirm zero for the service, and the excess is decreased by a
+ * corrective act / УКД (+ КСФ) of the latest mid-period act or UPD, dated and issued with the month-end ones.
+ * The same line arithmetic as a correction of a closed period (one formula); unnumbered.
+ */
+export function overConfirmedCorrectiveDocumentsFor(
+  request: OverConfirmedCorrectiveRequest,
+): CorrectiveDocuments {
+  const corrections = request.overConfirmed.map((o): ChargeCorrection => ({
+    correctionId: MONTH_END_REMAINDER,
+    kind: 'adjustment',
+    correctsPeriod: request.periodId,
+    service: o.service,
+    category: o.category,
+    amount: new Big(o.amount).neg().toFixed(),
+    fromGrants: [],
+    fromBalance: new Big(o.amount).neg().toFixed(),
+    balanceAfter: '0',
+    reason: 'Give-backs after the mid-period documents exceed the period’s remainder',
+    by: 'documents',
+    at: `${request.date}T00:00:00.000Z`,
+  }));
+  // Amounts already on the documents' basis: no funding split, so documentedAmount keeps them as they are.
+  return composeCorrective(
+    {
+      account: request.account,
+      issuer: request.issuer,
+      profile: request.profile,
+      periodId: request.periodId,
+      bookedInPeriod: '',
+      corrections,
+      issued: request.issued,
+      date: request.date,
+    },
+    [MONTH_END_REMAINDER],
+  );
+}
+
+function composeCorrective(
+  request: CorrectiveDocumentsRequest,
+  ids?: readonly string[],
+): CorrectiveDocuments {
   const { account, issuer, profile, periodId } = request;
   const facts = account.facts;
   for (const c of request.corrections)
@@ -185,7 +247,7 @@ export function correctiveDocumentsFor(request: CorrectiveDocumentsRequest): Cor
 
   const latestAt = request.corrections.reduce((a, c) => (c.at > a ? c.at : a), request.corrections[0]!.at);
   const date = request.date ?? localDate(latestAt, facts.timeZone);
-  const correctionIds = request.corrections.map((c) => c.correctionId);
+  const correctionIds = ids ? [...ids] : request.corrections.map((c) => c.correctionId);
   const key = correctionIds.join('+');
   const change = changeTotals(rows.changed, context.currency);
   const afterTotals = sumTotals(rows.after, context.currency);

@@ -129,11 +129,6 @@ function month(c: Case, actions: Action[]) {
     .sort((a, b) => a.day - b.day)
     .forEach((a, i) => {
       const at = `${PERIOD}-${String(a.day).padStart(2, '0')}T09:00:00.000Z`;
-      // Not found here: a give-back after documents formed mid-period confirmed the amount leaves the close a
-      // negative line (NegativeDocumentLineError in closing-documents.ts; reported, not this property's rule).
-      const givesBack =
-        a.kind === 'void' || a.kind === 'rerate' || (a.kind === 'adjust' && a.direction === 'credit');
-      if (givesBack && midPeriod.length > 0) return;
       if (a.kind === 'void' || a.kind === 'rerate') {
         if (booked.length === 0) return;
         const record = usageRecordFacts(booked[a.pick % booked.length]!, [{ periodId: PERIOD, events }])!;

@@ -530,7 +530,9 @@ export function deriveClosingDocument(request: DerivationRequest): DocumentDeriv
       exact.eq(serviceExact) &&
       before.every((l) => l.sku !== undefined) &&
       gross.isPositive() &&
-      weights.some((w) => w.gt(0));
+      weights.some((w) => w.gt(0)) &&
+      // As closing-documents.ts: a SKU given back below its earlier lines leaves the service one line.
+      (before.length === 0 || weights.every((w) => w.gte(0)));
     let allocation: ServiceStep['allocation'] = null;
     if (perSku) {
       const parts = allocateMinorUnits(

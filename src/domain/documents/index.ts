@@ -116,6 +116,7 @@ export {
   CorrectionBelowDocumentedError,
   CorrectionPeriodMismatchError,
   correctiveDocumentsFor,
+  overConfirmedCorrectiveDocumentsFor,
   documentedCorrection,
   isCorrectiveDocument,
   type CorrectiveDifference,
