@@ -33,8 +33,10 @@ export async function ingestRound(
   count: number,
   concurrency: number,
   idPrefix: string,
+  options: { settle?: boolean } = {},
 ): Promise<IngestRound> {
-  await engine.settle();
+  const settle = options.settle !== false;
+  if (settle) await engine.settle();
   const before = { ...engine.store.stats };
   const started = now();
   let events = 0;
@@ -51,7 +53,7 @@ export async function ingestRound(
   const ackSeconds = secondsSince(started);
   const transactions = engine.store.stats.transactions - before.transactions;
   const appends = engine.store.stats.appends - before.appends;
-  await engine.settle();
+  if (settle) await engine.settle();
   const seconds = secondsSince(started);
   return {
     commands: count,
@@ -62,6 +64,65 @@ export async function ingestRound(
     ackCommandsPerSec: perSecond(count, ackSeconds),
     appendsPerTransaction: Math.round((appends / transactions) * 10) / 10,
   };
+}
+
+export interface CommandPathResult {
+  commands: number;
+  /** µs of CPU (user + system, this process) per ConsumeResource, read models off. */
+  commandPathMicros: number;
+  /** µs of CPU per raw append of the very events those commands stored, same process, same concurrency. */
+  rawAppendMicros: number;
+  /** commandPathMicros ÷ rawAppendMicros: what the command path costs on top of storing its events. */
+  commandPathToRawAppend: number;
+}
+
+const cpuMicros = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return used.user + used.system;
+};
+
+/**
+ * The command path alone: an engine whose read models are off (PROJECTIONS=off, as the split mode runs;
+ * the planner and the issuer stay, deadline polling off), CPU time per ConsumeResource until every command
+ * is acknowledged, against the CPU time per raw append of the very events it stored (a copy of the store
+ * file taken just before, same concurrency). CPU time rather than wall time: the machine is shared, and
+ * what this figure is about is the work the process does per command.
+ */
+export async function measureCommandPath(parent: string, accounts: number, commands: number) {
+  const concurrency = 64;
+  const dir = freshDir(parent, 'command-path');
+  const engine = await startEngine(dir, { now: MONTH.day(28), projections: 'off', polling: false });
+  try {
+    const ids = Array.from({ length: accounts }, (_, i) => accountId('cmd', i));
+    await openAndFund(engine, ids, MONTH.day(1));
+    await ingestRound(engine, ids, accounts, concurrency, 'warm');
+    await engine.settle();
+    const head = (await engine.store.headPosition())!;
+    for (const suffix of ['', '-wal']) {
+      const from = join(dir, `events.sqlite${suffix}`);
+      if (existsSync(from)) copyFileSync(from, join(dir, `raw.sqlite${suffix}`));
+    }
+    const engineCpu = await profiled('ingest-command-path', async () => {
+      const started = process.cpuUsage();
+      await ingestRound(engine, ids, commands, concurrency, 'cmd', { settle: false });
+      return cpuMicros(started);
+    });
+    await engine.settle();
+    const groups = await appendedSince(engine.store, head);
+    const rawStarted = process.cpuUsage();
+    const raw = await profiled('ingest-command-path-raw', () => rawAppend(dir, 'raw', groups, concurrency));
+    const rawCpu = cpuMicros(rawStarted);
+    const commandPathMicros = Math.round((engineCpu / commands) * 10) / 10;
+    const rawAppendMicros = Math.round((rawCpu / raw.appends) * 10) / 10;
+    return {
+      commands,
+      commandPathMicros,
+      rawAppendMicros,
+      commandPathToRawAppend: ratio(commandPathMicros, rawAppendMicros),
+    } satisfies CommandPathResult;
+  } finally {
+    await engine.close();
+  }
 }
 
 /** The read models in a process of their own (projector.ts), driven over IPC. */
@@ -91,11 +152,15 @@ async function startProjector(dir: string) {
 export async function measureIngest(options: { split?: boolean } = {}) {
   const accounts = scaled(1000, 10);
   const commandsPerRound = scaled(15_000, 100);
+  // BENCH_INGEST=command-path: only the command-path figure (a short run when working on the command path).
+  const onlyCommandPath = process.env.BENCH_INGEST === 'command-path';
+  const commandPathCommands = scaled(10_000, 100);
   const rounds = 2;
   const concurrency = 64;
   const { dir, cleanup } = workDir();
   const engineDir = freshDir(dir, 'ingest');
   try {
+    if (onlyCommandPath) return await measureCommandPath(dir, accounts, commandPathCommands);
     const engine = await startEngine(engineDir, {
       now: MONTH.day(28),
       projections: options.split ? 'off' : 'in-process',
@@ -132,6 +197,7 @@ export async function measureIngest(options: { split?: boolean } = {}) {
       await projector?.stop();
       await engine.close();
     }
+    const commandPath = await measureCommandPath(dir, accounts, commandPathCommands);
     const commands = sum(engineRounds, (r) => r.commands);
     const seconds = sum(engineRounds, (r) => r.seconds);
     const ackSeconds = sum(engineRounds, (r) => r.ackSeconds);
@@ -170,6 +236,10 @@ export async function measureIngest(options: { split?: boolean } = {}) {
       ratioToRawAppend: ratio(commandsPerSec, rawAppendsPerSec),
       ackRatioToRawAppend: ratio(ackCommandsPerSec, rawAppendsPerSec),
       roundRatios: engineRounds.map((r, i) => ratio(r.commandsPerSec, rawRounds[i]!.appendsPerSec)),
+      // The command path alone (read models off), in CPU time: see measureCommandPath.
+      commandPathMicros: commandPath.commandPathMicros,
+      rawAppendMicros: commandPath.rawAppendMicros,
+      commandPathToRawAppend: commandPath.commandPathToRawAppend,
       seconds: Math.round(seconds * 10) / 10,
     };
   } finally {

@@ -45,7 +45,7 @@ import { DocumentDerivationController } from './audit/document-derivation/docume
 import { DocumentDerivations } from './audit/document-derivation/document-derivations.js';
 import { AccountBook } from './accounts/account-book.js';
 import { ACCOUNT_DIRECTORY } from './ledger/account-directory.js';
-import { LedgerBook } from './ledger/ledger-book.js';
+import { DEFAULT_LEDGER_CACHE_EVENTS, LEDGER_CACHE_EVENTS, LedgerBook } from './ledger/ledger-book.js';
 import { LedgerHistory } from './ledger/ledger-history.js';
 import { AdjustController } from './ledger/adjust/adjust.controller.js';
 import { AdjustHandler } from './ledger/adjust/adjust.command.js';
@@ -287,6 +287,10 @@ export class AppModule {
       controllers: http ? CONTROLLERS : [],
       providers: [
         { provide: APP_CONFIG, useValue: deps.config },
+        {
+          provide: LEDGER_CACHE_EVENTS,
+          useValue: deps.config?.ledgerCacheEvents ?? DEFAULT_LEDGER_CACHE_EVENTS,
+        },
         {
           provide: EFFECTIVE_TIME_WINDOW,
           useValue: deps.config?.effectiveTimeWindow ?? DEFAULT_EFFECTIVE_TIME_WINDOW,

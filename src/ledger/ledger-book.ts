@@ -1,5 +1,5 @@
 import Big from 'big.js';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { paymentMethodOf, type AccountFacts } from '../domain/account/account-events.js';
 import type { LedgerCommand, LedgerContext } from '../domain/ledger/ledger-commands.js';
 import { decideLedger } from '../domain/ledger/ledger-decide.js';
@@ -30,6 +30,13 @@ import { ACCOUNT_DIRECTORY, type AccountDirectory } from './account-directory.js
 import { AccountPricingBook } from './account-pricing-book.js';
 import { PriceCatalogProvider } from './price-catalog.provider.js';
 
+/**
+ * LEDGER_CACHE_EVENTS: the ledger states kept in memory, as a budget of events folded into them (a month-end
+ * state of ≈ 100 events weighs ≈ 20 KiB, so the default ≈ 200 MiB at most). Provided by the app module.
+ */
+export const LEDGER_CACHE_EVENTS = Symbol('LedgerCacheEvents');
+export const DEFAULT_LEDGER_CACHE_EVENTS = 1_000_000;
+
 /** How far in the future an effective time may be (clock skew between services). */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
@@ -49,8 +56,11 @@ export class LedgerBook {
     @Inject(ProfileRegistry) private readonly profiles: ProfileRegistry,
     @Inject(PriceCatalogProvider) private readonly catalog: PriceCatalogProvider,
     @Inject(AccountPricingBook) private readonly pricing: AccountPricingBook,
+    @Optional() @Inject(LEDGER_CACHE_EVENTS) cacheEvents: number = DEFAULT_LEDGER_CACHE_EVENTS,
   ) {
-    this.streams = new AggregateStreams(store, clock, initialLedgerState, evolveLedger);
+    this.streams = new AggregateStreams(store, clock, initialLedgerState, evolveLedger, {
+      maxEvents: cacheEvents,
+    });
   }
 
   /**

@@ -625,6 +625,8 @@ export function correctionsOfEarlierPeriods(state: LedgerState): PeriodCorrectio
 /** A charge: grants it drew on, the balance, the period's totals, and the record id that makes it once. */
 function consumed(state: LedgerState, d: LedgerEventOf<'ResourceConsumed'>['data']): LedgerState {
   const amount = new Big(d.amount);
+  // Parsed once: the balance, the funding queues and four totals all take it.
+  const fromBalance = new Big(d.fromBalance);
   let grants = state.grants;
   let grantsUsed = state.grantsUsed;
   if (d.fromGrants.length > 0) {
@@ -667,9 +669,9 @@ function consumed(state: LedgerState, d: LedgerEventOf<'ResourceConsumed'>['data
     grants,
     grantsUsed,
     hourlyCharges,
-    balance: state.balance.minus(d.fromBalance),
-    funding: drawFunding(state.funding, new Big(d.fromBalance)).rest,
-    unspentDeposits: drawUnspent(state.unspentDeposits, new Big(d.fromBalance)),
+    balance: state.balance.minus(fromBalance),
+    funding: drawFunding(state.funding, fromBalance).rest,
+    unspentDeposits: drawUnspent(state.unspentDeposits, fromBalance),
     consumption: state.consumption.plus(amount),
     usageRecords: state.usageRecords.add(d.usageRecordId),
     skuQuantities: withEntry(
@@ -679,16 +681,16 @@ function consumed(state: LedgerState, d: LedgerEventOf<'ResourceConsumed'>['data
     ),
     byService: withEntry(state.byService, d.service, {
       service: d.service,
-      ...charged(service, d.category, amount, d.fromBalance, parts),
+      ...charged(service, d.category, amount, fromBalance, parts),
     }),
     bySku: withEntry(state.bySku, key, {
       service: d.service,
       sku: d.sku,
       unit: sku?.unit ?? d.unit,
       quantity: (sku?.quantity ?? new Big(0)).plus(d.quantity),
-      ...charged(sku, d.category, amount, d.fromBalance, parts),
+      ...charged(sku, d.category, amount, fromBalance, parts),
     }),
-    byProject: chargedToProject(state.byProject, d, amount),
+    byProject: chargedToProject(state.byProject, d, amount, fromBalance),
   };
 }
 
@@ -697,6 +699,7 @@ function chargedToProject(
   byProject: ReadonlyMap<string, ProjectAccumulator>,
   d: LedgerEventOf<'ResourceConsumed'>['data'],
   amount: Big,
+  fromBalance: Big,
 ): ReadonlyMap<string, ProjectAccumulator> {
   const project = projectOf(d);
   const key = projectKey(project, d.service, d.sku);
@@ -707,8 +710,8 @@ function chargedToProject(
     sku: d.sku,
     category: before?.category ?? d.category,
     consumption: (before?.consumption ?? new Big(0)).plus(amount),
-    fromGrants: (before?.fromGrants ?? new Big(0)).plus(amount.minus(d.fromBalance)),
-    fromBalance: (before?.fromBalance ?? new Big(0)).plus(d.fromBalance),
+    fromGrants: (before?.fromGrants ?? new Big(0)).plus(amount.minus(fromBalance)),
+    fromBalance: (before?.fromBalance ?? new Big(0)).plus(fromBalance),
   });
 }
 
@@ -717,7 +720,7 @@ function charged(
   before: ServiceAccumulator | undefined,
   category: string,
   amount: Big,
-  fromBalance: string,
+  fromBalance: string | Big,
   parts: readonly FundingPart[],
 ): Omit<ServiceAccumulator, 'service'> {
   return {

@@ -17,6 +17,7 @@ import {
   daysBetween,
   isInPeriod,
   localDate,
+  localDateByIntl,
   nextPeriod,
   periodById,
   periodOf,
@@ -75,6 +76,111 @@ describe('localDate', () => {
     '',
   ])('rejects %j as an instant', (instant) => {
     expect(() => localDate(instant, MOSCOW)).toThrow(InvalidInstantError);
+  });
+});
+
+// localDate caches the UTC offset per time zone and 15-minute bucket (reporting-period.ts); Intl on every
+// call is the reference. Zones with offsets in seconds (LMT), half and quarter hours, DST across midnight,
+// a skipped day (Apia 2011) and the regions' own changes (Moscow 2011/2014, Almaty 2024).
+describe('localDate through the offset cache', () => {
+  const ZONES = [
+    MOSCOW,
+    ALMATY,
+    'America/New_York',
+    'Australia/Lord_Howe',
+    'Asia/Kathmandu',
+    'America/St_Johns',
+    'Pacific/Chatham',
+    'America/Santiago',
+    'America/Havana',
+    'Africa/Casablanca',
+    'Pacific/Apia',
+    'UTC',
+  ];
+  /** Swept in full (the others only in the random property): the regions' and the unusual ones. */
+  const SWEPT = [
+    MOSCOW,
+    ALMATY,
+    'America/New_York',
+    'Australia/Lord_Howe',
+    'Pacific/Chatham',
+    'America/Havana',
+    'Pacific/Apia',
+  ];
+  const MINUTE = 60_000;
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  it.each(SWEPT)('equals Intl around each transition, to the millisecond, and across years (%s)', (zone) => {
+    let compared = 0;
+    const mismatches: string[] = [];
+    const check = (ms: number) => {
+      const [cached, reference] = [localDate(iso(ms), zone), localDateByIntl(iso(ms), zone)];
+      if (cached !== reference) mismatches.push(`${iso(ms)}: ${cached} ≠ ${reference}`);
+      compared++;
+    };
+    // A coarse sweep (every 23 h 7 min 13.7 s, so it hits every time of day) finds the offset changes…
+    const step = 23 * 60 * MINUTE + 7 * MINUTE + 13_700;
+    const wall = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    const offset = (ms: number) => {
+      const p = Object.fromEntries(wall.formatToParts(ms).map((part) => [part.type, Number(part.value)]));
+      return (
+        Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - Math.floor(ms / 1000) * 1000
+      );
+    };
+    for (const [from, to] of [
+      [Date.parse('1900-01-01T00:00:00Z'), Date.parse('1925-01-01T00:00:00Z')],
+      [Date.parse('2010-01-01T00:00:00Z'), Date.parse('2027-01-01T00:00:00Z')],
+    ] as const) {
+      for (let at = from; at < to; at += step) {
+        check(at);
+        // …and each change is found to the millisecond, then checked every 37 s for 45 minutes either
+        // side and at the change itself.
+        if (offset(at) !== offset(at + step)) {
+          let [low, high] = [at, at + step];
+          while (high - low > 1) {
+            const middle = Math.floor((low + high) / 2);
+            if (offset(middle) === offset(at)) low = middle;
+            else high = middle;
+          }
+          check(low);
+          check(high);
+          for (let near = high - 45 * MINUTE; near < high + 45 * MINUTE; near += 37_000) check(near);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(compared).toBeGreaterThan(15_000);
+  });
+
+  it('equals Intl on random instants and zones (1900–2100)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.parse('1900-01-01T00:00:00Z'), max: Date.parse('2100-01-01T00:00:00Z') }),
+        fc.constantFrom(...ZONES),
+        (ms, zone) => localDate(iso(ms), zone) === localDateByIntl(iso(ms), zone),
+      ),
+      { numRuns: 20_000, seed: 18 },
+    );
+  });
+
+  it('is exact at the last millisecond before and the first after a local midnight', () => {
+    expect(localDate('2026-03-08T04:59:59.999Z', 'America/New_York')).toBe('2026-03-07');
+    expect(localDate('2026-03-08T05:00:00.000Z', 'America/New_York')).toBe('2026-03-08');
+    // Apia skipped 2011-12-30: 23:59:59.999 on the 29th (UTC−10) is followed by 00:00 on the 31st (UTC+14).
+    expect(localDate('2011-12-30T09:59:59.999Z', 'Pacific/Apia')).toBe('2011-12-29');
+    expect(localDate('2011-12-30T10:00:00.000Z', 'Pacific/Apia')).toBe('2011-12-31');
+    // Moscow's local mean time, UTC+2:30:17.
+    expect(localDate('1900-01-01T21:29:42.999Z', MOSCOW)).toBe('1900-01-01');
+    expect(localDate('1900-01-01T21:29:43.000Z', MOSCOW)).toBe('1900-01-02');
   });
 });
 

@@ -4,6 +4,7 @@ import {
   epochDayOf,
   epochMsToInstant,
   instantToEpochMs,
+  localDateOfEpochDay,
   type IsoInstant,
   type LocalDate,
 } from './calendar.js';
@@ -175,17 +176,67 @@ function wallClock(
   return fields;
 }
 
+/**
+ * The local date through the offset cache: `epochMs + offset`, read as a UTC date, is the local date.
+ * Falls back to Intl for the rare bucket that holds a transition.
+ */
 function localDateAt(epochMs: number, timeZone: string): LocalDate {
+  const offset = cachedOffset(epochMs, timeZone);
+  if (offset === undefined) return localDateByFormatter(epochMs, timeZone);
+  return localDateOfEpochDay(Math.floor((epochMs + offset) / DAY_MS));
+}
+
+function localDateByFormatter(epochMs: number, timeZone: string): LocalDate {
   const { year, month, day } = wallClock(epochMs, timeZone);
   return localDateOfParts(year, month, day);
 }
 
+/** The local date through Intl on every call: the reference the cached path is tested against. */
+export function localDateByIntl(instant: IsoInstant, timeZone: string): LocalDate {
+  return localDateByFormatter(instantToEpochMs(instant), timeZone);
+}
+
 /** UTC offset of `timeZone` at `epochMs`, in ms (wall clock − UTC). */
 function offsetAt(epochMs: number, timeZone: string): number {
+  return cachedOffset(epochMs, timeZone) ?? offsetByFormatter(epochMs, timeZone);
+}
+
+function offsetByFormatter(epochMs: number, timeZone: string): number {
   const { year, month, day, hour, minute, second } = wallClock(epochMs, timeZone);
   const wallAsUtc =
     epochDayOf(localDateOfParts(year, month, day)) * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000;
   return wallAsUtc - Math.floor(epochMs / 1000) * 1000;
+}
+
+/**
+ * Offsets per time zone and 15-minute bucket of UTC time. `formatToParts` costs microseconds and every
+ * usage record asks for a local date (its period, its billing day). A bucket's offset is kept only when
+ * its first and its last millisecond have the same offset, so a bucket holding a transition is never
+ * cached (it goes to Intl each time): exact for any offset, including historical ones in seconds, as long
+ * as no zone has two transitions within 15 minutes (none has). `null`: the bucket holds a transition.
+ */
+const OFFSET_BUCKET_MS = 15 * 60_000;
+/** Per time zone; ≈ 3 000 buckets a month, so a year of instants in one zone before it is cleared. */
+const OFFSET_CACHE_LIMIT = 40_000;
+const offsetCache = new Map<string, Map<number, number | null>>();
+
+function cachedOffset(epochMs: number, timeZone: string): number | undefined {
+  let buckets = offsetCache.get(timeZone);
+  if (!buckets) {
+    formatterFor(timeZone); // an unknown zone fails here, before anything is cached for it
+    buckets = new Map();
+    offsetCache.set(timeZone, buckets);
+  }
+  const bucket = Math.floor(epochMs / OFFSET_BUCKET_MS);
+  let offset = buckets.get(bucket);
+  if (offset === undefined) {
+    const first = bucket * OFFSET_BUCKET_MS;
+    const atFirst = offsetByFormatter(first, timeZone);
+    offset = atFirst === offsetByFormatter(first + OFFSET_BUCKET_MS - 1, timeZone) ? atFirst : null;
+    if (buckets.size >= OFFSET_CACHE_LIMIT) buckets.clear();
+    buckets.set(bucket, offset);
+  }
+  return offset ?? undefined;
 }
 
 function localDateOfParts(year: number, month: number, day: number): LocalDate {

@@ -82,8 +82,16 @@ export function roundChargeToMinor(charge: Money, policy: RoundingPolicy = DEFAU
 
 /** One minor unit of the currency: 0.01 RUB, 0.01 KZT, 0.01 USD. */
 export function oneMinorUnit(currency: Currency): Money {
-  return Money.ofMinorUnits('1', currency);
+  // Asked on every charge; Money is immutable, so one value per currency serves them all.
+  let unit = minorUnits.get(currency);
+  if (!unit) {
+    unit = Money.ofMinorUnits('1', currency);
+    minorUnits.set(currency, unit);
+  }
+  return unit;
 }
+
+const minorUnits = new Map<Currency, Money>();
 
 function subMinorChargeFloor(charge: Money, policy: RoundingPolicy): Money | undefined {
   if (!policy.subMinorChargesRoundUp || !charge.isPositive()) return undefined;

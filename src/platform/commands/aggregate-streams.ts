@@ -28,6 +28,13 @@ interface Loaded<S> {
   commandIds: Set<string>;
 }
 
+/**
+ * How much a cache holds: a number of streams (each weighs 1), or `{ maxEvents }`: a budget of events
+ * folded into the cached states — what a state's size grows with (a month-end ledger state of ≈ 100
+ * events weighs ≈ 20 KiB), so a few long streams and many short ones fit the same memory.
+ */
+export type CacheBound = number | { readonly maxEvents: number };
+
 const SCHEMA_VERSION = 1;
 /**
  * Another instance writing the same stream (a request the load balancer did not route by account) makes the
@@ -45,6 +52,8 @@ const conflictPause = (attempt: number) =>
  */
 export class AggregateStreams<S, E extends DomainEvent> {
   private readonly cache = new Map<string, Loaded<S>>();
+  /** The weight of every cached state (see CacheBound), kept as entries come, grow and go. */
+  private cachedWeight = 0;
   /** Decisions on one stream run one at a time in this process; other processes are caught by the revision check. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
@@ -53,7 +62,7 @@ export class AggregateStreams<S, E extends DomainEvent> {
     private readonly clock: Clock,
     private readonly initialState: () => S,
     private readonly evolve: (state: S, event: E) => S,
-    private readonly cacheSize = 20_000,
+    private readonly cacheBound: CacheBound = 20_000,
     /** Transforms event data at rest (e.g. sealing personal data); identity by default. */
     private readonly codec: {
       encode(streamId: string, data: unknown): unknown;
@@ -114,11 +123,15 @@ export class AggregateStreams<S, E extends DomainEvent> {
     effectiveAt: string,
     beforeAppend?: () => Promise<void>,
   ): Promise<CommandOutcome> {
-    const previous = this.queues.get(streamId) ?? Promise.resolve();
-    const next = previous.then(
-      () => this.decideNow(streamId, decide, meta, effectiveAt, beforeAppend),
-      () => this.decideNow(streamId, decide, meta, effectiveAt, beforeAppend),
-    );
+    const previous = this.queues.get(streamId);
+    // Nothing queued on the stream (the usual case): start now, without waiting a turn behind a
+    // resolved promise.
+    const next = previous
+      ? previous.then(
+          () => this.decideNow(streamId, decide, meta, effectiveAt, beforeAppend),
+          () => this.decideNow(streamId, decide, meta, effectiveAt, beforeAppend),
+        )
+      : this.decideNow(streamId, decide, meta, effectiveAt, beforeAppend);
     this.queues.set(streamId, next);
     const cleanUp = () => {
       if (this.queues.get(streamId) === next) this.queues.delete(streamId);
@@ -166,13 +179,15 @@ export class AggregateStreams<S, E extends DomainEvent> {
         const result = await this.store.append(streamId, chained, loaded.revision ?? 'no_stream');
         if (result.nextExpectedRevision !== firstRevision + newEvents.length - 1) {
           // The store reported an earlier identical append: our cached view is stale.
-          this.cache.delete(streamId);
+          this.forget(streamId);
           return { status: 'duplicate', streamId, eventTypes: [], revision: result.nextExpectedRevision };
         }
+        const weightBefore = this.weightOf(loaded);
         for (const event of decision.events) loaded.state = this.evolve(loaded.state, event);
         loaded.revision = result.nextExpectedRevision;
         loaded.commandIds.add(meta.commandId);
         loaded.lastHash = chained.at(-1)!.metadata!.hash as string;
+        this.grown(streamId, loaded, weightBefore);
         return {
           status: 'accepted',
           streamId,
@@ -181,7 +196,7 @@ export class AggregateStreams<S, E extends DomainEvent> {
           revision: result.nextExpectedRevision,
         };
       } catch (error) {
-        this.cache.delete(streamId);
+        this.forget(streamId);
         if (error instanceof WrongExpectedRevisionError) {
           if (attempt < MAX_ATTEMPTS) {
             await conflictPause(attempt);
@@ -195,11 +210,43 @@ export class AggregateStreams<S, E extends DomainEvent> {
   }
 
   forget(streamId: string): void {
+    const cached = this.cache.get(streamId);
+    if (!cached) return;
     this.cache.delete(streamId);
+    this.cachedWeight -= this.weightOf(cached);
+  }
+
+  /** What the cache holds now: streams, and their weight against the bound (streams, or events). */
+  cacheUse(): { streams: number; weight: number } {
+    return { streams: this.cache.size, weight: this.cachedWeight };
+  }
+
+  private weightOf(loaded: Loaded<S>): number {
+    return typeof this.cacheBound === 'number' ? 1 : Math.max(1, (loaded.revision ?? -1) + 1);
   }
 
   private remember(streamId: string, loaded: Loaded<S>): void {
+    this.forget(streamId);
     this.cache.set(streamId, loaded);
-    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+    this.cachedWeight += this.weightOf(loaded);
+    this.evictOverBound(streamId);
+  }
+
+  /** A cached state took more events (it stays the most recently used). */
+  private grown(streamId: string, loaded: Loaded<S>, weightBefore: number): void {
+    if (this.cache.get(streamId) !== loaded) return;
+    this.cachedWeight += this.weightOf(loaded) - weightBefore;
+    this.evictOverBound(streamId);
+  }
+
+  /** Least recently used first, never the stream just used (a stream heavier than the budget stays alone). */
+  private evictOverBound(keep: string): void {
+    const limit = typeof this.cacheBound === 'number' ? this.cacheBound : this.cacheBound.maxEvents;
+    for (const [streamId, loaded] of this.cache) {
+      if (this.cachedWeight <= limit) return;
+      if (streamId === keep) continue;
+      this.cache.delete(streamId);
+      this.cachedWeight -= this.weightOf(loaded);
+    }
   }
 }

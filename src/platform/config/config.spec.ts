@@ -27,7 +27,15 @@ describe('loadConfig', () => {
       transport: TRANSPORT_DEFAULTS,
       delivery: DELIVERY_DEFAULTS,
       rateLimit: { perMinute: 6000 },
+      ledgerCacheEvents: 1_000_000,
     });
+  });
+
+  it('bounds the ledger cache by LEDGER_CACHE_EVENTS, a whole number of events from 1000', () => {
+    expect(loadConfig({ LEDGER_CACHE_EVENTS: '250000' }).ledgerCacheEvents).toBe(250_000);
+    expect(() => loadConfig({ LEDGER_CACHE_EVENTS: '10' })).toThrow(
+      "LEDGER_CACHE_EVENTS must be a whole number of events from 1000 to 100000000 (got '10')",
+    );
   });
 
   it('keeps idempotency records 400 days by default, longer than any effective-time window, never within it', () => {

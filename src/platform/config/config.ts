@@ -36,6 +36,8 @@ export interface AppConfig {
   delivery?: DeliveryConfig;
   /** RATE_LIMIT_PER_MINUTE: requests a minute per API key (per IP without one); 0 turns the limit off. */
   rateLimit?: { perMinute: number };
+  /** LEDGER_CACHE_EVENTS: the ledger cache's budget, in events folded into the cached states. */
+  ledgerCacheEvents?: number;
 }
 
 export class ConfigError extends Error {
@@ -117,6 +119,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     transport: loadTransportConfig(env, read),
     delivery: loadDeliveryConfig(env, problems, read),
     rateLimit: { perMinute: read('RATE_LIMIT_PER_MINUTE') },
+    ledgerCacheEvents: read('LEDGER_CACHE_EVENTS'),
   };
   // Unset, the retention follows a wider effective-time window; set, it must exceed it.
   if (!isSet(env, 'IDEMPOTENCY_RETENTION_DAYS'))

@@ -339,6 +339,14 @@ export const CONFIG_SCHEMA = {
     default: 6000,
     description: 'requests a minute per API key (per IP without a key); 0 turns the limit off',
   }),
+  LEDGER_CACHE_EVENTS: wholeNumber({
+    min: 1_000,
+    max: 100_000_000,
+    unit: 'events',
+    default: 1_000_000,
+    description:
+      'the ledger states kept in memory, as the events folded into them (≈ 200 bytes each): least recently used go first',
+  }),
   // Tamper evidence
   ANCHOR_SIGNING_KEY: variable<string>({
     rule: 'an Ed25519 private key: PKCS#8 PEM, or its DER in base64',

@@ -15,8 +15,17 @@ export function eventHash(
   event: Pick<NewEvent, 'id' | 'type' | 'data' | 'metadata'>,
 ): string {
   const { hash: _hash, ...metadata } = event.metadata ?? {};
+  return hashOf(streamId, revision, event, metadata);
+}
+
+function hashOf(
+  streamId: string,
+  revision: number,
+  event: Pick<NewEvent, 'id' | 'type' | 'data'>,
+  metadataWithoutHash: EventMetadata,
+): string {
   return createHash('sha256')
-    .update(JSON.stringify([streamId, revision, event.id, event.type, event.data, metadata]))
+    .update(JSON.stringify([streamId, revision, event.id, event.type, event.data, metadataWithoutHash]))
     .digest('hex');
 }
 
@@ -29,10 +38,13 @@ export function chainEvents(
 ): NewEvent[] {
   let prevHash = previousHash;
   return events.map((event, index) => {
-    const metadata: EventMetadata = { ...event.metadata, prevHash };
-    const hash = eventHash(streamId, firstRevision + index, { ...event, metadata });
+    // One copy of the metadata per event: hashed without `hash` (a new event has none), then given it.
+    const { hash: _hash, ...metadata } = event.metadata ?? {};
+    metadata.prevHash = prevHash;
+    const hash = hashOf(streamId, firstRevision + index, event, metadata);
     prevHash = hash;
-    return { ...event, metadata: { ...metadata, hash } };
+    metadata.hash = hash;
+    return { ...event, metadata };
   });
 }
 

@@ -1,4 +1,4 @@
-import type Big from 'big.js';
+import Big from 'big.js';
 import {
   CREDIT_LIMIT_EXHAUSTED,
   DEBT_BILL_REASON,
@@ -25,7 +25,7 @@ export function consequencesOfCharge(
 ): LedgerEvent[] {
   const { profile } = context;
   const events: LedgerEvent[] = [];
-  const after = evolveLedger(before, consumed);
+  const after = afterCharge(before, consumed);
   if (profile.freeze.enabled && before.status === 'active' && crosses(after.balance, profile.freeze.when)) {
     const days = after.everPaid
       ? profile.freeze.deleteObjectsAfterDays.paidBefore
@@ -67,10 +67,36 @@ export function consequencesOfCharge(
       events.push(midPeriodBill(after, amount, issuedOn, dueDate, CREDIT_LIMIT_EXHAUSTED));
     }
   }
-  const debtBill = debtBillOf(before, after, events, context, at);
+  const debtBill = debtBillOf(before, after, consumed, events, context, at);
   if (debtBill) events.push(debtBill);
   events.push(...autoTopUpOnCharge(before, after, context, at));
   return events;
+}
+
+/**
+ * The state after a charge as far as its consequences read it: balance, grants (and what a charge leaves
+ * as it was: status, everPaid, credit limit, bills, payments, auto top-up, ids). A usage charge is applied
+ * arithmetically instead of by evolveLedger on the whole state, which copies the period's totals, funding
+ * queues and record ids only to drop them (charge-consequences.spec.ts pins that the fields read agree).
+ * Other events (a correction) are rare: evolved in full.
+ */
+export function afterCharge(before: LedgerState, charge: LedgerEvent): LedgerState {
+  if (charge.type !== 'ResourceConsumed') return evolveLedger(before, charge);
+  const d = charge.data;
+  let grants = before.grants;
+  if (d.fromGrants.length > 0) {
+    const drawn = new Map(grants);
+    for (const part of d.fromGrants) {
+      const grant = drawn.get(part.grantId);
+      if (grant)
+        drawn.set(part.grantId, {
+          ...grant,
+          remaining: new Big(grant.remaining).minus(part.amount).toFixed(),
+        });
+    }
+    grants = drawn;
+  }
+  return { ...before, balance: before.balance.minus(d.fromBalance), grants };
 }
 
 /**
@@ -82,6 +108,7 @@ export function consequencesOfCharge(
 function debtBillOf(
   before: LedgerState,
   after: LedgerState,
+  consumed: LedgerEvent,
   sameDecision: readonly LedgerEvent[],
   context: LedgerContext,
   at: string,
@@ -92,7 +119,8 @@ function debtBillOf(
   const amount = roundDecimal(after.balance.neg().minus(outstandingBills(after)), 2, profile.rounding.mode);
   if (!amount.gt('0')) return undefined;
   const issuedOn = localDate(at, context.timeZone);
-  const suspendAt = sameDecision.reduce(evolveLedger, after).suspension?.suspendAt;
+  // Rare (once per crossing): the whole decision on the full state, not the preview.
+  const suspendAt = [consumed, ...sameDecision].reduce(evolveLedger, before).suspension?.suspendAt;
   const termDue = addCalendarDays(issuedOn, profile.billing.midPeriodBillDueDays);
   const suspensionDue = suspendAt ? localDate(suspendAt, context.timeZone) : termDue;
   return midPeriodBill(

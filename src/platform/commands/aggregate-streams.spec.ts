@@ -1,0 +1,102 @@
+import { VirtualClock } from '../clock/clock.js';
+import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
+import { AggregateStreams, type DecisionResult } from './aggregate-streams.js';
+
+/** A counter stream: each command adds its amount; the state is the list of amounts applied. */
+interface Added {
+  type: 'Added';
+  data: { amount: number };
+}
+const NOW = '2026-03-10T09:00:00.000Z';
+const add =
+  (amount: number) =>
+  (_state: number[]): DecisionResult<Added> => ({ ok: true, events: [{ type: 'Added', data: { amount } }] });
+const evolve = (state: number[], event: Added) => [...state, event.data.amount];
+
+function setUp(bound: ConstructorParameters<typeof AggregateStreams<number[], Added>>[4]) {
+  const store = SqliteEventStore.open({ path: ':memory:' });
+  const reads: string[] = [];
+  const readStream = store.readStream.bind(store);
+  store.readStream = (streamId, options) => {
+    reads.push(streamId);
+    return readStream(streamId, options);
+  };
+  const streams = new AggregateStreams<number[], Added>(
+    store,
+    new VirtualClock(NOW),
+    () => [],
+    evolve,
+    bound,
+  );
+  let commands = 0;
+  const decide = (streamId: string, amount: number, commandId = `cmd-${++commands}`) =>
+    streams.decide(streamId, add(amount), { commandId, actor: 'test' }, NOW);
+  return { store, streams, reads, decide };
+}
+
+describe('AggregateStreams: the cache bounded by weight (events held)', () => {
+  it('keeps the most recently used states within the event budget, dropping the least recent first', async () => {
+    const { store, streams, reads, decide } = setUp({ maxEvents: 10 });
+    for (let i = 0; i < 4; i++) await decide('s-a', 1); // 4 events
+    for (let i = 0; i < 4; i++) await decide('s-b', 1); // 8
+    expect(streams.cacheUse()).toEqual({ streams: 2, weight: 8 });
+    for (let i = 0; i < 3; i++) await decide('s-c', 1); // 11 > 10: s-a (least recent) goes
+    expect(streams.cacheUse()).toEqual({ streams: 2, weight: 7 });
+    reads.length = 0;
+    await decide('s-b', 1); // cached: no read
+    expect(reads).toEqual([]);
+    await decide('s-a', 1); // dropped: read again, and still right
+    expect(reads).toEqual(['s-a']);
+    expect((await streams.load('s-a')).state).toEqual([1, 1, 1, 1, 1]);
+    expect(streams.cacheUse().weight).toBeLessThanOrEqual(10);
+    await store.close();
+  });
+
+  it('counts a stream by its events, not as one entry: one long stream can push out many short ones', async () => {
+    const { store, streams, decide } = setUp({ maxEvents: 20 });
+    for (let i = 0; i < 10; i++) await decide(`short-${i}`, 1);
+    expect(streams.cacheUse()).toEqual({ streams: 10, weight: 10 });
+    for (let i = 0; i < 15; i++) await decide('long', 1);
+    expect(streams.cacheUse()).toEqual({ streams: 6, weight: 20 });
+    await store.close();
+  });
+
+  it('keeps a stream heavier than the whole budget (alone) while it is used', async () => {
+    const { store, streams, reads, decide } = setUp({ maxEvents: 3 });
+    for (let i = 0; i < 5; i++) await decide('big', 1);
+    expect(streams.cacheUse()).toEqual({ streams: 1, weight: 5 });
+    reads.length = 0;
+    await decide('big', 1);
+    expect(reads).toEqual([]);
+    await store.close();
+  });
+
+  it('a retry of a command whose state was dropped from the cache stores nothing and answers duplicate', async () => {
+    const { store, streams, decide } = setUp({ maxEvents: 2 });
+    const first = await decide('s-a', 5, 'cmd-old');
+    expect(first.status).toBe('accepted');
+    for (let i = 0; i < 3; i++) await decide('s-b', 1); // s-a pushed out
+    expect(streams.cacheUse().streams).toBe(1);
+    const retry = await decide('s-a', 5, 'cmd-old');
+    expect(retry).toMatchObject({ status: 'duplicate', revision: 0 });
+    expect((await store.readStream('s-a')).length).toBe(1);
+    await store.close();
+  });
+
+  it('a number bounds the entries, as before', async () => {
+    const { store, streams, decide } = setUp(2);
+    for (const stream of ['s-a', 's-b', 's-c']) await decide(stream, 1);
+    await decide('s-c', 1);
+    expect(streams.cacheUse()).toEqual({ streams: 2, weight: 2 });
+    await store.close();
+  });
+
+  it('decisions on one stream still run one at a time, in order, when sent together', async () => {
+    const { store, streams, decide } = setUp({ maxEvents: 100 });
+    const outcomes = await Promise.all([1, 2, 3, 4, 5].map((n) => decide('s-a', n)));
+    expect(outcomes.map((o) => o.status)).toEqual(Array(5).fill('accepted'));
+    expect(outcomes.map((o) => o.revision)).toEqual([0, 1, 2, 3, 4]);
+    expect((await streams.load('s-a')).state).toEqual([1, 2, 3, 4, 5]);
+    await store.close();
+  });
+});
