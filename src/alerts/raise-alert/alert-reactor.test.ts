@@ -1,8 +1,10 @@
+import { jest } from '@jest/globals';
 import { CommandBus } from '@nestjs/cqrs';
 import { buildEngine } from '../../../test/support/engine.js';
 import { SetAlertSettings } from '../alert-settings/alert-settings.command.js';
 import { Adjust } from '../../ledger/adjust/adjust.command.js';
 import { SetBudget } from '../set-budget/set-budget.command.js';
+import { PeriodLedgers } from '../period-ledger.js';
 import { AlertReactor, type ReactorOutcome } from './alert-reactor.js';
 import { RaiseAlert } from './raise-alert.command.js';
 
@@ -94,6 +96,28 @@ describe('the alert reactor', () => {
       (e) => e.type === 'AlertRaised',
     );
     expect(raised.map((e) => (e.data as { value: string }).value)).toEqual(['51', '92']);
+    await engine.context.close();
+  });
+
+  it('an account asking for no alert: its ledger is not folded; a budget set later counts the whole period', async () => {
+    const { engine, react, consume, topUp, bus } = await engineWith('re-quiet', 'prepaid');
+    const folds = jest.spyOn(engine.context.get(PeriodLedgers), 'asOf');
+    await topUp('5000');
+    await consume('30');
+    await consume('30');
+    expect(await react()).toEqual([]);
+    expect(folds).not.toHaveBeenCalled();
+    // A budget set mid-period: the next charge folds the period from the log, all 61 spent in it.
+    await bus.execute(
+      new SetBudget('re-quiet', { budgetId: 'q', scope: 'account', amount: '100' }, engine.now(), meta('q')),
+    );
+    await consume('1');
+    expect(await react()).toEqual([
+      { command: 'RaiseAlert', id: 're-quiet/budget/q/50/2026-03', outcome: 'stored' },
+    ]);
+    expect(folds).toHaveBeenCalled();
+    const raised = (await engine.store.readStream('alerts-re-quiet')).filter((e) => e.type === 'AlertRaised');
+    expect(raised.map((e) => (e.data as { value: string }).value)).toEqual(['61']);
     await engine.context.close();
   });
 

@@ -40,6 +40,13 @@ export function percentOf(value: Big, limit: Big): string {
  * refuses what it has seen (the same alert id, an alert not re-armed, a stale source), so sending them
  * again — a replay — stores nothing.
  */
+/**
+ * Whether an account asks for no alert at all (no budget, no low-balance level, no credit-limit alerts, the
+ * default): then no ledger event can raise or re-arm one, and the reactor need not fold the ledger.
+ */
+export const watchesNothing = (state: AlertsState): boolean =>
+  state.budgets.size === 0 && !new Big(state.lowBalanceThreshold ?? '0').gt(0) && !state.creditLimitAlerts;
+
 export function detectAlerts(
   observation: LedgerObservation,
   state: AlertsState,
