@@ -28,7 +28,10 @@ export interface ProjectionStatus {
 export interface RunnerOptions {
   /** Events per read-model transaction once live (500 by default). */
   batchSize?: number;
-  /** Events per transaction while catching up: fewer commits on a rebuild or a restart (5 000 by default). */
+  /**
+   * Events per transaction while catching up: fewer commits on a rebuild or a restart (5 000 by default,
+   * `batchSize` when that is given).
+   */
   catchUpBatchSize?: number;
   /**
    * Where the events come from: the process's shared reader of this store (the default: the log read and
@@ -100,7 +103,8 @@ export class ProjectionRunner {
     const opts = typeof options === 'number' ? { batchSize: options } : options;
     this.options = opts;
     this.batchSize = opts.batchSize ?? 500;
-    this.catchUpBatchSize = Math.max(this.batchSize, opts.catchUpBatchSize ?? 5_000);
+    // A batch size given explicitly holds for catch-up too (tests and tools that size their transactions).
+    this.catchUpBatchSize = opts.catchUpBatchSize ?? (opts.batchSize === undefined ? 5_000 : this.batchSize);
     this.build = opts.build ?? projection.version;
     this.registry = new ProjectionRegistry(db);
     this.status = {
