@@ -61,7 +61,7 @@ describe('PROJECTOR=separate: the read models in a child process of the service'
     } finally {
       service.child.kill('SIGKILL');
     }
-  }, 60_000);
+  }, 180_000);
 
   it('leaves no orphan: the projector exits when the service is killed with SIGKILL', async () => {
     const service = await startService(dir, { PROJECTOR: 'separate' });
@@ -71,7 +71,7 @@ describe('PROJECTOR=separate: the read models in a child process of the service'
     expect(await service.exited).toEqual({ code: null, signal: 'SIGKILL' });
     await until(() => !alive(pid));
     expect(alive(pid)).toBe(false);
-  }, 60_000);
+  }, 180_000);
 
   it('with the default (in-process) the service starts no projector', async () => {
     const service = await startService(dir);
@@ -81,5 +81,5 @@ describe('PROJECTOR=separate: the read models in a child process of the service'
       service.child.kill('SIGTERM');
       await service.exited;
     }
-  }, 60_000);
+  }, 180_000);
 });
