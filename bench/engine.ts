@@ -17,6 +17,7 @@ import { IdempotencyStore } from '../src/platform/http/idempotency/idempotency-s
 import { OpenAccount } from '../src/accounts/open-account/open-account.command.js';
 import { namedLedgerCommand } from '../src/ledger/named-ledger-command.js';
 import { loadProjectionsConfig, ProjectionsRuntime } from '../src/ops/projections/projections-runtime.js';
+import { ProjectorProcess } from '../src/ops/projections/projector-process.js';
 import { TimelineEngine } from '../src/timelines/timeline-engine.js';
 import { SqliteReadModelDb } from '../projections/runner/sqlite-read-model-db.js';
 import { fundingCommand, openAccountCommand } from './workload.js';
@@ -45,8 +46,10 @@ export interface BenchEngine {
  * Starts the engine as `npm start` runs it (src/main.ts), on files in `dir` and a virtual clock:
  * - events.sqlite: WAL, synchronous=FULL, so every acknowledged append is fsynced;
  * - the personal-data key vault and the idempotency store, durable SQLite files too;
- * - the read models (every projection of projections/all-projections.ts) run by the projection host in
- *   this process on read-models.sqlite (the default PROJECTIONS=run, READ_MODEL_DB=<DATA_DIR>/…);
+ * - the read models (every projection of projections/all-projections.ts) run by the projection host on
+ *   read-models.sqlite (the default PROJECTIONS=run, READ_MODEL_DB=<DATA_DIR>/…): in this process, or with
+ *   PROJECTOR=separate in the projector child the service forks (ProjectorProcess), reading the log through
+ *   the process's one shared reader;
  * - the timelines, as startTimelines wires them: the deadline planner on timelines.sqlite, the document
  *   issuer on documents.sqlite, due deadlines looked for every second.
  */
@@ -58,19 +61,40 @@ export async function startEngine(
     polling?: boolean;
     /** 'off': PROJECTIONS=off, the read models run in another process (see projector.ts). */
     projections?: 'in-process' | 'off';
+    /** PROJECTOR as npm start reads it (default: the environment's, else the service's default). */
+    projector?: 'in-process' | 'separate';
   },
 ): Promise<BenchEngine> {
   const store = SqliteEventStore.open({ path: join(dir, 'events.sqlite') });
   const clock = new VirtualClock(options.now);
   // A benchmark measures the service, not the per-key rate limit.
   const config = loadConfig({ DATA_DIR: dir, RATE_LIMIT_PER_MINUTE: '0' });
-  const projections = ProjectionsRuntime.open(
-    store,
-    loadProjectionsConfig(dir, {
-      INSTANCE_ID: 'bench',
-      PROJECTIONS: options.projections === 'off' ? 'off' : 'run',
-    }),
-  );
+  const projectionsEnv = {
+    INSTANCE_ID: 'bench',
+    PROJECTIONS: options.projections === 'off' ? 'off' : 'run',
+    ...((options.projector ?? process.env.PROJECTOR)
+      ? { PROJECTOR: options.projector ?? process.env.PROJECTOR }
+      : {}),
+  };
+  const projectionsConfig = loadProjectionsConfig(dir, projectionsEnv);
+  const projections = ProjectionsRuntime.open(store, projectionsConfig);
+  // As src/service.ts: PROJECTOR=separate forks the projector child on the same files.
+  const projector =
+    projectionsConfig.run && projectionsConfig.projector === 'separate'
+      ? new ProjectorProcess({
+          // Errors only: the benchmark's stdout is its JSON.
+          env: {
+            ...process.env,
+            ...projectionsEnv,
+            DATA_DIR: dir,
+            SQLITE_PATH: join(dir, 'events.sqlite'),
+            LOG_LEVEL: 'error',
+          },
+          holder: projectionsConfig.holder,
+          log: (message) => console.error(message),
+        })
+      : undefined;
+  await projector?.start();
   const deps: AppDependencies = {
     config,
     eventStore: store as EventStore,
@@ -101,6 +125,13 @@ export async function startEngine(
   const settle = async (): Promise<void> => {
     for (let head = await store.headPosition(); head !== undefined;) {
       await engine.alsoSettle?.(head);
+      // The projector's read models, seen through the read-model database as ops and /ready see them.
+      if (projector)
+        for (;;) {
+          const reports = (await projections.operations.status()).filter((r) => r.kind === 'projection');
+          if (reports.every((r) => r.lagPositions === 0)) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
       await projections.host?.settled();
       for (const projection of projections.projections)
         await projections.host?.runner(projection.name)?.waitFor(head, 3_600_000);
@@ -127,6 +158,7 @@ export async function startEngine(
     close: async () => {
       await timelines.stop();
       await closeApp(app, deps);
+      await projector?.stop();
       await timelinesDb.close();
       await documentsDb.close();
     },

@@ -78,10 +78,11 @@ export async function measureReplay() {
       await engine.close();
       const rawPerSec = perSecond(rawBefore.events + rawAfter.events, rawBefore.seconds + rawAfter.seconds);
       const eventsPerSec = perSecond(rawBefore.events, projected.seconds);
+      const allPerSec = perSecond(rawBefore.events, allSeconds);
       return {
         method:
           `account-balances projection rebuilt from an empty read-model file (SQLite WAL, synchronous=FULL, ` +
-          `checkpoint committed with every batch of 500) over a log of ${rawBefore.events} events ` +
+          `checkpoint committed with every batch: 5 000 while catching up) over a log of ${rawBefore.events} events ` +
           `(${spec.accounts} accounts × a month: opening, funding, ${spec.usagePerMonth} usage records, ` +
           `decided by the engine and stored durably); baseline: readAll of the same log in pages of ` +
           `1 000 with JSON decoding (mean of one pass before and one after)`,
@@ -91,13 +92,15 @@ export async function measureReplay() {
         eventsPerSec,
         rawReadAndDecodeEventsPerSec: rawPerSec,
         ratioToRawRead: ratio(eventsPerSec, rawPerSec),
+        // Issue 18's target (≥ 0.25): every read model, the planner and the issuer from scratch ÷ raw.
+        allProjectionsRatioToRawRead: ratio(allPerSec, rawPerSec),
         runnerOnlyEventsPerSec: perSecond(rawBefore.events, runnerOnly.seconds),
         seconds: Math.round(projected.seconds * 10) / 10,
         allProjections: {
           projections: [...projections, 'timeline-deadlines (planner)', 'document-issuer'],
           seconds: Math.round(allSeconds * 10) / 10,
-          eventsPerSec: perSecond(rawBefore.events, allSeconds),
-          ratioToRawRead: ratio(perSecond(rawBefore.events, allSeconds), rawPerSec),
+          eventsPerSec: allPerSec,
+          ratioToRawRead: ratio(allPerSec, rawPerSec),
         },
       };
     } finally {

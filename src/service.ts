@@ -4,6 +4,8 @@ import { closeApp, createApp, openInfrastructure, startTimelines } from './boots
 import { ConfigError, loadConfig } from './platform/config/config.js';
 import { JsonLogger } from './platform/http/json-logger.js';
 import { restrictUmask } from './platform/files/private-files.js';
+import { loadProjectionsConfig } from './ops/projections/projections-runtime.js';
+import { ProjectorProcess } from './ops/projections/projector-process.js';
 
 async function main(): Promise<void> {
   // Every file and folder the service creates is its user's only (SQLite's own files included).
@@ -15,6 +17,18 @@ async function main(): Promise<void> {
   // before "listening", so whoever waits for that line has seen them.
   for (const notice of notices) logger.warn(notice, 'Main');
   const app = await createApp(deps, logger);
+  // PROJECTOR=separate: the read models run in a child process (this one only reads them).
+  const projectionsConfig = loadProjectionsConfig(config.dataDir);
+  const projector =
+    projectionsConfig.run && projectionsConfig.projector === 'separate'
+      ? new ProjectorProcess({
+          env: process.env,
+          holder: projectionsConfig.holder,
+          log: (message) => logger.warn(message, 'Projector'),
+        })
+      : undefined;
+  await projector?.start();
+  if (projector) logger.log(`Projector running the read models (pid ${projector.pid})`, 'Main');
   // The store is compared with its last signed checkpoint before serving (after createApp: its logs are JSON);
   // a mismatch keeps /ready at 503 and every business route at 503 LOG_TAMPERED.
   const anchorCheck = await deps.anchor.start();
@@ -28,7 +42,7 @@ async function main(): Promise<void> {
   logger.log(`Billing engine listening on http://${config.host}:${port} (event store: ${where})`, 'Main');
   // Graceful shutdown (closeApp): stop taking connections and let in-flight requests finish, stop the
   // timelines and the event-bus feed, then the projections (each commits and hands back its lease), then
-  // close the stores.
+  // close the stores, then the projector child if there is one.
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) {
@@ -40,6 +54,8 @@ async function main(): Promise<void> {
     logger.log(`${signal}: shutting down`, 'Main');
     try {
       await closeApp(app, deps, stopTimelines);
+      // After the writers: the projector commits what it received and hands back its leases.
+      await projector?.stop();
     } catch (error) {
       logger.error(`Shutdown failed: ${(error as Error).message}`, (error as Error).stack, 'Main');
       process.exit(1);

@@ -38,6 +38,10 @@ export class LeasedRunner {
     this.log = log ?? (() => undefined);
     this.runner = new ProjectionRunner(store, db, projection, {
       batchSize,
+      // Its own subscription, not the shared reader: a worker's apply acts (sends commands, waits on a
+      // handler or a gateway) and may take long or wait for a read model; in lockstep with the read models
+      // it would hold them all back, or wait on itself.
+      reader: false,
       fence: this.lease?.fence,
       holder: lease?.holder,
       onLeaseLost: () => void this.serialised(() => this.lose()),

@@ -5,6 +5,7 @@ import { ProjectionLease } from './projection-lease.js';
 import { ProjectionRegistry, type RequestRow } from './projection-registry.js';
 import { ProjectionRunner } from './projection-runner.js';
 import type { ReadModelDb } from './read-model-db.js';
+import { SharedLogReader } from './shared-log-reader.js';
 
 export interface HostOptions {
   /** This instance's name in leases and status (host name and process id, say). */
@@ -22,6 +23,8 @@ export interface HostOptions {
    */
   onDifference?: 'switch' | 'keep-live';
   log?: (message: string) => void;
+  /** Where the runners read the log: the process's shared reader by default (see ProjectionRunner). */
+  reader?: SharedLogReader | false;
 }
 
 interface Managed {
@@ -73,7 +76,15 @@ export class ProjectionHost {
   async start(): Promise<void> {
     await this.registry.ensureSchema();
     this.stopped = false;
-    await this.tick();
+    // Every projection taken in this first round joins the shared reader at its checkpoint before it reads
+    // a page: a rebuild of them all reads the log once, not once per projection.
+    const reader = this.options.reader ?? SharedLogReader.of(this.store);
+    const release = reader ? reader.hold() : () => undefined;
+    try {
+      await this.tick();
+    } finally {
+      release();
+    }
     this.timer = setInterval(() => void this.tick(), this.options.tickMs ?? Math.max(50, this.ttlMs / 3));
     this.timer.unref?.();
   }
@@ -142,6 +153,7 @@ export class ProjectionHost {
     return new ProjectionRunner(this.store, this.db, m.projection, {
       build,
       batchSize: this.options.batchSize,
+      reader: this.options.reader,
       fence: m.lease.fence,
       holder: this.holder,
       onLeaseLost: () => void this.lose(m),

@@ -99,6 +99,9 @@ const toBuild = (r: BuildRecord): BuildRow => ({
 const now = () => new Date().toISOString();
 
 /** The projections' own bookkeeping, stored beside the read models: builds, checkpoints, leases, requests. */
+/** ProjectionRegistry.tableName's memo: per build, then table; a few dozen names in all. */
+const tableNames = new Map<number, Map<string, string>>();
+
 export class ProjectionRegistry {
   private ready?: Promise<void>;
 
@@ -113,7 +116,13 @@ export class ProjectionRegistry {
 
   /** `name_vN`: the build number keeps blue and green tables apart in one database. */
   static tableName(table: string, build: number): string {
-    return `${table}_v${build}`;
+    // Memoised: readers and every applied event ask for the same few names (a fresh template string each
+    // time showed up in the replay profile).
+    let names = tableNames.get(build);
+    if (!names) tableNames.set(build, (names = new Map()));
+    let name = names.get(table);
+    if (name === undefined) names.set(table, (name = `${table}_v${build}`));
+    return name;
   }
 
   async builds(name?: string, db: ReadModelDb = this.db): Promise<BuildRow[]> {

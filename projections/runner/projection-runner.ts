@@ -7,6 +7,7 @@ import type { Projection } from './projection.js';
 import { LeaseLostError } from './projection-lease.js';
 import { ProjectionRegistry, type ProjectionError, type ProjectionState } from './projection-registry.js';
 import type { ReadModelDb } from './read-model-db.js';
+import { SharedLogReader } from './shared-log-reader.js';
 
 export type { ProjectionState } from './projection-registry.js';
 
@@ -25,7 +26,18 @@ export interface ProjectionStatus {
 }
 
 export interface RunnerOptions {
+  /** Events per read-model transaction once live (500 by default). */
   batchSize?: number;
+  /**
+   * Events per transaction while catching up: fewer commits on a rebuild or a restart (5 000 by default,
+   * `batchSize` when that is given).
+   */
+  catchUpBatchSize?: number;
+  /**
+   * Where the events come from: the process's shared reader of this store (the default: the log read and
+   * decoded once for every consumer), another shared reader, or `false` for a subscription of its own.
+   */
+  reader?: SharedLogReader | false;
   /** The build to maintain; defaults to the projection's code version (tables `<name>_v<version>`). */
   build?: number;
   /** Runs inside every batch's transaction; throws LeaseLostError once this instance lost the projection. */
@@ -74,10 +86,13 @@ export class ProjectionRunner {
   private halted = false;
   private checkpoint: bigint | undefined;
   private readonly tables = new Set<string>();
+  /** Table names by short name: `table` runs for every statement of every event. */
+  private readonly tableNames = new Map<string, string>();
   readonly status: ProjectionStatus;
   readonly registry: ProjectionRegistry;
   readonly build: number;
   private readonly batchSize: number;
+  private readonly catchUpBatchSize: number;
 
   constructor(
     private readonly store: EventStore,
@@ -88,6 +103,8 @@ export class ProjectionRunner {
     const opts = typeof options === 'number' ? { batchSize: options } : options;
     this.options = opts;
     this.batchSize = opts.batchSize ?? 500;
+    // A batch size given explicitly holds for catch-up too (tests and tools that size their transactions).
+    this.catchUpBatchSize = opts.catchUpBatchSize ?? (opts.batchSize === undefined ? 5_000 : this.batchSize);
     this.build = opts.build ?? projection.version;
     this.registry = new ProjectionRegistry(db);
     this.status = {
@@ -104,8 +121,12 @@ export class ProjectionRunner {
 
   /** The name of one of this build's tables; readers in this process may use it too. */
   table = (name: string): string => {
-    const table = ProjectionRegistry.tableName(name, this.build);
-    this.tables.add(table);
+    let table = this.tableNames.get(name);
+    if (table === undefined) {
+      table = ProjectionRegistry.tableName(name, this.build);
+      this.tableNames.set(name, table);
+      this.tables.add(table);
+    }
     return table;
   };
 
@@ -126,24 +147,42 @@ export class ProjectionRunner {
   async start(): Promise<void> {
     await this.prepare();
     await this.setState('catching-up');
-    this.subscription = this.store.subscribeToAll(
-      { afterPosition: this.checkpoint, filter: this.projection.filter },
-      {
-        onEvent: (event) => this.enqueue(event),
-        onCaughtUp: () => {
-          void this.flush().then(() => {
-            if (this.status.state === 'catching-up') return this.setState('live');
-          });
-        },
-        onError: (error) => this.fail(error),
-      },
-    );
+    const onCaughtUp = () => {
+      void this.flush().then(() => {
+        if (this.status.state === 'catching-up') return this.setState('live');
+      });
+    };
+    const onError = (error: Error) => void this.fail(error);
+    const reader = this.options.reader ?? SharedLogReader.of(this.store);
+    this.subscription = reader
+      ? reader.subscribe(this.checkpoint, {
+          filter: this.projection.filter,
+          deliver: (events) => this.enqueueAll(events),
+          onCaughtUp,
+          onError,
+        })
+      : this.store.subscribeToAll(
+          { afterPosition: this.checkpoint, filter: this.projection.filter },
+          { onEvent: (event) => this.enqueue(event), onCaughtUp, onError },
+        );
+  }
+
+  /** A page from the shared reader; resolving late (a full batch committing) holds the reader back. */
+  private async enqueueAll(events: RecordedEvent[]): Promise<void> {
+    if (this.halted) return;
+    for (const event of events) this.pending.push(event);
+    await this.flushWhenFull();
   }
 
   private async enqueue(event: RecordedEvent): Promise<void> {
     if (this.halted) return;
     this.pending.push(event);
-    if (this.pending.length >= this.batchSize) {
+    await this.flushWhenFull();
+  }
+
+  private async flushWhenFull(): Promise<void> {
+    const size = this.status.state === 'catching-up' ? this.catchUpBatchSize : this.batchSize;
+    if (this.pending.length >= size) {
       await this.flush();
     } else if (!this.flushScheduled) {
       this.flushScheduled = true;

@@ -32,6 +32,11 @@ export interface ProjectionsConfig {
   role: ServiceRole;
   /** Whether this instance runs projections (it always serves ops and reads). */
   run: boolean;
+  /**
+   * PROJECTOR: `separate` runs them in a child process the service starts (projector-process.ts), not
+   * in the process that takes requests; `run` still says whether this instance runs them at all.
+   */
+  projector: 'in-process' | 'separate';
   holder: string;
   leaseTtlMs: number;
   /** GET /ready answers 503 once any projection's oldest unapplied event is older than this. */
@@ -45,7 +50,7 @@ export const DEFAULT_READY_MAX_LAG_SECONDS = 60;
 /**
  * READ_MODEL_DB (default `<DATA_DIR>/read-models.sqlite`; a postgres:// URL shares read models between
  * instances), SERVICE_ROLE=all|commands|projections (commands: PROJECTIONS off), PROJECTIONS=run|off, PROJECTION_LEASE_TTL_MS (default 15000), INSTANCE_ID (default host:pid),
- * READY_MAX_PROJECTION_LAG_SECONDS (default 60), READ_MODEL_WAIT_MS (default 2000).
+ * READY_MAX_PROJECTION_LAG_SECONDS (default 60), READ_MODEL_WAIT_MS (default 2000), PROJECTOR=in-process|separate.
  */
 export function loadProjectionsConfig(
   dataDir: string,
@@ -63,6 +68,7 @@ export function loadProjectionsConfig(
     readModelDb: read('READ_MODEL_DB') ?? join(dataDir, 'read-models.sqlite'),
     role,
     run: role !== 'commands' && projections === 'run',
+    projector: read('PROJECTOR'),
     holder: read('INSTANCE_ID') ?? `${hostname()}:${process.pid}`,
     leaseTtlMs: read('PROJECTION_LEASE_TTL_MS'),
     readyMaxLagSeconds: read('READY_MAX_PROJECTION_LAG_SECONDS'),
@@ -126,7 +132,8 @@ export class ProjectionsRuntime {
       store,
       db,
       {
-        run: config.run,
+        // A separate projector runs them; this process only reads them (and records ops requests).
+        run: config.run && config.projector !== 'separate',
         role: config.role,
         holder: config.holder,
         leaseTtlMs: config.leaseTtlMs,

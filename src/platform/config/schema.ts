@@ -245,6 +245,11 @@ export const CONFIG_SCHEMA = {
     'all',
     "what this instance is for: commands instances run no projection and their GET /ready ignores the read models' lag",
   ),
+  PROJECTOR: oneOf(
+    ['in-process', 'separate'],
+    'in-process',
+    'where SERVICE_ROLE=all runs its read models: in the request process, or in a projector child process the service starts and stops',
+  ),
   PROJECTION_LEASE_TTL_MS: wholeNumber({
     min: 1000,
     max: 3_600_000,

@@ -1,0 +1,34 @@
+// The projector child of a service with PROJECTOR=separate (projector-process.ts): the read models of
+// projections/all-projections.ts on the service's event store and read-model files, nothing else.
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { loadConfig } from '../../platform/config/config.js';
+import { createEventStore } from '../../platform/event-store/create-event-store.js';
+import { JsonLogger } from '../../platform/http/json-logger.js';
+import { loadProjectionsConfig, ProjectionsRuntime } from './projections-runtime.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  Logger.overrideLogger(new JsonLogger(config.logLevel));
+  const store = await createEventStore(config.eventStore);
+  const runtime = ProjectionsRuntime.open(store, loadProjectionsConfig(config.dataDir));
+  await runtime.start();
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await runtime.close();
+    await store.close();
+    process.exit(0);
+  };
+  // SIGTERM from the service on its shutdown; a closed channel when the service died (even kill -9).
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => undefined);
+  process.on('disconnect', () => void stop());
+  process.send?.({ kind: 'started' });
+}
+
+main().catch((error: unknown) => {
+  console.error('Projector start-up failed:', error);
+  process.exit(1);
+});
