@@ -13,8 +13,6 @@ import { addDecimals, subtractDecimals } from './support/decimal-sum.js';
 import { effectiveAt, ledgerStreamParts, sortablePosition } from './support/streams.js';
 import { ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX } from '../src/platform/event-store/stream-names.js';
 
-type Table = (name: string) => string;
-
 /**
  * Account balances now: personal balance, grants by expiry, credit limit and debt (unpaid bills plus a
  * negative balance), with a row per balance change so a balance "as of" any effective time is answered
@@ -49,12 +47,13 @@ export const accountBalancesProjection: Projection = {
   async apply(db, recorded, table) {
     const event = { type: recorded.type, data: recorded.data } as LedgerEvent | AccountEvent;
     if (!HANDLED.has(event.type)) return;
+    // Keyed by the build's statements: one batch state per build in a transaction.
+    const sql = statements(table);
     await withBatch(
       db,
-      BATCH_KEY,
-      () => new BalancesBatch(table),
+      sql,
+      () => new BalancesBatch(sql),
       async (batch) => {
-        batch.assertTable(table);
         if (event.type === 'AccountOpened') {
           const d = event.data;
           // ON CONFLICT DO NOTHING: an account opened twice keeps its first row.
@@ -268,14 +267,11 @@ const statements = perTable((table) => ({
   }),
 }));
 
-const BATCH_KEY = {};
-
 /**
  * The rows one batch touches: each read once from the tables, then kept and changed here, and written once
  * at the end (the latest row per key). Within the batch these maps, not the tables, are the truth.
  */
 class BalancesBatch implements BatchWrites {
-  private readonly sql: ReturnType<typeof statements>;
   /** null: no row (an account whose AccountOpened this build never saw). */
   private readonly accounts = new Map<string, AccountRow | null>();
   private readonly grantsOf = new Map<string, Map<string, GrantRow>>();
@@ -285,13 +281,7 @@ class BalancesBatch implements BatchWrites {
   private readonly changedBills = new Set<BillRow>();
   private readonly history = new Map<string, HistoryRow>();
 
-  constructor(private readonly table: Table) {
-    this.sql = statements(table);
-  }
-
-  assertTable(table: Table): void {
-    if (table !== this.table) throw new Error('One batch of account-balances wrote two builds');
-  }
+  constructor(private readonly sql: ReturnType<typeof statements>) {}
 
   async account(db: ReadModelDb, accountId: string): Promise<AccountRow | undefined> {
     let row = this.accounts.get(accountId);

@@ -73,3 +73,46 @@ export class RowWriter {
     }
   }
 }
+
+/**
+ * The rows of one table a batch touches, by key: each read from the table at most once, then changed here
+ * and written once at the batch end (the latest row per key). Within the batch this, not the table, is
+ * the truth for those keys.
+ */
+export class HeldRows<R> {
+  /** null: looked up, not in the table. */
+  private readonly rows = new Map<string, R | null>();
+  private readonly changed = new Set<string>();
+
+  constructor(
+    private readonly writer: RowWriter,
+    private readonly values: (row: R) => SqlValue[],
+  ) {}
+
+  async get(key: string, load: () => Promise<R | undefined>): Promise<R | undefined> {
+    let row = this.rows.get(key);
+    if (row === undefined) {
+      row = (await load()) ?? null;
+      this.rows.set(key, row);
+    }
+    return row ?? undefined;
+  }
+
+  put(key: string, row: R): void {
+    this.rows.set(key, row);
+    this.changed.add(key);
+  }
+
+  /** For rows only ever inserted (INSERT … DO NOTHING): the first one held for a key stays. */
+  add(key: string, row: R): void {
+    if (this.changed.has(key)) return;
+    this.put(key, row);
+  }
+
+  flush(db: ReadModelDb): Promise<void> {
+    return this.writer.write(
+      db,
+      [...this.changed].map((key) => this.values(this.rows.get(key)!)),
+    );
+  }
+}

@@ -15,7 +15,10 @@ import type { Projection } from '../../../projections/runner/projection.js';
 import type { ReadModelDb } from '../../../projections/runner/read-model-db.js';
 import { addDecimals, subtractDecimals } from '../../../projections/support/decimal-sum.js';
 import { effectiveAt, ledgerStreamParts, sortablePosition } from '../../../projections/support/streams.js';
-import { ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX } from '../../../src/platform/event-store/stream-names.js';
+import {
+  ACCOUNT_STREAM_PREFIX,
+  LEDGER_STREAM_PREFIX,
+} from '../../../src/platform/event-store/stream-names.js';
 
 type Table = (name: string) => string;
 
