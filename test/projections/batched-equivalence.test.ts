@@ -1,6 +1,7 @@
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
 import { accountBalancesProjection } from '../../projections/account-balances.projection.js';
 import { billingReportProjection } from '../../projections/billing-report.projection.js';
+import { costsProjection } from '../../projections/costs.projection.js';
 import type { Projection } from '../../projections/runner/projection.js';
 import { ProjectionRunner } from '../../projections/runner/projection-runner.js';
 import { PostgresReadModelDb } from '../../projections/runner/postgres-read-model-db.js';
@@ -8,6 +9,7 @@ import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
 import { accountBalancesReference } from './support/account-balances-reference.js';
 import { billingReportReference } from './support/billing-report-reference.js';
+import { costsReference } from './support/costs-reference.js';
 import { generateHistory } from './support/history.js';
 import { startPgCluster, type PgCluster } from './support/pg-cluster.js';
 
@@ -23,6 +25,7 @@ const PAIRS: Array<{ batched: Projection; reference: Projection; tables: string[
     reference: billingReportReference,
     tables: ['billing_report_accounts', 'billing_report_daily', 'billing_report_corrections'],
   },
+  { batched: costsProjection, reference: costsReference, tables: ['cost_accounts', 'cost_daily'] },
 ];
 
 async function dump(db: ReadModelDb, table: (name: string) => string, tables: string[]) {
