@@ -29,6 +29,10 @@ const BENCHMARKS: Record<
   http: { run: async () => (await import('./http.bench.js')).measureHttp() },
   log: { run: async () => (await import('./shared-log.js')).prepareMonthLog(), step: true },
   replay: { run: async () => (await import('./replay.bench.js')).measureReplay(), needs: 'log' },
+  'replay-pg': {
+    run: async () => (await import('./replay-pg.bench.js')).measureReplayPg(),
+    needs: 'log',
+  },
   close: { run: async () => (await import('./close.bench.js')).measureClose(), needs: 'log' },
   age: { run: async () => (await import('./age.bench.js')).measureAge() },
   /** Not in the default set (minutes of kill -9 and restarts): `npm run bench -- reliability`. */

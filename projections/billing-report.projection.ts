@@ -3,7 +3,10 @@ import { consumptionRow, correctionRow } from '../src/domain/documents/billing-r
 import { projectOf } from '../src/domain/ledger/usage-attribution.js';
 import type { FundingPart } from '../src/domain/ledger/funding.js';
 import type { LedgerEventOf } from '../src/domain/ledger/ledger-events.js';
+import type { RecordedEvent } from '../src/platform/event-store/event-store.port.js';
 import type { Projection } from './runner/projection.js';
+import { withBatch, type BatchWrites, type ReadModelDb } from './runner/read-model-db.js';
+import { HeldRows, perTable, RowWriter } from './support/row-writes.js';
 import { addDecimals } from './support/decimal-sum.js';
 import { ledgerStreamParts, sortablePosition } from './support/streams.js';
 import { ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX } from '../src/platform/event-store/stream-names.js';
@@ -44,21 +47,118 @@ export const billingReportProjection: Projection = {
   },
 
   async apply(db, recorded, table) {
+    // Keyed by the build's statements: one batch state per build in a transaction.
+    const sql = statements(table);
+    await withBatch(
+      db,
+      sql,
+      () => new ReportBatch(sql),
+      (batch) => batch.apply(db, recorded),
+    );
+  },
+};
+
+interface AccountRow {
+  account_id: string;
+  time_zone: string;
+  currency: string;
+}
+
+interface DailyRow {
+  account_id: string;
+  day: string;
+  service: string;
+  sku: string;
+  unit: string;
+  project: string;
+  category: string;
+  currency: string;
+  records: number | string;
+  quantity: string;
+  amount: string;
+  from_grants: string;
+  from_balance: string;
+  from_balance_by: string;
+  first_position: string;
+}
+
+interface CorrectionRow {
+  account_id: string;
+  correction_id: string;
+  day: string;
+  line: string;
+  position: string;
+}
+
+const DAILY_KEY = ['account_id', 'day', 'service', 'sku', 'unit', 'project'] as const;
+const DAILY_COLUMNS = [
+  ...DAILY_KEY,
+  'category',
+  'currency',
+  'records',
+  'quantity',
+  'amount',
+  'from_grants',
+  'from_balance',
+  'from_balance_by',
+  'first_position',
+] as const;
+const CORRECTION_COLUMNS = ['account_id', 'correction_id', 'day', 'line', 'position'] as const;
+
+/** SQL and writers built once per build's table names. */
+const statements = perTable((table) => ({
+  account: `SELECT account_id, time_zone, currency FROM ${table('billing_report_accounts')} WHERE account_id = $1`,
+  daily: `SELECT ${DAILY_COLUMNS.join(', ')} FROM ${table('billing_report_daily')}
+    WHERE account_id = $1 AND day = $2 AND service = $3 AND sku = $4 AND unit = $5 AND project = $6`,
+  accounts: new RowWriter({
+    table: table('billing_report_accounts'),
+    columns: ['account_id', 'time_zone', 'currency'],
+    key: ['account_id'],
+    update: [],
+  }),
+  // On conflict the sums move; category, currency and first_position stay those of the first record.
+  dailyRows: new RowWriter({
+    table: table('billing_report_daily'),
+    columns: DAILY_COLUMNS,
+    types: { records: 'integer' },
+    key: DAILY_KEY,
+    update: ['records', 'quantity', 'amount', 'from_grants', 'from_balance', 'from_balance_by'],
+  }),
+  corrections: new RowWriter({
+    table: table('billing_report_corrections'),
+    columns: CORRECTION_COLUMNS,
+    key: ['account_id', 'correction_id'],
+    update: [],
+  }),
+}));
+
+/** One batch's rows: a day's row is read once, summed here for every record of the batch, written once. */
+class ReportBatch implements BatchWrites {
+  private readonly accounts: HeldRows<AccountRow>;
+  private readonly daily: HeldRows<DailyRow>;
+  private readonly corrections: HeldRows<CorrectionRow>;
+
+  constructor(private readonly sql: ReturnType<typeof statements>) {
+    this.accounts = new HeldRows(this.sql.accounts, (r) => [r.account_id, r.time_zone, r.currency]);
+    this.daily = new HeldRows(this.sql.dailyRows, (r) => DAILY_COLUMNS.map((c) => r[c]));
+    this.corrections = new HeldRows(this.sql.corrections, (r) => CORRECTION_COLUMNS.map((c) => r[c]));
+  }
+
+  async apply(db: ReadModelDb, recorded: RecordedEvent): Promise<void> {
     if (recorded.type === 'AccountOpened') {
       const d = recorded.data as Extract<AccountEvent, { type: 'AccountOpened' }>['data'];
-      await db.run(
-        `INSERT INTO ${table('billing_report_accounts')} (account_id, time_zone, currency) VALUES ($1, $2, $3)
-         ON CONFLICT (account_id) DO NOTHING`,
-        [d.accountId, d.timeZone, d.currency],
-      );
+      // ON CONFLICT DO NOTHING: an account opened twice keeps its first row.
+      if (await this.account(db, d.accountId)) return;
+      this.accounts.put(d.accountId, {
+        account_id: d.accountId,
+        time_zone: d.timeZone,
+        currency: d.currency,
+      });
       return;
     }
     const ledger = ledgerStreamParts(recorded.streamId);
     if (!ledger) return;
-    const account = await db.get<{ time_zone: string; currency: string }>(
-      `SELECT time_zone, currency FROM ${table('billing_report_accounts')} WHERE account_id = $1`,
-      [ledger.accountId],
-    );
+    const account = await this.account(db, ledger.accountId);
     if (!account) throw new Error(`No AccountOpened seen for ${ledger.accountId} before its consumption`);
     if (recorded.type === 'ChargeCorrected') {
       // The report's correction line, as the domain makes it from the event (JSON: it is only listed).
@@ -66,51 +166,51 @@ export const billingReportProjection: Projection = {
         recorded.data as LedgerEventOf<'ChargeCorrected'>['data'],
         account.time_zone,
       );
-      await db.run(
-        `INSERT INTO ${table('billing_report_corrections')} (account_id, correction_id, day, line, position)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, correction_id) DO NOTHING`,
-        [ledger.accountId, line.correctionId, line.day, JSON.stringify(line), sortablePosition(recorded)],
-      );
+      this.corrections.add(`${ledger.accountId}\u0000${line.correctionId}`, {
+        account_id: ledger.accountId,
+        correction_id: line.correctionId,
+        day: line.day,
+        line: JSON.stringify(line),
+        position: sortablePosition(recorded),
+      });
       return;
     }
     const c = consumptionRow(recorded.data as LedgerEventOf<'ResourceConsumed'>['data'], account.time_zone);
-    const key = [ledger.accountId, c.day, c.service, c.sku, c.unit, projectOf(c)];
-    const row = await db.get<{
-      records: number | string;
-      quantity: string;
-      amount: string;
-      from_grants: string;
-      from_balance: string;
-      from_balance_by: string;
-    }>(
-      `SELECT records, quantity, amount, from_grants, from_balance, from_balance_by FROM ${table('billing_report_daily')}
-       WHERE account_id = $1 AND day = $2 AND service = $3 AND sku = $4 AND unit = $5 AND project = $6`,
-      key,
-    );
-    await db.run(
-      `INSERT INTO ${table('billing_report_daily')} (account_id, day, service, sku, unit, project, category, currency,
-         records, quantity, amount, from_grants, from_balance, from_balance_by, first_position)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-       ON CONFLICT (account_id, day, service, sku, unit, project) DO UPDATE SET records = excluded.records,
-         quantity = excluded.quantity, amount = excluded.amount, from_grants = excluded.from_grants,
-         from_balance = excluded.from_balance, from_balance_by = excluded.from_balance_by`,
-      [
-        ...key,
-        c.category,
-        account.currency,
-        Number(row?.records ?? 0) + 1,
-        addDecimals(row?.quantity, c.quantity),
-        addDecimals(row?.amount, c.amount),
-        addDecimals(row?.from_grants, c.fromGrants),
-        addDecimals(row?.from_balance, c.fromBalance),
-        JSON.stringify(
-          sumBySource(row ? (JSON.parse(row.from_balance_by) as FundingPart[]) : [], c.fromBalanceBy),
-        ),
-        sortablePosition(recorded),
-      ],
-    );
-  },
-};
+    const keyValues = [ledger.accountId, c.day, c.service, c.sku, c.unit, projectOf(c)] as const;
+    const key = keyValues.join('\u0000');
+    const row = await this.daily.get(key, () => db.get<DailyRow>(this.sql.daily, [...keyValues]));
+    const [account_id, day, service, sku, unit, project] = keyValues;
+    this.daily.put(key, {
+      account_id,
+      day,
+      service,
+      sku,
+      unit,
+      project,
+      category: row?.category ?? c.category,
+      currency: row?.currency ?? account.currency,
+      records: Number(row?.records ?? 0) + 1,
+      quantity: addDecimals(row?.quantity, c.quantity),
+      amount: addDecimals(row?.amount, c.amount),
+      from_grants: addDecimals(row?.from_grants, c.fromGrants),
+      from_balance: addDecimals(row?.from_balance, c.fromBalance),
+      from_balance_by: JSON.stringify(
+        sumBySource(row ? (JSON.parse(row.from_balance_by) as FundingPart[]) : [], c.fromBalanceBy),
+      ),
+      first_position: row?.first_position ?? sortablePosition(recorded),
+    });
+  }
+
+  private account(db: ReadModelDb, accountId: string): Promise<AccountRow | undefined> {
+    return this.accounts.get(accountId, () => db.get<AccountRow>(this.sql.account, [accountId]));
+  }
+
+  async flush(db: ReadModelDb): Promise<void> {
+    await this.accounts.flush(db);
+    await this.daily.flush(db);
+    await this.corrections.flush(db);
+  }
+}
 
 /** Parts summed by source, in the order each source first appeared. */
 function sumBySource(sums: readonly FundingPart[], parts: readonly FundingPart[] = []): FundingPart[] {

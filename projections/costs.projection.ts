@@ -1,7 +1,10 @@
 import type { AccountEvent } from '../src/domain/account/account-events.js';
 import { correctionCostPartOf, costPartOf } from '../src/domain/documents/cost-query.js';
 import type { LedgerEventOf } from '../src/domain/ledger/ledger-events.js';
+import type { RecordedEvent } from '../src/platform/event-store/event-store.port.js';
 import type { Projection } from './runner/projection.js';
+import { withBatch, type BatchWrites, type ReadModelDb } from './runner/read-model-db.js';
+import { HeldRows, perTable, RowWriter } from './support/row-writes.js';
 import { addDecimals } from './support/decimal-sum.js';
 import { ledgerStreamParts } from './support/streams.js';
 import { ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX } from '../src/platform/event-store/stream-names.js';
@@ -13,8 +16,8 @@ const GRAIN = ['day', 'project', 'resource', 'sku'] as const;
  * local day (the account's time zone, the day the billing report counts a charge on), project, resource,
  * SKU and label set, with what grants and the balance paid and how many records. A charge without a
  * project is in `default`; one without a resource has `resource_id` ''. `labels` is the set as JSON (keys
- * sorted, '{}' for none): the query reads a label's value with each dialect's JSON operator. Two statements
- * per charge (read the row, write it); an account's time zone, fixed when it opens, is remembered.
+ * sorted, '{}' for none): the query reads a label's value with each dialect's JSON operator. A row is read
+ * once per batch and written once at its end; an account's time zone, fixed when it opens, is remembered.
  * Corrections (ChargeCorrected, issue 14) add signed amounts to the row of their record's day and
  * attribution (correctionCostPartOf); adjustments to their booking day's `default` row (version 2).
  */
@@ -39,18 +42,87 @@ export const costsProjection: Projection = {
   },
 
   async apply(db, recorded, table) {
+    // Keyed by the build's statements: one batch state per build in a transaction.
+    const sql = statements(table);
+    await withBatch(
+      db,
+      sql,
+      () => new CostsBatch(sql),
+      (batch) => batch.apply(db, recorded),
+    );
+  },
+};
+
+interface CostRow {
+  row_key: string;
+  account_id: string;
+  day: string;
+  project: string;
+  resource_id: string;
+  sku: string;
+  labels: string;
+  records: number | string;
+  amount: string;
+  from_grants: string;
+  from_balance: string;
+}
+
+const COST_COLUMNS = [
+  'row_key',
+  'account_id',
+  'day',
+  'project',
+  'resource_id',
+  'sku',
+  'labels',
+  'records',
+  'amount',
+  'from_grants',
+  'from_balance',
+] as const;
+
+/** SQL and writers built once per build's table names. */
+const statements = perTable((table) => ({
+  accountsTable: table('cost_accounts'),
+  timeZone: `SELECT time_zone FROM ${table('cost_accounts')} WHERE account_id = $1`,
+  cost: `SELECT ${COST_COLUMNS.join(', ')} FROM ${table('cost_daily')} WHERE row_key = $1`,
+  accounts: new RowWriter({
+    table: table('cost_accounts'),
+    columns: ['account_id', 'time_zone', 'currency'],
+    key: ['account_id'],
+    update: [],
+  }),
+  costs: new RowWriter({
+    table: table('cost_daily'),
+    columns: COST_COLUMNS,
+    types: { records: 'integer' },
+    key: ['row_key'],
+    update: ['records', 'amount', 'from_grants', 'from_balance'],
+  }),
+}));
+
+/** One batch's rows: a cost row read once, summed here for every charge of the batch, written once. */
+class CostsBatch implements BatchWrites {
+  /** Accounts opened in this batch, not yet in the table. */
+  private readonly opened = new Map<string, { time_zone: string; currency: string }>();
+  private readonly costs: HeldRows<CostRow>;
+
+  constructor(private readonly sql: ReturnType<typeof statements>) {
+    this.costs = new HeldRows(sql.costs, (r) => COST_COLUMNS.map((c) => r[c]));
+  }
+
+  async apply(db: ReadModelDb, recorded: RecordedEvent): Promise<void> {
     if (recorded.type === 'AccountOpened') {
       const d = recorded.data as Extract<AccountEvent, { type: 'AccountOpened' }>['data'];
-      await db.run(
-        `INSERT INTO ${table('cost_accounts')} (account_id, time_zone, currency) VALUES ($1, $2, $3)
-         ON CONFLICT (account_id) DO NOTHING`,
-        [d.accountId, d.timeZone, d.currency],
-      );
+      // ON CONFLICT DO NOTHING at the flush keeps a row already there; in the batch the first stays.
+      if (!this.opened.has(d.accountId)) {
+        this.opened.set(d.accountId, { time_zone: d.timeZone, currency: d.currency });
+      }
       return;
     }
     const ledger = ledgerStreamParts(recorded.streamId);
     if (!ledger) return;
-    const timeZone = await timeZoneOf(db, table('cost_accounts'), ledger.accountId);
+    const timeZone = await this.timeZoneOf(db, ledger.accountId);
     const event = recorded.data as
       LedgerEventOf<'ResourceConsumed'>['data'] | LedgerEventOf<'ChargeCorrected'>['data'];
     const part =
@@ -60,66 +132,55 @@ export const costsProjection: Projection = {
     const [day, project, resource, sku] = part.key;
     const labels = JSON.stringify(event.labels ?? {});
     const rowKey = JSON.stringify([ledger.accountId, day, project, resource ?? '', sku, labels]);
-    const row = await db.get<{
-      records: number | string;
-      amount: string;
-      from_grants: string;
-      from_balance: string;
-    }>(`SELECT records, amount, from_grants, from_balance FROM ${table('cost_daily')} WHERE row_key = $1`, [
+    const row = await this.costs.get(rowKey, () => db.get<CostRow>(this.sql.cost, [rowKey]));
+    this.costs.put(
       rowKey,
-    ]);
-    if (!row) {
-      await db.run(
-        `INSERT INTO ${table('cost_daily')} (row_key, account_id, day, project, resource_id, sku, labels, records,
-           amount, from_grants, from_balance) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [
-          rowKey,
-          ledger.accountId,
-          day!,
-          project!,
-          resource ?? '',
-          sku!,
-          labels,
-          part.records,
-          part.amount,
-          part.fromGrants,
-          part.fromBalance,
-        ],
-      );
-      return;
-    }
-    await db.run(
-      `UPDATE ${table('cost_daily')} SET records = $2, amount = $3, from_grants = $4, from_balance = $5
-       WHERE row_key = $1`,
-      [
-        rowKey,
-        Number(row.records) + part.records,
-        addDecimals(row.amount, part.amount),
-        addDecimals(row.from_grants, part.fromGrants),
-        addDecimals(row.from_balance, part.fromBalance),
-      ],
+      row
+        ? {
+            ...row,
+            records: Number(row.records) + part.records,
+            amount: addDecimals(row.amount, part.amount),
+            from_grants: addDecimals(row.from_grants, part.fromGrants),
+            from_balance: addDecimals(row.from_balance, part.fromBalance),
+          }
+        : {
+            row_key: rowKey,
+            account_id: ledger.accountId,
+            day: day!,
+            project: project!,
+            resource_id: resource ?? '',
+            sku: sku!,
+            labels,
+            records: part.records,
+            amount: part.amount,
+            from_grants: part.fromGrants,
+            from_balance: part.fromBalance,
+          },
     );
-  },
-};
+  }
+
+  /** The table's row first (an account opened twice keeps its first), then one opened in this batch. */
+  private async timeZoneOf(db: ReadModelDb, accountId: string): Promise<string> {
+    const key = `${this.sql.accountsTable}\u0000${accountId}`;
+    const remembered = timeZones.get(key);
+    if (remembered !== undefined) return remembered;
+    const account =
+      (await db.get<{ time_zone: string }>(this.sql.timeZone, [accountId])) ?? this.opened.get(accountId);
+    if (!account) throw new Error(`No AccountOpened seen for ${accountId} before its consumption`);
+    if (timeZones.size >= MAX_REMEMBERED) timeZones.clear();
+    timeZones.set(key, account.time_zone);
+    return account.time_zone;
+  }
+
+  async flush(db: ReadModelDb): Promise<void> {
+    await this.sql.accounts.write(
+      db,
+      [...this.opened].map(([accountId, a]) => [accountId, a.time_zone, a.currency]),
+    );
+    await this.costs.flush(db);
+  }
+}
 
 /** Time zones by table and account: an account's never changes once opened, so a rebuild reads the same. */
 const timeZones = new Map<string, string>();
 const MAX_REMEMBERED = 50_000;
-
-async function timeZoneOf(
-  db: Parameters<Projection['apply']>[0],
-  accounts: string,
-  accountId: string,
-): Promise<string> {
-  const key = `${accounts}\u0000${accountId}`;
-  const remembered = timeZones.get(key);
-  if (remembered !== undefined) return remembered;
-  const account = await db.get<{ time_zone: string }>(
-    `SELECT time_zone FROM ${accounts} WHERE account_id = $1`,
-    [accountId],
-  );
-  if (!account) throw new Error(`No AccountOpened seen for ${accountId} before its consumption`);
-  if (timeZones.size >= MAX_REMEMBERED) timeZones.clear();
-  timeZones.set(key, account.time_zone);
-  return account.time_zone;
-}

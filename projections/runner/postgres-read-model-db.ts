@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { ReadModelDb, SqlValue } from './read-model-db.js';
+import type { BatchWrites, ReadModelDb, SqlValue } from './read-model-db.js';
 
 /** bigint parameters travel as text; PostgreSQL casts them to the column's type. */
 const toParams = (params: SqlValue[]) => params.map((p) => (typeof p === 'bigint' ? p.toString() : p));
@@ -10,7 +10,15 @@ const CURSOR_BATCH = 500;
 /** Runs statements on one connection (a pooled client inside a transaction). */
 class ClientDb implements ReadModelDb {
   readonly dialect = 'postgres' as const;
+  /** The transaction's batch states, flushed before its COMMIT. */
+  readonly batches = new Map<object, BatchWrites>();
   constructor(private readonly client: pg.ClientBase) {}
+
+  batch<T extends BatchWrites>(key: object, create: () => T): T {
+    let batch = this.batches.get(key);
+    if (!batch) this.batches.set(key, (batch = create()));
+    return batch as T;
+  }
 
   async run(sql: string, params: SqlValue[] = []): Promise<void> {
     await this.client.query(sql, toParams(params));
@@ -100,7 +108,9 @@ export class PostgresReadModelDb implements ReadModelDb {
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      const result = await work(new ClientDb(client));
+      const db = new ClientDb(client);
+      const result = await work(db);
+      for (const batch of db.batches.values()) await batch.flush(db);
       await client.query('COMMIT');
       return result;
     } catch (error) {

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { ReadModelDb, SqlValue } from './read-model-db.js';
+import type { BatchWrites, ReadModelDb, SqlValue } from './read-model-db.js';
 
 const insideTransaction = new AsyncLocalStorage<SqliteReadModelDb>();
 
@@ -21,6 +21,8 @@ export class SqliteReadModelDb implements ReadModelDb {
   private readonly statements = new Map<string, StatementSync>();
   /** One connection: transactions of different runners take turns instead of nesting. */
   private turn: Promise<unknown> = Promise.resolve();
+  /** The batch states of the open transaction (there is at most one: they take turns). */
+  private batches?: Map<object, BatchWrites>;
 
   constructor(path: string, { synchronous = 'normal' }: { synchronous?: ReadModelSync } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -66,6 +68,13 @@ export class SqliteReadModelDb implements ReadModelDb {
     for (const row of statement.iterate(...params)) yield row as T;
   }
 
+  batch<T extends BatchWrites>(key: object, create: () => T): T | undefined {
+    if (!this.batches || insideTransaction.getStore() !== this) return undefined;
+    let batch = this.batches.get(key);
+    if (!batch) this.batches.set(key, (batch = create()));
+    return batch as T;
+  }
+
   transaction<T>(work: (db: ReadModelDb) => Promise<T>): Promise<T> {
     // A transaction opened from inside another would wait for itself forever: refuse it instead.
     if (insideTransaction.getStore() === this) {
@@ -78,13 +87,17 @@ export class SqliteReadModelDb implements ReadModelDb {
 
   private async transactionNow<T>(work: (db: ReadModelDb) => Promise<T>): Promise<T> {
     this.db.exec('BEGIN IMMEDIATE');
+    const batches = (this.batches = new Map());
     try {
       const result = await work(this);
+      for (const batch of batches.values()) await batch.flush(this);
       this.db.exec('COMMIT');
       return result;
     } catch (error) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       throw error;
+    } finally {
+      this.batches = undefined;
     }
   }
 

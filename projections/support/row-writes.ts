@@ -1,0 +1,118 @@
+import type { ReadModelDb, SqlValue } from '../runner/read-model-db.js';
+import { assertIdentifier } from '../runner/sql-dialect.js';
+
+type Table = (name: string) => string;
+
+/**
+ * A value computed once per `table` function (one per runner and build), so the hot path reuses the same
+ * SQL strings instead of rebuilding them with template literals on every event.
+ */
+export function perTable<T>(build: (table: Table) => T): (table: Table) => T {
+  const built = new WeakMap<Table, T>();
+  return (table) => {
+    let value = built.get(table);
+    if (value === undefined) built.set(table, (value = build(table)));
+    return value;
+  };
+}
+
+export interface RowsSpec {
+  /** The table's full name (already through `table()`). */
+  table: string;
+  columns: readonly string[];
+  /** PostgreSQL type of each column, for the arrays the rows travel in; TEXT when absent. */
+  types?: Readonly<Record<string, 'text' | 'bigint' | 'integer'>>;
+  /** The conflict target (the primary key). */
+  key: readonly string[];
+  /** Columns an existing row takes from the new one; none: an existing row is kept (DO NOTHING). */
+  update: readonly string[];
+}
+
+/** Rows per PostgreSQL statement: bounds the size of one message, not the number of round trips much. */
+const PG_ROWS_PER_STATEMENT = 5000;
+
+/**
+ * Writes many rows of one table as an upsert: on SQLite one cached prepared statement per row (no round
+ * trips there), on PostgreSQL one statement per 5 000 rows, the columns sent as arrays and unnested, so its
+ * SQL is the same whatever the number of rows. The rows must have distinct keys (PostgreSQL refuses to
+ * update one row twice in a statement): callers hold the latest row per key.
+ */
+export class RowWriter {
+  private readonly sqliteSql: string;
+  private readonly pgSql: string;
+
+  constructor(private readonly spec: RowsSpec) {
+    const columns = spec.columns.map(assertIdentifier);
+    const conflict =
+      spec.update.length === 0
+        ? `ON CONFLICT (${spec.key.map(assertIdentifier).join(', ')}) DO NOTHING`
+        : `ON CONFLICT (${spec.key.map(assertIdentifier).join(', ')}) DO UPDATE SET ` +
+          spec.update.map((c) => `${assertIdentifier(c)} = excluded.${c}`).join(', ');
+    const into = `INSERT INTO ${assertIdentifier(spec.table)} (${columns.join(', ')})`;
+    this.sqliteSql = `${into} VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) ${conflict}`;
+    const arrays = columns.map((c, i) => `$${i + 1}::${spec.types?.[c] ?? 'text'}[]`);
+    this.pgSql = `${into} SELECT * FROM UNNEST(${arrays.join(', ')}) ${conflict}`;
+  }
+
+  async write(db: ReadModelDb, rows: readonly SqlValue[][]): Promise<void> {
+    if (rows.length === 0) return;
+    if (db.dialect !== 'postgres') {
+      for (const row of rows) await db.run(this.sqliteSql, row as SqlValue[]);
+      return;
+    }
+    for (let start = 0; start < rows.length; start += PG_ROWS_PER_STATEMENT) {
+      const chunk = rows.slice(start, start + PG_ROWS_PER_STATEMENT);
+      const arrays = this.spec.columns.map((_, i) =>
+        chunk.map((row) => {
+          const value = row[i];
+          return typeof value === 'bigint' ? value.toString() : value;
+        }),
+      );
+      // An array is a parameter value of its own on PostgreSQL; the port's type names scalars only.
+      await db.run(this.pgSql, arrays as unknown as SqlValue[]);
+    }
+  }
+}
+
+/**
+ * The rows of one table a batch touches, by key: each read from the table at most once, then changed here
+ * and written once at the batch end (the latest row per key). Within the batch this, not the table, is
+ * the truth for those keys.
+ */
+export class HeldRows<R> {
+  /** null: looked up, not in the table. */
+  private readonly rows = new Map<string, R | null>();
+  private readonly changed = new Set<string>();
+
+  constructor(
+    private readonly writer: RowWriter,
+    private readonly values: (row: R) => SqlValue[],
+  ) {}
+
+  async get(key: string, load: () => Promise<R | undefined>): Promise<R | undefined> {
+    let row = this.rows.get(key);
+    if (row === undefined) {
+      row = (await load()) ?? null;
+      this.rows.set(key, row);
+    }
+    return row ?? undefined;
+  }
+
+  put(key: string, row: R): void {
+    this.rows.set(key, row);
+    this.changed.add(key);
+  }
+
+  /** For rows only ever inserted (INSERT … DO NOTHING): the first one held for a key stays. */
+  add(key: string, row: R): void {
+    if (this.changed.has(key)) return;
+    this.put(key, row);
+  }
+
+  flush(db: ReadModelDb): Promise<void> {
+    return this.writer.write(
+      db,
+      [...this.changed].map((key) => this.values(this.rows.get(key)!)),
+    );
+  }
+}
