@@ -70,6 +70,12 @@ export function evaluateTargets(runs: Record<string, Run>): TargetCheck[] {
       (v) => v < 10,
       note,
     );
+    check(
+      'closes with documents/s ÷ raw appends/s',
+      num(result('close'), 'closesPerSecToRawAppendsPerSec'),
+      '≥ 0.03',
+      (v) => v >= 0.03,
+    );
   }
   if (runs.memory) {
     const accounts = num(result('memory'), 'accounts');
