@@ -176,9 +176,10 @@ export async function generateLog(dir: string, spec: LogSpec): Promise<Generated
       for (const append of template) {
         const from = accountOf(append.streamId);
         const t = from === undefined ? undefined : indexOf.get(from);
-        if (from === undefined || t === undefined) throw new Error(`No account in ${append.streamId}`);
-        if (base + t >= ids.length) continue;
-        const cloned = base === 0 ? append : cloneAppend(append, from, ids[base + t]!, vault, chains);
+        // A stream of no account (the seeded price list, `catalog`) is stored once, as the engine seeded it.
+        if ((from === undefined || t === undefined) && base > 0) continue;
+        if (t !== undefined && base + t >= ids.length) continue;
+        const cloned = base === 0 ? append : cloneAppend(append, from!, ids[base + t!]!, vault, chains);
         queued.push(store.append(cloned.streamId, cloned.events, 'any'));
         queuedEvents += cloned.events.length;
         appends += 1;
