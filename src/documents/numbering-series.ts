@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Clock } from '../platform/clock/clock.js';
 import { deterministicEventId } from '../platform/event-store/event-ids.js';
 import type { EventStore, NewEvent, RecordedEvent } from '../platform/event-store/event-store.port.js';
@@ -167,8 +168,10 @@ export class NumberingSeries {
         assignments,
       };
       const revision = (head.revision ?? -1) + 1;
-      // The block is named by the revision it takes: a writer with a stale view is refused, never stored twice.
-      const commandId = `number/${issuer}/${year}/${revision}`;
+      // Named by the revision it takes and what it assigns: a writer with a stale view (another block at that
+      // revision) is refused by the revision check, never mistaken for a retry of that block.
+      const digest = createHash('sha256').update(JSON.stringify(assignments)).digest('hex').slice(0, 16);
+      const commandId = `number/${issuer}/${year}/${revision}/${digest}`;
       const now = this.clock.now().toISOString();
       const event: NewEvent = {
         id: deterministicEventId(`${stream}/${commandId}/0`),
