@@ -6,7 +6,17 @@ import { startEngine } from './engine.js';
 import { monthLog } from './shared-log.js';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { median, now, percentile, perSecond, pool, profiled, ratio, secondsSince, workDir } from './support.js';
+import {
+  median,
+  now,
+  percentile,
+  perSecond,
+  pool,
+  profiled,
+  ratio,
+  secondsSince,
+  workDir,
+} from './support.js';
 import { appendedSince, rawAppend } from './raw-append.js';
 import { ClosePeriod } from '../src/ledger/close-period/close-period.command.js';
 
