@@ -4,7 +4,20 @@
 import { accountId, MONTH } from './workload.js';
 import { startEngine } from './engine.js';
 import { monthLog } from './shared-log.js';
-import { median, now, percentile, perSecond, pool, profiled, secondsSince, workDir } from './support.js';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  median,
+  now,
+  percentile,
+  perSecond,
+  pool,
+  profiled,
+  ratio,
+  secondsSince,
+  workDir,
+} from './support.js';
+import { appendedSince, rawAppend } from './raw-append.js';
 import { ClosePeriod } from '../src/ledger/close-period/close-period.command.js';
 
 export async function measureClose() {
@@ -23,6 +36,11 @@ export async function measureClose() {
       await engine.settle();
       const catchUpSeconds = secondsSince(catchUpStarted);
       const headBefore = (await engine.store.headPosition())!;
+      // The baseline appends to a copy of the log as it is now, so both write into the same file state.
+      for (const suffix of ['', '-wal']) {
+        const from = join(logDir, `events.sqlite${suffix}`);
+        if (existsSync(from)) copyFileSync(from, join(logDir, `raw-close.sqlite${suffix}`));
+      }
       const closeOne = async (id: string) => {
         const started = now();
         const closed = await engine.bus.execute(new ClosePeriod(id, MONTH.id));
@@ -45,6 +63,12 @@ export async function measureClose() {
         await engine.settle();
       });
       const withDocumentsSeconds = secondsSince(started);
+      // Baseline: the very events the close with documents stored (closes, bills, numbering, documents, as
+      // the engine grouped them into appends), appended again to the copy, 64 callers at a time.
+      const groups = await appendedSince(engine.store, headBefore);
+      const raw = await profiled('close-raw', () => rawAppend(logDir, 'raw-close', groups, concurrency));
+      for (const suffix of ['', '-wal', '-shm'])
+        rmSync(join(logDir, `raw-close.sqlite${suffix}`), { force: true });
 
       // One close at a time, as the timeline engine fires its due deadlines (each awaited before the next).
       const serialLatencies: number[] = [];
@@ -99,6 +123,12 @@ export async function measureClose() {
         latencyMs: { p50: round1(median(latencies)), p99: round1(percentile(latencies, 99)) },
         withDocumentsSeconds: round1(withDocumentsSeconds),
         periodsClosedWithDocumentsPerSec: perSecond(closeAccounts, withDocumentsSeconds),
+        projectedWithDocumentsSecondsFor10000: round1((withDocumentsSeconds / closeAccounts) * 10_000),
+        rawAppendsPerSec: raw.appendsPerSec,
+        rawAppends: raw.appends,
+        rawEventsPerSec: raw.eventsPerSec,
+        // Target ≥ 0.03: closes with documents per second ÷ raw appends per second (same process, same file state).
+        closesPerSecToRawAppendsPerSec: ratio(closeAccounts / withDocumentsSeconds, raw.appendsPerSec),
         eventsAppended: Object.fromEntries([...types].sort((a, b) => b[1] - a[1])),
         liveHeapAfterFullGcMiB: liveHeapMiB,
         readModelCatchUpBeforeSeconds: round1(catchUpSeconds),

@@ -68,6 +68,7 @@ import {
   IssueWithheldDocumentsHandler,
   IssuePeriodDocumentsHandler,
   IssueCorrectiveDocumentsHandler,
+  IssueClosedPeriodsDocumentsHandler,
 } from './documents/issue-documents/issue-documents.command.js';
 import { ClosePeriodController } from './ledger/close-period/close-period.controller.js';
 import { ClosePeriodHandler } from './ledger/close-period/close-period.command.js';
@@ -216,6 +217,7 @@ export const COMMAND_HANDLERS = [
   UpgradeFromTrialHandler,
   IssuePeriodDocumentsHandler,
   IssueCorrectiveDocumentsHandler,
+  IssueClosedPeriodsDocumentsHandler,
   IssueMidPeriodBillHandler,
   IssueTopUpBillHandler,
   IssueWithheldDocumentsHandler,

@@ -38,6 +38,7 @@ import {
   IssueTopUpBill,
   IssueWithheldDocuments,
   IssuePeriodDocuments,
+  IssueClosedPeriodsDocuments,
   IssueCorrectiveDocuments,
 } from './documents/issue-documents/issue-documents.command.js';
 import type { ReadModelDb } from '../projections/runner/read-model-db.js';
@@ -154,6 +155,7 @@ export function wireTimelines(
       issuing: {
         issueForClosedPeriod: (accountId, periodId) =>
           commands.execute(new IssuePeriodDocuments(accountId, periodId)),
+        issueForClosedPeriods: (periods) => commands.execute(new IssueClosedPeriodsDocuments(periods)),
         issueMidPeriodBill: (accountId, periodId, billId) =>
           commands.execute(new IssueMidPeriodBill(accountId, periodId, billId)),
         issueTopUpBill: (accountId, periodId, billId) =>

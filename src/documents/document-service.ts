@@ -12,7 +12,6 @@ import {
 import type { PolicyProfile } from '../domain/policies/policy-profile.js';
 import { StreamNotFoundError } from '../platform/event-store/errors.js';
 import {
-  assignNumbers,
   billBasisFromLedgerState,
   billForClosedPeriod,
   composeBill,
@@ -21,10 +20,8 @@ import {
   correctiveDocumentsFor,
   overConfirmedCorrectiveDocumentsFor,
   formsMidPeriodClosingDocuments,
-  initialNumberCounter,
   periodSoFar,
   numberingSeriesOf,
-  redate,
   type AccountDocument,
   type ClosingDocument,
   type DocumentAccount,
@@ -35,30 +32,11 @@ import { evolveLedger, initialLedgerState } from '../domain/ledger/ledger-state.
 import type { LocalDate } from '../domain/shared/calendar.js';
 import { DomainError } from '../domain/shared/errors.js';
 import { localDate, periodById } from '../domain/shared/reporting-period.js';
-import { documentsStream, ledgerStream, numberingStream } from '../platform/event-store/stream-names.js';
+import { documentsStream, ledgerStream } from '../platform/event-store/stream-names.js';
 import { issuerDetails } from './issuers.js';
 import { DocumentRetention } from './document-retention.js';
+import { NumberingSeries } from './numbering-series.js';
 import type { CommandOutcome } from '../platform/commands/command-outcome.js';
-
-interface NumberingState {
-  lastNumber: number;
-  /** The latest accounting document date numbered (absent: a bills' series, or numbered before dates were kept). */
-  latestDate?: LocalDate;
-  /** Numbers already given, by document id: a retried batch gets the same numbers (and dates), never new ones. */
-  assigned: Map<string, { number: string; sequence: number; date?: LocalDate }>;
-}
-type NumberingEvent = {
-  type: 'DocumentNumbersAssigned';
-  data: {
-    issuer: string;
-    year: number;
-    lastNumber: number;
-    /** The series' latest date after the batch; absent on bills' series and on events from before it was kept. */
-    latestDate?: LocalDate;
-    /** `date` only for a late document: the day it was drawn up on (numbering.ts), instead of its own. */
-    assignments: Array<{ documentId: string; number: string; sequence: number; date?: LocalDate }>;
-  };
-};
 
 interface DocumentsState {
   issued: Map<string, Numbered>;
@@ -97,7 +75,8 @@ export const withheldIdOf = (entry: WithheldSource) =>
  */
 @Injectable()
 export class DocumentService {
-  readonly numbering: AggregateStreams<NumberingState, NumberingEvent>;
+  /** The gapless series per issuer and year: bounded state, read from each series' last events. */
+  readonly numbering: NumberingSeries;
   readonly documents: AggregateStreams<DocumentsState, DocumentsEvent>;
 
   constructor(
@@ -108,23 +87,7 @@ export class DocumentService {
     /** Seals a person's requisites in what is stored and opens them on every read. */
     @Inject(DocumentRetention) readonly retention: DocumentRetention,
   ) {
-    this.numbering = new AggregateStreams<NumberingState, NumberingEvent>(
-      store,
-      clock,
-      () => ({ lastNumber: 0, assigned: new Map() }),
-      (state, event) => {
-        state.lastNumber = event.data.lastNumber;
-        if (event.data.latestDate !== undefined) state.latestDate = event.data.latestDate;
-        for (const a of event.data.assignments)
-          state.assigned.set(a.documentId, {
-            number: a.number,
-            sequence: a.sequence,
-            ...(a.date !== undefined ? { date: a.date } : {}),
-          });
-        return state;
-      },
-      100,
-    );
+    this.numbering = new NumberingSeries(store, clock);
     this.documents = new AggregateStreams<DocumentsState, DocumentsEvent>(
       store,
       clock,
@@ -156,12 +119,63 @@ export class DocumentService {
 
   /** The documents of a closed period: closing documents per the profile and the period bill. */
   async issueForClosedPeriod(accountId: string, periodId: string): Promise<CommandOutcome> {
-    const { closed, ledgerBill } = await this.closeOf(accountId, periodId);
-    const { account, unnumbered, withheld } = await this.composeForClose(accountId, closed.data, ledgerBill);
-    const outcome = await this.issue(accountId, unnumbered, closed.id, this.today(account));
-    await this.recordWithheld(accountId, { periodId, source: 'period' }, withheld, closed.id);
-    if (withheld) throw withheld;
-    return outcome;
+    const [issued] = await this.issueForClosedPeriods([{ accountId, periodId }]);
+    if (issued!.withheld) throw issued!.withheld;
+    return issued!.outcome!;
+  }
+
+  /**
+   * The documents of many closed periods at once (the issuer's batch at month end): each period composed as
+   * issueForClosedPeriod composes it, all numbered together — one block per series (numbering-series.ts) —
+   * then each account's documents appended side by side, so the appends share commits. A period given with
+   * its PeriodClosed is not read again. A period whose documents are withheld answers the rule (DomainError)
+   * and does not hold back the others; an account named twice has its periods issued one after the other.
+   */
+  async issueForClosedPeriods(periods: readonly ClosedPeriodToIssue[]): Promise<ClosedPeriodIssued[]> {
+    const answers: ClosedPeriodIssued[] = new Array(periods.length);
+    const seen = new Map<string, number>();
+    const rounds: number[][] = [];
+    periods.forEach((period, index) => {
+      const round = seen.get(period.accountId) ?? 0;
+      seen.set(period.accountId, round + 1);
+      (rounds[round] ??= []).push(index);
+    });
+    for (const round of rounds) {
+      const composed = await inParallel(round, COMPOSING_IN_PARALLEL, async (index) => {
+        const { accountId, periodId, closed: given } = periods[index]!;
+        const { closed, ledgerBill } = given
+          ? { closed: given, ledgerBill: periodBillOf(accountId, given.data) }
+          : await this.closeOf(accountId, periodId);
+        return {
+          accountId,
+          periodId,
+          closed,
+          ...(await this.composeForClose(accountId, closed.data, ledgerBill)),
+        };
+      });
+      const outcomes = await this.issueMany(
+        composed.map((c) => ({
+          accountId: c.accountId,
+          unnumbered: c.unnumbered,
+          causationId: c.closed.id,
+          today: this.today(c.account),
+        })),
+      );
+      await Promise.all(
+        composed.map((c) =>
+          this.recordWithheld(
+            c.accountId,
+            { periodId: c.periodId, source: 'period' },
+            c.withheld,
+            c.closed.id,
+          ),
+        ),
+      );
+      composed.forEach((c, i) => {
+        answers[round[i]!] = c.withheld ? { withheld: c.withheld } : { outcome: outcomes[i]! };
+      });
+    }
+    return answers;
   }
 
   /**
@@ -521,103 +535,77 @@ export class DocumentService {
     causationId: string,
     today: LocalDate,
   ): Promise<CommandOutcome> {
-    const stream = documentsStream(accountId);
-    const already = (await this.documents.load(stream)).state.issued;
-    const pending = unnumbered.filter((d) => !already.has(d.documentId));
-    const numbered: Numbered[] = [];
-    const bySeries = new Map<string, AccountDocument[]>();
-    const enqueue = (document: AccountDocument) => {
+    const [outcome] = await this.issueMany([{ accountId, unnumbered, causationId, today }]);
+    return outcome!;
+  }
+
+  /**
+   * Numbers and stores the documents of one or many accounts: what an account's stream already holds is not
+   * numbered again (a retry); the rest is numbered series by series, every account's documents of a series in
+   * one block (one append) in the order given; a late document re-dated into a later year is numbered in that
+   * year's series. Then each account's documents are appended, all accounts side by side.
+   */
+  private async issueMany(requests: readonly IssueRequest[]): Promise<CommandOutcome[]> {
+    const pending = await Promise.all(
+      requests.map(async ({ accountId, unnumbered }) => {
+        const already = (await this.documents.load(documentsStream(accountId))).state.issued;
+        return unnumbered.filter((d) => !already.has(d.documentId));
+      }),
+    );
+    const numbered: Numbered[][] = requests.map(() => []);
+    // Per series (in order of appearance), the accounts' parts in the order of the requests.
+    const bySeries = new Map<string, Map<number, AccountDocument[]>>();
+    const enqueue = (index: number, document: AccountDocument) => {
       const { issuer, year } = numberingSeriesOf(document);
       const key = `${issuer}|${year}`;
-      bySeries.set(key, [...(bySeries.get(key) ?? []), document]);
+      const parts = bySeries.get(key) ?? new Map<number, AccountDocument[]>();
+      bySeries.set(key, parts);
+      parts.set(index, [...(parts.get(index) ?? []), document]);
     };
-    pending.forEach(enqueue);
-    // Series one at a time; a late document re-dated into a later year is queued for that year's series.
+    pending.forEach((documents, index) => documents.forEach((d) => enqueue(index, d)));
     for (let next = bySeries.keys().next(); !next.done; next = bySeries.keys().next()) {
       const key = next.value;
-      const documents = bySeries.get(key)!;
+      const parts = [...bySeries.get(key)!].sort(([a], [b]) => a - b);
       bySeries.delete(key);
       const [issuer, yearText] = key.split('|') as [string, string];
       const year = Number(yearText);
-      const series = numberingStream(issuer, year);
-      await this.numbering.decide(
-        series,
-        (state) => {
-          const fresh = documents.filter((d) => !state.assigned.has(d.documentId));
-          if (fresh.length === 0) return { ok: true, events: [] };
-          const result = assignNumbers(
-            {
-              ...initialNumberCounter(issuer, year),
-              lastNumber: state.lastNumber,
-              ...(state.latestDate !== undefined ? { latestDate: state.latestDate } : {}),
-            },
-            fresh,
-            { today },
-          );
-          if (result.documents.length === 0) return { ok: true, events: [] };
-          const composedDate = new Map(fresh.map((d) => [d.documentId, d.date]));
-          return {
-            ok: true,
-            events: [
-              {
-                type: 'DocumentNumbersAssigned',
-                data: {
-                  issuer,
-                  year,
-                  lastNumber: result.counter.lastNumber,
-                  ...(result.counter.latestDate !== undefined
-                    ? { latestDate: result.counter.latestDate }
-                    : {}),
-                  assignments: result.documents.map((d) => ({
-                    documentId: d.documentId,
-                    number: d.number,
-                    sequence: d.sequence,
-                    ...(d.date !== composedDate.get(d.documentId) ? { date: d.date } : {}),
-                  })),
-                },
-              },
-            ],
-          };
-        },
-        {
-          commandId: `number/${accountId}/${documents.map((d) => d.documentId).join(',')}`,
-          actor: 'document-issuer',
-          causationId,
-        },
-        this.clock.now().toISOString(),
+      const block = await this.numbering.reserve(
+        issuer,
+        year,
+        parts.map(([index, documents]) => ({ documents, today: requests[index]!.today })),
+        { actor: 'document-issuer', causationId: requests[parts[0]![0]]!.causationId },
       );
-      const { state } = await this.numbering.load(series);
-      for (const document of documents) {
-        const assigned = state.assigned.get(document.documentId);
-        if (assigned) {
-          const { date, ...number } = assigned;
-          numbered.push({ ...redate(document, date ?? document.date), ...number } as Numbered);
-          continue;
+      block.forEach(({ documents, carriedOver }, i) => {
+        const index = parts[i]![0];
+        numbered[index]!.push(...(documents as Numbered[]));
+        for (const document of carriedOver) {
+          // Late, and drawn up in a later year: that year's series numbers it.
+          if (Number(document.date.slice(0, 4)) <= year)
+            throw new Error(`document ${document.documentId} was not numbered in ${key}`);
+          enqueue(index, document);
         }
-        // Not numbered here: late, and drawn up in a later year — that year's series numbers it.
-        const drawnUpOn =
-          state.latestDate !== undefined && state.latestDate > today ? state.latestDate : today;
-        if (Number(drawnUpOn.slice(0, 4)) <= year)
-          throw new Error(`document ${document.documentId} was not numbered in ${series}`);
-        enqueue(redate(document, drawnUpOn));
-      }
+      });
     }
-    // A person's requisites are stored sealed under the account's retention key (document-retention.ts).
-    const stored = await this.retention.sealForIssue(accountId, numbered);
-    return this.documents.decide(
-      stream,
-      (state) => ({
-        ok: true,
-        events: stored
-          .filter((d) => !state.issued.has(d.documentId))
-          .map((d) => ({ type: 'DocumentIssued' as const, data: d })),
+    return Promise.all(
+      requests.map(async ({ accountId, causationId }, index) => {
+        // A person's requisites are stored sealed under the account's retention key (document-retention.ts).
+        const stored = await this.retention.sealForIssue(accountId, numbered[index]!);
+        return this.documents.decide(
+          documentsStream(accountId),
+          (state) => ({
+            ok: true,
+            events: stored
+              .filter((d) => !state.issued.has(d.documentId))
+              .map((d) => ({ type: 'DocumentIssued' as const, data: d })),
+          }),
+          {
+            commandId: `issue/${accountId}/${numbered[index]!.map((d) => d.documentId).join(',')}`,
+            actor: 'document-issuer',
+            causationId,
+          },
+          this.clock.now().toISOString(),
+        );
       }),
-      {
-        commandId: `issue/${accountId}/${numbered.map((d) => d.documentId).join(',')}`,
-        actor: 'document-issuer',
-        causationId,
-      },
-      this.clock.now().toISOString(),
     );
   }
 
@@ -631,6 +619,59 @@ export class DocumentService {
       throw error;
     }
   }
+}
+
+/** A closed period for the issuer's batch; `closed`: its PeriodClosed as the issuer received it (not read again). */
+export interface ClosedPeriodToIssue {
+  accountId: string;
+  periodId: string;
+  closed?: RecordedEvent<LedgerEventOf<'PeriodClosed'>['data']>;
+}
+
+/** What a closed period's documents came to: stored (the outcome), or withheld by a rule. */
+export type ClosedPeriodIssued =
+  { outcome: CommandOutcome; withheld?: undefined } | { withheld: DomainError };
+
+interface IssueRequest {
+  accountId: string;
+  unnumbered: AccountDocument[];
+  causationId: string;
+  /** The local day in the account's time zone: a late document is drawn up on it. */
+  today: LocalDate;
+}
+
+/** Periods composed side by side in a batch: their reads (account, documents) overlap, CPU stays serial. */
+const COMPOSING_IN_PARALLEL = 16;
+
+/**
+ * The period bill a close issued, from the PeriodClosed itself: the close decision issues it unpaid with the id
+ * `<account>-<period>` just before PeriodClosed, so the carried open bills hold it (only id and dates are used).
+ */
+function periodBillOf(
+  accountId: string,
+  closed: LedgerEventOf<'PeriodClosed'>['data'],
+): LedgerEventOf<'BillIssued'>['data'] | undefined {
+  const billId = `${accountId}-${closed.periodId}`;
+  const bill = closed.carried.openBills.find((b) => b.kind === 'period' && b.billId === billId);
+  return bill && { ...bill, reason: 'period closed with an amount to pay' };
+}
+
+/** Runs `work` for each item, at most `limit` at a time; answers in the items' order. */
+async function inParallel<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** The agreement in the account's contract register; none registered: undefined (a non-resident's bill waits). */

@@ -101,11 +101,16 @@ export class TimelineEngine {
     this.concurrency = options.concurrency ?? 16;
     this.planning = new LeasedRunner(store, db, timelinePlannerProjection(profiles), { lease, log });
     if (documents)
-      this.issuing = new LeasedRunner(store, documents.db, documentIssuerProjection(documents.issuing), {
-        lease,
-        log,
-        batchSize: 50,
-      });
+      this.issuing = new LeasedRunner(
+        store,
+        documents.db,
+        documentIssuerProjection(documents.issuing, { store }),
+        {
+          lease,
+          log,
+          batchSize: 50,
+        },
+      );
     if (options.autoTopUps)
       this.requestingTopUps = new LeasedRunner(
         store,

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CommandOutcome } from '../../platform/commands/command-outcome.js';
-import { DocumentService } from '../document-service.js';
+import { DocumentService, type ClosedPeriodIssued, type ClosedPeriodToIssue } from '../document-service.js';
 
 /** A period closed: issue its closing documents and period bill (sent by the document issuer, once per close). */
 export class IssuePeriodDocuments extends Command<CommandOutcome> {
@@ -98,5 +98,25 @@ export class IssueCorrectiveDocumentsHandler implements ICommandHandler<IssueCor
 
   execute({ accountId, periodId, correctionId }: IssueCorrectiveDocuments): Promise<CommandOutcome> {
     return this.documents.issueCorrectiveDocuments(accountId, periodId, correctionId);
+  }
+}
+
+/**
+ * Many periods closed (the issuer's batch at month end): issue their documents together — composed side by
+ * side, numbered in one block per series, stored with the accounts' appends sharing commits. Answers per
+ * period its outcome or the rule that withholds its documents.
+ */
+export class IssueClosedPeriodsDocuments extends Command<ClosedPeriodIssued[]> {
+  constructor(readonly periods: readonly ClosedPeriodToIssue[]) {
+    super();
+  }
+}
+
+@CommandHandler(IssueClosedPeriodsDocuments)
+export class IssueClosedPeriodsDocumentsHandler implements ICommandHandler<IssueClosedPeriodsDocuments> {
+  constructor(@Inject(DocumentService) private readonly documents: DocumentService) {}
+
+  execute({ periods }: IssueClosedPeriodsDocuments): Promise<ClosedPeriodIssued[]> {
+    return this.documents.issueForClosedPeriods(periods);
   }
 }

@@ -61,6 +61,7 @@ export {
   NumberingSeriesMismatchError,
   assignNumbers,
   assignNumbersAcrossSeries,
+  assignNumbersInBlock,
   formatDocumentNumber,
   initialNumberCounter,
   issuerNumberPrefix,
@@ -71,6 +72,8 @@ export {
   type NumberingOptions,
   type NumberedBatch,
   type NumberedBatches,
+  type BlockPart,
+  type NumberedBlock,
 } from './numbering.js';
 export {
   ReconciliationAmountError,

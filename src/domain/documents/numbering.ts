@@ -351,3 +351,41 @@ function assertNumberCounter(counter: DocumentNumberCounter): void {
     }
   }
 }
+
+/** One account's documents of a block, with the local day numbering runs on for that account. */
+export interface BlockPart<D> {
+  readonly documents: readonly D[];
+  readonly today?: LocalDate;
+}
+
+export interface NumberedBlock<D> {
+  /** Per part, in the order given: its numbered documents (in numbering order) and its carried-over ones. */
+  readonly parts: ReadonlyArray<Pick<NumberedBatch<D>, 'documents' | 'carriedOver'>>;
+  /** The series after the whole block. */
+  readonly counter: DocumentNumberCounter;
+}
+
+/**
+ * Numbers the documents of many accounts in one series as one block (the issuer reserves it in one append per
+ * batch of closes): part after part, each exactly as a batch of its own numbered right after the one before —
+ * so a block hands out the same numbers and dates as issuing the accounts one at a time: gapless, numbers and
+ * dates rising together, a late document drawn up on its account's day.
+ */
+export function assignNumbersInBlock<D extends NumberableDocument>(
+  counter: DocumentNumberCounter,
+  parts: ReadonlyArray<BlockPart<D>>,
+  options: { prefix?: string } = {},
+): NumberedBlock<D> {
+  assertNumberable(parts.flatMap((part) => part.documents));
+  let current = counter;
+  const numbered = parts.map((part) => {
+    if (part.documents.length === 0) return { documents: [], carriedOver: [] };
+    const batch = assignNumbers(current, part.documents, {
+      ...options,
+      ...(part.today !== undefined ? { today: part.today } : {}),
+    });
+    current = batch.counter;
+    return { documents: batch.documents, carriedOver: batch.carriedOver };
+  });
+  return { parts: numbered, counter: current };
+}
