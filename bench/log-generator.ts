@@ -176,14 +176,9 @@ export async function generateLog(dir: string, spec: LogSpec): Promise<Generated
       for (const append of template) {
         const from = accountOf(append.streamId);
         const t = from === undefined ? undefined : indexOf.get(from);
-        // A stream of no account (the price list the engine seeds on start) is written once, as decided.
-        if (from === undefined && base > 0) continue;
-        if (from !== undefined && t === undefined) throw new Error(`No template for ${append.streamId}`);
-        if (t !== undefined && base + t >= ids.length) continue;
-        const cloned =
-          base === 0 || from === undefined
-            ? append
-            : cloneAppend(append, from, ids[base + t!]!, vault, chains);
+        if (from === undefined || t === undefined) throw new Error(`No account in ${append.streamId}`);
+        if (base + t >= ids.length) continue;
+        const cloned = base === 0 ? append : cloneAppend(append, from, ids[base + t]!, vault, chains);
         queued.push(store.append(cloned.streamId, cloned.events, 'any'));
         queuedEvents += cloned.events.length;
         appends += 1;

@@ -33,7 +33,13 @@ function usage(n: number, extra: Record<string, unknown> = {}): NewEvent {
   return {
     id: randomUUID(),
     type: 'ResourceConsumed',
-    data: { usageRecordId: `u-${n}`, sku: 'compute.vcpu.hour', quantity: '1.5', amount: '2.345600', fromGrants: [] },
+    data: {
+      usageRecordId: `u-${n}`,
+      sku: 'compute.vcpu.hour',
+      quantity: '1.5',
+      amount: '2.345600',
+      fromGrants: [],
+    },
     metadata: {
       commandId,
       correlationId: commandId,
@@ -108,9 +114,9 @@ describe('embedded store: rows of the first format beside compact rows', () => {
       );
       expect(all.map((event) => event.position)).toEqual([1n, 2n, 3n, 4n, 5n]);
       expect(verifyChain(all)).toBeUndefined();
-      expect((await store.readAll({ filter: { eventTypes: ['ResourceConsumed'] } })).map((e) => e.id)).toEqual(
-        all.map((e) => e.id),
-      );
+      expect(
+        (await store.readAll({ filter: { eventTypes: ['ResourceConsumed'] } })).map((e) => e.id),
+      ).toEqual(all.map((e) => e.id));
     } finally {
       await store.close();
     }
@@ -118,11 +124,18 @@ describe('embedded store: rows of the first format beside compact rows', () => {
     // The first three rows are untouched; the two new ones are compact.
     const db = new DatabaseSync(path);
     const rows = db
-      .prepare('SELECT event_id, metadata, length(id) AS id_bytes, meta IS NOT NULL AS compact FROM events ORDER BY position')
+      .prepare(
+        'SELECT event_id, metadata, length(id) AS id_bytes, meta IS NOT NULL AS compact FROM events ORDER BY position',
+      )
       .all() as Array<{ event_id: string; metadata: string; id_bytes: number | null; compact: number }>;
     db.close();
     expect(rows.slice(0, 3)).toEqual(
-      old.map((event) => ({ event_id: event.id, metadata: JSON.stringify(event.metadata), id_bytes: null, compact: 0 })),
+      old.map((event) => ({
+        event_id: event.id,
+        metadata: JSON.stringify(event.metadata),
+        id_bytes: null,
+        compact: 0,
+      })),
     );
     expect(rows.slice(3)).toEqual([
       { event_id: '', metadata: '', id_bytes: 16, compact: 1 },
@@ -148,7 +161,11 @@ describe('embedded store: rows of the first format beside compact rows', () => {
   });
 
   it('reads the same events from a compact store as from a first-format one', async () => {
-    const events = chainEvents(STREAM, 0, GENESIS_HASH, [usage(0), usage(1, { nested: { a: [1, 'b'] } }), usage(2)]);
+    const events = chainEvents(STREAM, 0, GENESIS_HASH, [
+      usage(0),
+      usage(1, { nested: { a: [1, 'b'] } }),
+      usage(2),
+    ]);
     const oldPath = join(dir, 'old.sqlite');
     writeFirstFormat(oldPath, STREAM, events);
     const compact = SqliteEventStore.open({ path });
@@ -193,7 +210,9 @@ describe('embedded store: rows of the first format beside compact rows', () => {
     await store.append(STREAM, chainEvents(STREAM, 0, GENESIS_HASH, [usage(0)]));
     await store.close();
     const db = new DatabaseSync(path);
-    db.prepare('UPDATE events SET metadata = ? WHERE position = 1').run(JSON.stringify({ actor: 'rewritten' }));
+    db.prepare('UPDATE events SET metadata = ? WHERE position = 1').run(
+      JSON.stringify({ actor: 'rewritten' }),
+    );
     db.close();
     const reopened = SqliteEventStore.open({ path });
     try {
@@ -211,9 +230,9 @@ describe('embedded store: rows of the first format beside compact rows', () => {
     const again = SqliteEventStore.open({ path });
     await again.close();
     const db = new DatabaseSync(path);
-    const columns = (db.prepare('SELECT name FROM pragma_table_info(?)').all('events') as Array<{ name: string }>).map(
-      (c) => c.name,
-    );
+    const columns = (
+      db.prepare('SELECT name FROM pragma_table_info(?)').all('events') as Array<{ name: string }>
+    ).map((c) => c.name);
     db.close();
     expect(columns).toEqual([
       'position',

@@ -41,12 +41,8 @@ const enum Value {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const HEX_256 = /^[0-9a-f]{64}$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const SURROGATE = /[\uD800-\uDFFF]/;
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
-const utf8 = new TextEncoder();
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** True when `id` is stored as 16 bytes (every id the engine derives is a lowercase UUID). */
 export function isCompactId(id: string): boolean {
@@ -55,12 +51,12 @@ export function isCompactId(id: string): boolean {
 
 export function encodeId(id: string): Uint8Array {
   const bytes = new Uint8Array(16);
-  writeUuid(bytes, 0, id);
+  if (!writeUuid(bytes, 0, id)) throw new Error(`Not a lowercase UUID: ${id}`);
   return bytes;
 }
 
 export function decodeId(bytes: Uint8Array): string {
-  return readUuid(bytes, 0);
+  return readUuid(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0);
 }
 
 /**
@@ -94,15 +90,13 @@ function writeValue(writer: Writer, value: unknown, texts: string[]): void {
     if (earlier >= 0 && earlier < 256) {
       writer.byte(Value.Repeat);
       writer.byte(earlier);
-    } else if (value.length === 36 && UUID.test(value)) {
-      writer.byte(Value.Uuid);
-      writer.uuid(value);
-    } else if (value.length === 64 && HEX_256.test(value)) {
-      writer.byte(Value.Hex256);
-      writer.hex(value);
-    } else if (value.length === 24 && ISO_TIME.test(value) && isExactTime(value)) {
+    } else if (value.length === 36 && writer.tryUuid(value)) {
+      // written
+    } else if (value.length === 64 && writer.tryHex256(value)) {
+      // written
+    } else if (value.length === 24 && isExactTime(value)) {
       writer.byte(Value.Time);
-      writer.varint(Date.parse(value) + TIME_OFFSET);
+      writer.varint(lastTime.ms + TIME_OFFSET);
     } else if (!SURROGATE.test(value)) {
       writer.byte(Value.Text);
       writer.text(value);
@@ -127,9 +121,33 @@ function writeValue(writer: Writer, value: unknown, texts: string[]): void {
 /** Years before 1970 are negative milliseconds; the offset keeps varints non-negative back to year 0000. */
 const TIME_OFFSET = 62_167_219_200_000;
 
+// Consecutive events mostly share their times (one decision, one batch): the last two are remembered.
+let lastTime = { text: '', ms: Number.NaN };
+let otherTime = lastTime;
+
+function remember(text: string, ms: number): void {
+  otherTime = lastTime;
+  lastTime = { text, ms };
+}
+
 function isExactTime(value: string): boolean {
+  if (value === lastTime.text) return true;
+  if (value === otherTime.text) {
+    remember(otherTime.text, otherTime.ms);
+    return true;
+  }
+  if (!ISO_TIME.test(value)) return false;
   const ms = Date.parse(value);
-  return Number.isFinite(ms) && ms + TIME_OFFSET >= 0 && new Date(ms).toISOString() === value;
+  const exact = Number.isFinite(ms) && ms + TIME_OFFSET >= 0 && new Date(ms).toISOString() === value;
+  if (exact) remember(value, ms);
+  return exact;
+}
+
+function timeText(ms: number): string {
+  if (ms === lastTime.ms) return lastTime.text;
+  if (ms === otherTime.ms) remember(otherTime.text, ms);
+  else remember(new Date(ms).toISOString(), ms);
+  return lastTime.text;
 }
 
 export function decodeMetadata(bytes: Uint8Array): EventMetadata {
@@ -158,7 +176,7 @@ export function decodeMetadata(bytes: Uint8Array): EventMetadata {
         value = reader.hex(32);
         break;
       case Value.Time:
-        value = new Date(reader.varint() - TIME_OFFSET).toISOString();
+        value = timeText(reader.varint() - TIME_OFFSET);
         break;
       case Value.Count:
         value = reader.varint();
@@ -175,15 +193,17 @@ export function decodeMetadata(bytes: Uint8Array): EventMetadata {
   return metadata;
 }
 
+/** Appends to one shared buffer (encoding is synchronous), copied out once per record. */
 class Writer {
-  private buffer = new Uint8Array(256);
+  private static shared = new Uint8Array(1024);
+  private buffer = Writer.shared;
   private length = 0;
 
   private room(bytes: number): void {
     if (this.length + bytes <= this.buffer.length) return;
     const bigger = new Uint8Array(Math.max(this.buffer.length * 2, this.length + bytes));
     bigger.set(this.buffer.subarray(0, this.length));
-    this.buffer = bigger;
+    this.buffer = Writer.shared = bigger;
   }
 
   byte(value: number): void {
@@ -202,23 +222,54 @@ class Writer {
   }
 
   text(value: string): void {
-    const bytes = utf8.encode(value);
+    // ASCII (ids, actors, command ids) byte by byte; anything else through the encoder.
+    if (value.length < 0x80) {
+      this.room(1 + value.length);
+      const at = this.length;
+      let ascii = true;
+      for (let i = 0; i < value.length; i++) {
+        const code = value.charCodeAt(i);
+        if (code >= 0x80) {
+          ascii = false;
+          break;
+        }
+        this.buffer[at + 1 + i] = code;
+      }
+      if (ascii) {
+        this.buffer[at] = value.length;
+        this.length = at + 1 + value.length;
+        return;
+      }
+    }
+    const bytes = Buffer.from(value, 'utf8');
     this.varint(bytes.length);
     this.room(bytes.length);
     this.buffer.set(bytes, this.length);
     this.length += bytes.length;
   }
 
-  uuid(value: string): void {
-    this.room(16);
-    writeUuid(this.buffer, this.length, value);
-    this.length += 16;
+  /** Writes a lowercase canonical UUID (kind byte and 16 bytes); false, writing nothing, for any other. */
+  tryUuid(value: string): boolean {
+    this.room(17);
+    if (!writeUuid(this.buffer, this.length + 1, value)) return false;
+    this.buffer[this.length] = Value.Uuid;
+    this.length += 17;
+    return true;
   }
 
-  hex(value: string): void {
-    this.room(value.length / 2);
-    for (let i = 0; i < value.length; i += 2)
-      this.buffer[this.length++] = parseInt(value.slice(i, i + 2), 16);
+  /** Writes 64 lowercase hex digits (kind byte and 32 bytes); false, writing nothing, for any other. */
+  tryHex256(value: string): boolean {
+    this.room(33);
+    const at = this.length + 1;
+    for (let i = 0; i < 32; i++) {
+      const high = HEX_DIGIT[value.charCodeAt(2 * i)] ?? -1;
+      const low = HEX_DIGIT[value.charCodeAt(2 * i + 1)] ?? -1;
+      if (high < 0 || low < 0) return false;
+      this.buffer[at + i] = (high << 4) | low;
+    }
+    this.buffer[this.length] = Value.Hex256;
+    this.length += 33;
+    return true;
   }
 
   finish(): Uint8Array {
@@ -228,7 +279,10 @@ class Writer {
 
 class Reader {
   private offset = 0;
-  constructor(private readonly bytes: Uint8Array) {}
+  private readonly buffer: Buffer;
+  constructor(private readonly bytes: Uint8Array) {
+    this.buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
 
   done(): boolean {
     return this.offset >= this.bytes.length;
@@ -250,72 +304,52 @@ class Reader {
     }
   }
 
+  private take(length: number): number {
+    const start = this.offset;
+    if (start + length > this.bytes.length) throw new Error('Truncated event metadata');
+    this.offset = start + length;
+    return start;
+  }
+
   text(): string {
     const length = this.varint();
-    const end = this.offset + length;
-    if (end > this.bytes.length) throw new Error('Truncated event metadata');
-    const start = this.offset;
-    this.offset = end;
-    // Short ASCII strings (actors, command ids) are the common case: skip the decoder call.
-    if (length <= 64) {
-      let ascii = '';
-      for (let i = start; i < end; i++) {
-        const byte = this.bytes[i]!;
-        if (byte >= 0x80) return utf8Decoder.decode(this.bytes.subarray(start, end));
-        ascii += String.fromCharCode(byte);
-      }
-      return ascii;
-    }
-    return utf8Decoder.decode(this.bytes.subarray(start, end));
+    const start = this.take(length);
+    return this.buffer.toString('utf8', start, start + length);
   }
 
   uuid(): string {
-    if (this.offset + 16 > this.bytes.length) throw new Error('Truncated event metadata');
-    const value = readUuid(this.bytes, this.offset);
-    this.offset += 16;
-    return value;
+    return readUuid(this.buffer, this.take(16));
   }
 
   hex(length: number): string {
-    if (this.offset + length > this.bytes.length) throw new Error('Truncated event metadata');
-    let value = '';
-    for (let i = 0; i < length; i++) value += HEX[this.bytes[this.offset + i]!];
-    this.offset += length;
-    return value;
+    const start = this.take(length);
+    return this.buffer.toString('hex', start, start + length);
   }
 }
 
-function writeUuid(bytes: Uint8Array, at: number, uuid: string): void {
+const DASH = 0x2d;
+/** Value of each lowercase hex digit by char code, -1 for anything else. */
+const HEX_DIGIT = new Int8Array(128).fill(-1);
+for (let digit = 0; digit < 16; digit++) HEX_DIGIT['0123456789abcdef'.charCodeAt(digit)] = digit;
+
+/** Writes the 16 bytes of a lowercase canonical UUID at `at`; false when `uuid` is not one. */
+function writeUuid(bytes: Uint8Array, at: number, uuid: string): boolean {
+  if (uuid.length !== 36) return false;
   let out = at;
-  for (let i = 0; i < 36;) {
-    if (i === 8 || i === 13 || i === 18 || i === 23) i += 1;
-    bytes[out++] = parseInt(uuid.slice(i, i + 2), 16);
-    i += 2;
+  for (let i = 0; i < 36; i += 2) {
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (uuid.charCodeAt(i) !== DASH) return false;
+      i += 1;
+    }
+    const high = HEX_DIGIT[uuid.charCodeAt(i)] ?? -1;
+    const low = HEX_DIGIT[uuid.charCodeAt(i + 1)] ?? -1;
+    if (high < 0 || low < 0) return false;
+    bytes[out++] = (high << 4) | low;
   }
+  return true;
 }
 
-function readUuid(bytes: Uint8Array, at: number): string {
-  const h = (i: number) => HEX[bytes[at + i]!]!;
-  return (
-    h(0) +
-    h(1) +
-    h(2) +
-    h(3) +
-    '-' +
-    h(4) +
-    h(5) +
-    '-' +
-    h(6) +
-    h(7) +
-    '-' +
-    h(8) +
-    h(9) +
-    '-' +
-    h(10) +
-    h(11) +
-    h(12) +
-    h(13) +
-    h(14) +
-    h(15)
-  );
+function readUuid(bytes: Buffer, at: number): string {
+  const hex = bytes.toString('hex', at, at + 16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
