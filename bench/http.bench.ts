@@ -49,8 +49,11 @@ export async function measureHttp() {
       const ids = Array.from({ length: accounts }, (_, i) => accountId('web', i));
       await openAndFund(engine, ids, MONTH.day(1));
       await ingestRound(engine, ids, accounts, concurrency, 'warm');
-      // The in-process reference, on this engine, with the same record mix.
-      const inProcess = await ingestRound(engine, ids, inProcessCommands, concurrency, 'bus');
+      // The in-process reference, on this engine, with the same record mix and as many commands in flight
+      // as the HTTP clients keep (clients × batch): the same transaction size, so the ratio is the cost of
+      // HTTP alone, not of group commit (issue 18). The usual 64-caller figure is reported beside it.
+      const inProcess = await ingestRound(engine, ids, inProcessCommands, clients * batch, 'bus');
+      const inProcess64 = await ingestRound(engine, ids, inProcessCommands, concurrency, 'bus64');
       // HTTP warm-up (connections, JIT of the HTTP path), then the measured run.
       await runClients({
         baseUrl: engine.baseUrl!,
@@ -94,7 +97,8 @@ export async function measureHttp() {
           `(${requests} requests, Idempotency-Key on each, API key auth, per-record class-validator ` +
           `validation, then the same ConsumeResource command per record as in-process), ended when the read ` +
           `models and timelines have caught up; reference: ${inProcessCommands} records through ` +
-          `CommandBus.execute on the same engine, ${concurrency} callers, measured the same way`,
+          `CommandBus.execute on the same engine, ${clients * batch} callers (the records the clients keep in ` +
+          `flight: the same transaction size), measured the same way`,
         accounts,
         records: report.accepted,
         recordsPerSec,
@@ -107,7 +111,10 @@ export async function measureHttp() {
         },
         appendsPerTransaction: Math.round((appends / transactions) * 10) / 10,
         inProcessCommandsPerSec: inProcess.commandsPerSec,
+        inProcessAppendsPerTransaction: inProcess.appendsPerTransaction,
         ratioToInProcess: ratio(recordsPerSec, inProcess.commandsPerSec),
+        inProcess64CommandsPerSec: inProcess64.commandsPerSec,
+        inProcess64AppendsPerTransaction: inProcess64.appendsPerTransaction,
         seconds: Math.round(seconds * 10) / 10,
       };
     } finally {

@@ -175,8 +175,18 @@ export async function generateLog(dir: string, spec: LogSpec): Promise<Generated
       const chains = new Map<string, { revision: number; hash: string }>();
       for (const append of template) {
         const from = accountOf(append.streamId);
-        const t = from === undefined ? undefined : indexOf.get(from);
-        if (from === undefined || t === undefined) throw new Error(`No account in ${append.streamId}`);
+        if (from === undefined) {
+          // A stream of no account (the price list the engine seeds at its start): written once, as is.
+          if (base === 0) {
+            queued.push(store.append(append.streamId, append.events, 'any'));
+            queuedEvents += append.events.length;
+            appends += 1;
+            events += append.events.length;
+          }
+          continue;
+        }
+        const t = indexOf.get(from);
+        if (t === undefined) throw new Error(`No template account ${from} in ${append.streamId}`);
         if (base + t >= ids.length) continue;
         const cloned = base === 0 ? append : cloneAppend(append, from, ids[base + t]!, vault, chains);
         queued.push(store.append(cloned.streamId, cloned.events, 'any'));

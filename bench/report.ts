@@ -5,6 +5,7 @@ interface Run {
   error?: string;
   peakRssMiB: number;
   seconds: number;
+  loadAverage?: [number, number];
 }
 
 export interface TargetCheck {
@@ -40,15 +41,44 @@ export function evaluateTargets(runs: Record<string, Run>): TargetCheck[] {
       '≥ 0.5',
       (v) => v >= 0.5,
     );
+  if (runs.ingest && num(result('ingest'), 'commandPathMicros') !== undefined)
+    check(
+      'command path, µs of CPU per ConsumeResource (half of 300)',
+      num(result('ingest'), 'commandPathMicros'),
+      '≤ 150',
+      (v) => v <= 150,
+      `raw append ${num(result('ingest'), 'rawAppendMicros') ?? '—'} µs in the same run`,
+    );
+  if (runs.store && num(result('store'), 'bytesPerUsageEvent') !== undefined)
+    check(
+      'bytes per usage event in the store',
+      num(result('store'), 'bytesPerUsageEvent'),
+      '≤ 500',
+      (v) => v <= 500,
+    );
   if (runs.http)
     check(
-      'HTTP batch / in-process ingest',
+      'HTTP batch / in-process ingest, same transaction size',
       num(result('http'), 'ratioToInProcess'),
+      '≥ 0.8',
+      (v) => v >= 0.8,
+    );
+  if (runs.replay) {
+    check('replay / raw read-and-decode', num(result('replay'), 'ratioToRawRead'), '≥ 0.5', (v) => v >= 0.5);
+    check(
+      'all projections + planner + issuer / raw read-and-decode',
+      num(result('replay'), 'allProjectionsRatioToRawRead'),
+      '≥ 0.25',
+      (v) => v >= 0.25,
+    );
+  }
+  if (runs['replay-pg'])
+    check(
+      'account-balances on PostgreSQL / on SQLite',
+      num(result('replay-pg'), 'pgToSqliteRatio'),
       '≥ 0.5',
       (v) => v >= 0.5,
     );
-  if (runs.replay)
-    check('replay / raw read-and-decode', num(result('replay'), 'ratioToRawRead'), '≥ 0.5', (v) => v >= 0.5);
   if (runs.age)
     check('age ratio (24 closed periods / new)', num(result('age'), 'ageRatio'), '≤ 1.2', (v) => v <= 1.2);
   if (runs.close) {
@@ -70,6 +100,12 @@ export function evaluateTargets(runs: Record<string, Run>): TargetCheck[] {
       (v) => v < 10,
       note,
     );
+    check(
+      'closes with documents per s / raw appends per s',
+      num(result('close'), 'closesPerSecToRawAppendsPerSec'),
+      '≥ 0.03',
+      (v) => v >= 0.03,
+    );
   }
   if (runs.memory) {
     const accounts = num(result('memory'), 'accounts');
@@ -90,7 +126,7 @@ export function printTable(output: {
   targets: TargetCheck[];
   totalSeconds: number;
 }): void {
-  const rows: string[][] = [['run', 'figure', 'baseline (same run)', 'ratio', 'peak RSS', 'time']];
+  const rows: string[][] = [['run', 'figure', 'baseline (same run)', 'ratio', 'peak RSS', 'time', 'load']];
   const r = (name: string) => output.runs[name]?.result as Record<string, unknown> | undefined;
   const fmt = (n: unknown, unit = '') =>
     typeof n === 'number' ? `${n.toLocaleString('en-US')}${unit}` : '—';
@@ -144,7 +180,8 @@ export function printTable(output: {
   };
   for (const [name, run] of Object.entries(output.runs)) {
     const [figure, baseline, ratio] = run.error ? ['FAILED', '', ''] : (line[name]?.() ?? ['', '', '']);
-    rows.push([name, figure, baseline, ratio, `${run.peakRssMiB} MiB`, `${run.seconds} s`]);
+    const load = run.loadAverage ? `${run.loadAverage[0]} → ${run.loadAverage[1]}` : '';
+    rows.push([name, figure, baseline, ratio, `${run.peakRssMiB} MiB`, `${run.seconds} s`, load]);
   }
   const targetRows = [['target', 'value', 'limit', 'met', 'note']];
   for (const t of output.targets) {

@@ -5,7 +5,7 @@
 // sections into <dir>/<run>-<section>.cpuprofile), BENCH_OUT=<file> (also write the JSON there).
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCALE, peakRssMiB } from './support.js';
@@ -45,6 +45,8 @@ interface ChildReport {
   error?: string;
   peakRssMiB: number;
   seconds: number;
+  /** The machine's 1-minute load average when the run started and when it ended (the machine is shared). */
+  loadAverage?: [number, number];
 }
 
 async function child(name: string): Promise<void> {
@@ -105,12 +107,15 @@ async function parent(): Promise<void> {
   const names = Object.keys(BENCHMARKS).filter((name) => chosen.includes(name) || steps.has(name));
   const dir = mkdtempSync(join(tmpdir(), 'bench-run-'));
   const started = process.hrtime.bigint();
+  const loadAtStart = loadavg().map(round1);
   const runs: Record<string, ChildReport> = {};
   try {
     const run = async (name: string) => {
       console.error(`[bench] ${name}…`);
+      const loadBefore = round1(loadavg()[0]!);
       runs[name] = await runChild(name, dir);
       const report = runs[name]!;
+      report.loadAverage = [loadBefore, round1(loadavg()[0]!)];
       console.error(
         `[bench] ${name}: ${report.error ? 'FAILED' : 'done'} in ${report.seconds} s, peak RSS ${report.peakRssMiB} MiB`,
       );
@@ -130,6 +135,8 @@ async function parent(): Promise<void> {
       arch: process.arch,
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model,
+      /** 1, 5 and 15-minute load averages at the start and the end of the whole run. */
+      loadAverage: { start: loadAtStart, end: loadavg().map(round1) },
     },
     at: new Date().toISOString(),
     scale: SCALE,
@@ -142,6 +149,10 @@ async function parent(): Promise<void> {
   if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, json + '\n');
   printTable(output);
   if (Object.values(runs).some((run) => run.error)) process.exitCode = 1;
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
 }
 
 if (process.env.BENCH_CHILD) await child(process.argv[2]!);

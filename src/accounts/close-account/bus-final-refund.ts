@@ -36,12 +36,15 @@ export class BusFinalRefund implements FinalRefund {
   async status(accountId: string, refundId: string): Promise<FinalRefundStatus> {
     const { final, latest } = await this.ledger.closingLedger(accountId);
     if (!final || !latest) return 'pending';
-    const record = latest.refunds.get(refundId);
-    // Completed, and nothing refundable left: what stays — service credits ('internal'), grants — is
-    // forfeited at the deletion, as grants are at closure.
-    const nothingRefundable = refundable(latest.unspentDeposits).eq(0);
-    if (record) return refundStatus(record) === 'completed' && nothingRefundable ? 'completed' : 'pending';
-    if (latest.settledRefundIds.includes(refundId)) return nothingRefundable ? 'completed' : 'pending';
+    // Once asked, the step is done when no refund is in flight and nothing refundable is left — whichever
+    // refund returned the money: the closure's own, or one ops made after it failed (its record then stays
+    // 'failed'). What stays — service credits ('internal'), grants — is forfeited at the deletion, as grants
+    // are at closure.
+    const asked = latest.refunds.has(refundId) || latest.settledRefundIds.includes(refundId);
+    if (asked) {
+      const inFlight = [...latest.refunds.values()].some((record) => refundStatus(record) === 'requested');
+      return !inFlight && refundable(latest.unspentDeposits).eq(0) ? 'completed' : 'pending';
+    }
     // Not asked yet (the closure month had no open period): ask now, once the month after it has begun.
     const now = this.clock.now().toISOString();
     if (Date.parse(now) >= Date.parse(final.endsAt) && new Big(final.closedCarry?.balance ?? '0').gt(0)) {

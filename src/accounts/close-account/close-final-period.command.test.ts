@@ -7,6 +7,7 @@ import { CloseFinalPeriod } from './close-final-period.command.js';
 import { DeleteClosedAccount } from './delete-closed-account.command.js';
 import { RefundRemainingBalance } from './refund-remaining-balance.command.js';
 import { RecordRefundResult } from '../../ledger/record-refund-result/record-refund-result.command.js';
+import { RequestRefund } from '../../ledger/request-refund/request-refund.command.js';
 
 const OPENED = '2026-03-01T09:00:00.000Z';
 const CLOSURE = '2026-03-15T09:00:00.000Z';
@@ -96,6 +97,49 @@ describe('the closure saga’s steps on the engine (issue 14, item 5)', () => {
     const deleted = await executed(
       engine,
       new DeleteClosedAccount('cf-left', '2026-04-03T09:00:00.000Z', testMeta()),
+    );
+    expect(deleted.newEvents).toMatchObject([{ type: 'AccountDeleted' }]);
+  });
+
+  it('the closure refund failed and ops returned the money under another refund: the account is deleted', async () => {
+    await closedAccount('cf-failed', '100', '30');
+    engine.clock.set(APRIL);
+    await executed(engine, new DeleteClosedAccount('cf-failed', APRIL, testMeta()));
+    // The card refund fails: the 70 is back on the balance, so the deletion waits.
+    await engine.commands.execute(
+      new RecordRefundResult(
+        'cf-failed',
+        'cf-failed-closure',
+        { status: 'failed', reason: 'card expired' },
+        undefined,
+        testMeta(),
+      ),
+    );
+    const waiting = await executed(
+      engine,
+      new DeleteClosedAccount('cf-failed', '2026-04-03T09:00:00.000Z', testMeta()),
+    );
+    expect(waiting.newEvents).toMatchObject([
+      { type: 'ClosedAccountDeletionDeferred', data: { code: 'REFUND_PENDING' } },
+    ]);
+    // Ops return it under a refund of their own; while it is in flight the deletion still waits.
+    engine.clock.set('2026-04-04T09:00:00.000Z');
+    await engine.commands.execute(
+      new RequestRefund('cf-failed', 'ops-bank', 'all', 'to the bank account given by phone', 'ops:anna'),
+    );
+    const inFlight = await executed(
+      engine,
+      new DeleteClosedAccount('cf-failed', '2026-04-04T10:00:00.000Z', testMeta()),
+    );
+    expect(inFlight.newEvents).toMatchObject([{ type: 'ClosedAccountDeletionDeferred' }]);
+    await engine.commands.execute(
+      new RecordRefundResult('cf-failed', 'ops-bank', { status: 'completed' }, undefined, testMeta()),
+    );
+    // Nothing refundable is left and nothing is in flight: the closure's own refund record staying 'failed'
+    // does not hold the deletion back.
+    const deleted = await executed(
+      engine,
+      new DeleteClosedAccount('cf-failed', '2026-04-05T09:00:00.000Z', testMeta()),
     );
     expect(deleted.newEvents).toMatchObject([{ type: 'AccountDeleted' }]);
   });

@@ -29,7 +29,14 @@ interface Loaded<S> {
 }
 
 const SCHEMA_VERSION = 1;
-const MAX_ATTEMPTS = 5;
+/**
+ * Another instance writing the same stream (a request the load balancer did not route by account) makes the
+ * append's expected revision fail; the decision is then made again on the fresh stream after a short random
+ * pause, so two instances racing on one account both get through instead of answering 409 (issue 18).
+ */
+const MAX_ATTEMPTS = 30;
+const conflictPause = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attempt, 50)));
 
 /**
  * Runs decisions against one kind of event-sourced stream: load (from a bounded cache, else the store),
@@ -176,7 +183,10 @@ export class AggregateStreams<S, E extends DomainEvent> {
       } catch (error) {
         this.cache.delete(streamId);
         if (error instanceof WrongExpectedRevisionError) {
-          if (attempt < MAX_ATTEMPTS) continue;
+          if (attempt < MAX_ATTEMPTS) {
+            await conflictPause(attempt);
+            continue;
+          }
           throw new ConcurrencyConflictError(streamId, MAX_ATTEMPTS);
         }
         throw error;
