@@ -56,7 +56,7 @@ export function encodeId(id: string): Uint8Array {
 }
 
 export function decodeId(bytes: Uint8Array): string {
-  return readUuid(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0);
+  return uuidText(bytes, 0);
 }
 
 /**
@@ -151,38 +151,42 @@ function timeText(ms: number): string {
 }
 
 export function decodeMetadata(bytes: Uint8Array): EventMetadata {
-  const reader = new Reader(bytes);
-  const format = reader.byte();
+  // Module state instead of a reader object: decoding is synchronous and runs for every event read.
+  source = bytes;
+  offset = 0;
+  const format = readByte();
   if (format !== FORMAT_V1) throw new Error(`Unknown event metadata format ${format}`);
   const metadata: EventMetadata = {};
   const texts: string[] = [];
-  while (!reader.done()) {
-    const code = reader.byte();
-    const key = code === OTHER_KEY ? reader.text() : KNOWN_KEYS[code - 1];
+  while (offset < bytes.length) {
+    const code = readByte();
+    const key = code === OTHER_KEY ? readText() : KNOWN_KEYS[code - 1];
     if (key === undefined) throw new Error(`Unknown event metadata key code ${code}`);
-    const kind = reader.byte() as Value;
+    const kind = readByte() as Value;
     let value: unknown;
     switch (kind) {
       case Value.Json:
-        value = JSON.parse(reader.text());
+        value = JSON.parse(readText());
         break;
       case Value.Text:
-        value = reader.text();
+        value = readText();
         break;
       case Value.Uuid:
-        value = reader.uuid();
+        value = uuidText(bytes, take(16));
         break;
-      case Value.Hex256:
-        value = reader.hex(32);
+      case Value.Hex256: {
+        const start = take(32);
+        value = hexSlice.call(bytes, start, start + 32);
         break;
+      }
       case Value.Time:
-        value = timeText(reader.varint() - TIME_OFFSET);
+        value = timeText(readVarint() - TIME_OFFSET);
         break;
       case Value.Count:
-        value = reader.varint();
+        value = readVarint();
         break;
       case Value.Repeat:
-        value = texts[reader.byte()];
+        value = texts[readByte()];
         break;
       default:
         throw new Error(`Unknown event metadata value kind ${String(kind)}`);
@@ -190,7 +194,53 @@ export function decodeMetadata(bytes: Uint8Array): EventMetadata {
     if (typeof value === 'string') texts.push(value);
     metadata[key] = value;
   }
+  source = EMPTY;
   return metadata;
+}
+
+const EMPTY = new Uint8Array(0);
+let source: Uint8Array = EMPTY;
+let offset = 0;
+
+// Node's own slicers (what Buffer#toString calls) work on any Uint8Array: no Buffer view per record.
+const hexSlice = (Buffer.prototype as unknown as { hexSlice: (start: number, end: number) => string })
+  .hexSlice;
+const utf8Slice = (Buffer.prototype as unknown as { utf8Slice: (start: number, end: number) => string })
+  .utf8Slice;
+
+function readByte(): number {
+  if (offset >= source.length) throw new Error('Truncated event metadata');
+  return source[offset++]!;
+}
+
+function readVarint(): number {
+  let value = 0;
+  let scale = 1;
+  for (;;) {
+    const byte = readByte();
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) return value;
+    scale *= 0x80;
+  }
+}
+
+/** Skips `length` bytes; returns where they start. */
+function take(length: number): number {
+  const start = offset;
+  if (start + length > source.length) throw new Error('Truncated event metadata');
+  offset = start + length;
+  return start;
+}
+
+function readText(): string {
+  const length = readVarint();
+  const start = take(length);
+  return utf8Slice.call(source, start, start + length);
+}
+
+function uuidText(bytes: Uint8Array, at: number): string {
+  const hex = hexSlice.call(bytes, at, at + 16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** Appends to one shared buffer (encoding is synchronous), copied out once per record. */
@@ -277,56 +327,6 @@ class Writer {
   }
 }
 
-class Reader {
-  private offset = 0;
-  private readonly buffer: Buffer;
-  constructor(private readonly bytes: Uint8Array) {
-    this.buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-
-  done(): boolean {
-    return this.offset >= this.bytes.length;
-  }
-
-  byte(): number {
-    if (this.offset >= this.bytes.length) throw new Error('Truncated event metadata');
-    return this.bytes[this.offset++]!;
-  }
-
-  varint(): number {
-    let value = 0;
-    let scale = 1;
-    for (;;) {
-      const byte = this.byte();
-      value += (byte & 0x7f) * scale;
-      if (byte < 0x80) return value;
-      scale *= 0x80;
-    }
-  }
-
-  private take(length: number): number {
-    const start = this.offset;
-    if (start + length > this.bytes.length) throw new Error('Truncated event metadata');
-    this.offset = start + length;
-    return start;
-  }
-
-  text(): string {
-    const length = this.varint();
-    const start = this.take(length);
-    return this.buffer.toString('utf8', start, start + length);
-  }
-
-  uuid(): string {
-    return readUuid(this.buffer, this.take(16));
-  }
-
-  hex(length: number): string {
-    const start = this.take(length);
-    return this.buffer.toString('hex', start, start + length);
-  }
-}
-
 const DASH = 0x2d;
 /** Value of each lowercase hex digit by char code, -1 for anything else. */
 const HEX_DIGIT = new Int8Array(128).fill(-1);
@@ -347,9 +347,4 @@ function writeUuid(bytes: Uint8Array, at: number, uuid: string): boolean {
     bytes[out++] = (high << 4) | low;
   }
   return true;
-}
-
-function readUuid(bytes: Buffer, at: number): string {
-  const hex = bytes.toString('hex', at, at + 16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
