@@ -138,6 +138,12 @@ export class SqliteEventStore implements EventStore {
    * transaction, so processes opening the same file at once do it once.
    */
   private createOrUpgradeSchema(): void {
+    // The compact format's index is created last, with its columns: once it exists, opening writes nothing
+    // (readers in other processes do not queue behind the writer for the lock).
+    const complete = this.db
+      .prepare("SELECT 1 AS found FROM sqlite_schema WHERE type = 'index' AND name = 'events_id'")
+      .get();
+    if (complete) return;
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const columns = this.db.prepare('SELECT name FROM pragma_table_info(?)').all('events') as Array<{
