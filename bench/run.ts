@@ -4,9 +4,9 @@
 // Environment: BENCH_SCALE (size multiplier, default 1), BENCH_PROF=<dir> (CPU profiles of the measured
 // sections into <dir>/<run>-<section>.cpuprofile), BENCH_OUT=<file> (also write the JSON there).
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCALE, peakRssMiB } from './support.js';
 import { evaluateTargets, printTable } from './report.js';
@@ -17,7 +17,14 @@ import { evaluateTargets, printTable } from './report.js';
  */
 const BENCHMARKS: Record<
   string,
-  { run: () => Promise<unknown>; needs?: string; step?: true; optional?: true }
+  {
+    run: () => Promise<unknown>;
+    needs?: string;
+    step?: true;
+    optional?: true;
+    /** The child runs with the Node flags of `npm start` (package.json), as the service runs. */
+    asStarted?: true;
+  }
 > = {
   store: { run: async () => (await import('./store.bench.js')).measureStoreBaseline() },
   ingest: { run: async () => (await import('./ingest.bench.js')).measureIngest() },
@@ -41,7 +48,11 @@ const BENCHMARKS: Record<
     optional: true,
   },
   'memory-log': { run: async () => (await import('./memory.bench.js')).prepareMemoryLog(), step: true },
-  memory: { run: async () => (await import('./memory.bench.js')).measureMemory(), needs: 'memory-log' },
+  memory: {
+    run: async () => (await import('./memory.bench.js')).measureMemory(),
+    needs: 'memory-log',
+    asStarted: true,
+  },
 };
 
 interface ChildReport {
@@ -74,7 +85,11 @@ const seconds = (started: bigint) => Math.round(Number(process.hrtime.bigint() -
 
 function runChild(name: string, dir: string): Promise<ChildReport> {
   // --expose-gc only lets a run report its live heap after a full collection at its very end.
-  const execArgv = [...process.execArgv, '--expose-gc'];
+  const execArgv = [
+    ...process.execArgv,
+    '--expose-gc',
+    ...(BENCHMARKS[name]?.asStarted ? startNodeFlags() : []),
+  ];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     let report: ChildReport | undefined;
@@ -153,6 +168,25 @@ async function parent(): Promise<void> {
   if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, json + '\n');
   printTable(output);
   if (Object.values(runs).some((run) => run.error)) process.exitCode = 1;
+}
+
+/** The Node flags of package.json's `start` script (`node <flags> dist/src/main.js`). */
+function startNodeFlags(): string[] {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    if (dirname(dir) === dir) throw new Error('No package.json above the bench');
+    dir = dirname(dir);
+  }
+  const { scripts } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = scripts.start!.split(/\s+/);
+  const flags: string[] = [];
+  for (const word of words.slice(words.indexOf('node') + 1)) {
+    if (!word.startsWith('--')) break;
+    flags.push(word);
+  }
+  return flags;
 }
 
 function round1(n: number): number {

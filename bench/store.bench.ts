@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewEvent } from '../src/platform/event-store/event-store.port.js';
+import { GENESIS_HASH, chainEvents } from '../src/platform/event-store/hash-chain.js';
 import { SqliteEventStore } from '../src/platform/event-store/sqlite/sqlite-event-store.js';
 import { scaled } from './support.js';
 
@@ -31,6 +32,88 @@ export function usageLikeEvent(account: number, i: number): NewEvent {
   };
 }
 
+/**
+ * A usage charge as the engine stores it today (a real row of the month log: rating details, the
+ * project, resource and labels), for the size of a stored usage event.
+ */
+export function engineUsageEvent(account: number, i: number): NewEvent {
+  const id = `acc-${String(account).padStart(6, '0')}`;
+  const commandId = `usage/2026-03/${id}/${i}`;
+  return {
+    id: randomUUID(),
+    type: 'ResourceConsumed',
+    data: {
+      usageRecordId: `${id}.u2026-03-${i}`,
+      sku: 'compute.ram.gb.hour',
+      service: 'Cloud Compute',
+      category: 'compute',
+      unit: 'GB·h',
+      quantity: '192',
+      windowStart: '2026-03-01T01:00:00.000Z',
+      windowEnd: '2026-03-01T02:00:00.000Z',
+      catalogVersion: '2026.1',
+      amount: '54.72',
+      fromGrants: [],
+      fromBalance: '54.72',
+      fromBalanceBy: [{ source: 'bank-transfer', amount: '54.72' }],
+      balanceAfter: '49999945.28',
+      ratedAmount: '54.720000',
+      billingHour: '2026-03-01T01:00:00.000Z',
+      project: 'project-1',
+      resourceId: 'vm-1-0',
+      labels: { env: 'prod', team: 'team-1' },
+    },
+    metadata: {
+      commandId,
+      correlationId: commandId,
+      causationId: commandId,
+      actor: 'service:billing-api',
+      recordedAt: '2026-03-01T18:00:00.000Z',
+      effectiveAt: '2026-03-01T01:59:59.999Z',
+      schemaVersion: 1,
+    },
+  };
+}
+
+/**
+ * Bytes the store file grows by per usage event, indexes included: `count` events appended in batches of
+ * 100 to 1 000 ledger-like streams, chained (prevHash, hash) as the engine appends every event; the file
+ * is measured after closing the store (the WAL checkpointed into it) and compared with the file holding one
+ * event.
+ */
+export async function bytesPerEvent(
+  count: number,
+  event: (account: number, i: number) => NewEvent,
+): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-store-size-'));
+  const path = join(dir, 'events.sqlite');
+  const size = () => statSync(path).size + (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
+  try {
+    let store = SqliteEventStore.open({ path });
+    await store.append('warm-up', [event(0, 0)]);
+    await store.close();
+    const empty = size();
+    store = SqliteEventStore.open({ path });
+    const heads = new Map<string, { revision: number; hash: string }>();
+    const batchSize = 100;
+    for (let b = 0; b < count / batchSize; b++) {
+      const streamId = `ledger-acc-${String(b % 1000).padStart(6, '0')}@2026-03`;
+      const head = heads.get(streamId) ?? { revision: -1, hash: GENESIS_HASH };
+      const batch = Array.from({ length: batchSize }, (_, i) => event(b % 1000, b * batchSize + i));
+      const chained = chainEvents(streamId, head.revision + 1, head.hash, batch);
+      heads.set(streamId, {
+        revision: head.revision + batchSize,
+        hash: chained.at(-1)!.metadata!.hash as string,
+      });
+      await store.append(streamId, chained);
+    }
+    await store.close();
+    return Math.round((size() - empty) / (Math.floor(count / batchSize) * batchSize));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function perSecond(count: number, startedAt: bigint): number {
   const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
   return Math.round(count / seconds);
@@ -43,6 +126,10 @@ export interface StoreBaseline {
   appendConcurrentSinglesEventsPerSec: number;
   readAndDecodeEventsPerSec: number;
   events: number;
+  /** File growth per usage-like event (chained like every engine event), indexes included. */
+  bytesPerUsageEvent: number;
+  /** The same for a usage charge as the engine writes it (larger data: rating details, project, labels). */
+  bytesPerEngineUsageEvent: number;
 }
 
 /** Raw embedded-store rates on this machine: the baseline every engine figure is divided by. */
@@ -92,17 +179,23 @@ export async function measureStoreBaseline(events = scaled(100_000, 1000)): Prom
     }
     const readAndDecodeEventsPerSec = perSecond(read, started);
     await store.close();
+    const sized = Math.min(events, 20_000);
+    const bytesPerUsageEvent = await bytesPerEvent(sized, usageLikeEvent);
+    const bytesPerEngineUsageEvent = await bytesPerEvent(sized, engineUsageEvent);
     return {
       method:
         `${events} usage-like events appended in batches of ${batchSize} (one append awaited at a time), ` +
         `${singles} single-event appends from ${concurrency} concurrent callers (group commit), ${serial} ` +
         `single-event appends one at a time (commit latency), then readAll of the whole log in pages of ` +
-        `1 000 with JSON decoding; WAL, synchronous=FULL`,
+        `1 000 with JSON decoding; WAL, synchronous=FULL. Bytes per usage event: file growth (indexes ` +
+        `included, WAL checkpointed) over ${sized} such events chained like the engine's, in appends of 100`,
       appendBatchedEventsPerSec,
       appendConcurrentSinglesEventsPerSec,
       serialAppendLatencyMs: Math.round(serialAppendMs * 1000) / 1000,
       readAndDecodeEventsPerSec,
       events: read,
+      bytesPerUsageEvent,
+      bytesPerEngineUsageEvent,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

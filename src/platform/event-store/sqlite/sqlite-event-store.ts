@@ -16,6 +16,7 @@ import type {
   SubscriptionHandlers,
 } from '../event-store.port.js';
 import { EventIdConflictError, StreamNotFoundError, WrongExpectedRevisionError } from '../errors.js';
+import { decodeId, decodeMetadata, encodeId, encodeMetadata, isCompactId } from './compact-encoding.js';
 
 export interface SqliteEventStoreOptions {
   /** File path, or ':memory:'. */
@@ -24,16 +25,28 @@ export interface SqliteEventStoreOptions {
   pollIntervalMs?: number;
 }
 
-interface EventRow {
-  position: number;
-  stream_id: string;
-  revision: number;
-  event_id: string;
-  type: string;
-  data: string;
-  metadata: string;
-  stored_at: number;
-}
+/**
+ * A row as read: an array in this column order (`SELECT ${EVENT_COLUMNS}`). node:sqlite builds row objects
+ * in dictionary mode, whose property reads cost more than decoding the row; arrays are read by index.
+ */
+type EventRow = [
+  position: number,
+  streamId: string,
+  revision: number,
+  /** The id as text in rows of the first format (and for an id that is not a UUID); '' otherwise. */
+  eventId: string,
+  type: string,
+  data: string,
+  /** The metadata as JSON in rows of the first format (or when it has no compact form); '' otherwise. */
+  metadata: string,
+  storedAt: number,
+  /** The id as 16 bytes (compact rows), else null. */
+  id: Uint8Array | null,
+  /** The metadata as a compact record (compact-encoding.ts), else null. */
+  meta: Uint8Array | null,
+];
+
+const EVENT_COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, stored_at, id, meta';
 
 interface PendingAppend {
   streamId: string;
@@ -43,6 +56,12 @@ interface PendingAppend {
   reject(error: unknown): void;
 }
 
+/**
+ * Rows come in two formats, told apart per row: the first (ids and metadata as text, `id`/`meta` null) and
+ * the compact one (`event_id`/`metadata` empty, the id in 16 bytes and the metadata as a compact record,
+ * see compact-encoding.ts). New appends write compact rows; a store created before keeps its rows and gets
+ * the two columns added on open. A row whose `metadata` text is set is read from it, whatever `meta` holds.
+ */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
   position  INTEGER PRIMARY KEY,
@@ -52,11 +71,17 @@ CREATE TABLE IF NOT EXISTS events (
   type      TEXT    NOT NULL,
   data      TEXT    NOT NULL,
   metadata  TEXT    NOT NULL,
-  stored_at INTEGER NOT NULL
+  stored_at INTEGER NOT NULL,
+  id        BLOB,
+  meta      BLOB
 ) STRICT;
 CREATE UNIQUE INDEX IF NOT EXISTS events_stream_revision ON events (stream_id, revision);
-CREATE INDEX IF NOT EXISTS events_event_id ON events (event_id);
+CREATE INDEX IF NOT EXISTS events_event_id ON events (event_id) WHERE event_id <> '';
+CREATE INDEX IF NOT EXISTS events_id ON events (id) WHERE id IS NOT NULL;
 `;
+
+/** Columns the compact format added to the first one's table. */
+const COMPACT_COLUMNS = ['id', 'meta'];
 
 /**
  * The embedded event store: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged append
@@ -78,6 +103,7 @@ export class SqliteEventStore implements EventStore {
 
   private readonly selectRevision: StatementSync;
   private readonly selectByEventId: StatementSync;
+  private readonly selectByTextEventId: StatementSync;
   private readonly insertEvent: StatementSync;
   private readonly selectHead: StatementSync;
   private readonly statements = new Map<string, StatementSync>();
@@ -90,16 +116,49 @@ export class SqliteEventStore implements EventStore {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new DatabaseSync(options.path, { timeout: 5000 });
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
-    this.db.exec(SCHEMA);
+    this.createOrUpgradeSchema();
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.selectRevision = this.db.prepare('SELECT max(revision) AS revision FROM events WHERE stream_id = ?');
     this.selectByEventId = this.db.prepare(
-      'SELECT revision, position FROM events WHERE event_id = ? AND stream_id = ?',
+      'SELECT revision, position FROM events WHERE id = ? AND stream_id = ?',
+    );
+    // `event_id <> ''` lets SQLite use the partial index of text ids.
+    this.selectByTextEventId = this.db.prepare(
+      "SELECT revision, position FROM events WHERE event_id = ? AND event_id <> '' AND stream_id = ?",
     );
     this.insertEvent = this.db.prepare(
-      'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, stored_at, id, meta) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.selectHead = this.db.prepare('SELECT max(position) AS position FROM events');
+  }
+
+  /**
+   * Creates the table, or adds the compact format's columns to a store of the first format. In one write
+   * transaction, so processes opening the same file at once do it once.
+   */
+  private createOrUpgradeSchema(): void {
+    // The compact format's index is created last, with its columns: once it exists, opening writes nothing
+    // (readers in other processes do not queue behind the writer for the lock).
+    const complete = this.db
+      .prepare("SELECT 1 AS found FROM sqlite_schema WHERE type = 'index' AND name = 'events_id'")
+      .get();
+    if (complete) return;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const columns = this.db.prepare('SELECT name FROM pragma_table_info(?)').all('events') as Array<{
+        name: string;
+      }>;
+      const present = new Set(columns.map((column) => column.name));
+      if (present.size > 0)
+        for (const column of COMPACT_COLUMNS)
+          if (!present.has(column)) this.db.exec(`ALTER TABLE events ADD COLUMN ${column} BLOB`);
+      this.db.exec(SCHEMA);
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
   }
 
   append(streamId: string, events: NewEvent[], expected: ExpectedRevision = 'any'): Promise<AppendResult> {
@@ -159,14 +218,18 @@ export class SqliteEventStore implements EventStore {
     let position = 0n;
     for (const event of events) {
       revision += 1;
+      const compactId = isCompactId(event.id);
+      const meta = encodeMetadata(event.metadata ?? {});
       const info = this.insertEvent.run(
         streamId,
         revision,
-        event.id,
+        compactId ? '' : event.id,
         event.type,
         JSON.stringify(event.data),
-        JSON.stringify(event.metadata ?? {}),
+        meta ? '' : JSON.stringify(event.metadata ?? {}),
         storedAt,
+        compactId ? encodeId(event.id) : null,
+        meta ?? null,
       );
       position = BigInt(info.lastInsertRowid);
     }
@@ -178,8 +241,7 @@ export class SqliteEventStore implements EventStore {
     let stored = 0;
     let last: { revision: number; position: number } | undefined;
     for (const event of events) {
-      const row = this.selectByEventId.get(event.id, streamId) as
-        { revision: number; position: number } | undefined;
+      const row = this.storedEvent(streamId, event.id);
       if (row) {
         stored += 1;
         last = row;
@@ -187,10 +249,22 @@ export class SqliteEventStore implements EventStore {
     }
     if (stored === 0) return undefined;
     if (stored !== events.length) {
-      const known = events.find((event) => this.selectByEventId.get(event.id, streamId))!;
+      const known = events.find((event) => this.storedEvent(streamId, event.id))!;
       throw new EventIdConflictError(streamId, known.id);
     }
     return { nextExpectedRevision: last!.revision, position: BigInt(last!.position) };
+  }
+
+  /** The event with this id in the stream, in a compact row or (stores of the first format) a text one. */
+  private storedEvent(streamId: string, eventId: string): { revision: number; position: number } | undefined {
+    const compact = isCompactId(eventId)
+      ? (this.selectByEventId.get(encodeId(eventId), streamId) as
+          { revision: number; position: number } | undefined)
+      : undefined;
+    return (
+      compact ??
+      (this.selectByTextEventId.get(eventId, streamId) as { revision: number; position: number } | undefined)
+    );
   }
 
   private currentRevision(streamId: string): number | undefined {
@@ -210,12 +284,12 @@ export class SqliteEventStore implements EventStore {
     if (backwards) {
       const upper = from === 'end' ? Number.MAX_SAFE_INTEGER : from === 'start' ? 0 : from;
       rows = this.statement(
-        'SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
       ).all(streamId, upper, limit) as unknown as EventRow[];
     } else {
       const lower = from === 'start' ? 0 : from === 'end' ? Number.MAX_SAFE_INTEGER : from;
       rows = this.statement(
-        'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
       ).all(streamId, lower, limit) as unknown as EventRow[];
     }
     if (rows.length === 0 && this.currentRevision(streamId) === undefined) {
@@ -252,7 +326,8 @@ export class SqliteEventStore implements EventStore {
   ): RecordedEvent[] {
     const { clause, params } = filterClause(filter);
     const statement = this.statement(
-      `SELECT * FROM events WHERE position >= ? AND position <= ? ${clause} ORDER BY position ${order} LIMIT ?`,
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE position >= ? AND position <= ? ${clause} ` +
+        `ORDER BY position ${order} LIMIT ?`,
     );
     const rows = statement.all(lowest, highest, ...params, maxCount) as unknown as EventRow[];
     return rows.map(toRecordedEvent);
@@ -269,10 +344,12 @@ export class SqliteEventStore implements EventStore {
     return row.position ?? 0;
   }
 
+  /** A cached read of event rows, which come back as arrays (EventRow). */
   private statement(sql: string): StatementSync {
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
+      statement.setReturnArrays(true);
       this.statements.set(sql, statement);
     }
     return statement;
@@ -395,14 +472,15 @@ function filterClause(filter: AllFilter | undefined): { clause: string; params: 
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
+  const [position, streamId, revision, eventId, type, data, metadata, storedAt, id, meta] = row;
   return {
-    id: row.event_id,
-    type: row.type,
-    data: JSON.parse(row.data) as unknown,
-    metadata: JSON.parse(row.metadata) as EventMetadata,
-    streamId: row.stream_id,
-    revision: row.revision,
-    position: BigInt(row.position),
-    storedAt: new Date(row.stored_at),
+    id: eventId !== '' ? eventId : decodeId(id!),
+    type,
+    data: JSON.parse(data) as unknown,
+    metadata: metadata !== '' ? (JSON.parse(metadata) as EventMetadata) : decodeMetadata(meta!),
+    streamId,
+    revision,
+    position: BigInt(position),
+    storedAt: new Date(storedAt),
   };
 }

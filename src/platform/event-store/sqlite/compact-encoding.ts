@@ -1,0 +1,350 @@
+// The embedded store's compact row encoding: event ids as 16-byte UUIDs and metadata as a short binary
+// record instead of JSON text (no repeated keys, ids and hashes in binary, times as epoch milliseconds).
+// Data stays JSON text, readable with SQL. Decoding gives exactly the objects JSON.parse gave for the old
+// rows (same keys, same order, same values), so hash chains, the audit export and the adapters see no
+// difference; anything that would not round-trip exactly is stored as JSON instead.
+import type { EventMetadata } from '../event-store.port.js';
+
+/** First byte of every encoded metadata record, so the format can evolve. */
+const FORMAT_V1 = 1;
+
+/** Metadata keys the engine writes on every event, coded as one byte (their position in this list + 1). */
+const KNOWN_KEYS = [
+  'commandId',
+  'correlationId',
+  'causationId',
+  'actor',
+  'recordedAt',
+  'effectiveAt',
+  'schemaVersion',
+  'prevHash',
+  'hash',
+] as const;
+const KEY_CODE = new Map<string, number>(KNOWN_KEYS.map((key, index) => [key, index + 1]));
+/** Key code of a key outside KNOWN_KEYS: its name follows as text. */
+const OTHER_KEY = 0;
+
+const enum Value {
+  /** Any value as its JSON text: what JSON.parse(JSON.stringify(value)) gives back. */
+  Json = 0,
+  Text = 1,
+  /** A lowercase canonical UUID: 16 bytes. */
+  Uuid = 2,
+  /** 64 lowercase hex digits (a SHA-256 hash): 32 bytes. */
+  Hex256 = 3,
+  /** An ISO-8601 UTC time exactly as Date#toISOString writes it: epoch milliseconds. */
+  Time = 4,
+  /** A non-negative safe integer. */
+  Count = 5,
+  /** The same string as an earlier value of this record (correlation = causation = command id). */
+  Repeat = 6,
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** True when `id` is stored as 16 bytes (every id the engine derives is a lowercase UUID). */
+export function isCompactId(id: string): boolean {
+  return id.length === 36 && UUID.test(id);
+}
+
+export function encodeId(id: string): Uint8Array {
+  const bytes = new Uint8Array(16);
+  if (!writeUuid(bytes, 0, id)) throw new Error(`Not a lowercase UUID: ${id}`);
+  return bytes;
+}
+
+export function decodeId(bytes: Uint8Array): string {
+  return uuidText(bytes, 0);
+}
+
+/**
+ * The metadata as a compact record, or undefined when it must stay JSON (not a plain object, or a key
+ * JSON.parse would treat differently from an assignment).
+ */
+export function encodeMetadata(metadata: EventMetadata): Uint8Array | undefined {
+  const proto = Object.getPrototypeOf(metadata) as unknown;
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const writer = new Writer();
+  writer.byte(FORMAT_V1);
+  const texts: string[] = [];
+  for (const key of Object.keys(metadata)) {
+    const value = metadata[key];
+    // JSON.stringify leaves these keys out; so does the record.
+    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') continue;
+    if (key === '__proto__') return undefined;
+    const code = KEY_CODE.get(key);
+    if (code === undefined) {
+      writer.byte(OTHER_KEY);
+      writer.text(key);
+    } else writer.byte(code);
+    writeValue(writer, value, texts);
+  }
+  return writer.finish();
+}
+
+function writeValue(writer: Writer, value: unknown, texts: string[]): void {
+  if (typeof value === 'string') {
+    const earlier = texts.indexOf(value);
+    if (earlier >= 0 && earlier < 256) {
+      writer.byte(Value.Repeat);
+      writer.byte(earlier);
+    } else if (value.length === 36 && writer.tryUuid(value)) {
+      // written
+    } else if (value.length === 64 && writer.tryHex256(value)) {
+      // written
+    } else if (value.length === 24 && isExactTime(value)) {
+      writer.byte(Value.Time);
+      writer.varint(lastTime.ms + TIME_OFFSET);
+    } else if (!SURROGATE.test(value)) {
+      writer.byte(Value.Text);
+      writer.text(value);
+    } else {
+      // A lone surrogate would not survive UTF-8 (JSON escapes it); such strings are rare, so any
+      // surrogate takes this path.
+      writer.byte(Value.Json);
+      writer.text(JSON.stringify(value));
+    }
+    texts.push(value);
+    return;
+  }
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && !Object.is(value, -0)) {
+    writer.byte(Value.Count);
+    writer.varint(value);
+    return;
+  }
+  writer.byte(Value.Json);
+  writer.text(JSON.stringify(value));
+}
+
+/** Years before 1970 are negative milliseconds; the offset keeps varints non-negative back to year 0000. */
+const TIME_OFFSET = 62_167_219_200_000;
+
+// Consecutive events mostly share their times (one decision, one batch): the last two are remembered.
+let lastTime = { text: '', ms: Number.NaN };
+let otherTime = lastTime;
+
+function remember(text: string, ms: number): void {
+  otherTime = lastTime;
+  lastTime = { text, ms };
+}
+
+function isExactTime(value: string): boolean {
+  if (value === lastTime.text) return true;
+  if (value === otherTime.text) {
+    remember(otherTime.text, otherTime.ms);
+    return true;
+  }
+  if (!ISO_TIME.test(value)) return false;
+  const ms = Date.parse(value);
+  const exact = Number.isFinite(ms) && ms + TIME_OFFSET >= 0 && new Date(ms).toISOString() === value;
+  if (exact) remember(value, ms);
+  return exact;
+}
+
+function timeText(ms: number): string {
+  if (ms === lastTime.ms) return lastTime.text;
+  if (ms === otherTime.ms) remember(otherTime.text, ms);
+  else remember(new Date(ms).toISOString(), ms);
+  return lastTime.text;
+}
+
+export function decodeMetadata(bytes: Uint8Array): EventMetadata {
+  // Module state instead of a reader object: decoding is synchronous and runs for every event read.
+  source = bytes;
+  offset = 0;
+  const format = readByte();
+  if (format !== FORMAT_V1) throw new Error(`Unknown event metadata format ${format}`);
+  const metadata: EventMetadata = {};
+  const texts: string[] = [];
+  while (offset < bytes.length) {
+    const code = readByte();
+    const key = code === OTHER_KEY ? readText() : KNOWN_KEYS[code - 1];
+    if (key === undefined) throw new Error(`Unknown event metadata key code ${code}`);
+    const kind = readByte() as Value;
+    let value: unknown;
+    switch (kind) {
+      case Value.Json:
+        value = JSON.parse(readText());
+        break;
+      case Value.Text:
+        value = readText();
+        break;
+      case Value.Uuid:
+        value = uuidText(bytes, take(16));
+        break;
+      case Value.Hex256: {
+        const start = take(32);
+        value = hexSlice.call(bytes, start, start + 32);
+        break;
+      }
+      case Value.Time:
+        value = timeText(readVarint() - TIME_OFFSET);
+        break;
+      case Value.Count:
+        value = readVarint();
+        break;
+      case Value.Repeat:
+        value = texts[readByte()];
+        break;
+      default:
+        throw new Error(`Unknown event metadata value kind ${String(kind)}`);
+    }
+    if (typeof value === 'string') texts.push(value);
+    metadata[key] = value;
+  }
+  source = EMPTY;
+  return metadata;
+}
+
+const EMPTY = new Uint8Array(0);
+let source: Uint8Array = EMPTY;
+let offset = 0;
+
+// Node's own slicers (what Buffer#toString calls) work on any Uint8Array: no Buffer view per record.
+const hexSlice = (Buffer.prototype as unknown as { hexSlice: (start: number, end: number) => string })
+  .hexSlice;
+const utf8Slice = (Buffer.prototype as unknown as { utf8Slice: (start: number, end: number) => string })
+  .utf8Slice;
+
+function readByte(): number {
+  if (offset >= source.length) throw new Error('Truncated event metadata');
+  return source[offset++]!;
+}
+
+function readVarint(): number {
+  let value = 0;
+  let scale = 1;
+  for (;;) {
+    const byte = readByte();
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) return value;
+    scale *= 0x80;
+  }
+}
+
+/** Skips `length` bytes; returns where they start. */
+function take(length: number): number {
+  const start = offset;
+  if (start + length > source.length) throw new Error('Truncated event metadata');
+  offset = start + length;
+  return start;
+}
+
+function readText(): string {
+  const length = readVarint();
+  const start = take(length);
+  return utf8Slice.call(source, start, start + length);
+}
+
+function uuidText(bytes: Uint8Array, at: number): string {
+  const hex = hexSlice.call(bytes, at, at + 16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Appends to one shared buffer (encoding is synchronous), copied out once per record. */
+class Writer {
+  private static shared = new Uint8Array(1024);
+  private buffer = Writer.shared;
+  private length = 0;
+
+  private room(bytes: number): void {
+    if (this.length + bytes <= this.buffer.length) return;
+    const bigger = new Uint8Array(Math.max(this.buffer.length * 2, this.length + bytes));
+    bigger.set(this.buffer.subarray(0, this.length));
+    this.buffer = Writer.shared = bigger;
+  }
+
+  byte(value: number): void {
+    this.room(1);
+    this.buffer[this.length++] = value;
+  }
+
+  varint(value: number): void {
+    this.room(8);
+    let rest = value;
+    while (rest >= 0x80) {
+      this.buffer[this.length++] = (rest % 0x80) | 0x80;
+      rest = Math.floor(rest / 0x80);
+    }
+    this.buffer[this.length++] = rest;
+  }
+
+  text(value: string): void {
+    // ASCII (ids, actors, command ids) byte by byte; anything else through the encoder.
+    if (value.length < 0x80) {
+      this.room(1 + value.length);
+      const at = this.length;
+      let ascii = true;
+      for (let i = 0; i < value.length; i++) {
+        const code = value.charCodeAt(i);
+        if (code >= 0x80) {
+          ascii = false;
+          break;
+        }
+        this.buffer[at + 1 + i] = code;
+      }
+      if (ascii) {
+        this.buffer[at] = value.length;
+        this.length = at + 1 + value.length;
+        return;
+      }
+    }
+    const bytes = Buffer.from(value, 'utf8');
+    this.varint(bytes.length);
+    this.room(bytes.length);
+    this.buffer.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+
+  /** Writes a lowercase canonical UUID (kind byte and 16 bytes); false, writing nothing, for any other. */
+  tryUuid(value: string): boolean {
+    this.room(17);
+    if (!writeUuid(this.buffer, this.length + 1, value)) return false;
+    this.buffer[this.length] = Value.Uuid;
+    this.length += 17;
+    return true;
+  }
+
+  /** Writes 64 lowercase hex digits (kind byte and 32 bytes); false, writing nothing, for any other. */
+  tryHex256(value: string): boolean {
+    this.room(33);
+    const at = this.length + 1;
+    for (let i = 0; i < 32; i++) {
+      const high = HEX_DIGIT[value.charCodeAt(2 * i)] ?? -1;
+      const low = HEX_DIGIT[value.charCodeAt(2 * i + 1)] ?? -1;
+      if (high < 0 || low < 0) return false;
+      this.buffer[at + i] = (high << 4) | low;
+    }
+    this.buffer[this.length] = Value.Hex256;
+    this.length += 33;
+    return true;
+  }
+
+  finish(): Uint8Array {
+    return this.buffer.slice(0, this.length);
+  }
+}
+
+const DASH = 0x2d;
+/** Value of each lowercase hex digit by char code, -1 for anything else. */
+const HEX_DIGIT = new Int8Array(128).fill(-1);
+for (let digit = 0; digit < 16; digit++) HEX_DIGIT['0123456789abcdef'.charCodeAt(digit)] = digit;
+
+/** Writes the 16 bytes of a lowercase canonical UUID at `at`; false when `uuid` is not one. */
+function writeUuid(bytes: Uint8Array, at: number, uuid: string): boolean {
+  if (uuid.length !== 36) return false;
+  let out = at;
+  for (let i = 0; i < 36; i += 2) {
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (uuid.charCodeAt(i) !== DASH) return false;
+      i += 1;
+    }
+    const high = HEX_DIGIT[uuid.charCodeAt(i)] ?? -1;
+    const low = HEX_DIGIT[uuid.charCodeAt(i + 1)] ?? -1;
+    if (high < 0 || low < 0) return false;
+    bytes[out++] = (high << 4) | low;
+  }
+  return true;
+}
