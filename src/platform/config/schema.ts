@@ -348,7 +348,8 @@ export const CONFIG_SCHEMA = {
     min: 1_000,
     max: 100_000_000,
     unit: 'events',
-    default: 1_000_000,
+    // ≈ 100 MiB: well under the 384 MiB heap bound npm start sets (docs/operations.md#memory).
+    default: 500_000,
     description:
       'the ledger states kept in memory, as the events folded into them (≈ 200 bytes each): least recently used go first',
   }),
