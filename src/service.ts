@@ -27,12 +27,8 @@ async function main(): Promise<void> {
           log: (message) => logger.warn(message, 'Projector'),
         })
       : undefined;
-  // Not awaited: the service takes commands while its projector starts (a read waits for its read model or
-  // reads the log), so a restart after a crash serves sooner; a child that fails to start is restarted.
-  void projector?.start().then(
-    () => logger.log(`Projector running the read models (pid ${projector.pid})`, 'Main'),
-    (error: Error) => logger.error(`Projector did not start: ${error.message}`, undefined, 'Main'),
-  );
+  await projector?.start();
+  if (projector) logger.log(`Projector running the read models (pid ${projector.pid})`, 'Main');
   // The store is compared with its last signed checkpoint before serving (after createApp: its logs are JSON);
   // a mismatch keeps /ready at 503 and every business route at 503 LOG_TAMPERED.
   const anchorCheck = await deps.anchor.start();

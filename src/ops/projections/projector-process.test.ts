@@ -18,11 +18,9 @@ async function until(condition: () => boolean | Promise<boolean>): Promise<void>
   while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
-/** The projector's pid, once the service has logged it (the service does not wait for its projector). */
-async function projectorPid(service: Service): Promise<number> {
-  const running = () => service.logs.find((l) => l.message.startsWith('Projector running the read models'));
-  await until(() => running() !== undefined);
-  return Number(/pid (\d+)/.exec(running()!.message)![1]);
+function projectorPid(service: Service): number {
+  const line = service.logs.find((l) => l.message.startsWith('Projector running the read models'));
+  return Number(/pid (\d+)/.exec(line!.message)![1]);
 }
 
 const projections = async (service: Service) => {
@@ -42,7 +40,7 @@ describe('PROJECTOR=separate: the read models in a child process of the service'
   it('runs every read model in the child (not the service), which ops status and /ready see', async () => {
     const service = await startService(dir, { INSTANCE_ID: 'svc-1' }); // PROJECTOR unset: the default is separate;
     try {
-      const pid = await projectorPid(service);
+      const pid = projectorPid(service);
       expect(pid).not.toBe(service.child.pid);
       expect(alive(pid)).toBe(true);
       // The catalog seeded on first start is projected by the child, under the service's instance id.
@@ -67,7 +65,7 @@ describe('PROJECTOR=separate: the read models in a child process of the service'
 
   it('leaves no orphan: the projector exits when the service is killed with SIGKILL', async () => {
     const service = await startService(dir, { PROJECTOR: 'separate' });
-    const pid = await projectorPid(service);
+    const pid = projectorPid(service);
     expect(alive(pid)).toBe(true);
     service.child.kill('SIGKILL');
     expect(await service.exited).toEqual({ code: null, signal: 'SIGKILL' });
