@@ -44,7 +44,7 @@ describe('READ_MODEL_DB and WORKERS_DB: databases by scheme (the configuration s
       readModelDb: '/data/read-models.sqlite',
       role: 'all',
       run: true,
-      projector: 'separate',
+      projector: 'in-process',
       holder: 'a-1',
       leaseTtlMs: 15_000,
       readyMaxLagSeconds: 60,

@@ -38,7 +38,7 @@ describe('PROJECTOR=separate: the read models in a child process of the service'
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('runs every read model in the child (not the service), which ops status and /ready see', async () => {
-    const service = await startService(dir, { INSTANCE_ID: 'svc-1' }); // PROJECTOR unset: the default is separate;
+    const service = await startService(dir, { PROJECTOR: 'separate', INSTANCE_ID: 'svc-1' });
     try {
       const pid = projectorPid(service);
       expect(pid).not.toBe(service.child.pid);
@@ -73,8 +73,8 @@ describe('PROJECTOR=separate: the read models in a child process of the service'
     expect(alive(pid)).toBe(false);
   }, 180_000);
 
-  it('with PROJECTOR=in-process the service starts no projector', async () => {
-    const service = await startService(dir, { PROJECTOR: 'in-process' });
+  it('with the default (in-process) the service starts no projector', async () => {
+    const service = await startService(dir);
     try {
       expect(service.logs.some((l) => l.message.startsWith('Projector running'))).toBe(false);
     } finally {

@@ -247,7 +247,7 @@ export const CONFIG_SCHEMA = {
   ),
   PROJECTOR: oneOf(
     ['in-process', 'separate'],
-    'separate',
+    'in-process',
     'where SERVICE_ROLE=all runs its read models: in the request process, or in a projector child process the service starts and stops',
   ),
   PROJECTION_LEASE_TTL_MS: wholeNumber({
