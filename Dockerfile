@@ -46,5 +46,5 @@ EXPOSE 3000
 # Liveness; the slim image has no curl, Node's fetch does the same.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# The V8 heap bound of `npm start` (docs/operations.md#memory): without it V8 lets garbage grow past 800 MiB.
-CMD ["node", "--max-old-space-size=1024", "dist/src/main.js"]
+# As `npm start` (package.json): no V8 heap bound — see docs/operations.md#memory for why not yet.
+CMD ["node", "dist/src/main.js"]

@@ -60,6 +60,9 @@ export class LedgerBook {
   ) {
     this.streams = new AggregateStreams(store, clock, initialLedgerState, evolveLedger, {
       maxEvents: cacheEvents,
+      // As many states as the cache held before it was weighed (issue 18): under the events budget alone all
+      // 100 000 light states of the memory bench fit, and its engine ran out of a 1 GiB heap.
+      maxStreams: 20_000,
     });
   }
 

@@ -61,6 +61,19 @@ describe('AggregateStreams: the cache bounded by weight (events held)', () => {
     await store.close();
   });
 
+  it('with a stream bound too, many light states stay within it whatever the event budget', async () => {
+    const { store, streams, reads, decide } = setUp({ maxEvents: 1_000, maxStreams: 3 });
+    for (let i = 0; i < 5; i++) await decide(`light-${i}`, 1);
+    expect(streams.cacheUse()).toEqual({ streams: 3, weight: 3 });
+    reads.length = 0;
+    await decide('light-4', 1); // among the three most recent: cached
+    expect(reads).toEqual([]);
+    await decide('light-0', 1); // dropped: read again, still right
+    expect(reads).toEqual(['light-0']);
+    expect((await streams.load('light-0')).state).toEqual([1, 1]);
+    await store.close();
+  });
+
   it('keeps a stream heavier than the whole budget (alone) while it is used', async () => {
     const { store, streams, reads, decide } = setUp({ maxEvents: 3 });
     for (let i = 0; i < 5; i++) await decide('big', 1);

@@ -33,7 +33,7 @@ interface Loaded<S> {
  * folded into the cached states — what a state's size grows with (a month-end ledger state of ≈ 100
  * events weighs ≈ 20 KiB), so a few long streams and many short ones fit the same memory.
  */
-export type CacheBound = number | { readonly maxEvents: number };
+export type CacheBound = number | { readonly maxEvents: number; readonly maxStreams?: number };
 
 const SCHEMA_VERSION = 1;
 /**
@@ -242,8 +242,11 @@ export class AggregateStreams<S, E extends DomainEvent> {
   /** Least recently used first, never the stream just used (a stream heavier than the budget stays alone). */
   private evictOverBound(keep: string): void {
     const limit = typeof this.cacheBound === 'number' ? this.cacheBound : this.cacheBound.maxEvents;
+    // Light states weigh more than their events (maps, sets, amounts): a stream bound caps their number too.
+    const maxStreams =
+      typeof this.cacheBound === 'number' ? Infinity : (this.cacheBound.maxStreams ?? Infinity);
     for (const [streamId, loaded] of this.cache) {
-      if (this.cachedWeight <= limit) return;
+      if (this.cachedWeight <= limit && this.cache.size <= maxStreams) return;
       if (streamId === keep) continue;
       this.cache.delete(streamId);
       this.cachedWeight -= this.weightOf(loaded);
