@@ -1,3 +1,4 @@
+import Big from 'big.js';
 import type { EventStore, NewEvent } from '../../../src/platform/event-store/event-store.port.js';
 import { accountStream, ledgerStream } from '../../../src/platform/event-store/stream-names.js';
 
@@ -55,10 +56,13 @@ export async function writeBalanceLog(
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const money = () => {
     const cents = Math.floor(random() * 40000) - 10000;
-    const text = (cents / 100).toFixed(2);
+    const text = new Big(cents).div(100).toFixed(2);
     return random() < 0.3 ? text.replace(/0$/, '') : text;
   };
-  const positive = () => (1 + Math.floor(random() * 9000) / 100).toFixed(random() < 0.5 ? 2 : 1);
+  const positive = () => {
+    const hundredths = 100 + Math.floor(random() * 9000);
+    return new Big(hundredths).div(100).toFixed(random() < 0.5 ? 2 : 1);
+  };
   const counts: Record<string, number> = {};
   let serial = 0;
   let day = 0;
