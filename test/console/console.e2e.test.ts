@@ -368,6 +368,8 @@ describe('the console in Chromium', () => {
       await signIn(KEYS.auditor);
       await page.goto(`${service.baseUrl}/console/accounts/romashka`);
       await rowOf('documents', 'RU-MOSCOW-LLC-2026-000001').waitFor();
+      // The sections render independently: wait for the explain controls before counting them.
+      await page.locator('[data-explain]').nth(2).waitFor({ state: 'attached' });
       expect(await page.locator('[data-explain]').count()).toBeGreaterThanOrEqual(3);
     },
     TEST_TIMEOUT,
