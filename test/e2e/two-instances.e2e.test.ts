@@ -73,11 +73,12 @@ describe('two instances of the service sharing PostgreSQL and one event log', ()
         'worker:event-bus',
         'worker:auto-top-ups',
         'worker:document-delivery',
+        'worker:refund-payouts',
         'projection:costs',
       ]),
     );
-    // Seven projections (the cost query's `costs` since issue 15) and five workers.
-    expect(names).toHaveLength(12);
+    // Seven projections (the cost query's `costs` since issue 15) and six workers (refund payouts too).
+    expect(names).toHaveLength(13);
     // Instance b has fed its event bus nothing: instance a holds the feed.
     expect((await call(b, 'GET', '/metrics', undefined, KEYS.ops)).text).not.toContain(
       'billing_events_total{type="FundsDeposited"}',
