@@ -6,6 +6,7 @@ import {
   closeDeadlineId,
   closureDeadlinesFor,
   deadlinesFor,
+  PLANNING_LEDGER_EVENTS,
   retentionDeadlineFor,
   type Deadline,
 } from '../../src/domain/timelines/deadline-plan.js';
@@ -76,6 +77,8 @@ export function timelinePlannerProjection(profiles: ProfileRegistry): Projection
         return plan(closureDeadlinesFor(event));
       const ledger = ledgerStreamParts(recorded.streamId);
       if (!ledger) return;
+      // Most ledger events (every charge) plan nothing: no read of the account's row for them.
+      if (!PLANNING_LEDGER_EVENTS.has(recorded.type as LedgerEvent['type'])) return;
       const { accountId, periodId } = ledger;
       const account = await db.get<{ time_zone: string; profile_id: string; profile_version: number }>(
         `SELECT time_zone, profile_id, profile_version FROM ${table('timeline_accounts')} WHERE account_id = $1`,
