@@ -25,7 +25,19 @@ export const TIMELINE_PLANNER: ProjectionIdentity = {
   // v2: tables prefixed, so they cannot collide with read models when both share one PostgreSQL database.
   // v3: each deadline's kind (src/domain/timelines/deadline-kinds.ts) in its own column; re-planned from the log.
   version: 3,
-  filter: { streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX] },
+  // Only the events it acts on (issue 18): the store leaves out the rest — most of the log, every charge —
+  // instead of decoding it for an apply that would return at once. Same rows: those events plan nothing.
+  filter: {
+    streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX],
+    eventTypes: [
+      'AccountOpened',
+      'ContractChanged',
+      'AccountDeleted',
+      'AccountClosureRequested',
+      'ClosedAccountDeletionDeferred',
+      ...PLANNING_LEDGER_EVENTS,
+    ],
+  },
 };
 
 export function timelinePlannerProjection(profiles: ProfileRegistry): Projection {

@@ -1,6 +1,10 @@
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
 import type { ReadModelDb, SqlValue } from '../../projections/runner/read-model-db.js';
-import { timelinePlannerProjection } from '../../projections/workers/timeline-planner.projection.js';
+import {
+  TIMELINE_PLANNER,
+  timelinePlannerProjection,
+} from '../../projections/workers/timeline-planner.projection.js';
+import type { RecordedEvent } from '../../src/platform/event-store/event-store.port.js';
 import type { LedgerEvent } from '../../src/domain/ledger/ledger-events.js';
 import { ProfileRegistry } from '../../src/domain/policies/profile-registry.js';
 import { PLANNING_LEDGER_EVENTS } from '../../src/domain/timelines/deadline-plan.js';
@@ -48,6 +52,36 @@ describe('the timeline planner reads an account only for events that may plan', 
     );
     expect(closes).toHaveLength(events.filter((e) => e.type === 'PeriodOpened').length);
     await sqlite.close();
+    await store.close();
+  });
+  it("its subscription's filter leaves out only events that change nothing: the same tables as from every event", async () => {
+    const store = SqliteEventStore.open({ path: ':memory:' });
+    await generateHistory(store, { accounts: 10, months: 3, stepsPerMonth: 5, seed: 7 });
+    const events = await store.readAll();
+    const filter = TIMELINE_PLANNER.filter!;
+    const kept = (e: RecordedEvent) =>
+      filter.streamPrefixes!.some((prefix) => e.streamId.startsWith(prefix)) &&
+      filter.eventTypes!.includes(e.type);
+    const tables = async (applied: RecordedEvent[]) => {
+      const db = new SqliteReadModelDb(':memory:');
+      const planner = timelinePlannerProjection(new ProfileRegistry());
+      const table = (name: string) => `test_${name}`;
+      await planner.setup(db, table);
+      for (const event of applied) await planner.apply(db, event, table);
+      const rows = {
+        accounts: await db.all('SELECT * FROM test_timeline_accounts ORDER BY account_id'),
+        deadlines: await db.all('SELECT * FROM test_timeline_deadlines ORDER BY id'),
+      };
+      await db.close();
+      return rows;
+    };
+    const filtered = events.filter(kept);
+    // The filter matters (every charge is left out) and the history plans many kinds of deadline.
+    expect(events.filter((e) => e.type === 'ResourceConsumed').length).toBeGreaterThan(50);
+    expect(filtered.filter((e) => e.type === 'ResourceConsumed')).toEqual([]);
+    const all = await tables(events);
+    expect(new Set(all.deadlines.map((d) => (d as { kind: string }).kind)).size).toBeGreaterThan(3);
+    expect(await tables(filtered)).toEqual(all);
     await store.close();
   });
 });
