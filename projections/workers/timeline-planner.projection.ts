@@ -6,6 +6,7 @@ import {
   closeDeadlineId,
   closureDeadlinesFor,
   deadlinesFor,
+  PLANNING_LEDGER_EVENTS,
   retentionDeadlineFor,
   type Deadline,
 } from '../../src/domain/timelines/deadline-plan.js';
@@ -24,7 +25,19 @@ export const TIMELINE_PLANNER: ProjectionIdentity = {
   // v2: tables prefixed, so they cannot collide with read models when both share one PostgreSQL database.
   // v3: each deadline's kind (src/domain/timelines/deadline-kinds.ts) in its own column; re-planned from the log.
   version: 3,
-  filter: { streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX] },
+  // Only the events it acts on (issue 18): the store leaves out the rest — most of the log, every charge —
+  // instead of decoding it for an apply that would return at once. Same rows: those events plan nothing.
+  filter: {
+    streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX],
+    eventTypes: [
+      'AccountOpened',
+      'ContractChanged',
+      'AccountDeleted',
+      'AccountClosureRequested',
+      'ClosedAccountDeletionDeferred',
+      ...PLANNING_LEDGER_EVENTS,
+    ],
+  },
 };
 
 export function timelinePlannerProjection(profiles: ProfileRegistry): Projection {
@@ -76,6 +89,8 @@ export function timelinePlannerProjection(profiles: ProfileRegistry): Projection
         return plan(closureDeadlinesFor(event));
       const ledger = ledgerStreamParts(recorded.streamId);
       if (!ledger) return;
+      // Most ledger events (every charge) plan nothing: no read of the account's row for them.
+      if (!PLANNING_LEDGER_EVENTS.has(recorded.type as LedgerEvent['type'])) return;
       const { accountId, periodId } = ledger;
       const account = await db.get<{ time_zone: string; profile_id: string; profile_version: number }>(
         `SELECT time_zone, profile_id, profile_version FROM ${table('timeline_accounts')} WHERE account_id = $1`,
