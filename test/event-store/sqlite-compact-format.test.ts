@@ -245,6 +245,7 @@ describe('embedded store: rows of the first format beside compact rows', () => {
       'stored_at',
       'id',
       'meta',
+      'body',
     ]);
   });
 });
