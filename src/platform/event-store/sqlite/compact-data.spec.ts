@@ -106,6 +106,9 @@ describe('compact event data', () => {
   it('leaves data JSON would write differently from its fields to JSON text', () => {
     expect(encodeData({ when: new Date('2026-03-01T00:00:00.000Z') })).toBeUndefined();
     expect(encodeData({ custom: { toJSON: () => 'x' } })).toBeUndefined();
+    expect(encodeData({ instance: new (class Amount {})() })).toBeUndefined();
+    expect(encodeData({ list: new (class List extends Array<number> {})() })).toBeUndefined();
+    expect(encodeData({ inherited: Object.create({ a: 1 }) as object })).toBeUndefined();
     expect(encodeData(JSON.parse('{"__proto__": {"polluted": true}}'))).toBeUndefined();
     expect(encodeData({ ['\uD800']: 1 })).toBeUndefined();
     expect(encodeData(undefined)).toBeUndefined();
@@ -113,6 +116,14 @@ describe('compact event data', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(encodeData(cyclic)).toBeUndefined();
+  });
+
+  it('stores plain objects and arrays of another realm (structuredClone, vm contexts) compactly too', () => {
+    const data = { skus: [{ sku: 'compute.vcpu.hour', pricing: { model: 'flat', unitPrice: '1.08' } }] };
+    const cloned = structuredClone(data);
+    expect(Object.getPrototypeOf(cloned)).not.toBe(Object.prototype);
+    expect(encodeData(cloned)).toEqual(encodeData(data));
+    expect(roundTrip(cloned)).toEqual(viaJson(data));
   });
 
   it('round-trips any JSON value exactly as JSON did (property)', () => {

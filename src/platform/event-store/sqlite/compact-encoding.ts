@@ -295,9 +295,12 @@ function writeData(writer: Writer, value: unknown, texts: string[], depth: numbe
         return true;
       }
       if (depth >= MAX_DEPTH) return false;
-      const proto = Object.getPrototypeOf(value) as unknown;
+      // Plain objects and arrays of any realm (structuredClone and vm contexts make their own): a class
+      // instance or a subclass has one more prototype in its chain.
+      const proto = Object.getPrototypeOf(value) as object | null;
+      const above = proto && (Object.getPrototypeOf(proto) as object | null);
       if (Array.isArray(value)) {
-        if (proto !== Array.prototype) return false;
+        if (!above || Object.getPrototypeOf(above) !== null) return false;
         writer.byte(Value.Array);
         writer.varint(value.length);
         for (let i = 0; i < value.length; i++) {
@@ -307,7 +310,7 @@ function writeData(writer: Writer, value: unknown, texts: string[], depth: numbe
         }
         return true;
       }
-      if (proto !== Object.prototype && proto !== null) return false;
+      if (above) return false;
       const object = value as Record<string, unknown>;
       if (typeof object.toJSON === 'function') return false;
       const keys = Object.keys(object).filter((key) => !isSkipped(object[key]));
