@@ -113,7 +113,7 @@ function writeValue(writer: Writer, value: unknown, texts: string[]): void {
       // written
     } else if (value.length === 24 && isExactTime(value)) {
       writer.byte(Value.Time);
-      writer.varint(lastTime.ms + TIME_OFFSET);
+      writer.varint(exactMs + TIME_OFFSET);
     } else if (!SURROGATE.test(value)) {
       writer.byte(Value.Text);
       writer.text(value);
@@ -138,33 +138,46 @@ function writeValue(writer: Writer, value: unknown, texts: string[]): void {
 /** Years before 1970 are negative milliseconds; the offset keeps varints non-negative back to year 0000. */
 const TIME_OFFSET = 62_167_219_200_000;
 
-// Consecutive events mostly share their times (one decision, one batch): the last two are remembered.
-let lastTime = { text: '', ms: Number.NaN };
-let otherTime = lastTime;
+// Events share their times (one decision, one batch, one billing hour, one usage window): the times seen
+// last are remembered both ways, so most are neither parsed nor formatted again. A charge carries four.
+const TIMES_REMEMBERED = 256;
+const msByText = new Map<string, number>();
+const textByMs = new Map<number, string>();
+/** The milliseconds of the time isExactTime last said yes to. */
+let exactMs = Number.NaN;
 
 function remember(text: string, ms: number): void {
-  otherTime = lastTime;
-  lastTime = { text, ms };
+  if (msByText.size >= TIMES_REMEMBERED) {
+    msByText.clear();
+    textByMs.clear();
+  }
+  msByText.set(text, ms);
+  textByMs.set(ms, text);
 }
 
 function isExactTime(value: string): boolean {
-  if (value === lastTime.text) return true;
-  if (value === otherTime.text) {
-    remember(otherTime.text, otherTime.ms);
+  const known = msByText.get(value);
+  if (known !== undefined) {
+    exactMs = known;
     return true;
   }
   if (!ISO_TIME.test(value)) return false;
   const ms = Date.parse(value);
   const exact = Number.isFinite(ms) && ms + TIME_OFFSET >= 0 && new Date(ms).toISOString() === value;
-  if (exact) remember(value, ms);
+  if (exact) {
+    remember(value, ms);
+    exactMs = ms;
+  }
   return exact;
 }
 
 function timeText(ms: number): string {
-  if (ms === lastTime.ms) return lastTime.text;
-  if (ms === otherTime.ms) remember(otherTime.text, ms);
-  else remember(new Date(ms).toISOString(), ms);
-  return lastTime.text;
+  let text = textByMs.get(ms);
+  if (text === undefined) {
+    text = new Date(ms).toISOString();
+    remember(text, ms);
+  }
+  return text;
 }
 
 export function decodeMetadata(bytes: Uint8Array): EventMetadata {
@@ -384,12 +397,12 @@ function writeDataString(writer: Writer, value: string, texts: string[]): void {
   } else if (value.length === 64 && writer.tryHex256(value)) {
     // written
   } else if (value.length === 24 && isExactTime(value)) {
-    if (lastTime.ms % HOUR_MS === 0) {
+    if (exactMs % HOUR_MS === 0) {
       writer.byte(Value.TimeHours);
-      writer.varint((lastTime.ms + TIME_OFFSET) / HOUR_MS);
+      writer.varint((exactMs + TIME_OFFSET) / HOUR_MS);
     } else {
       writer.byte(Value.Time);
-      writer.varint(lastTime.ms + TIME_OFFSET);
+      writer.varint(exactMs + TIME_OFFSET);
     }
   } else if (value.length > 0 && DIGITS.test(value)) {
     writer.byte(Value.Digits);
