@@ -326,7 +326,8 @@ function writeData(writer: Writer, value: unknown, texts: string[], depth: numbe
       if (above) return false;
       const object = value as Record<string, unknown>;
       if (typeof object.toJSON === 'function') return false;
-      const keys = Object.keys(object).filter((key) => !isSkipped(object[key]));
+      const keys: string[] = [];
+      for (const key of Object.keys(object)) if (!isSkipped(object[key])) keys.push(key);
       const shape = shapeOf(keys);
       if (shape) {
         writer.byte(Value.Shape);
@@ -659,7 +660,11 @@ class Writer {
   }
 
   finish(): Uint8Array {
-    return this.buffer.slice(0, this.length);
+    // A slice of Node's buffer pool, not a new ArrayBuffer per record: small allocations each cost the
+    // garbage collector more than the encoding itself.
+    const record = Buffer.allocUnsafe(this.length);
+    record.set(this.buffer.subarray(0, this.length));
+    return record;
   }
 }
 
