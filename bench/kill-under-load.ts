@@ -8,6 +8,7 @@ import Big from 'big.js';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { hashApiKey } from '../src/platform/http/auth/api-keys.js';
+import { defineEventSqlFunctions } from '../src/platform/event-store/sqlite/event-sql.js';
 
 export const RELIABILITY_KEYS = { service: 'reliability-service-key', ops: 'reliability-ops-key' };
 
@@ -136,9 +137,9 @@ function random(seed: number): () => number {
   };
 }
 
-const STORED_IDS = `SELECT COALESCE(json_extract(data, '$.paymentId'), json_extract(data, '$.usageRecordId')) AS id
+const STORED_IDS = `SELECT COALESCE(json_extract(event_data(data, body), '$.paymentId'), json_extract(event_data(data, body), '$.usageRecordId')) AS id
   FROM events WHERE type IN ('FundsDeposited', 'ResourceConsumed')
-   AND COALESCE(json_extract(data, '$.paymentId'), json_extract(data, '$.usageRecordId')) IN (SELECT value FROM json_each(?))`;
+   AND COALESCE(json_extract(event_data(data, body), '$.paymentId'), json_extract(event_data(data, body), '$.usageRecordId')) IN (SELECT value FROM json_each(?))`;
 
 /** Which of these payment or usage record ids the store file holds. */
 function storedIds(db: DatabaseSync, ids: string[]): Set<string> {
@@ -149,6 +150,7 @@ function storedIds(db: DatabaseSync, ids: string[]): Set<string> {
 
 function withStore<T>(dataDir: string, read: (db: DatabaseSync) => T): T {
   const db = new DatabaseSync(join(dataDir, 'events.sqlite'), { readOnly: true });
+  defineEventSqlFunctions(db); // compact rows keep their data in `body`
   try {
     return read(db);
   } finally {
@@ -305,6 +307,7 @@ export async function killUnderLoad(options: KillUnderLoadOptions): Promise<Kill
       if (kills % 2 === 0) {
         const until = Date.now() + 5000;
         const db = new DatabaseSync(join(options.dataDir, 'events.sqlite'), { readOnly: true });
+        defineEventSqlFunctions(db); // compact rows keep their data in `body`
         try {
           while (Date.now() < until) {
             service.pause();
@@ -363,15 +366,16 @@ export async function killUnderLoad(options: KillUnderLoadOptions): Promise<Kill
 
   // The log itself, read from the store file once the service has stopped.
   const db = new DatabaseSync(join(options.dataDir, 'events.sqlite'), { readOnly: true });
+  defineEventSqlFunctions(db); // compact rows keep their data in `body`
   const stored = new Map<string, number>();
   const mentioned = new Set<string>();
   const folds = new Map<string, Big>(accounts.map((account) => [account, new Big(0)]));
   try {
     const rows = db
       .prepare(
-        `SELECT stream_id, type, json_extract(data, '$.paymentId') AS paymentId,
-                json_extract(data, '$.usageRecordId') AS usageRecordId,
-                json_extract(data, '$.amount') AS amount, json_extract(data, '$.fromBalance') AS fromBalance
+        `SELECT stream_id, type, json_extract(event_data(data, body), '$.paymentId') AS paymentId,
+                json_extract(event_data(data, body), '$.usageRecordId') AS usageRecordId,
+                json_extract(event_data(data, body), '$.amount') AS amount, json_extract(event_data(data, body), '$.fromBalance') AS fromBalance
            FROM events WHERE type IN ('FundsDeposited', 'ResourceConsumed') AND stream_id LIKE 'ledger-%'
           ORDER BY position`,
       )
@@ -386,8 +390,8 @@ export async function killUnderLoad(options: KillUnderLoadOptions): Promise<Kill
     // Any event naming a refused command's id, in any stream (a payment claim too), is stored-on-reject.
     for (const row of db
       .prepare(
-        `SELECT DISTINCT COALESCE(json_extract(data, '$.paymentId'), json_extract(data, '$.usageRecordId')) AS id
-           FROM events WHERE json_valid(data)`,
+        `SELECT DISTINCT COALESCE(json_extract(event_data(data, body), '$.paymentId'), json_extract(event_data(data, body), '$.usageRecordId')) AS id
+           FROM events WHERE json_valid(event_data(data, body))`,
       )
       .all() as Array<{ id: string | null }>)
       if (row.id) mentioned.add(row.id);

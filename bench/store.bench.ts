@@ -79,12 +79,12 @@ export function engineUsageEvent(account: number, i: number): NewEvent {
  * Bytes the store file grows by per usage event, indexes included: `count` events appended in batches of
  * 100 to 1 000 ledger-like streams, chained (prevHash, hash) as the engine appends every event; the file
  * is measured after closing the store (the WAL checkpointed into it) and compared with the file holding one
- * event.
+ * event. Also the rates of those appends and of reading the file back (readAll in pages of 1 000, decoded).
  */
 export async function bytesPerEvent(
   count: number,
   event: (account: number, i: number) => NewEvent,
-): Promise<number> {
+): Promise<{ bytes: number; appendEventsPerSec: number; readAndDecodeEventsPerSec: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-store-size-'));
   const path = join(dir, 'events.sqlite');
   const size = () => statSync(path).size + (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
@@ -96,6 +96,7 @@ export async function bytesPerEvent(
     store = SqliteEventStore.open({ path });
     const heads = new Map<string, { revision: number; hash: string }>();
     const batchSize = 100;
+    let appending = 0n;
     for (let b = 0; b < count / batchSize; b++) {
       const streamId = `ledger-acc-${String(b % 1000).padStart(6, '0')}@2026-03`;
       const head = heads.get(streamId) ?? { revision: -1, hash: GENESIS_HASH };
@@ -105,10 +106,30 @@ export async function bytesPerEvent(
         revision: head.revision + batchSize,
         hash: chained.at(-1)!.metadata!.hash as string,
       });
+      const started = process.hrtime.bigint();
       await store.append(streamId, chained);
+      appending += process.hrtime.bigint() - started;
     }
     await store.close();
-    return Math.round((size() - empty) / (Math.floor(count / batchSize) * batchSize));
+    const appended = Math.floor(count / batchSize) * batchSize;
+    const bytes = Math.round((size() - empty) / appended);
+    store = SqliteEventStore.open({ path });
+    const started = process.hrtime.bigint();
+    let read = 0;
+    let after: bigint | undefined;
+    for (;;) {
+      const page = await store.readAll({ afterPosition: after, maxCount: 1000 });
+      if (page.length === 0) break;
+      read += page.length;
+      after = page[page.length - 1]!.position;
+    }
+    const readAndDecodeEventsPerSec = perSecond(read, started);
+    await store.close();
+    return {
+      bytes,
+      appendEventsPerSec: Math.round(appended / (Number(appending) / 1e9)),
+      readAndDecodeEventsPerSec,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -130,6 +151,9 @@ export interface StoreBaseline {
   bytesPerUsageEvent: number;
   /** The same for a usage charge as the engine writes it (larger data: rating details, project, labels). */
   bytesPerEngineUsageEvent: number;
+  /** Chained appends of such charges in batches of 100 (the sizing run), and reading them back decoded. */
+  engineUsageAppendEventsPerSec: number;
+  engineUsageReadAndDecodeEventsPerSec: number;
 }
 
 /** Raw embedded-store rates on this machine: the baseline every engine figure is divided by. */
@@ -180,8 +204,8 @@ export async function measureStoreBaseline(events = scaled(100_000, 1000)): Prom
     const readAndDecodeEventsPerSec = perSecond(read, started);
     await store.close();
     const sized = Math.min(events, 20_000);
-    const bytesPerUsageEvent = await bytesPerEvent(sized, usageLikeEvent);
-    const bytesPerEngineUsageEvent = await bytesPerEvent(sized, engineUsageEvent);
+    const bytesPerUsageEvent = (await bytesPerEvent(sized, usageLikeEvent)).bytes;
+    const engine = await bytesPerEvent(sized, engineUsageEvent);
     return {
       method:
         `${events} usage-like events appended in batches of ${batchSize} (one append awaited at a time), ` +
@@ -195,7 +219,9 @@ export async function measureStoreBaseline(events = scaled(100_000, 1000)): Prom
       readAndDecodeEventsPerSec,
       events: read,
       bytesPerUsageEvent,
-      bytesPerEngineUsageEvent,
+      bytesPerEngineUsageEvent: engine.bytes,
+      engineUsageAppendEventsPerSec: engine.appendEventsPerSec,
+      engineUsageReadAndDecodeEventsPerSec: engine.readAndDecodeEventsPerSec,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

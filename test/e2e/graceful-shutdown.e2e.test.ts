@@ -8,6 +8,7 @@ import { allProjections } from '../../projections/all-projections.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
 import { ProfileRegistry } from '../../src/domain/policies/profile-registry.js';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
+import { defineEventSqlFunctions } from '../../src/platform/event-store/sqlite/event-sql.js';
 import { ProjectionOperations } from '../../src/ops/projections/projection-operations.js';
 import { timelinePlannerProjection } from '../../projections/workers/timeline-planner.projection.js';
 import { EventBusFeed } from '../../projections/workers/event-bus-feed.js';
@@ -118,12 +119,13 @@ describe('graceful shutdown of the service (SIGTERM)', () => {
 
     // SIGTERM once the batch is being stored: some of its records are in the log, not all of them yet.
     const log = new DatabaseSync(join(dataDir, 'events.sqlite'), { readOnly: true });
+    defineEventSqlFunctions(log); // compact rows keep their data in `body`
     const storedOfBatch = () =>
       Number(
         (
           log
             .prepare(
-              `SELECT COUNT(*) AS n FROM events WHERE type = 'ResourceConsumed' AND json_extract(data, '$.usageRecordId') LIKE 'batch-%'`,
+              `SELECT COUNT(*) AS n FROM events WHERE type = 'ResourceConsumed' AND json_extract(event_data(data, body), '$.usageRecordId') LIKE 'batch-%'`,
             )
             .get() as { n: number }
         ).n,

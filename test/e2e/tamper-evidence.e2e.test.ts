@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
+import { defineEventSqlFunctions } from '../../src/platform/event-store/sqlite/event-sql.js';
 import { spawnTs } from '../support/child-process.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { individual, usage } from '../support/requests.js';
@@ -33,6 +34,8 @@ describe('tamper evidence: editing the SQLite file directly is detected', () => 
   const verify = () => api.call('GET', '/v1/audit/accounts/anna/verify', undefined, { role: 'auditor' });
   const tamper = (sql: string) => {
     const db = new DatabaseSync(path);
+    // Compact rows keep their data in `body`: an edit writes the edited JSON text into `data`, which wins.
+    defineEventSqlFunctions(db);
     db.exec(sql);
     db.close();
   };
@@ -49,7 +52,7 @@ describe('tamper evidence: editing the SQLite file directly is detected', () => 
 
   it('names the first edited event', async () => {
     tamper(
-      `UPDATE events SET data = json_set(data, '$.amount', '3') WHERE type = 'ResourceConsumed' AND revision = 2`,
+      `UPDATE events SET data = json_set(event_data(data, body), '$.amount', '3') WHERE type = 'ResourceConsumed' AND revision = 2`,
     );
     const result = await verify();
     expect(result.body.intact).toBe(false);
@@ -61,7 +64,7 @@ describe('tamper evidence: editing the SQLite file directly is detected', () => 
 
   it('the audit CLI reports the same break and exits with 1', async () => {
     tamper(
-      `UPDATE events SET data = json_set(data, '$.amount', '3') WHERE type = 'ResourceConsumed' AND revision = 2`,
+      `UPDATE events SET data = json_set(event_data(data, body), '$.amount', '3') WHERE type = 'ResourceConsumed' AND revision = 2`,
     );
     const cli = fileURLToPath(new URL('../../src/audit/audit-cli.ts', import.meta.url));
     const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {

@@ -16,7 +16,15 @@ import type {
   SubscriptionHandlers,
 } from '../event-store.port.js';
 import { EventIdConflictError, StreamNotFoundError, WrongExpectedRevisionError } from '../errors.js';
-import { decodeId, decodeMetadata, encodeId, encodeMetadata, isCompactId } from './compact-encoding.js';
+import {
+  decodeData,
+  decodeId,
+  decodeMetadata,
+  encodeData,
+  encodeId,
+  encodeMetadata,
+  isCompactId,
+} from './compact-encoding.js';
 
 export interface SqliteEventStoreOptions {
   /** File path, or ':memory:'. */
@@ -36,6 +44,7 @@ type EventRow = [
   /** The id as text in rows of the first format (and for an id that is not a UUID); '' otherwise. */
   eventId: string,
   type: string,
+  /** The data as JSON text in rows before compact data (and when it has no compact form); '' otherwise. */
   data: string,
   /** The metadata as JSON in rows of the first format (or when it has no compact form); '' otherwise. */
   metadata: string,
@@ -44,9 +53,12 @@ type EventRow = [
   id: Uint8Array | null,
   /** The metadata as a compact record (compact-encoding.ts), else null. */
   meta: Uint8Array | null,
+  /** The data as a compact record naming its dictionary (compact-encoding.ts, encodeData), else null. */
+  body: Uint8Array | null,
 ];
 
-const EVENT_COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, stored_at, id, meta';
+const EVENT_COLUMNS =
+  'position, stream_id, revision, event_id, type, data, metadata, stored_at, id, meta, body';
 
 interface PendingAppend {
   streamId: string;
@@ -61,6 +73,8 @@ interface PendingAppend {
  * the compact one (`event_id`/`metadata` empty, the id in 16 bytes and the metadata as a compact record,
  * see compact-encoding.ts). New appends write compact rows; a store created before keeps its rows and gets
  * the two columns added on open. A row whose `metadata` text is set is read from it, whatever `meta` holds.
+ * Since compact data (issue 18) the data of a new row is in `body` and `data` is ''; likewise a row whose
+ * `data` text is set is read from it, whatever `body` holds.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -73,15 +87,16 @@ CREATE TABLE IF NOT EXISTS events (
   metadata  TEXT    NOT NULL,
   stored_at INTEGER NOT NULL,
   id        BLOB,
-  meta      BLOB
+  meta      BLOB,
+  body      BLOB
 ) STRICT;
 CREATE UNIQUE INDEX IF NOT EXISTS events_stream_revision ON events (stream_id, revision);
 CREATE INDEX IF NOT EXISTS events_event_id ON events (event_id) WHERE event_id <> '';
 CREATE INDEX IF NOT EXISTS events_id ON events (id) WHERE id IS NOT NULL;
 `;
 
-/** Columns the compact format added to the first one's table. */
-const COMPACT_COLUMNS = ['id', 'meta'];
+/** Columns the compact formats added to the first one's table (ids and metadata, then data). */
+const COMPACT_COLUMNS = ['id', 'meta', 'body'];
 
 /**
  * The embedded event store: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged append
@@ -127,8 +142,8 @@ export class SqliteEventStore implements EventStore {
       "SELECT revision, position FROM events WHERE event_id = ? AND event_id <> '' AND stream_id = ?",
     );
     this.insertEvent = this.db.prepare(
-      'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, stored_at, id, meta) ' +
-        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, stored_at, id, meta, body) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.selectHead = this.db.prepare('SELECT max(position) AS position FROM events');
   }
@@ -141,7 +156,10 @@ export class SqliteEventStore implements EventStore {
     // The compact format's index is created last, with its columns: once it exists, opening writes nothing
     // (readers in other processes do not queue behind the writer for the lock).
     const complete = this.db
-      .prepare("SELECT 1 AS found FROM sqlite_schema WHERE type = 'index' AND name = 'events_id'")
+      .prepare(
+        "SELECT 1 AS found FROM sqlite_schema WHERE type = 'index' AND name = 'events_id' " +
+          "AND EXISTS (SELECT 1 FROM pragma_table_info('events') WHERE name = 'body')",
+      )
       .get();
     if (complete) return;
     this.db.exec('BEGIN IMMEDIATE');
@@ -220,16 +238,18 @@ export class SqliteEventStore implements EventStore {
       revision += 1;
       const compactId = isCompactId(event.id);
       const meta = encodeMetadata(event.metadata ?? {});
+      const body = encodeData(event.data);
       const info = this.insertEvent.run(
         streamId,
         revision,
         compactId ? '' : event.id,
         event.type,
-        JSON.stringify(event.data),
+        body ? '' : JSON.stringify(event.data),
         meta ? '' : JSON.stringify(event.metadata ?? {}),
         storedAt,
         compactId ? encodeId(event.id) : null,
         meta ?? null,
+        body ?? null,
       );
       position = BigInt(info.lastInsertRowid);
     }
@@ -472,11 +492,11 @@ function filterClause(filter: AllFilter | undefined): { clause: string; params: 
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
-  const [position, streamId, revision, eventId, type, data, metadata, storedAt, id, meta] = row;
+  const [position, streamId, revision, eventId, type, data, metadata, storedAt, id, meta, body] = row;
   return {
     id: eventId !== '' ? eventId : decodeId(id!),
     type,
-    data: JSON.parse(data) as unknown,
+    data: data !== '' ? (JSON.parse(data) as unknown) : decodeData(body!),
     metadata: metadata !== '' ? (JSON.parse(metadata) as EventMetadata) : decodeMetadata(meta!),
     streamId,
     revision,
