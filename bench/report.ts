@@ -56,6 +56,14 @@ export function evaluateTargets(runs: Record<string, Run>): TargetCheck[] {
       '≤ 500',
       (v) => v <= 500,
     );
+  // The figure that counts: what ConsumeResource really stores (its charge carries more than the usage-like event).
+  if (runs.store && num(result('store'), 'bytesPerEngineUsageEvent') !== undefined)
+    check(
+      "bytes per the engine's own usage charge in the store",
+      num(result('store'), 'bytesPerEngineUsageEvent'),
+      '≤ 500',
+      (v) => v <= 500,
+    );
   if (runs.http)
     check(
       'HTTP batch / in-process ingest, same transaction size',
