@@ -28,7 +28,7 @@ import {
   type Numbered,
 } from '../domain/documents/index.js';
 import type { ChargeCorrection, LedgerEvent, LedgerEventOf } from '../domain/ledger/ledger-events.js';
-import { evolveLedger, initialLedgerState } from '../domain/ledger/ledger-state.js';
+import { foldLedger } from '../domain/ledger/ledger-state.js';
 import type { LocalDate } from '../domain/shared/calendar.js';
 import { DomainError } from '../domain/shared/errors.js';
 import { localDate, periodById } from '../domain/shared/reporting-period.js';
@@ -292,12 +292,9 @@ export class DocumentService {
     );
     if (index < 0) throw new Error(`No bill ${billId} in ${periodId} of ${accountId}`);
     const ledgerBill = events[index]!.data as LedgerEventOf<'BillIssued'>['data'];
-    const before = events
-      .slice(0, index)
-      .reduce(
-        (state, e) => evolveLedger(state, { type: e.type, data: e.data } as LedgerEvent),
-        initialLedgerState(),
-      );
+    const before = foldLedger(
+      events.slice(0, index).map((e) => ({ type: e.type, data: e.data }) as LedgerEvent),
+    );
     const { basis, alreadyBilled } = billBasisFromLedgerState(before);
     const { account, profile } = await this.accountContext(accountId);
     const issuer = issuerDetails(account.facts.issuer);

@@ -4,7 +4,12 @@ import { paymentMethodOf, type AccountFacts } from '../domain/account/account-ev
 import type { LedgerCommand, LedgerContext } from '../domain/ledger/ledger-commands.js';
 import { decideLedger } from '../domain/ledger/ledger-decide.js';
 import type { CarriedState, LedgerEvent } from '../domain/ledger/ledger-events.js';
-import { evolveLedger, initialLedgerState, type LedgerState } from '../domain/ledger/ledger-state.js';
+import {
+  evolveLedger,
+  foldLedger,
+  initialLedgerState,
+  type LedgerState,
+} from '../domain/ledger/ledger-state.js';
 import { owedBy } from '../domain/ledger/decisions/close-account.js';
 import { ProfileRegistry } from '../domain/policies/profile-registry.js';
 import {
@@ -58,12 +63,20 @@ export class LedgerBook {
     @Inject(AccountPricingBook) private readonly pricing: AccountPricingBook,
     @Optional() @Inject(LEDGER_CACHE_EVENTS) cacheEvents: number = DEFAULT_LEDGER_CACHE_EVENTS,
   ) {
-    this.streams = new AggregateStreams(store, clock, initialLedgerState, evolveLedger, {
-      maxEvents: cacheEvents,
-      // As many states as the cache held before it was weighed (issue 18): under the events budget alone all
-      // 100 000 light states of the memory bench fit, and its engine ran out of a 1 GiB heap.
-      maxStreams: 20_000,
-    });
+    this.streams = new AggregateStreams(
+      store,
+      clock,
+      initialLedgerState,
+      evolveLedger,
+      {
+        maxEvents: cacheEvents,
+        // As many states as the cache held before it was weighed (issue 18): under the events budget alone all
+        // 100 000 light states of the memory bench fit, and its engine ran out of a 1 GiB heap.
+        maxStreams: 20_000,
+      },
+      undefined,
+      (events) => foldLedger(events),
+    );
   }
 
   /**
@@ -154,12 +167,11 @@ export class LedgerBook {
         const events = await this.store.readStream(stream);
         const limit = Date.parse(at);
         // PeriodOpened (index 0) is the carried-over state: always in.
-        return events
-          .filter((e, index) => index === 0 || countsAsOf(e, limit, basis))
-          .reduce(
-            (state, e) => evolveLedger(state, { type: e.type, data: e.data } as LedgerEvent),
-            initialLedgerState(),
-          );
+        return foldLedger(
+          events
+            .filter((e, index) => index === 0 || countsAsOf(e, limit, basis))
+            .map((e) => ({ type: e.type, data: e.data }) as LedgerEvent),
+        );
       }
       period = previousPeriod(period);
     }
