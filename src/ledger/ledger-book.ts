@@ -33,12 +33,12 @@ import { PriceCatalogProvider } from './price-catalog.provider.js';
 /**
  * LEDGER_CACHE_EVENTS: the ledger states kept in memory, as a budget of events folded into them, each state
  * counting LEDGER_CACHE_EVENTS_PER_STREAM more for its fixed part. Measured (memory bench, 2 December): ≈ 0.9
- * KiB per weighed event — a month-end state of ≈ 100 events ≈ 94 KiB, a light one of 4 ≈ 9 KiB — so the
+ * KiB per weighed event — a month-end state of ≈ 100 events ≈ 94 KiB, a light one of 3 ≈ 8.9 KiB — so the
  * default is ≈ 64 MiB at most. Provided by the app module.
  */
 export const LEDGER_CACHE_EVENTS = Symbol('LedgerCacheEvents');
 export const DEFAULT_LEDGER_CACHE_EVENTS = 75_000;
-export const LEDGER_CACHE_EVENTS_PER_STREAM = 6;
+export const LEDGER_CACHE_EVENTS_PER_STREAM = 7;
 
 /** How far in the future an effective time may be (clock skew between services). */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;

@@ -351,7 +351,7 @@ export const CONFIG_SCHEMA = {
     // ≈ 64 MiB (DEFAULT_LEDGER_CACHE_EVENTS, docs/operations.md#memory).
     default: 75_000,
     description:
-      'the ledger states kept in memory, as the events folded into them plus 6 per state (≈ 0.9 KiB each): least recently used go first',
+      'the ledger states kept in memory, as the events folded into them plus 7 per state (≈ 0.9 KiB each): least recently used go first',
   }),
   // Tamper evidence
   ANCHOR_SIGNING_KEY: variable<string>({
