@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import Big from 'big.js';
 import { periodSpendOf } from '../domain/alerts/alert-detection.js';
 import type { LedgerEvent } from '../domain/ledger/ledger-events.js';
@@ -38,13 +38,44 @@ export function foldPeriodLedger(before: PeriodLedger | undefined, recorded: Rec
  * period's ledger as of the previous event plus this one is the ledger as of this one; anything else (a
  * restart, a replay, an evicted entry) folds the period's stream up to the event again.
  */
+/**
+ * How many period ledgers the memo keeps: a budget of events folded into them, each counting
+ * `eventsPerLedger` more for its fixed part (a ledger state weighs ≈ 0.9 KiB per such event, issue 18's memory
+ * bench: ≈ 94 KiB at month end), and at most `maxLedgers` of them.
+ */
+export interface PeriodLedgersBound {
+  readonly maxEvents: number;
+  readonly maxLedgers: number;
+  readonly eventsPerLedger: number;
+}
+export const PERIOD_LEDGERS_BOUND = Symbol('PeriodLedgersBound');
+/** ≈ 18 MiB: 5 000 light ledgers, or ≈ 190 at month end (the memo only serves accounts that ask for alerts). */
+export const DEFAULT_PERIOD_LEDGERS_BOUND: PeriodLedgersBound = {
+  maxEvents: 20_000,
+  maxLedgers: 5_000,
+  eventsPerLedger: 6,
+};
+
 @Injectable()
 export class PeriodLedgers {
   private readonly memo = new Map<string, PeriodLedger>();
+  private weight = 0;
 
-  private readonly size = 5_000;
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional()
+    @Inject(PERIOD_LEDGERS_BOUND)
+    private readonly bound: PeriodLedgersBound = DEFAULT_PERIOD_LEDGERS_BOUND,
+  ) {}
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  /** What the memo holds now: ledgers, and their weight against the bound's events. */
+  use(): { ledgers: number; weight: number } {
+    return { ledgers: this.memo.size, weight: this.weight };
+  }
+
+  private weightOf(ledger: PeriodLedger): number {
+    return ledger.revision + 1 + this.bound.eventsPerLedger;
+  }
 
   async asOf(recorded: RecordedEvent): Promise<PeriodLedger> {
     const known = this.memo.get(recorded.streamId);
@@ -58,9 +89,19 @@ export class PeriodLedgers {
         .filter((e) => e.position <= recorded.position)
         .reduce<PeriodLedger | undefined>(foldPeriodLedger, undefined)!;
     }
-    this.memo.delete(recorded.streamId);
+    if (known) {
+      this.memo.delete(recorded.streamId);
+      this.weight -= this.weightOf(known);
+    }
     this.memo.set(recorded.streamId, ledger);
-    if (this.memo.size > this.size) this.memo.delete(this.memo.keys().next().value!);
+    this.weight += this.weightOf(ledger);
+    // Least recently used first, never the ledger just folded (one heavier than the budget stays alone).
+    for (const [streamId, old] of this.memo) {
+      if (this.weight <= this.bound.maxEvents && this.memo.size <= this.bound.maxLedgers) break;
+      if (streamId === recorded.streamId) continue;
+      this.memo.delete(streamId);
+      this.weight -= this.weightOf(old);
+    }
     return ledger;
   }
 }

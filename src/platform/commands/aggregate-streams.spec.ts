@@ -96,6 +96,41 @@ describe('AggregateStreams: the cache bounded by weight (events held)', () => {
     await store.close();
   });
 
+  it("counts each state's fixed part too (eventsPerStream): light states fill the budget by memory, not by events", async () => {
+    const { store, streams, reads, decide } = setUp({ maxEvents: 20, eventsPerStream: 4 });
+    for (let i = 0; i < 5; i++) await decide(`light-${i}`, 1); // 1 event + 4 each: 25 > 20
+    expect(streams.cacheUse()).toEqual({ streams: 4, weight: 20 });
+    reads.length = 0;
+    await decide('light-0', 2); // the least recent went: read again, still right
+    expect(reads).toEqual(['light-0']);
+    expect((await streams.load('light-0')).state).toEqual([1, 2]);
+    await store.close();
+  });
+
+  it('never holds more than its budget under random use, and every dropped state reloads identical to the log', async () => {
+    const bound = { maxEvents: 30, eventsPerStream: 3 };
+    const { store, streams, decide } = setUp(bound);
+    const expected = new Map<string, number[]>();
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
+    for (let i = 0; i < 300; i++) {
+      const streamId = `s-${random(12)}`;
+      const amount = random(100);
+      await decide(streamId, amount);
+      expected.set(streamId, [...(expected.get(streamId) ?? []), amount]);
+      const use = streams.cacheUse();
+      // Over the budget only with the one stream just used, heavier than the budget alone.
+      if (use.streams > 1) expect(use.weight).toBeLessThanOrEqual(bound.maxEvents);
+    }
+    for (const [streamId, amounts] of expected) {
+      expect((await streams.load(streamId)).state).toEqual(amounts);
+      expect((await store.readStream(streamId)).map((e) => (e.data as { amount: number }).amount)).toEqual(
+        amounts,
+      );
+    }
+    await store.close();
+  });
+
   it('a number bounds the entries, as before', async () => {
     const { store, streams, decide } = setUp(2);
     for (const stream of ['s-a', 's-b', 's-c']) await decide(stream, 1);

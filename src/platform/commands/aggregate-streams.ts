@@ -33,7 +33,17 @@ interface Loaded<S> {
  * folded into the cached states — what a state's size grows with (a month-end ledger state of ≈ 100
  * events weighs ≈ 20 KiB), so a few long streams and many short ones fit the same memory.
  */
-export type CacheBound = number | { readonly maxEvents: number; readonly maxStreams?: number };
+export type CacheBound =
+  | number
+  | {
+      readonly maxEvents: number;
+      readonly maxStreams?: number;
+      /**
+       * What a state weighs before any event, counted in events (its empty maps, sets and amounts): a light
+       * state of 4 events weighs ≈ 10 events' worth of memory, not 4 (issue 18, measured by the memory bench).
+       */
+      readonly eventsPerStream?: number;
+    };
 
 const SCHEMA_VERSION = 1;
 /**
@@ -225,7 +235,8 @@ export class AggregateStreams<S, E extends DomainEvent> {
   }
 
   private weightOf(loaded: Loaded<S>): number {
-    return typeof this.cacheBound === 'number' ? 1 : Math.max(1, (loaded.revision ?? -1) + 1);
+    if (typeof this.cacheBound === 'number') return 1;
+    return Math.max(1, (loaded.revision ?? -1) + 1 + (this.cacheBound.eventsPerStream ?? 0));
   }
 
   private remember(streamId: string, loaded: Loaded<S>): void {

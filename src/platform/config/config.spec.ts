@@ -27,7 +27,7 @@ describe('loadConfig', () => {
       transport: TRANSPORT_DEFAULTS,
       delivery: DELIVERY_DEFAULTS,
       rateLimit: { perMinute: 6000 },
-      ledgerCacheEvents: 500_000,
+      ledgerCacheEvents: 75_000,
     });
   });
 

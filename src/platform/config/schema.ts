@@ -348,10 +348,10 @@ export const CONFIG_SCHEMA = {
     min: 1_000,
     max: 100_000_000,
     unit: 'events',
-    // ≈ 100 MiB: well under the 384 MiB heap bound npm start sets (docs/operations.md#memory).
-    default: 500_000,
+    // ≈ 64 MiB (DEFAULT_LEDGER_CACHE_EVENTS, docs/operations.md#memory).
+    default: 75_000,
     description:
-      'the ledger states kept in memory, as the events folded into them (≈ 200 bytes each): least recently used go first',
+      'the ledger states kept in memory, as the events folded into them plus 7 per state (≈ 0.9 KiB each): least recently used go first',
   }),
   // Tamper evidence
   ANCHOR_SIGNING_KEY: variable<string>({
