@@ -1,11 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
-import {
-  accountStream,
-  alertsStream,
-  ledgerStreamParts,
-} from '../../src/platform/event-store/stream-names.js';
-import type { NewEvent } from '../../src/platform/event-store/event-store.port.js';
 import { accountStatusProjection } from '../../projections/account-status.projection.js';
 import type { Projection } from '../../projections/runner/projection.js';
 import { ProjectionRunner } from '../../projections/runner/projection-runner.js';
@@ -14,6 +7,7 @@ import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
 import { accountStatusReference } from './support/account-status-reference.js';
 import { generateHistory } from './support/history.js';
+import { appendRareEvents } from './support/rare-events.js';
 import { startPgCluster, type PgCluster } from './support/pg-cluster.js';
 
 const TABLES = [
@@ -50,61 +44,6 @@ async function build(store: SqliteEventStore, db: ReadModelDb, projection: Proje
   await runner.applyUntil((await store.headPosition())!);
   expect(runner.status.lastError).toBeUndefined();
   return runner;
-}
-
-const event = (type: string, data: unknown, at: string): NewEvent => ({
-  id: randomUUID(),
-  type,
-  data,
-  metadata: { effectiveAt: at, recordedAt: at },
-});
-
-/**
- * After the engine-made history, what it does not make: payment method and contract changes, budgets set
- * and ended, closure requested, an account deleted, an account opened twice, a charge booked in a period
- * older than the account's latest, and a charge in the ledger of an account never opened.
- */
-async function appendRareEvents(store: SqliteEventStore): Promise<void> {
-  const at = '2026-04-03T10:00:00.000Z';
-  const all = await store.readAll({ maxCount: 1_000_000 });
-  const opened = all.find((e) => e.type === 'AccountOpened')!;
-  const charge = all.find((e) => e.type === 'ResourceConsumed')!;
-  const { accountId, periodId } = ledgerStreamParts(charge.streamId)!;
-  await store.append(accountStream('acc-001'), [
-    event('PaymentMethodChanged', { accountId: 'acc-001', at, paymentMethod: 'bank-transfer' }, at),
-    event(
-      'ContractChanged',
-      {
-        accountId: 'acc-001',
-        at,
-        contract: 'individual-contract',
-        paymentScheme: 'prepaid',
-        profileId: 'vk-legal-prepaid',
-        profileVersion: 1,
-      },
-      at,
-    ),
-    event('AccountClosureRequested', { accountId: 'acc-001', at, reason: 'moving', by: 'owner' }, at),
-  ]);
-  await store.append(accountStream('acc-002'), [
-    event('AccountDeleted', { accountId: 'acc-002', at, reason: 'test', erased: [] }, at),
-  ]);
-  // Opened again: every table keeps its first row.
-  await store.append(opened.streamId, [
-    event('AccountOpened', { ...(opened.data as object), openedAt: at }, at),
-  ]);
-  const budget = { scope: 'account', amount: '100', currency: 'RUB', thresholds: [50, 100], channels: [] };
-  await store.append(alertsStream('acc-003'), [
-    event('BudgetSet', { budgetId: 'b-1', ...budget, at }, at),
-    event('BudgetSet', { budgetId: 'b-2', ...budget, at }, at),
-    event('BudgetEnded', { budgetId: 'b-1', at }, at),
-  ]);
-  // An earlier period of its account (already followed by later ones), and an account never opened.
-  await store.append(charge.streamId, [event('ResourceConsumed', charge.data, at)]);
-  await store.append(charge.streamId.replace(accountId, 'acc-ghost'), [
-    event('ResourceConsumed', { ...(charge.data as object), accountId: 'acc-ghost' }, at),
-  ]);
-  expect(periodId < '2026-03').toBe(true);
 }
 
 describe('account-status batches its writes: the same rows as one statement per change', () => {
