@@ -32,6 +32,8 @@ export const TIMELINE_PLANNER: ProjectionIdentity = {
 export function timelinePlannerProjection(profiles: ProfileRegistry): Projection {
   return {
     ...TIMELINE_PLANNER,
+    // It plans (writes rows) and acts on nothing: it reads the log with the read models.
+    sharesLogReader: true,
     async setup(db, table) {
       await db.run(`CREATE TABLE IF NOT EXISTS ${table('timeline_accounts')} (
         account_id TEXT PRIMARY KEY, time_zone TEXT NOT NULL, profile_id TEXT NOT NULL, profile_version INTEGER NOT NULL)`);
