@@ -11,12 +11,16 @@ export function eventBusFeedProjection(publish: (event: StoredEventPublished) =>
   // The runner applies a batch again after a rollback (say, up to a failing reaction); reactions already
   // delivered by this process are not delivered twice. Across a crash they are (at least once).
   let delivered: bigint | undefined;
+  // The runner sets up before each start: each start is a new run, which may follow a gap (StoredEventPublished).
+  let run = 0;
   return {
     ...EVENT_BUS_FEED,
-    async setup() {},
+    async setup() {
+      run += 1;
+    },
     async apply(_db, recorded) {
       if (delivered !== undefined && recorded.position <= delivered) return;
-      const published = new StoredEventPublished(recorded);
+      const published = new StoredEventPublished(recorded, run);
       publish(published);
       // One event at a time: handlers see the log in order, and a failing reaction stops the feed at it.
       await published.settled();

@@ -12,7 +12,16 @@ import type { RecordedEvent } from '../../src/platform/event-store/event-store.p
 export class StoredEventPublished implements IEvent {
   private readonly reactions: Promise<unknown>[] = [];
 
-  constructor(readonly event: RecordedEvent) {}
+  constructor(
+    readonly event: RecordedEvent,
+    /**
+     * Which run of the feed delivered it (the feed counts its starts in this process). Within one run the feed
+     * delivers every event of the log after its checkpoint, in order, without a gap, so a handler may rely
+     * on what earlier events of the same run told it; a new run (a restart, a lease taken back after
+     * another instance fed meanwhile) may follow a gap. Undefined: not from the feed.
+     */
+    readonly feedRun?: number,
+  ) {}
 
   /** Hands in a reaction's work; the feed waits for it (and stops at the event if it fails). */
   track<T>(work: Promise<T>): Promise<T> {

@@ -3,11 +3,12 @@ import type { LedgerEvent } from '../../src/domain/ledger/ledger-events.js';
 import type { ProfileRegistry } from '../../src/domain/policies/profile-registry.js';
 import type { Projection, ProjectionIdentity } from '../runner/projection.js';
 import { withBatch, type BatchWrites, type ReadModelDb } from '../runner/read-model-db.js';
-import { HeldRows, perTable, RowWriter } from '../support/row-writes.js';
+import { perTable, RowWriter } from '../support/row-writes.js';
 import {
   closeDeadlineId,
   closureDeadlinesFor,
   deadlinesFor,
+  PLANNING_LEDGER_EVENTS,
   retentionDeadlineFor,
   type Deadline,
 } from '../../src/domain/timelines/deadline-plan.js';
@@ -26,7 +27,19 @@ export const TIMELINE_PLANNER: ProjectionIdentity = {
   // v2: tables prefixed, so they cannot collide with read models when both share one PostgreSQL database.
   // v3: each deadline's kind (src/domain/timelines/deadline-kinds.ts) in its own column; re-planned from the log.
   version: 3,
-  filter: { streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX] },
+  // Only the events it acts on (issue 18): the store leaves out the rest — most of the log, every charge —
+  // instead of decoding it for an apply that would return at once. Same rows: those events plan nothing.
+  filter: {
+    streamPrefixes: [ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX],
+    eventTypes: [
+      'AccountOpened',
+      'ContractChanged',
+      'AccountDeleted',
+      'AccountClosureRequested',
+      'ClosedAccountDeletionDeferred',
+      ...PLANNING_LEDGER_EVENTS,
+    ],
+  },
 };
 
 export function timelinePlannerProjection(profiles: ProfileRegistry): Projection {
@@ -55,11 +68,9 @@ export function timelinePlannerProjection(profiles: ProfileRegistry): Projection
           if (event.type === 'AccountOpened' || event.type === 'ContractChanged') {
             const d = event.data;
             const timeZone = event.type === 'AccountOpened' ? event.data.timeZone : undefined;
-            // ON CONFLICT … DO UPDATE SET profile: a known account keeps its time zone.
-            const known = await batch.account(d.accountId);
-            batch.putAccount({
+            batch.profileSet({
               account_id: d.accountId,
-              time_zone: known?.time_zone ?? timeZone ?? '',
+              time_zone: timeZone ?? '',
               profile_id: d.profileId,
               profile_version: d.profileVersion,
             });
@@ -75,6 +86,8 @@ export function timelinePlannerProjection(profiles: ProfileRegistry): Projection
             return plan(closureDeadlinesFor(event));
           const ledger = ledgerStreamParts(recorded.streamId);
           if (!ledger) return;
+          // Most ledger events (every charge) plan nothing: no read of the account's row for them.
+          if (!PLANNING_LEDGER_EVENTS.has(recorded.type as LedgerEvent['type'])) return;
           const { accountId, periodId } = ledger;
           const account = await batch.account(accountId);
           if (!account) throw new Error(`No AccountOpened seen for ${accountId} before its ledger`);
@@ -106,6 +119,8 @@ interface AccountRow {
 }
 
 const ACCOUNT_COLUMNS = ['account_id', 'time_zone', 'profile_id', 'profile_version'] as const;
+
+const profileOf = (row: AccountRow) => ({ profile_id: row.profile_id, profile_version: row.profile_version });
 const DEADLINE_COLUMNS = [
   'id',
   'account_id',
@@ -146,22 +161,44 @@ const statements = perTable((table) => ({
  * truth for the accounts and the deadlines planned in it.
  */
 class PlannerBatch implements BatchWrites {
-  private readonly accounts: HeldRows<AccountRow>;
+  /** Rows read in this batch (null: not in the table), with this batch's changes. */
+  private readonly accounts = new Map<string, AccountRow | null>();
+  /** Profile changes of accounts this batch has not read: the table's row (if any) keeps its time zone. */
+  private readonly profileChanges = new Map<string, AccountRow>();
+  private readonly changed = new Set<string>();
   private readonly planned = new Map<string, DeadlineRow>();
 
   constructor(
     private readonly db: ReadModelDb,
     private readonly sql: ReturnType<typeof statements>,
-  ) {
-    this.accounts = new HeldRows(sql.accounts, (row) => ACCOUNT_COLUMNS.map((c) => row[c]));
+  ) {}
+
+  /** Read once per batch, and only for an event that may plan (the command path reads nothing for a charge). */
+  async account(accountId: string): Promise<AccountRow | undefined> {
+    let row = this.accounts.get(accountId);
+    if (row === undefined) {
+      const stored = (await this.db.get<AccountRow>(this.sql.account, [accountId])) ?? null;
+      const change = this.profileChanges.get(accountId);
+      row = change && stored ? { ...stored, ...profileOf(change) } : (change ?? stored);
+      this.accounts.set(accountId, row);
+    }
+    return row ?? undefined;
   }
 
-  account(accountId: string): Promise<AccountRow | undefined> {
-    return this.accounts.get(accountId, () => this.db.get<AccountRow>(this.sql.account, [accountId]));
-  }
-
-  putAccount(row: AccountRow): void {
-    this.accounts.put(row.account_id, row);
+  /**
+   * INSERT … ON CONFLICT DO UPDATE SET profile, without reading the row: an account already known keeps its
+   * time zone (the flush's upsert keeps the table's).
+   */
+  profileSet(row: AccountRow): void {
+    const id = row.account_id;
+    const known = this.accounts.get(id);
+    if (known) this.accounts.set(id, { ...known, ...profileOf(row) });
+    else if (known === null) this.accounts.set(id, row);
+    else {
+      const pending = this.profileChanges.get(id);
+      this.profileChanges.set(id, pending ? { ...pending, ...profileOf(row) } : row);
+    }
+    this.changed.add(id);
   }
 
   /** INSERT … ON CONFLICT DO NOTHING: the first plan of a deadline stays. */
@@ -189,7 +226,13 @@ class PlannerBatch implements BatchWrites {
   }
 
   async flush(db: ReadModelDb): Promise<void> {
-    await this.accounts.flush(db);
+    await this.sql.accounts.write(
+      db,
+      [...this.changed].map((id) => {
+        const row = this.accounts.get(id) ?? this.profileChanges.get(id)!;
+        return ACCOUNT_COLUMNS.map((c) => row[c]);
+      }),
+    );
     await this.sql.deadlines.write(
       db,
       [...this.planned.values()].map((row) => DEADLINE_COLUMNS.map((c) => row[c])),

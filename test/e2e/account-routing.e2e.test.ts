@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPgCluster, type PgCluster } from '../projections/support/pg-cluster.js';
-import { startService, type Service } from '../support/service-process.js';
+import { callService, startService, waitUntil, type Service } from '../support/service-process.js';
 import { individual, usage } from '../support/requests.js';
 import Big from 'big.js';
 import { KEYS } from '../support/api.js';
@@ -17,26 +17,10 @@ const withAuditor = `test-service:service:${hashApiKey(KEYS.service)},test-audit
  * the instance's cached state is stale, the append's expected revision catches it, and the decision is
  * made again on the fresh stream. Two real service processes on one log and one PostgreSQL.
  */
-async function call(service: Service, method: string, path: string, body?: unknown, key = KEYS.service) {
-  const response = await fetch(service.baseUrl + path, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  return { status: response.status, body: text.startsWith('{') ? JSON.parse(text) : text };
-}
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const call = callService;
+const until = (check: () => Promise<boolean>, what: string, timeoutMs = 60_000) =>
+  waitUntil(check, what, timeoutMs);
 
 describe('commands for one account reaching two instances at once', () => {
   let dir: string;

@@ -195,6 +195,7 @@ describe('GET /metrics of the running service', () => {
       'document-issuer',
       'event-bus',
       'document-delivery',
+      'refund-payouts',
     ]) {
       for (const family of ['projection_lag_seconds', 'projection_lag_positions', 'projection_failed'])
         expect(after).toMatch(new RegExp(`^${family}\\{projection="${name}"\\} \\d`, 'm'));

@@ -171,6 +171,7 @@ describe('GET /ready with a runtime that runs no projections', () => {
       ['event-bus', 'failed'],
       ['auto-top-ups', 'never-run'],
       ['document-delivery', 'never-run'],
+      ['refund-payouts', 'never-run'],
     ]);
   });
 

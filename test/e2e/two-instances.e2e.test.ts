@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPgCluster, type PgCluster } from '../projections/support/pg-cluster.js';
-import { startService, type Service } from '../support/service-process.js';
+import { callService, startService, waitUntil, type Service } from '../support/service-process.js';
 import { individual, legalPostpaid, usage } from '../support/requests.js';
 import { KEYS } from '../support/api.js';
 import { hashApiKey } from '../../src/platform/http/auth/api-keys.js';
@@ -19,26 +19,12 @@ interface Report {
   state: string;
 }
 
-async function call(service: Service, method: string, path: string, body?: unknown, role = KEYS.service) {
-  const response = await fetch(service.baseUrl + path, {
-    method,
-    headers: { authorization: `Bearer ${role}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  return { status: response.status, text, body: text.startsWith('{') ? JSON.parse(text) : undefined };
-}
-
 const reports = async (service: Service): Promise<Report[]> =>
   (await call(service, 'GET', '/v1/ops/projections', undefined, KEYS.ops)).body.projections;
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const call = callService;
+const until = (check: () => Promise<boolean>, what: string, timeoutMs = 20_000) =>
+  waitUntil(check, what, timeoutMs);
 
 const caughtUpUnder = (holder: string) => async (service: Service) =>
   (await reports(service)).every((r) => r.holder === holder && r.lagPositions === 0 && r.state !== 'failed');
@@ -87,11 +73,12 @@ describe('two instances of the service sharing PostgreSQL and one event log', ()
         'worker:event-bus',
         'worker:auto-top-ups',
         'worker:document-delivery',
+        'worker:refund-payouts',
         'projection:costs',
       ]),
     );
-    // Seven projections (the cost query's `costs` since issue 15) and five workers.
-    expect(names).toHaveLength(12);
+    // Seven projections (the cost query's `costs` since issue 15) and six workers (refund payouts too).
+    expect(names).toHaveLength(13);
     // Instance b has fed its event bus nothing: instance a holds the feed.
     expect((await call(b, 'GET', '/metrics', undefined, KEYS.ops)).text).not.toContain(
       'billing_events_total{type="FundsDeposited"}',

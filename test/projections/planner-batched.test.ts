@@ -106,6 +106,19 @@ describe('the deadline planner batches its writes: the same rows as one statemen
     120_000,
   );
 
+  it('a batch starting at a contract change reads the account once, with the time zone the table keeps', async () => {
+    const planner = timelinePlannerProjection(profiles);
+    const events = await store.readAll({ maxCount: 1_000_000, filter: planner.filter });
+    const changed = events.findLast((e) => e.type === 'ContractChanged')!;
+    const db = track(new SqliteReadModelDb(':memory:'));
+    const runner = new ProjectionRunner(store, db, planner, { batchSize: 5000 });
+    await runner.prepare();
+    await runner.applyUntil(changed.position - 1n);
+    // One batch from the change on: the period opened after it plans in the account's time zone.
+    await expect(runner.applyUntil((await store.headPosition())!)).rejects.toThrow(/acc-ghost/);
+    expect(await dump(db, runner.table)).toEqual(expected);
+  });
+
   it('outside a transaction (each event written at once) the tables equal the reference', async () => {
     const db = track(new SqliteReadModelDb(':memory:'));
     const table = (name: string) => `${name}_fold`;

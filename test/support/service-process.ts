@@ -49,3 +49,33 @@ export async function startService(dataDir: string, env: Record<string, string> 
   const baseUrl = await listening;
   return { child, baseUrl, port: Number(new URL(baseUrl).port), logs, stderr: () => stderr, exited };
 }
+
+/** One HTTP request to a running service with an API key: its status, raw text and JSON body (when JSON). */
+export async function callService(
+  service: Service,
+  method: string,
+  path: string,
+  body?: unknown,
+  key: string = KEYS.service,
+): Promise<{ status: number; text: string; body: any }> {
+  const response = await fetch(service.baseUrl + path, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  return { status: response.status, text, body: text.startsWith('{') ? JSON.parse(text) : undefined };
+}
+
+/** Polls `check` every 50 ms until it holds; fails naming `what` after `timeoutMs`. */
+export async function waitUntil(
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -4,11 +4,14 @@ import { detectAlerts, watchesNothing } from '../../domain/alerts/alert-detectio
 import { alertIdOf } from '../../domain/alerts/alert-events.js';
 import { CommandRejectedError } from '../../platform/commands/command-outcome.js';
 import type { RecordedEvent } from '../../platform/event-store/event-store.port.js';
-import { ledgerStreamParts } from '../../platform/event-store/stream-names.js';
+import { accountIdOfAlertsStream, ledgerStreamParts } from '../../platform/event-store/stream-names.js';
 import { StoredEventPublished } from '../../../projections/workers/stored-event-published.js';
 import { AlertBook } from '../alert-book.js';
 import { PeriodLedgers } from '../period-ledger.js';
 import { RaiseAlert, RearmAlert } from './raise-alert.command.js';
+
+/** Accounts remembered as asking for no alert (a few MiB at most); beyond, the memory starts again. */
+const MAX_QUIET_ACCOUNTS = 200_000;
 
 /** What the reactor did about one command: stored it, or the decider said it was seen (a replay). */
 export interface ReactorOutcome {
@@ -33,25 +36,56 @@ export class AlertReactor implements IEventHandler<StoredEventPublished> {
     @Inject(PeriodLedgers) private readonly ledgers: PeriodLedgers,
   ) {}
 
+  /**
+   * Accounts found asking for no alert during the feed's run `quietRun`. The run delivers the whole log in
+   * order, so until an event of an account's alerts stream is fed (whichever instance stored it) the account
+   * still asks for none: its charges are skipped without reading its alerts stream (issue 18 — that read was
+   * most of the reactor's cost per charge). A new run may follow a gap, so it starts with none known.
+   */
+  private quietRun: number | undefined;
+  private readonly quiet = new Set<string>();
+
   handle(published: StoredEventPublished): void {
-    if (!ledgerStreamParts(published.event.streamId)) return;
+    const { event, feedRun } = published;
+    if (feedRun === undefined || feedRun !== this.quietRun) {
+      this.quiet.clear();
+      this.quietRun = feedRun;
+    }
+    const alertsOf = accountIdOfAlertsStream(event.streamId);
+    if (alertsOf !== undefined) {
+      this.quiet.delete(alertsOf);
+      return;
+    }
+    const parts = ledgerStreamParts(event.streamId);
+    if (!parts || this.quiet.has(parts.accountId)) return;
+    const foundQuiet = () => {
+      if (feedRun === undefined || this.quietRun !== feedRun) return;
+      if (this.quiet.size >= MAX_QUIET_ACCOUNTS) this.quiet.clear();
+      this.quiet.add(parts.accountId);
+    };
     // Tracked: the feed's checkpoint moves past the event only once its commands are decided.
     void published
-      .track(this.react(published.event))
+      .track(this.react(event, foundQuiet))
       .catch((error: unknown) =>
         new Logger('AlertReactor').warn(`${published.event.id}: ${(error as Error)?.message ?? error}`),
       );
   }
 
-  /** Checks the thresholds as of one ledger event and sends the commands; returns what each did. */
-  async react(recorded: RecordedEvent): Promise<ReactorOutcome[]> {
+  /**
+   * Checks the thresholds as of one ledger event and sends the commands; returns what each did.
+   * `foundQuiet` is told when the account asks for no alert now.
+   */
+  async react(recorded: RecordedEvent, foundQuiet?: () => void): Promise<ReactorOutcome[]> {
     const parts = ledgerStreamParts(recorded.streamId);
     if (!parts) return [];
     const state = await this.alerts.current(parts.accountId);
     // Most accounts ask for no alert: folding their ledger on every charge cost the command path ~15 %
     // (issue 18). Skipped events break the fold's chain, so a budget set later folds the period from the
     // log again at the next event (PeriodLedgers.asOf).
-    if (watchesNothing(state)) return [];
+    if (watchesNothing(state)) {
+      foundQuiet?.();
+      return [];
+    }
     const ledger = await this.ledgers.asOf(recorded);
     if (ledger.state.phase === 'not-opened') return [];
     const found = detectAlerts(

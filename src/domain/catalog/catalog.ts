@@ -273,6 +273,8 @@ export class PriceCatalog {
   /** Versions in ascending effectiveFrom order. */
   readonly versions: readonly CatalogVersion[];
   private readonly effectiveNanos: readonly bigint[];
+  /** Per version (same order), its entries by SKU id in the version's order: rating looks one SKU up per record. */
+  private readonly entriesBySku: ReadonlyArray<ReadonlyMap<string, readonly Sku[]>>;
 
   private constructor(versions: CatalogVersion[]) {
     const ordered = versions
@@ -280,6 +282,28 @@ export class PriceCatalog {
       .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
     this.versions = Object.freeze(ordered.map(({ version }) => deepFreeze(version)));
     this.effectiveNanos = Object.freeze(ordered.map(({ at }) => at));
+    this.entriesBySku = this.versions.map((version) => {
+      const bySku = new Map<string, Sku[]>();
+      for (const entry of version.skus) {
+        const entries = bySku.get(entry.sku);
+        if (entries) entries.push(entry);
+        else bySku.set(entry.sku, [entry]);
+      }
+      return bySku;
+    });
+  }
+
+  /**
+   * The version in force at an instant already parsed (instantNanos) and, when one is, the version's entries
+   * of `skuId` in every currency (empty when it lists none): what versionAt and skuEntries answer, with the
+   * instant parsed once and the SKU found by its id rather than by a scan of the version.
+   */
+  inForceAt(at: bigint, skuId: string): { version: CatalogVersion; entries: readonly Sku[] } | undefined {
+    for (let index = this.effectiveNanos.length - 1; index >= 0; index -= 1) {
+      if (this.effectiveNanos[index]! <= at)
+        return { version: this.versions[index]!, entries: this.entriesBySku[index]!.get(skuId) ?? [] };
+    }
+    return undefined;
   }
 
   /** Validates and copies the data; throws CatalogValidationError listing every issue. */

@@ -90,7 +90,8 @@ export function rateUsage(request: RateUsageRequest): RatingResult {
   if (quantityProblem) return quantityProblem;
   const usedProblem = checkQuantity(request.usedThisPeriodBefore, 'usedThisPeriodBefore');
   if (usedProblem) return usedProblem;
-  if (instantNanos(usageAt) === undefined) {
+  const at = instantNanos(usageAt);
+  if (at === undefined) {
     return reject(
       'INVALID_USAGE_TIME',
       'usageAt',
@@ -98,15 +99,16 @@ export function rateUsage(request: RateUsageRequest): RatingResult {
     );
   }
 
-  const version = catalog.versionAt(usageAt);
-  if (version === undefined) {
+  // The instant parsed once, the SKU's entries by id (issue 18: rating runs on every usage record).
+  const inForce = catalog.inForceAt(at, skuId);
+  if (inForce === undefined) {
     return reject(
       'UNKNOWN_SKU',
       'usageAt',
       `no catalog version is in force at usageAt ${usageAt}: no SKU is priced then`,
     );
   }
-  const entries = version.skus.filter((entry) => entry.sku === skuId);
+  const { version, entries } = inForce;
   if (entries.length === 0) {
     return reject(
       'UNKNOWN_SKU',

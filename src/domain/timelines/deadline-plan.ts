@@ -45,6 +45,24 @@ export interface AccountTimelineContext {
 }
 
 /**
+ * The ledger events that may set a deadline; every other one sets none (deadlinesFor answers [] at once). The
+ * planner reads the account's time zone and profile only for these: most of the log is ResourceConsumed,
+ * which plans nothing (issue 18, the command path).
+ */
+export const PLANNING_LEDGER_EVENTS: ReadonlySet<LedgerEvent['type']> = new Set<LedgerEvent['type']>([
+  'PeriodOpened',
+  'GrantIssued',
+  'PaymentRequired',
+  'BillIssued',
+  'AccountSuspended',
+  'PenaltyAccrued',
+  'AccountFrozen',
+  'AutoTopUpFailed',
+  'AccountBlocked',
+  'PeriodClosed',
+]);
+
+/**
  * The deadlines an event sets (domain-rules §5–§7, §10): a pure function of the event, its effective time
  * and the account's profile, so replaying the log plans exactly the same timers.
  */
@@ -55,6 +73,8 @@ export function deadlinesFor(
   /** When the event took effect (its metadata's effective time): notices already past then are not sent. */
   knownAt?: string,
 ): Deadline[] {
+  // The one list of planning events: a case below whose type is missing from it plans nothing.
+  if (!PLANNING_LEDGER_EVENTS.has(event.type)) return [];
   const { accountId, timeZone, profile } = account;
   const deadline = (
     key: string,

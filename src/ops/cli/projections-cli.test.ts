@@ -56,6 +56,7 @@ describe('npm run projections', () => {
       ['event-bus', 'worker'],
       ['auto-top-ups', 'worker'],
       ['document-delivery', 'worker'],
+      ['refund-payouts', 'worker'],
     ]);
     expect(reports[0]).toMatchObject({
       name: 'account-balances',

@@ -17,6 +17,7 @@ import { DOCUMENT_ISSUER } from '../../../projections/workers/document-issuer.pr
 import { EVENT_BUS_FEED } from '../../../projections/workers/event-bus-feed.projection.js';
 import { AUTO_TOP_UP_REQUESTER } from '../../../projections/workers/auto-top-up.projection.js';
 import { DOCUMENT_DELIVERY } from '../../../projections/workers/document-delivery.projection.js';
+import { REFUND_PAYER } from '../../../projections/workers/refund-payout.projection.js';
 
 /**
  * What an instance is for (SERVICE_ROLE). `commands`: it takes commands and runs no projection, and its
@@ -187,5 +188,7 @@ export function workerSources(
       db: dbFor(workers.databases['document-delivery']),
       ...(workers.notes?.['document-delivery'] ? { notes: workers.notes['document-delivery'] } : {}),
     },
+    // The refund worker runs in every service like the others: ops see its progress, failures and holder too.
+    { identity: REFUND_PAYER, db: dbFor(workers.databases['refund-payouts']) },
   ];
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EventMetadata, NewEvent, RecordedEvent } from './event-store.port.js';
 
 /** The first event of every stream chains to this. */
@@ -24,9 +24,12 @@ function hashOf(
   event: Pick<NewEvent, 'id' | 'type' | 'data'>,
   metadataWithoutHash: EventMetadata,
 ): string {
-  return createHash('sha256')
-    .update(JSON.stringify([streamId, revision, event.id, event.type, event.data, metadataWithoutHash]))
-    .digest('hex');
+  // One-shot hash (no Hash object per event): the same SHA-256 of the same UTF-8 text.
+  return hash(
+    'sha256',
+    JSON.stringify([streamId, revision, event.id, event.type, event.data, metadataWithoutHash]),
+    'hex',
+  );
 }
 
 /** Adds prevHash/hash to events about to be appended after `previousHash` at `firstRevision`. */

@@ -4,6 +4,7 @@ import type { SqliteEventStore } from '../../../src/platform/event-store/sqlite/
 import {
   accountStream,
   alertsStream,
+  ledgerStream,
   ledgerStreamParts,
 } from '../../../src/platform/event-store/stream-names.js';
 
@@ -17,8 +18,8 @@ const event = (type: string, data: unknown, at: string): NewEvent => ({
 /**
  * After the engine-made history, what it does not make: payment method and contract changes, budgets set
  * and ended, closure requested, an account deleted, an account opened twice, a charge booked in a period
- * older than the account's latest, and — last — a charge in the ledger of an account never opened (the planner refuses it: a poison
- * event).
+ * older than the account's latest, and — last — a charge and a period opened in the ledger of an account never opened (the planner
+ * refuses the latter: a poison event).
  */
 export async function appendRareEvents(store: SqliteEventStore): Promise<void> {
   const at = '2026-04-03T10:00:00.000Z';
@@ -42,6 +43,22 @@ export async function appendRareEvents(store: SqliteEventStore): Promise<void> {
     ),
     event('AccountClosureRequested', { accountId: 'acc-001', at, reason: 'moving', by: 'owner' }, at),
   ]);
+  // A period opened after the contract change, in the same batch: planned in the account's own time zone.
+  const lastOpened = all.filter((e) => e.type === 'PeriodOpened' && e.streamId.includes('acc-001@')).at(-1)!;
+  const data = lastOpened.data as { periodId: string; startsAt: string; endsAt: string; lastDay: string };
+  await store.append(ledgerStream('acc-001', '2026-09'), [
+    event(
+      'PeriodOpened',
+      {
+        ...data,
+        periodId: '2026-09',
+        startsAt: '2026-09-01T00:00:00.000Z',
+        endsAt: '2026-10-01T00:00:00.000Z',
+        lastDay: '2026-09-30',
+      },
+      at,
+    ),
+  ]);
   await store.append(accountStream('acc-002'), [
     event(
       'AccountDeleted',
@@ -57,7 +74,7 @@ export async function appendRareEvents(store: SqliteEventStore): Promise<void> {
   ]);
   // Opened again: every table keeps its first row.
   await store.append(opened.streamId, [
-    event('AccountOpened', { ...(opened.data as object), openedAt: at }, at),
+    event('AccountOpened', { ...(opened.data as object), openedAt: at, timeZone: 'Asia/Almaty' }, at),
   ]);
   const budget = { scope: 'account', amount: '100', currency: 'RUB', thresholds: [50, 100], channels: [] };
   await store.append(alertsStream('acc-003'), [
@@ -67,8 +84,10 @@ export async function appendRareEvents(store: SqliteEventStore): Promise<void> {
   ]);
   // An earlier period of its account (already followed by later ones), and an account never opened.
   await store.append(charge.streamId, [event('ResourceConsumed', charge.data, at)]);
+  const periodOpened = all.find((e) => e.type === 'PeriodOpened')!;
   await store.append(charge.streamId.replace(accountId, 'acc-ghost'), [
     event('ResourceConsumed', { ...(charge.data as object), accountId: 'acc-ghost' }, at),
+    event('PeriodOpened', { ...(periodOpened.data as object), accountId: 'acc-ghost' }, at),
   ]);
   if (!(periodId < '2026-03')) throw new Error(`expected a charge of an early period, got ${periodId}`);
 }

@@ -1,6 +1,6 @@
 /**
- * The deadline planner as it was before its writes were batched (a read of the account per ledger event,
- * an INSERT per deadline), kept verbatim as the reference the batched planner must equal
+ * The deadline planner as it was before its writes were batched (a read of the account per planning ledger
+ * event, an INSERT per deadline), kept verbatim as the reference the batched planner must equal
  * (planner-batched.test.ts).
  */
 import type { AccountEvent } from '../../../src/domain/account/account-events.js';
@@ -12,6 +12,7 @@ import {
   closeDeadlineId,
   closureDeadlinesFor,
   deadlinesFor,
+  PLANNING_LEDGER_EVENTS,
   retentionDeadlineFor,
   type Deadline,
 } from '../../../src/domain/timelines/deadline-plan.js';
@@ -66,6 +67,8 @@ export function timelinePlannerReference(profiles: ProfileRegistry): Projection 
         return plan(closureDeadlinesFor(event));
       const ledger = ledgerStreamParts(recorded.streamId);
       if (!ledger) return;
+      // Most ledger events (every charge) plan nothing: no read of the account's row for them.
+      if (!PLANNING_LEDGER_EVENTS.has(recorded.type as LedgerEvent['type'])) return;
       const { accountId, periodId } = ledger;
       const account = await db.get<{ time_zone: string; profile_id: string; profile_version: number }>(
         `SELECT time_zone, profile_id, profile_version FROM ${table('timeline_accounts')} WHERE account_id = $1`,
