@@ -6,6 +6,21 @@ import type { Projection } from './runner/projection.js';
 import type { ReadModelDb } from './runner/read-model-db.js';
 import { addDecimals } from './support/decimal-sum.js';
 
+export interface SpendRow {
+  account_id: string;
+  period_id: string;
+  project: string;
+  amount: string;
+}
+
+export const SPEND_COLUMNS = ['account_id', 'period_id', 'project', 'amount'] as const;
+
+/** The spend rows of one batch (see HeldRows): read once per account, period and project, written once. */
+export interface SpendRows {
+  get(key: Omit<SpendRow, 'amount'>): Promise<SpendRow | undefined>;
+  put(row: SpendRow): void;
+}
+
 /**
  * Budgets and the period's spend by project (issue 15), kept by the account-status projection beside
  * `account_summary`: `account_budgets` (the active and ended budgets of each account), and
@@ -14,7 +29,12 @@ import { addDecimals } from './support/decimal-sum.js';
  * measure and the summary's forecast extrapolates).
  */
 export const accountBudgetsTable: Pick<Projection, 'setup'> & {
-  apply(db: ReadModelDb, recorded: RecordedEvent, table: (name: string) => string): Promise<void>;
+  apply(
+    db: ReadModelDb,
+    spend: SpendRows,
+    recorded: RecordedEvent,
+    table: (name: string) => string,
+  ): Promise<void>;
 } = {
   async setup(db, table) {
     await db.run(`CREATE TABLE IF NOT EXISTS ${table('account_budgets')} (
@@ -26,25 +46,19 @@ export const accountBudgetsTable: Pick<Projection, 'setup'> & {
       PRIMARY KEY (account_id, period_id, project))`);
   },
 
-  async apply(db, recorded, table) {
+  async apply(db, spend, recorded, table) {
     const spent = periodSpendOf(recorded);
     if (spent) {
       const ledger = ledgerStreamParts(recorded.streamId);
       if (!ledger) return;
-      const { project } = spent;
-      const row = await db.get<{ amount: string }>(
-        `SELECT amount FROM ${table('account_period_spend')} WHERE account_id = $1 AND period_id = $2 AND project = $3`,
-        [ledger.accountId, ledger.periodId, project],
-      );
-      await db.run(
-        `INSERT INTO ${table('account_period_spend')} (account_id, period_id, project, amount) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (account_id, period_id, project) DO UPDATE SET amount = excluded.amount`,
-        [ledger.accountId, ledger.periodId, project, addDecimals(row?.amount, spent.amount)],
-      );
+      const key = { account_id: ledger.accountId, period_id: ledger.periodId, project: spent.project };
+      const row = await spend.get(key);
+      spend.put({ ...key, amount: addDecimals(row?.amount, spent.amount) });
       return;
     }
     const accountId = accountIdOfAlertsStream(recorded.streamId);
     if (!accountId) return;
+    // Budgets change rarely (a few events per account): written as they come, not held by the batch.
     const event = { type: recorded.type, data: recorded.data } as AlertEvent;
     if (event.type === 'BudgetSet') {
       const b = event.data;

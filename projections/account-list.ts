@@ -10,6 +10,46 @@ export const canonicalInstant = (value: string): string => {
   return Number.isNaN(ms) ? value : new Date(ms).toISOString();
 };
 
+export interface ListRow {
+  account_id: string;
+  status: string;
+  status_since: string;
+  profile_id: string;
+  region: string;
+  payer_type: string;
+  currency: string;
+  balance: string;
+  debt: string;
+  has_debt: number;
+  opened_at: string;
+}
+
+export const LIST_COLUMNS = [
+  'account_id',
+  'status',
+  'status_since',
+  'profile_id',
+  'region',
+  'payer_type',
+  'currency',
+  'balance',
+  'debt',
+  'has_debt',
+  'opened_at',
+] as const;
+
+/** The list rows of one batch (see HeldRows): read once per account, written once. */
+export interface ListRows {
+  get(accountId: string): Promise<ListRow | undefined>;
+  put(row: ListRow): void;
+}
+
+/** Like the UPDATE it stands for: nothing when the account has no row. */
+async function update(rows: ListRows, accountId: string, changes: Partial<ListRow>): Promise<void> {
+  const row = await rows.get(accountId);
+  if (row) rows.put({ ...row, ...changes });
+}
+
 /**
  * The account list (GET /v1/accounts), kept by the account-status projection in its `account_list` table:
  * one row per opened account with what a person filtering accounts needs — status and since when, profile,
@@ -31,37 +71,40 @@ export const accountListTable = {
     );
   },
 
-  async opened(db: ReadModelDb, table: Table, d: AccountFacts): Promise<void> {
+  async opened(rows: ListRows, d: AccountFacts): Promise<void> {
+    // ON CONFLICT DO NOTHING: an account opened twice keeps its first row.
+    if (await rows.get(d.accountId)) return;
     const openedAt = canonicalInstant(d.openedAt);
-    await db.run(
-      `INSERT INTO ${table('account_list')} (account_id, status, status_since, profile_id, region, payer_type,
-         currency, balance, debt, has_debt, opened_at)
-       VALUES ($1, 'active', $2, $3, $4, $5, $6, '0', '0', 0, $2) ON CONFLICT (account_id) DO NOTHING`,
-      [d.accountId, openedAt, d.profileId, d.region, d.payerType, d.currency],
-    );
+    rows.put({
+      account_id: d.accountId,
+      status: 'active',
+      status_since: openedAt,
+      profile_id: d.profileId,
+      region: d.region,
+      payer_type: d.payerType,
+      currency: d.currency,
+      balance: '0',
+      debt: '0',
+      has_debt: 0,
+      opened_at: openedAt,
+    });
   },
 
-  async profileChanged(db: ReadModelDb, table: Table, accountId: string, profileId: string) {
-    await db.run(`UPDATE ${table('account_list')} SET profile_id = $2 WHERE account_id = $1`, [
-      accountId,
-      profileId,
-    ]);
+  profileChanged(rows: ListRows, accountId: string, profileId: string) {
+    return update(rows, accountId, { profile_id: profileId });
   },
 
-  async statusChanged(db: ReadModelDb, table: Table, accountId: string, status: string, since: string) {
-    await db.run(`UPDATE ${table('account_list')} SET status = $2, status_since = $3 WHERE account_id = $1`, [
-      accountId,
-      status,
-      canonicalInstant(since),
-    ]);
+  statusChanged(rows: ListRows, accountId: string, status: string, since: string) {
+    return update(rows, accountId, { status, status_since: canonicalInstant(since) });
   },
 
-  async balanceChanged(db: ReadModelDb, table: Table, accountId: string, balance: string) {
+  balanceChanged(rows: ListRows, accountId: string, balance: string) {
     const value = new Decimal(balance);
     const debt = value.lt('0') ? value.neg() : new Decimal('0');
-    await db.run(
-      `UPDATE ${table('account_list')} SET balance = $2, debt = $3, has_debt = $4 WHERE account_id = $1`,
-      [accountId, value.toFixed(), debt.toFixed(), debt.gt('0') ? 1 : 0],
-    );
+    return update(rows, accountId, {
+      balance: value.toFixed(),
+      debt: debt.toFixed(),
+      has_debt: debt.gt('0') ? 1 : 0,
+    });
   },
 };

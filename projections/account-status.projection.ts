@@ -1,10 +1,17 @@
 import { refundsTable } from './refunds.projection.js';
 import type { AccountEvent } from '../src/domain/account/account-events.js';
 import type { LedgerEvent } from '../src/domain/ledger/ledger-events.js';
-import { accountBudgetsTable } from './account-budgets.js';
-import { accountListTable } from './account-list.js';
-import { accountSummaryTable } from './account-summary.js';
+import { accountBudgetsTable, SPEND_COLUMNS, type SpendRow, type SpendRows } from './account-budgets.js';
+import { accountListTable, LIST_COLUMNS, type ListRow, type ListRows } from './account-list.js';
+import {
+  accountSummaryTable,
+  SUMMARY_COLUMNS,
+  type HeldSummary,
+  type SummaryRows,
+} from './account-summary.js';
 import type { Projection } from './runner/projection.js';
+import { withBatch, type BatchWrites, type ReadModelDb } from './runner/read-model-db.js';
+import { HeldRows, perTable, RowWriter } from './support/row-writes.js';
 import { ledgerStreamParts, sortablePosition } from './support/streams.js';
 import {
   ACCOUNT_STREAM_PREFIX,
@@ -96,35 +103,151 @@ export const accountStatusProjection: Projection = {
   },
 
   async apply(db, recorded, table) {
-    await accountBudgetsTable.apply(db, recorded, table);
-    const summarised = await accountSummaryTable.apply(db, recorded, table);
-    await refundsTable.apply(db, recorded, table);
-    const event = { type: recorded.type, data: recorded.data } as LedgerEvent | AccountEvent;
-    if (summarised)
-      await accountListTable.balanceChanged(db, table, summarised.accountId, summarised.balance);
-    if (event.type === 'AccountOpened') await accountListTable.opened(db, table, event.data);
-    if (event.type === 'ContractChanged')
-      await accountListTable.profileChanged(db, table, event.data.accountId, event.data.profileId);
-    const change = statusChange(event);
-    if (!change) return;
-    const accountId =
-      event.type === 'AccountOpened' ||
-      event.type === 'AccountDeleted' ||
-      event.type === 'AccountClosureRequested'
-        ? event.data.accountId
-        : ledgerStreamParts(recorded.streamId)?.accountId;
-    if (!accountId) return;
-    await db.run(
-      `INSERT INTO ${table('account_status')} (account_id, status, since, reason, position) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (account_id) DO UPDATE SET status = excluded.status, since = excluded.since,
-         reason = excluded.reason, position = excluded.position`,
-      [accountId, change.status, change.since, change.reason, recorded.position.toString()],
+    // Keyed by the build's statements: one batch state per build in a transaction.
+    const sql = statements(table);
+    await withBatch(
+      db,
+      sql,
+      () => new AccountStatusBatch(db, sql),
+      async (batch) => {
+        await accountBudgetsTable.apply(db, batch.spend, recorded, table);
+        const summarised = await accountSummaryTable.apply(batch.summaries, recorded);
+        await refundsTable.apply(db, recorded, table);
+        const event = { type: recorded.type, data: recorded.data } as LedgerEvent | AccountEvent;
+        if (summarised)
+          await accountListTable.balanceChanged(batch.list, summarised.accountId, summarised.balance);
+        if (event.type === 'AccountOpened') await accountListTable.opened(batch.list, event.data);
+        if (event.type === 'ContractChanged')
+          await accountListTable.profileChanged(batch.list, event.data.accountId, event.data.profileId);
+        const change = statusChange(event);
+        if (!change) return;
+        const accountId =
+          event.type === 'AccountOpened' ||
+          event.type === 'AccountDeleted' ||
+          event.type === 'AccountClosureRequested'
+            ? event.data.accountId
+            : ledgerStreamParts(recorded.streamId)?.accountId;
+        if (!accountId) return;
+        const row = { account_id: accountId, ...change };
+        batch.status.put(accountId, { ...row, position: recorded.position.toString() });
+        const position = sortablePosition(recorded);
+        batch.history.add(`${accountId}\u0000${position}`, { ...row, position, event_type: recorded.type });
+        await accountListTable.statusChanged(batch.list, accountId, change.status, change.since);
+      },
     );
-    await db.run(
-      `INSERT INTO ${table('account_status_history')} (account_id, position, status, since, reason, event_type)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-      [accountId, sortablePosition(recorded), change.status, change.since, change.reason, recorded.type],
-    );
-    await accountListTable.statusChanged(db, table, accountId, change.status, change.since);
   },
 };
+
+interface StatusRow {
+  account_id: string;
+  status: string;
+  since: string;
+  reason: string;
+  position: string;
+}
+
+type HistoryRow = StatusRow & { event_type: string };
+
+const STATUS_COLUMNS = ['account_id', 'status', 'since', 'reason', 'position'] as const;
+const HISTORY_COLUMNS = ['account_id', 'position', 'status', 'since', 'reason', 'event_type'] as const;
+
+/** SQL and writers built once per build's table names. */
+const statements = perTable((table) => ({
+  summary: `SELECT ${SUMMARY_COLUMNS.join(', ')} FROM ${table('account_summary')} WHERE account_id = $1`,
+  list: `SELECT ${LIST_COLUMNS.join(', ')} FROM ${table('account_list')} WHERE account_id = $1`,
+  spend: `SELECT amount FROM ${table('account_period_spend')} WHERE account_id = $1 AND period_id = $2 AND project = $3`,
+  summaries: new RowWriter({
+    table: table('account_summary'),
+    columns: SUMMARY_COLUMNS,
+    types: { profile_version: 'integer' },
+    key: ['account_id'],
+    update: SUMMARY_COLUMNS.slice(1),
+  }),
+  lists: new RowWriter({
+    table: table('account_list'),
+    columns: LIST_COLUMNS,
+    types: { has_debt: 'integer' },
+    key: ['account_id'],
+    update: LIST_COLUMNS.slice(1),
+  }),
+  statuses: new RowWriter({
+    table: table('account_status'),
+    columns: STATUS_COLUMNS,
+    key: ['account_id'],
+    update: STATUS_COLUMNS.slice(1),
+  }),
+  history: new RowWriter({
+    table: table('account_status_history'),
+    columns: HISTORY_COLUMNS,
+    key: ['account_id', 'position'],
+    update: [],
+  }),
+  spends: new RowWriter({
+    table: table('account_period_spend'),
+    columns: SPEND_COLUMNS,
+    key: ['account_id', 'period_id', 'project'],
+    update: ['amount'],
+  }),
+}));
+
+/**
+ * The rows of one batch: each summary, list and spend row read once, changed here, written once at the end
+ * (a summary's ledger state folded in memory and serialised once). Within the batch these, not the tables,
+ * are the truth. Budgets and refunds, a few events per account, are written as they come.
+ */
+class AccountStatusBatch implements BatchWrites {
+  private readonly heldSummaries: HeldRows<HeldSummary>;
+  private readonly heldList: HeldRows<ListRow>;
+  private readonly heldSpend: HeldRows<SpendRow>;
+  readonly status: HeldRows<StatusRow>;
+  readonly history: HeldRows<HistoryRow>;
+  readonly summaries: SummaryRows;
+  readonly list: ListRows;
+  readonly spend: SpendRows;
+
+  constructor(db: ReadModelDb, sql: ReturnType<typeof statements>) {
+    this.heldSummaries = new HeldRows(sql.summaries, accountSummaryTable.values);
+    this.heldList = new HeldRows(sql.lists, (row) => LIST_COLUMNS.map((c) => row[c]));
+    this.heldSpend = new HeldRows(sql.spends, (row) => SPEND_COLUMNS.map((c) => row[c]));
+    this.status = new HeldRows(sql.statuses, (row) => STATUS_COLUMNS.map((c) => row[c]));
+    this.history = new HeldRows(sql.history, (row) => HISTORY_COLUMNS.map((c) => row[c]));
+    this.summaries = {
+      get: (accountId) =>
+        this.heldSummaries.get(accountId, async () => {
+          const row = await db.get<HeldSummary['row']>(sql.summary, [accountId]);
+          return row && { row: { ...row, profile_version: Number(row.profile_version) } };
+        }),
+      put: (held) => this.heldSummaries.put(held.row.account_id, held),
+    };
+    this.list = {
+      get: (accountId) =>
+        this.heldList.get(accountId, async () => {
+          const row = await db.get<ListRow>(sql.list, [accountId]);
+          return row && { ...row, has_debt: Number(row.has_debt) };
+        }),
+      put: (row) => this.heldList.put(row.account_id, row),
+    };
+    this.spend = {
+      get: (key) => {
+        const id = `${key.account_id}\u0000${key.period_id}\u0000${key.project}`;
+        return this.heldSpend.get(id, async () => {
+          const row = await db.get<{ amount: string }>(sql.spend, [
+            key.account_id,
+            key.period_id,
+            key.project,
+          ]);
+          return row && { ...key, amount: row.amount };
+        });
+      },
+      put: (row) => this.heldSpend.put(`${row.account_id}\u0000${row.period_id}\u0000${row.project}`, row),
+    };
+  }
+
+  async flush(db: ReadModelDb): Promise<void> {
+    await this.heldSummaries.flush(db);
+    await this.heldList.flush(db);
+    await this.status.flush(db);
+    await this.history.flush(db);
+    await this.heldSpend.flush(db);
+  }
+}

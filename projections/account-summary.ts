@@ -10,13 +10,67 @@ import type { RecordedEvent } from '../src/platform/event-store/event-store.port
 import { ledgerStreamParts } from '../src/platform/event-store/stream-names.js';
 import { localDate } from '../src/domain/shared/reporting-period.js';
 import type { Projection } from './runner/projection.js';
-import type { ReadModelDb } from './runner/read-model-db.js';
+import type { SqlValue } from './runner/read-model-db.js';
 
 /** A period's state as a PeriodOpened would carry it in: what the summary is a pure function of. */
 export type LedgerSnapshot = LedgerEventOf<'PeriodOpened'>['data'];
 
 /** Stands for an effective time that cannot be read: such a state is never served as "now". */
 export const UNREADABLE_TIME = '9999-12-31T23:59:59.999Z';
+
+export interface SummaryRow {
+  account_id: string;
+  currency: string;
+  payer_type: string;
+  profile_id: string;
+  profile_version: number;
+  opened_at: string;
+  period_id: string | null;
+  ledger: string | null;
+  latest_effective_at: string | null;
+  position: string;
+  payment_method: string | null;
+  closure_requested_at: string | null;
+  closed_at: string | null;
+  final_day: string | null;
+  opened_day: string | null;
+  deleted_at: string | null;
+}
+
+export const SUMMARY_COLUMNS = [
+  'account_id',
+  'currency',
+  'payer_type',
+  'profile_id',
+  'profile_version',
+  'opened_at',
+  'period_id',
+  'ledger',
+  'latest_effective_at',
+  'position',
+  'payment_method',
+  'closure_requested_at',
+  'closed_at',
+  'final_day',
+  'opened_day',
+  'deleted_at',
+] as const;
+
+/**
+ * A summary row as a batch holds it. Once the batch has folded a ledger event into it, `state` is the
+ * truth for the `ledger` column: it is serialised once, when the batch is written, instead of being
+ * parsed, restored and serialised again for every event.
+ */
+export interface HeldSummary {
+  row: SummaryRow;
+  state?: LedgerState;
+}
+
+/** The summary rows of one batch (see HeldRows): read once per account, written once. */
+export interface SummaryRows {
+  get(accountId: string): Promise<HeldSummary | undefined>;
+  put(held: HeldSummary): void;
+}
 
 /**
  * The account summary now (GET /v1/accounts/:id), kept by the account-status projection in its
@@ -30,10 +84,11 @@ export const UNREADABLE_TIME = '9999-12-31T23:59:59.999Z';
 export const accountSummaryTable: Pick<Projection, 'setup'> & {
   /** Applies the event; when it changes the latest period's balance (or opens a period), the balance now. */
   apply(
-    db: ReadModelDb,
+    rows: SummaryRows,
     recorded: RecordedEvent,
-    table: (name: string) => string,
   ): Promise<{ accountId: string; balance: string } | undefined>;
+  /** The row's column values, in SUMMARY_COLUMNS order, its folded state serialised. */
+  values(held: HeldSummary): SqlValue[];
 } = {
   async setup(db, table) {
     await db.run(`CREATE TABLE IF NOT EXISTS ${table('account_summary')} (
@@ -43,95 +98,92 @@ export const accountSummaryTable: Pick<Projection, 'setup'> & {
       closed_at TEXT, final_day TEXT, opened_day TEXT, deleted_at TEXT)`);
   },
 
-  async apply(db, recorded, table) {
+  async apply(rows, recorded) {
     const event = { type: recorded.type, data: recorded.data } as LedgerEvent | AccountEvent;
     const position = recorded.position.toString();
+    /** Like the UPDATE it stands for: nothing when the account has no row. */
+    const update = async (accountId: string, changes: Partial<SummaryRow>) => {
+      const held = await rows.get(accountId);
+      if (held) rows.put({ row: { ...held.row, ...changes }, state: held.state });
+    };
     if (event.type === 'AccountOpened') {
       const d = event.data;
-      await db.run(
-        `INSERT INTO ${table('account_summary')} (account_id, currency, payer_type, profile_id, profile_version,
-           opened_at, period_id, ledger, latest_effective_at, position, payment_method, opened_day)
-         VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, NULL, $7, $8, $9) ON CONFLICT (account_id) DO NOTHING`,
-        [
-          d.accountId,
-          d.currency,
-          d.payerType,
-          d.profileId,
-          d.profileVersion,
-          d.openedAt,
+      // ON CONFLICT DO NOTHING: an account opened twice keeps its first row.
+      if (await rows.get(d.accountId)) return undefined;
+      rows.put({
+        row: {
+          account_id: d.accountId,
+          currency: d.currency,
+          payer_type: d.payerType,
+          profile_id: d.profileId,
+          profile_version: d.profileVersion,
+          opened_at: d.openedAt,
+          period_id: null,
+          ledger: null,
+          latest_effective_at: null,
           position,
-          d.paymentMethod ?? null,
-          localDate(d.openedAt, d.timeZone),
-        ],
-      );
+          payment_method: d.paymentMethod ?? null,
+          closure_requested_at: null,
+          closed_at: null,
+          final_day: null,
+          opened_day: localDate(d.openedAt, d.timeZone),
+          deleted_at: null,
+        },
+      });
       return undefined;
     }
     if (event.type === 'PaymentMethodChanged') {
-      await db.run(
-        `UPDATE ${table('account_summary')} SET payment_method = $2, position = $3 WHERE account_id = $1`,
-        [event.data.accountId, event.data.paymentMethod, position],
-      );
+      await update(event.data.accountId, { payment_method: event.data.paymentMethod, position });
       return undefined;
     }
     if (event.type === 'ContractChanged') {
-      await db.run(
-        `UPDATE ${table('account_summary')} SET profile_id = $2, profile_version = $3, position = $4
-         WHERE account_id = $1`,
-        [event.data.accountId, event.data.profileId, event.data.profileVersion, position],
-      );
+      const { accountId, profileId, profileVersion } = event.data;
+      await update(accountId, { profile_id: profileId, profile_version: profileVersion, position });
       return undefined;
     }
     if (event.type === 'AccountClosureRequested') {
-      await db.run(
-        `UPDATE ${table('account_summary')} SET closure_requested_at = $2, position = $3 WHERE account_id = $1`,
-        [event.data.accountId, event.data.at, position],
-      );
+      await update(event.data.accountId, { closure_requested_at: event.data.at, position });
       return undefined;
     }
     if (event.type === 'AccountDeleted') {
-      await db.run(`UPDATE ${table('account_summary')} SET deleted_at = $2 WHERE account_id = $1`, [
-        event.data.accountId,
-        event.data.at,
-      ]);
+      await update(event.data.accountId, { deleted_at: event.data.at });
       return undefined;
     }
     const ledger = ledgerStreamParts(recorded.streamId);
     if (!ledger) return undefined;
     if (event.type === 'PeriodClosed' && event.data.endsEarlyAt) {
       // The final period's close (its state is not kept: a snapshot reopens a period): when it ended.
-      await db.run(
-        `UPDATE ${table('account_summary')} SET closed_at = $2, final_day = $3 WHERE account_id = $1`,
-        [ledger.accountId, event.data.endsEarlyAt, event.data.finalDay ?? null],
-      );
+      await update(ledger.accountId, {
+        closed_at: event.data.endsEarlyAt,
+        final_day: event.data.finalDay ?? null,
+      });
     }
-    const row = await db.get<{
-      period_id: string | null;
-      ledger: string | null;
-      latest_effective_at: string;
-    }>(
-      `SELECT period_id, ledger, latest_effective_at FROM ${table('account_summary')} WHERE account_id = $1`,
-      [ledger.accountId],
-    );
+    const held = await rows.get(ledger.accountId);
     // An account never opened has no summary (the log answers 404); the summary reads the latest period
     // only, so an earlier one changes nothing it shows.
+    const row = held?.row;
     if (!row || (row.period_id !== null && ledger.periodId < row.period_id)) return undefined;
     // Replaying a period's stream starts from the initial state (its PeriodOpened carries the rest in).
-    const samePeriod = row.period_id === ledger.periodId && row.ledger !== null;
+    const samePeriod = row.period_id === ledger.periodId && (held.state !== undefined || row.ledger !== null);
     const before = samePeriod
-      ? restoreLedgerState(JSON.parse(row.ledger!) as LedgerSnapshot)
+      ? (held.state ?? restoreLedgerState(JSON.parse(row.ledger!) as LedgerSnapshot))
       : initialLedgerState();
     const state = evolveLedger(before, event as LedgerEvent);
     const latest = samePeriod
-      ? later(row.latest_effective_at, effectiveTime(recorded))
+      ? later(row.latest_effective_at!, effectiveTime(recorded))
       : effectiveTime(recorded);
-    await db.run(
-      `UPDATE ${table('account_summary')} SET period_id = $2, ledger = $3, latest_effective_at = $4, position = $5
-       WHERE account_id = $1`,
-      [ledger.accountId, ledger.periodId, JSON.stringify(snapshotOf(state)), latest, position],
-    );
+    rows.put({
+      row: { ...row, period_id: ledger.periodId, latest_effective_at: latest, position },
+      state,
+    });
     // A new period restates the balance; within one, only a change of it is news.
     if (samePeriod && state.balance.eq(before.balance)) return undefined;
     return { accountId: ledger.accountId, balance: state.balance.toFixed() };
+  },
+
+  values({ row, state }) {
+    const ledger = state ? JSON.stringify(snapshotOf(state)) : row.ledger;
+    return SUMMARY_COLUMNS.map((column) => (column === 'ledger' ? ledger : row[column]));
   },
 };
 

@@ -1,4 +1,6 @@
 import type { Projection } from './runner/projection.js';
+import { withBatch, type BatchWrites, type ReadModelDb } from './runner/read-model-db.js';
+import { HeldRows, perTable, RowWriter } from './support/row-writes.js';
 import { addDecimals } from './support/decimal-sum.js';
 import { readIssuedDocument } from './support/issued-document.js';
 import { sortablePosition } from './support/streams.js';
@@ -122,36 +124,29 @@ export const documentRegistersProjection: Projection = {
       ],
     );
     const currency = d.currency ?? '';
-    const totals = await db.get<
-      { documents: number | string } & Record<'net' | 'vat' | 'gross' | ChangeColumn, string>
-    >(
-      `SELECT documents, net, vat, gross, ${CHANGE_COLUMNS.join(', ')} FROM ${table('document_register_totals')}
-       WHERE issuer = $1 AND period_id = $2 AND kind = $3 AND currency = $4`,
-      [d.issuer, d.periodId, d.kind, currency],
-    );
-    await db.run(
-      `INSERT INTO ${table('document_register_totals')} (issuer, period_id, kind, currency, documents, net, vat, gross,
-         ${CHANGE_COLUMNS.join(', ')})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-       ON CONFLICT (issuer, period_id, kind, currency) DO UPDATE SET documents = excluded.documents,
-         net = excluded.net, vat = excluded.vat, gross = excluded.gross,
-         ${CHANGE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
-      [
-        d.issuer,
-        d.periodId,
-        d.kind,
-        currency,
-        Number(totals?.documents ?? 0) + 1,
-        addDecimals(totals?.net, d.net),
-        addDecimals(totals?.vat, d.vat),
-        addDecimals(totals?.gross, d.gross),
-        addDecimals(totals?.increase_net, change?.increase.net),
-        addDecimals(totals?.increase_vat, change?.increase.vat),
-        addDecimals(totals?.increase_gross, change?.increase.gross),
-        addDecimals(totals?.decrease_net, change?.decrease.net),
-        addDecimals(totals?.decrease_vat, change?.decrease.vat),
-        addDecimals(totals?.decrease_gross, change?.decrease.gross),
-      ],
+    // The totals row of the issuer's period, kind and currency: read once per batch, written at its end.
+    const sql = statements(table);
+    await withBatch(
+      db,
+      sql,
+      () => new TotalsBatch(db, sql),
+      async (batch) => {
+        const key = { issuer: d.issuer, period_id: d.periodId, kind: d.kind, currency };
+        const totals = await batch.get(key);
+        batch.put({
+          ...key,
+          documents: Number(totals?.documents ?? 0) + 1,
+          net: addDecimals(totals?.net, d.net),
+          vat: addDecimals(totals?.vat, d.vat),
+          gross: addDecimals(totals?.gross, d.gross),
+          increase_net: addDecimals(totals?.increase_net, change?.increase.net),
+          increase_vat: addDecimals(totals?.increase_vat, change?.increase.vat),
+          increase_gross: addDecimals(totals?.increase_gross, change?.increase.gross),
+          decrease_net: addDecimals(totals?.decrease_net, change?.decrease.net),
+          decrease_vat: addDecimals(totals?.decrease_vat, change?.decrease.vat),
+          decrease_gross: addDecimals(totals?.decrease_gross, change?.decrease.gross),
+        });
+      },
     );
   },
 };
@@ -191,3 +186,59 @@ function changeOf(
   const number = d.corrects?.number;
   return { increase, decrease, difference, correctsNumber: typeof number === 'string' ? number : null };
 }
+
+type TotalsKey = Record<'issuer' | 'period_id' | 'kind' | 'currency', string>;
+type TotalsRow = TotalsKey & { documents: number } & Record<'net' | 'vat' | 'gross' | ChangeColumn, string>;
+
+const TOTALS_COLUMNS = [
+  'issuer',
+  'period_id',
+  'kind',
+  'currency',
+  'documents',
+  'net',
+  'vat',
+  'gross',
+  ...CHANGE_COLUMNS,
+] as const;
+
+/** SQL and writer built once per build's table names. */
+const statements = perTable((table) => ({
+  totals: `SELECT ${TOTALS_COLUMNS.join(', ')} FROM ${table('document_register_totals')}
+       WHERE issuer = $1 AND period_id = $2 AND kind = $3 AND currency = $4`,
+  totalsRows: new RowWriter({
+    table: table('document_register_totals'),
+    columns: TOTALS_COLUMNS,
+    types: { documents: 'integer' },
+    key: ['issuer', 'period_id', 'kind', 'currency'],
+    update: TOTALS_COLUMNS.slice(4),
+  }),
+}));
+
+/** The totals rows one batch touches (a close issues many documents into the same few): each written once. */
+class TotalsBatch implements BatchWrites {
+  private readonly rows: HeldRows<TotalsRow>;
+
+  constructor(
+    private readonly db: ReadModelDb,
+    private readonly sql: ReturnType<typeof statements>,
+  ) {
+    this.rows = new HeldRows(sql.totalsRows, (row) => TOTALS_COLUMNS.map((c) => row[c]));
+  }
+
+  get(key: TotalsKey): Promise<TotalsRow | undefined> {
+    return this.rows.get(keyOf(key), () =>
+      this.db.get<TotalsRow>(this.sql.totals, [key.issuer, key.period_id, key.kind, key.currency]),
+    );
+  }
+
+  put(row: TotalsRow): void {
+    this.rows.put(keyOf(row), row);
+  }
+
+  flush(db: ReadModelDb): Promise<void> {
+    return this.rows.flush(db);
+  }
+}
+
+const keyOf = (key: TotalsKey) => `${key.issuer}\u0000${key.period_id}\u0000${key.kind}\u0000${key.currency}`;

@@ -40,8 +40,8 @@ export class LeasedRunner {
       batchSize,
       // Its own subscription, not the shared reader: a worker's apply acts (sends commands, waits on a
       // handler or a gateway) and may take long or wait for a read model; in lockstep with the read models
-      // it would hold them all back, or wait on itself.
-      reader: false,
+      // it would hold them all back, or wait on itself. One that only writes its tables (the planner) shares.
+      reader: projection.sharesLogReader ? undefined : false,
       fence: this.lease?.fence,
       holder: lease?.holder,
       onLeaseLost: () => void this.serialised(() => this.lose()),

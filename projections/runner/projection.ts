@@ -13,6 +13,12 @@ export interface Projection {
   /** Tables, in a schema both SQLite and PostgreSQL accept; idempotent. */
   setup(db: ReadModelDb, table: (name: string) => string): Promise<void>;
   apply(db: ReadModelDb, event: RecordedEvent, table: (name: string) => string): Promise<void>;
+  /**
+   * For a worker (LeasedRunner): its apply only writes its own tables — it sends no command and waits on
+   * nothing — so it may take the process's shared log reader in lockstep with the read models instead of
+   * reading and decoding the whole log once more on its own.
+   */
+  sharesLogReader?: boolean;
 }
 
 /** What status, lag and ops requests need to know of a consumer, without the dependencies it applies with. */
