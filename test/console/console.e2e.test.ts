@@ -9,6 +9,7 @@ import Big from 'big.js';
 import playwright, { type Browser, type Page } from 'playwright-core';
 import { hashApiKey } from '../../src/platform/http/auth/api-keys.js';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
+import { defineEventSqlFunctions } from '../../src/platform/event-store/sqlite/event-sql.js';
 import { KEYS } from '../support/api.js';
 import { startService, type Service } from '../support/service-process.js';
 
@@ -472,9 +473,11 @@ describe('the console in Chromium', () => {
       expect(await text('verdict')).toMatch(/^Intact: \d+ events in 4 streams, every hash matches\.$/);
 
       // Someone edits vektor's top-up in the database behind the service's back.
+      // Compact rows keep the data as a binary record: event_data(data, body) gives its JSON (event-store.md).
       const db = new DatabaseSync(join(dir, 'data', 'events.sqlite'));
+      defineEventSqlFunctions(db);
       db.exec(
-        `UPDATE events SET data = json_set(data, '$.amount', '30000') WHERE stream_id LIKE 'ledger-vektor@%' AND type = 'FundsDeposited'`,
+        `UPDATE events SET data = json_set(event_data(data, body), '$.amount', '30000') WHERE stream_id LIKE 'ledger-vektor@%' AND type = 'FundsDeposited'`,
       );
       db.close();
       await page.locator('input[name=verifyAccountId]').fill('vektor');

@@ -1,6 +1,7 @@
 import { buildEngine, type TestEngine } from '../../../test/support/engine.js';
 import { openCommand } from '../../../test/support/given-accounts.js';
 import { individual } from '../../../test/support/requests.js';
+import { LEDGER_CACHE_EVENTS_PER_STREAM } from '../ledger-book.js';
 import { ClosePeriod } from './close-period.command.js';
 
 // A closed period's state leaves the ledger cache with the close (issue 18): month end must not keep the
@@ -30,9 +31,12 @@ describe('ClosePeriod and the ledger cache', () => {
   afterEach(() => engine.close());
 
   it('keeps the open period and drops the closed one, whose events are then read again for a repeated close', async () => {
-    // March in the cache: PeriodOpened, the top-up and five charges.
+    // March in the cache: PeriodOpened, the top-up and five charges (and a state's fixed part).
     const march = (await engine.store.readStream('ledger-cc-anna@2026-03')).length;
-    expect(engine.ledger.streams.cacheUse()).toEqual({ streams: 1, weight: march });
+    expect(engine.ledger.streams.cacheUse()).toEqual({
+      streams: 1,
+      weight: march + LEDGER_CACHE_EVENTS_PER_STREAM,
+    });
 
     engine.clock.set('2026-04-01T00:05:00.000Z');
     const closed = await engine.commands.execute(new ClosePeriod('cc-anna', '2026-03'));
@@ -43,7 +47,10 @@ describe('ClosePeriod and the ledger cache', () => {
       carried: true,
     });
     // Only April's PeriodOpened is held.
-    expect(engine.ledger.streams.cacheUse()).toEqual({ streams: 1, weight: 1 });
+    expect(engine.ledger.streams.cacheUse()).toEqual({
+      streams: 1,
+      weight: 1 + LEDGER_CACHE_EVENTS_PER_STREAM,
+    });
 
     const head = await engine.store.headPosition();
     const again = await engine.commands.execute(new ClosePeriod('cc-anna', '2026-03'));
