@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { NewEvent } from '../src/platform/event-store/event-store.port.js';
 import { GENESIS_HASH, chainEvents } from '../src/platform/event-store/hash-chain.js';
 import { SqliteEventStore } from '../src/platform/event-store/sqlite/sqlite-event-store.js';
+import { engineChargeData } from '../src/platform/event-store/sqlite/compact-data.fixtures.js';
 import { scaled } from './support.js';
 
 /** An event shaped like a rated usage charge, so later ratios compare like with like. */
@@ -42,27 +43,7 @@ export function engineUsageEvent(account: number, i: number): NewEvent {
   return {
     id: randomUUID(),
     type: 'ResourceConsumed',
-    data: {
-      usageRecordId: `${id}.u2026-03-${i}`,
-      sku: 'compute.ram.gb.hour',
-      service: 'Cloud Compute',
-      category: 'compute',
-      unit: 'GB·h',
-      quantity: '192',
-      windowStart: '2026-03-01T01:00:00.000Z',
-      windowEnd: '2026-03-01T02:00:00.000Z',
-      catalogVersion: '2026.1',
-      amount: '54.72',
-      fromGrants: [],
-      fromBalance: '54.72',
-      fromBalanceBy: [{ source: 'bank-transfer', amount: '54.72' }],
-      balanceAfter: '49999945.28',
-      ratedAmount: '54.720000',
-      billingHour: '2026-03-01T01:00:00.000Z',
-      project: 'project-1',
-      resourceId: 'vm-1-0',
-      labels: { env: 'prod', team: 'team-1' },
-    },
+    data: engineChargeData(`${id}.u2026-03-${i}`),
     metadata: {
       commandId,
       correlationId: commandId,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { decodeData, encodeData } from './compact-encoding.js';
 import { DATA_DICTIONARIES } from './data-dictionary.js';
+import { engineChargeData } from './compact-data.fixtures.js';
 
 /** What the JSON rows gave back for this data: the rule compact data must keep. */
 const viaJson = (data: unknown): unknown => JSON.parse(JSON.stringify(data));
@@ -11,41 +12,18 @@ function roundTrip(data: unknown): unknown {
   return decodeData(encoded);
 }
 
-/** A usage charge as ConsumeResource stores it (rating details, funding, project, resource, labels). */
-const engineCharge = () => ({
-  usageRecordId: 'acc-000001.u2026-03-12345',
-  sku: 'compute.ram.gb.hour',
-  service: 'Cloud Compute',
-  category: 'compute',
-  unit: 'GB·h',
-  quantity: '192',
-  windowStart: '2026-03-01T01:00:00.000Z',
-  windowEnd: '2026-03-01T02:00:00.000Z',
-  catalogVersion: '2026.1',
-  amount: '54.72',
-  fromGrants: [],
-  fromBalance: '54.72',
-  fromBalanceBy: [{ source: 'bank-transfer', amount: '54.72' }],
-  balanceAfter: '49999945.28',
-  ratedAmount: '54.720000',
-  billingHour: '2026-03-01T01:00:00.000Z',
-  project: 'project-1',
-  resourceId: 'vm-1-0',
-  labels: { env: 'prod', team: 'team-1' },
-});
-
 describe('compact event data', () => {
   it('gives back the usage charge the engine writes, as identical JSON text', () => {
-    const charge = engineCharge();
+    const charge = engineChargeData();
     const decoded = roundTrip(charge);
     expect(decoded).toEqual(viaJson(charge));
     expect(JSON.stringify(decoded)).toBe(JSON.stringify(charge));
   });
 
   it('stores that charge in at most 135 bytes instead of 555', () => {
-    expect(Buffer.byteLength(JSON.stringify(engineCharge()))).toBe(555);
+    expect(Buffer.byteLength(JSON.stringify(engineChargeData()))).toBe(555);
     // Its keys as a shape (5 bytes), catalog words in 2, amounts as packed digits, hours in 5, repeats in 2.
-    expect(encodeData(engineCharge())!.length).toBeLessThanOrEqual(135);
+    expect(encodeData(engineChargeData())!.length).toBeLessThanOrEqual(135);
   });
 
   it('names its dictionary in the first byte and refuses one it does not know rather than guessing', () => {
