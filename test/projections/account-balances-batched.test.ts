@@ -9,26 +9,11 @@ import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db
 import { accountBalancesReference } from './support/account-balances-reference.js';
 import { BALANCE_EVENT_TYPES, writeBalanceLog } from './support/balance-events.js';
 import { startPgCluster, type PgCluster } from './support/pg-cluster.js';
+import { dumpTables } from './support/table-dump.js';
 
 const TABLES = ['balance_accounts', 'balance_history', 'balance_grants', 'balance_bills'];
 
-/** The four tables as sorted canonical rows (values as text, so SQLite and PostgreSQL compare equal). */
-async function dump(db: ReadModelDb, table: (name: string) => string): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {};
-  for (const name of TABLES) {
-    const rows = await db.all<Record<string, unknown>>(`SELECT * FROM ${table(name)}`);
-    out[name] = rows
-      .map((row) =>
-        JSON.stringify(
-          Object.keys(row)
-            .sort()
-            .map((k) => [k, row[k] === null ? null : String(row[k])]),
-        ),
-      )
-      .sort();
-  }
-  return out;
-}
+const dump = (db: ReadModelDb, table: (name: string) => string) => dumpTables(db, table, TABLES);
 
 /** Builds `projection` from scratch up to `until` with the runner (its batch = one transaction). */
 async function rebuild(

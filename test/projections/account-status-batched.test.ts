@@ -1,7 +1,5 @@
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
 import { accountStatusProjection } from '../../projections/account-status.projection.js';
-import type { Projection } from '../../projections/runner/projection.js';
-import { ProjectionRunner } from '../../projections/runner/projection-runner.js';
 import { PostgresReadModelDb } from '../../projections/runner/postgres-read-model-db.js';
 import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
@@ -9,6 +7,7 @@ import { accountStatusReference } from './support/account-status-reference.js';
 import { generateHistory } from './support/history.js';
 import { appendRareEvents } from './support/rare-events.js';
 import { startPgCluster, type PgCluster } from './support/pg-cluster.js';
+import { buildToHead, dumpTables } from './support/table-dump.js';
 
 const TABLES = [
   'account_status',
@@ -21,30 +20,9 @@ const TABLES = [
   'refund_parts',
 ];
 
-async function dump(db: ReadModelDb, table: (name: string) => string) {
-  const out: Record<string, string[]> = {};
-  for (const name of TABLES) {
-    const rows = await db.all<Record<string, unknown>>(`SELECT * FROM ${table(name)}`);
-    out[name] = rows
-      .map((row) =>
-        JSON.stringify(
-          Object.keys(row)
-            .sort()
-            .map((k) => [k, row[k] === null ? null : String(row[k])]),
-        ),
-      )
-      .sort();
-  }
-  return out;
-}
+const dump = (db: ReadModelDb, table: (name: string) => string) => dumpTables(db, table, TABLES);
 
-async function build(store: SqliteEventStore, db: ReadModelDb, projection: Projection, batchSize: number) {
-  const runner = new ProjectionRunner(store, db, projection, { batchSize });
-  await runner.prepare();
-  await runner.applyUntil((await store.headPosition())!);
-  expect(runner.status.lastError).toBeUndefined();
-  return runner;
-}
+const build = buildToHead;
 
 describe('account-status batches its writes: the same rows as one statement per change', () => {
   let store: SqliteEventStore;

@@ -3,7 +3,6 @@ import { accountBalancesProjection } from '../../projections/account-balances.pr
 import { billingReportProjection } from '../../projections/billing-report.projection.js';
 import { costsProjection } from '../../projections/costs.projection.js';
 import type { Projection } from '../../projections/runner/projection.js';
-import { ProjectionRunner } from '../../projections/runner/projection-runner.js';
 import { PostgresReadModelDb } from '../../projections/runner/postgres-read-model-db.js';
 import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
@@ -12,6 +11,7 @@ import { billingReportReference } from './support/billing-report-reference.js';
 import { costsReference } from './support/costs-reference.js';
 import { generateHistory } from './support/history.js';
 import { startPgCluster, type PgCluster } from './support/pg-cluster.js';
+import { buildToHead, dumpTables } from './support/table-dump.js';
 
 /** Each batched projection beside its previous code (one statement per row change), and its tables. */
 const PAIRS: Array<{ batched: Projection; reference: Projection; tables: string[] }> = [
@@ -28,30 +28,9 @@ const PAIRS: Array<{ batched: Projection; reference: Projection; tables: string[
   { batched: costsProjection, reference: costsReference, tables: ['cost_accounts', 'cost_daily'] },
 ];
 
-async function dump(db: ReadModelDb, table: (name: string) => string, tables: string[]) {
-  const out: Record<string, string[]> = {};
-  for (const name of tables) {
-    const rows = await db.all<Record<string, unknown>>(`SELECT * FROM ${table(name)}`);
-    out[name] = rows
-      .map((row) =>
-        JSON.stringify(
-          Object.keys(row)
-            .sort()
-            .map((k) => [k, row[k] === null ? null : String(row[k])]),
-        ),
-      )
-      .sort();
-  }
-  return out;
-}
+const dump = dumpTables;
 
-async function build(store: SqliteEventStore, db: ReadModelDb, projection: Projection, batchSize: number) {
-  const runner = new ProjectionRunner(store, db, projection, { batchSize });
-  await runner.prepare();
-  await runner.applyUntil((await store.headPosition())!);
-  expect(runner.status.lastError).toBeUndefined();
-  return runner;
-}
+const build = buildToHead;
 
 describe('batched read models equal their one-statement-per-change versions on an engine-made history', () => {
   let store: SqliteEventStore;

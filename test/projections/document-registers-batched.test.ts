@@ -1,41 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
 import { documentRegistersProjection } from '../../projections/document-registers.projection.js';
-import type { Projection } from '../../projections/runner/projection.js';
-import { ProjectionRunner } from '../../projections/runner/projection-runner.js';
 import { PostgresReadModelDb } from '../../projections/runner/postgres-read-model-db.js';
 import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
 import { documentRegistersReference } from './support/document-registers-reference.js';
 import { generateHistory } from './support/history.js';
 import { startPgCluster, type PgCluster } from './support/pg-cluster.js';
+import { buildToHead, dumpTables } from './support/table-dump.js';
 
 const TABLES = ['document_register', 'document_register_totals', 'document_register_anomalies'];
 
-async function dump(db: ReadModelDb, table: (name: string) => string) {
-  const out: Record<string, string[]> = {};
-  for (const name of TABLES) {
-    const rows = await db.all<Record<string, unknown>>(`SELECT * FROM ${table(name)}`);
-    out[name] = rows
-      .map((row) =>
-        JSON.stringify(
-          Object.keys(row)
-            .sort()
-            .map((k) => [k, row[k] === null ? null : String(row[k])]),
-        ),
-      )
-      .sort();
-  }
-  return out;
-}
+const dump = (db: ReadModelDb, table: (name: string) => string) => dumpTables(db, table, TABLES);
 
-async function build(store: SqliteEventStore, db: ReadModelDb, projection: Projection, batchSize: number) {
-  const runner = new ProjectionRunner(store, db, projection, { batchSize });
-  await runner.prepare();
-  await runner.applyUntil((await store.headPosition())!);
-  expect(runner.status.lastError).toBeUndefined();
-  return dump(db, runner.table);
-}
+const build = async (...args: Parameters<typeof buildToHead>) => {
+  const runner = await buildToHead(...args);
+  return dump(args[1], runner.table);
+};
 
 describe('document-registers batches its totals: the same rows as one read and write per document', () => {
   let store: SqliteEventStore;

@@ -10,25 +10,11 @@ import { generateHistory } from './support/history.js';
 import { startPgCluster, type PgCluster } from './support/pg-cluster.js';
 import { appendRareEvents } from './support/rare-events.js';
 import { timelinePlannerReference } from './support/timeline-planner-reference.js';
+import { dumpTables } from './support/table-dump.js';
 
 const TABLES = ['timeline_accounts', 'timeline_deadlines'];
 
-async function dump(db: ReadModelDb, table: (name: string) => string) {
-  const out: Record<string, string[]> = {};
-  for (const name of TABLES) {
-    const rows = await db.all<Record<string, unknown>>(`SELECT * FROM ${table(name)}`);
-    out[name] = rows
-      .map((row) =>
-        JSON.stringify(
-          Object.keys(row)
-            .sort()
-            .map((k) => [k, row[k] === null ? null : String(row[k])]),
-        ),
-      )
-      .sort();
-  }
-  return out;
-}
+const dump = (db: ReadModelDb, table: (name: string) => string) => dumpTables(db, table, TABLES);
 
 /**
  * Builds the planner up to the head. The log ends with a charge of an account never opened, which the
