@@ -199,18 +199,10 @@ export function decodeMetadata(bytes: Uint8Array): EventMetadata {
         value = JSON.parse(readText());
         break;
       case Value.Text:
-        value = readText();
-        break;
       case Value.Uuid:
-        value = uuidText(bytes, take(16));
-        break;
-      case Value.Hex256: {
-        const start = take(32);
-        value = hexSlice.call(bytes, start, start + 32);
-        break;
-      }
+      case Value.Hex256:
       case Value.Time:
-        value = timeText(readVarint() - TIME_OFFSET);
+        value = readPlainText(kind);
         break;
       case Value.Count:
         value = readVarint();
@@ -482,21 +474,13 @@ function readData(dictionary: DataDictionary, texts: string[]): unknown {
       break;
     }
     case Value.Text:
-      text = readText();
+    case Value.Uuid:
+    case Value.Hex256:
+    case Value.Time:
+      text = readPlainText(kind);
       break;
     case Value.Digits:
       text = readDigits();
-      break;
-    case Value.Uuid:
-      text = uuidText(source, take(16));
-      break;
-    case Value.Hex256: {
-      const start = take(32);
-      text = hexSlice.call(source, start, start + 32);
-      break;
-    }
-    case Value.Time:
-      text = timeText(readVarint() - TIME_OFFSET);
       break;
     case Value.TimeHours:
       text = timeText(readVarint() * HOUR_MS - TIME_OFFSET);
@@ -512,6 +496,22 @@ function readData(dictionary: DataDictionary, texts: string[]): unknown {
   }
   texts.push(text);
   return text;
+}
+
+/** A text value of a kind metadata and data both write: plain UTF-8, a UUID, a SHA-256 hash, an exact time. */
+function readPlainText(kind: Value.Text | Value.Uuid | Value.Hex256 | Value.Time): string {
+  switch (kind) {
+    case Value.Text:
+      return readText();
+    case Value.Uuid:
+      return uuidText(source, take(16));
+    case Value.Hex256: {
+      const start = take(32);
+      return hexSlice.call(source, start, start + 32);
+    }
+    case Value.Time:
+      return timeText(readVarint() - TIME_OFFSET);
+  }
 }
 
 function readDigits(): string {
