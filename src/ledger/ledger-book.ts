@@ -6,6 +6,7 @@ import { decideLedger } from '../domain/ledger/ledger-decide.js';
 import type { CarriedState, LedgerEvent } from '../domain/ledger/ledger-events.js';
 import {
   evolveLedger,
+  evolveOwnedLedger,
   foldLedger,
   initialLedgerState,
   type LedgerState,
@@ -81,6 +82,7 @@ export class LedgerBook {
       },
       undefined,
       (events) => foldLedger(events),
+      evolveOwnedLedger,
     );
   }
 

@@ -46,8 +46,10 @@ export class LedgerHistory {
   > {
     const account = await this.accounts.account(accountId);
     const period = periodOf(usageAt, account.timeZone);
-    const own = await this.state(account, period.id);
-    if (own?.phase !== 'closed') return undefined;
+    // Asked of every usage record: the open period's cached state is looked at, not handed out (a hand-out
+    // would make the next charge copy that state instead of changing it in place: AggregateStreams).
+    if ((await this.phase(account, period.id)) !== 'closed') return undefined;
+    const own = (await this.state(account, period.id))!;
     if (own.usageRecords.has(usage.usageRecordId)) return { duplicateIn: ledgerStream(accountId, period.id) };
     const profile = this.profiles.get(account.profileId, account.profileVersion);
     const windowEnds = Date.parse(period.endsAt) + lateUsageWindowDays(profile) * DAY_MS;
@@ -108,6 +110,12 @@ export class LedgerHistory {
     for (let p = nextPeriod(period); p.id <= current.id && Date.parse(p.startsAt) <= until; p = nextPeriod(p))
       periods.push(p);
     return periods;
+  }
+
+  private async phase(account: AccountFacts, periodId: string): Promise<LedgerState['phase'] | undefined> {
+    const stream = ledgerStream(account.accountId, periodId);
+    if (!(await this.ledger.streams.exists(stream))) return undefined;
+    return this.ledger.streams.inspect(stream, (state) => state.phase);
   }
 
   private async state(account: AccountFacts, periodId: string): Promise<LedgerState | undefined> {

@@ -85,6 +85,24 @@ export function drawFunding(queue: FundingQueue, amount: Big): { parts: FundingP
   return { parts, rest: amount.gt('0') ? rest : queue };
 }
 
+/**
+ * The queue left after spending `amount` (drawFunding's `rest`, without its parts): a charge's evolution
+ * needs only this, its parts being recorded on the event already.
+ */
+export function fundingLeft(queue: FundingQueue, amount: Big): FundingQueue {
+  if (!amount.gt('0')) return queue;
+  let left = amount;
+  let taken = 0;
+  while (left.gt('0') && taken < queue.length) {
+    const head = queue[taken]!;
+    if (head.amount.gt(left))
+      return [{ source: head.source, amount: head.amount.minus(left) }, ...queue.slice(taken + 1)];
+    left = left.minus(head.amount);
+    taken += 1;
+  }
+  return taken === 0 ? queue : queue.slice(taken);
+}
+
 /** Adds `parts` to per-source totals (a small map: one entry per source). */
 export function addParts(
   totals: ReadonlyMap<FundingSource, Big>,

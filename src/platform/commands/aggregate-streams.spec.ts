@@ -148,3 +148,81 @@ describe('AggregateStreams: the cache bounded by weight (events held)', () => {
     await store.close();
   });
 });
+
+describe('AggregateStreams: evolving the cached state in place (evolveOwned)', () => {
+  /** A mutable counter state: evolveOwned adds to an owned list in place, copies one it does not own. */
+  function setUpOwned() {
+    const store = SqliteEventStore.open({ path: ':memory:' });
+    const copies: number[][] = [];
+    const evolveOwned = (state: number[], event: Added, owned: WeakSet<object>) => {
+      if (owned.has(state)) {
+        state.push(event.data.amount);
+        return state;
+      }
+      const next = [...state, event.data.amount];
+      copies.push(next);
+      owned.add(next);
+      return next;
+    };
+    const streams = new AggregateStreams<number[], Added>(
+      store,
+      new VirtualClock(NOW),
+      () => [],
+      evolve,
+      { maxEvents: 100 },
+      undefined,
+      undefined,
+      evolveOwned,
+    );
+    let commands = 0;
+    const decide = (amount: number) =>
+      streams.decide('s', add(amount), { commandId: `cmd-${++commands}`, actor: 'test' }, NOW);
+    return { store, streams, copies, decide };
+  }
+
+  it('changes in place what only the cache holds: one copy for a run of decisions', async () => {
+    const { store, streams, copies, decide } = setUpOwned();
+    for (let amount = 1; amount <= 5; amount++) await decide(amount);
+    // The state loaded from the (empty) stream is copied once; the next four change that copy in place.
+    expect(copies).toHaveLength(1);
+    // Looking at the state without taking it (inspect) hands nothing out: still changed in place after.
+    expect(await streams.inspect('s', (state) => state.length)).toBe(5);
+    await decide(6);
+    expect(copies).toHaveLength(1);
+    expect((await streams.load('s')).state).toEqual([1, 2, 3, 4, 5, 6]);
+    await store.close();
+  });
+
+  it('never changes a state it handed out (load): the next decision copies, and later ones change the copy', async () => {
+    const { store, streams, copies, decide } = setUpOwned();
+    await decide(1);
+    await decide(2);
+    const held = (await streams.load('s')).state;
+    await decide(3);
+    await decide(4);
+    expect(held).toEqual([1, 2]);
+    expect(copies).toHaveLength(2);
+    const heldAgain = (await streams.load('s')).state;
+    expect(heldAgain).toEqual([1, 2, 3, 4]);
+    await decide(5);
+    expect(heldAgain).toEqual([1, 2, 3, 4]);
+    expect(held).toEqual([1, 2]);
+    // The log agrees with the cache.
+    streams.forget('s');
+    expect((await streams.load('s')).state).toEqual([1, 2, 3, 4, 5]);
+    await store.close();
+  });
+
+  it('a state handed out while a decision awaits its append is not changed by that decision either', async () => {
+    const { store, streams, decide } = setUpOwned();
+    await decide(1);
+    await decide(2);
+    // The decision has read the state and is appending when a reader takes the state.
+    const pending = decide(3);
+    const held = (await streams.load('s')).state;
+    await pending;
+    expect(held).toEqual([1, 2]);
+    expect((await streams.load('s')).state).toEqual([1, 2, 3]);
+    await store.close();
+  });
+});

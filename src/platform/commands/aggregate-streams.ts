@@ -66,6 +66,12 @@ export class AggregateStreams<S, E extends DomainEvent> {
   private cachedWeight = 0;
   /** Decisions on one stream run one at a time in this process; other processes are caught by the revision check. */
   private readonly queues = new Map<string, Promise<unknown>>();
+  /**
+   * Per cached entry, the objects of its state that decisions' evolutions made since the state was last
+   * handed out (load): nobody else holds them, so evolveOwned changes them in place instead of copying the
+   * state and its maps on every event (issue 18). Dropped when the state is handed out.
+   */
+  private readonly owned = new WeakMap<Loaded<S>, WeakSet<object>>();
 
   constructor(
     private readonly store: EventStore,
@@ -86,9 +92,32 @@ export class AggregateStreams<S, E extends DomainEvent> {
      * initial state, by a faster path when the aggregate has one (the ledger's foldLedger).
      */
     private readonly fold?: (events: E[]) => S,
+    /**
+     * Applies an event to a state whose objects in `owned` nobody else sees, changing those in place (the
+     * ledger's evolveOwnedLedger): the same state as `evolve` gives. Absent: every event goes through `evolve`.
+     */
+    private readonly evolveOwned?: (state: S, event: E, owned: WeakSet<object>) => S,
   ) {}
 
+  /**
+   * The stream's state, revision and command ids, cached. The state is handed out: the caller may hold it
+   * across awaits, so it never changes — the next decision's evolution copies what it changes.
+   */
   async load(streamId: string): Promise<Loaded<S>> {
+    const loaded = await this.loadEntry(streamId);
+    this.owned.delete(loaded);
+    return loaded;
+  }
+
+  /**
+   * Reads the stream's state without handing it out: `read` runs at once, and what it returns must hold
+   * nothing of the state (a later decision may change in place what the cache alone holds).
+   */
+  async inspect<T>(streamId: string, read: (state: S) => T): Promise<T> {
+    return read((await this.loadEntry(streamId)).state);
+  }
+
+  private async loadEntry(streamId: string): Promise<Loaded<S>> {
     const cached = this.cache.get(streamId);
     if (cached) {
       // Refresh LRU order.
@@ -161,7 +190,8 @@ export class AggregateStreams<S, E extends DomainEvent> {
     beforeAppend?: () => Promise<void>,
   ): Promise<CommandOutcome> {
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.load(streamId);
+      // The decision reads the state synchronously and keeps nothing of it: not a hand-out.
+      const loaded = await this.loadEntry(streamId);
       if (loaded.commandIds.has(meta.commandId)) {
         return { status: 'duplicate', streamId, eventTypes: [], revision: loaded.revision };
       }
@@ -196,7 +226,7 @@ export class AggregateStreams<S, E extends DomainEvent> {
           return { status: 'duplicate', streamId, eventTypes: [], revision: result.nextExpectedRevision };
         }
         const weightBefore = this.weightOf(loaded);
-        for (const event of decision.events) loaded.state = this.evolve(loaded.state, event);
+        this.evolveCached(loaded, decision.events);
         loaded.revision = result.nextExpectedRevision;
         loaded.commandIds.add(meta.commandId);
         loaded.lastHash = chained.at(-1)!.metadata!.hash as string;
@@ -220,6 +250,20 @@ export class AggregateStreams<S, E extends DomainEvent> {
         throw error;
       }
     }
+  }
+
+  /** The cached state after the decision's events: in place where the cache alone holds what changes. */
+  private evolveCached(loaded: Loaded<S>, events: readonly E[]): void {
+    if (!this.evolveOwned) {
+      for (const event of events) loaded.state = this.evolve(loaded.state, event);
+      return;
+    }
+    let owned = this.owned.get(loaded);
+    if (!owned) {
+      owned = new WeakSet();
+      this.owned.set(loaded, owned);
+    }
+    for (const event of events) loaded.state = this.evolveOwned(loaded.state, event, owned);
   }
 
   forget(streamId: string): void {
