@@ -1,10 +1,4 @@
-import {
-  PriceCatalog,
-  defaultCatalog,
-  isRatingRejected,
-  rateUsage,
-  type CatalogVersion,
-} from '../domain/catalog/index.js';
+import { PriceCatalog, defaultCatalog, rateCharge, type CatalogVersion } from '../domain/catalog/index.js';
 import type { RateUsage } from '../domain/ledger/ledger-commands.js';
 
 /**
@@ -30,7 +24,8 @@ export class PriceCatalogProvider {
   }
 
   readonly rate: RateUsage = ({ sku, quantity, usageAt, currency, usedThisPeriodBefore }) => {
-    const result = rateUsage({
+    // The charge needs the amount alone, not the price breakdown rateUsage builds (issue 18).
+    const result = rateCharge({
       catalog: this.current,
       skuId: sku,
       quantity,
@@ -38,7 +33,7 @@ export class PriceCatalogProvider {
       currency,
       usedThisPeriodBefore,
     });
-    if (isRatingRejected(result)) {
+    if ('rejected' in result) {
       return {
         rejected: true,
         code: result.code,

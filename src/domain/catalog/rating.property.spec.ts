@@ -11,8 +11,8 @@
 import Big from 'big.js';
 import fc from 'fast-check';
 import { PriceCatalog } from './catalog.js';
-import { defaultCatalog } from './default-catalog.js';
-import { isRatingRejected, rateUsage, type RatedUsage } from './rating.js';
+import { defaultCatalog, defaultCatalogVersions } from './default-catalog.js';
+import { isRatingRejected, rateCharge, rateUsage, type RatedUsage } from './rating.js';
 
 const ONE_MICRO = new Big('0.000001');
 const HALF_MICRO = new Big('0.0000005');
@@ -131,4 +131,79 @@ it('the 0.000001 tolerance is reached: two half-micro charges round up separatel
   const whole = rate(awkward, 'test.flat', '0.000001', '0');
   expect([a.amount, b.amount, whole.amount]).toEqual(['0.000001', '0.000001', '0.000001']);
   expect(new Big(a.amount).plus(b.amount).minus(whole.amount).toFixed()).toBe('0.000001');
+});
+
+describe("rateCharge (the ledger's port, issue 18)", () => {
+  const skuIds = [
+    ...new Set([
+      ...defaultCatalogVersions().flatMap((v) => v.skus.map((sku) => sku.sku)),
+      'test.graduated',
+      'test.flat',
+      'no.such.sku',
+    ]),
+  ];
+  const decimal = fc.oneof(
+    { weight: 12, arbitrary: quantity(20_000n) },
+    { weight: 1, arbitrary: fc.constantFrom('0', '-1', '1e3', ' 1', '1.0000000001', '', '.5', 'abc') },
+  );
+  const instant = fc.oneof(
+    {
+      weight: 12,
+      arbitrary: fc
+        .date({
+          min: new Date('2024-01-01T00:00:00Z'),
+          max: new Date('2028-01-01T00:00:00Z'),
+          noInvalidDate: true,
+        })
+        .map((d) => d.toISOString()),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('2026-03-10T09:00:00+03:00', '2026-02-30T00:00:00Z', '2026-03-10', 'soon'),
+    },
+  );
+
+  it('gives the amount and SKU facts rateUsage gives, and its very rejections, on random requests', () => {
+    let rated = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(defaults, defaults, awkward),
+        fc.constantFrom(...skuIds),
+        decimal,
+        decimal,
+        instant,
+        fc.constantFrom('RUB', 'RUB', 'RUB', 'KZT', 'USD', 'EUR'),
+        (catalog, skuId, q, usedBefore, usageAt, currency) => {
+          const request = {
+            catalog,
+            skuId,
+            quantity: q,
+            usedThisPeriodBefore: usedBefore,
+            usageAt,
+            currency,
+          };
+          const full = rateUsage(request);
+          const charge = rateCharge(request);
+          if (isRatingRejected(full)) {
+            expect(charge).toEqual(full);
+            return;
+          }
+          rated += 1;
+          expect(charge).toEqual({
+            amount: full.amount,
+            currency: full.currency,
+            catalogVersion: full.catalogVersion,
+            sku: full.sku,
+            service: full.service,
+            category: full.category,
+            unit: full.unit,
+            keptWhileSuspended: full.keptWhileSuspended,
+          });
+        },
+      ),
+      { numRuns: 3000, seed: 18 },
+    );
+    // Most requests were rated, not refused (a property over rejections alone would prove little).
+    expect(rated).toBeGreaterThan(500);
+  });
 });

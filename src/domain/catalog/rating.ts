@@ -85,6 +85,48 @@ export function isRatingRejected(result: RatingResult): result is RatingRejected
 }
 
 export function rateUsage(request: RateUsageRequest): RatingResult {
+  const found = skuToRate(request);
+  if ('rejected' in found) return found;
+  return price(
+    found.sku,
+    found.catalogVersion,
+    new Big(request.usedThisPeriodBefore),
+    new Big(request.quantity),
+  );
+}
+
+/** What a charge takes of a rating (the ledger's port): the amount and the SKU's facts, no breakdown. */
+export type RatedCharge = Pick<
+  RatedUsage,
+  'amount' | 'currency' | 'catalogVersion' | 'sku' | 'service' | 'category' | 'unit' | 'keptWhileSuspended'
+>;
+
+/**
+ * rateUsage's amount and SKU facts (its very checks and rejections), without the segments and the other
+ * decimal strings only a price breakdown shows: rating runs on every usage record, and those strings
+ * were most of its cost (issue 18). rating.property.spec.ts pins it to rateUsage.
+ */
+export function rateCharge(request: RateUsageRequest): RatedCharge | RatingRejected {
+  const found = skuToRate(request);
+  if ('rejected' in found) return found;
+  const { sku, catalogVersion } = found;
+  let exact = new Big(0);
+  for (const slice of slicesOf(sku, new Big(request.usedThisPeriodBefore), new Big(request.quantity)).slices)
+    exact = exact.plus(slice.amount);
+  return {
+    amount: exact.toFixed(AMOUNT_FRACTION_DIGITS, Big.roundHalfUp),
+    currency: sku.currency,
+    catalogVersion,
+    sku: sku.sku,
+    service: sku.service,
+    category: sku.category,
+    unit: sku.unit,
+    keptWhileSuspended: sku.keptWhileSuspended,
+  };
+}
+
+/** The request checked, and the SKU entry in force at its instant in its currency. */
+function skuToRate(request: RateUsageRequest): { sku: Sku; catalogVersion: string } | RatingRejected {
   const { catalog, skuId, usageAt, currency } = request;
   const quantityProblem = checkQuantity(request.quantity, 'quantity');
   if (quantityProblem) return quantityProblem;
@@ -128,8 +170,7 @@ export function rateUsage(request: RateUsageRequest): RatingResult {
       `SKU "${skuId}" is priced in ${priced} in catalog version ${version.version}, not in the account's ${what}`,
     );
   }
-
-  return price(sku, version.version, new Big(request.usedThisPeriodBefore), new Big(request.quantity));
+  return { sku, catalogVersion: version.version };
 }
 
 /** Adapter for callers that name the SKU `sku` (the ledger's RateUsage port). */
@@ -140,21 +181,10 @@ export function raterFor(
 }
 
 function price(sku: Sku, catalogVersion: string, usedBefore: Big, quantity: Big): RatedUsage {
-  const start = usedBefore;
-  const end = usedBefore.plus(quantity);
-  const freeUpTo = new Big(sku.freeQuota?.quantity ?? '0');
-  // The free quota covers the start of the period's cumulative quantity.
-  const freeQuantity = max(new Big(0), min(end, freeUpTo).minus(start));
-  const chargedFrom = max(start, freeUpTo);
-
+  const { freeQuantity, slices } = slicesOf(sku, usedBefore, quantity);
   const segments: RatedSegment[] = [];
   let exact = new Big(0);
-  tiersOf(sku).forEach(({ lowerBound, upTo, unitPrice }, tier) => {
-    const from = max(lowerBound, chargedFrom);
-    const to = upTo === null ? end : min(upTo, end);
-    if (to.lte(from)) return;
-    const sliceQuantity = to.minus(from);
-    const amount = sliceQuantity.times(unitPrice);
+  for (const { tier, from, to, sliceQuantity, unitPrice, amount } of slices) {
     exact = exact.plus(amount);
     segments.push({
       tier,
@@ -164,7 +194,7 @@ function price(sku: Sku, catalogVersion: string, usedBefore: Big, quantity: Big)
       unitPrice,
       amount: amount.toFixed(),
     });
-  });
+  }
 
   return {
     amount: exact.toFixed(AMOUNT_FRACTION_DIGITS, Big.roundHalfUp),
@@ -185,17 +215,60 @@ function price(sku: Sku, catalogVersion: string, usedBefore: Big, quantity: Big)
   };
 }
 
+/**
+ * The priced slices of the interval [usedBefore, usedBefore + quantity) of the period's cumulative quantity:
+ * the part below the free quota is free, the rest split across the tiers it overlaps.
+ */
+function slicesOf(
+  sku: Sku,
+  usedBefore: Big,
+  quantity: Big,
+): {
+  freeQuantity: Big;
+  slices: Array<{ tier: number; from: Big; to: Big; sliceQuantity: Big; unitPrice: string; amount: Big }>;
+} {
+  const start = usedBefore;
+  const end = usedBefore.plus(quantity);
+  const freeUpTo = new Big(sku.freeQuota?.quantity ?? '0');
+  // The free quota covers the start of the period's cumulative quantity.
+  const freeQuantity = max(new Big(0), min(end, freeUpTo).minus(start));
+  const chargedFrom = max(start, freeUpTo);
+  const slices = [];
+  const tiers = tiersOf(sku);
+  for (let tier = 0; tier < tiers.length; tier++) {
+    const { lowerBound, upTo, unitPrice } = tiers[tier]!;
+    const from = max(lowerBound, chargedFrom);
+    const to = upTo === null ? end : min(upTo, end);
+    if (to.lte(from)) continue;
+    const sliceQuantity = to.minus(from);
+    slices.push({ tier, from, to, sliceQuantity, unitPrice, amount: sliceQuantity.times(unitPrice) });
+  }
+  return { freeQuantity, slices };
+}
+
+type TierBounds = ReadonlyArray<{ lowerBound: Big; upTo: Big | null; unitPrice: string }>;
+
+/** Bounds parsed once per SKU entry (catalog entries never change; big.js values are never changed). */
+const tierBounds = new WeakMap<Sku, TierBounds>();
+
 /** A flat price is a single open-ended tier starting at 0. */
-function tiersOf(sku: Sku): Array<{ lowerBound: Big; upTo: Big | null; unitPrice: string }> {
+function tiersOf(sku: Sku): TierBounds {
+  const known = tierBounds.get(sku);
+  if (known) return known;
+  let tiers: TierBounds;
   if (sku.pricing.model === 'flat')
-    return [{ lowerBound: new Big(0), upTo: null, unitPrice: sku.pricing.unitPrice }];
-  let lowerBound = new Big(0);
-  return sku.pricing.tiers.map((tier) => {
-    const upTo = tier.upTo === null ? null : new Big(tier.upTo);
-    const bounds = { lowerBound, upTo, unitPrice: tier.unitPrice };
-    if (upTo !== null) lowerBound = upTo;
-    return bounds;
-  });
+    tiers = [{ lowerBound: new Big(0), upTo: null, unitPrice: sku.pricing.unitPrice }];
+  else {
+    let lowerBound = new Big(0);
+    tiers = sku.pricing.tiers.map((tier) => {
+      const upTo = tier.upTo === null ? null : new Big(tier.upTo);
+      const bounds = { lowerBound, upTo, unitPrice: tier.unitPrice };
+      if (upTo !== null) lowerBound = upTo;
+      return bounds;
+    });
+  }
+  tierBounds.set(sku, tiers);
+  return tiers;
 }
 
 function checkQuantity(
