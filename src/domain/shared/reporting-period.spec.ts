@@ -185,6 +185,39 @@ describe('localDate through the offset cache', () => {
 });
 
 describe('periodOf', () => {
+  it('answers what the month of the local date (Intl) says, in any order of instants and zones (issue 18: the last period per zone is remembered)', () => {
+    const zones = [MOSCOW, ALMATY, 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'UTC'];
+    // An instant inside a month, then one at its end or the next month's start, to the millisecond.
+    const acrossABound = fc
+      .tuple(
+        fc.integer({ min: 0, max: 100 }),
+        fc.integer({ min: 1, max: 20 * 86_400_000 }),
+        fc.constantFrom(-1, 0, 1),
+        fc.constantFrom(...zones),
+      )
+      .map(([month, before, ms, zone]) => {
+        const id = `${2020 + Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}`;
+        const bound = instantToEpochMs(periodById(id, zone).startsAt);
+        return [
+          { at: new Date(bound - before).toISOString(), zone },
+          { at: new Date(bound + ms).toISOString(), zone },
+        ];
+      });
+    const anywhere = fc
+      .tuple(
+        fc.integer({ min: Date.parse('2019-06-01T00:00:00Z'), max: Date.parse('2029-01-01T00:00:00Z') }),
+        fc.constantFrom(...zones),
+      )
+      .map(([ms, zone]) => [{ at: new Date(ms).toISOString(), zone }]);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(acrossABound, anywhere), { minLength: 1, maxLength: 20 }), (groups) => {
+        for (const { at, zone } of groups.flat())
+          expect(periodOf(at, zone)).toBe(periodById(localDateByIntl(at, zone).slice(0, 7), zone));
+      }),
+      { numRuns: 400, seed: 18 },
+    );
+  });
+
   it('Moscow: 20:59:59Z on Jan 31 is January, 21:00:00Z is February', () => {
     expect(periodOf('2026-01-31T20:59:59Z', MOSCOW).id).toBe('2026-01');
     expect(periodOf('2026-01-31T20:59:59.999Z', MOSCOW).id).toBe('2026-01');

@@ -91,8 +91,22 @@ export function startOfLocalDay(date: LocalDate, timeZone: string): IsoInstant {
 
 /** The reporting period (calendar month in `timeZone`) that contains `instant`. */
 export function periodOf(instant: IsoInstant, timeZone: string): ReportingPeriod {
-  return periodById(localDate(instant, timeZone).slice(0, 7), timeZone);
+  const epochMs = instantToEpochMs(instant);
+  // Asked twice per command, nearly always for the month asked last in that zone (issue 18): a period is
+  // exactly the instants startsAt ≤ t < endsAt, so one inside the last one found is in that period.
+  const last = lastPeriodIn.get(timeZone);
+  if (last && epochMs >= last.startsAtMs && epochMs < last.endsAtMs) return last.period;
+  const period = periodById(localDateAt(epochMs, timeZone).slice(0, 7), timeZone);
+  lastPeriodIn.set(timeZone, {
+    period,
+    startsAtMs: instantToEpochMs(period.startsAt),
+    endsAtMs: instantToEpochMs(period.endsAt),
+  });
+  return period;
 }
+
+/** Per time zone, the period periodOf found last, with its bounds in ms (one entry per zone in use). */
+const lastPeriodIn = new Map<string, { period: ReportingPeriod; startsAtMs: number; endsAtMs: number }>();
 
 /** The reporting period with the given id ('2026-01') in `timeZone`. */
 export function periodById(id: PeriodId, timeZone: string): ReportingPeriod {
