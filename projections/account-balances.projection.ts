@@ -71,15 +71,20 @@ async function applyHandled(
     sql,
     () => new BalancesBatch(sql),
     async (batch) => {
-      await batch.load(db, handled);
-      for (const recorded of handled) applyEvent(batch, recorded);
+      const accounts = handled.map(accountOf);
+      await batch.load(db, handled, accounts);
+      for (let i = 0; i < handled.length; i++) applyEvent(batch, handled[i]!, accounts[i]);
     },
   );
 }
 
-/** One event's changes to the rows the batch holds (loaded beforehand: see BalancesBatch.load). */
-function applyEvent(batch: BalancesBatch, recorded: RecordedEvent): void {
-  const event = { type: recorded.type, data: recorded.data } as LedgerEvent | AccountEvent;
+/**
+ * One event's changes to the rows the batch holds (loaded beforehand: see BalancesBatch.load); `accountId`
+ * is accountOf(recorded).
+ */
+function applyEvent(batch: BalancesBatch, recorded: RecordedEvent, accountId: string | undefined): void {
+  // Narrowed by its type like the union it is; no copy per event.
+  const event = recorded as unknown as LedgerEvent | AccountEvent;
   if (event.type === 'AccountOpened') {
     const d = event.data;
     // ON CONFLICT DO NOTHING: an account opened twice keeps its first row.
@@ -108,9 +113,9 @@ function applyEvent(batch: BalancesBatch, recorded: RecordedEvent): void {
     }
     return;
   }
-  const ledger = ledgerStreamParts(recorded.streamId);
-  if (!ledger) return;
-  const account = new AccountRows(batch, ledger.accountId, recorded);
+  // A ledger event: its account is its stream's (none outside a ledger stream).
+  if (accountId === undefined) return;
+  const account = new AccountRows(batch, accountId, recorded);
   switch (event.type) {
     case 'PeriodOpened':
       account.carry(event.data.carried);
@@ -149,7 +154,7 @@ function applyEvent(batch: BalancesBatch, recorded: RecordedEvent): void {
       account.upsertGrant(event.data);
       return account.refreshGrants();
     case 'GrantExpired': {
-      const grant = batch.grants(ledger.accountId).get(event.data.grantId);
+      const grant = batch.grants(accountId).get(event.data.grantId);
       if (grant) {
         grant.remaining = '0';
         grant.state = 'expired';
@@ -161,7 +166,7 @@ function applyEvent(batch: BalancesBatch, recorded: RecordedEvent): void {
       account.upsertBill(event.data);
       return account.refreshDebt();
     case 'BillPaymentApplied': {
-      const bill = batch.bills(ledger.accountId).get(event.data.billId);
+      const bill = batch.bills(accountId).get(event.data.billId);
       if (!bill) throw new Error(`Payment applied to bill ${event.data.billId}, which was never issued`);
       bill.paid = addDecimals(bill.paid, event.data.amount);
       bill.state = event.data.fullyPaid ? 'paid' : 'open';
@@ -173,7 +178,7 @@ function applyEvent(batch: BalancesBatch, recorded: RecordedEvent): void {
   }
 }
 
-/** The account whose rows an event touches, or undefined when it touches none. */
+/** The account whose rows a handled event touches, or undefined when it touches none. */
 function accountOf(recorded: RecordedEvent): string | undefined {
   if (recorded.type === 'AccountOpened' || recorded.type === 'ContractChanged') {
     return (recorded.data as { accountId: string }).accountId;
@@ -357,12 +362,17 @@ class BalancesBatch implements BatchWrites {
   constructor(private readonly sql: ReturnType<typeof statements>) {}
 
   /** Reads the rows of `events`' accounts this batch does not hold yet: at most three statements. */
-  async load(db: ReadModelDb, events: readonly RecordedEvent[]): Promise<void> {
+  async load(
+    db: ReadModelDb,
+    events: readonly RecordedEvent[],
+    accountIds: readonly (string | undefined)[],
+  ): Promise<void> {
     const accounts = new Set<string>();
     const grants = new Set<string>();
     const bills = new Set<string>();
-    for (const event of events) {
-      const accountId = accountOf(event);
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      const accountId = accountIds[i];
       if (accountId === undefined) continue;
       if (!this.accounts.has(accountId)) accounts.add(accountId);
       if (!this.grantsOf.has(accountId) && readsGrants(event)) grants.add(accountId);
