@@ -203,7 +203,9 @@ function readsGrants(recorded: RecordedEvent): boolean {
 
 /** Whether applying the event reads the account's bills. */
 const readsBills = (recorded: RecordedEvent): boolean =>
-  recorded.type === 'PeriodOpened' || recorded.type === 'BillIssued' || recorded.type === 'BillPaymentApplied';
+  recorded.type === 'PeriodOpened' ||
+  recorded.type === 'BillIssued' ||
+  recorded.type === 'BillPaymentApplied';
 
 /** The event types that write: the others (most of a ledger) skip the batch entirely. */
 const HANDLED = new Set<string>([
