@@ -1,3 +1,4 @@
+import type Big from 'big.js';
 import type { AccountEvent } from '../src/domain/account/account-events.js';
 import { chargedCarryOnly } from '../src/domain/ledger/carried-charge.js';
 import type { LedgerEvent, LedgerEventOf } from '../src/domain/ledger/ledger-events.js';
@@ -85,10 +86,7 @@ export interface SummaryRows {
  */
 export const accountSummaryTable: Pick<Projection, 'setup'> & {
   /** Applies the event; when it changes the latest period's balance (or opens a period), the balance now. */
-  apply(
-    rows: SummaryRows,
-    recorded: RecordedEvent,
-  ): Promise<{ accountId: string; balance: string } | undefined>;
+  apply(rows: SummaryRows, recorded: RecordedEvent): Promise<{ accountId: string; balance: Big } | undefined>;
   /** The row's column values, in SUMMARY_COLUMNS order, its folded state serialised. */
   values(held: HeldSummary): SqlValue[];
 } = {
@@ -185,7 +183,7 @@ export const accountSummaryTable: Pick<Projection, 'setup'> & {
     });
     // A new period restates the balance; within one, only a change of it is news.
     if (samePeriod && state.balance.eq(before.balance)) return undefined;
-    return { accountId: ledger.accountId, balance: state.balance.toFixed() };
+    return { accountId: ledger.accountId, balance: state.balance };
   },
 
   values({ row, state }) {
