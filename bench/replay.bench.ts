@@ -53,6 +53,7 @@ const noOpProjection: Projection = {
   name: 'no-op',
   async setup() {},
   async apply() {},
+  async applyBatch() {},
 };
 
 export async function measureReplay() {

@@ -45,105 +45,167 @@ export const accountBalancesProjection: Projection = {
   },
 
   async apply(db, recorded, table) {
-    const event = { type: recorded.type, data: recorded.data } as LedgerEvent | AccountEvent;
-    if (!HANDLED.has(event.type)) return;
-    // Keyed by the build's statements: one batch state per build in a transaction.
-    const sql = statements(table);
-    await withBatch(
-      db,
-      sql,
-      () => new BalancesBatch(sql),
-      async (batch) => {
-        if (event.type === 'AccountOpened') {
-          const d = event.data;
-          // ON CONFLICT DO NOTHING: an account opened twice keeps its first row.
-          if ((await batch.account(db, d.accountId)) !== undefined) return;
-          batch.putAccount({
-            account_id: d.accountId,
-            currency: d.currency,
-            profile_id: d.profileId,
-            payer_type: d.payerType,
-            period_id: null,
-            balance: '0',
-            credit_limit: '0',
-            grants_remaining: '0',
-            bills_unpaid: '0',
-            debt: '0',
-            position: recorded.position.toString(),
-          });
-          return;
-        }
-        if (event.type === 'ContractChanged') {
-          // The contract moves no money: the row keeps the position of its last balance change.
-          const row = await batch.account(db, event.data.accountId);
-          if (row) batch.putAccount({ ...row, profile_id: event.data.profileId });
-          return;
-        }
-        const ledger = ledgerStreamParts(recorded.streamId);
-        if (!ledger) return;
-        const account = new AccountRows(db, batch, ledger.accountId, recorded);
-        switch (event.type) {
-          case 'PeriodOpened':
-            await account.carry(event.data.carried);
-            await account.update({
-              period_id: event.data.periodId,
-              credit_limit: event.data.carried.creditLimit,
-            });
-            // The carried bills changed: the debt is summed from them again.
-            return account.balanceChanged(event.data.carried.balance, 'bills-changed');
-          case 'FundsDeposited':
-          case 'PenaltyAccrued':
-          case 'CommitmentShortfallCharged':
-          case 'RefundRequested':
-          case 'RefundFailed':
-            return account.balanceChanged(event.data.balanceAfter);
-          case 'ResourceConsumed':
-            // The hot path: no grant rows unless the charge drew grants; bills are not read at all.
-            if (event.data.fromGrants.length === 0) return account.balanceChanged(event.data.balanceAfter);
-            for (const used of event.data.fromGrants) await account.useGrant(used.grantId, used.amount);
-            await account.balanceChanged(event.data.balanceAfter);
-            return account.refreshGrants();
-          case 'ChargeCorrected':
-            // Issue 14: a part > 0 draws a grant; < 0 gives back to it, unless the event says it was lost. The
-            // balance comes from the event, as for a charge.
-            for (const part of event.data.fromGrants) {
-              const lost = event.data.grantsLost?.some((g) => g.grantId === part.grantId) ?? false;
-              if (!(part.amount.startsWith('-') && lost)) await account.useGrant(part.grantId, part.amount);
-            }
-            await account.balanceChanged(event.data.balanceAfter);
-            return account.refreshGrants();
-          case 'CreditLimitSet':
-            return account.update({ credit_limit: event.data.creditLimit });
-          case 'GrantIssued':
-            await account.upsertGrant(event.data);
-            return account.refreshGrants();
-          case 'GrantExpired': {
-            const grants = await batch.grants(db, ledger.accountId);
-            const grant = grants.get(event.data.grantId);
-            if (grant) batch.putGrant({ ...grant, remaining: '0', state: 'expired' });
-            return account.refreshGrants();
-          }
-          case 'BillIssued':
-            await account.upsertBill(event.data);
-            return account.refreshDebt();
-          case 'BillPaymentApplied': {
-            const bill = (await batch.bills(db, ledger.accountId)).get(event.data.billId);
-            if (!bill)
-              throw new Error(`Payment applied to bill ${event.data.billId}, which was never issued`);
-            batch.putBill({
-              ...bill,
-              paid: addDecimals(bill.paid, event.data.amount),
-              state: event.data.fullyPaid ? 'paid' : 'open',
-            });
-            return account.refreshDebt();
-          }
-          default:
-            return;
-        }
-      },
-    );
+    if (HANDLED.has(recorded.type)) await applyHandled(db, [recorded], table);
+  },
+
+  async applyBatch(db, events, table) {
+    const handled = events.filter((event) => HANDLED.has(event.type));
+    if (handled.length > 0) await applyHandled(db, handled, table);
   },
 };
+
+/**
+ * The rows the events touch are read in at most three statements (accounts, their grants, their bills:
+ * one round trip each on PostgreSQL, not one per account), then every event is applied to them without
+ * awaiting anything.
+ */
+async function applyHandled(
+  db: ReadModelDb,
+  handled: RecordedEvent[],
+  table: (name: string) => string,
+): Promise<void> {
+  // Keyed by the build's statements: one batch state per build in a transaction.
+  const sql = statements(table);
+  await withBatch(
+    db,
+    sql,
+    () => new BalancesBatch(sql),
+    async (batch) => {
+      const accounts = handled.map(accountOf);
+      await batch.load(db, handled, accounts);
+      for (let i = 0; i < handled.length; i++) applyEvent(batch, handled[i]!, accounts[i]);
+    },
+  );
+}
+
+/**
+ * One event's changes to the rows the batch holds (loaded beforehand: see BalancesBatch.load); `accountId`
+ * is accountOf(recorded).
+ */
+function applyEvent(batch: BalancesBatch, recorded: RecordedEvent, accountId: string | undefined): void {
+  // Narrowed by its type like the union it is; no copy per event.
+  const event = recorded as unknown as LedgerEvent | AccountEvent;
+  if (event.type === 'AccountOpened') {
+    const d = event.data;
+    // ON CONFLICT DO NOTHING: an account opened twice keeps its first row.
+    if (batch.account(d.accountId) !== undefined) return;
+    batch.putAccount({
+      account_id: d.accountId,
+      currency: d.currency,
+      profile_id: d.profileId,
+      payer_type: d.payerType,
+      period_id: null,
+      balance: '0',
+      credit_limit: '0',
+      grants_remaining: '0',
+      bills_unpaid: '0',
+      debt: '0',
+      position: recorded.position.toString(),
+    });
+    return;
+  }
+  if (event.type === 'ContractChanged') {
+    // The contract moves no money: the row keeps the position of its last balance change.
+    const row = batch.account(event.data.accountId);
+    if (row) {
+      row.profile_id = event.data.profileId;
+      batch.changedAccount(row);
+    }
+    return;
+  }
+  // A ledger event: its account is its stream's (none outside a ledger stream).
+  if (accountId === undefined) return;
+  const account = new AccountRows(batch, accountId, recorded);
+  switch (event.type) {
+    case 'PeriodOpened':
+      account.carry(event.data.carried);
+      account.update((row) => {
+        row.period_id = event.data.periodId;
+        row.credit_limit = event.data.carried.creditLimit;
+      });
+      // The carried bills changed: the debt is summed from them again.
+      return account.balanceChanged(event.data.carried.balance, 'bills-changed');
+    case 'FundsDeposited':
+    case 'PenaltyAccrued':
+    case 'CommitmentShortfallCharged':
+    case 'RefundRequested':
+    case 'RefundFailed':
+      return account.balanceChanged(event.data.balanceAfter);
+    case 'ResourceConsumed':
+      // The hot path: no grant rows unless the charge drew grants; bills are not read at all.
+      if (event.data.fromGrants.length === 0) return account.balanceChanged(event.data.balanceAfter);
+      for (const used of event.data.fromGrants) account.useGrant(used.grantId, used.amount);
+      account.balanceChanged(event.data.balanceAfter);
+      return account.refreshGrants();
+    case 'ChargeCorrected':
+      // Issue 14: a part > 0 draws a grant; < 0 gives back to it, unless the event says it was lost. The
+      // balance comes from the event, as for a charge.
+      for (const part of event.data.fromGrants) {
+        const lost = event.data.grantsLost?.some((g) => g.grantId === part.grantId) ?? false;
+        if (!(part.amount.startsWith('-') && lost)) account.useGrant(part.grantId, part.amount);
+      }
+      account.balanceChanged(event.data.balanceAfter);
+      return account.refreshGrants();
+    case 'CreditLimitSet':
+      return account.update((row) => {
+        row.credit_limit = event.data.creditLimit;
+      });
+    case 'GrantIssued':
+      account.upsertGrant(event.data);
+      return account.refreshGrants();
+    case 'GrantExpired': {
+      const grant = batch.grants(accountId).get(event.data.grantId);
+      if (grant) {
+        grant.remaining = '0';
+        grant.state = 'expired';
+        batch.changedGrant(grant);
+      }
+      return account.refreshGrants();
+    }
+    case 'BillIssued':
+      account.upsertBill(event.data);
+      return account.refreshDebt();
+    case 'BillPaymentApplied': {
+      const bill = batch.bills(accountId).get(event.data.billId);
+      if (!bill) throw new Error(`Payment applied to bill ${event.data.billId}, which was never issued`);
+      bill.paid = addDecimals(bill.paid, event.data.amount);
+      bill.state = event.data.fullyPaid ? 'paid' : 'open';
+      batch.changedBill(bill);
+      return account.refreshDebt();
+    }
+    default:
+      return;
+  }
+}
+
+/** The account whose rows a handled event touches, or undefined when it touches none. */
+function accountOf(recorded: RecordedEvent): string | undefined {
+  if (recorded.type === 'AccountOpened' || recorded.type === 'ContractChanged') {
+    return (recorded.data as { accountId: string }).accountId;
+  }
+  return ledgerStreamParts(recorded.streamId)?.accountId;
+}
+
+/** Whether applying the event reads the account's grants (a charge only when it drew some). */
+function readsGrants(recorded: RecordedEvent): boolean {
+  switch (recorded.type) {
+    case 'PeriodOpened':
+    case 'ChargeCorrected':
+    case 'GrantIssued':
+    case 'GrantExpired':
+      return true;
+    case 'ResourceConsumed':
+      return (recorded.data as { fromGrants: unknown[] }).fromGrants.length > 0;
+    default:
+      return false;
+  }
+}
+
+/** Whether applying the event reads the account's bills. */
+const readsBills = (recorded: RecordedEvent): boolean =>
+  recorded.type === 'PeriodOpened' ||
+  recorded.type === 'BillIssued' ||
+  recorded.type === 'BillPaymentApplied';
 
 /** The event types that write: the others (most of a ledger) skip the batch entirely. */
 const HANDLED = new Set<string>([
@@ -236,12 +298,22 @@ const BILL_COLUMNS = [
   'state',
 ] as const;
 
+/**
+ * The keys of a batch travel as one parameter: a text array on PostgreSQL, a JSON array on SQLite (where
+ * `json_each` unpacks it), so each lookup is one statement whatever the number of accounts.
+ */
+const inKeys = (dialect: ReadModelDb['dialect']) =>
+  dialect === 'postgres' ? 'account_id = ANY($1::text[])' : 'account_id IN (SELECT value FROM json_each($1))';
+
 /** SQL and writers built once per build's table names. */
 const statements = perTable((table) => ({
-  account: `SELECT ${ACCOUNT_COLUMNS.join(', ')} FROM ${table('balance_accounts')} WHERE account_id = $1`,
-  grants: `SELECT ${GRANT_COLUMNS.join(', ')} FROM ${table('balance_grants')} WHERE account_id = $1`,
-  bills: `SELECT ${BILL_COLUMNS.join(', ')} FROM ${table('balance_bills')} WHERE account_id = $1`,
-  accounts: new RowWriter({
+  accounts: (dialect: ReadModelDb['dialect']) =>
+    `SELECT ${ACCOUNT_COLUMNS.join(', ')} FROM ${table('balance_accounts')} WHERE ${inKeys(dialect)}`,
+  grants: (dialect: ReadModelDb['dialect']) =>
+    `SELECT ${GRANT_COLUMNS.join(', ')} FROM ${table('balance_grants')} WHERE ${inKeys(dialect)}`,
+  bills: (dialect: ReadModelDb['dialect']) =>
+    `SELECT ${BILL_COLUMNS.join(', ')} FROM ${table('balance_bills')} WHERE ${inKeys(dialect)}`,
+  accountRows: new RowWriter({
     table: table('balance_accounts'),
     columns: ACCOUNT_COLUMNS,
     key: ['account_id'],
@@ -267,85 +339,120 @@ const statements = perTable((table) => ({
   }),
 }));
 
+/** The keys of a lookup as its one parameter (see inKeys). */
+function keysParam(db: ReadModelDb, keys: string[]): SqlValue {
+  // An array is a parameter value of its own on PostgreSQL; the port's type names scalars only.
+  return db.dialect === 'postgres' ? (keys as unknown as SqlValue) : JSON.stringify(keys);
+}
+
 /**
- * The rows one batch touches: each read once from the tables, then kept and changed here, and written once
- * at the end (the latest row per key). Within the batch these maps, not the tables, are the truth.
+ * The rows one batch touches: read from the tables once (load, before the events that need them), then
+ * kept and changed here in place, and written once at the end (the latest row per key). Within the batch
+ * these maps, not the tables, are the truth.
  */
 class BalancesBatch implements BatchWrites {
   /** null: no row (an account whose AccountOpened this build never saw). */
   private readonly accounts = new Map<string, AccountRow | null>();
   private readonly grantsOf = new Map<string, Map<string, GrantRow>>();
   private readonly billsOf = new Map<string, Map<string, BillRow>>();
-  private readonly changedAccounts = new Set<string>();
+  private readonly changedAccounts = new Set<AccountRow>();
   private readonly changedGrants = new Set<GrantRow>();
   private readonly changedBills = new Set<BillRow>();
+  /** By sortable position: an event changes one account's balance at most once. */
   private readonly history = new Map<string, HistoryRow>();
 
   constructor(private readonly sql: ReturnType<typeof statements>) {}
 
-  async account(db: ReadModelDb, accountId: string): Promise<AccountRow | undefined> {
-    let row = this.accounts.get(accountId);
-    if (row === undefined) {
-      row = (await db.get<AccountRow>(this.sql.account, [accountId])) ?? null;
-      this.accounts.set(accountId, row);
+  /** Reads the rows of `events`' accounts this batch does not hold yet: at most three statements. */
+  async load(
+    db: ReadModelDb,
+    events: readonly RecordedEvent[],
+    accountIds: readonly (string | undefined)[],
+  ): Promise<void> {
+    const accounts = new Set<string>();
+    const grants = new Set<string>();
+    const bills = new Set<string>();
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      const accountId = accountIds[i];
+      if (accountId === undefined) continue;
+      if (!this.accounts.has(accountId)) accounts.add(accountId);
+      if (!this.grantsOf.has(accountId) && readsGrants(event)) grants.add(accountId);
+      if (!this.billsOf.has(accountId) && readsBills(event)) bills.add(accountId);
     }
+    if (accounts.size > 0) {
+      for (const id of accounts) this.accounts.set(id, null);
+      const rows = await db.all<AccountRow>(this.sql.accounts(db.dialect), [keysParam(db, [...accounts])]);
+      for (const row of rows) this.accounts.set(row.account_id, row);
+    }
+    if (grants.size > 0) {
+      for (const id of grants) this.grantsOf.set(id, new Map());
+      const rows = await db.all<GrantRow>(this.sql.grants(db.dialect), [keysParam(db, [...grants])]);
+      for (const row of rows) this.grantsOf.get(row.account_id)!.set(row.grant_id, row);
+    }
+    if (bills.size > 0) {
+      for (const id of bills) this.billsOf.set(id, new Map());
+      const rows = await db.all<BillRow>(this.sql.bills(db.dialect), [keysParam(db, [...bills])]);
+      for (const row of rows) this.billsOf.get(row.account_id)!.set(row.bill_id, row);
+    }
+  }
+
+  account(accountId: string): AccountRow | undefined {
+    const row = this.accounts.get(accountId);
+    if (row === undefined) throw new Error(`Account ${accountId} was not loaded for this batch`);
     return row ?? undefined;
   }
 
   putAccount(row: AccountRow): void {
     this.accounts.set(row.account_id, row);
-    this.changedAccounts.add(row.account_id);
+    this.changedAccounts.add(row);
   }
 
-  async grants(db: ReadModelDb, accountId: string): Promise<Map<string, GrantRow>> {
-    let grants = this.grantsOf.get(accountId);
-    if (!grants) {
-      const rows = await db.all<GrantRow>(this.sql.grants, [accountId]);
-      grants = new Map(rows.map((g) => [g.grant_id, g]));
-      this.grantsOf.set(accountId, grants);
-    }
+  /** A held row was changed in place. */
+  changedAccount(row: AccountRow): void {
+    this.changedAccounts.add(row);
+  }
+
+  grants(accountId: string): Map<string, GrantRow> {
+    const grants = this.grantsOf.get(accountId);
+    if (!grants) throw new Error(`Grants of ${accountId} were not loaded for this batch`);
     return grants;
   }
 
   putGrant(grant: GrantRow): void {
-    const grants = this.grantsOf.get(grant.account_id)!;
-    const before = grants.get(grant.grant_id);
-    if (before) this.changedGrants.delete(before);
-    grants.set(grant.grant_id, grant);
+    this.grants(grant.account_id).set(grant.grant_id, grant);
     this.changedGrants.add(grant);
   }
 
-  async bills(db: ReadModelDb, accountId: string): Promise<Map<string, BillRow>> {
-    let bills = this.billsOf.get(accountId);
-    if (!bills) {
-      const rows = await db.all<BillRow>(this.sql.bills, [accountId]);
-      bills = new Map(rows.map((b) => [b.bill_id, b]));
-      this.billsOf.set(accountId, bills);
-    }
+  changedGrant(grant: GrantRow): void {
+    this.changedGrants.add(grant);
+  }
+
+  bills(accountId: string): Map<string, BillRow> {
+    const bills = this.billsOf.get(accountId);
+    if (!bills) throw new Error(`Bills of ${accountId} were not loaded for this batch`);
     return bills;
   }
 
   putBill(bill: BillRow): void {
-    const bills = this.billsOf.get(bill.account_id)!;
-    const before = bills.get(bill.bill_id);
-    if (before) this.changedBills.delete(before);
-    bills.set(bill.bill_id, bill);
+    this.bills(bill.account_id).set(bill.bill_id, bill);
+    this.changedBills.add(bill);
+  }
+
+  changedBill(bill: BillRow): void {
     this.changedBills.add(bill);
   }
 
   /** INSERT … ON CONFLICT DO NOTHING: the first row for a key stays. */
   addHistory(row: HistoryRow): void {
-    const key = `${row[0]}\u0000${row[1]}`;
-    if (!this.history.has(key)) this.history.set(key, row);
+    if (!this.history.has(row[1])) this.history.set(row[1], row);
   }
 
   async flush(db: ReadModelDb): Promise<void> {
-    const accounts: SqlValue[][] = [];
-    for (const id of this.changedAccounts) {
-      const row = this.accounts.get(id)!;
-      accounts.push(ACCOUNT_COLUMNS.map((c) => row[c]));
-    }
-    await this.sql.accounts.write(db, accounts);
+    await this.sql.accountRows.write(
+      db,
+      [...this.changedAccounts].map((a) => ACCOUNT_COLUMNS.map((c) => a[c])),
+    );
     await this.sql.history.write(db, [...this.history.values()]);
     await this.sql.grantRows.write(
       db,
@@ -360,25 +467,28 @@ class BalancesBatch implements BatchWrites {
 
 /** The changes of one account for one event, made in the batch. */
 class AccountRows {
+  private positionText?: string;
+
   constructor(
-    private readonly db: ReadModelDb,
     private readonly batch: BalancesBatch,
     private readonly accountId: string,
     private readonly recorded: RecordedEvent,
   ) {}
 
   /** Like the UPDATE it stands for, it changes nothing when the account has no row. */
-  async update(changes: Partial<AccountRow>): Promise<void> {
-    const row = await this.batch.account(this.db, this.accountId);
-    if (row) this.batch.putAccount({ ...row, ...changes, position: this.recorded.position.toString() });
+  update(change: (row: AccountRow) => void): void {
+    const row = this.batch.account(this.accountId);
+    if (!row) return;
+    change(row);
+    row.position = this.positionText ??= this.recorded.position.toString();
+    this.batch.changedAccount(row);
   }
 
   /**
    * The new balance, its history row and the debt. The debt is computed from the row's `bills_unpaid`
    * (kept equal to the open bills' sum by every event that changes a bill) unless the event changed bills.
    */
-  async balanceChanged(balance: string, bills?: 'bills-changed'): Promise<void> {
-    await this.update({ balance });
+  balanceChanged(balance: string, bills?: 'bills-changed'): void {
     this.batch.addHistory([
       this.accountId,
       sortablePosition(this.recorded),
@@ -387,84 +497,91 @@ class AccountRows {
       balance,
       this.recorded.type,
     ]);
-    if (bills === 'bills-changed') return this.refreshDebt();
-    const row = await this.batch.account(this.db, this.accountId);
-    if (row) await this.update(debtOf(row.bills_unpaid, row.balance));
+    if (bills === 'bills-changed') {
+      this.update((row) => {
+        row.balance = balance;
+      });
+      return this.refreshDebt();
+    }
+    this.update((row) => {
+      row.balance = balance;
+      setDebt(row, row.bills_unpaid);
+    });
   }
 
   /** A new period restates grants and open bills as they were carried over. */
-  async carry(carried: CarriedState): Promise<void> {
-    for (const grant of carried.grants) await this.upsertGrant(grant);
-    for (const bill of carried.openBills) await this.upsertBill(bill);
-    await this.refreshGrants();
+  carry(carried: CarriedState): void {
+    for (const grant of carried.grants) this.upsertGrant(grant);
+    for (const bill of carried.openBills) this.upsertBill(bill);
+    this.refreshGrants();
   }
 
   /** A grant already known keeps its state and takes the new remaining (ON CONFLICT … SET remaining). */
-  async upsertGrant(grant: GrantSnapshot): Promise<void> {
-    const known = (await this.batch.grants(this.db, this.accountId)).get(grant.grantId);
-    this.batch.putGrant(
-      known
-        ? { ...known, remaining: grant.remaining }
-        : {
-            account_id: this.accountId,
-            grant_id: grant.grantId,
-            kind: grant.kind,
-            amount: grant.amount,
-            remaining: grant.remaining,
-            issued_at: grant.issuedAt,
-            expires_at: grant.expiresAt,
-            state: 'active',
-          },
-    );
+  upsertGrant(grant: GrantSnapshot): void {
+    const known = this.batch.grants(this.accountId).get(grant.grantId);
+    if (known) {
+      known.remaining = grant.remaining;
+      return this.batch.changedGrant(known);
+    }
+    this.batch.putGrant({
+      account_id: this.accountId,
+      grant_id: grant.grantId,
+      kind: grant.kind,
+      amount: grant.amount,
+      remaining: grant.remaining,
+      issued_at: grant.issuedAt,
+      expires_at: grant.expiresAt,
+      state: 'active',
+    });
   }
 
-  async useGrant(grantId: string, amount: string): Promise<void> {
-    const grant = (await this.batch.grants(this.db, this.accountId)).get(grantId);
+  useGrant(grantId: string, amount: string): void {
+    const grant = this.batch.grants(this.accountId).get(grantId);
     if (!grant) throw new Error(`Consumption paid from grant ${grantId}, which was never issued`);
-    this.batch.putGrant({ ...grant, remaining: subtractDecimals(grant.remaining, amount) });
+    grant.remaining = subtractDecimals(grant.remaining, amount);
+    this.batch.changedGrant(grant);
   }
 
   /** A bill already known keeps its state and takes the new paid amount (ON CONFLICT … SET paid). */
-  async upsertBill(bill: OpenBill): Promise<void> {
-    const known = (await this.batch.bills(this.db, this.accountId)).get(bill.billId);
-    this.batch.putBill(
-      known
-        ? { ...known, paid: bill.paid }
-        : {
-            account_id: this.accountId,
-            bill_id: bill.billId,
-            kind: bill.kind,
-            amount: bill.amount,
-            paid: bill.paid,
-            issued_on: bill.issuedOn,
-            due_date: bill.dueDate,
-            state: 'open',
-          },
-    );
+  upsertBill(bill: OpenBill): void {
+    const known = this.batch.bills(this.accountId).get(bill.billId);
+    if (known) {
+      known.paid = bill.paid;
+      return this.batch.changedBill(known);
+    }
+    this.batch.putBill({
+      account_id: this.accountId,
+      bill_id: bill.billId,
+      kind: bill.kind,
+      amount: bill.amount,
+      paid: bill.paid,
+      issued_on: bill.issuedOn,
+      due_date: bill.dueDate,
+      state: 'open',
+    });
   }
 
-  async refreshGrants(): Promise<void> {
+  refreshGrants(): void {
     const active: string[] = [];
-    for (const g of (await this.batch.grants(this.db, this.accountId)).values()) {
+    for (const g of this.batch.grants(this.accountId).values()) {
       if (g.state === 'active') active.push(g.remaining);
     }
-    await this.update({ grants_remaining: addDecimals(...active) });
+    this.update((row) => {
+      row.grants_remaining = addDecimals(...active);
+    });
   }
 
   /** Debt: what open bills still ask for, plus the balance when it is below zero. */
-  async refreshDebt(): Promise<void> {
+  refreshDebt(): void {
     const unpaid: string[] = [];
-    for (const b of (await this.batch.bills(this.db, this.accountId)).values()) {
+    for (const b of this.batch.bills(this.accountId).values()) {
       if (b.state === 'open') unpaid.push(subtractDecimals(b.amount, b.paid));
     }
-    const row = await this.batch.account(this.db, this.accountId);
-    await this.update(debtOf(addDecimals(...unpaid), row?.balance ?? '0'));
+    this.update((row) => setDebt(row, addDecimals(...unpaid)));
   }
 }
 
-function debtOf(unpaid: string, balance: string): Pick<AccountRow, 'bills_unpaid' | 'debt'> {
-  return {
-    bills_unpaid: unpaid,
-    debt: balance.startsWith('-') ? addDecimals(unpaid, balance.slice(1)) : unpaid,
-  };
+function setDebt(row: AccountRow, unpaid: string): void {
+  row.bills_unpaid = unpaid;
+  row.debt = row.balance.startsWith('-') ? addDecimals(unpaid, row.balance.slice(1)) : unpaid;
 }

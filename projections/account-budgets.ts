@@ -1,10 +1,11 @@
+import type Big from 'big.js';
 import type { AlertEvent } from '../src/domain/alerts/alert-events.js';
 import { periodSpendOf } from '../src/domain/alerts/alert-detection.js';
 import type { RecordedEvent } from '../src/platform/event-store/event-store.port.js';
 import { accountIdOfAlertsStream, ledgerStreamParts } from '../src/platform/event-store/stream-names.js';
 import type { Projection } from './runner/projection.js';
 import type { ReadModelDb } from './runner/read-model-db.js';
-import { addDecimals } from './support/decimal-sum.js';
+import { Decimal } from '../src/domain/shared/decimal.js';
 
 export interface SpendRow {
   account_id: string;
@@ -15,10 +16,13 @@ export interface SpendRow {
 
 export const SPEND_COLUMNS = ['account_id', 'period_id', 'project', 'amount'] as const;
 
+/** A spend row as a batch holds it: its amount a decimal, added to per charge, printed once at the flush. */
+export type HeldSpend = Omit<SpendRow, 'amount'> & { amount: Big };
+
 /** The spend rows of one batch (see HeldRows): read once per account, period and project, written once. */
 export interface SpendRows {
-  get(key: Omit<SpendRow, 'amount'>): Promise<SpendRow | undefined>;
-  put(row: SpendRow): void;
+  get(key: Omit<SpendRow, 'amount'>): Promise<HeldSpend | undefined>;
+  put(row: HeldSpend): void;
 }
 
 /**
@@ -53,7 +57,7 @@ export const accountBudgetsTable: Pick<Projection, 'setup'> & {
       if (!ledger) return;
       const key = { account_id: ledger.accountId, period_id: ledger.periodId, project: spent.project };
       const row = await spend.get(key);
-      spend.put({ ...key, amount: addDecimals(row?.amount, spent.amount) });
+      spend.put({ ...key, amount: (row?.amount ?? new Decimal('0')).plus(spent.amount) });
       return;
     }
     const accountId = accountIdOfAlertsStream(recorded.streamId);

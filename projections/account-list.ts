@@ -1,3 +1,4 @@
+import type Big from 'big.js';
 import type { AccountFacts } from '../src/domain/account/account-events.js';
 import { Decimal } from '../src/domain/shared/decimal.js';
 import type { ReadModelDb } from './runner/read-model-db.js';
@@ -98,11 +99,11 @@ export const accountListTable = {
     return update(rows, accountId, { status, status_since: canonicalInstant(since) });
   },
 
-  balanceChanged(rows: ListRows, accountId: string, balance: string) {
-    const value = new Decimal(balance);
-    const debt = value.lt('0') ? value.neg() : new Decimal('0');
+  /** `balance`: the summary's state's own (not parsed from text again for every charge). */
+  balanceChanged(rows: ListRows, accountId: string, balance: Big) {
+    const debt = balance.lt('0') ? balance.neg() : new Decimal('0');
     return update(rows, accountId, {
-      balance: value.toFixed(),
+      balance: balance.toFixed(),
       debt: debt.toFixed(),
       has_debt: debt.gt('0') ? 1 : 0,
     });

@@ -1,7 +1,8 @@
 import { refundsTable } from './refunds.projection.js';
 import type { AccountEvent } from '../src/domain/account/account-events.js';
 import type { LedgerEvent } from '../src/domain/ledger/ledger-events.js';
-import { accountBudgetsTable, SPEND_COLUMNS, type SpendRow, type SpendRows } from './account-budgets.js';
+import { accountBudgetsTable, SPEND_COLUMNS, type HeldSpend, type SpendRows } from './account-budgets.js';
+import { Decimal } from '../src/domain/shared/decimal.js';
 import { accountListTable, LIST_COLUMNS, type ListRow, type ListRows } from './account-list.js';
 import {
   accountSummaryTable,
@@ -198,7 +199,7 @@ const statements = perTable((table) => ({
 class AccountStatusBatch implements BatchWrites {
   private readonly heldSummaries: HeldRows<HeldSummary>;
   private readonly heldList: HeldRows<ListRow>;
-  private readonly heldSpend: HeldRows<SpendRow>;
+  private readonly heldSpend: HeldRows<HeldSpend>;
   readonly status: HeldRows<StatusRow>;
   readonly history: HeldRows<HistoryRow>;
   readonly summaries: SummaryRows;
@@ -208,7 +209,12 @@ class AccountStatusBatch implements BatchWrites {
   constructor(db: ReadModelDb, sql: ReturnType<typeof statements>) {
     this.heldSummaries = new HeldRows(sql.summaries, accountSummaryTable.values);
     this.heldList = new HeldRows(sql.lists, (row) => LIST_COLUMNS.map((c) => row[c]));
-    this.heldSpend = new HeldRows(sql.spends, (row) => SPEND_COLUMNS.map((c) => row[c]));
+    this.heldSpend = new HeldRows(sql.spends, (row) => [
+      row.account_id,
+      row.period_id,
+      row.project,
+      row.amount.toFixed(),
+    ]);
     this.status = new HeldRows(sql.statuses, (row) => STATUS_COLUMNS.map((c) => row[c]));
     this.history = new HeldRows(sql.history, (row) => HISTORY_COLUMNS.map((c) => row[c]));
     this.summaries = {
@@ -236,7 +242,7 @@ class AccountStatusBatch implements BatchWrites {
             key.period_id,
             key.project,
           ]);
-          return row && { ...key, amount: row.amount };
+          return row && { ...key, amount: new Decimal(row.amount) };
         });
       },
       put: (row) => this.heldSpend.put(`${row.account_id}\u0000${row.period_id}\u0000${row.project}`, row),

@@ -1,4 +1,6 @@
+import type Big from 'big.js';
 import type { AccountEvent } from '../src/domain/account/account-events.js';
+import { chargedCarryOnly } from '../src/domain/ledger/carried-charge.js';
 import type { LedgerEvent, LedgerEventOf } from '../src/domain/ledger/ledger-events.js';
 import {
   carriedState,
@@ -75,18 +77,16 @@ export interface SummaryRows {
 /**
  * The account summary now (GET /v1/accounts/:id), kept by the account-status projection in its
  * `account_summary` table: per account, its facts from the account stream and the state of its latest
- * reporting period, folded with the domain's own `evolveLedger` — the same state the summary reads by
- * replaying that period's stream, so status, `why` and `nextDeadlines` come out the same. The state is kept
+ * reporting period, folded with the domain's own `evolveLedger` (a charge with `chargedCarryOnly`: what
+ * the period carries on, all the row keeps) — the same state the summary reads by replaying that period's
+ * stream, so status, `why` and `nextDeadlines` come out the same. The state is kept
  * as the PeriodOpened that would reopen it (grants kept even when used up, in their order), and with it the
  * latest effective time folded in: a summary as of an earlier instant (an event dated ahead) is answered
  * from the log.
  */
 export const accountSummaryTable: Pick<Projection, 'setup'> & {
   /** Applies the event; when it changes the latest period's balance (or opens a period), the balance now. */
-  apply(
-    rows: SummaryRows,
-    recorded: RecordedEvent,
-  ): Promise<{ accountId: string; balance: string } | undefined>;
+  apply(rows: SummaryRows, recorded: RecordedEvent): Promise<{ accountId: string; balance: Big } | undefined>;
   /** The row's column values, in SUMMARY_COLUMNS order, its folded state serialised. */
   values(held: HeldSummary): SqlValue[];
 } = {
@@ -168,7 +168,12 @@ export const accountSummaryTable: Pick<Projection, 'setup'> & {
     const before = samePeriod
       ? (held.state ?? restoreLedgerState(JSON.parse(row.ledger!) as LedgerSnapshot))
       : initialLedgerState();
-    const state = evolveLedger(before, event as LedgerEvent);
+    // The row keeps what the period carries on (snapshotOf), so a charge folds into that alone: the
+    // period's own totals, which evolveLedger would also add to, are never stored.
+    const state =
+      event.type === 'ResourceConsumed'
+        ? chargedCarryOnly(before, event.data)
+        : evolveLedger(before, event as LedgerEvent);
     const latest = samePeriod
       ? later(row.latest_effective_at!, effectiveTime(recorded))
       : effectiveTime(recorded);
@@ -178,7 +183,7 @@ export const accountSummaryTable: Pick<Projection, 'setup'> & {
     });
     // A new period restates the balance; within one, only a change of it is news.
     if (samePeriod && state.balance.eq(before.balance)) return undefined;
-    return { accountId: ledger.accountId, balance: state.balance.toFixed() };
+    return { accountId: ledger.accountId, balance: state.balance };
   },
 
   values({ row, state }) {

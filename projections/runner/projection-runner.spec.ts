@@ -26,6 +26,24 @@ const counter: Projection = {
   },
 };
 
+/** The same counts, a batch at a time (one statement per stream); its batch sizes are recorded. */
+const batchCounter = (batches: number[]): Projection => ({
+  ...counter,
+  name: 'batch-counter',
+  async applyBatch(db, events, table) {
+    batches.push(events.length);
+    if (events.some((e) => e.type === 'Poison')) throw new Error('cannot count poison');
+    const perStream = new Map<string, number>();
+    for (const e of events) perStream.set(e.streamId, (perStream.get(e.streamId) ?? 0) + 1);
+    for (const [stream, n] of perStream) {
+      await db.run(
+        `INSERT INTO ${table('counts')} (stream, n) VALUES ($1, $2) ON CONFLICT (stream) DO UPDATE SET n = ${table('counts')}.n + $2`,
+        [stream, n],
+      );
+    }
+  },
+});
+
 const event = (type = 'Counted') => ({ id: randomUUID(), type, data: {} });
 
 describe('ProjectionRunner', () => {
@@ -80,5 +98,58 @@ describe('ProjectionRunner', () => {
     });
     expect(await db.get('SELECT n FROM counts_v1 WHERE stream = $1', ['c-1'])).toEqual({ n: 2 });
     await runner.stop();
+  });
+
+  it.each([1, 7, 100])(
+    'hands a projection with applyBatch each batch of %i events whole, with the same result as event by event',
+    async (batchSize) => {
+      for (let i = 0; i < 30; i++) await store.append(`c-${i % 3}`, [event(), event()]);
+      const head = (await store.headPosition())!;
+      const batches: number[] = [];
+      const batched = new SqliteReadModelDb(':memory:');
+      const runner = new ProjectionRunner(store, batched, batchCounter(batches), batchSize);
+      await runner.prepare();
+      await runner.applyUntil(head);
+      const oneByOne = new SqliteReadModelDb(':memory:');
+      const reference = new ProjectionRunner(store, oneByOne, counter, batchSize);
+      await reference.prepare();
+      await reference.applyUntil(head);
+      expect(batches).toEqual(
+        Array.from({ length: Math.ceil(60 / batchSize) }, (_, i) => Math.min(batchSize, 60 - i * batchSize)),
+      );
+      expect(runner.status).toMatchObject({ position: head.toString(), eventsApplied: 60 });
+      expect(await batched.all('SELECT stream, n FROM counts_v1 ORDER BY stream')).toEqual(
+        await oneByOne.all('SELECT stream, n FROM counts_v1 ORDER BY stream'),
+      );
+      await batched.close();
+      await oneByOne.close();
+    },
+  );
+
+  it('when applyBatch throws, rolls the batch back, commits the events before the poison one and stops at it', async () => {
+    const db = new SqliteReadModelDb(':memory:');
+    await store.append('c-1', [event(), event()]);
+    await store.append('c-2', [event()]);
+    const poison = event('Poison');
+    const { position } = await store.append('c-1', [poison]);
+    await store.append('c-1', [event()]);
+    const batches: number[] = [];
+    const runner = new ProjectionRunner(store, db, batchCounter(batches), 100);
+    await runner.start();
+    await expect(runner.waitFor((await store.headPosition())!)).rejects.toThrow(/cannot apply Poison/);
+    // The whole batch once (refused), then its events one by one through apply.
+    expect(batches).toEqual([5]);
+    expect(runner.status).toMatchObject({
+      state: 'failed',
+      position: (position - 1n).toString(),
+      eventsApplied: 3,
+      lastError: { eventId: poison.id, eventType: 'Poison', position: position.toString(), streamId: 'c-1' },
+    });
+    expect(await db.all('SELECT stream, n FROM counts_v1 ORDER BY stream')).toEqual([
+      { stream: 'c-1', n: 2 },
+      { stream: 'c-2', n: 1 },
+    ]);
+    await runner.stop();
+    await db.close();
   });
 });

@@ -72,6 +72,13 @@ class ApplyError extends Error {
   }
 }
 
+/** Thrown by a projection's applyBatch: which event failed is found by applying the batch again, one by one. */
+class BatchApplyError extends Error {
+  constructor(override readonly cause: unknown) {
+    super((cause as Error)?.message ?? String(cause));
+  }
+}
+
 /**
  * Keeps one build of one projection up to date from the global log. Each batch of events and the
  * checkpoint commit in one read-model transaction, so after a crash every event has been applied exactly
@@ -204,13 +211,19 @@ export class ProjectionRunner {
     const batch = this.pending;
     this.pending = [];
     try {
-      await this.applyInTransaction(batch);
+      try {
+        await this.applyInTransaction(batch, this.projection.applyBatch !== undefined);
+      } catch (error) {
+        if (!(error instanceof BatchApplyError)) throw error;
+        // Rolled back: the same events once more through `apply`, which finds the poison one.
+        await this.applyInTransaction(batch, false);
+      }
     } catch (error) {
       if (!(error instanceof ApplyError)) return this.failOutside(error);
       // Commit the events before the poison one, then stop at it: the checkpoint names exactly where.
       const before = batch.slice(0, batch.indexOf(error.event));
       try {
-        if (before.length > 0) await this.applyInTransaction(before);
+        if (before.length > 0) await this.applyInTransaction(before, false);
       } catch (again) {
         if (!(again instanceof ApplyError)) return this.failOutside(again);
       }
@@ -230,14 +243,23 @@ export class ProjectionRunner {
     await this.fail(error as Error);
   }
 
-  private async applyInTransaction(events: RecordedEvent[]): Promise<void> {
+  /** `whole`: through the projection's applyBatch, in one call (see Projection.applyBatch). */
+  private async applyInTransaction(events: RecordedEvent[], whole: boolean): Promise<void> {
     const last = events.at(-1)!;
     await this.db.transaction(async (db) => {
-      for (const event of events) {
+      if (whole) {
         try {
-          await this.projection.apply(db, event, this.table);
+          await this.projection.applyBatch!(db, events, this.table);
         } catch (error) {
-          throw new ApplyError(event, error);
+          throw new BatchApplyError(error);
+        }
+      } else {
+        for (const event of events) {
+          try {
+            await this.projection.apply(db, event, this.table);
+          } catch (error) {
+            throw new ApplyError(event, error);
+          }
         }
       }
       // Last, just before commit: a holder stalled mid-batch does not block a takeover, and cannot

@@ -90,43 +90,85 @@ describe('account-balances batches its writes: the same rows as one statement pe
     60_000,
   );
 
-  it('on PostgreSQL, a batch refused at a poison event keeps nothing of it: the events before it are committed, exactly', async () => {
-    // A payment for a bill never issued, in the middle of the log.
-    const cut = (await store.headPosition())!;
-    const poisoned = SqliteEventStore.open({ path: ':memory:' });
-    try {
-      for (const event of await store.readAll({ maxCount: Number(cut) })) {
-        if (event.position === cut / 2n) {
-          const ledger = event.streamId.startsWith('ledger-') ? event.streamId : 'ledger-bal-001@2026-01';
-          await poisoned.append(ledger, [
-            {
-              id: '00000000-0000-4000-9000-000000000001',
-              type: 'BillPaymentApplied',
-              data: { billId: 'never', amount: '1', fullyPaid: true },
-            },
+  it.each(['sqlite', 'postgres'] as const)(
+    'on %s, a batch refused at a poison event keeps nothing of it: the events before it are committed, exactly',
+    async (dialect) => {
+      // A payment for a bill never issued, in the middle of the log.
+      const cut = (await store.headPosition())!;
+      const poisoned = SqliteEventStore.open({ path: ':memory:' });
+      try {
+        for (const event of await store.readAll({ maxCount: Number(cut) })) {
+          if (event.position === cut / 2n) {
+            const ledger = event.streamId.startsWith('ledger-') ? event.streamId : 'ledger-bal-001@2026-01';
+            await poisoned.append(ledger, [
+              {
+                id: '00000000-0000-4000-9000-000000000001',
+                type: 'BillPaymentApplied',
+                data: { billId: 'never', amount: '1', fullyPaid: true },
+              },
+            ]);
+          }
+          await poisoned.append(event.streamId, [
+            { id: event.id, type: event.type, data: event.data, metadata: event.metadata },
           ]);
         }
-        await poisoned.append(event.streamId, [
-          { id: event.id, type: event.type, data: event.data, metadata: event.metadata },
-        ]);
-      }
-      const db = track(new PostgresReadModelDb(await cluster.freshSchema()));
-      const runner = new ProjectionRunner(poisoned, db, accountBalancesProjection, { batchSize: 500 });
-      await runner.prepare();
-      await runner.flush();
-      const head = (await poisoned.headPosition())!;
-      await expect(runner.applyUntil(head)).rejects.toThrow(/bill never, which was never issued/);
-      expect(runner.status.lastError).toMatchObject({ eventType: 'BillPaymentApplied' });
-      const stoppedAt = BigInt(runner.status.position!);
-      expect(stoppedAt + 1n).toBe(BigInt(runner.status.lastError!.position!));
+        const db =
+          dialect === 'sqlite'
+            ? track(new SqliteReadModelDb(':memory:'))
+            : track(new PostgresReadModelDb(await cluster.freshSchema()));
+        const runner = new ProjectionRunner(poisoned, db, accountBalancesProjection, { batchSize: 500 });
+        await runner.prepare();
+        await runner.flush();
+        const head = (await poisoned.headPosition())!;
+        await expect(runner.applyUntil(head)).rejects.toThrow(/bill never, which was never issued/);
+        expect(runner.status.lastError).toMatchObject({ eventType: 'BillPaymentApplied' });
+        const stoppedAt = BigInt(runner.status.position!);
+        expect(stoppedAt + 1n).toBe(BigInt(runner.status.lastError!.position!));
 
-      // The reference, up to the same event, one statement per change.
-      const expected = track(new SqliteReadModelDb(':memory:'));
-      const ref = await rebuild(poisoned, expected, accountBalancesReference, 500, stoppedAt);
-      expect(await dump(db, runner.table)).toEqual(await dump(expected, ref.table));
-    } finally {
-      await poisoned.close();
+        // The reference, up to the same event, one statement per change.
+        const expected = track(new SqliteReadModelDb(':memory:'));
+        const ref = await rebuild(poisoned, expected, accountBalancesReference, 500, stoppedAt);
+        expect(await dump(db, runner.table)).toEqual(await dump(expected, ref.table));
+      } finally {
+        await poisoned.close();
+      }
+    },
+    60_000,
+  );
+
+  it('a whole batch (applyBatch) reads its rows in at most 3 statements, one per table, whatever the number of accounts', async () => {
+    // The log's first half applied first; then the second half, in one counted batch.
+    const all = await store.readAll({ maxCount: 100_000 });
+    const half = Math.floor(all.length / 2);
+    const [before, batch] = [all.slice(0, half), all.slice(half)];
+    const accounts = new Set(batch.map((e) => e.streamId.slice(e.streamId.indexOf('-') + 1).split('@')[0]));
+    expect(accounts.size).toBeGreaterThan(20);
+    for (const dialect of ['sqlite', 'postgres'] as const) {
+      const db =
+        dialect === 'sqlite'
+          ? track(new SqliteReadModelDb(':memory:'))
+          : track(new PostgresReadModelDb(await cluster.freshSchema()));
+      const table = (name: string) => name;
+      await accountBalancesProjection.setup(db, table);
+      await db.transaction((tx) => accountBalancesProjection.applyBatch!(tx, before, table));
+      const { reads, writes } = await db.transaction(async (tx) => {
+        const counting = new CountingBatchDb(tx);
+        await accountBalancesProjection.applyBatch!(counting, batch, table);
+        const reads = counting.statements;
+        await counting.flushBatches();
+        return { reads, writes: counting.statements - reads };
+      });
+      expect(reads).toBeLessThanOrEqual(3);
+      // PostgreSQL: one multi-row statement per table written.
+      if (dialect === 'postgres') expect(writes).toBeLessThanOrEqual(4);
     }
+    // And the tables equal the reference built event by event.
+    const db = track(new SqliteReadModelDb(':memory:'));
+    const table = (name: string) => name;
+    await accountBalancesProjection.setup(db, table);
+    await db.transaction((tx) => accountBalancesProjection.applyBatch!(tx, before, table));
+    await db.transaction((tx) => accountBalancesProjection.applyBatch!(tx, batch, table));
+    expect(await dump(db, table)).toEqual(reference);
   }, 60_000);
 
   it('a usage event costs at most 3 statements on SQLite, and a batch on PostgreSQL one read per account plus one write per table', async () => {

@@ -1,5 +1,8 @@
 import { VirtualClock } from '../clock/clock.js';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
+import { randomUUID } from 'node:crypto';
+import type { EventMetadata, EventStore } from '../event-store/event-store.port.js';
+import { GENESIS_HASH } from '../event-store/hash-chain.js';
 import { AggregateStreams, type DecisionResult } from './aggregate-streams.js';
 
 /** A counter stream: each command adds its amount; the state is the list of amounts applied. */
@@ -16,10 +19,16 @@ const evolve = (state: number[], event: Added) => [...state, event.data.amount];
 function setUp(bound: ConstructorParameters<typeof AggregateStreams<number[], Added>>[4]) {
   const store = SqliteEventStore.open({ path: ':memory:' });
   const reads: string[] = [];
+  // A load reads through readStreamForLoad (the embedded store's lighter read): counted as a read too.
   const readStream = store.readStream.bind(store);
   store.readStream = (streamId, options) => {
     reads.push(streamId);
     return readStream(streamId, options);
+  };
+  const readStreamForLoad = store.readStreamForLoad.bind(store);
+  store.readStreamForLoad = (streamId) => {
+    reads.push(streamId);
+    return readStreamForLoad(streamId);
   };
   const streams = new AggregateStreams<number[], Added>(
     store,
@@ -224,5 +233,58 @@ describe('AggregateStreams: evolving the cached state in place (evolveOwned)', (
     expect(held).toEqual([1, 2]);
     expect((await streams.load('s')).state).toEqual([1, 2, 3]);
     await store.close();
+  });
+});
+
+describe("AggregateStreams: loading with the store's lighter read", () => {
+  /** The same store seen through the port without readStreamForLoad (as the EventStoreDB adapter). */
+  const withoutLightRead = (store: SqliteEventStore): EventStore => ({
+    append: (...args) => store.append(...args),
+    readStream: (...args) => store.readStream(...args),
+    streamRevision: (...args) => store.streamRevision(...args),
+    readAll: (...args) => store.readAll(...args),
+    headPosition: () => store.headPosition(),
+    subscribeToAll: (...args) => store.subscribeToAll(...args),
+    close: () => store.close(),
+  });
+  const streamsOn = (store: EventStore) =>
+    new AggregateStreams<number[], Added>(store, new VirtualClock(NOW), () => [], evolve, 100);
+
+  it('loads the state, revision, last hash and command ids readStream gives, and a retry stores nothing twice', async () => {
+    const store = SqliteEventStore.open({ path: ':memory:' });
+    const writer = streamsOn(store);
+    for (let i = 1; i <= 5; i++)
+      await writer.decide('s-a', add(i), { commandId: `cmd-${i}`, actor: 'test' }, NOW);
+    // A metadata the compact record cannot hold stays JSON: that row's command id is read from the text.
+    // (an own `__proto__` key, as JSON.parse makes it: compact-encoding.spec, "leaves metadata … to JSON rows").
+    const jsonOnly = JSON.parse('{"commandId":"cmd-6","__proto__":1}') as EventMetadata;
+    await store.append('s-a', [{ id: randomUUID(), type: 'Added', data: { amount: 6 }, metadata: jsonOnly }]);
+
+    const light = await streamsOn(store).load('s-a');
+    const full = await streamsOn(withoutLightRead(store)).load('s-a');
+    expect(light).toEqual(full);
+    expect(light.state).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(light.revision).toBe(5);
+    expect([...light.commandIds]).toEqual(['cmd-1', 'cmd-2', 'cmd-3', 'cmd-4', 'cmd-5', 'cmd-6']);
+    expect(full.lastHash).toBe((await store.readStream('s-a')).at(-1)!.metadata.hash ?? GENESIS_HASH);
+
+    // A cold process retrying an applied command (its id read by the light load) stores nothing.
+    const retried = await streamsOn(store).decide('s-a', add(3), { commandId: 'cmd-3', actor: 'test' }, NOW);
+    expect(retried.status).toBe('duplicate');
+    // A new command after a cold light load chains on the last hash: the store accepts it at revision 6.
+    const next = await streamsOn(store).decide('s-a', add(7), { commandId: 'cmd-7', actor: 'test' }, NOW);
+    expect(next).toMatchObject({ status: 'accepted', revision: 6 });
+    const events = await store.readStream('s-a');
+    expect(events).toHaveLength(7);
+    expect(events[6]!.metadata.prevHash).toBe(full.lastHash);
+  });
+
+  it('gives an absent stream as readStream does: no state, no revision, the genesis hash', async () => {
+    const store = SqliteEventStore.open({ path: ':memory:' });
+    expect(await store.readStreamForLoad('nothing')).toBeUndefined();
+    expect(await streamsOn(store).load('nothing')).toEqual(
+      await streamsOn(withoutLightRead(store)).load('nothing'),
+    );
+    expect((await streamsOn(store).load('nothing')).revision).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { deterministicEventId } from '../event-store/event-ids.js';
-import type { EventStore, NewEvent, RecordedEvent } from '../event-store/event-store.port.js';
+import type { EventStore, NewEvent, RecordedEvent, StreamForLoad } from '../event-store/event-store.port.js';
 import { StreamNotFoundError, WrongExpectedRevisionError } from '../event-store/errors.js';
 import { GENESIS_HASH, chainEvents } from '../event-store/hash-chain.js';
 import type { Clock } from '../clock/clock.js';
@@ -125,26 +125,49 @@ export class AggregateStreams<S, E extends DomainEvent> {
       this.cache.set(streamId, cached);
       return cached;
     }
+    const stream = await this.read(streamId);
+    // Data at rest may be transformed (personal data sealed): the state is built from what it decodes to.
+    const decoded = stream.events.map(
+      (e) => ({ type: e.type, data: this.codec.decode(streamId, e.data) }) as E,
+    );
+    const state = this.fold ? this.fold(decoded) : decoded.reduce(this.evolve, this.initialState());
+    const commandIds = new Set<string>();
+    for (const event of stream.events)
+      if (typeof event.commandId === 'string') commandIds.add(event.commandId);
+    const loaded: Loaded<S> = {
+      state,
+      revision: stream.revision,
+      lastHash: stream.lastHash ?? GENESIS_HASH,
+      commandIds,
+    };
+    this.remember(streamId, loaded);
+    return loaded;
+  }
+
+  /**
+   * The stream as a load needs it: the store's lighter read when it has one (the embedded store decodes only
+   * each event's command id and the last hash, not every metadata field), else readStream.
+   */
+  private async read(
+    streamId: string,
+  ): Promise<{ events: StreamForLoad['events']; revision?: number; lastHash?: string }> {
+    if (this.store.readStreamForLoad) return (await this.store.readStreamForLoad(streamId)) ?? { events: [] };
     let events: RecordedEvent[] = [];
     try {
       events = await this.store.readStream(streamId);
     } catch (error) {
       if (!(error instanceof StreamNotFoundError)) throw error;
     }
-    // Data at rest may be transformed (personal data sealed): the state is built from what it decodes to.
-    const decoded = events.map((e) => ({ type: e.type, data: this.codec.decode(streamId, e.data) }) as E);
-    const state = this.fold ? this.fold(decoded) : decoded.reduce(this.evolve, this.initialState());
     const last = events.at(-1);
-    const loaded: Loaded<S> = {
-      state,
+    return {
+      events: events.map((e) => ({
+        type: e.type,
+        data: e.data,
+        commandId: typeof e.metadata.commandId === 'string' ? e.metadata.commandId : undefined,
+      })),
       revision: last?.revision,
-      lastHash: (last?.metadata.hash as string | undefined) ?? GENESIS_HASH,
-      commandIds: new Set(
-        events.map((e) => e.metadata.commandId).filter((id): id is string => typeof id === 'string'),
-      ),
+      lastHash: last?.metadata.hash as string | undefined,
     };
-    this.remember(streamId, loaded);
-    return loaded;
   }
 
   /** Whether the stream exists, without loading it into the cache when it does not. */

@@ -103,10 +103,25 @@ export interface Subscription {
   readonly caughtUp: Promise<void>;
 }
 
+/** A stream as loading an aggregate needs it (readStreamForLoad). */
+export interface StreamForLoad {
+  /** In revision order: each event's type, data and the id of the command that decided it. */
+  events: { type: string; data: unknown; commandId?: string }[];
+  /** Revision of the last event. */
+  revision: number;
+  /** The last event's hash (metadata.hash), when it has one. */
+  lastHash?: string;
+}
+
 export interface EventStore {
   append(streamId: string, events: NewEvent[], expected?: ExpectedRevision): Promise<AppendResult>;
   /** Throws StreamNotFoundError when the stream has no events. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * Optional: the whole stream as an aggregate's load needs it, lighter than readStream (no other metadata,
+   * ids, positions or store times); undefined when the stream has no events. Without it, loads use readStream.
+   */
+  readStreamForLoad?(streamId: string): Promise<StreamForLoad | undefined>;
   /** Revision of the last event, or undefined when the stream does not exist. */
   streamRevision(streamId: string): Promise<number | undefined>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;

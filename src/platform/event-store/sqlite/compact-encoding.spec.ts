@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { EventMetadata } from '../event-store.port.js';
-import { decodeId, decodeMetadata, encodeId, encodeMetadata, isCompactId } from './compact-encoding.js';
+import {
+  decodeId,
+  decodeMetadata,
+  decodeMetadataValue,
+  encodeId,
+  encodeMetadata,
+  isCompactId,
+} from './compact-encoding.js';
 
 /** What the first row format gave back for this metadata: the rule the compact one must keep. */
 const viaJson = (metadata: EventMetadata): unknown => JSON.parse(JSON.stringify(metadata));
@@ -109,6 +116,33 @@ describe('compact event encoding', () => {
       }),
       { numRuns: 2000, seed: 18 },
     );
+  });
+
+  it('reads one value of the metadata as the whole record gives it, repeats and unknown keys included (property)', () => {
+    const value = fc.oneof(fc.string(), fc.uuid(), fc.integer(), fc.jsonValue(), fc.constant('same'));
+    const key = fc.oneof(fc.constantFrom('commandId', 'hash', 'correlationId', 'actor'), fc.string());
+    const wanted = ['commandId', 'hash', 'correlationId', 'actor', 'absent'];
+    let found = 0;
+    fc.assert(
+      fc.property(fc.dictionary(key, value), (metadata) => {
+        const encoded = encodeMetadata(metadata);
+        if (!encoded) return;
+        const decoded = decodeMetadata(encoded);
+        for (const name of wanted) {
+          const expected = Object.hasOwn(decoded, name) ? decoded[name] : undefined;
+          if (expected !== undefined) found++;
+          expect(decodeMetadataValue(encoded, name)).toEqual(expected);
+        }
+      }),
+      { numRuns: 2000, seed: 18 },
+    );
+    expect(found).toBeGreaterThan(500);
+    const engine = encodeMetadata(engineMetadata())!;
+    expect(decodeMetadataValue(engine, 'commandId')).toBe('usage/2026-03/x-000001/0');
+    // correlationId repeats the command id (a back-reference): it must resolve to the text, not an index.
+    expect(decodeMetadataValue(engine, 'correlationId')).toBe('usage/2026-03/x-000001/0');
+    expect(decodeMetadataValue(engine, 'hash')).toBe(engineMetadata().hash);
+    expect(() => decodeMetadataValue(Uint8Array.of(9, 1), 'commandId')).toThrow(/format 9/);
   });
 
   it('stores lowercase UUID ids in 16 bytes and nothing else', () => {

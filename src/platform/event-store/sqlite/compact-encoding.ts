@@ -220,6 +220,53 @@ export function decodeMetadata(bytes: Uint8Array): EventMetadata {
   return metadata;
 }
 
+/**
+ * One value of the metadata (undefined when absent), reading no further than it: an aggregate's load needs
+ * only each event's command id, which the engine writes first (issue 18: decoding every field of every event
+ * was ≈ a third of reading a period back). Gives what `decodeMetadata(bytes)[wanted]` gives.
+ */
+export function decodeMetadataValue(bytes: Uint8Array, wanted: string): unknown {
+  source = bytes;
+  offset = 0;
+  const format = readByte();
+  if (format !== FORMAT_V1) throw new Error(`Unknown event metadata format ${format}`);
+  const texts: string[] = [];
+  let found: unknown;
+  while (offset < bytes.length) {
+    const code = readByte();
+    const key = code === OTHER_KEY ? readText() : KNOWN_KEYS[code - 1];
+    if (key === undefined) throw new Error(`Unknown event metadata key code ${code}`);
+    const kind = readByte() as Value;
+    let value: unknown;
+    switch (kind) {
+      case Value.Json:
+        value = JSON.parse(readText());
+        break;
+      case Value.Text:
+      case Value.Uuid:
+      case Value.Hex256:
+      case Value.Time:
+        value = readPlainText(kind);
+        break;
+      case Value.Count:
+        value = readVarint();
+        break;
+      case Value.Repeat:
+        value = texts[readByte()];
+        break;
+      default:
+        throw new Error(`Unknown event metadata value kind ${String(kind)}`);
+    }
+    if (key === wanted) {
+      found = value;
+      break;
+    }
+    if (typeof value === 'string') texts.push(value);
+  }
+  source = EMPTY;
+  return found;
+}
+
 /** Codes of a dictionary's keys and words, for the encoder. */
 interface DictionaryCodes {
   id: number;

@@ -11,6 +11,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamForLoad,
   SubscribeToAllOptions,
   Subscription,
   SubscriptionHandlers,
@@ -20,6 +21,7 @@ import {
   decodeData,
   decodeId,
   decodeMetadata,
+  decodeMetadataValue,
   encodeData,
   encodeId,
   encodeMetadata,
@@ -55,6 +57,16 @@ type EventRow = [
   meta: Uint8Array | null,
   /** The data as a compact record naming its dictionary (compact-encoding.ts, encodeData), else null. */
   body: Uint8Array | null,
+];
+
+/** A row as readStreamForLoad reads it: only what an aggregate's state, retries and next append need. */
+type LoadRow = [
+  type: string,
+  data: string,
+  metadata: string,
+  body: Uint8Array | null,
+  meta: Uint8Array | null,
+  revision: number,
 ];
 
 const EVENT_COLUMNS =
@@ -316,6 +328,30 @@ export class SqliteEventStore implements EventStore {
       throw new StreamNotFoundError(streamId);
     }
     return rows.map(toRecordedEvent);
+  }
+
+  async readStreamForLoad(streamId: string): Promise<StreamForLoad | undefined> {
+    const rows = this.statement(
+      'SELECT type, data, metadata, body, meta, revision FROM events WHERE stream_id = ? ORDER BY revision',
+    ).all(streamId) as unknown as LoadRow[];
+    if (rows.length === 0) return undefined;
+    const events: StreamForLoad['events'] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const [type, data, metadata, body, meta] = rows[i]!;
+      const commandId =
+        metadata !== ''
+          ? (JSON.parse(metadata) as EventMetadata).commandId
+          : decodeMetadataValue(meta!, 'commandId');
+      events[i] = {
+        type,
+        data: data !== '' ? (JSON.parse(data) as unknown) : decodeData(body!),
+        commandId: typeof commandId === 'string' ? commandId : undefined,
+      };
+    }
+    const [, , metadata, , meta, revision] = rows[rows.length - 1]!;
+    const hash =
+      metadata !== '' ? (JSON.parse(metadata) as EventMetadata).hash : decodeMetadataValue(meta!, 'hash');
+    return { events, revision, ...(typeof hash === 'string' ? { lastHash: hash } : {}) };
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

@@ -1,0 +1,130 @@
+import fc from 'fast-check';
+import { BUILT_IN_PROFILES } from '../domain/policies/profiles.js';
+import { decideLedger } from '../domain/ledger/ledger-decide.js';
+import type { LedgerEvent } from '../domain/ledger/ledger-events.js';
+import {
+  evolveLedger,
+  foldLedger,
+  initialLedgerState,
+  type LedgerState,
+} from '../domain/ledger/ledger-state.js';
+import {
+  consume,
+  contextFor,
+  deposited,
+  grantIssued,
+  MARCH,
+  periodOpened,
+} from '../domain/ledger/ledger.fixtures.js';
+import { AggregateStreams } from '../platform/commands/aggregate-streams.js';
+import { VirtualClock } from '../platform/clock/clock.js';
+import type { EventStore } from '../platform/event-store/event-store.port.js';
+import { SqliteEventStore } from '../platform/event-store/sqlite/sqlite-event-store.js';
+
+/**
+ * A period loaded through the embedded store's lighter read (readStreamForLoad: type, data, command id, last
+ * hash) must give the ledger the very state, revision, hash and command ids a load through readStream gives,
+ * so every decision on it — the month-end close first — is the same (issue 18).
+ */
+const step = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('consume' as const),
+      sku: fc.constantFrom('compute.vcpu', 'storage.ssd', 'gpu.a100'),
+      quantity: fc.integer({ min: 1, max: 400_000 }),
+    }),
+  },
+  fc.record({ kind: fc.constant('deposit' as const), amount: fc.integer({ min: 1, max: 3000 }) }),
+  fc.record({ kind: fc.constant('grant' as const), amount: fc.integer({ min: 1, max: 500 }) }),
+);
+
+/** A random period history, each accepted command's events as the engine decided them. */
+const history = fc
+  .tuple(
+    fc.constantFrom(...BUILT_IN_PROFILES.map((p) => p.id)),
+    fc.integer({ min: 0, max: 2000 }),
+    fc.constantFrom('0', '1000'),
+    fc.array(step, { minLength: 0, maxLength: 30 }),
+  )
+  .map(([profileId, balance, creditLimit, steps]) => {
+    const context = contextFor(profileId);
+    const commands: LedgerEvent[][] = [[periodOpened({ balance: String(balance), creditLimit }, profileId)]];
+    let state = commands[0]!.reduce(evolveLedger, initialLedgerState());
+    steps.forEach((s, i) => {
+      const decision =
+        s.kind === 'deposit'
+          ? { ok: true as const, events: [deposited(String(s.amount), `pay-${i}`)] }
+          : s.kind === 'grant'
+            ? { ok: true as const, events: [grantIssued(`g-${i}`, String(s.amount))] }
+            : decideLedger(consume(`u-${i}`, s.sku, `${s.quantity}e-3`), state, context);
+      if (!decision.ok || decision.events.length === 0) return;
+      commands.push(decision.events);
+      state = decision.events.reduce(evolveLedger, state);
+    });
+    return { profileId, commands };
+  });
+
+/** The same store through the port without readStreamForLoad: loads read it with readStream. */
+const throughReadStream = (store: SqliteEventStore): EventStore => ({
+  append: (...args) => store.append(...args),
+  readStream: (...args) => store.readStream(...args),
+  streamRevision: (...args) => store.streamRevision(...args),
+  readAll: (...args) => store.readAll(...args),
+  headPosition: () => store.headPosition(),
+  subscribeToAll: (...args) => store.subscribeToAll(...args),
+  close: () => store.close(),
+});
+
+const AFTER_MARCH = '2026-04-01T00:05:00.000Z';
+const ledgerStreams = (store: EventStore) =>
+  new AggregateStreams<LedgerState, LedgerEvent>(
+    store,
+    new VirtualClock(AFTER_MARCH),
+    initialLedgerState,
+    evolveLedger,
+    100,
+    undefined,
+    (events) => foldLedger(events),
+  );
+
+describe('a ledger period loaded with the lighter read', () => {
+  it('gives the state, revision, hash and command ids of a full read, and the same close (property)', async () => {
+    let closes = 0;
+    await fc.assert(
+      fc.asyncProperty(history, async ({ profileId, commands }) => {
+        const store = SqliteEventStore.open({ path: ':memory:' });
+        const stream = `ledger-acc-1@${MARCH.periodId}`;
+        const writer = ledgerStreams(store);
+        for (const [index, events] of commands.entries())
+          await writer.decide(
+            stream,
+            () => ({ ok: true, events }),
+            { commandId: `c-${index}`, actor: 'test' },
+            MARCH.startsAt,
+          );
+
+        const light = await ledgerStreams(store).load(stream);
+        const full = await ledgerStreams(throughReadStream(store)).load(stream);
+        expect(light.state).toEqual(full.state);
+        expect(light.revision).toBe(full.revision);
+        expect(light.lastHash).toBe(full.lastHash);
+        expect(light.commandIds).toEqual(full.commandIds);
+
+        const close = (state: LedgerState) =>
+          decideLedger(
+            { type: 'ClosePeriod', at: AFTER_MARCH, timeZone: 'Europe/Moscow' },
+            state,
+            contextFor(profileId),
+          );
+        const closed = close(light.state);
+        expect(closed).toEqual(close(full.state));
+        if (closed.ok) closes++;
+        await store.close();
+      }),
+      { numRuns: 60, seed: 18 },
+    );
+    // The property covered real closes, not only rejections.
+    expect(closes).toBeGreaterThan(30);
+  });
+});
