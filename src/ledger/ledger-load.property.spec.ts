@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { BUILT_IN_PROFILES } from '../domain/policies/profiles.js';
 import { decideLedger } from '../domain/ledger/ledger-decide.js';
 import type { LedgerEvent } from '../domain/ledger/ledger-events.js';
 import {
@@ -8,14 +7,8 @@ import {
   initialLedgerState,
   type LedgerState,
 } from '../domain/ledger/ledger-state.js';
-import {
-  consume,
-  contextFor,
-  deposited,
-  grantIssued,
-  MARCH,
-  periodOpened,
-} from '../domain/ledger/ledger.fixtures.js';
+import { periodHistory } from '../domain/ledger/ledger-history.fixtures.js';
+import { contextFor, MARCH } from '../domain/ledger/ledger.fixtures.js';
 import { AggregateStreams } from '../platform/commands/aggregate-streams.js';
 import { VirtualClock } from '../platform/clock/clock.js';
 import type { EventStore } from '../platform/event-store/event-store.port.js';
@@ -26,44 +19,8 @@ import { SqliteEventStore } from '../platform/event-store/sqlite/sqlite-event-st
  * hash) must give the ledger the very state, revision, hash and command ids a load through readStream gives,
  * so every decision on it — the month-end close first — is the same (issue 18).
  */
-const step = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      kind: fc.constant('consume' as const),
-      sku: fc.constantFrom('compute.vcpu', 'storage.ssd', 'gpu.a100'),
-      quantity: fc.integer({ min: 1, max: 400_000 }),
-    }),
-  },
-  fc.record({ kind: fc.constant('deposit' as const), amount: fc.integer({ min: 1, max: 3000 }) }),
-  fc.record({ kind: fc.constant('grant' as const), amount: fc.integer({ min: 1, max: 500 }) }),
-);
-
-/** A random period history, each accepted command's events as the engine decided them. */
-const history = fc
-  .tuple(
-    fc.constantFrom(...BUILT_IN_PROFILES.map((p) => p.id)),
-    fc.integer({ min: 0, max: 2000 }),
-    fc.constantFrom('0', '1000'),
-    fc.array(step, { minLength: 0, maxLength: 30 }),
-  )
-  .map(([profileId, balance, creditLimit, steps]) => {
-    const context = contextFor(profileId);
-    const commands: LedgerEvent[][] = [[periodOpened({ balance: String(balance), creditLimit }, profileId)]];
-    let state = commands[0]!.reduce(evolveLedger, initialLedgerState());
-    steps.forEach((s, i) => {
-      const decision =
-        s.kind === 'deposit'
-          ? { ok: true as const, events: [deposited(String(s.amount), `pay-${i}`)] }
-          : s.kind === 'grant'
-            ? { ok: true as const, events: [grantIssued(`g-${i}`, String(s.amount))] }
-            : decideLedger(consume(`u-${i}`, s.sku, `${s.quantity}e-3`), state, context);
-      if (!decision.ok || decision.events.length === 0) return;
-      commands.push(decision.events);
-      state = decision.events.reduce(evolveLedger, state);
-    });
-    return { profileId, commands };
-  });
+/** Random March histories, each accepted command's events as the engine decided them. */
+const history = periodHistory({ minSteps: 0, maxSteps: 30 });
 
 /** The same store through the port without readStreamForLoad: loads read it with readStream. */
 const throughReadStream = (store: SqliteEventStore): EventStore => ({

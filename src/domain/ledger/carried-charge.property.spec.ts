@@ -1,9 +1,8 @@
 import fc from 'fast-check';
-import { BUILT_IN_PROFILES } from '../policies/profiles.js';
 import { chargedCarryOnly } from './carried-charge.js';
 import { decideLedger } from './ledger-decide.js';
-import type { LedgerEvent } from './ledger-events.js';
 import { carriedState, evolveLedger, initialLedgerState, type LedgerState } from './ledger-state.js';
+import { periodHistory } from './ledger-history.fixtures.js';
 import { consume, contextFor, deposited, grantIssued, periodOpened } from './ledger.fixtures.js';
 
 /**
@@ -11,46 +10,8 @@ import { consume, contextFor, deposited, grantIssued, periodOpened } from './led
  * keeps only that): after every event of a history, what it carries must be what evolveLedger's state
  * carries — balance, funding, unspent deposits, grants (used-up ones too, as the summary keeps them).
  */
-const step = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      kind: fc.constant('consume' as const),
-      sku: fc.constantFrom('compute.vcpu', 'storage.ssd', 'gpu.a100'),
-      quantity: fc.integer({ min: 1, max: 400_000 }),
-    }),
-  },
-  fc.record({ kind: fc.constant('deposit' as const), amount: fc.integer({ min: 1, max: 3000 }) }),
-  fc.record({ kind: fc.constant('grant' as const), amount: fc.integer({ min: 1, max: 500 }) }),
-);
-
-/** A random period history, decided step by step as the engine would (rejected commands store nothing). */
-const history = fc
-  .tuple(
-    fc.constantFrom(...BUILT_IN_PROFILES.map((p) => p.id)),
-    fc.integer({ min: 0, max: 2000 }),
-    fc.constantFrom('0', '1000'),
-    fc.array(step, { minLength: 1, maxLength: 40 }),
-  )
-  .map(([profileId, balance, creditLimit, steps]) => {
-    const context = contextFor(profileId);
-    const events: LedgerEvent[] = [periodOpened({ balance: String(balance), creditLimit }, profileId)];
-    let state = events.reduce(evolveLedger, initialLedgerState());
-    steps.forEach((s, i) => {
-      const decision =
-        s.kind === 'deposit'
-          ? { ok: true as const, events: [deposited(String(s.amount), `pay-${i}`)] }
-          : s.kind === 'grant'
-            ? { ok: true as const, events: [grantIssued(`g-${i}`, String(s.amount))] }
-            : decideLedger(consume(`u-${i}`, s.sku, `${s.quantity}e-3`), state, context);
-      if (!decision.ok) return;
-      for (const event of decision.events) {
-        events.push(event);
-        state = evolveLedger(state, event);
-      }
-    });
-    return events;
-  });
+/** Random March histories: their events in order. */
+const history = periodHistory().map((h) => h.events);
 
 const carried = (state: LedgerState) => ({
   balance: state.balance.toFixed(),

@@ -1,7 +1,7 @@
 import Big from 'big.js';
 import { drawFunding } from './funding.js';
 import type { LedgerEventOf } from './ledger-events.js';
-import type { LedgerState } from './ledger-state.js';
+import { grantsDrawn, type LedgerState } from './ledger-state.js';
 import { drawUnspent } from './refund-state.js';
 
 /**
@@ -17,22 +17,9 @@ export function chargedCarryOnly(
   d: LedgerEventOf<'ResourceConsumed'>['data'],
 ): LedgerState {
   const fromBalance = new Big(d.fromBalance);
-  let grants = state.grants;
-  if (d.fromGrants.length > 0) {
-    const drawn = new Map(grants);
-    for (const part of d.fromGrants) {
-      const grant = drawn.get(part.grantId);
-      if (grant)
-        drawn.set(part.grantId, {
-          ...grant,
-          remaining: new Big(grant.remaining).minus(part.amount).toFixed(),
-        });
-    }
-    grants = drawn;
-  }
   return {
     ...state,
-    grants,
+    grants: grantsDrawn(state.grants, d.fromGrants),
     balance: state.balance.minus(fromBalance),
     funding: drawFunding(state.funding, fromBalance).rest,
     unspentDeposits: drawUnspent(state.unspentDeposits, fromBalance),

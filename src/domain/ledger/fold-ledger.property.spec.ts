@@ -1,63 +1,17 @@
 import fc from 'fast-check';
-import { BUILT_IN_PROFILES } from '../policies/profiles.js';
 import { decideLedger } from './ledger-decide.js';
 import type { LedgerEvent } from './ledger-events.js';
 import { evolveLedger, foldLedger, initialLedgerState, type LedgerState } from './ledger-state.js';
-import { consume, contextFor, deposited, grantIssued, periodOpened } from './ledger.fixtures.js';
+import { periodHistory } from './ledger-history.fixtures.js';
+import { consume, contextFor, periodOpened } from './ledger.fixtures.js';
 
 /**
  * foldLedger loads a period faster than reducing its events with evolveLedger: a charge changes in place the
  * maps (and state object) the fold itself made at an earlier charge. It must give the very same state, and
  * leave the state it starts from, and everything reachable from it, as it was (issue 18).
  */
-const step = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      kind: fc.constant('consume' as const),
-      sku: fc.constantFrom('compute.vcpu', 'storage.ssd', 'gpu.a100'),
-      quantity: fc.integer({ min: 1, max: 400_000 }),
-      project: fc.option(fc.constantFrom('web', 'ml'), { nil: undefined }),
-    }),
-  },
-  fc.record({ kind: fc.constant('deposit' as const), amount: fc.integer({ min: 1, max: 3000 }) }),
-  fc.record({ kind: fc.constant('grant' as const), amount: fc.integer({ min: 1, max: 500 }) }),
-);
-
-/** A random period history, decided step by step as the engine would (rejected commands store nothing). */
-const history = fc
-  .tuple(
-    fc.constantFrom(...BUILT_IN_PROFILES.map((p) => p.id)),
-    fc.integer({ min: 0, max: 2000 }),
-    fc.constantFrom('0', '1000'),
-    fc.array(step, { minLength: 1, maxLength: 40 }),
-  )
-  .map(([profileId, balance, creditLimit, steps]) => {
-    const context = contextFor(profileId);
-    const events: LedgerEvent[] = [periodOpened({ balance: String(balance), creditLimit }, profileId)];
-    let state = events.reduce(evolveLedger, initialLedgerState());
-    steps.forEach((s, i) => {
-      const decision =
-        s.kind === 'deposit'
-          ? { ok: true as const, events: [deposited(String(s.amount), `pay-${i}`)] }
-          : s.kind === 'grant'
-            ? { ok: true as const, events: [grantIssued(`g-${i}`, String(s.amount))] }
-            : decideLedger(
-                {
-                  ...consume(`u-${i}`, s.sku, `${s.quantity}e-3`),
-                  ...(s.project ? { project: s.project } : {}),
-                },
-                state,
-                context,
-              );
-      if (!decision.ok) return;
-      for (const event of decision.events) {
-        events.push(event);
-        state = evolveLedger(state, event);
-      }
-    });
-    return events;
-  });
+/** Random March histories with projects on some charges: their events in order. */
+const history = periodHistory({ projects: true }).map((h) => h.events);
 
 const charges = (events: readonly LedgerEvent[]) =>
   events.filter((e) => e.type === 'ResourceConsumed').length;

@@ -1,11 +1,15 @@
 /**
  * Shared pieces of the ledger's property tests over random histories (corrections, refunds, money
- * conservation): three consecutive periods, amount and quantity generators, and a period's opening event.
+ * conservation, the fold, the carried-only charge, the light load): three consecutive periods, amount and
+ * quantity generators, a period's opening event, and a random period history.
  */
 import fc from 'fast-check';
 import Big from 'big.js';
+import { BUILT_IN_PROFILES } from '../policies/profiles.js';
+import { decideLedger } from './ledger-decide.js';
 import type { CarriedState, LedgerEvent } from './ledger-events.js';
-import { MARCH } from './ledger.fixtures.js';
+import { evolveLedger, initialLedgerState } from './ledger-state.js';
+import { consume, contextFor, deposited, grantIssued, MARCH, periodOpened } from './ledger.fixtures.js';
 
 /** March to May 2026 in Moscow, each with an instant inside it at which its commands are sent. */
 export const PERIODS = [
@@ -61,3 +65,64 @@ export const openedPeriod = (
     carried,
   },
 });
+
+/**
+ * A random March history of one of the built-in profiles, decided command by command as the engine would
+ * (a rejected command stores nothing): consumptions of three SKUs (with a project when `projects`), deposits
+ * and grants. `commands`: each accepted command's events; `events`: all of them in order.
+ */
+export const periodHistory = ({
+  projects = false,
+  minSteps = 1,
+  maxSteps = 40,
+}: { projects?: boolean; minSteps?: number; maxSteps?: number } = {}) =>
+  fc
+    .tuple(
+      fc.constantFrom(...BUILT_IN_PROFILES.map((p) => p.id)),
+      fc.integer({ min: 0, max: 2000 }),
+      fc.constantFrom('0', '1000'),
+      fc.array(historyStep(projects), { minLength: minSteps, maxLength: maxSteps }),
+    )
+    .map(([profileId, balance, creditLimit, steps]) => {
+      const context = contextFor(profileId);
+      const commands: LedgerEvent[][] = [
+        [periodOpened({ balance: String(balance), creditLimit }, profileId)],
+      ];
+      let state = commands[0]!.reduce(evolveLedger, initialLedgerState());
+      steps.forEach((s, i) => {
+        const decision =
+          s.kind === 'deposit'
+            ? { ok: true as const, events: [deposited(String(s.amount), `pay-${i}`)] }
+            : s.kind === 'grant'
+              ? { ok: true as const, events: [grantIssued(`g-${i}`, String(s.amount))] }
+              : decideLedger(
+                  {
+                    ...consume(`u-${i}`, s.sku, `${s.quantity}e-3`),
+                    ...(s.project ? { project: s.project } : {}),
+                  },
+                  state,
+                  context,
+                );
+        if (!decision.ok || decision.events.length === 0) return;
+        commands.push(decision.events);
+        state = decision.events.reduce(evolveLedger, state);
+      });
+      return { profileId, commands, events: commands.flat() };
+    });
+
+const historyStep = (projects: boolean) =>
+  fc.oneof(
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        kind: fc.constant('consume' as const),
+        sku: fc.constantFrom('compute.vcpu', 'storage.ssd', 'gpu.a100'),
+        quantity: fc.integer({ min: 1, max: 400_000 }),
+        project: projects
+          ? fc.option(fc.constantFrom('web', 'ml'), { nil: undefined })
+          : fc.constant(undefined),
+      }),
+    },
+    fc.record({ kind: fc.constant('deposit' as const), amount: fc.integer({ min: 1, max: 3000 }) }),
+    fc.record({ kind: fc.constant('grant' as const), amount: fc.integer({ min: 1, max: 500 }) }),
+  );

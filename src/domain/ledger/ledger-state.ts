@@ -676,21 +676,9 @@ function consumed(
   const fromGrants = amount.minus(fromBalance);
   const quantity = new Big(d.quantity);
   const parts = partAmounts(d.fromBalanceBy, fromBalance);
-  let grants = state.grants;
+  const grants = grantsDrawn(state.grants, d.fromGrants);
   let grantsUsed = state.grantsUsed;
-  if (d.fromGrants.length > 0) {
-    const drawn = new Map(grants);
-    for (const part of d.fromGrants) {
-      const grant = drawn.get(part.grantId);
-      if (grant)
-        drawn.set(part.grantId, {
-          ...grant,
-          remaining: new Big(grant.remaining).minus(part.amount).toFixed(),
-        });
-      grantsUsed = grantsUsed.plus(part.amount);
-    }
-    grants = drawn;
-  }
+  for (const part of d.fromGrants) grantsUsed = grantsUsed.plus(part.amount);
   const service = state.byService.get(d.service);
   const key = skuKey(d.service, d.sku);
   const sku = state.bySku.get(key);
@@ -750,6 +738,24 @@ function consumed(
   );
   next.byProject = chargedToProject(state.byProject, d, amount, fromGrants, fromBalance, owned);
   return next;
+}
+
+/**
+ * The grants after a charge drew `parts` on them: what each has left (a grant no longer held is not drawn).
+ * The charge's evolution, the account summary's carried-only fold and the decision's consequences share it.
+ */
+export function grantsDrawn(
+  grants: LedgerState['grants'],
+  parts: ReadonlyArray<{ readonly grantId: string; readonly amount: string }>,
+): LedgerState['grants'] {
+  if (parts.length === 0) return grants;
+  const drawn = new Map(grants);
+  for (const part of parts) {
+    const grant = drawn.get(part.grantId);
+    if (grant)
+      drawn.set(part.grantId, { ...grant, remaining: new Big(grant.remaining).minus(part.amount).toFixed() });
+  }
+  return drawn;
 }
 
 /** A charge's parts by source, parsed once (none recorded: all of it `unattributed`, as before sources). */

@@ -6,7 +6,13 @@ import {
   type LedgerContext,
 } from '../ledger-commands.js';
 import type { LedgerEvent } from '../ledger-events.js';
-import { availableFunds, evolveLedger, outstandingBills, type LedgerState } from '../ledger-state.js';
+import {
+  availableFunds,
+  evolveLedger,
+  grantsDrawn,
+  outstandingBills,
+  type LedgerState,
+} from '../ledger-state.js';
 import { roundDecimal } from '../../shared/decimal.js';
 import { addCalendarDays, localDate } from '../../shared/reporting-period.js';
 import { autoTopUpOnCharge } from './auto-top-up.js';
@@ -83,20 +89,11 @@ export function consequencesOfCharge(
 export function afterCharge(before: LedgerState, charge: LedgerEvent): LedgerState {
   if (charge.type !== 'ResourceConsumed') return evolveLedger(before, charge);
   const d = charge.data;
-  let grants = before.grants;
-  if (d.fromGrants.length > 0) {
-    const drawn = new Map(grants);
-    for (const part of d.fromGrants) {
-      const grant = drawn.get(part.grantId);
-      if (grant)
-        drawn.set(part.grantId, {
-          ...grant,
-          remaining: new Big(grant.remaining).minus(part.amount).toFixed(),
-        });
-    }
-    grants = drawn;
-  }
-  return { ...before, balance: before.balance.minus(d.fromBalance), grants };
+  return {
+    ...before,
+    balance: before.balance.minus(d.fromBalance),
+    grants: grantsDrawn(before.grants, d.fromGrants),
+  };
 }
 
 /**
