@@ -180,6 +180,34 @@ function timeText(ms: number): string {
   return text;
 }
 
+/** The next metadata key: a known key's code, or the key's own text. */
+function readMetadataKey(): string {
+  const code = readByte();
+  const key = code === OTHER_KEY ? readText() : KNOWN_KEYS[code - 1];
+  if (key === undefined) throw new Error(`Unknown event metadata key code ${code}`);
+  return key;
+}
+
+/** The next metadata value, by its kind (a repeat names an earlier text value of the same record). */
+function readMetadataValue(texts: readonly string[]): unknown {
+  const kind = readByte() as Value;
+  switch (kind) {
+    case Value.Json:
+      return JSON.parse(readText());
+    case Value.Text:
+    case Value.Uuid:
+    case Value.Hex256:
+    case Value.Time:
+      return readPlainText(kind);
+    case Value.Count:
+      return readVarint();
+    case Value.Repeat:
+      return texts[readByte()];
+    default:
+      throw new Error(`Unknown event metadata value kind ${String(kind)}`);
+  }
+}
+
 export function decodeMetadata(bytes: Uint8Array): EventMetadata {
   // Module state instead of a reader object: decoding is synchronous and runs for every event read.
   source = bytes;
@@ -189,30 +217,8 @@ export function decodeMetadata(bytes: Uint8Array): EventMetadata {
   const metadata: EventMetadata = {};
   const texts: string[] = [];
   while (offset < bytes.length) {
-    const code = readByte();
-    const key = code === OTHER_KEY ? readText() : KNOWN_KEYS[code - 1];
-    if (key === undefined) throw new Error(`Unknown event metadata key code ${code}`);
-    const kind = readByte() as Value;
-    let value: unknown;
-    switch (kind) {
-      case Value.Json:
-        value = JSON.parse(readText());
-        break;
-      case Value.Text:
-      case Value.Uuid:
-      case Value.Hex256:
-      case Value.Time:
-        value = readPlainText(kind);
-        break;
-      case Value.Count:
-        value = readVarint();
-        break;
-      case Value.Repeat:
-        value = texts[readByte()];
-        break;
-      default:
-        throw new Error(`Unknown event metadata value kind ${String(kind)}`);
-    }
+    const key = readMetadataKey();
+    const value = readMetadataValue(texts);
     if (typeof value === 'string') texts.push(value);
     metadata[key] = value;
   }
@@ -233,30 +239,8 @@ export function decodeMetadataValue(bytes: Uint8Array, wanted: string): unknown 
   const texts: string[] = [];
   let found: unknown;
   while (offset < bytes.length) {
-    const code = readByte();
-    const key = code === OTHER_KEY ? readText() : KNOWN_KEYS[code - 1];
-    if (key === undefined) throw new Error(`Unknown event metadata key code ${code}`);
-    const kind = readByte() as Value;
-    let value: unknown;
-    switch (kind) {
-      case Value.Json:
-        value = JSON.parse(readText());
-        break;
-      case Value.Text:
-      case Value.Uuid:
-      case Value.Hex256:
-      case Value.Time:
-        value = readPlainText(kind);
-        break;
-      case Value.Count:
-        value = readVarint();
-        break;
-      case Value.Repeat:
-        value = texts[readByte()];
-        break;
-      default:
-        throw new Error(`Unknown event metadata value kind ${String(kind)}`);
-    }
+    const key = readMetadataKey();
+    const value = readMetadataValue(texts);
     if (key === wanted) {
       found = value;
       break;
