@@ -13,6 +13,7 @@ import { AggregateStreams } from '../platform/commands/aggregate-streams.js';
 import { VirtualClock } from '../platform/clock/clock.js';
 import type { EventStore } from '../platform/event-store/event-store.port.js';
 import { SqliteEventStore } from '../platform/event-store/sqlite/sqlite-event-store.js';
+import { withoutLightRead } from '../../test/support/store-views.js';
 
 /**
  * A period loaded through the embedded store's lighter read (readStreamForLoad: type, data, command id, last
@@ -21,17 +22,6 @@ import { SqliteEventStore } from '../platform/event-store/sqlite/sqlite-event-st
  */
 /** Random March histories, each accepted command's events as the engine decided them. */
 const history = periodHistory({ minSteps: 0, maxSteps: 30 });
-
-/** The same store through the port without readStreamForLoad: loads read it with readStream. */
-const throughReadStream = (store: SqliteEventStore): EventStore => ({
-  append: (...args) => store.append(...args),
-  readStream: (...args) => store.readStream(...args),
-  streamRevision: (...args) => store.streamRevision(...args),
-  readAll: (...args) => store.readAll(...args),
-  headPosition: () => store.headPosition(),
-  subscribeToAll: (...args) => store.subscribeToAll(...args),
-  close: () => store.close(),
-});
 
 const AFTER_MARCH = '2026-04-01T00:05:00.000Z';
 const ledgerStreams = (store: EventStore) =>
@@ -62,7 +52,7 @@ describe('a ledger period loaded with the lighter read', () => {
           );
 
         const light = await ledgerStreams(store).load(stream);
-        const full = await ledgerStreams(throughReadStream(store)).load(stream);
+        const full = await ledgerStreams(withoutLightRead(store)).load(stream);
         expect(light.state).toEqual(full.state);
         expect(light.revision).toBe(full.revision);
         expect(light.lastHash).toBe(full.lastHash);

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventMetadata, EventStore } from '../event-store/event-store.port.js';
 import { GENESIS_HASH } from '../event-store/hash-chain.js';
 import { AggregateStreams, type DecisionResult } from './aggregate-streams.js';
+import { withoutLightRead } from '../../../test/support/store-views.js';
 
 /** A counter stream: each command adds its amount; the state is the list of amounts applied. */
 interface Added {
@@ -237,16 +238,6 @@ describe('AggregateStreams: evolving the cached state in place (evolveOwned)', (
 });
 
 describe("AggregateStreams: loading with the store's lighter read", () => {
-  /** The same store seen through the port without readStreamForLoad (as the EventStoreDB adapter). */
-  const withoutLightRead = (store: SqliteEventStore): EventStore => ({
-    append: (...args) => store.append(...args),
-    readStream: (...args) => store.readStream(...args),
-    streamRevision: (...args) => store.streamRevision(...args),
-    readAll: (...args) => store.readAll(...args),
-    headPosition: () => store.headPosition(),
-    subscribeToAll: (...args) => store.subscribeToAll(...args),
-    close: () => store.close(),
-  });
   const streamsOn = (store: EventStore) =>
     new AggregateStreams<number[], Added>(store, new VirtualClock(NOW), () => [], evolve, 100);
 
