@@ -1,4 +1,4 @@
-import { buildEngine } from '../../test/support/engine.js';
+import { buildEngine, individualPrepaid } from '../../test/support/engine.js';
 import { ledgerStreamParts } from '../platform/event-store/stream-names.js';
 import { PeriodLedgers, type PeriodLedger } from './period-ledger.js';
 
@@ -16,18 +16,7 @@ describe('PeriodLedgers: the memo of period ledgers bounded by weight (issue 18,
   it('never holds more than its event budget, and a ledger it dropped is folded again to the same answer', async () => {
     const engine = await buildEngine({ start: '2026-03-01T09:00:00.000Z' });
     const accounts = ['pl-a', 'pl-b', 'pl-c'];
-    for (const accountId of accounts)
-      await engine.open({
-        accountId,
-        payerType: 'individual',
-        contract: 'public-offer',
-        paymentScheme: 'prepaid',
-        profileId: 'vk-individual-prepaid',
-        region: 'ru-moscow',
-        residency: 'resident',
-        edm: false,
-        at: engine.now(),
-      } as Parameters<typeof engine.open>[0]);
+    for (const accountId of accounts) await engine.open(individualPrepaid(accountId, engine.now()));
     engine.clock.set('2026-03-10T09:00:00.000Z');
     let n = 0;
     for (const accountId of accounts)

@@ -114,3 +114,17 @@ export async function buildEngine(
 }
 
 export type TestEngine = Awaited<ReturnType<typeof buildEngine>>;
+
+/** An individual on the first provider's public offer, prepaid, as `engine.open` takes it, opened at `at`. */
+export const individualPrepaid = (accountId: string, at: string): OpenAccountCommand =>
+  ({
+    accountId,
+    payerType: 'individual',
+    contract: 'public-offer',
+    paymentScheme: 'prepaid',
+    profileId: 'vk-individual-prepaid',
+    region: 'ru-moscow',
+    residency: 'resident',
+    edm: false,
+    at,
+  }) as OpenAccountCommand;

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { buildEngine } from '../../../test/support/engine.js';
+import { buildEngine, individualPrepaid } from '../../../test/support/engine.js';
 import { StoredEventPublished } from '../../../projections/workers/stored-event-published.js';
 import { AlertBook } from '../alert-book.js';
 import { AlertReactor } from './alert-reactor.js';
@@ -12,17 +12,7 @@ import { AlertReactor } from './alert-reactor.js';
  */
 async function fedReactor(accountId: string) {
   const engine = await buildEngine({ start: '2026-03-01T09:00:00.000Z' });
-  await engine.open({
-    accountId,
-    payerType: 'individual',
-    contract: 'public-offer',
-    paymentScheme: 'prepaid',
-    profileId: 'vk-individual-prepaid',
-    region: 'ru-moscow',
-    residency: 'resident',
-    edm: false,
-    at: engine.now(),
-  } as Parameters<typeof engine.open>[0]);
+  await engine.open(individualPrepaid(accountId, engine.now()));
   engine.clock.set('2026-03-10T09:00:00.000Z');
   const reactor = engine.context.get(AlertReactor);
   const reads = jest.spyOn(engine.context.get(AlertBook), 'current');

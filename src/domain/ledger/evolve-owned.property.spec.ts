@@ -74,7 +74,7 @@ const history = fc
                     amount: String(s.amount),
                     channel: s.channel,
                     countsInDocuments: s.channel === 'bank-transfer',
-                    balanceAfter: state.balance.plus(s.amount).toFixed(),
+                    balanceAfter: state.balance.plus(String(s.amount)).toFixed(),
                     at,
                   },
                 } as LedgerEvent,
