@@ -97,6 +97,9 @@ async function signIn(key: string) {
   await page.goto(`${service.baseUrl}/console/`);
   await page.locator('input[name=apiKey]').fill(key);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  // The key is kept only once /v1/whoami has answered: going anywhere before that would land on the login
+  // form again (the race a loaded CI machine lost). Signed in shows the navigation, refused shows the alert.
+  await page.getByRole('navigation').or(page.getByRole('alert')).waitFor();
 }
 
 const text = async (testId: string) => (await page.getByTestId(testId).innerText()).trim();
