@@ -695,7 +695,7 @@ function consumed(
   const fromBalance = new Big(d.fromBalance);
   const fromGrants = amount.minus(fromBalance);
   const quantity = new Big(d.quantity);
-  const parts = partAmounts(d.fromBalanceBy, fromBalance);
+  const parts = partAmounts(d.fromBalanceBy, fromBalance, d.fromBalance);
   const grants = grantsDrawn(state.grants, d.fromGrants);
   let grantsUsed = state.grantsUsed;
   for (const part of d.fromGrants) grantsUsed = grantsUsed.plus(part.amount);
@@ -819,8 +819,11 @@ export function grantsDrawn(
 function partAmounts(
   parts: readonly FundingPart[] | undefined,
   fromBalance: Big,
+  fromBalanceText: string,
 ): ReadonlyArray<readonly [FundingSource, Big]> {
   if (!parts) return [['unattributed', fromBalance]];
+  // Most charges draw on one source: all of fromBalance, parsed already (a value is never changed in place).
+  if (parts.length === 1 && parts[0]!.amount === fromBalanceText) return [[parts[0]!.source, fromBalance]];
   return parts.map((part) => [part.source, new Big(part.amount)] as const);
 }
 
