@@ -55,6 +55,7 @@ export async function measureClose() {
       const concurrency = 64;
       const latencies: number[] = [];
       const started = now();
+      const cpuBefore = process.cpuUsage();
       let closeSeconds = 0;
       await profiled('close', async () => {
         await pool(closeAccounts, concurrency, async (i) =>
@@ -65,6 +66,7 @@ export async function measureClose() {
         await engine.settle();
       });
       const withDocumentsSeconds = secondsSince(started);
+      const withDocumentsCpu = process.cpuUsage(cpuBefore);
       // Baseline: the very events the close with documents stored (closes, bills, numbering, documents, as
       // the engine grouped them into appends), appended again to the copy, 64 callers at a time.
       const groups = await appendedSince(engine.store, headBefore);
@@ -125,6 +127,9 @@ export async function measureClose() {
         latencyMs: { p50: round1(median(latencies)), p99: round1(percentile(latencies, 99)) },
         withDocumentsSeconds: round1(withDocumentsSeconds),
         periodsClosedWithDocumentsPerSec: perSecond(closeAccounts, withDocumentsSeconds),
+        // The process's CPU over the same span (every thread): on a shared machine the wall time follows the
+        // load, this much less — compare builds by it when the load moves between runs.
+        withDocumentsCpuSeconds: round1((withDocumentsCpu.user + withDocumentsCpu.system) / 1e6),
         projectedWithDocumentsSecondsFor10000: round1((withDocumentsSeconds / closeAccounts) * 10_000),
         rawAppendsPerSec: raw.appendsPerSec,
         rawAppends: raw.appends,

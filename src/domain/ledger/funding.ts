@@ -26,6 +26,9 @@ export type FundingQueue = ReadonlyArray<{ readonly source: FundingSource; reado
 
 export const EMPTY_FUNDING: FundingQueue = [];
 
+/** Compared with on every charge: a Big is copied, '0' would be parsed again each time (issue 18). */
+const ZERO = new Big(0);
+
 /** Whether money from `source` counts in documents under the profile's eligible channels. */
 export const countsInDocuments = (source: FundingSource, eligibleChannels: readonly PaymentChannel[]) =>
   source === 'credit' || source === 'unattributed' || eligibleChannels.includes(source);
@@ -90,10 +93,10 @@ export function drawFunding(queue: FundingQueue, amount: Big): { parts: FundingP
  * needs only this, its parts being recorded on the event already.
  */
 export function fundingLeft(queue: FundingQueue, amount: Big): FundingQueue {
-  if (!amount.gt('0')) return queue;
+  if (!amount.gt(ZERO)) return queue;
   let left = amount;
   let taken = 0;
-  while (left.gt('0') && taken < queue.length) {
+  while (left.gt(ZERO) && taken < queue.length) {
     const head = queue[taken]!;
     if (head.amount.gt(left))
       return [{ source: head.source, amount: head.amount.minus(left) }, ...queue.slice(taken + 1)];

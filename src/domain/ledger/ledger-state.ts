@@ -71,10 +71,29 @@ export interface ProjectAccumulator {
 }
 
 export const projectKey = (project: string, service: string, sku: string) =>
-  `${project}\u0000${service}\u0000${sku}`;
+  joinedKey(projectKeys, project, skuKey(service, sku));
 
 /** SKUs are kept per service too, so every SKU entry adds to exactly one service's totals. */
-export const skuKey = (service: string, sku: string) => `${service}\u0000${sku}`;
+export const skuKey = (service: string, sku: string) => joinedKey(skuKeys, service, sku);
+
+/**
+ * The keys above, each made once: a key joined afresh on every charge was hashed afresh on every lookup of
+ * the totals (5–8 % of a cold period's fold, issue 18). Bounded, as project names come from users.
+ */
+const skuKeys = new Map<string, Map<string, string>>();
+const projectKeys = new Map<string, Map<string, string>>();
+const KEYS_REMEMBERED = 10_000;
+
+function joinedKey(keys: Map<string, Map<string, string>>, first: string, second: string): string {
+  let byFirst = keys.get(first);
+  const known = byFirst?.get(second);
+  if (known !== undefined) return known;
+  if (keys.size >= KEYS_REMEMBERED) keys.clear();
+  if (!byFirst) keys.set(first, (byFirst = new Map()));
+  const key = `${first}\u0000${second}`;
+  if (byFirst.size < KEYS_REMEMBERED) byFirst.set(second, key);
+  return key;
+}
 
 /**
  * The current period of an account's ledger. Immutable: evolveLedger returns a new state that shares every
@@ -216,8 +235,9 @@ export function foldLedger(
 
 /**
  * evolveLedger for a state whose holder alone sees the objects in `owned` (foldLedger's own, or the command
- * path's cached state between two hand-outs: AggregateStreams): a charge changes in place the state object
- * and the per-SKU, per-service and per-project maps it finds in `owned`, and adds what it copies to it.
+ * path's cached state between two hand-outs: AggregateStreams): a charge changes in place the state object,
+ * the per-SKU, per-service and per-project maps and their totals it finds in `owned`, and adds what it copies
+ * or makes to it.
  * Every other event evolves as evolveLedger does. The resulting state equals evolveLedger's; nothing outside
  * `owned` is changed (evolve-owned.property.spec.ts).
  */
@@ -675,7 +695,7 @@ function consumed(
   const fromBalance = new Big(d.fromBalance);
   const fromGrants = amount.minus(fromBalance);
   const quantity = new Big(d.quantity);
-  const parts = partAmounts(d.fromBalanceBy, fromBalance);
+  const parts = partAmounts(d.fromBalanceBy, fromBalance, d.fromBalance);
   const grants = grantsDrawn(state.grants, d.fromGrants);
   let grantsUsed = state.grantsUsed;
   for (const part of d.fromGrants) grantsUsed = grantsUsed.plus(part.amount);
@@ -718,26 +738,63 @@ function consumed(
     (state.skuQuantities.get(d.sku) ?? ZERO).plus(quantity),
     owned,
   );
-  next.byService = withEntry(
-    state.byService,
-    d.service,
-    { service: d.service, ...chargedParsed(service, d.category, amount, fromGrants, fromBalance, parts) },
-    owned,
-  );
-  next.bySku = withEntry(
-    state.bySku,
-    key,
-    {
-      service: d.service,
-      sku: d.sku,
-      unit: sku?.unit ?? d.unit,
-      quantity: (sku?.quantity ?? ZERO).plus(quantity),
-      ...chargedParsed(sku, d.category, amount, fromGrants, fromBalance, parts),
-    },
-    owned,
-  );
+  if (service && owned?.has(service)) addCharge(service, amount, fromGrants, fromBalance, parts);
+  else
+    next.byService = withEntry(
+      state.byService,
+      d.service,
+      ownedBy(owned, {
+        service: d.service,
+        ...chargedParsed(service, d.category, amount, fromGrants, fromBalance, parts),
+      }),
+      owned,
+    );
+  if (sku && owned?.has(sku)) {
+    addCharge(sku, amount, fromGrants, fromBalance, parts);
+    (sku as Mutable<SkuAccumulator>).quantity = sku.quantity.plus(quantity);
+  } else
+    next.bySku = withEntry(
+      state.bySku,
+      key,
+      ownedBy(owned, {
+        service: d.service,
+        sku: d.sku,
+        unit: sku?.unit ?? d.unit,
+        quantity: (sku?.quantity ?? ZERO).plus(quantity),
+        ...chargedParsed(sku, d.category, amount, fromGrants, fromBalance, parts),
+      }),
+      owned,
+    );
   next.byProject = chargedToProject(state.byProject, d, amount, fromGrants, fromBalance, owned);
   return next;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * A service's or SKU's totals that the fold under way made (`owned`: nobody else sees them) take one more
+ * charge in place, their per-source map with them: a cold period load made two objects and a map per charge
+ * for each (issue 18's close).
+ */
+function addCharge(
+  totals: ServiceAccumulator,
+  amount: Big,
+  fromGrants: Big,
+  fromBalance: Big,
+  parts: ReadonlyArray<readonly [FundingSource, Big]>,
+): void {
+  const into = totals as Mutable<ServiceAccumulator>;
+  into.consumption = totals.consumption.plus(amount);
+  into.fromGrants = totals.fromGrants.plus(fromGrants);
+  into.fromBalance = totals.fromBalance.plus(fromBalance);
+  const bySource = totals.fromBalanceBy as Map<FundingSource, Big>;
+  for (const [source, part] of parts) bySource.set(source, (bySource.get(source) ?? ZERO).plus(part));
+}
+
+/** A service's or SKU's new totals joined to `owned` (when folding); chargedParsed made their per-source map. */
+function ownedBy<A extends ServiceAccumulator>(owned: WeakSet<object> | undefined, totals: A): A {
+  owned?.add(totals);
+  return totals;
 }
 
 /**
@@ -762,8 +819,11 @@ export function grantsDrawn(
 function partAmounts(
   parts: readonly FundingPart[] | undefined,
   fromBalance: Big,
+  fromBalanceText: string,
 ): ReadonlyArray<readonly [FundingSource, Big]> {
   if (!parts) return [['unattributed', fromBalance]];
+  // Most charges draw on one source: all of fromBalance, parsed already (a value is never changed in place).
+  if (parts.length === 1 && parts[0]!.amount === fromBalanceText) return [[parts[0]!.source, fromBalance]];
   return parts.map((part) => [part.source, new Big(part.amount)] as const);
 }
 
@@ -779,20 +839,24 @@ function chargedToProject(
   const project = projectOf(d);
   const key = projectKey(project, d.service, d.sku);
   const before = byProject.get(key);
-  return withEntry(
-    byProject,
-    key,
-    {
-      project,
-      service: d.service,
-      sku: d.sku,
-      category: before?.category ?? d.category,
-      consumption: (before?.consumption ?? ZERO).plus(amount),
-      fromGrants: (before?.fromGrants ?? ZERO).plus(fromGrants),
-      fromBalance: (before?.fromBalance ?? ZERO).plus(fromBalance),
-    },
-    owned,
-  );
+  if (before && owned?.has(before)) {
+    const into = before as Mutable<ProjectAccumulator>;
+    into.consumption = before.consumption.plus(amount);
+    into.fromGrants = before.fromGrants.plus(fromGrants);
+    into.fromBalance = before.fromBalance.plus(fromBalance);
+    return byProject;
+  }
+  const totals: ProjectAccumulator = {
+    project,
+    service: d.service,
+    sku: d.sku,
+    category: before?.category ?? d.category,
+    consumption: (before?.consumption ?? ZERO).plus(amount),
+    fromGrants: (before?.fromGrants ?? ZERO).plus(fromGrants),
+    fromBalance: (before?.fromBalance ?? ZERO).plus(fromBalance),
+  };
+  owned?.add(totals);
+  return withEntry(byProject, key, totals, owned);
 }
 
 /** A service's or a SKU's totals with one more charge (its category stays the one its first charge had). */

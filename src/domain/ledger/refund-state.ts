@@ -9,6 +9,9 @@ import Big from 'big.js';
 import type { PaymentChannel } from '../policies/policy-profile.js';
 import type { FundingPart, FundingQueue, FundingSource } from './funding.js';
 
+/** Compared with on every charge: a Big is copied, '0' would be parsed again each time (issue 18). */
+const ZERO = new Big(0);
+
 /**
  * An unspent deposit as the carried state records it. `paymentId` absent: money carried from before
  * deposits were tracked one by one — its payment is unknown, so the engine cannot refund it.
@@ -93,7 +96,7 @@ export function depositUnspent(
 export function drawUnspent(queue: DepositQueue, amount: Big): DepositQueue {
   let left = amount;
   let taken = 0;
-  while (left.gt('0') && taken < queue.length) {
+  while (left.gt(ZERO) && taken < queue.length) {
     const head = queue[taken]!;
     if (head.amount.gt(left)) {
       return [{ ...head, amount: head.amount.minus(left) }, ...queue.slice(taken + 1)];

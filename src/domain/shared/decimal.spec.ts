@@ -67,6 +67,16 @@ describe('rounding helpers', () => {
     expect(toPlainString(divideRounded(new Decimal('-2'), new Decimal('3'), 0, 'up'))).toBe('-1');
   });
 
+  it('divideRounded rounds each division to its own precision and mode, whatever came before', () => {
+    const third = () => divideRounded(new Decimal('2'), new Decimal('3'), 2, 'half-up');
+    expect(toPlainString(third())).toBe('0.67');
+    expect(toPlainString(divideRounded(new Decimal('2'), new Decimal('3'), 0, 'half-up'))).toBe('1');
+    expect(toPlainString(divideRounded(new Decimal('2'), new Decimal('3'), 4, 'down'))).toBe('0.6666');
+    expect(toPlainString(third())).toBe('0.67');
+    expect(toPlainString(divideRounded(new Decimal('2'), new Decimal('3'), 2, 'down'))).toBe('0.66');
+    expect(toPlainString(third())).toBe('0.67');
+  });
+
   it('rejects unknown rounding modes', () => {
     expect(() => roundDecimal(new Decimal('1'), 2, 'ceiling' as RoundingMode)).toThrow(
       UnknownRoundingModeError,

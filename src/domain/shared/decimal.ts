@@ -109,11 +109,27 @@ export function roundDecimal(value: Big, fractionDigits: number, mode: RoundingM
  */
 export function divideRounded(dividend: Big, divisor: Big, fractionDigits: number, mode: RoundingMode): Big {
   assertRoundingMode(mode, 'rounding mode');
-  const Divider = Big();
-  Divider.strict = true;
-  Divider.DP = fractionDigits;
-  Divider.RM = BIG_ROUNDING_MODE[mode];
+  const Divider = dividerFor(fractionDigits, mode);
   return normalizeZero(new Decimal(new Divider(dividend).div(new Divider(divisor))));
+}
+
+/**
+ * One big.js constructor per precision and rounding mode, made once and never changed: making one per
+ * division (`Big()`) cost as much as the division (issue 18: the VAT of every line of a month-end close).
+ */
+const dividers = new Map<string, Big.BigConstructor>();
+
+function dividerFor(fractionDigits: number, mode: RoundingMode): Big.BigConstructor {
+  const key = `${fractionDigits} ${mode}`;
+  let Divider = dividers.get(key);
+  if (!Divider) {
+    Divider = Big();
+    Divider.strict = true;
+    Divider.DP = fractionDigits;
+    Divider.RM = BIG_ROUNDING_MODE[mode];
+    dividers.set(key, Divider);
+  }
+  return Divider;
 }
 
 /** big.js can produce a negative zero (e.g. −0.001 rounded); the domain has only one zero. */
