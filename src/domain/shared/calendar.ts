@@ -142,10 +142,10 @@ function digitsAt(text: string, at: number, count: number): number {
 }
 
 /**
- * Epoch ms of 'YYYY-MM-DDTHH:mm:ss.fffZ' with a year from 1000 on (Date.UTC's year is literal there) and
- * every field in range; undefined for anything else (the general path decides, or throws).
+ * Epoch ms of 'YYYY-MM-DDTHH:mm:ss.fffZ' (what toISOString writes) with a year from 1000 on (Date.UTC's year
+ * is literal there) and every field in range; undefined for anything else, which callers parse the general way.
  */
-function canonicalInstantMs(text: string): number | undefined {
+export function canonicalInstantMs(text: string): number | undefined {
   if (
     text.charCodeAt(4) !== 0x2d || // -
     text.charCodeAt(7) !== 0x2d ||
