@@ -1,3 +1,5 @@
+import { canonicalInstantMs } from '../shared/calendar.js';
+
 /**
  * Parsing of the two scalar formats the catalog and rating accept: plain decimal strings (never
  * exponent notation, never JS numbers) and ISO-8601 instants with an explicit offset.
@@ -35,6 +37,11 @@ const ISO_INSTANT =
  */
 export function instantNanos(text: unknown): bigint | undefined {
   if (typeof text !== 'string') return undefined;
+  // The form the engine writes, without the regular expression (rating parses every usage instant).
+  if (text.length === 24) {
+    const ms = canonicalInstantMs(text);
+    if (ms !== undefined) return BigInt(ms) * 1_000_000n;
+  }
   const match = ISO_INSTANT.exec(text);
   if (!match) return undefined;
   const [, y, mo, d, h, mi, s, fraction, sign, offH, offM] = match;

@@ -62,6 +62,23 @@ describe('AggregateStreams: the cache bounded by weight (events held)', () => {
     await store.close();
   });
 
+  it('a load or an inspection makes a stream the most recently used: the next eviction drops another', async () => {
+    const { store, streams, reads, decide } = setUp({ maxEvents: 10 });
+    for (let i = 0; i < 3; i++) await decide('s-a', 1);
+    for (let i = 0; i < 3; i++) await decide('s-b', 1);
+    for (let i = 0; i < 3; i++) await decide('s-c', 1); // 9 events: s-a is the least recent
+    await streams.load('s-a');
+    await streams.inspect('s-b', (state) => state.length);
+    reads.length = 0;
+    for (let i = 0; i < 2; i++) await decide('s-d', 1); // 11 > 10: s-c (least recent now) goes
+    await decide('s-a', 1);
+    await decide('s-b', 1);
+    expect(reads).toEqual(['s-d']);
+    await decide('s-c', 1);
+    expect(reads).toEqual(['s-d', 's-c']);
+    await store.close();
+  });
+
   it('counts a stream by its events, not as one entry: one long stream can push out many short ones', async () => {
     const { store, streams, decide } = setUp({ maxEvents: 20 });
     for (let i = 0; i < 10; i++) await decide(`short-${i}`, 1);
@@ -155,6 +172,38 @@ describe('AggregateStreams: the cache bounded by weight (events held)', () => {
     expect(outcomes.map((o) => o.status)).toEqual(Array(5).fill('accepted'));
     expect(outcomes.map((o) => o.revision)).toEqual([0, 1, 2, 3, 4]);
     expect((await streams.load('s-a')).state).toEqual([1, 2, 3, 4, 5]);
+    await store.close();
+  });
+
+  it('a decision on a cached stream decides and asks the store to append at once, awaiting nothing before', async () => {
+    const { store, streams, decide } = setUp({ maxEvents: 100 });
+    await decide('s-a', 1);
+    const decided: number[][] = [];
+    const appended: string[] = [];
+    const append = store.append.bind(store);
+    store.append = (streamId, events, expected) => {
+      appended.push(streamId);
+      return append(streamId, events, expected);
+    };
+    const outcome = streams.decide(
+      's-a',
+      (state) => {
+        decided.push([...state]);
+        return add(2)(state);
+      },
+      { commandId: 'cmd-sync', actor: 'test' },
+      NOW,
+    );
+    // Before any promise settles: the cached state was decided on and its events handed to the store.
+    expect(decided).toEqual([[1]]);
+    expect(appended).toEqual(['s-a']);
+    expect((await outcome).revision).toBe(1);
+    // A stream not cached is read first (asynchronously), then decided on as before.
+    streams.forget('s-a');
+    const reloaded = streams.decide('s-a', add(3), { commandId: 'cmd-cold', actor: 'test' }, NOW);
+    expect(appended).toEqual(['s-a']);
+    expect((await reloaded).revision).toBe(2);
+    expect((await streams.load('s-a')).state).toEqual([1, 2, 3]);
     await store.close();
   });
 });

@@ -104,7 +104,7 @@ export class AggregateStreams<S, E extends DomainEvent> {
    * across awaits, so it never changes — the next decision's evolution copies what it changes.
    */
   async load(streamId: string): Promise<Loaded<S>> {
-    const loaded = await this.loadEntry(streamId);
+    const loaded = this.cachedEntry(streamId) ?? (await this.loadEntry(streamId));
     this.owned.delete(loaded);
     return loaded;
   }
@@ -114,17 +114,26 @@ export class AggregateStreams<S, E extends DomainEvent> {
    * nothing of the state (a later decision may change in place what the cache alone holds).
    */
   async inspect<T>(streamId: string, read: (state: S) => T): Promise<T> {
-    return read((await this.loadEntry(streamId)).state);
+    return read((this.cachedEntry(streamId) ?? (await this.loadEntry(streamId))).state);
   }
 
-  private async loadEntry(streamId: string): Promise<Loaded<S>> {
+  /**
+   * The cached entry, made the most recently used; undefined when not cached. Synchronous: a cached load
+   * (nearly every one on the command path) awaits nothing (issue 18: ≈ 70 promises per usage command).
+   */
+  private cachedEntry(streamId: string): Loaded<S> | undefined {
     const cached = this.cache.get(streamId);
     if (cached) {
       // Refresh LRU order.
       this.cache.delete(streamId);
       this.cache.set(streamId, cached);
-      return cached;
     }
+    return cached;
+  }
+
+  private async loadEntry(streamId: string): Promise<Loaded<S>> {
+    const cached = this.cachedEntry(streamId);
+    if (cached) return cached;
     const stream = await this.read(streamId);
     // Data at rest may be transformed (personal data sealed): the state is built from what it decodes to.
     const decoded = stream.events.map(
@@ -214,7 +223,7 @@ export class AggregateStreams<S, E extends DomainEvent> {
   ): Promise<CommandOutcome> {
     for (let attempt = 1; ; attempt++) {
       // The decision reads the state synchronously and keeps nothing of it: not a hand-out.
-      const loaded = await this.loadEntry(streamId);
+      const loaded = this.cachedEntry(streamId) ?? (await this.loadEntry(streamId));
       if (loaded.commandIds.has(meta.commandId)) {
         return { status: 'duplicate', streamId, eventTypes: [], revision: loaded.revision };
       }
@@ -223,7 +232,7 @@ export class AggregateStreams<S, E extends DomainEvent> {
       if (decision.events.length === 0) {
         return { status: 'duplicate', streamId, eventTypes: [], revision: loaded.revision };
       }
-      await beforeAppend?.();
+      if (beforeAppend) await beforeAppend();
       const firstRevision = (loaded.revision ?? -1) + 1;
       const recordedAt = this.clock.now().toISOString();
       const newEvents: NewEvent[] = decision.events.map((event, index) => ({

@@ -10,7 +10,7 @@ import { drawFunding } from '../funding.js';
 import { hourlyChargeKey, type LedgerState } from '../ledger-state.js';
 import { consequencesOfCharge } from './charge-consequences.js';
 import { accept, duplicate, reject, type Decision } from './decision.js';
-import { usageInstant } from './instants.js';
+import { startOfUtcHour, usageInstant } from './instants.js';
 import { withTrialEnd } from './trial-end.js';
 import { attributionProblem, storedAttribution } from '../usage-attribution.js';
 
@@ -66,7 +66,7 @@ export function decideConsumeResource(
   // Rounding (and the first provider's one-kopeck minimum) applies to one SKU's charge for one billing
   // hour, not to each record: a record is charged what it adds to its hour's rounded running total, so
   // the hour costs its rounded exact total however the meter slices it (§2).
-  const billingHour = billingHourOf(at);
+  const billingHour = startOfUtcHour(at);
   const hour = state.hourlyCharges.get(hourlyChargeKey(command.sku, billingHour));
   // The account's discount or commitment rate, if one applies at the usage instant (before hourly rounding).
   const applied = pricingApplied(context.accountPricing, { sku: command.sku, category: rated.category, at });
@@ -122,12 +122,6 @@ export function decideConsumeResource(
   return accept(
     withTrialEnd(state, context, [consumed, ...consequencesOfCharge(state, consumed, context, at)], at),
   );
-}
-
-/** The billing hour an instant falls in: the start of its UTC hour. */
-function billingHourOf(at: string): string {
-  const ms = Date.parse(at);
-  return new Date(ms - (((ms % 3_600_000) + 3_600_000) % 3_600_000)).toISOString();
 }
 
 export function grantScope(grant: GrantSnapshot): GrantScope {
