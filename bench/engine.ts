@@ -16,7 +16,11 @@ import { ApiKeyRegistry, apiKeyRecord, hashApiKey } from '../src/platform/http/a
 import { IdempotencyStore } from '../src/platform/http/idempotency/idempotency-store.js';
 import { OpenAccount } from '../src/accounts/open-account/open-account.command.js';
 import { namedLedgerCommand } from '../src/ledger/named-ledger-command.js';
-import { loadProjectionsConfig, ProjectionsRuntime } from '../src/ops/projections/projections-runtime.js';
+import {
+  loadProjectionsConfig,
+  ProjectionsRuntime,
+  runsProjectorChild,
+} from '../src/ops/projections/projections-runtime.js';
 import { ProjectorProcess } from '../src/ops/projections/projector-process.js';
 import { TimelineEngine } from '../src/timelines/timeline-engine.js';
 import { SqliteReadModelDb } from '../projections/runner/sqlite-read-model-db.js';
@@ -79,21 +83,20 @@ export async function startEngine(
   const projectionsConfig = loadProjectionsConfig(dir, projectionsEnv);
   const projections = ProjectionsRuntime.open(store, projectionsConfig);
   // As src/service.ts: PROJECTOR=separate forks the projector child on the same files.
-  const projector =
-    projectionsConfig.run && projectionsConfig.projector === 'separate'
-      ? new ProjectorProcess({
-          // Errors only: the benchmark's stdout is its JSON.
-          env: {
-            ...process.env,
-            ...projectionsEnv,
-            DATA_DIR: dir,
-            SQLITE_PATH: join(dir, 'events.sqlite'),
-            LOG_LEVEL: 'error',
-          },
-          holder: projectionsConfig.holder,
-          log: (message) => console.error(message),
-        })
-      : undefined;
+  const projector = runsProjectorChild(projectionsConfig)
+    ? new ProjectorProcess({
+        // Errors only: the benchmark's stdout is its JSON.
+        env: {
+          ...process.env,
+          ...projectionsEnv,
+          DATA_DIR: dir,
+          SQLITE_PATH: join(dir, 'events.sqlite'),
+          LOG_LEVEL: 'error',
+        },
+        holder: projectionsConfig.holder,
+        log: (message) => console.error(message),
+      })
+    : undefined;
   await projector?.start();
   const deps: AppDependencies = {
     config,

@@ -234,6 +234,8 @@ export async function killUnderLoad(options: KillUnderLoadOptions): Promise<Kill
     const headers = { 'idempotency-key': `key-${command.id}` };
     for (;;) {
       if (!up) {
+        // The kill loop failed (its error is thrown once the clients have stopped): do not wait for a restart.
+        if (stopping) return;
         await sleep(50);
         continue;
       }

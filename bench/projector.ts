@@ -23,7 +23,8 @@ async function handle(message: Message): Promise<unknown> {
       store = SqliteEventStore.open({ path: join(message.dir, 'events.sqlite') });
       runtime = ProjectionsRuntime.open(
         store,
-        loadProjectionsConfig(message.dir, { INSTANCE_ID: 'projector' }),
+        // This process is the projector: the read models run here, not in a child of it.
+        loadProjectionsConfig(message.dir, { INSTANCE_ID: 'projector', PROJECTOR: 'in-process' }),
       );
       await runtime.start();
       return { kind: 'started' };

@@ -4,7 +4,7 @@ import { closeApp, createApp, openInfrastructure, startTimelines } from './boots
 import { ConfigError, loadConfig } from './platform/config/config.js';
 import { JsonLogger } from './platform/http/json-logger.js';
 import { restrictUmask } from './platform/files/private-files.js';
-import { loadProjectionsConfig } from './ops/projections/projections-runtime.js';
+import { loadProjectionsConfig, runsProjectorChild } from './ops/projections/projections-runtime.js';
 import { ProjectorProcess } from './ops/projections/projector-process.js';
 
 async function main(): Promise<void> {
@@ -17,16 +17,15 @@ async function main(): Promise<void> {
   // before "listening", so whoever waits for that line has seen them.
   for (const notice of notices) logger.warn(notice, 'Main');
   const app = await createApp(deps, logger);
-  // PROJECTOR=separate: the read models run in a child process (this one only reads them).
+  // PROJECTOR=separate (the default): the read models run in a child process (this one only reads them).
   const projectionsConfig = loadProjectionsConfig(config.dataDir);
-  const projector =
-    projectionsConfig.run && projectionsConfig.projector === 'separate'
-      ? new ProjectorProcess({
-          env: process.env,
-          holder: projectionsConfig.holder,
-          log: (message) => logger.warn(message, 'Projector'),
-        })
-      : undefined;
+  const projector = runsProjectorChild(projectionsConfig)
+    ? new ProjectorProcess({
+        env: process.env,
+        holder: projectionsConfig.holder,
+        log: (message) => logger.warn(message, 'Projector'),
+      })
+    : undefined;
   await projector?.start();
   if (projector) logger.log(`Projector running the read models (pid ${projector.pid})`, 'Main');
   // The store is compared with its last signed checkpoint before serving (after createApp: its logs are JSON);

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../platform/config/config.js';
-import { loadProjectionsConfig } from './projections-runtime.js';
+import { loadProjectionsConfig, runsProjectorChild } from './projections-runtime.js';
 import { loadWorkersConfig } from './workers-config.js';
 
 function problemsOf(load: () => unknown): string[] {
@@ -39,12 +39,22 @@ describe('READ_MODEL_DB and WORKERS_DB: databases by scheme (the configuration s
     ).toBe('postgresql://db/w');
   });
 
+  it('forks a projector child by default on an instance running everything, and only there', () => {
+    const child = (env: NodeJS.ProcessEnv) => runsProjectorChild(loadProjectionsConfig('/data', env));
+    expect(child({})).toBe(true);
+    expect(child({ PROJECTOR: 'in-process' })).toBe(false);
+    // No command path to take them off: a projections instance keeps them; a commands one runs none.
+    expect(child({ SERVICE_ROLE: 'projections' })).toBe(false);
+    expect(child({ SERVICE_ROLE: 'commands' })).toBe(false);
+    expect(child({ PROJECTIONS: 'off' })).toBe(false);
+  });
+
   it('reads the projections variables through the schema, defaults included', () => {
     expect(loadProjectionsConfig('/data', { INSTANCE_ID: 'a-1' })).toEqual({
       readModelDb: '/data/read-models.sqlite',
       role: 'all',
       run: true,
-      projector: 'in-process',
+      projector: 'separate',
       holder: 'a-1',
       leaseTtlMs: 15_000,
       readyMaxLagSeconds: 60,

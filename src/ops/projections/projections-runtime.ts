@@ -34,8 +34,9 @@ export interface ProjectionsConfig {
   /** Whether this instance runs projections (it always serves ops and reads). */
   run: boolean;
   /**
-   * PROJECTOR: `separate` runs them in a child process the service starts (projector-process.ts), not
-   * in the process that takes requests; `run` still says whether this instance runs them at all.
+   * PROJECTOR (default `separate`): an instance running everything (SERVICE_ROLE=all) runs them in a child
+   * process the service starts (projector-process.ts), not in the process that takes requests; `run` still
+   * says whether this instance runs them at all. See runsProjectorChild.
    */
   projector: 'in-process' | 'separate';
   holder: string;
@@ -78,6 +79,14 @@ export function loadProjectionsConfig(
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
+
+/**
+ * Whether the service forks a projector child for its read models: PROJECTOR=separate (the default) on an
+ * instance running everything. A SERVICE_ROLE=projections instance keeps them in its own process: it takes
+ * no commands, so there is no command path to take them off.
+ */
+export const runsProjectorChild = (config: ProjectionsConfig): boolean =>
+  config.run && config.role === 'all' && config.projector === 'separate';
 
 /** A postgres:// URL: a database several instances share (a SQLite path is this instance's own). */
 export const isSharedDatabase = (target: string): boolean => /^postgres(ql)?:\/\//.test(target);
@@ -133,8 +142,8 @@ export class ProjectionsRuntime {
       store,
       db,
       {
-        // A separate projector runs them; this process only reads them (and records ops requests).
-        run: config.run && config.projector !== 'separate',
+        // A projector child runs them; this process only reads them (and records ops requests).
+        run: config.run && !runsProjectorChild(config),
         role: config.role,
         holder: config.holder,
         leaseTtlMs: config.leaseTtlMs,

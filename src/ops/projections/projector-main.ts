@@ -21,10 +21,15 @@ async function main(): Promise<void> {
     await store.close();
     process.exit(0);
   };
-  // SIGTERM from the service on its shutdown; a closed channel when the service died (even kill -9).
+  // SIGTERM from the service on its shutdown: commit what was received, hand back the leases, close.
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => undefined);
-  process.on('disconnect', () => void stop());
+  // A closed channel: the service died (even kill -9). The read models die with it at once, as in-process
+  // ones would: a batch in flight rolls back with its checkpoint, the leases stay with the instance (its
+  // restart takes them at once). No graceful close: closing the store's last connection checkpoints its
+  // WAL under an exclusive lock, which whoever reads the dead service's store, or restarts it, would meet
+  // as "database is locked" (kill-under-load did).
+  process.on('disconnect', () => process.exit(0));
   process.send?.({ kind: 'started' });
 }
 

@@ -247,8 +247,8 @@ export const CONFIG_SCHEMA = {
   ),
   PROJECTOR: oneOf(
     ['in-process', 'separate'],
-    'in-process',
-    'where SERVICE_ROLE=all runs its read models: in the request process, or in a projector child process the service starts and stops',
+    'separate',
+    'where SERVICE_ROLE=all runs its read models: in a projector child process the service starts and stops, or in the request process',
   ),
   PROJECTION_LEASE_TTL_MS: wholeNumber({
     min: 1000,
