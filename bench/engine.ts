@@ -1,5 +1,6 @@
 // The whole engine as production wires it (Nest app, CQRS bus, named command handlers, durable embedded store),
 // on a virtual clock so the benchmark month is the same on every run.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
@@ -43,6 +44,11 @@ export interface BenchEngine {
   settle(): Promise<void>;
   /** Settles further work elsewhere too (another process's read models); set by the run that needs it. */
   alsoSettle?: (head: bigint) => Promise<void>;
+  /**
+   * The projector child's peak RSS so far (MiB, the kernel's VmHWM), when the engine runs one (PROJECTOR=separate,
+   * the default): its read models are part of what serving the accounts costs.
+   */
+  projectorPeakRssMiB(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -158,6 +164,8 @@ export async function startEngine(
     timelines,
     baseUrl,
     settle,
+    projectorPeakRssMiB: () =>
+      projector?.pid === undefined ? undefined : peakRssOfProcessMiB(projector.pid),
     close: async () => {
       await timelines.stop();
       await closeApp(app, deps);
@@ -167,6 +175,13 @@ export async function startEngine(
     },
   };
   return engine;
+}
+
+/** A live process's peak resident set (VmHWM in /proc/<pid>/status), in MiB. */
+function peakRssOfProcessMiB(pid: number): number | undefined {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
+  return kib === undefined ? undefined : Math.round(Number(kib) / 1024);
 }
 
 export const meta = (commandId: string): CommandMeta => ({ commandId, actor: 'service:bench' });

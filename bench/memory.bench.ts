@@ -141,7 +141,11 @@ export async function measureMemory() {
       await engine.settle();
       const seconds = secondsSince(started);
       clearInterval(sampler);
-      const peak = peakRssMiB();
+      const servicePeak = peakRssMiB();
+      // The read models run in the projector child by default: serving the accounts costs both processes
+      // (the sum of the two peaks, an upper bound: they need not peak at the same moment).
+      const projectorPeak = engine.projectorPeakRssMiB();
+      const peak = servicePeak + (projectorPeak ?? 0);
       const heap = process.memoryUsage();
       const gc = (globalThis as { gc?: () => void }).gc;
       gc?.();
@@ -162,12 +166,15 @@ export async function measureMemory() {
           `the memory-log step in its own process); the engine as npm start runs it catches its read ` +
           `models and timelines up on them, then ${commandsPerAccount} ConsumeResource per account ` +
           `through the command bus, 64 in flight: every account loaded from the store when touched, the ` +
-          `bounded caches full and churning; peak RSS of this process`,
+          `bounded caches full and churning; peak RSS of this process plus, with PROJECTOR=separate (the ` +
+          `default), the projector child's`,
         accounts,
         commands: count,
         commandsPerSec: perSecond(count, seconds),
         readModelCatchUpSeconds: Math.round(catchUpSeconds * 10) / 10,
         peakRssMiB: peak,
+        servicePeakRssMiB: servicePeak,
+        ...(projectorPeak === undefined ? {} : { projectorPeakRssMiB: projectorPeak }),
         fullMonthLedgerState: fullMonth,
         lightLedgerState: light,
         bytesPerWeighedEvent: Math.round(bytesPerWeighedEvent),
