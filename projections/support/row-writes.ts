@@ -98,6 +98,29 @@ export class HeldRows<R> {
     return row ?? undefined;
   }
 
+  /**
+   * Reads, in one call of `read`, the rows of the `keys` not held yet (`read` is given those keys and
+   * answers the rows found, by key), so a whole batch's rows are then at hand without an await (`held`).
+   */
+  async load(
+    keys: Iterable<string>,
+    read: (missing: string[]) => Promise<Iterable<readonly [string, R]>>,
+  ): Promise<void> {
+    const missing = new Set<string>();
+    for (const key of keys) if (!this.rows.has(key)) missing.add(key);
+    if (missing.size === 0) return;
+    const found = await read([...missing]);
+    for (const key of missing) this.rows.set(key, null);
+    for (const [key, row] of found) if (missing.has(key)) this.rows.set(key, row);
+  }
+
+  /** A row of a key `load` was given (undefined: not in the table, nor put since). */
+  held(key: string): R | undefined {
+    const row = this.rows.get(key);
+    if (row === undefined) throw new Error(`Row ${key} was not loaded for this batch`);
+    return row ?? undefined;
+  }
+
   put(key: string, row: R): void {
     this.rows.set(key, row);
     this.changed.add(key);
