@@ -5,14 +5,8 @@ import type { FundingPart } from '../src/domain/ledger/funding.js';
 import type { LedgerEventOf } from '../src/domain/ledger/ledger-events.js';
 import type { RecordedEvent } from '../src/platform/event-store/event-store.port.js';
 import type { Projection } from './runner/projection.js';
-import {
-  withBatch,
-  type BatchWrites,
-  type ReadModelDb,
-  type SqlDialect,
-  type SqlValue,
-} from './runner/read-model-db.js';
-import { HeldRows, perTable, RowWriter } from './support/row-writes.js';
+import { withBatch, type BatchWrites, type ReadModelDb, type SqlDialect } from './runner/read-model-db.js';
+import { HeldRows, perTable, readByKeys, RowWriter } from './support/row-writes.js';
 import { addDecimals } from './support/decimal-sum.js';
 import { ledgerStreamParts, sortablePosition } from './support/streams.js';
 import { ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX } from '../src/platform/event-store/stream-names.js';
@@ -61,7 +55,7 @@ export const billingReportProjection: Projection = {
   },
 };
 
-/** The batch's accounts and rows are read in two statements, then every event applied without an await. */
+/** The batch's accounts and rows are read first (see readByKeys), then every event applied without an await. */
 async function applyEvents(
   db: ReadModelDb,
   events: readonly RecordedEvent[],
@@ -126,18 +120,15 @@ const CORRECTION_COLUMNS = ['account_id', 'correction_id', 'day', 'line', 'posit
 
 /** SQL and writers built once per build's table names. */
 const statements = perTable((table) => ({
-  // A batch's keys travel as one parameter: a JSON array on SQLite (`json_each` unpacks it), text arrays on
-  // PostgreSQL — one statement whatever the number of keys.
+  // By key on SQLite, all of a batch's keys at once on PostgreSQL (readByKeys).
   readAccounts: {
-    sqlite: `SELECT account_id, time_zone, currency FROM ${table('billing_report_accounts')}
-      WHERE account_id IN (SELECT value FROM json_each($1))`,
+    sqlite: `SELECT account_id, time_zone, currency FROM ${table('billing_report_accounts')} WHERE account_id = $1`,
     postgres: `SELECT account_id, time_zone, currency FROM ${table('billing_report_accounts')}
       WHERE account_id = ANY($1::text[])`,
   },
   readDaily: {
-    sqlite: `SELECT ${DAILY_COLUMNS.map((c) => `d.${c}`).join(', ')} FROM json_each($1) AS k
-      JOIN ${table('billing_report_daily')} AS d
-      ON ${DAILY_KEY.map((c, i) => `d.${c} = json_extract(k.value, '$[${i}]')`).join(' AND ')}`,
+    sqlite: `SELECT ${DAILY_COLUMNS.join(', ')} FROM ${table('billing_report_daily')}
+      WHERE ${DAILY_KEY.map((c, i) => `${c} = $${i + 1}`).join(' AND ')}`,
     postgres: `SELECT ${DAILY_COLUMNS.map((c) => `d.${c}`).join(', ')}
       FROM UNNEST(${DAILY_KEY.map((_, i) => `$${i + 1}::text[]`).join(', ')}) AS k(${DAILY_KEY.join(', ')})
       JOIN ${table('billing_report_daily')} AS d USING (${DAILY_KEY.join(', ')})`,
@@ -177,16 +168,20 @@ class ReportBatch implements BatchWrites {
   }
 
   /**
-   * The events in log order: their accounts read first (one statement), then the rows of their charges'
-   * keys (one statement), then each event applied to the held rows.
+   * The events in log order: their accounts read first, then the rows of their charges' keys (on
+   * PostgreSQL one statement each), then each event applied to the held rows.
    */
   async apply(db: ReadModelDb, events: readonly RecordedEvent[]): Promise<void> {
     await this.accounts.load(
       events.map(accountIdOf).filter((id) => id !== undefined),
       async (ids) =>
-        (await db.all<AccountRow>(this.sql.readAccounts[db.dialect], [listParam(db, ids)])).map(
-          (row) => [row.account_id, row] as const,
-        ),
+        (
+          await readByKeys<AccountRow>(
+            db,
+            this.sql.readAccounts,
+            ids.map((id) => [id]),
+          )
+        ).map((row) => [row.account_id, row] as const),
     );
     const charges: Charge[] = [];
     for (const recorded of events) {
@@ -196,17 +191,7 @@ class ReportBatch implements BatchWrites {
     const keyValues = new Map(charges.map((c) => [c.key, c.keyValues]));
     await this.daily.load(keyValues.keys(), async (missing) => {
       const keys = missing.map((key) => keyValues.get(key)!);
-      // PostgreSQL: one array per key column; SQLite: the keys as one JSON array of arrays.
-      const params =
-        db.dialect === 'postgres'
-          ? DAILY_KEY.map((_, i) =>
-              listParam(
-                db,
-                keys.map((k) => k[i]),
-              ),
-            )
-          : [listParam(db, keys)];
-      const rows = await db.all<DailyRow>(this.sql.readDaily[db.dialect], params);
+      const rows = await readByKeys<DailyRow>(db, this.sql.readDaily, keys);
       return rows.map((row) => [DAILY_KEY.map((c) => row[c]).join('\u0000'), row] as const);
     });
     for (const charge of charges) this.addCharge(charge);
@@ -296,12 +281,6 @@ function accountIdOf(recorded: RecordedEvent): string | undefined {
   if (recorded.type === 'AccountOpened')
     return (recorded.data as Extract<AccountEvent, { type: 'AccountOpened' }>['data']).accountId;
   return ledgerStreamParts(recorded.streamId)?.accountId;
-}
-
-/** A list as one parameter: a text array on PostgreSQL, JSON text on SQLite (`json_each` unpacks it). */
-function listParam(db: ReadModelDb, values: readonly unknown[]): SqlValue {
-  // An array is a parameter value of its own on PostgreSQL; the port's type names scalars only.
-  return db.dialect === 'postgres' ? (values as unknown as SqlValue) : JSON.stringify(values);
 }
 
 /** Parts summed by source, in the order each source first appeared. */

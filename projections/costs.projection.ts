@@ -3,14 +3,8 @@ import { correctionCostPartOf, costPartOf, type CostPart } from '../src/domain/d
 import type { LedgerEventOf } from '../src/domain/ledger/ledger-events.js';
 import type { RecordedEvent } from '../src/platform/event-store/event-store.port.js';
 import type { Projection } from './runner/projection.js';
-import {
-  withBatch,
-  type BatchWrites,
-  type ReadModelDb,
-  type SqlDialect,
-  type SqlValue,
-} from './runner/read-model-db.js';
-import { HeldRows, perTable, RowWriter } from './support/row-writes.js';
+import { withBatch, type BatchWrites, type ReadModelDb, type SqlDialect } from './runner/read-model-db.js';
+import { HeldRows, perTable, readByKeys, RowWriter } from './support/row-writes.js';
 import { addDecimals } from './support/decimal-sum.js';
 import { ledgerStreamParts } from './support/streams.js';
 import { ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX } from '../src/platform/event-store/stream-names.js';
@@ -56,7 +50,7 @@ export const costsProjection: Projection = {
   },
 };
 
-/** The batch's time zones and cost rows are read in two statements, then every event applied without an await. */
+/** The batch's time zones and cost rows are read first (see readByKeys), then every event applied without an await. */
 async function applyEvents(
   db: ReadModelDb,
   events: readonly RecordedEvent[],
@@ -103,16 +97,13 @@ const COST_COLUMNS = [
 /** SQL and writers built once per build's table names. */
 const statements = perTable((table) => ({
   accountsTable: table('cost_accounts'),
-  // A batch's keys travel as one parameter: a JSON array on SQLite (`json_each` unpacks it), a text array
-  // on PostgreSQL — one statement whatever the number of keys.
+  // By key on SQLite, all of a batch's keys at once on PostgreSQL (readByKeys).
   readTimeZones: {
-    sqlite: `SELECT account_id, time_zone FROM ${table('cost_accounts')}
-      WHERE account_id IN (SELECT value FROM json_each($1))`,
+    sqlite: `SELECT account_id, time_zone FROM ${table('cost_accounts')} WHERE account_id = $1`,
     postgres: `SELECT account_id, time_zone FROM ${table('cost_accounts')} WHERE account_id = ANY($1::text[])`,
   } satisfies Record<SqlDialect, string>,
   readCosts: {
-    sqlite: `SELECT ${COST_COLUMNS.join(', ')} FROM ${table('cost_daily')}
-      WHERE row_key IN (SELECT value FROM json_each($1))`,
+    sqlite: `SELECT ${COST_COLUMNS.join(', ')} FROM ${table('cost_daily')} WHERE row_key = $1`,
     postgres: `SELECT ${COST_COLUMNS.join(', ')} FROM ${table('cost_daily')} WHERE row_key = ANY($1::text[])`,
   } satisfies Record<SqlDialect, string>,
   accounts: new RowWriter({
@@ -144,8 +135,8 @@ class CostsBatch implements BatchWrites {
   private readonly tableTimeZones = new Map<string, string | null>();
 
   /**
-   * The events in log order: the time zones not remembered read first (one statement), then the cost rows
-   * of their charges (one statement), then each charge added to the held rows.
+   * The events in log order: the time zones not remembered read first, then the cost rows of their
+   * charges (on PostgreSQL one statement each), then each charge added to the held rows.
    */
   async apply(db: ReadModelDb, events: readonly RecordedEvent[]): Promise<void> {
     const unknown = new Set<string>();
@@ -158,9 +149,10 @@ class CostsBatch implements BatchWrites {
       else unknown.add(accountId);
     }
     if (unknown.size > 0) {
-      const rows = await db.all<{ account_id: string; time_zone: string }>(
-        this.sql.readTimeZones[db.dialect],
-        [listParam(db, [...unknown])],
+      const rows = await readByKeys<{ account_id: string; time_zone: string }>(
+        db,
+        this.sql.readTimeZones,
+        [...unknown].map((id) => [id]),
       );
       for (const id of unknown) this.tableTimeZones.set(id, null);
       for (const row of rows) this.tableTimeZones.set(row.account_id, row.time_zone);
@@ -173,9 +165,13 @@ class CostsBatch implements BatchWrites {
     await this.costs.load(
       charges.map((c) => c.rowKey),
       async (missing) =>
-        (await db.all<CostRow>(this.sql.readCosts[db.dialect], [listParam(db, missing)])).map(
-          (row) => [row.row_key, row] as const,
-        ),
+        (
+          await readByKeys<CostRow>(
+            db,
+            this.sql.readCosts,
+            missing.map((key) => [key]),
+          )
+        ).map((row) => [row.row_key, row] as const),
     );
     for (const charge of charges) this.addCharge(charge);
   }
@@ -265,12 +261,6 @@ interface Charge {
   part: CostPart;
   labels: string;
   rowKey: string;
-}
-
-/** A list as one parameter: a text array on PostgreSQL, JSON text on SQLite (`json_each` unpacks it). */
-function listParam(db: ReadModelDb, values: readonly string[]): SqlValue {
-  // An array is a parameter value of its own on PostgreSQL; the port's type names scalars only.
-  return db.dialect === 'postgres' ? (values as unknown as SqlValue) : JSON.stringify(values);
 }
 
 /** Time zones by table and account: an account's never changes once opened, so a rebuild reads the same. */
