@@ -1,10 +1,10 @@
 import type { AccountEvent } from '../src/domain/account/account-events.js';
-import { correctionCostPartOf, costPartOf } from '../src/domain/documents/cost-query.js';
+import { correctionCostPartOf, costPartOf, type CostPart } from '../src/domain/documents/cost-query.js';
 import type { LedgerEventOf } from '../src/domain/ledger/ledger-events.js';
 import type { RecordedEvent } from '../src/platform/event-store/event-store.port.js';
 import type { Projection } from './runner/projection.js';
-import { withBatch, type BatchWrites, type ReadModelDb } from './runner/read-model-db.js';
-import { HeldRows, perTable, RowWriter } from './support/row-writes.js';
+import { withBatch, type BatchWrites, type ReadModelDb, type SqlDialect } from './runner/read-model-db.js';
+import { HeldRows, perTable, readByKeys, RowWriter } from './support/row-writes.js';
 import { addDecimals } from './support/decimal-sum.js';
 import { ledgerStreamParts } from './support/streams.js';
 import { ACCOUNT_STREAM_PREFIX, LEDGER_STREAM_PREFIX } from '../src/platform/event-store/stream-names.js';
@@ -42,16 +42,29 @@ export const costsProjection: Projection = {
   },
 
   async apply(db, recorded, table) {
-    // Keyed by the build's statements: one batch state per build in a transaction.
-    const sql = statements(table);
-    await withBatch(
-      db,
-      sql,
-      () => new CostsBatch(sql),
-      (batch) => batch.apply(db, recorded),
-    );
+    await applyEvents(db, [recorded], table);
+  },
+
+  async applyBatch(db, events, table) {
+    await applyEvents(db, events, table);
   },
 };
+
+/** The batch's time zones and cost rows are read first (see readByKeys), then every event applied without an await. */
+async function applyEvents(
+  db: ReadModelDb,
+  events: readonly RecordedEvent[],
+  table: (name: string) => string,
+): Promise<void> {
+  // Keyed by the build's statements: one batch state per build in a transaction.
+  const sql = statements(table);
+  await withBatch(
+    db,
+    sql,
+    () => new CostsBatch(sql),
+    (batch) => batch.apply(db, events),
+  );
+}
 
 interface CostRow {
   row_key: string;
@@ -84,8 +97,15 @@ const COST_COLUMNS = [
 /** SQL and writers built once per build's table names. */
 const statements = perTable((table) => ({
   accountsTable: table('cost_accounts'),
-  timeZone: `SELECT time_zone FROM ${table('cost_accounts')} WHERE account_id = $1`,
-  cost: `SELECT ${COST_COLUMNS.join(', ')} FROM ${table('cost_daily')} WHERE row_key = $1`,
+  // By key on SQLite, all of a batch's keys at once on PostgreSQL (readByKeys).
+  readTimeZones: {
+    sqlite: `SELECT account_id, time_zone FROM ${table('cost_accounts')} WHERE account_id = $1`,
+    postgres: `SELECT account_id, time_zone FROM ${table('cost_accounts')} WHERE account_id = ANY($1::text[])`,
+  } satisfies Record<SqlDialect, string>,
+  readCosts: {
+    sqlite: `SELECT ${COST_COLUMNS.join(', ')} FROM ${table('cost_daily')} WHERE row_key = $1`,
+    postgres: `SELECT ${COST_COLUMNS.join(', ')} FROM ${table('cost_daily')} WHERE row_key = ANY($1::text[])`,
+  } satisfies Record<SqlDialect, string>,
   accounts: new RowWriter({
     table: table('cost_accounts'),
     columns: ['account_id', 'time_zone', 'currency'],
@@ -111,18 +131,64 @@ class CostsBatch implements BatchWrites {
     this.costs = new HeldRows(sql.costs, (r) => COST_COLUMNS.map((c) => r[c]));
   }
 
-  async apply(db: ReadModelDb, recorded: RecordedEvent): Promise<void> {
+  /** Time zones of the batch's accounts, remembered or read from the table (null: not there). */
+  private readonly tableTimeZones = new Map<string, string | null>();
+
+  /**
+   * The events in log order: the time zones not remembered read first, then the cost rows of their
+   * charges (on PostgreSQL one statement each), then each charge added to the held rows.
+   */
+  async apply(db: ReadModelDb, events: readonly RecordedEvent[]): Promise<void> {
+    const unknown = new Set<string>();
+    for (const recorded of events) {
+      const accountId = ledgerStreamParts(recorded.streamId)?.accountId;
+      if (accountId === undefined || this.tableTimeZones.has(accountId)) continue;
+      // Held for the batch: the remembered ones may be forgotten (MAX_REMEMBERED) before it is applied.
+      const remembered = this.remembered(accountId);
+      if (remembered !== undefined) this.tableTimeZones.set(accountId, remembered);
+      else unknown.add(accountId);
+    }
+    if (unknown.size > 0) {
+      const rows = await readByKeys<{ account_id: string; time_zone: string }>(
+        db,
+        this.sql.readTimeZones,
+        [...unknown].map((id) => [id]),
+      );
+      for (const id of unknown) this.tableTimeZones.set(id, null);
+      for (const row of rows) this.tableTimeZones.set(row.account_id, row.time_zone);
+    }
+    const charges: Charge[] = [];
+    for (const recorded of events) {
+      const charge = this.prepare(recorded);
+      if (charge) charges.push(charge);
+    }
+    await this.costs.load(
+      charges.map((c) => c.rowKey),
+      async (missing) =>
+        (
+          await readByKeys<CostRow>(
+            db,
+            this.sql.readCosts,
+            missing.map((key) => [key]),
+          )
+        ).map((row) => [row.row_key, row] as const),
+    );
+    for (const charge of charges) this.addCharge(charge);
+  }
+
+  /** Notes an opening; for a charge, its cost part and row key. */
+  private prepare(recorded: RecordedEvent): Charge | undefined {
     if (recorded.type === 'AccountOpened') {
       const d = recorded.data as Extract<AccountEvent, { type: 'AccountOpened' }>['data'];
       // ON CONFLICT DO NOTHING at the flush keeps a row already there; in the batch the first stays.
       if (!this.opened.has(d.accountId)) {
         this.opened.set(d.accountId, { time_zone: d.timeZone, currency: d.currency });
       }
-      return;
+      return undefined;
     }
     const ledger = ledgerStreamParts(recorded.streamId);
-    if (!ledger) return;
-    const timeZone = await this.timeZoneOf(db, ledger.accountId);
+    if (!ledger) return undefined;
+    const timeZone = this.timeZoneOf(ledger.accountId);
     const event = recorded.data as
       LedgerEventOf<'ResourceConsumed'>['data'] | LedgerEventOf<'ChargeCorrected'>['data'];
     const part =
@@ -132,7 +198,12 @@ class CostsBatch implements BatchWrites {
     const [day, project, resource, sku] = part.key;
     const labels = JSON.stringify(event.labels ?? {});
     const rowKey = JSON.stringify([ledger.accountId, day, project, resource ?? '', sku, labels]);
-    const row = await this.costs.get(rowKey, () => db.get<CostRow>(this.sql.cost, [rowKey]));
+    return { accountId: ledger.accountId, part, labels, rowKey };
+  }
+
+  private addCharge({ accountId, part, labels, rowKey }: Charge): void {
+    const row = this.costs.held(rowKey);
+    const [day, project, resource, sku] = part.key;
     this.costs.put(
       rowKey,
       row
@@ -145,7 +216,7 @@ class CostsBatch implements BatchWrites {
           }
         : {
             row_key: rowKey,
-            account_id: ledger.accountId,
+            account_id: accountId,
             day: day!,
             project: project!,
             resource_id: resource ?? '',
@@ -159,17 +230,20 @@ class CostsBatch implements BatchWrites {
     );
   }
 
+  private remembered(accountId: string): string | undefined {
+    return timeZones.get(`${this.sql.accountsTable}\u0000${accountId}`);
+  }
+
   /** The table's row first (an account opened twice keeps its first), then one opened in this batch. */
-  private async timeZoneOf(db: ReadModelDb, accountId: string): Promise<string> {
-    const key = `${this.sql.accountsTable}\u0000${accountId}`;
-    const remembered = timeZones.get(key);
+  private timeZoneOf(accountId: string): string {
+    const remembered = this.remembered(accountId);
     if (remembered !== undefined) return remembered;
-    const account =
-      (await db.get<{ time_zone: string }>(this.sql.timeZone, [accountId])) ?? this.opened.get(accountId);
-    if (!account) throw new Error(`No AccountOpened seen for ${accountId} before its consumption`);
+    const timeZone = this.tableTimeZones.get(accountId) ?? this.opened.get(accountId)?.time_zone;
+    if (timeZone === undefined)
+      throw new Error(`No AccountOpened seen for ${accountId} before its consumption`);
     if (timeZones.size >= MAX_REMEMBERED) timeZones.clear();
-    timeZones.set(key, account.time_zone);
-    return account.time_zone;
+    timeZones.set(`${this.sql.accountsTable}\u0000${accountId}`, timeZone);
+    return timeZone;
   }
 
   async flush(db: ReadModelDb): Promise<void> {
@@ -179,6 +253,14 @@ class CostsBatch implements BatchWrites {
     );
     await this.costs.flush(db);
   }
+}
+
+/** A charge of the batch: what it adds and to which row. */
+interface Charge {
+  accountId: string;
+  part: CostPart;
+  labels: string;
+  rowKey: string;
 }
 
 /** Time zones by table and account: an account's never changes once opened, so a rebuild reads the same. */

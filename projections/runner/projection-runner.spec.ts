@@ -152,4 +152,46 @@ describe('ProjectionRunner', () => {
     await runner.stop();
     await db.close();
   });
+  it('a read model whose filter has matched nothing yet keeps a checkpoint over the events it skipped', async () => {
+    const db = new SqliteReadModelDb(join(dir, 'read.sqlite'));
+    for (let i = 0; i < 60; i++)
+      await store.append(
+        `other-${i}`,
+        Array.from({ length: 20 }, () => event()),
+      );
+    const head = (await store.headPosition())!;
+    const runner = new ProjectionRunner(store, db, counter, 100);
+    await runner.start();
+    await runner.waitFor(head);
+    // While it runs: moved on once caught up (the skipped events span more than a batch's worth).
+    for (let i = 0; i < 200 && runner.status.position === null; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(BigInt(runner.status.position ?? -1) >= head - 100n).toBe(true);
+    await runner.stop();
+    // Stopped: at the head, so a restart reads nothing of what it skipped.
+    const restarted = new ProjectionRunner(store, db, counter, 100);
+    await restarted.prepare();
+    expect(restarted.status).toMatchObject({ position: head.toString(), eventsApplied: 0 });
+    await db.close();
+  });
+
+  it('skipped events after the last one applied move the checkpoint with its batch; a restart applies each event once', async () => {
+    const db = new SqliteReadModelDb(join(dir, 'read.sqlite'));
+    await store.append('c-1', [event(), event(), event()]);
+    for (let i = 0; i < 30; i++) await store.append(`other-${i}`, [event(), event()]);
+    const head = (await store.headPosition())!;
+    const first = new ProjectionRunner(store, db, counter, 1000);
+    await first.start();
+    await first.waitFor(head);
+    await first.stop();
+    expect(first.status).toMatchObject({ position: head.toString(), eventsApplied: 3 });
+    await store.append('c-1', [event()]);
+    const second = new ProjectionRunner(store, db, counter, 1000);
+    await second.start();
+    await second.waitFor((await store.headPosition())!);
+    await second.stop();
+    expect(second.status).toMatchObject({ position: (head + 1n).toString(), eventsApplied: 4 });
+    expect(await db.all('SELECT stream, n FROM counts_v1')).toEqual([{ stream: 'c-1', n: 4 }]);
+    await db.close();
+  });
 });

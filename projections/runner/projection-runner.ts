@@ -92,6 +92,8 @@ export class ProjectionRunner {
   /** Set when the runner must apply nothing more (failed, lease lost, stopping). */
   private halted = false;
   private checkpoint: bigint | undefined;
+  /** How far the shared reader took this runner with nothing more for it (LogConsumer.passed). */
+  private passedTo: bigint | undefined;
   private readonly tables = new Set<string>();
   /** Table names by short name: `table` runs for every statement of every event. */
   private readonly tableNames = new Map<string, string>();
@@ -149,6 +151,7 @@ export class ProjectionRunner {
     this.status.lastError = undefined;
     this.halted = false;
     this.pending = [];
+    this.passedTo = undefined;
   }
 
   async start(): Promise<void> {
@@ -165,6 +168,7 @@ export class ProjectionRunner {
       ? reader.subscribe(this.checkpoint, {
           filter: this.projection.filter,
           deliver: (events) => this.enqueueAll(events),
+          passed: (position) => this.passed(position),
           onCaughtUp,
           onError,
         })
@@ -179,6 +183,22 @@ export class ProjectionRunner {
     if (this.halted) return;
     for (const event of events) this.pending.push(event);
     await this.flushWhenFull();
+  }
+
+  /**
+   * Events its filter skips move the checkpoint too: with the next batch, or — when the reader has caught
+   * up with nothing pending, once they span a batch's worth of positions, and at `stop` — in a transaction
+   * of their own. Otherwise a read model whose filter matched nothing for long would read the log again
+   * from its last match on every restart.
+   */
+  private passed(position: bigint): void {
+    if (!this.halted) this.passedTo = position;
+  }
+
+  /** Skipped events span a batch's worth of positions past the checkpoint. */
+  private passedFar(): boolean {
+    const size = this.status.state === 'catching-up' ? this.catchUpBatchSize : this.batchSize;
+    return this.passedTo !== undefined && this.passedTo - (this.checkpoint ?? 0n) >= BigInt(size);
   }
 
   private async enqueue(event: RecordedEvent): Promise<void> {
@@ -207,16 +227,19 @@ export class ProjectionRunner {
   }
 
   private async applyPending(): Promise<void> {
-    if (this.halted || this.pending.length === 0) return;
+    if (this.halted) return;
+    if (this.pending.length === 0) return this.checkpointPassed(false);
     const batch = this.pending;
     this.pending = [];
+    // Every event the filter keeps up to here is in this batch or before it.
+    const passed = this.passedTo;
     try {
       try {
-        await this.applyInTransaction(batch, this.projection.applyBatch !== undefined);
+        await this.applyInTransaction(batch, this.projection.applyBatch !== undefined, passed);
       } catch (error) {
         if (!(error instanceof BatchApplyError)) throw error;
         // Rolled back: the same events once more through `apply`, which finds the poison one.
-        await this.applyInTransaction(batch, false);
+        await this.applyInTransaction(batch, false, passed);
       }
     } catch (error) {
       if (!(error instanceof ApplyError)) return this.failOutside(error);
@@ -243,9 +266,34 @@ export class ProjectionRunner {
     await this.fail(error as Error);
   }
 
-  /** `whole`: through the projection's applyBatch, in one call (see Projection.applyBatch). */
-  private async applyInTransaction(events: RecordedEvent[], whole: boolean): Promise<void> {
+  /**
+   * The checkpoint moved over skipped events alone (see `passed`), fenced as every batch: once they span a
+   * batch's worth of positions, or at `stop` (`always`) — not a commit each time the reader catches up live.
+   */
+  private async checkpointPassed(always: boolean): Promise<void> {
+    const position = this.passedTo;
+    if (this.halted || position === undefined) return;
+    if (this.checkpoint !== undefined && position <= this.checkpoint) return;
+    if (!always && !this.passedFar()) return;
+    try {
+      await this.db.transaction(async (db) => {
+        await this.options.fence?.(db);
+        await this.registry.checkpoint(db, this.projection.name, this.build, position, 0);
+      });
+    } catch (error) {
+      return this.failOutside(error);
+    }
+    this.checkpoint = position;
+    this.status.position = position.toString();
+  }
+
+  /**
+   * `whole`: through the projection's applyBatch, in one call (see Projection.applyBatch). `passed`: where
+   * the checkpoint may go past the last event, over skipped ones (only when `events` is all that was pending).
+   */
+  private async applyInTransaction(events: RecordedEvent[], whole: boolean, passed?: bigint): Promise<void> {
     const last = events.at(-1)!;
+    const checkpoint = passed !== undefined && passed > last.position ? passed : last.position;
     await this.db.transaction(async (db) => {
       if (whole) {
         try {
@@ -265,10 +313,10 @@ export class ProjectionRunner {
       // Last, just before commit: a holder stalled mid-batch does not block a takeover, and cannot
       // commit once it has happened.
       await this.options.fence?.(db);
-      await this.registry.checkpoint(db, this.projection.name, this.build, last.position, events.length);
+      await this.registry.checkpoint(db, this.projection.name, this.build, checkpoint, events.length);
     });
-    this.checkpoint = last.position;
-    this.status.position = last.position.toString();
+    this.checkpoint = checkpoint;
+    this.status.position = checkpoint.toString();
     this.status.eventsApplied += events.length;
   }
 
@@ -354,6 +402,7 @@ export class ProjectionRunner {
     await this.subscription?.stop();
     this.subscription = undefined;
     await this.flush();
+    await (this.flushing = this.flushing.then(() => this.checkpointPassed(true)));
     if (this.status.state !== 'failed' && this.status.state !== 'stopped') await this.setState('stopped');
   }
 }

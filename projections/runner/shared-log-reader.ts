@@ -10,6 +10,12 @@ export interface LogConsumer {
   filter?: AllFilter;
   /** Events after the consumer's position that its filter keeps, in order; never an empty list. */
   deliver(events: RecordedEvent[]): Promise<void>;
+  /**
+   * The reader took the consumer past `position` and its filter kept nothing more up to there: every event
+   * it wants up to `position` has been delivered, so it may checkpoint there (a read model whose filter
+   * matches little need not read the log again from its last match on a restart).
+   */
+  passed?(position: bigint): void;
   /** Everything stored so far has been delivered (may be called more than once). */
   onCaughtUp?(): void;
   /** The consumer was detached: its own `deliver` failed, or the log could not be read. */
@@ -155,6 +161,7 @@ export class SharedLogReader {
           entry.inFlight = entry.consumer.deliver(upTo);
           await entry.inFlight;
         }
+        const delivered = upTo.at(-1)?.position ?? entry.position;
         // A full page wholly before the target may have more after it; else everything up to the target
         // the filter keeps has been delivered.
         entry.position =
@@ -163,6 +170,7 @@ export class SharedLogReader {
             : target > entry.position
               ? target
               : entry.position;
+        if (entry.position > delivered) entry.consumer.passed?.(entry.position);
         // No await between this check and attaching: no page can be taken out in between.
         if (!entry.stopped && this.subscription && this.dispatched === entry.position)
           return this.attach(entry);
@@ -269,8 +277,13 @@ export class SharedLogReader {
       const after = entry.position;
       const events = page.filter((e) => e.position > after && matchesFilter(entry.consumer.filter, e));
       entry.position = last;
-      if (events.length === 0) continue;
+      if (events.length === 0) {
+        entry.consumer.passed?.(last);
+        continue;
+      }
       entry.inFlight = entry.consumer.deliver(events);
+      // Handed over (a consumer takes a page in synchronously): nothing more for it up to the page's end.
+      if (events.at(-1)!.position < last) entry.consumer.passed?.(last);
       deliveries.push(
         entry.inFlight.catch((error: unknown) => {
           // This consumer alone is detached; the others' pages and checkpoints are untouched.

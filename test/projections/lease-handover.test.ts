@@ -83,10 +83,11 @@ describe('the projection lease between two processes', () => {
       const lastWork = (
         await store.readAll({ direction: 'backwards', maxCount: 1, filter: { streamPrefixes: ['work-'] } })
       )[0]!;
+      // At the last work event or past it: the checkpoint also moves over the events the filter skips.
       await until(
         async () =>
-          (await new ProjectionRegistry(db).build('applied-log', 1))?.position ===
-          lastWork.position.toString(),
+          BigInt((await new ProjectionRegistry(db).build('applied-log', 1))?.position ?? -1) >=
+          lastWork.position,
         20_000,
         'instance b to catch up',
       );
