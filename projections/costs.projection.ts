@@ -3,7 +3,12 @@ import { correctionCostPartOf, costPartOf, type CostPart } from '../src/domain/d
 import type { LedgerEventOf } from '../src/domain/ledger/ledger-events.js';
 import type { RecordedEvent } from '../src/platform/event-store/event-store.port.js';
 import type { Projection } from './runner/projection.js';
-import { withBatch, type BatchWrites, type ReadModelDb, type SqlDialect } from './runner/read-model-db.js';
+import {
+  appliedByBatch,
+  type BatchWrites,
+  type ReadModelDb,
+  type SqlDialect,
+} from './runner/read-model-db.js';
 import { HeldRows, perTable, readByKeys, RowWriter } from './support/row-writes.js';
 import { addDecimals } from './support/decimal-sum.js';
 import { ledgerStreamParts } from './support/streams.js';
@@ -41,30 +46,13 @@ export const costsProjection: Projection = {
     );
   },
 
-  async apply(db, recorded, table) {
-    await applyEvents(db, [recorded], table);
-  },
-
-  async applyBatch(db, events, table) {
-    await applyEvents(db, events, table);
-  },
+  // The batch's rows are read first (see readByKeys), then every event applied without an await (an arrow:
+  // `statements` is defined further down).
+  ...appliedByBatch(
+    (table) => statements(table),
+    (sql) => new CostsBatch(sql),
+  ),
 };
-
-/** The batch's time zones and cost rows are read first (see readByKeys), then every event applied without an await. */
-async function applyEvents(
-  db: ReadModelDb,
-  events: readonly RecordedEvent[],
-  table: (name: string) => string,
-): Promise<void> {
-  // Keyed by the build's statements: one batch state per build in a transaction.
-  const sql = statements(table);
-  await withBatch(
-    db,
-    sql,
-    () => new CostsBatch(sql),
-    (batch) => batch.apply(db, events),
-  );
-}
 
 interface CostRow {
   row_key: string;
