@@ -5,12 +5,8 @@ import type { FundingPart } from '../src/domain/ledger/funding.js';
 import type { LedgerEventOf } from '../src/domain/ledger/ledger-events.js';
 import type { RecordedEvent } from '../src/platform/event-store/event-store.port.js';
 import type { Projection } from './runner/projection.js';
-import {
-  appliedByBatch,
-  type BatchWrites,
-  type ReadModelDb,
-  type SqlDialect,
-} from './runner/read-model-db.js';
+import { type BatchWrites, type ReadModelDb, type SqlDialect } from './runner/read-model-db.js';
+import { appliedByBatch } from './support/batch-apply.js';
 import { HeldRows, perTable, readByKeys, RowWriter } from './support/row-writes.js';
 import { addDecimals } from './support/decimal-sum.js';
 import { ledgerStreamParts, sortablePosition } from './support/streams.js';
