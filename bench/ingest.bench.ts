@@ -217,7 +217,7 @@ export async function measureIngest(options: { split?: boolean } = {}) {
         `${accounts} funded accounts (5 kinds: RUB/KZT/USD, prepaid and credit), ${concurrency} concurrent ` +
         `callers of CommandBus.execute (ConsumeResource → LedgerBook.decide: account, period, ` +
         `rating, grants, hash chain, append with expected revision, fsynced), in the engine as npm start ` +
-        `runs it (read models and timelines live in the process); a round ends when every command is ` +
+        `runs it (timelines in the process, read models in its projector child by default: PROJECTOR=separate); a round ends when every command is ` +
         `acknowledged and every read model, the deadline planner and the document issuer have caught up. ` +
         `Baseline after each round: the events that round stored, one append per command as the engine ` +
         `made them, ${concurrency} concurrent, to a copy of the store file taken just before the round`,
