@@ -4,7 +4,8 @@ import { foldLog } from '../../projections/queries/from-log.js';
 import type { Projection } from '../../projections/runner/projection.js';
 import { ProjectionRunner } from '../../projections/runner/projection-runner.js';
 import { PostgresReadModelDb } from '../../projections/runner/postgres-read-model-db.js';
-import type { BatchWrites, ReadModelDb, SqlValue } from '../../projections/runner/read-model-db.js';
+import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
+import { CountingBatchDb } from './support/counting-batch-db.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
 import { accountBalancesReference } from './support/account-balances-reference.js';
 import { BALANCE_EVENT_TYPES, writeBalanceLog } from './support/balance-events.js';
@@ -209,44 +210,3 @@ describe('account-balances batches its writes: the same rows as one statement pe
     }
   }, 60_000);
 });
-
-/**
- * The transaction contract of ReadModelDb (batch states flushed before commit), around a real transaction,
- * counting every statement sent — the flushes' included.
- */
-class CountingBatchDb implements ReadModelDb {
-  statements = 0;
-  readonly dialect;
-  private readonly batches = new Map<object, BatchWrites>();
-  constructor(private readonly inner: ReadModelDb) {
-    this.dialect = inner.dialect;
-  }
-  async run(sql: string, params?: SqlValue[]) {
-    this.statements++;
-    return this.inner.run(sql, params);
-  }
-  async get<T>(sql: string, params?: SqlValue[]) {
-    this.statements++;
-    return this.inner.get<T>(sql, params);
-  }
-  async all<T>(sql: string, params?: SqlValue[]) {
-    this.statements++;
-    return this.inner.all<T>(sql, params);
-  }
-  iterate<T>(sql: string, params?: SqlValue[]) {
-    this.statements++;
-    return this.inner.iterate<T>(sql, params);
-  }
-  transaction<T>(): Promise<T> {
-    return Promise.reject(new Error('nested'));
-  }
-  async close() {}
-  batch<T extends BatchWrites>(key: object, create: () => T): T {
-    let batch = this.batches.get(key);
-    if (!batch) this.batches.set(key, (batch = create()));
-    return batch as T;
-  }
-  async flushBatches() {
-    for (const batch of this.batches.values()) await batch.flush(this);
-  }
-}

@@ -6,7 +6,8 @@ import { costsProjection } from '../../projections/costs.projection.js';
 import type { Projection } from '../../projections/runner/projection.js';
 import { ProjectionRunner } from '../../projections/runner/projection-runner.js';
 import { PostgresReadModelDb } from '../../projections/runner/postgres-read-model-db.js';
-import type { BatchWrites, ReadModelDb, SqlValue } from '../../projections/runner/read-model-db.js';
+import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
+import { CountingBatchDb } from './support/counting-batch-db.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
 import { billingReportReference } from './support/billing-report-reference.js';
 import { costsReference } from './support/costs-reference.js';
@@ -195,41 +196,3 @@ describe('billing-report and costs read a batch’s rows at once: the same table
     60_000,
   );
 });
-
-/** Batch states flushed on demand around a real transaction, counting every statement sent. */
-class CountingBatchDb implements ReadModelDb {
-  statements = 0;
-  readonly dialect;
-  private readonly batches = new Map<object, BatchWrites>();
-  constructor(private readonly inner: ReadModelDb) {
-    this.dialect = inner.dialect;
-  }
-  async run(sql: string, params?: SqlValue[]) {
-    this.statements++;
-    return this.inner.run(sql, params);
-  }
-  async get<T>(sql: string, params?: SqlValue[]) {
-    this.statements++;
-    return this.inner.get<T>(sql, params);
-  }
-  async all<T>(sql: string, params?: SqlValue[]) {
-    this.statements++;
-    return this.inner.all<T>(sql, params);
-  }
-  iterate<T>(sql: string, params?: SqlValue[]) {
-    this.statements++;
-    return this.inner.iterate<T>(sql, params);
-  }
-  transaction<T>(): Promise<T> {
-    return Promise.reject(new Error('nested'));
-  }
-  async close() {}
-  batch<T extends BatchWrites>(key: object, create: () => T): T {
-    let batch = this.batches.get(key);
-    if (!batch) this.batches.set(key, (batch = create()));
-    return batch as T;
-  }
-  async flushBatches() {
-    for (const batch of this.batches.values()) await batch.flush(this);
-  }
-}
