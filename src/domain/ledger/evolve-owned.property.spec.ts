@@ -3,6 +3,7 @@ import { BUILT_IN_PROFILES } from '../policies/profiles.js';
 import { decideLedger } from './ledger-decide.js';
 import type { LedgerEvent } from './ledger-events.js';
 import { evolveLedgerBefore } from './ledger-state-before.fixtures.js';
+import { kopecks } from './ledger-history.fixtures.js';
 import { evolveLedger, evolveOwnedLedger, initialLedgerState, type LedgerState } from './ledger-state.js';
 import { consume, contextFor, grantIssued, periodOpened } from './ledger.fixtures.js';
 
@@ -29,13 +30,13 @@ const step = fc.oneof(
     weight: 2,
     arbitrary: fc.record({
       kind: fc.constant('deposit' as const),
-      amount: fc.integer({ min: 1, max: 3000 }),
+      amount: kopecks(100, 300_000),
       channel: fc.constantFrom('card' as const, 'bank-transfer' as const),
     }),
   },
   {
     weight: 1,
-    arbitrary: fc.record({ kind: fc.constant('grant' as const), amount: fc.integer({ min: 1, max: 500 }) }),
+    arbitrary: fc.record({ kind: fc.constant('grant' as const), amount: kopecks(100, 50_000) }),
   },
   // A reader takes the state (LedgerBook.state): from then on it must stay as it is.
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('hand-out' as const) }) },
@@ -71,17 +72,17 @@ const history = fc
                   type: 'FundsDeposited',
                   data: {
                     paymentId: `pay-${i}`,
-                    amount: String(s.amount),
+                    amount: s.amount,
                     channel: s.channel,
                     countsInDocuments: s.channel === 'bank-transfer',
-                    balanceAfter: state.balance.plus(String(s.amount)).toFixed(),
+                    balanceAfter: state.balance.plus(s.amount).toFixed(),
                     at,
                   },
                 } as LedgerEvent,
               ],
             }
           : s.kind === 'grant'
-            ? { ok: true as const, events: [grantIssued(`g-${i}`, String(s.amount))] }
+            ? { ok: true as const, events: [grantIssued(`g-${i}`, s.amount)] }
             : decideLedger(
                 {
                   ...consume(`u-${i}`, s.sku, `${s.quantity}e-3`, at),

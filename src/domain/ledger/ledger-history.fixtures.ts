@@ -92,9 +92,9 @@ export const periodHistory = ({
       steps.forEach((s, i) => {
         const decision =
           s.kind === 'deposit'
-            ? { ok: true as const, events: [deposited(String(s.amount), `pay-${i}`)] }
+            ? { ok: true as const, events: [deposited(s.amount, `pay-${i}`)] }
             : s.kind === 'grant'
-              ? { ok: true as const, events: [grantIssued(`g-${i}`, String(s.amount))] }
+              ? { ok: true as const, events: [grantIssued(`g-${i}`, s.amount)] }
               : decideLedger(
                   {
                     ...consume(`u-${i}`, s.sku, `${s.quantity}e-3`),
@@ -123,6 +123,7 @@ const historyStep = (projects: boolean) =>
           : fc.constant(undefined),
       }),
     },
-    fc.record({ kind: fc.constant('deposit' as const), amount: fc.integer({ min: 1, max: 3000 }) }),
-    fc.record({ kind: fc.constant('grant' as const), amount: fc.integer({ min: 1, max: 500 }) }),
+    // Amounts as decimal text from the start (1.00–3 000.00 and 1.00–500.00), kopecks included.
+    fc.record({ kind: fc.constant('deposit' as const), amount: kopecks(100, 300_000) }),
+    fc.record({ kind: fc.constant('grant' as const), amount: kopecks(100, 50_000) }),
   );
