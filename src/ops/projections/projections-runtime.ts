@@ -161,6 +161,23 @@ export class ProjectionsRuntime {
     await this.host?.start();
   }
 
+  /**
+   * Lets every live read model this instance runs take in the log up to its current head, each for at most
+   * `timeoutMs` (a failed or stuck one is left as it is: the stop that follows commits what it has).
+   */
+  async catchUpToHead(timeoutMs: number): Promise<void> {
+    const head = await this.store.headPosition();
+    if (head === undefined || !this.host) return;
+    await Promise.all(
+      this.projections.map((p) =>
+        this.host
+          ?.runner(p.name)
+          ?.waitFor(head, timeoutMs)
+          .catch(() => undefined),
+      ),
+    );
+  }
+
   /** Graceful: runners commit what they received and hand their leases to the next instance. */
   async stop(): Promise<void> {
     await this.host?.stop();

@@ -7,6 +7,9 @@ import { createEventStore } from '../../platform/event-store/create-event-store.
 import { JsonLogger } from '../../platform/http/json-logger.js';
 import { loadProjectionsConfig, ProjectionsRuntime } from './projections-runtime.js';
 
+/** How long a graceful stop waits for each read model to reach the head: a stuck one must not hold the exit. */
+const CATCH_UP_AT_STOP_MS = 5_000;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   Logger.overrideLogger(new JsonLogger(config.logLevel));
@@ -17,11 +20,14 @@ async function main(): Promise<void> {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    // The service stops its projector after its last append. In the service's process the read models would
+    // have received those events already; here they come through reading the log, so take them in first.
+    await runtime.catchUpToHead(CATCH_UP_AT_STOP_MS);
     await runtime.close();
     await store.close();
     process.exit(0);
   };
-  // SIGTERM from the service on its shutdown: commit what was received, hand back the leases, close.
+  // SIGTERM from the service on its shutdown: catch up to the head, commit, hand back the leases, close.
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => undefined);
   // A closed channel: the service died (even kill -9). The read models die with it at once, as in-process
