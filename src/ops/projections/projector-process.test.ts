@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { KEYS } from '../../../test/support/api.js';
 import { individual } from '../../../test/support/requests.js';
+import { PROJECTOR_SEMI_SPACE_MB } from './projector-process.js';
 import { callService, startService, type Service } from '../../../test/support/service-process.js';
 
 /** Whether a process with this id still exists (signal 0 only checks). */
@@ -77,6 +78,23 @@ describe('PROJECTOR=separate: the read models in a child process of the service'
       await until(() => !alive(pid));
     } finally {
       service.child.kill('SIGKILL');
+    }
+  }, 180_000);
+
+  it("runs the child with the service's Node flags and a small young generation of its own", async () => {
+    const service = await startService(dir, { PROJECTOR: 'separate' });
+    try {
+      // The process's own arguments as the kernel has them: node, its flags, then the script.
+      const argv = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      const flags = (pid: number) => argv(pid).filter((arg) => arg.startsWith('--'));
+      const child = flags(projectorPid(service));
+      for (const flag of flags(service.child.pid!)) expect(child).toContain(flag);
+      // Node takes the last of a repeated V8 flag: the child's own young generation wins.
+      const semiSpace = child.filter((flag) => flag.startsWith('--max-semi-space-size='));
+      expect(semiSpace.at(-1)).toBe(`--max-semi-space-size=${PROJECTOR_SEMI_SPACE_MB}`);
+    } finally {
+      service.child.kill('SIGKILL');
+      await service.exited;
     }
   }, 180_000);
 
