@@ -8,6 +8,7 @@ import {
   evolveLedger,
   evolveOwnedLedger,
   foldLedger,
+  foldLedgerToClose,
   initialLedgerState,
   type LedgerState,
 } from '../domain/ledger/ledger-state.js';
@@ -291,14 +292,17 @@ export class LedgerBook {
       throw new CommandRejectedError('PERIOD_NOT_ENDED', `Period ${period.id} ends at ${period.endsAt}`);
     }
     const context = await this.pricedContextFor(account);
-    await this.streams.decide(
+    // A period not in memory (most of them at month end) is read for its close alone: without the parts only
+    // the command path reads, and not cached — it takes no further decision once closed.
+    const closed = await this.streams.decideUncached(
       stream,
+      (events) => foldLedgerToClose(events),
       (state) =>
         decideLedger({ type: 'ClosePeriod', at: closedAt, timeZone: account.timeZone }, state, context),
       { commandId: `close-period/${account.accountId}/${period.id}`, actor: 'billing-engine' },
       period.endsAt,
     );
-    const { state } = await this.streams.load(stream);
+    const state = closed.state ?? (await this.streams.load(stream)).state;
     if (state.phase !== 'closed')
       throw new Error(`Period ${state.periodId} of ${state.accountId} did not close`);
     // A closed account's final period is its last, unless a debt keeps it in collection (the suspension,

@@ -328,3 +328,67 @@ describe("AggregateStreams: loading with the store's lighter read", () => {
     expect((await streamsOn(store).load('nothing')).revision).toBeUndefined();
   });
 });
+
+describe('AggregateStreams: a last decision on a stream not in memory (decideUncached)', () => {
+  /** A fold that keeps only every amount above 1 — another state than the regular one, to tell them apart. */
+  const partial = (events: Added[]) => events.map((e) => e.data.amount).filter((amount) => amount > 1);
+
+  it('folds a stream not in memory with the given fold, decides on it, and leaves it out of the cache', async () => {
+    const { store, reads, decide } = setUp(100);
+    for (const amount of [1, 2, 3]) await decide('s-a', amount);
+    // A fresh process on the same log: nothing in memory.
+    const streams = new AggregateStreams<number[], Added>(
+      store,
+      new VirtualClock(NOW),
+      () => [],
+      evolve,
+      100,
+    );
+    reads.length = 0;
+    let seen: number[] | undefined;
+    const closed = await streams.decideUncached(
+      's-a',
+      partial,
+      (state) => ((seen = state), add(4)(state)),
+      { commandId: 'last', actor: 'test' },
+      NOW,
+    );
+    expect(seen).toEqual([2, 3]);
+    expect(closed.outcome).toMatchObject({ status: 'accepted', revision: 3 });
+    // The state after the decision is the partial one with its event applied.
+    expect(closed.state).toEqual([2, 3, 4]);
+    expect(streams.cacheUse().streams).toBe(0);
+    // The next load reads the stream again and folds it the regular way.
+    expect((await streams.load('s-a')).state).toEqual([1, 2, 3, 4]);
+    expect(reads.filter((id) => id === 's-a')).toHaveLength(2);
+  });
+
+  it('decides on the cached state when there is one (and hands it out), and a retry is a duplicate', async () => {
+    const { streams, reads, decide } = setUp(100);
+    await decide('s-b', 1);
+    await decide('s-b', 2);
+    const closed = await streams.decideUncached(
+      's-b',
+      partial,
+      add(5),
+      { commandId: 'last', actor: 'test' },
+      NOW,
+    );
+    expect(closed.state).toEqual([1, 2, 5]);
+    expect(reads).toEqual(['s-b']);
+    // Handed out: a later decision does not change it in place.
+    await decide('s-b', 6);
+    expect(closed.state).toEqual([1, 2, 5]);
+    streams.forget('s-b');
+    const again = await streams.decideUncached(
+      's-b',
+      partial,
+      add(5),
+      { commandId: 'last', actor: 'test' },
+      NOW,
+    );
+    expect(again.outcome.status).toBe('duplicate');
+    expect(again.state).toEqual([2, 5, 6]);
+    expect(streams.cacheUse().streams).toBe(0);
+  });
+});

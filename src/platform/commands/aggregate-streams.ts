@@ -134,23 +134,23 @@ export class AggregateStreams<S, E extends DomainEvent> {
   private async loadEntry(streamId: string): Promise<Loaded<S>> {
     const cached = this.cachedEntry(streamId);
     if (cached) return cached;
+    const loaded = await this.readEntry(streamId, this.fold);
+    this.remember(streamId, loaded);
+    return loaded;
+  }
+
+  /** The stream read from the store and folded (by `fold` when given), not cached. */
+  private async readEntry(streamId: string, fold?: (events: E[]) => S): Promise<Loaded<S>> {
     const stream = await this.read(streamId);
     // Data at rest may be transformed (personal data sealed): the state is built from what it decodes to.
     const decoded = stream.events.map(
       (e) => ({ type: e.type, data: this.codec.decode(streamId, e.data) }) as E,
     );
-    const state = this.fold ? this.fold(decoded) : decoded.reduce(this.evolve, this.initialState());
+    const state = fold ? fold(decoded) : decoded.reduce(this.evolve, this.initialState());
     const commandIds = new Set<string>();
     for (const event of stream.events)
       if (typeof event.commandId === 'string') commandIds.add(event.commandId);
-    const loaded: Loaded<S> = {
-      state,
-      revision: stream.revision,
-      lastHash: stream.lastHash ?? GENESIS_HASH,
-      commandIds,
-    };
-    this.remember(streamId, loaded);
-    return loaded;
+    return { state, revision: stream.revision, lastHash: stream.lastHash ?? GENESIS_HASH, commandIds };
   }
 
   /**
@@ -197,15 +197,38 @@ export class AggregateStreams<S, E extends DomainEvent> {
     effectiveAt: string,
     beforeAppend?: () => Promise<void>,
   ): Promise<CommandOutcome> {
+    return this.inTurn(streamId, () => this.decideNow(streamId, decide, meta, effectiveAt, beforeAppend));
+  }
+
+  /**
+   * Decides as `decide` does — on the cached state when the stream is cached — but a stream not in memory is
+   * folded by `fold` and left out of the cache: a last decision that needs only part of the state (the
+   * month-end close of a cold period, issue 18). Answers the outcome and the state after it (undefined
+   * when the store reported an earlier identical append: the caller loads it).
+   */
+  async decideUncached(
+    streamId: string,
+    fold: (events: E[]) => S,
+    decide: (state: S) => DecisionResult<E>,
+    meta: CommandMeta,
+    effectiveAt: string,
+  ): Promise<{ outcome: CommandOutcome; state: S | undefined }> {
+    let after: S | undefined;
+    const outcome = await this.inTurn(streamId, () =>
+      this.decideNow(streamId, decide, meta, effectiveAt, undefined, {
+        fold,
+        decided: (state) => (after = state),
+      }),
+    );
+    return { outcome, state: after };
+  }
+
+  /** Runs `run` once every decision sent earlier on the stream has settled. */
+  private inTurn(streamId: string, run: () => Promise<CommandOutcome>): Promise<CommandOutcome> {
     const previous = this.queues.get(streamId);
     // Nothing queued on the stream (the usual case): start now, without waiting a turn behind a
     // resolved promise.
-    const next = previous
-      ? previous.then(
-          () => this.decideNow(streamId, decide, meta, effectiveAt, beforeAppend),
-          () => this.decideNow(streamId, decide, meta, effectiveAt, beforeAppend),
-        )
-      : this.decideNow(streamId, decide, meta, effectiveAt, beforeAppend);
+    const next = previous ? previous.then(run, run) : run();
     this.queues.set(streamId, next);
     const cleanUp = () => {
       if (this.queues.get(streamId) === next) this.queues.delete(streamId);
@@ -220,16 +243,21 @@ export class AggregateStreams<S, E extends DomainEvent> {
     meta: CommandMeta,
     effectiveAt: string,
     beforeAppend?: () => Promise<void>,
+    uncached?: { fold: (events: E[]) => S; decided: (state: S) => void },
   ): Promise<CommandOutcome> {
     for (let attempt = 1; ; attempt++) {
       // The decision reads the state synchronously and keeps nothing of it: not a hand-out.
-      const loaded = this.cachedEntry(streamId) ?? (await this.loadEntry(streamId));
+      const loaded =
+        this.cachedEntry(streamId) ??
+        (uncached ? await this.readEntry(streamId, uncached.fold) : await this.loadEntry(streamId));
       if (loaded.commandIds.has(meta.commandId)) {
+        uncached?.decided(this.handedOut(loaded));
         return { status: 'duplicate', streamId, eventTypes: [], revision: loaded.revision };
       }
       const decision = decide(loaded.state);
       if (!decision.ok) throw new CommandRejectedError(decision.code, decision.message, decision.field);
       if (decision.events.length === 0) {
+        uncached?.decided(this.handedOut(loaded));
         return { status: 'duplicate', streamId, eventTypes: [], revision: loaded.revision };
       }
       if (beforeAppend) await beforeAppend();
@@ -263,6 +291,7 @@ export class AggregateStreams<S, E extends DomainEvent> {
         loaded.commandIds.add(meta.commandId);
         loaded.lastHash = chained.at(-1)!.metadata!.hash as string;
         this.grown(streamId, loaded, weightBefore);
+        uncached?.decided(this.handedOut(loaded));
         return {
           status: 'accepted',
           streamId,
@@ -282,6 +311,12 @@ export class AggregateStreams<S, E extends DomainEvent> {
         throw error;
       }
     }
+  }
+
+  /** The entry's state, handed out: later decisions copy what they change instead of changing it in place. */
+  private handedOut(loaded: Loaded<S>): S {
+    this.owned.delete(loaded);
+    return loaded.state;
   }
 
   /** The cached state after the decision's events: in place where the cache alone holds what changes. */
