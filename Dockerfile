@@ -47,4 +47,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # As `npm start` (package.json): the V8 heap bound, measured against the memory run (docs/operations.md#memory).
-CMD ["node", "--max-old-space-size=320", "dist/src/main.js"]
+CMD ["node", "--max-old-space-size=320", "--max-semi-space-size=8", "dist/src/main.js"]

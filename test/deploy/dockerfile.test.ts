@@ -62,7 +62,9 @@ describe('Dockerfile', () => {
     const start = (packageJson as { scripts: { start: string } }).scripts.start;
     expect(all(runtime, 'CMD')).toEqual([JSON.stringify(start.split(' ')).replaceAll(',', ', ')]);
     // With the V8 heap bound the memory run stays well under (docs/operations.md#memory).
-    expect(all(runtime, 'CMD')).toEqual(['["node", "--max-old-space-size=320", "dist/src/main.js"]']);
+    expect(all(runtime, 'CMD')).toEqual([
+      '["node", "--max-old-space-size=320", "--max-semi-space-size=8", "dist/src/main.js"]',
+    ]);
     const env = all(runtime, 'ENV').join(' ');
     expect(env).toMatch(/\bHOST=0\.0\.0\.0\b/);
     expect(env).toMatch(/\bNODE_ENV=production\b/);
