@@ -132,9 +132,15 @@ export async function createEngine(deps: EngineDependencies): Promise<INestAppli
  */
 export function wireTimelines(
   app: INestApplicationContext,
-  deps: Pick<AppDependencies, 'eventStore' | 'clock' | 'profiles'>,
+  deps: Pick<AppDependencies, 'eventStore' | 'clock' | 'profiles' | 'projections'>,
   dbs: { timelines: ReadModelDb; documents?: ReadModelDb; autoTopUps?: ReadModelDb; refunds?: ReadModelDb },
-  options: { lease?: LeaseOptions; log?: (message: string) => void; concurrency?: number } = {},
+  options: {
+    lease?: LeaseOptions;
+    log?: (message: string) => void;
+    concurrency?: number;
+    /** Default: whether the read models run in this process (their host is here). */
+    plannerSharesLogReader?: boolean;
+  } = {},
 ): TimelineEngine {
   const commands = app.get(CommandBus);
   const autoTopUps = dbs.autoTopUps && {
@@ -166,7 +172,13 @@ export function wireTimelines(
       },
       db: dbs.documents,
     },
-    { ...options, autoTopUps, refunds, metrics: app.get(ServiceMetrics) },
+    {
+      ...options,
+      plannerSharesLogReader: options.plannerSharesLogReader ?? deps.projections?.host !== undefined,
+      autoTopUps,
+      refunds,
+      metrics: app.get(ServiceMetrics),
+    },
   );
 }
 

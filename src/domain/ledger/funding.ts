@@ -7,6 +7,7 @@
  */
 import Big from 'big.js';
 import type { PaymentChannel } from '../policies/policy-profile.js';
+import { isPositive } from '../shared/sign.js';
 
 /**
  * A payment channel; `credit` — spent below zero (overdraft, credit limit, post-payment), owed and
@@ -25,9 +26,6 @@ export interface FundingPart {
 export type FundingQueue = ReadonlyArray<{ readonly source: FundingSource; readonly amount: Big }>;
 
 export const EMPTY_FUNDING: FundingQueue = [];
-
-/** Compared with on every charge: a Big is copied, '0' would be parsed again each time (issue 18). */
-const ZERO = new Big(0);
 
 /** Whether money from `source` counts in documents under the profile's eligible channels. */
 export const countsInDocuments = (source: FundingSource, eligibleChannels: readonly PaymentChannel[]) =>
@@ -70,7 +68,7 @@ export function drawFunding(queue: FundingQueue, amount: Big): { parts: FundingP
   let left = amount;
   let taken = 0;
   let rest: FundingQueue = queue;
-  while (left.gt('0') && taken < queue.length) {
+  while (isPositive(left) && taken < queue.length) {
     const head = queue[taken]!;
     if (head.amount.gt(left)) {
       drawn.set(head.source, (drawn.get(head.source) ?? new Big(0)).plus(left));
@@ -83,9 +81,9 @@ export function drawFunding(queue: FundingQueue, amount: Big): { parts: FundingP
     taken += 1;
     rest = queue.slice(taken);
   }
-  if (left.gt('0')) drawn.set('credit', (drawn.get('credit') ?? new Big(0)).plus(left));
+  if (isPositive(left)) drawn.set('credit', (drawn.get('credit') ?? new Big(0)).plus(left));
   const parts = [...drawn].map(([source, part]) => ({ source, amount: part.toFixed() }));
-  return { parts, rest: amount.gt('0') ? rest : queue };
+  return { parts, rest: isPositive(amount) ? rest : queue };
 }
 
 /**
@@ -93,10 +91,10 @@ export function drawFunding(queue: FundingQueue, amount: Big): { parts: FundingP
  * needs only this, its parts being recorded on the event already.
  */
 export function fundingLeft(queue: FundingQueue, amount: Big): FundingQueue {
-  if (!amount.gt(ZERO)) return queue;
+  if (!isPositive(amount)) return queue;
   let left = amount;
   let taken = 0;
-  while (left.gt(ZERO) && taken < queue.length) {
+  while (isPositive(left) && taken < queue.length) {
     const head = queue[taken]!;
     if (head.amount.gt(left))
       return [{ source: head.source, amount: head.amount.minus(left) }, ...queue.slice(taken + 1)];

@@ -18,6 +18,7 @@ import { addCalendarDays, localDate } from '../../shared/reporting-period.js';
 import { autoTopUpOnCharge } from './auto-top-up.js';
 import { crosses, hasUsableGrant } from './funds.js';
 import { plusDays } from './instants.js';
+import { isNegative, isPositive, isZero } from '../../shared/sign.js';
 
 /**
  * What a charge sets off in the same decision: a freeze, a payment requirement, a mid-period bill, a card
@@ -51,7 +52,7 @@ export function consequencesOfCharge(
     profile.suspension.enabled &&
     !profile.trial?.enabled &&
     before.status === 'active' &&
-    after.creditLimit.eq('0') &&
+    isZero(after.creditLimit) &&
     !hasUsableGrant(after, at) &&
     crosses(funds, profile.suspension.when)
   ) {
@@ -64,10 +65,10 @@ export function consequencesOfCharge(
       },
     });
   }
-  if (after.creditLimit.gt('0') && availableFunds(before).gt('0') && funds.lte('0')) {
+  if (isPositive(after.creditLimit) && isPositive(availableFunds(before)) && !isPositive(funds)) {
     // Bills are paid in minor units: a bill for 400.123456 would leave a fraction open forever.
     const amount = roundDecimal(after.balance.neg().minus(outstandingBills(after)), 2, profile.rounding.mode);
-    if (amount.gt('0')) {
+    if (isPositive(amount)) {
       const issuedOn = localDate(at, context.timeZone);
       const dueDate = addCalendarDays(issuedOn, profile.billing.midPeriodBillDueDays);
       events.push(midPeriodBill(after, amount, issuedOn, dueDate, CREDIT_LIMIT_EXHAUSTED));
@@ -110,11 +111,12 @@ function debtBillOf(
   context: LedgerContext,
   at: string,
 ): LedgerEvent | undefined {
-  if (!billsBankTransferPayer(context) || !after.creditLimit.eq('0')) return undefined;
-  if (!(before.balance.gte('0') && after.balance.lt('0'))) return undefined;
+  if (!billsBankTransferPayer(context) || !isZero(after.creditLimit)) return undefined;
+  // Only the charge that takes the balance below zero.
+  if (isNegative(before.balance) || !isNegative(after.balance)) return undefined;
   const { profile } = context;
   const amount = roundDecimal(after.balance.neg().minus(outstandingBills(after)), 2, profile.rounding.mode);
-  if (!amount.gt('0')) return undefined;
+  if (!isPositive(amount)) return undefined;
   const issuedOn = localDate(at, context.timeZone);
   // Rare (once per crossing): the whole decision on the full state, not the preview.
   const suspendAt = [consumed, ...sameDecision].reduce(evolveLedger, before).suspension?.suspendAt;
