@@ -49,22 +49,27 @@ class ClientDb implements ReadModelDb {
   /** The transaction's batch states, flushed before its COMMIT. */
   readonly batches = new Map<object, BatchWrites>();
   /**
-   * Writes held back to travel with the COMMIT, in one round trip (literals in place of parameters): a
+   * Statements not sent yet, to travel with the next one in one round trip (literals in place of
+   * parameters): the BEGIN until the transaction's first statement, then the writes held for the COMMIT. A
    * round trip per statement cost more than the statements themselves on a loaded host.
    */
-  private readonly atCommit: string[] = [];
+  private readonly unsent: string[] = ['BEGIN'];
   /** Set once the transaction's work is done: every write from then on (the flushes) waits for the COMMIT. */
   committing = false;
   constructor(private readonly client: pg.ClientBase) {}
 
   /** The held writes and the COMMIT, in one message; a failing statement stops the rest (no COMMIT). */
   async commit(): Promise<void> {
-    await this.client.query([...this.atCommit.splice(0), 'COMMIT'].join(';\n'));
+    await this.client.query([...this.unsent.splice(0), 'COMMIT'].join(';\n'));
   }
 
-  /** Sends the held writes ahead of a statement that may read what they wrote. */
-  private async sendHeld(): Promise<void> {
-    if (this.atCommit.length > 0) await this.client.query(this.atCommit.splice(0).join(';\n'));
+  /** `sql`, after whatever is unsent, in the same message; its result. */
+  private async send(sql: string, params: SqlValue[]): Promise<pg.QueryResult> {
+    if (this.unsent.length === 0) return this.client.query(sql, toParams(params));
+    const message = [...this.unsent.splice(0), withLiterals(sql, toParams(params))].join(';\n');
+    // A message of several statements answers one result each: the last is `sql`'s.
+    const results = (await this.client.query(message)) as unknown as pg.QueryResult | pg.QueryResult[];
+    return Array.isArray(results) ? results.at(-1)! : results;
   }
 
   /**
@@ -72,7 +77,7 @@ class ClientDb implements ReadModelDb {
    * statement, so only for writes no event is to blame for (the checkpoint).
    */
   runAtCommit(sql: string, params: SqlValue[] = []): Promise<void> {
-    this.atCommit.push(withLiterals(sql, toParams(params)));
+    this.unsent.push(withLiterals(sql, toParams(params)));
     return Promise.resolve();
   }
 
@@ -84,8 +89,7 @@ class ClientDb implements ReadModelDb {
 
   async run(sql: string, params: SqlValue[] = []): Promise<void> {
     if (this.committing) return this.runAtCommit(sql, params);
-    await this.sendHeld();
-    await this.client.query(sql, toParams(params));
+    await this.send(sql, params);
   }
 
   async get<T>(sql: string, params: SqlValue[] = []): Promise<T | undefined> {
@@ -93,8 +97,7 @@ class ClientDb implements ReadModelDb {
   }
 
   async all<T>(sql: string, params: SqlValue[] = []): Promise<T[]> {
-    await this.sendHeld();
-    return (await this.client.query(sql, toParams(params))).rows as T[];
+    return (await this.send(sql, params)).rows as T[];
   }
 
   async *iterate<T>(sql: string, params: SqlValue[] = []): AsyncIterable<T> {
@@ -172,7 +175,7 @@ export class PostgresReadModelDb implements ReadModelDb {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
+      // The BEGIN goes with the transaction's first statement (see ClientDb.unsent).
       const db = new ClientDb(client);
       const result = await work(db);
       // The flushes' writes fail the transaction as a whole whichever statement fails, so they all go
