@@ -32,7 +32,8 @@ function literal(value: unknown): string {
 
 /**
  * `sql` with its $1, $2 … written in as literals, so it can travel with other statements in one simple-
- * protocol message (which takes no parameters). Quoted strings, quoted names and comments are left alone.
+ * protocol message (which takes no parameters). Quoted strings, quoted names and comments are left alone;
+ * dollar-quoted bodies are not recognised (no read model's SQL has one).
  */
 export function withLiterals(sql: string, params: readonly unknown[]): string {
   return sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\$(\d+)/g, (token, index?: string) => {
