@@ -180,7 +180,9 @@ export class ProjectionRegistry {
 
   /** Moves the checkpoint; called inside the transaction that applied the events. */
   async checkpoint(db: ReadModelDb, name: string, build: number, position: bigint, applied: number) {
-    await db.run(
+    // With the COMMIT where the storage can (a round trip fewer per batch on PostgreSQL).
+    const write = db.runAtCommit?.bind(db) ?? db.run.bind(db);
+    await write(
       `UPDATE projection_builds SET position = $3, events_applied = events_applied + $4, updated_at = $5
        WHERE name = $1 AND build = $2`,
       [name, build, position.toString(), applied, now()],

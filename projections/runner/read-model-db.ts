@@ -38,6 +38,12 @@ export interface ReadModelDb {
    * outside a transaction. Optional, so a storage without it still works: see `batchWrites`.
    */
   batch?<T extends BatchWrites>(key: object, create: () => T): T | undefined;
+  /**
+   * Inside a transaction: a write sent with the COMMIT (PostgreSQL: in the same round trip). Its failure
+   * fails the whole transaction, so only for writes no event is to blame for (the checkpoint). Optional: a
+   * storage without it runs the write at once.
+   */
+  runAtCommit?(sql: string, params?: SqlValue[]): Promise<void>;
 }
 
 /**

@@ -33,13 +33,17 @@ const PG_ROWS_PER_STATEMENT = 5000;
 
 /**
  * Writes many rows of one table as an upsert: on SQLite one cached prepared statement per row (no round
- * trips there), on PostgreSQL one statement per 5 000 rows, the columns sent as arrays and unnested, so its
- * SQL is the same whatever the number of rows. The rows must have distinct keys (PostgreSQL refuses to
+ * trips there), on PostgreSQL one statement per 5 000 rows, each column sent as one text (see joinedColumn)
+ * and unnested, so its SQL is the same whatever the number of rows. The rows must have distinct keys (PostgreSQL refuses to
  * update one row twice in a statement): callers hold the latest row per key.
  */
 export class RowWriter {
   private readonly sqliteSql: string;
-  private readonly pgSql: string;
+  private readonly pgInto: string;
+  private readonly pgConflict: string;
+  private readonly pgTypes: readonly string[];
+  /** By which columns travel joined (see pgSql): nearly always all of them, so one or two entries. */
+  private readonly pgSqls = new Map<string, string>();
 
   constructor(private readonly spec: RowsSpec) {
     const columns = spec.columns.map(assertIdentifier);
@@ -50,8 +54,27 @@ export class RowWriter {
           spec.update.map((c) => `${assertIdentifier(c)} = excluded.${c}`).join(', ');
     const into = `INSERT INTO ${assertIdentifier(spec.table)} (${columns.join(', ')})`;
     this.sqliteSql = `${into} VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) ${conflict}`;
-    const arrays = columns.map((c, i) => `$${i + 1}::${spec.types?.[c] ?? 'text'}[]`);
-    this.pgSql = `${into} SELECT * FROM UNNEST(${arrays.join(', ')}) ${conflict}`;
+    this.pgInto = into;
+    this.pgConflict = conflict;
+    this.pgTypes = columns.map((c) => spec.types?.[c] ?? 'text');
+  }
+
+  /** The PostgreSQL statement for columns sent as joined text (true) or as an array literal (false). */
+  private pgSql(joined: readonly boolean[]): string {
+    const key = joined.map((j) => (j ? '1' : '0')).join('');
+    let sql = this.pgSqls.get(key);
+    if (sql === undefined) {
+      const columns = this.pgTypes.map((type, i) =>
+        joined[i]
+          ? `string_to_array($${i + 1}, ${PG_SEPARATOR}, ${PG_NULL})::${type}[]`
+          : `$${i + 1}::${type}[]`,
+      );
+      this.pgSqls.set(
+        key,
+        (sql = `${this.pgInto} SELECT * FROM UNNEST(${columns.join(', ')}) ${this.pgConflict}`),
+      );
+    }
+    return sql;
   }
 
   async write(db: ReadModelDb, rows: readonly SqlValue[][]): Promise<void> {
@@ -62,16 +85,47 @@ export class RowWriter {
     }
     for (let start = 0; start < rows.length; start += PG_ROWS_PER_STATEMENT) {
       const chunk = rows.slice(start, start + PG_ROWS_PER_STATEMENT);
-      const arrays = this.spec.columns.map((_, i) =>
-        chunk.map((row) => {
+      const joined: boolean[] = [];
+      const params = this.spec.columns.map((_, i) => {
+        const text = joinedColumn(chunk, i);
+        joined.push(text !== undefined);
+        if (text !== undefined) return text;
+        // An array is a parameter value of its own on PostgreSQL; the port's type names scalars only.
+        return chunk.map((row) => {
           const value = row[i];
           return typeof value === 'bigint' ? value.toString() : value;
-        }),
-      );
-      // An array is a parameter value of its own on PostgreSQL; the port's type names scalars only.
-      await db.run(this.pgSql, arrays as unknown as SqlValue[]);
+        }) as unknown as SqlValue;
+      });
+      await db.run(this.pgSql(joined), params);
     }
   }
+}
+
+/**
+ * A column's values travel to PostgreSQL as one text, joined by a control character that values do not
+ * hold, which string_to_array splits: measured about half the cost of an array parameter (escaping each
+ * element here, parsing the quoted elements there) for the 500 rows × 6 columns of a balance-history batch.
+ */
+const SEPARATOR = '\x1f';
+/** The text standing for NULL (string_to_array's third argument): a value equal to it cannot be joined. */
+const NULL_TEXT = '\x1e';
+const PG_SEPARATOR = "E'\\x1f'";
+const PG_NULL = "E'\\x1e'";
+
+/**
+ * Column `i` of `rows` joined for string_to_array, or undefined when a value would not come back the same
+ * (it holds the separator or is the NULL text, or it is the only value and empty: '' splits into no element).
+ */
+function joinedColumn(rows: readonly SqlValue[][], i: number): string | undefined {
+  let text = '';
+  for (let r = 0; r < rows.length; r++) {
+    const value = rows[r]![i];
+    const part = value === null || value === undefined ? NULL_TEXT : String(value);
+    if (part.includes(SEPARATOR) || (part === NULL_TEXT && value !== null && value !== undefined))
+      return undefined;
+    text = r === 0 ? part : text + SEPARATOR + part;
+  }
+  return text === '' ? undefined : text;
 }
 
 /**
