@@ -11,6 +11,7 @@ import {
 import type { RecordedEvent } from '../src/platform/event-store/event-store.port.js';
 import { ledgerStreamParts } from '../src/platform/event-store/stream-names.js';
 import { localDate } from '../src/domain/shared/reporting-period.js';
+import { canonicalInstantMs } from '../src/domain/shared/calendar.js';
 import type { Projection } from './runner/projection.js';
 import type { SqlValue } from './runner/read-model-db.js';
 
@@ -218,8 +219,15 @@ function snapshotOf(state: LedgerState): LedgerSnapshot {
 
 /** The event's effective time as a canonical instant (the summary compares it with "now"). */
 function effectiveTime(recorded: RecordedEvent): string {
-  const ms = Date.parse(String(recorded.metadata.effectiveAt));
+  const at = recorded.metadata.effectiveAt;
+  // Nearly always already canonical (the engine writes toISOString's form): kept as is, no Date made.
+  if (typeof at === 'string' && isCanonical(at)) return at;
+  const ms = Date.parse(String(at));
   return Number.isNaN(ms) ? UNREADABLE_TIME : new Date(ms).toISOString();
 }
 
-const later = (a: string, b: string) => (Date.parse(a) >= Date.parse(b) ? a : b);
+/** Canonical instants of four-digit years order as their text does; any other form is parsed. */
+const later = (a: string, b: string) =>
+  (isCanonical(a) && isCanonical(b) ? a >= b : Date.parse(a) >= Date.parse(b)) ? a : b;
+
+const isCanonical = (at: string) => at.length === 24 && canonicalInstantMs(at) !== undefined;
