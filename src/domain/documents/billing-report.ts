@@ -12,7 +12,7 @@ import type Big from 'big.js';
 import { usageInstant } from '../ledger/decisions/instants.js';
 import { excludedFromDocuments, type FundingPart } from '../ledger/funding.js';
 import type { ChargeCorrection, LedgerEventOf } from '../ledger/ledger-events.js';
-import { epochDayOf, type LocalDate } from '../shared/calendar.js';
+import { canonicalInstantMs, epochDayOf, type LocalDate } from '../shared/calendar.js';
 import { Decimal, parseDecimal, toPlainString } from '../shared/decimal.js';
 import { DomainError } from '../shared/errors.js';
 import { MAX_MONEY_FRACTION_DIGITS, type Currency } from '../shared/money.js';
@@ -171,8 +171,26 @@ export function consumptionDay(
   event: Pick<ResourceConsumedData, 'windowStart' | 'windowEnd'>,
   timeZone: string,
 ): LocalDate {
-  return localDate(usageInstant(event.windowStart, event.windowEnd), timeZone);
+  const { windowStart: start, windowEnd: end } = event;
+  // Two canonical instants with start < end (as text, so as instants): rated at end − 1 ms, so the day
+  // depends on the window's end alone and is looked up (issue 18: every charge asks, twice per replay).
+  if (!(start < end && isCanonicalInstant(end) && isCanonicalInstant(start)))
+    return localDate(usageInstant(start, end), timeZone);
+  let days = dayOfWindowEnd.get(timeZone);
+  if (!days) dayOfWindowEnd.set(timeZone, (days = new Map()));
+  let day = days.get(end);
+  if (day === undefined) {
+    if (days.size >= WINDOW_END_CACHE_LIMIT) days.clear();
+    days.set(end, (day = localDate(usageInstant(start, end), timeZone)));
+  }
+  return day;
 }
+
+/** Per time zone, the local day of a window ending at each canonical instant (hourly windows: ≈ 750 a month). */
+const dayOfWindowEnd = new Map<string, Map<string, LocalDate>>();
+const WINDOW_END_CACHE_LIMIT = 20_000;
+
+const isCanonicalInstant = (at: string) => at.length === 24 && canonicalInstantMs(at) !== undefined;
 
 /**
  * One usage record as a report row of its local day (`records` = 1), its amounts checked: the unit both
