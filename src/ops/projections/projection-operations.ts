@@ -168,6 +168,9 @@ export class ProjectionOperations {
   /** Events the projection's filter skips never move its checkpoint, so lag starts at the next event it wants. */
   private async lag(p: ProjectionIdentity, live: BuildRow | undefined, head: bigint | undefined) {
     if (head === undefined) return { positions: 0, seconds: 0 };
+    // At the head: nothing to look for. The filtered read below scans the log past the checkpoint, all of it
+    // when the filter matches nothing ahead — and /ready asks for every read model on every probe.
+    if (live?.position && BigInt(live.position) >= head) return { positions: 0, seconds: 0 };
     const [next] = await this.store.readAll({
       afterPosition: live?.position ? BigInt(live.position) : undefined,
       maxCount: 1,
