@@ -11,7 +11,7 @@ import {
 import type { RecordedEvent } from '../src/platform/event-store/event-store.port.js';
 import { ledgerStreamParts } from '../src/platform/event-store/stream-names.js';
 import { localDate } from '../src/domain/shared/reporting-period.js';
-import { canonicalInstantMs } from '../src/domain/shared/calendar.js';
+import { isCanonicalInstant } from '../src/domain/shared/calendar.js';
 import type { Projection } from './runner/projection.js';
 import type { SqlValue } from './runner/read-model-db.js';
 
@@ -221,13 +221,11 @@ function snapshotOf(state: LedgerState): LedgerSnapshot {
 function effectiveTime(recorded: RecordedEvent): string {
   const at = recorded.metadata.effectiveAt;
   // Nearly always already canonical (the engine writes toISOString's form): kept as is, no Date made.
-  if (typeof at === 'string' && isCanonical(at)) return at;
+  if (typeof at === 'string' && isCanonicalInstant(at)) return at;
   const ms = Date.parse(String(at));
   return Number.isNaN(ms) ? UNREADABLE_TIME : new Date(ms).toISOString();
 }
 
 /** Canonical instants of four-digit years order as their text does; any other form is parsed. */
 const later = (a: string, b: string) =>
-  (isCanonical(a) && isCanonical(b) ? a >= b : Date.parse(a) >= Date.parse(b)) ? a : b;
-
-const isCanonical = (at: string) => at.length === 24 && canonicalInstantMs(at) !== undefined;
+  (isCanonicalInstant(a) && isCanonicalInstant(b) ? a >= b : Date.parse(a) >= Date.parse(b)) ? a : b;

@@ -12,7 +12,7 @@ import type Big from 'big.js';
 import { usageInstant } from '../ledger/decisions/instants.js';
 import { excludedFromDocuments, type FundingPart } from '../ledger/funding.js';
 import type { ChargeCorrection, LedgerEventOf } from '../ledger/ledger-events.js';
-import { canonicalInstantMs, epochDayOf, type LocalDate } from '../shared/calendar.js';
+import { epochDayOf, isCanonicalInstant, type LocalDate } from '../shared/calendar.js';
 import { Decimal, parseDecimal, toPlainString } from '../shared/decimal.js';
 import { DomainError } from '../shared/errors.js';
 import { MAX_MONEY_FRACTION_DIGITS, type Currency } from '../shared/money.js';
@@ -189,8 +189,6 @@ export function consumptionDay(
 /** Per time zone, the local day of a window ending at each canonical instant (hourly windows: ≈ 750 a month). */
 const dayOfWindowEnd = new Map<string, Map<string, LocalDate>>();
 const WINDOW_END_CACHE_LIMIT = 20_000;
-
-const isCanonicalInstant = (at: string) => at.length === 24 && canonicalInstantMs(at) !== undefined;
 
 /**
  * One usage record as a report row of its local day (`records` = 1), its amounts checked: the unit both

@@ -141,6 +141,10 @@ function digitsAt(text: string, at: number, count: number): number {
   return value;
 }
 
+/** Whether `text` is an instant exactly as toISOString writes it (see canonicalInstantMs), and nothing more. */
+export const isCanonicalInstant = (text: string): boolean =>
+  text.length === 24 && canonicalInstantMs(text) !== undefined;
+
 /**
  * Epoch ms of 'YYYY-MM-DDTHH:mm:ss.fffZ' (what toISOString writes) with a year from 1000 on (Date.UTC's year
  * is literal there) and every field in range; undefined for anything else, which callers parse the general way.

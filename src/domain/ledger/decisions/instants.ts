@@ -1,5 +1,5 @@
 /** Instants in commands and deadlines: ISO-8601 UTC strings. */
-import { canonicalInstantMs } from '../../shared/calendar.js';
+import { isCanonicalInstant } from '../../shared/calendar.js';
 
 const DAY_MS = 86_400_000;
 
@@ -24,7 +24,7 @@ export function usageInstant(windowStart: string, windowEnd: string): string {
 /** The start of the UTC hour an instant falls in (a charge's billing hour), as toISOString writes it. */
 export function startOfUtcHour(at: string): string {
   // An instant in toISOString's form (usageInstant's) keeps its date and hour: no Date made (issue 18).
-  if (at.length === 24 && canonicalInstantMs(at) !== undefined) return `${at.slice(0, 14)}00:00.000Z`;
+  if (isCanonicalInstant(at)) return `${at.slice(0, 14)}00:00.000Z`;
   const ms = Date.parse(at);
   return new Date(ms - (((ms % 3_600_000) + 3_600_000) % 3_600_000)).toISOString();
 }
