@@ -243,11 +243,7 @@ export function foldLedger(
 export function foldLedgerToClose(events: Iterable<LedgerEvent>): LedgerState {
   const owned = new WeakSet<object>();
   let state = initialLedgerState();
-  for (const event of events)
-    state =
-      event.type === 'ResourceConsumed'
-        ? consumed(state, event.data, owned, false)
-        : evolveLedger(state, event);
+  for (const event of events) state = evolveOwnedLedger(state, event, owned, false);
   return state;
 }
 
@@ -263,8 +259,12 @@ export function evolveOwnedLedger(
   state: LedgerState,
   event: LedgerEvent,
   owned: WeakSet<object>,
+  /** false: a charge leaves the per-hour charges and the usage record ids as they are (foldLedgerToClose). */
+  commandPathState = true,
 ): LedgerState {
-  return event.type === 'ResourceConsumed' ? consumed(state, event.data, owned) : evolveLedger(state, event);
+  return event.type === 'ResourceConsumed'
+    ? consumed(state, event.data, owned, commandPathState)
+    : evolveLedger(state, event);
 }
 
 /**
