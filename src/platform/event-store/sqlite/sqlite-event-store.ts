@@ -27,6 +27,7 @@ import {
   encodeMetadata,
   isCompactId,
 } from './compact-encoding.js';
+import { CommittedTail } from './committed-tail.js';
 
 export interface SqliteEventStoreOptions {
   /** File path, or ':memory:'. */
@@ -71,6 +72,17 @@ type LoadRow = [
 
 const EVENT_COLUMNS =
   'position, stream_id, revision, event_id, type, data, metadata, stored_at, id, meta, body';
+
+/** A committed row as the tail keeps it: the row as written, with what subscriptions' filters read. */
+interface TailEntry {
+  position: number;
+  streamId: string;
+  type: string;
+  row: EventRow;
+}
+
+/** Streams whose revision this connection remembers (≈ 100 B each); past it, it starts again. */
+const REMEMBERED_REVISIONS = 16_384;
 
 interface PendingAppend {
   streamId: string;
@@ -133,7 +145,18 @@ export class SqliteEventStore implements EventStore {
   private readonly selectByTextEventId: StatementSync;
   private readonly insertEvent: StatementSync;
   private readonly selectHead: StatementSync;
+  private readonly selectDataVersion: StatementSync;
   private readonly statements = new Map<string, StatementSync>();
+  /**
+   * SQLite's data_version as last seen: it changes when another connection (another process, say) commits
+   * to the file, never for this connection's own commits. While it stays, what this connection remembers
+   * of the file — stream revisions, the committed tail — is the file's state.
+   */
+  private seenDataVersion: number;
+  /** Current revision per stream (null: no stream), as this connection last wrote or read it. */
+  private readonly revisions = new Map<string, number | null>();
+  /** The rows this connection committed last, for its in-process subscriptions (committed-tail.ts). */
+  private readonly tail = new CommittedTail<TailEntry>();
 
   static open(options: SqliteEventStoreOptions): SqliteEventStore {
     return new SqliteEventStore(options);
@@ -158,6 +181,26 @@ export class SqliteEventStore implements EventStore {
         'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.selectHead = this.db.prepare('SELECT max(position) AS position FROM events');
+    this.selectDataVersion = this.db.prepare('PRAGMA data_version');
+    this.seenDataVersion = this.dataVersion();
+  }
+
+  private dataVersion(): number {
+    return (this.selectDataVersion.get() as { data_version: number }).data_version;
+  }
+
+  /** Forgets what this connection remembers of the file when another connection has committed since. */
+  private noticeOtherWriters(): void {
+    const version = this.dataVersion();
+    if (version === this.seenDataVersion) return;
+    this.seenDataVersion = version;
+    this.revisions.clear();
+    this.tail.clear();
+  }
+
+  private rememberRevision(streamId: string, revision: number | undefined): void {
+    if (this.revisions.size >= REMEMBERED_REVISIONS && !this.revisions.has(streamId)) this.revisions.clear();
+    this.revisions.set(streamId, revision ?? null);
   }
 
   /**
@@ -209,14 +252,25 @@ export class SqliteEventStore implements EventStore {
     const batch = this.pending.splice(0);
     if (batch.length === 0) return;
     const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
+    // What the transaction wrote, remembered once it commits: each stream's new revision, and the rows.
+    const written = new Map<string, number>();
+    const committed: TailEntry[] = [];
     try {
       this.db.exec('BEGIN IMMEDIATE');
+      // Holding the write lock: nobody else commits until this transaction ends.
+      this.noticeOtherWriters();
       const storedAt = Date.now();
       for (const request of batch) {
         this.db.exec('SAVEPOINT append_request');
         try {
-          outcomes.push({ ok: true, result: this.appendInTransaction(request, storedAt) });
+          const rows: TailEntry[] = [];
+          const result = this.appendInTransaction(request, storedAt, written, rows);
           this.db.exec('RELEASE append_request');
+          outcomes.push({ ok: true, result });
+          if (rows.length > 0) {
+            written.set(request.streamId, result.nextExpectedRevision);
+            for (const row of rows) committed.push(row);
+          }
         } catch (error) {
           this.db.exec('ROLLBACK TO append_request; RELEASE append_request');
           outcomes.push({ ok: false, error });
@@ -230,6 +284,8 @@ export class SqliteEventStore implements EventStore {
       for (const request of batch) request.reject(error);
       return;
     }
+    for (const [streamId, revision] of written) this.rememberRevision(streamId, revision);
+    this.tail.add(committed);
     batch.forEach((request, index) => {
       const outcome = outcomes[index]!;
       if (outcome.ok) request.resolve(outcome.result);
@@ -238,11 +294,20 @@ export class SqliteEventStore implements EventStore {
     for (const listener of this.appendListeners) listener();
   }
 
-  private appendInTransaction({ streamId, events, expected }: PendingAppend, storedAt: number): AppendResult {
+  /**
+   * One append inside the flush's transaction. `written`: the revisions earlier appends of this transaction
+   * left; `rows`: receives the rows this append wrote (none for a retry already stored).
+   */
+  private appendInTransaction(
+    { streamId, events, expected }: PendingAppend,
+    storedAt: number,
+    written: ReadonlyMap<string, number>,
+    rows: TailEntry[],
+  ): AppendResult {
     const duplicate = this.findStoredRetry(streamId, events);
     if (duplicate) return duplicate;
 
-    const current = this.currentRevision(streamId);
+    const current = written.get(streamId) ?? this.currentRevision(streamId);
     checkExpected(streamId, expected, current);
     let revision = current ?? -1;
     let position = 0n;
@@ -251,7 +316,8 @@ export class SqliteEventStore implements EventStore {
       const compactId = isCompactId(event.id);
       const meta = encodeMetadata(event.metadata ?? {});
       const body = encodeData(event.data);
-      const info = this.insertEvent.run(
+      const row: EventRow = [
+        0,
         streamId,
         revision,
         compactId ? '' : event.id,
@@ -262,8 +328,11 @@ export class SqliteEventStore implements EventStore {
         compactId ? encodeId(event.id) : null,
         meta ?? null,
         body ?? null,
-      );
+      ];
+      const info = this.insertEvent.run(...row.slice(1));
+      row[0] = Number(info.lastInsertRowid);
       position = BigInt(info.lastInsertRowid);
+      rows.push({ position: row[0], streamId, type: event.type, row });
     }
     return { nextExpectedRevision: revision, position };
   }
@@ -299,12 +368,25 @@ export class SqliteEventStore implements EventStore {
     );
   }
 
+  /**
+   * The stream's revision as committed, remembered while no other connection writes (noticeOtherWriters
+   * runs first: in the flush's transaction, or in streamRevision).
+   */
   private currentRevision(streamId: string): number | undefined {
+    const known = this.revisions.get(streamId);
+    if (known !== undefined) return known ?? undefined;
     const row = this.selectRevision.get(streamId) as { revision: number | null };
-    return row.revision ?? undefined;
+    const revision = row.revision ?? undefined;
+    this.rememberRevision(streamId, revision);
+    return revision;
   }
 
   async streamRevision(streamId: string): Promise<number | undefined> {
+    return this.streamRevisionNow(streamId);
+  }
+
+  private streamRevisionNow(streamId: string): number | undefined {
+    this.noticeOtherWriters();
     return this.currentRevision(streamId);
   }
 
@@ -324,7 +406,7 @@ export class SqliteEventStore implements EventStore {
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
       ).all(streamId, lower, limit) as unknown as EventRow[];
     }
-    if (rows.length === 0 && this.currentRevision(streamId) === undefined) {
+    if (rows.length === 0 && this.streamRevisionNow(streamId) === undefined) {
       throw new StreamNotFoundError(streamId);
     }
     return rows.map(toRecordedEvent);
@@ -418,15 +500,33 @@ export class SqliteEventStore implements EventStore {
     return subscription;
   }
 
-  /** Resolves on the next in-process append or after the poll interval (appends by other processes). */
-  waitForAppend(signal: { cancelled: boolean; wake?: () => void }): Promise<void> {
+  /**
+   * The events after `position` that `filter` keeps (at most `maxCount`) from the rows this connection
+   * committed last, and the last position that covers; undefined when those rows do not reach back to
+   * `position` (read the file then). Appends by other processes are not in it: see waitForAppend.
+   */
+  committedAfter(
+    position: number,
+    maxCount: number,
+    filter: AllFilter | undefined,
+  ): { events: RecordedEvent[]; scannedTo: number } | undefined {
+    const found = this.tail.after(position, maxCount, filter);
+    if (!found) return undefined;
+    return { events: found.rows.map((entry) => toRecordedEvent(entry.row)), scannedTo: found.scannedTo };
+  }
+
+  /**
+   * Resolves on the next in-process append (`append`: what it wrote is in committedAfter) or after the poll
+   * interval (`interval`: look in the file, where other processes' appends are).
+   */
+  waitForAppend(signal: { cancelled: boolean; wake?: () => void }): Promise<'append' | 'interval'> {
     return new Promise((resolve) => {
-      const done = () => {
+      const done = (why: 'append' | 'interval' = 'append') => {
         clearTimeout(timer);
         this.appendListeners.delete(done);
-        resolve();
+        resolve(why);
       };
-      const timer = setTimeout(done, this.pollIntervalMs);
+      const timer = setTimeout(() => done('interval'), this.pollIntervalMs);
       this.appendListeners.add(done);
       signal.wake = done;
     });
@@ -466,20 +566,33 @@ class SqliteSubscription implements Subscription {
     let scanned = Number(this.options.afterPosition ?? 0n);
     let lastDelivered = this.options.afterPosition;
     let behind = true;
+    // The file at first and whenever the poll interval passed (other processes' appends); else what this
+    // process just committed, when that reaches back to where the subscription is (SqliteEventStore.committedAfter).
+    let lookInFile = true;
     try {
       while (!this.stopped) {
-        // Read the head first: a page shorter than pageSize has then scanned everything up to it,
-        // so events skipped by the filter are not scanned again.
-        const head = this.store.headPositionSync();
-        const events = this.store.readAllRange(scanned + 1, head, pageSize, this.options.filter);
-        if (events.length < pageSize) scanned = head;
+        const committed = lookInFile
+          ? undefined
+          : this.store.committedAfter(scanned, pageSize, this.options.filter);
+        let events: RecordedEvent[];
+        if (committed) {
+          events = committed.events;
+          if (events.length < pageSize) scanned = committed.scannedTo;
+        } else {
+          // Read the head first: a page shorter than pageSize has then scanned everything up to it,
+          // so events skipped by the filter are not scanned again.
+          const head = this.store.headPositionSync();
+          events = this.store.readAllRange(scanned + 1, head, pageSize, this.options.filter);
+          if (events.length < pageSize) scanned = head;
+          lookInFile = false;
+        }
         if (events.length === 0) {
           if (behind) {
             behind = false;
             this.handlers.onCaughtUp?.(lastDelivered);
             this.resolveCaughtUp();
           }
-          await this.store.waitForAppend(this.wait);
+          lookInFile = (await this.store.waitForAppend(this.wait)) === 'interval';
           continue;
         }
         behind = true;
