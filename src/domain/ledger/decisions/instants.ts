@@ -1,5 +1,5 @@
 /** Instants in commands and deadlines: ISO-8601 UTC strings. */
-import { isCanonicalInstant } from '../../shared/calendar.js';
+import { canonicalInstantMs, isCanonicalInstant } from '../../shared/calendar.js';
 
 const DAY_MS = 86_400_000;
 
@@ -16,9 +16,14 @@ export const reached = (at: string, deadline: string | undefined): boolean =>
  * so usage ending exactly at midnight belongs to the day, and the month, before).
  */
 export function usageInstant(windowStart: string, windowEnd: string): string {
-  const start = Date.parse(windowStart);
-  const end = Date.parse(windowEnd);
+  const start = epochMsOf(windowStart);
+  const end = epochMsOf(windowEnd);
   return new Date(Math.max(start, end - 1)).toISOString();
+}
+
+/** Date.parse, without its general parser for the form toISOString writes (asked twice per usage record). */
+function epochMsOf(instant: string): number {
+  return (instant.length === 24 ? canonicalInstantMs(instant) : undefined) ?? Date.parse(instant);
 }
 
 /** The start of the UTC hour an instant falls in (a charge's billing hour), as toISOString writes it. */
