@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, StatementSync } from 'node:sqlite';
+import { jest } from '@jest/globals';
 import { EventIdConflictError } from '../../src/platform/event-store/errors.js';
 import type { NewEvent, RecordedEvent } from '../../src/platform/event-store/event-store.port.js';
 import { GENESIS_HASH, chainEvents, verifyChain } from '../../src/platform/event-store/hash-chain.js';
@@ -181,6 +182,30 @@ describe('embedded store: rows of the first format beside compact rows', () => {
       await expect(store.append(STREAM, [added[0]!, usage(9)])).rejects.toBeInstanceOf(EventIdConflictError);
       expect(await store.streamRevision(STREAM)).toBe(2);
     } finally {
+      await store.close();
+    }
+  });
+
+  it('looks for a UUID as text only where the file may hold one: first-format rows another connection writes later too', async () => {
+    const store = SqliteEventStore.open({ path });
+    const get = jest.spyOn(StatementSync.prototype, 'get');
+    const textLookups = () =>
+      get.mock.contexts.filter((statement) => (statement as StatementSync).sourceSQL.includes('event_id = ?'))
+        .length;
+    try {
+      await store.append(STREAM, [usage(0), usage(1)]);
+      await store.append(STREAM, [usage(2)]);
+      // A compact-only file: a compact id is looked for once, by its 16 bytes (issue 18).
+      expect(textLookups()).toBe(0);
+
+      const other = 'ledger-boris@2026-03';
+      const old = chainEvents(other, 0, GENESIS_HASH, [usage(10), usage(11)]);
+      writeFirstFormat(path, other, old); // another connection, after this one opened the file
+      expect(await store.append(other, old)).toEqual({ nextExpectedRevision: 1, position: 5n });
+      expect((await store.readStream(other)).length).toBe(2);
+      expect(textLookups()).toBeGreaterThan(0);
+    } finally {
+      get.mockRestore();
       await store.close();
     }
   });

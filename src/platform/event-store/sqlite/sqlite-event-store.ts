@@ -143,6 +143,9 @@ export class SqliteEventStore implements EventStore {
   private readonly selectRevision: StatementSync;
   private readonly selectByEventId: StatementSync;
   private readonly selectByTextEventId: StatementSync;
+  private readonly selectTextUuid: StatementSync;
+  /** See textUuidsStored; checked again whenever another connection has written. */
+  private mayHoldTextUuids = false;
   private readonly insertEvent: StatementSync;
   private readonly selectHead: StatementSync;
   private readonly selectDataVersion: StatementSync;
@@ -176,6 +179,9 @@ export class SqliteEventStore implements EventStore {
     this.selectByTextEventId = this.db.prepare(
       "SELECT revision, position FROM events WHERE event_id = ? AND event_id <> '' AND stream_id = ?",
     );
+    this.selectTextUuid = this.db.prepare(
+      "SELECT 1 AS found FROM events WHERE event_id <> '' AND length(event_id) = 36 LIMIT 1",
+    );
     this.insertEvent = this.db.prepare(
       'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, stored_at, id, meta, body) ' +
         'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -183,6 +189,7 @@ export class SqliteEventStore implements EventStore {
     this.selectHead = this.db.prepare('SELECT max(position) AS position FROM events');
     this.selectDataVersion = this.db.prepare('PRAGMA data_version');
     this.seenDataVersion = this.dataVersion();
+    this.mayHoldTextUuids = this.textUuidsStored();
   }
 
   private dataVersion(): number {
@@ -196,6 +203,7 @@ export class SqliteEventStore implements EventStore {
     this.seenDataVersion = version;
     this.revisions.clear();
     this.tail.clear();
+    this.mayHoldTextUuids = this.textUuidsStored();
   }
 
   private rememberRevision(streamId: string, revision: number | undefined): void {
@@ -356,16 +364,27 @@ export class SqliteEventStore implements EventStore {
     return { nextExpectedRevision: last!.revision, position: BigInt(last!.position) };
   }
 
-  /** The event with this id in the stream, in a compact row or (stores of the first format) a text one. */
+  /**
+   * The event with this id in the stream, in a compact row or (stores of the first format) a text one. A
+   * UUID is looked for as text only where the file may hold UUIDs as text (issue 18: one statement an event).
+   */
   private storedEvent(streamId: string, eventId: string): { revision: number; position: number } | undefined {
-    const compact = isCompactId(eventId)
+    const compactId = isCompactId(eventId);
+    const compact = compactId
       ? (this.selectByEventId.get(encodeId(eventId), streamId) as
           { revision: number; position: number } | undefined)
       : undefined;
-    return (
-      compact ??
-      (this.selectByTextEventId.get(eventId, streamId) as { revision: number; position: number } | undefined)
-    );
+    if (compact || (compactId && !this.mayHoldTextUuids)) return compact;
+    return this.selectByTextEventId.get(eventId, streamId) as
+      { revision: number; position: number } | undefined;
+  }
+
+  /**
+   * Whether some row keeps a 36-character id as text: the first format wrote every id so, and a retry of such
+   * an event must be found by its text. Rows are never removed, so once true it stays true.
+   */
+  private textUuidsStored(): boolean {
+    return this.mayHoldTextUuids || this.selectTextUuid.get() !== undefined;
   }
 
   /**
