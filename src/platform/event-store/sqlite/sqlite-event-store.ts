@@ -337,7 +337,18 @@ export class SqliteEventStore implements EventStore {
         meta ?? null,
         body ?? null,
       ];
-      const info = this.insertEvent.run(...row.slice(1));
+      const info = this.insertEvent.run(
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        row[6],
+        row[7],
+        row[8],
+        row[9],
+        row[10],
+      );
       row[0] = Number(info.lastInsertRowid);
       position = BigInt(info.lastInsertRowid);
       rows.push({ position: row[0], streamId, type: event.type, row });
