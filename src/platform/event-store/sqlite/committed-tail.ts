@@ -7,8 +7,8 @@ export interface TailRow {
   readonly type: string;
 }
 
-/** Rows the tail keeps by default: ≈ 1–2 MiB of encoded events, many group commits' worth. */
-export const COMMITTED_TAIL_ROWS = 4_096;
+/** Rows the tail keeps: 8 group commits of 64. Rows kept longer live into the old generation (GC). */
+export const COMMITTED_TAIL_ROWS = 512;
 
 /**
  * The rows this connection committed last, exactly as written, in position order without a gap: the
