@@ -29,6 +29,11 @@ export class StoredEventPublished implements IEvent {
     return work;
   }
 
+  /** Whether a handler handed in work (the feed waits only then). */
+  get reacting(): boolean {
+    return this.reactions.length > 0;
+  }
+
   /** Resolves when every tracked reaction finished; rejects with the first that failed. */
   async settled(): Promise<void> {
     await Promise.all(this.reactions);
