@@ -33,9 +33,10 @@ export class LedgerHistory {
   ) {}
 
   /**
-   * Late usage of `account` (looked up by the caller, who decides with it too): undefined when the usage instant's period is not closed (the record is charged in it as
+   * Late usage: undefined when the usage instant's period is not closed (the record is charged in it as
    * usual); `duplicateIn` (the stream) when the record is booked already — in its own period, or late in one of the
-   * periods its late window reaches; otherwise the closed period for BookLateUsage.
+   * periods its late window reaches; otherwise the closed period for BookLateUsage. `account`: looked up by
+   * the caller, who decides with the same facts (one lookup per usage record, issue 18).
    */
   async lateUsage(
     account: AccountFacts,
