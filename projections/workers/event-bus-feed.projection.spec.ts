@@ -9,8 +9,8 @@ const work = (type = 'WorkRequested') => ({ id: randomUUID(), type, data: {} });
 
 /**
  * The feed's projection under a runner of its own, with a publish that records what it is given: most events
- * get no reaction (as on the command path), `Slow` ones a reaction that finishes a few turns later, and
- * `Poison` ones a reaction that fails.
+ * get no reaction (as on the command path), `Slow` ones a reaction that finishes a few turns later,
+ * `Poison` ones a reaction that fails, and publishing a `Broken` one throws.
  */
 function feedWith(store: SqliteEventStore) {
   const log: string[] = [];
@@ -26,6 +26,7 @@ function feedWith(store: SqliteEventStore) {
           log.push(`reacted ${event.type}`);
         })(),
       );
+    if (event.type === 'Broken') throw new Error('cannot publish Broken');
     if (event.type === 'Poison')
       void published.track(Promise.reject(new Error('cannot react to Poison'))).catch(() => undefined);
   };
@@ -82,6 +83,26 @@ describe('the event-bus feed projection', () => {
       state: 'failed',
       position: (position - 1n).toString(),
       lastError: { eventId: poison.id, eventType: 'Poison', position: position.toString() },
+    });
+    await runner.stop();
+    await db.close();
+  });
+
+  it('stops at an event whose publishing throws, tried once, as at a failing reaction', async () => {
+    const before = [work(), work()];
+    const broken = work('Broken');
+    await store.append('work-1', before);
+    const { position } = await store.append('work-1', [broken]);
+    await store.append('work-1', [work()]);
+    const { runner, db, delivered } = feedWith(store);
+    await runner.start();
+    await expect(runner.waitFor((await store.headPosition())!)).rejects.toThrow(/cannot publish Broken/);
+
+    expect(delivered).toEqual([...before, broken].map((e) => e.id));
+    expect(runner.status).toMatchObject({
+      state: 'failed',
+      position: (position - 1n).toString(),
+      lastError: { eventId: broken.id, eventType: 'Broken' },
     });
     await runner.stop();
     await db.close();

@@ -14,8 +14,8 @@ export function eventBusFeedProjection(publish: (event: StoredEventPublished) =>
   let delivered: bigint | undefined;
   // The runner sets up before each start: each start is a new run, which may follow a gap (StoredEventPublished).
   let run = 0;
-  // The event whose reaction failed in applyBatch: the runner applies the batch again one by one to find it,
-  // and is given the same failure there rather than the event delivered a second time.
+  // The event whose delivery or reaction failed in applyBatch: the runner applies the batch again one by one
+  // to find it, and is given the same failure there rather than the event delivered a second time.
   let failed: { position: bigint; error: unknown } | undefined;
 
   /**
@@ -53,10 +53,9 @@ export function eventBusFeedProjection(publish: (event: StoredEventPublished) =>
     // The whole batch in one call: no await per event unless a reaction was handed in.
     async applyBatch(_db, events) {
       for (const recorded of events) {
-        const reaction = deliver(recorded);
-        if (!reaction) continue;
         try {
-          await reaction;
+          const reaction = deliver(recorded);
+          if (reaction) await reaction;
         } catch (error) {
           failed = { position: recorded.position, error };
           throw error;
