@@ -130,6 +130,7 @@ import {
 // ── end of delivery ──────────────────────────────────────────────────────────────────────────────────
 // ── Budgets and alerts (issue 15, item 4) ──
 import { ALERTS_COMMAND_HANDLERS, ALERTS_CONTROLLERS, ALERTS_PROVIDERS } from './alerts/alerts.module.js';
+import { AlertReactor } from './alerts/raise-alert/alert-reactor.js';
 // ── Closing an account (issue 14, item 5) ────────────────────────────────────────────────────────────
 import { CloseAccountController } from './accounts/close-account/close-account.controller.js';
 import { CloseAccountHandler } from './accounts/close-account/close-account.command.js';
@@ -342,7 +343,7 @@ export class AppModule {
           lease: deps.workers?.lease,
         }),
         // ── end of delivery ──
-        // Budgets and alerts (issue 15, item 4): the book and the reactor on the event bus
+        // Budgets and alerts (issue 15, item 4): the book and the reactor the event-bus feed calls
         ...ALERTS_PROVIDERS,
         ...(deps.anchor ? [{ provide: LogAnchor, useValue: deps.anchor }] : []),
         ...(background ? backgroundProviders(deps) : []),
@@ -373,14 +374,16 @@ function backgroundProviders(deps: AppDependencies): Provider[] {
   return [
     {
       provide: EventBusFeed,
-      useFactory: (bus: EventBus) =>
+      // The service's own reactions are the feed's reactors, called directly; the bus gets what others listen for.
+      useFactory: (bus: EventBus, metrics: StoredEventMetrics, alerts: AlertReactor) =>
         new EventBusFeed(
           deps.eventStore,
           bus,
           openReadModelDb(deps.workers?.databases['event-bus'] ?? ':memory:'),
           deps.workers?.lease,
+          [metrics, alerts],
         ),
-      inject: [EventBus],
+      inject: [EventBus, StoredEventMetrics, AlertReactor],
     },
     ...opsProviders(deps.eventStore, deps.projections),
   ];

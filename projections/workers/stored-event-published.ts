@@ -1,4 +1,4 @@
-import type { IEvent } from '@nestjs/cqrs';
+import type { IEvent, IEventHandler } from '@nestjs/cqrs';
 import type { RecordedEvent } from '../../src/platform/event-store/event-store.port.js';
 
 /**
@@ -29,8 +29,20 @@ export class StoredEventPublished implements IEvent {
     return work;
   }
 
+  /** Whether a handler handed in work (the feed waits only then). */
+  get reacting(): boolean {
+    return this.reactions.length > 0;
+  }
+
   /** Resolves when every tracked reaction finished; rejects with the first that failed. */
   async settled(): Promise<void> {
     await Promise.all(this.reactions);
   }
 }
+
+/**
+ * A reaction the service itself runs on every stored event (the event metrics, the alert reactor): the feed
+ * gives it each event directly, in log order, before the bus; it hands lasting work to `track` as a bus
+ * handler does.
+ */
+export type StoredEventReactor = IEventHandler<StoredEventPublished>;

@@ -27,5 +27,5 @@ export const ALERTS_COMMAND_HANDLERS = [
   RearmAlertHandler,
 ];
 
-/** The alert book, the period ledgers the reactor folds, and the reactor (an event-bus handler). */
+/** The alert book, the period ledgers the reactor folds, and the reactor (given every stored event by the event-bus feed). */
 export const ALERTS_PROVIDERS = [AlertBook, PeriodLedgers, AlertReactor];

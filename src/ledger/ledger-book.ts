@@ -98,7 +98,20 @@ export class LedgerBook {
     meta: CommandMeta,
     beforeAppend?: () => Promise<void>,
   ): Promise<CommandOutcome> {
-    const account = await this.accounts.account(accountId);
+    return this.decideFor(await this.accounts.account(accountId), effectiveAt, command, meta, beforeAppend);
+  }
+
+  /**
+   * `decide` for an account its caller looked up already (a usage record's, for the late-usage check): the
+   * account's facts are asked once per command (issue 18).
+   */
+  async decideFor(
+    account: AccountFacts,
+    effectiveAt: string,
+    command: LedgerCommand,
+    meta: CommandMeta,
+    beforeAppend?: () => Promise<void>,
+  ): Promise<CommandOutcome> {
     if (Date.parse(effectiveAt) > this.clock.now().getTime() + FUTURE_TOLERANCE_MS) {
       throw new CommandRejectedError(
         'EFFECTIVE_TIME_IN_FUTURE',
@@ -109,7 +122,7 @@ export class LedgerBook {
     await this.ensurePeriodOpen(account, period);
     const context = await this.pricedContextFor(account);
     return this.streams.decide(
-      ledgerStream(accountId, period.id),
+      ledgerStream(account.accountId, period.id),
       (state) => decideLedger(command, state, context),
       meta,
       effectiveAt,

@@ -35,16 +35,17 @@ export class LedgerHistory {
   /**
    * Late usage: undefined when the usage instant's period is not closed (the record is charged in it as
    * usual); `duplicateIn` (the stream) when the record is booked already — in its own period, or late in one of the
-   * periods its late window reaches; otherwise the closed period for BookLateUsage.
+   * periods its late window reaches; otherwise the closed period for BookLateUsage. `account`: looked up by
+   * the caller, who decides with the same facts (one lookup per usage record, issue 18).
    */
   async lateUsage(
-    accountId: string,
+    account: AccountFacts,
     usage: { usageRecordId: string; sku: string },
     usageAt: string,
   ): Promise<
     { closedPeriod: LedgerCommandOf<'BookLateUsage'>['closedPeriod'] } | { duplicateIn: string } | undefined
   > {
-    const account = await this.accounts.account(accountId);
+    const { accountId } = account;
     const period = periodOf(usageAt, account.timeZone);
     // Asked of every usage record: the open period's cached state is looked at, not handed out (a hand-out
     // would make the next charge copy that state instead of changing it in place: AggregateStreams).
@@ -112,10 +113,11 @@ export class LedgerHistory {
     return periods;
   }
 
-  private async phase(account: AccountFacts, periodId: string): Promise<LedgerState['phase'] | undefined> {
-    const stream = ledgerStream(account.accountId, periodId);
-    if (!(await this.ledger.streams.exists(stream))) return undefined;
-    return this.ledger.streams.inspect(stream, (state) => state.phase);
+  private phase(account: AccountFacts, periodId: string): Promise<LedgerState['phase'] | undefined> {
+    return this.ledger.streams.inspectExisting(
+      ledgerStream(account.accountId, periodId),
+      (state) => state.phase,
+    );
   }
 
   private async state(account: AccountFacts, periodId: string): Promise<LedgerState | undefined> {

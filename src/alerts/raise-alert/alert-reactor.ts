@@ -1,11 +1,14 @@
-import { Inject, Logger } from '@nestjs/common';
-import { CommandBus, EventsHandler, type IEventHandler } from '@nestjs/cqrs';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { detectAlerts, watchesNothing } from '../../domain/alerts/alert-detection.js';
 import { alertIdOf } from '../../domain/alerts/alert-events.js';
 import { CommandRejectedError } from '../../platform/commands/command-outcome.js';
 import type { RecordedEvent } from '../../platform/event-store/event-store.port.js';
 import { accountIdOfAlertsStream, ledgerStreamParts } from '../../platform/event-store/stream-names.js';
-import { StoredEventPublished } from '../../../projections/workers/stored-event-published.js';
+import type {
+  StoredEventPublished,
+  StoredEventReactor,
+} from '../../../projections/workers/stored-event-published.js';
 import { AlertBook } from '../alert-book.js';
 import { PeriodLedgers } from '../period-ledger.js';
 import { RaiseAlert, RearmAlert } from './raise-alert.command.js';
@@ -22,14 +25,14 @@ export interface ReactorOutcome {
 }
 
 /**
- * The alert reactor: follows the ledger on the event bus (fed from the checkpointed subscription, in log
+ * The alert reactor: follows the ledger as the event-bus feed delivers it (the checkpointed subscription, in log
  * order), folds each period's ledger as of the event (state and spend by project), and sends what
  * `detectAlerts` finds as named commands on the one command bus. The decider refuses what it has seen, so
  * the feed's at-least-once delivery and a replay store nothing twice — and the outbox, keyed by the
  * AlertRaised event, delivers nothing twice.
  */
-@EventsHandler(StoredEventPublished)
-export class AlertReactor implements IEventHandler<StoredEventPublished> {
+@Injectable()
+export class AlertReactor implements StoredEventReactor {
   constructor(
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(AlertBook) private readonly alerts: AlertBook,

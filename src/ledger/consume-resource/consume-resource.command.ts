@@ -4,6 +4,7 @@ import { usageInstant } from '../../domain/ledger/ledger-decide.js';
 import { CLOCK, type Clock } from '../../platform/clock/clock.js';
 import { LedgerBook } from '../ledger-book.js';
 import { LedgerHistory } from '../ledger-history.js';
+import { ACCOUNT_DIRECTORY, type AccountDirectory } from '../account-directory.js';
 import type { CommandMeta, CommandOutcome } from '../../platform/commands/command-outcome.js';
 
 /** A usage record: a quantity of a SKU used in a time window, rated and charged in the window's period. */
@@ -37,12 +38,15 @@ export class ConsumeResourceHandler implements ICommandHandler<ConsumeResource> 
   constructor(
     @Inject(LedgerBook) private readonly ledger: LedgerBook,
     @Inject(LedgerHistory) private readonly history: LedgerHistory,
+    @Inject(ACCOUNT_DIRECTORY) private readonly accounts: AccountDirectory,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ accountId, usage, meta }: ConsumeResource): Promise<CommandOutcome> {
     const usageAt = usageInstant(usage.windowStart, usage.windowEnd);
-    const late = await this.history.lateUsage(accountId, usage, usageAt);
+    // Looked up once: the late-usage check and the decision both read the account's facts.
+    const account = await this.accounts.account(accountId);
+    const late = await this.history.lateUsage(account, usage, usageAt);
     if (late && 'duplicateIn' in late)
       return { status: 'duplicate', streamId: late.duplicateIn, eventTypes: [] };
     if (late) {
@@ -54,8 +58,8 @@ export class ConsumeResourceHandler implements ICommandHandler<ConsumeResource> 
         by: meta.actor,
         at,
       };
-      return this.ledger.decide(accountId, at, command, meta);
+      return this.ledger.decideFor(account, at, command, meta);
     }
-    return this.ledger.decide(accountId, usageAt, { type: 'ConsumeResource', ...usage }, meta);
+    return this.ledger.decideFor(account, usageAt, { type: 'ConsumeResource', ...usage }, meta);
   }
 }

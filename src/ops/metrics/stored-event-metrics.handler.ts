@@ -1,15 +1,17 @@
-import { Inject } from '@nestjs/common';
-import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
+import { Inject, Injectable } from '@nestjs/common';
 import { ServiceMetrics } from '../../platform/metrics/service-metrics.js';
-import { StoredEventPublished } from '../../../projections/workers/stored-event-published.js';
+import type {
+  StoredEventPublished,
+  StoredEventReactor,
+} from '../../../projections/workers/stored-event-published.js';
 
 /**
  * Stored events as the event-bus feed delivers them: by type (what the engine decided, at the rate it decided
  * it), and the documents issued and withheld. Counted from the log rather than where documents are composed,
  * so a retried issue that stores nothing counts nothing; the feed runs on one instance (its lease holder).
  */
-@EventsHandler(StoredEventPublished)
-export class StoredEventMetrics implements IEventHandler<StoredEventPublished> {
+@Injectable()
+export class StoredEventMetrics implements StoredEventReactor {
   constructor(@Inject(ServiceMetrics) private readonly metrics: ServiceMetrics) {}
 
   handle({ event }: StoredEventPublished): void {

@@ -272,6 +272,16 @@ describe('AggregateStreams: evolving the cached state in place (evolveOwned)', (
     await store.close();
   });
 
+  it('inspectExisting hands nothing out either: decisions after it change the cached state in place', async () => {
+    const { store, streams, copies, decide } = setUpOwned();
+    await decide(1);
+    expect(await streams.inspectExisting('s', (state) => state.length)).toBe(1);
+    await decide(2);
+    expect(copies).toHaveLength(1);
+    expect(await streams.inspectExisting('s', (state) => [...state])).toEqual([1, 2]);
+    await store.close();
+  });
+
   it('a state handed out while a decision awaits its append is not changed by that decision either', async () => {
     const { store, streams, decide } = setUpOwned();
     await decide(1);
@@ -282,6 +292,23 @@ describe('AggregateStreams: evolving the cached state in place (evolveOwned)', (
     await pending;
     expect(held).toEqual([1, 2]);
     expect((await streams.load('s')).state).toEqual([1, 2, 3]);
+    await store.close();
+  });
+});
+
+describe('AggregateStreams: inspecting a stream only if it exists (inspectExisting)', () => {
+  it('answers undefined for a stream never written, without reading or caching it; a written one is read once', async () => {
+    const { store, streams, reads, decide } = setUp(10);
+    expect(await streams.inspectExisting('s-none', (state) => state.length)).toBeUndefined();
+    expect(reads).toEqual([]);
+    expect(streams.cacheUse().streams).toBe(0);
+    await decide('s-a', 1);
+    await decide('s-a', 2);
+    streams.forget('s-a');
+    reads.length = 0;
+    expect(await streams.inspectExisting('s-a', (state) => [...state])).toEqual([1, 2]);
+    expect(await streams.inspectExisting('s-a', (state) => state.length)).toBe(2);
+    expect(reads).toEqual(['s-a']);
     await store.close();
   });
 });

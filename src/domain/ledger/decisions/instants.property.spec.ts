@@ -20,6 +20,68 @@ function billingHourBefore(at: string): string {
 
 const HOUR = 3_600_000;
 
+/** The usage instant as instants.ts computed it before (through Date), kept here verbatim. */
+function usageInstantBefore(windowStart: string, windowEnd: string): string {
+  const start = Date.parse(windowStart);
+  const end = Date.parse(windowEnd);
+  return new Date(Math.max(start, end - 1)).toISOString();
+}
+
+describe('usageInstant (the last moment inside a usage window)', () => {
+  /** A window end on a whole hour, minute, second or none (the borrows), or midnight. */
+  const roundedTo = fc.constantFrom(1, 1000, 60_000, HOUR, 24 * HOUR);
+  const instantMs = fc.integer({
+    min: Date.parse('1000-01-01T00:00:00Z'),
+    max: Date.parse('9999-12-31T23:59:59.999Z'),
+  });
+
+  it('gives what the computation through Date gave on windows in toISOString form, rounded or not, empty or inverted', () => {
+    fc.assert(
+      fc.property(
+        instantMs,
+        roundedTo,
+        fc.integer({ min: -2 * HOUR, max: 48 * HOUR }),
+        (ms, unit, length) => {
+          const end = Math.min(ms - (ms % unit), Date.parse('9999-12-31T23:59:59.999Z'));
+          const start = Math.max(end - length, Date.parse('1000-01-01T00:00:00Z'));
+          const [windowStart, windowEnd] = [new Date(start).toISOString(), new Date(end).toISOString()];
+          expect(usageInstant(windowStart, windowEnd)).toBe(usageInstantBefore(windowStart, windowEnd));
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('gives the same on any pair of valid instants of years 0000–9999, and on other forms and the edges', () => {
+    fc.assert(
+      fc.property(canonicalInstantText, canonicalInstantText, (windowStart, windowEnd) => {
+        expect(usageInstant(windowStart, windowEnd)).toBe(usageInstantBefore(windowStart, windowEnd));
+      }),
+      { numRuns: 20_000 },
+    );
+    const valid = EDGE_INSTANT_TEXTS.filter((text) => !Number.isNaN(Date.parse(text) - 1));
+    const others = ['2026-03-01T10:30:00+03:00', '2026-03-01T10:30:00Z', '2026-03-01T00:00:00.000Z'];
+    for (const windowStart of [...valid, ...others])
+      for (const windowEnd of [...valid, ...others]) {
+        const before = (() => {
+          try {
+            return usageInstantBefore(windowStart, windowEnd);
+          } catch (error) {
+            return (error as Error).name;
+          }
+        })();
+        const now = (() => {
+          try {
+            return usageInstant(windowStart, windowEnd);
+          } catch (error) {
+            return (error as Error).name;
+          }
+        })();
+        expect(now).toBe(before);
+      }
+  });
+});
+
 describe('startOfUtcHour (a charge billing hour)', () => {
   it('gives what the computation through Date gave on every valid instant of years 0000–9999', () => {
     fc.assert(
@@ -54,11 +116,6 @@ describe('startOfUtcHour (a charge billing hour)', () => {
   });
 });
 
-/** The usage instant as instants.ts computed it before: through Date.parse (issue 18: no general parse now). */
-function usageInstantBefore(windowStart: string, windowEnd: string): string {
-  return new Date(Math.max(Date.parse(windowStart), Date.parse(windowEnd) - 1)).toISOString();
-}
-
 /** The same text, or the same error, as the computation through Date.parse. */
 function sameAsBefore(windowStart: string, windowEnd: string): void {
   let before: string | Error;
@@ -71,7 +128,7 @@ function sameAsBefore(windowStart: string, windowEnd: string): void {
   else expect(() => usageInstant(windowStart, windowEnd)).toThrow(before.constructor as typeof Error);
 }
 
-describe('usageInstant (the instant that places usage in a period)', () => {
+describe('usageInstant on out-of-range fields, altered texts and invalid instants', () => {
   it('gives what Date.parse gave on valid instants of years 0000–9999, fields out of range and altered texts', () => {
     const text = fc.oneof(canonicalInstantText, fieldsInstantText, mutatedInstantText);
     fc.assert(fc.property(text, text, sameAsBefore), { numRuns: 10_000 });
