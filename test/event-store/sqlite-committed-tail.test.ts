@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { DatabaseSync } from 'node:sqlite';
 import type { NewEvent, RecordedEvent } from '../../src/platform/event-store/event-store.port.js';
 import { WrongExpectedRevisionError } from '../../src/platform/event-store/errors.js';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
@@ -127,6 +128,33 @@ describe('SQLite store: what its own connection committed', () => {
     await expect(store.append('shared', [event('compact')], 3)).resolves.toMatchObject({
       nextExpectedRevision: 4,
     });
+  });
+
+  it('asks data_version once a turn for a read, and always in the write transaction', async () => {
+    const store = open();
+    await store.append('pricing', [event('compact')], 'no_stream');
+    const raw = new DatabaseSync(path); // another connection, synchronous: it commits inside one turn
+    const versionChecks = jest.spyOn(store as unknown as { dataVersion(): number }, 'dataVersion');
+    let sameTurnRead: Promise<number | undefined> | undefined;
+    setImmediate(() => {
+      void store.streamRevision('pricing'); // the turn's first read asks data_version
+      raw
+        .prepare(
+          "INSERT INTO events (stream_id, revision, event_id, type, data, metadata, stored_at) VALUES ('pricing', 1, ?, 'Happened', '{}', '{}', 0)",
+        )
+        .run(randomUUID());
+      sameTurnRead = store.streamRevision('pricing'); // the same turn: the remembered revision answers
+    });
+    // Queued after it, the flush runs in that same turn: its check in the write transaction is not skipped,
+    // so an append decided on the stale revision is refused.
+    const [appended] = await Promise.allSettled([store.append('pricing', [event('compact')], 0)]);
+    raw.close();
+    expect(await sameTurnRead).toBe(0);
+    expect(versionChecks).toHaveBeenCalledTimes(2); // the turn's first read, the flush's
+    expect(appended).toMatchObject({ status: 'rejected', reason: expect.any(WrongExpectedRevisionError) });
+    // The next turn's read sees the other connection's commit.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await store.streamRevision('pricing')).toBe(1);
   });
 
   it('remembers a revision only for what committed: a refused append in the same transaction changes nothing', async () => {
