@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ReadModelDb } from './read-model-db.js';
-import { createConcurrently } from './sql-dialect.js';
+import { createConcurrently, isTable } from './sql-dialect.js';
 
 /**
  * Where a build stands. A projection has one live build (what readers use); a replay adds a building
@@ -49,19 +49,31 @@ export interface RequestRow {
   updatedAt: string;
 }
 
-const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS projection_builds (
+const SCHEMA: Array<{ table: string; ddl: string }> = [
+  {
+    table: 'projection_builds',
+    ddl: `CREATE TABLE IF NOT EXISTS projection_builds (
     name TEXT NOT NULL, build INTEGER NOT NULL, code_version INTEGER NOT NULL, role TEXT NOT NULL,
     position TEXT, events_applied BIGINT NOT NULL, state TEXT NOT NULL, last_error TEXT, holder TEXT,
     created_at TEXT NOT NULL, switched_at TEXT, retired_at TEXT, updated_at TEXT NOT NULL,
     PRIMARY KEY (name, build))`,
-  `CREATE TABLE IF NOT EXISTS projection_tables (
+  },
+  {
+    table: 'projection_tables',
+    ddl: `CREATE TABLE IF NOT EXISTS projection_tables (
     name TEXT NOT NULL, build INTEGER NOT NULL, table_name TEXT NOT NULL, PRIMARY KEY (name, build, table_name))`,
-  `CREATE TABLE IF NOT EXISTS projection_leases (
+  },
+  {
+    table: 'projection_leases',
+    ddl: `CREATE TABLE IF NOT EXISTS projection_leases (
     name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at BIGINT NOT NULL, acquired_at TEXT NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS projection_requests (
+  },
+  {
+    table: 'projection_requests',
+    ddl: `CREATE TABLE IF NOT EXISTS projection_requests (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, requested_at TEXT NOT NULL,
     requested_by TEXT NOT NULL, state TEXT NOT NULL, detail TEXT NOT NULL, updated_at TEXT NOT NULL)`,
+  },
 ];
 
 interface BuildRecord {
@@ -109,7 +121,13 @@ export class ProjectionRegistry {
 
   ensureSchema(): Promise<void> {
     this.ready ??= (async () => {
-      for (const ddl of SCHEMA) await createConcurrently(this.db, ddl);
+      for (const { table, ddl } of SCHEMA) {
+        // A SQLite connection whose schema predates the table compiles the DDL as a create and waits for the
+        // write lock — held by the projector child's catch-up batch on the shared file — before it finds the
+        // table there: a slow batch made the service's start fail past the busy timeout. Looking is a read.
+        if (this.db.dialect === 'sqlite' && (await isTable(this.db, table))) continue;
+        await createConcurrently(this.db, ddl);
+      }
     })();
     return this.ready;
   }
