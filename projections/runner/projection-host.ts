@@ -10,6 +10,8 @@ import { SharedLogReader } from './shared-log-reader.js';
 export interface HostOptions {
   /** This instance's name in leases and status (host name and process id, say). */
   holder: string;
+  /** This process's lease token (PROCESS_LEASE_TOKEN); a test running two processes' hosts in one sets its own. */
+  leaseToken?: string;
   /** How long a lease lasts without renewal: how long a crashed instance's projections wait for a new holder. */
   leaseTtlMs?: number;
   /** How often leases are renewed or sought and requests picked up; a third of the TTL by default. */
@@ -63,7 +65,7 @@ export class ProjectionHost {
     for (const projection of projections) {
       this.managed.set(projection.name, {
         projection,
-        lease: new ProjectionLease(db, projection.name, options.holder, this.ttlMs),
+        lease: new ProjectionLease(db, projection.name, options.holder, this.ttlMs, options.leaseToken),
         held: false,
       });
     }

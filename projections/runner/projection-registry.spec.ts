@@ -40,7 +40,9 @@ describe('ProjectionRegistry.ensureSchema on SQLite', () => {
     await childDb.close();
     const child = new DatabaseSync(path);
     child.exec('BEGIN IMMEDIATE');
-    child.exec("INSERT INTO projection_leases VALUES ('account-balances', 'child', 0, 'now')");
+    child.exec(
+      "INSERT INTO projection_leases (name, holder, expires_at, acquired_at) VALUES ('account-balances', 'child', 0, 'now')",
+    );
     try {
       // Compiled against its old schema, the DDL would wait out the busy timeout: "database is locked".
       await expect(new ProjectionRegistry(service).ensureSchema()).resolves.toBeUndefined();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ReadModelDb } from './read-model-db.js';
-import { createConcurrently, isTable } from './sql-dialect.js';
+import { columnsOf, createConcurrently, isTable } from './sql-dialect.js';
 
 /**
  * Where a build stands. A projection has one live build (what readers use); a replay adds a building
@@ -66,7 +66,8 @@ const SCHEMA: Array<{ table: string; ddl: string }> = [
   {
     table: 'projection_leases',
     ddl: `CREATE TABLE IF NOT EXISTS projection_leases (
-    name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at BIGINT NOT NULL, acquired_at TEXT NOT NULL)`,
+    name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at BIGINT NOT NULL, acquired_at TEXT NOT NULL,
+    token TEXT NOT NULL DEFAULT '')`,
   },
   {
     table: 'projection_requests',
@@ -127,6 +128,21 @@ export class ProjectionRegistry {
         // table there: a slow batch made the service's start fail past the busy timeout. Looking is a read.
         if (this.db.dialect === 'sqlite' && (await isTable(this.db, table))) continue;
         await createConcurrently(this.db, ddl);
+      }
+      // Leases from before the holding process's token (projection-lease.ts): the column, '' in old rows.
+      if (!(await columnsOf(this.db, 'projection_leases')).includes('token')) {
+        const column = `token TEXT NOT NULL DEFAULT ''`;
+        if (this.db.dialect === 'postgres') {
+          await createConcurrently(
+            this.db,
+            `ALTER TABLE projection_leases ADD COLUMN IF NOT EXISTS ${column}`,
+          );
+        } else {
+          // Another process may add it first: then it is there.
+          await this.db.run(`ALTER TABLE projection_leases ADD COLUMN ${column}`).catch(async (error) => {
+            if (!(await columnsOf(this.db, 'projection_leases')).includes('token')) throw error;
+          });
+        }
       }
     })();
     return this.ready;

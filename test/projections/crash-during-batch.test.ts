@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/platform/event-store/sqlite/sqlite-event-store.js';
 import { allProjections } from '../../projections/all-projections.js';
+import { processLeaseToken } from '../../projections/runner/projection-lease.js';
 import { ProjectionRegistry } from '../../projections/runner/projection-registry.js';
 import type { ReadModelDb } from '../../projections/runner/read-model-db.js';
 import { SqliteReadModelDb } from '../../projections/runner/sqlite-read-model-db.js';
@@ -72,8 +73,12 @@ describe('a crash in the middle of a batch', () => {
       expect(kills).toBe(3);
       const store = SqliteEventStore.open({ path: storePath });
       const mid = await progress(db);
-      // The killed instance comes back (same instance id, so it takes its own lease at once) and finishes.
-      const host = await startHost(store, db, projections, { holder: HOLDER });
+      // The killed instance comes back (same instance id, so it takes its own lease at once) and finishes:
+      // a process started after the killed ones, as a restart is.
+      const host = await startHost(store, db, projections, {
+        holder: HOLDER,
+        leaseToken: processLeaseToken(),
+      });
       await caughtUp(host, store, projections);
       // The kills left work undone (they landed during catch-up, not after it)…
       expect(mid).toBeGreaterThan(0n);

@@ -89,6 +89,50 @@ describe('the lease fence', () => {
     await store.close();
   }, 30_000);
 
+  it('on PostgreSQL: a restarted instance takes its leases at once; the process it replaced, stalled in a batch, commits nothing', async () => {
+    const store = SqliteEventStore.open({ path: ':memory:' });
+    for (let i = 0; i < 5; i++) {
+      await store.append(
+        `work-${i}`,
+        [1, 2, 3, 4].map(() => ({ id: randomUUID(), type: 'WorkDone', data: {} })),
+      );
+    }
+    const url = await cluster.freshSchema();
+    const dbA = new PostgresReadModelDb(url);
+    const dbB = new PostgresReadModelDb(url);
+    const { stall, release, stalled, isStalled } = stallPoint();
+    // One instance name, two processes: the earlier one (a projector child its parent's death has not yet
+    // reached) is in the middle of a batch with its lease far from expiry.
+    const options = { leaseTtlMs: 60_000, tickMs: 50, batchSize: 100, retireGraceMs: 0, holder: 'svc-1' };
+    const a = new ProjectionHost(store, dbA, [stallingLog('a', stall, stalled)], {
+      ...options,
+      tickMs: 60_000,
+      leaseToken: '000001764720000000-a',
+    });
+    await a.start();
+    await isStalled;
+    const b = new ProjectionHost(store, dbB, [stallingLog('b')], {
+      ...options,
+      leaseToken: '000001764720000500-b',
+    });
+    await b.start();
+    expect(b.holds('applied-log')).toBe(true); // at once: no waiting for the 60 s lease to expire
+    release();
+    await b.runner('applied-log')!.waitFor((await store.headPosition())!);
+    // a's batch fails its fence and rolls back: every event applied once, by b.
+    const rows = await dbB.all<{ holder: string }>(`SELECT holder FROM applied_v1 ORDER BY position`);
+    expect(rows).toHaveLength(20);
+    expect(rows.every((r) => r.holder === 'b')).toBe(true);
+    const deadline = Date.now() + 10_000;
+    while (a.holds('applied-log') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(a.holds('applied-log')).toBe(false);
+    await a.stop();
+    await b.stop();
+    await dbA.close();
+    await dbB.close();
+    await store.close();
+  }, 30_000);
+
   it('on PostgreSQL: a worker (LeasedRunner) stalled past its lease commits nothing; the new holder applies it once', async () => {
     const store = SqliteEventStore.open({ path: ':memory:' });
     await store.append(
