@@ -57,15 +57,14 @@ describe('transport limits: input that once answered 500 (issue 17, defect 4)', 
 
   it('refuses a 1.8 MB deeply nested body at once, without blocking the event loop', async () => {
     const body = `{"records":${'['.repeat(900_000)}${']'.repeat(900_000)}}`;
+    // "At once" is counted, not timed, in json-depth.spec.ts: the scan stops 33 bytes in. Here: the answer,
+    // and timers kept firing while the body was read and refused.
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 10);
-    const started = Date.now();
     const response = await api.call('POST', '/v1/usage/batch', undefined, { rawBody: body });
-    const ms = Date.now() - started;
     clearInterval(ticker);
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('JSON_TOO_DEEP');
-    expect(ms).toBeLessThan(1000);
     expect(ticks).toBeGreaterThan(0);
   });
 
