@@ -1,5 +1,8 @@
 // `node dist/bench/profile-top.js <file.cpuprofile> [count] [filter]`: the top frames of a V8 CPU profile
 // by self time and by total (inclusive) time, with file:line, so hot paths can be read without DevTools.
+// PROFILE_BUSY=1 prints instead how busy the process was in each second (not `(idle)`), on the monotonic
+// clock every process's profile shares, so two processes' profiles can be set side by side; PROFILE_WINDOW=
+// <from>,<to> (seconds of that clock) reads only the samples between them.
 import { readFileSync } from 'node:fs';
 
 interface Node {
@@ -32,9 +35,24 @@ for (const node of profile.nodes) for (const child of node.children ?? []) paren
 const selfTime = new Map<number, number>();
 const samples = profile.samples ?? [];
 const deltas = profile.timeDeltas ?? [];
-for (let i = 0; i < samples.length; i++) {
+const [windowFrom, windowTo] = (process.env.PROFILE_WINDOW ?? '-Infinity,Infinity').split(',').map(Number);
+const busyBySecond = new Map<number, { busy: number; all: number }>();
+for (let i = 0, at = profile.startTime; i < samples.length; i++) {
+  at += deltas[i] ?? 0;
+  const seconds = at / 1e6;
+  if (seconds < windowFrom! || seconds >= windowTo!) continue;
   const next = deltas[i + 1] ?? 0;
   selfTime.set(samples[i]!, (selfTime.get(samples[i]!) ?? 0) + next);
+  const second = busyBySecond.get(Math.floor(seconds)) ?? { busy: 0, all: 0 };
+  second.all += next;
+  if (byId.get(samples[i]!)!.callFrame.functionName !== '(idle)') second.busy += next;
+  busyBySecond.set(Math.floor(seconds), second);
+}
+if (process.env.PROFILE_BUSY) {
+  console.log('second (monotonic clock)  busy');
+  for (const [second, { busy, all }] of busyBySecond)
+    console.log(`${second}  ${all > 0 ? (busy / all).toFixed(2) : '-'}`);
+  process.exit(0);
 }
 const total = [...selfTime.values()].reduce((a, b) => a + b, 0);
 
